@@ -1,0 +1,26 @@
+// PNG files with generation parameters, through OpenImageIO (library lightning_image).
+// The `parameters` text goes into a tEXt chunk when it is Latin-1 representable and into an
+// iTXt (UTF-8) chunk otherwise, as PIL/A1111 write it, so other tools read it intact.
+#pragma once
+#include "core/pipeline/pipeline.h"  // Image8
+
+#include <map>
+#include <string>
+
+namespace lightning {
+
+struct PngText {
+    std::map<std::string, std::string> entries;  // keyword -> UTF-8 text (e.g. "parameters")
+};
+
+// Writes atomically (temp file in the same folder + rename). Throws lightning::Error naming the
+// path on failure (no partial file left behind).
+void write_png(const std::string& path, const Image8& image, const PngText& text = {});
+
+// Reads pixels (converted to 8-bit RGB) and every tEXt/iTXt/zTXt entry. Throws Error.
+Image8 read_png(const std::string& path, PngText* text = nullptr);
+
+// Only the text chunks (cheap: no pixel decode). Throws Error.
+PngText read_png_text(const std::string& path);
+
+}  // namespace lightning

@@ -1,0 +1,62 @@
+// safetensors reading (memory-mapped, lazy per tensor, validated before trusted) and writing
+// (atomic: temp file + rename).
+#pragma once
+#include "core/io/tensor_source.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lightning {
+
+enum class StDType { F16, BF16, F32, F64, I64, I32, I16, I8, U8, BOOL };
+
+const char* to_string(StDType dtype);
+size_t item_size(StDType dtype);
+
+struct StTensorInfo {
+    std::string name;
+    StDType dtype;
+    std::vector<int64_t> shape;
+    uint64_t begin = 0;  // byte offsets relative to the data section
+    uint64_t end = 0;
+};
+
+// An open, validated safetensors file. Opening checks: file at least 8 bytes, header length
+// fits the file, header is well-formed JSON object, every dtype known, shape non-negative,
+// product(shape) * itemsize == end - begin, ranges inside the data section, no overlaps.
+// Any failure throws lightning::Error whose where() is the path (and tensor name when one
+// tensor is at fault).
+class SafeTensorsFile : public TensorSource {
+public:
+    static std::shared_ptr<SafeTensorsFile> open(const std::string& path);
+    ~SafeTensorsFile() override;
+
+    const std::vector<StTensorInfo>& infos() const;
+    const StTensorInfo* info(const std::string& name) const;
+    const std::map<std::string, std::string>& metadata() const;
+    const std::string& path() const;
+
+    std::vector<std::string> names() const override;
+    bool contains(const std::string& name) const override;
+    std::vector<int64_t> shape(const std::string& name) const override;
+    at::Tensor load(const std::string& name, std::optional<c10::ScalarType> dtype = std::nullopt,
+                    c10::Device device = c10::kCPU) const override;
+    std::string describe() const override;
+
+    struct Impl;
+
+private:
+    explicit SafeTensorsFile(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Writes tensors (any device; contiguous copies are made as needed) to `path` atomically:
+// a temporary file in the same folder, fsync, then rename. On failure nothing is left behind
+// and lightning::Error names the path.
+void save_safetensors(const std::string& path,
+                      const std::vector<std::pair<std::string, at::Tensor>>& tensors,
+                      const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
+
+}  // namespace lightning

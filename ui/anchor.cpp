@@ -1,0 +1,1 @@
+int lightning_ui_anchor = 0;
