@@ -9,7 +9,10 @@ PREFIX=${GPU_PREFIX:-/tmp/lightning-deps}
 mkdir -p "$PREFIX"
 for deb in "$DEBS"/*.deb; do dpkg -x "$deb" "$PREFIX"; done
 TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+# pip torch ships its own (newer) fmt headers on its -isystem path; spdlog 1.10 needs fmt 9, so the
+# prefix goes first as a plain -I (searched before every -isystem directory).
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIGHTNING_HEADLESS=ON \
+  -DCMAKE_CXX_FLAGS="-I$PREFIX/usr/include" \
   -DLIGHTNING_WITH_OIIO=OFF -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$PREFIX/usr" \
   -DICU_ROOT="$PREFIX/usr" -DLIGHTNING_FIXTURES="${GPU_FIXTURES:-$PWD/.gpu/fixtures}" "$@"
 cmake --build build-gpu --parallel "$(nproc)"
