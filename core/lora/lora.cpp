@@ -98,9 +98,15 @@ void LoraFuser::fuse(const TensorSource& lora, float scale, const LoraTargets& t
         plan.push_back({&keys, weight});
     }
     if (!problems.empty()) {
+        // One line (the CLI prints one), listing the first keys; the log gets all of them.
+        constexpr size_t kListed = 20;
         std::string message = std::to_string(problems.size()) +
-                              " LoRA key(s) match no module of the model or do not fit:";
-        for (const auto& p : problems) message += "\n  " + p;
+                              " LoRA key(s) match no module of the model or do not fit: ";
+        for (size_t i = 0; i < problems.size() && i < kListed; ++i)
+            message += (i ? "; " : "") + problems[i];
+        if (problems.size() > kListed)
+            message += "; ... and " + std::to_string(problems.size() - kListed) + " more";
+        for (const auto& p : problems) log().debug("{}: {}", lora.describe(), p);
         throw Error(lora.describe(), message);
     }
     if (plan.empty()) throw Error(lora.describe(), "file holds no LoRA weights");

@@ -21,6 +21,9 @@ public:
                        const at::Tensor& sample) const override;
     PredictionType prediction_type() const override { return config_.prediction_type; }
     const SchedulerConfig& config() const override { return config_; }
+    std::vector<std::pair<std::string, at::Tensor>> schedule_tensors() const override {
+        return {{"timesteps", timesteps_}, {"sigmas", sigmas_}};
+    }
 
     // float32 [num_steps + 1], the last one 0.
     const at::Tensor& sigmas() const { return sigmas_; }

@@ -7,6 +7,9 @@
 #include <ATen/core/Tensor.h>
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace lightning {
 
@@ -38,6 +41,8 @@ public:
                                const at::Tensor& sample) const = 0;
     virtual PredictionType prediction_type() const = 0;
     virtual const SchedulerConfig& config() const = 0;
+    // The schedule under the reference's names (Euler: "timesteps", "sigmas"), for traces.
+    virtual std::vector<std::pair<std::string, at::Tensor>> schedule_tensors() const = 0;
 };
 
 // The training noise schedule, as diffusers builds it (float32 throughout):
