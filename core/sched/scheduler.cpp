@@ -26,6 +26,22 @@ at::Tensor cosine_betas(int num_train_timesteps) {
     return torch::tensor(betas, torch::kDouble).to(torch::kFloat);
 }
 
+// torch.linspace(start, end, n, dtype=float32) as torch 2.x computes it on the CPU: a float32
+// step, then start + step * i for the first half and end - step * (n - 1 - i) for the second,
+// each with a single rounding (the reference's kernel is compiled with FMA contraction). The
+// betas are bit-identical to the reference only this way; libtorch 1.13's vectorised linspace
+// differs in the last bit for some entries.
+at::Tensor reference_linspace(double start_value, double end_value, int n) {
+    const float start = static_cast<float>(start_value);
+    const float end = static_cast<float>(end_value);
+    const float step = (end - start) / static_cast<float>(n - 1);
+    std::vector<float> values(n);
+    for (int i = 0; i < n; ++i)
+        values[i] = i < n / 2 ? std::fma(step, static_cast<float>(i), start)
+                              : std::fma(-step, static_cast<float>(n - 1 - i), end);
+    return torch::tensor(values, torch::kFloat);
+}
+
 }  // namespace
 
 at::Tensor training_betas(const SchedulerConfig& config) {
@@ -33,13 +49,14 @@ at::Tensor training_betas(const SchedulerConfig& config) {
     if (n < 2)
         throw Error("scheduler_config.json: num_train_timesteps",
                     "must be at least 2, got " + std::to_string(n));
-    const auto f32 = torch::TensorOptions().dtype(torch::kFloat);
-    if (config.beta_schedule == "scaled_linear")
+    if (config.beta_schedule == "scaled_linear") {
         // linspace of the square roots in float32, then squared (torch.linspace(...) ** 2).
-        return torch::pow(
-            torch::linspace(std::sqrt(config.beta_start), std::sqrt(config.beta_end), n, f32), 2);
+        const auto roots =
+            reference_linspace(std::sqrt(config.beta_start), std::sqrt(config.beta_end), n);
+        return roots * roots;
+    }
     if (config.beta_schedule == "linear")
-        return torch::linspace(config.beta_start, config.beta_end, n, f32);
+        return reference_linspace(config.beta_start, config.beta_end, n);
     if (config.beta_schedule == "squaredcos_cap_v2") return cosine_betas(n);
     throw Error("scheduler_config.json: beta_schedule",
                 "unsupported value '" + config.beta_schedule +
