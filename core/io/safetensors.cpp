@@ -1,5 +1,6 @@
 #include "core/io/safetensors.h"
 
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -314,15 +314,30 @@ at::Tensor SafeTensorsFile::load(const std::string& name, std::optional<c10::Sca
     const uint8_t* source = impl_->bytes() + impl_->data_start + info.begin;
     const size_t size = info.end - info.begin;
     try {
-        // Copy out of the mapping (the data may be unaligned and the mapping may go away), then
-        // move and convert. Moving before converting sends fp16 over PCIe, not fp32.
-        at::Tensor tensor = at::empty(info.shape, at::TensorOptions().dtype(stored.scalar));
-        if (size) std::memcpy(tensor.data_ptr(), source, size);
         if (info.dtype == StDType::BOOL &&
             std::any_of(source, source + size, [](uint8_t b) { return b > 1; }))
             throw Error(tensor_where(impl_->path, name), "BOOL tensor holds bytes other than 0/1");
-        if (!device.is_cpu()) tensor = tensor.to(device);
-        if (dtype && *dtype != stored.scalar) tensor = tensor.to(*dtype);
+        // The result must own its memory (the mapping goes away with the file), so the first
+        // operation always copies. Aligned data is read straight from the mapping by that copy
+        // (one pass over the bytes); unaligned data is memcpy'd out first. Moving to the device
+        // before converting sends fp16 over PCIe, not fp32.
+        at::Tensor tensor;
+        const at::TensorOptions stored_options = at::TensorOptions().dtype(stored.scalar);
+        if (reinterpret_cast<uintptr_t>(source) % stored.size == 0) {
+            const at::Tensor mapped =
+                at::from_blob(const_cast<uint8_t*>(source), info.shape, stored_options);
+            if (!device.is_cpu())
+                tensor = mapped.to(device, stored.scalar, /*non_blocking=*/false, /*copy=*/true);
+            else if (dtype && *dtype != stored.scalar)
+                tensor = mapped.to(*dtype);  // a different dtype is always a new tensor
+            else
+                tensor = mapped.clone();
+        } else {
+            tensor = at::empty(info.shape, stored_options);
+            if (size) std::memcpy(tensor.data_ptr(), source, size);
+            if (!device.is_cpu()) tensor = tensor.to(device);
+        }
+        if (dtype && *dtype != tensor.scalar_type()) tensor = tensor.to(*dtype);
         return tensor;
     } catch (const Error&) {
         throw;
@@ -346,19 +361,6 @@ struct PreparedTensor {
     const DTypeEntry* dtype;
     at::Tensor data;  // CPU, contiguous
 };
-
-void write_all(int fd, const void* data, size_t size, const std::string& path) {
-    const char* p = static_cast<const char*>(data);
-    while (size > 0) {
-        ssize_t n = ::write(fd, p, std::min<size_t>(size, size_t{1} << 30));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw Error(path, "write failed: " + errno_text(errno));
-        }
-        p += n;
-        size -= static_cast<size_t>(n);
-    }
-}
 
 std::vector<PreparedTensor> prepare(
     const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors) {
@@ -401,11 +403,6 @@ std::string build_header(const std::vector<PreparedTensor>& tensors,
     return text;
 }
 
-std::string temp_path_for(const std::string& path) {
-    static std::atomic<unsigned> counter{0};
-    return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-}
-
 }  // namespace
 
 void save_safetensors(const std::string& path,
@@ -421,43 +418,13 @@ void save_safetensors(const std::string& path,
     }
     const std::string header = build_header(prepared, metadata);
 
-    std::string temp;
-    int fd = -1;
-    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        temp = temp_path_for(path);
-        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST) break;
-    }
-    if (fd < 0) {
-        const std::string folder = std::filesystem::path(path).parent_path().string();
-        throw Error(path, "cannot create a temporary file in folder '" +
-                              (folder.empty() ? std::string(".") : folder) +
-                              "': " + errno_text(errno));
-    }
-
-    try {
-        const uint64_t header_size = header.size();
-        write_all(fd, &header_size, 8, path);
-        write_all(fd, header.data(), header.size(), path);
-        for (const auto& t : prepared)
-            write_all(fd, t.data.data_ptr(), static_cast<size_t>(t.data.numel()) * t.dtype->size,
-                      path);
-        if (::fsync(fd) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
-        const int close_result = ::close(fd);
-        fd = -1;
-        if (close_result != 0) throw Error(path, "close failed: " + errno_text(errno));
-        if (::rename(temp.c_str(), path.c_str()) != 0)
-            throw Error(path, "cannot rename temporary file into place: " + errno_text(errno));
-    } catch (...) {
-        if (fd >= 0) ::close(fd);
-        ::unlink(temp.c_str());
-        throw;
-    }
-
-    // Make the rename itself durable; failure here does not undo a completed save.
-    const std::string folder = std::filesystem::path(path).parent_path().string();
-    FdGuard dir{::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    if (dir.fd >= 0) ::fsync(dir.fd);
+    AtomicFile file(path);
+    const uint64_t header_size = header.size();  // little-endian u64
+    file.write(&header_size, 8);
+    file.write(header.data(), header.size());
+    for (const auto& t : prepared)
+        file.write(t.data.data_ptr(), static_cast<size_t>(t.data.numel()) * t.dtype->size);
+    file.commit();
 }
 
 }  // namespace lightning
