@@ -13,7 +13,9 @@ GenerationJob job(int id) {
     GenerationJob job;
     job.id = id;
     job.params.prompt =
-        QStringLiteral("job %1 with a rather long prompt that goes on and on").arg(id);
+        QStringLiteral(
+            "job %1 with a rather long prompt that goes on and on and on until it is cut")
+            .arg(id);
     job.params.seed = 100 + id;
     job.batch = id;
     return job;
