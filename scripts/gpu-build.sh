@@ -4,10 +4,13 @@
 # (env-notes §7), so nothing is installed system-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DEBS=${GPU_DEBS:-.gpu/debs}
+# .gpu/deps.tar.xz: the bookworm packages libspdlog-dev libspdlog1.10 libfmt-dev libfmt9
+# nlohmann-json3-dev libicu-dev libicu72 unpacked with `dpkg -x`, static archives and docs
+# removed (to fit the device transfer limit).
+DEPS=${GPU_DEPS:-.gpu/deps.tar.xz}
 PREFIX=${GPU_PREFIX:-/tmp/lightning-deps}
 mkdir -p "$PREFIX"
-for deb in "$DEBS"/*.deb; do dpkg -x "$deb" "$PREFIX"; done
+tar -xJf "$DEPS" -C "$PREFIX"
 TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 # pip torch ships its own (newer) fmt headers on its -isystem path; spdlog 1.10 needs fmt 9, so the
 # prefix goes first as a plain -I (searched before every -isystem directory).

@@ -1,0 +1,734 @@
+// CLIP BPE tokenizer; see clip_tokenizer.h for the exact pipeline it reproduces.
+#include "core/text/clip_tokenizer.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <queue>
+#include <shared_mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "core/util/error.h"
+
+namespace lightning {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr char32_t kReplacementChar = 0xFFFD;
+constexpr std::string_view kEndOfWord = "</w>";
+// Pieces longer than this (in bytes) are not cached, so pasting a huge blob cannot grow the cache
+// without bound (the reference does the same).
+constexpr size_t kMaxCachedPieceBytes = 256;
+// When the cache reaches this many pieces it starts over: a long-running UI sees many prompts.
+constexpr size_t kCacheCapacity = 32768;
+
+// ---------------------------------------------------------------------------------------------
+// UTF-8 / UTF-32
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+std::string to_utf8(std::u32string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char32_t cp : text) append_utf8(out, cp);
+    return out;
+}
+
+// Decodes UTF-8, replacing each maximal subpart of an ill-formed sequence by U+FFFD (Unicode
+// §3.9 / WHATWG): a lead byte followed by the continuation bytes that are still valid for it.
+std::u32string decode_utf8_lossy(std::string_view text) {
+    std::u32string out;
+    out.reserve(text.size());
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char lead = bytes[i];
+        if (lead < 0x80) {
+            out.push_back(lead);
+            ++i;
+            continue;
+        }
+        int needed = 0;
+        char32_t cp = 0;
+        // Allowed range of the first continuation byte (excludes overlongs, surrogates, >U+10FFFF).
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            needed = 1;
+            cp = lead & 0x1F;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            needed = 2;
+            cp = lead & 0x0F;
+            if (lead == 0xE0) lo = 0xA0;
+            if (lead == 0xED) hi = 0x9F;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            needed = 3;
+            cp = lead & 0x07;
+            if (lead == 0xF0) lo = 0x90;
+            if (lead == 0xF4) hi = 0x8F;
+        } else {  // stray continuation byte, C0/C1 (always overlong) or F5..FF
+            out.push_back(kReplacementChar);
+            ++i;
+            continue;
+        }
+        size_t j = i + 1;
+        bool complete = true;
+        for (int k = 0; k < needed; ++k, ++j) {
+            const unsigned char min = k == 0 ? lo : 0x80;
+            const unsigned char max = k == 0 ? hi : 0xBF;
+            if (j >= n || bytes[j] < min || bytes[j] > max) {
+                complete = false;
+                break;
+            }
+            cp = (cp << 6) | (bytes[j] & 0x3F);
+        }
+        out.push_back(complete ? cp : kReplacementChar);
+        i = j;  // resume at the byte that broke the sequence (or after a complete one)
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unicode classes, as the reference's regexes (Oniguruma) see them: `\s` is the White_Space
+// property (so NBSP and U+3000 separate words, U+200B and U+FEFF do not), \p{L} and \p{N} are
+// general categories L* and N* (combining marks are neither).
+
+enum class CharClass : uint8_t { Space, Letter, Number, Other };
+
+CharClass classify(char32_t c) {
+    if (c < 0x80) {
+        if (c == ' ' || (c >= '\t' && c <= '\r')) return CharClass::Space;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return CharClass::Letter;
+        if (c >= '0' && c <= '9') return CharClass::Number;
+        return CharClass::Other;
+    }
+    const auto cp = static_cast<UChar32>(c);
+    if (u_isUWhiteSpace(cp)) return CharClass::Space;
+    const uint32_t category = U_GET_GC_MASK(cp);
+    if (category & U_GC_L_MASK) return CharClass::Letter;
+    if (category & U_GC_N_MASK) return CharClass::Number;
+    return CharClass::Other;
+}
+
+// Full lowercase mapping of one code point on its own (root locale). Per code point, like the
+// reference's normalizer: no Final_Sigma context, so 'Σ' -> 'σ'; 'İ' -> "i\u0307".
+void append_lowercase(std::u32string& out, char32_t c) {
+    if (c < 0x80) {
+        out.push_back(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        return;
+    }
+    UChar src[2];
+    int32_t src_len = 0;
+    U16_APPEND_UNSAFE(src, src_len, static_cast<UChar32>(c));  // c is a valid scalar value
+    UChar dest[8];
+    UErrorCode status = U_ZERO_ERROR;
+    const int32_t len = u_strToLower(dest, 8, src, src_len, "", &status);
+    if (U_FAILURE(status) || len > 8) {  // cannot happen (max 3 code points); keep the char
+        out.push_back(c);
+        return;
+    }
+    for (int32_t i = 0; i < len;) {
+        UChar32 mapped;
+        U16_NEXT(dest, i, len, mapped);
+        out.push_back(static_cast<char32_t>(mapped));
+    }
+}
+
+const icu::Normalizer2& nfc_normalizer() {
+    static const icu::Normalizer2* instance = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+        if (U_FAILURE(status) || !nfc)
+            throw Error("ICU", std::string("NFC normalizer unavailable: ") + u_errorName(status));
+        return nfc;
+    }();
+    return *instance;
+}
+
+std::u32string to_nfc(std::u32string_view text) {
+    // Below U+0300 nothing decomposes or combines, so such text is already NFC (ICU's own
+    // quick-check threshold); this keeps plain-ASCII prompts off the ICU path.
+    if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x300; }))
+        return std::u32string(text);
+    icu::UnicodeString utf16 = icu::UnicodeString::fromUTF32(
+        reinterpret_cast<const UChar32*>(text.data()), static_cast<int32_t>(text.size()));
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString composed = nfc_normalizer().normalize(utf16, status);
+    if (U_FAILURE(status))
+        throw Error("ICU", std::string("NFC normalization failed: ") + u_errorName(status));
+    std::u32string out(static_cast<size_t>(composed.length()), U'\0');
+    status = U_ZERO_ERROR;
+    const int32_t len = composed.toUTF32(reinterpret_cast<UChar32*>(out.data()),
+                                         static_cast<int32_t>(out.size()), status);
+    if (U_FAILURE(status))
+        throw Error("ICU", std::string("UTF-32 conversion failed: ") + u_errorName(status));
+    out.resize(static_cast<size_t>(len));
+    return out;
+}
+
+// The reference normalizer: NFC, whitespace runs -> ' ', lowercase.
+std::u32string normalize(std::u32string_view text) {
+    const std::u32string composed = to_nfc(text);
+    std::u32string out;
+    out.reserve(composed.size());
+    bool in_space = false;
+    for (char32_t c : composed) {
+        if (classify(c) == CharClass::Space) {
+            if (!in_space) out.push_back(U' ');
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        append_lowercase(out, c);
+    }
+    return out;
+}
+
+// GPT-2's reversible byte -> printable code point table: printable Latin-1 bytes map to
+// themselves, the other 68 bytes to U+0100.. in byte order.
+std::array<char32_t, 256> bytes_to_unicode() {
+    std::array<char32_t, 256> table{};
+    char32_t next_extra = 256;
+    for (int b = 0; b < 256; ++b) {
+        const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
+        table[b] = printable ? static_cast<char32_t>(b) : next_extra++;
+    }
+    return table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// File parsing
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path.string(), std::string("cannot open: ") + std::strerror(errno));
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) throw Error(path.string(), "read failed");
+    return buffer.str();
+}
+
+json read_json(const fs::path& path) {
+    const std::string text = read_file(path);
+    try {
+        return json::parse(text);
+    } catch (const json::exception& e) {
+        throw Error(path.string(), std::string("invalid JSON: ") + e.what());
+    }
+}
+
+struct TokenDecl {
+    std::string content;
+    bool normalized = false;
+};
+
+// A special token as transformers writes it: a plain string (matched on the raw text, like
+// every special token added by name) or an AddedToken object with its own `normalized` flag.
+std::optional<TokenDecl> parse_token_decl(const json& value, const std::string& file,
+                                          const std::string& key) {
+    if (value.is_null()) return std::nullopt;
+    if (value.is_string()) return TokenDecl{value.get<std::string>(), false};
+    if (value.is_object() && value.contains("content") && value["content"].is_string()) {
+        TokenDecl decl{value["content"].get<std::string>(), false};
+        // Whitespace-absorbing or whole-word-only matching is not implemented: refuse rather
+        // than tokenize such a folder differently from the reference.
+        for (const char* flag : {"lstrip", "rstrip", "single_word"}) {
+            if (value.contains(flag) && value[flag] != false)
+                throw Error(file, key + "." + flag + ": only false is supported");
+        }
+        if (value.contains("normalized")) {
+            if (!value["normalized"].is_boolean())
+                throw Error(file, key + ".normalized: expected true or false");
+            decl.normalized = value["normalized"].get<bool>();
+        }
+        return decl;
+    }
+    throw Error(file, key + ": expected a string or an object with a string \"content\"");
+}
+
+using Vocab = std::unordered_map<std::string, int64_t>;
+
+Vocab read_vocab(const fs::path& path) {
+    const json doc = read_json(path);
+    if (!doc.is_object() || doc.empty())
+        throw Error(path.string(), "expected a non-empty JSON object of token -> id");
+    Vocab vocab;
+    vocab.reserve(doc.size());
+    for (const auto& [token, id] : doc.items()) {
+        if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
+            id.get<int64_t>() > std::numeric_limits<int32_t>::max())
+            throw Error(path.string(),
+                        "token \"" + token + "\": id must be a non-negative integer");
+        vocab.emplace(token, id.get<int64_t>());
+    }
+    return vocab;
+}
+
+struct AddedToken {
+    std::u32string content;  // for normalized tokens: the normalized content
+    int64_t id = 0;
+};
+
+}  // namespace
+
+std::string replace_invalid_utf8(std::string_view text) {
+    return to_utf8(decode_utf8_lossy(text));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct ClipTokenizer::Impl {
+    struct Merge {
+        int32_t rank = 0;
+        int32_t result = 0;  // id of the merged symbol
+    };
+    struct StringHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+
+    std::array<int32_t, 256> byte_id{};          // symbol id of a byte inside a piece
+    std::array<int32_t, 256> byte_end_id{};      // ... of a piece's last byte ("</w>" appended)
+    std::unordered_map<uint64_t, Merge> merges;  // key: left id << 32 | right id
+    std::vector<AddedToken> raw_added;           // matched before normalization, longest first
+    std::vector<AddedToken> normalized_added;    // matched after normalization, longest first
+    int64_t bos = 0, eos = 0, pad = 0, vocab_count = 0;
+    int max_length = 0;
+
+    mutable std::shared_mutex cache_mutex;
+    mutable std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>>
+        cache;
+
+    static uint64_t pair_key(int32_t left, int32_t right) {
+        return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) |
+               static_cast<uint32_t>(right);
+    }
+
+    void tokenize(std::u32string_view text, std::vector<int64_t>& out) const;
+    void pretokenize(std::u32string_view text, std::vector<int64_t>& out) const;
+    void append_piece(std::u32string_view piece, std::vector<int64_t>& out) const;
+    std::vector<int32_t> bpe(std::string_view bytes) const;
+};
+
+namespace {
+
+// Calls on_text for each stretch of `text` between added tokens and appends the added tokens'
+// ids, matching leftmost-longest like the reference's Aho-Corasick (tokens sorted longest first).
+template <class OnText>
+void split_added_tokens(std::u32string_view text, const std::vector<AddedToken>& tokens,
+                        std::vector<int64_t>& out, OnText&& on_text) {
+    if (tokens.empty()) {
+        if (!text.empty()) on_text(text);
+        return;
+    }
+    size_t start = 0;
+    for (size_t i = 0; i < text.size();) {
+        const AddedToken* match = nullptr;
+        for (const auto& token : tokens) {
+            if (text.substr(i, token.content.size()) == token.content) {
+                match = &token;
+                break;
+            }
+        }
+        if (!match) {
+            ++i;
+            continue;
+        }
+        if (i > start) on_text(text.substr(start, i - start));
+        out.push_back(match->id);
+        i += match->content.size();
+        start = i;
+    }
+    if (start < text.size()) on_text(text.substr(start));
+}
+
+}  // namespace
+
+void ClipTokenizer::Impl::tokenize(std::u32string_view text, std::vector<int64_t>& out) const {
+    split_added_tokens(text, raw_added, out, [&](std::u32string_view raw) {
+        const std::u32string normalized = normalize(raw);
+        split_added_tokens(normalized, normalized_added, out,
+                           [&](std::u32string_view segment) { pretokenize(segment, out); });
+    });
+}
+
+// The CLIP pre-tokenizer regex, alternatives tried in order at each position:
+//   <|startoftext|>|<|endoftext|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
+void ClipTokenizer::Impl::pretokenize(std::u32string_view text, std::vector<int64_t>& out) const {
+    static constexpr std::u32string_view kSpecialLiterals[] = {U"<|startoftext|>",
+                                                               U"<|endoftext|>"};
+    static constexpr std::u32string_view kContractions[] = {U"'s", U"'t",  U"'re", U"'ve",
+                                                            U"'m", U"'ll", U"'d"};
+    const size_t n = text.size();
+    size_t i = 0;
+    auto run_end = [&](size_t from, CharClass cls) {
+        while (from < n && classify(text[from]) == cls) ++from;
+        return from;
+    };
+    while (i < n) {
+        const CharClass cls = classify(text[i]);
+        if (cls == CharClass::Space) {
+            ++i;
+            continue;
+        }
+        const std::u32string_view rest = text.substr(i);
+        size_t length = 0;
+        bool literal = false;
+        for (auto special : kSpecialLiterals) {
+            if (rest.starts_with(special)) {
+                length = special.size();
+                literal = true;
+                break;
+            }
+        }
+        if (!length) {
+            for (auto contraction : kContractions) {
+                if (rest.starts_with(contraction)) {
+                    length = contraction.size();
+                    break;
+                }
+            }
+        }
+        if (!length) {
+            if (cls == CharClass::Letter)
+                length = run_end(i, cls) - i;
+            else if (cls == CharClass::Number)
+                length = 1;
+            else
+                length = run_end(i, CharClass::Other) - i;
+        }
+        if (literal) {
+            // Reached only when the folder does not declare the special token (or declares it
+            // raw-only and the prompt spells it differently). The reference's ByteLevel step then
+            // re-splits the piece with GPT-2's regex, i.e. into "<|", the name, "|>".
+            const std::u32string_view piece = rest.substr(0, length);
+            for (size_t k = 0; k < piece.size();) {
+                const size_t end = [&] {
+                    size_t e = k;
+                    while (e < piece.size() && classify(piece[e]) == classify(piece[k])) ++e;
+                    return e;
+                }();
+                append_piece(piece.substr(k, end - k), out);
+                k = end;
+            }
+        } else {
+            append_piece(rest.substr(0, length), out);
+        }
+        i += length;
+    }
+}
+
+void ClipTokenizer::Impl::append_piece(std::u32string_view piece, std::vector<int64_t>& out) const {
+    const std::string bytes = to_utf8(piece);
+    const bool cacheable = bytes.size() <= kMaxCachedPieceBytes;
+    if (cacheable) {
+        std::shared_lock lock(cache_mutex);
+        if (auto it = cache.find(std::string_view(bytes)); it != cache.end()) {
+            out.insert(out.end(), it->second.begin(), it->second.end());
+            return;
+        }
+    }
+    std::vector<int32_t> ids = bpe(bytes);
+    out.insert(out.end(), ids.begin(), ids.end());
+    if (cacheable) {
+        std::unique_lock lock(cache_mutex);
+        if (cache.size() >= kCacheCapacity) cache.clear();
+        cache.emplace(bytes, std::move(ids));
+    }
+}
+
+// Rank-ordered pair BPE over the piece's bytes: repeatedly merge the adjacent pair with the
+// lowest merge rank, leftmost first among equal ranks. A heap of candidate pairs keeps this
+// O(n log n) for pathological pieces (a pasted blob without spaces).
+std::vector<int32_t> ClipTokenizer::Impl::bpe(std::string_view bytes) const {
+    struct Symbol {
+        int32_t id;
+        int32_t prev, next;  // neighbours in the linked list; -1 at the ends
+    };
+    struct Candidate {
+        int32_t rank, pos, left, right, result;
+        bool operator>(const Candidate& o) const {
+            return rank != o.rank ? rank > o.rank : pos > o.pos;
+        }
+    };
+    const auto n = static_cast<int32_t>(bytes.size());
+    std::vector<Symbol> symbols(static_cast<size_t>(n));
+    for (int32_t i = 0; i < n; ++i) {
+        const auto b = static_cast<unsigned char>(bytes[static_cast<size_t>(i)]);
+        symbols[i] = {i + 1 == n ? byte_end_id[b] : byte_id[b], i - 1, i + 1 < n ? i + 1 : -1};
+    }
+    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> queue;
+    auto push_pair = [&](int32_t left_pos) {
+        if (left_pos < 0) return;
+        const int32_t right_pos = symbols[left_pos].next;
+        if (right_pos < 0) return;
+        const auto it = merges.find(pair_key(symbols[left_pos].id, symbols[right_pos].id));
+        if (it == merges.end()) return;
+        queue.push({it->second.rank, left_pos, symbols[left_pos].id, symbols[right_pos].id,
+                    it->second.result});
+    };
+    for (int32_t i = 0; i + 1 < n; ++i) push_pair(i);
+
+    while (!queue.empty()) {
+        const Candidate top = queue.top();
+        queue.pop();
+        Symbol& left = symbols[top.pos];
+        // Stale if either side changed since the pair was queued (ids pin down the spans).
+        if (left.id != top.left || left.next < 0) continue;
+        Symbol& right = symbols[left.next];
+        if (right.id != top.right) continue;
+        left.id = top.result;
+        left.next = right.next;
+        if (right.next >= 0) symbols[right.next].prev = top.pos;
+        right.id = -1;
+        push_pair(left.prev);
+        push_pair(top.pos);
+    }
+
+    std::vector<int32_t> ids;
+    for (int32_t i = n > 0 ? 0 : -1; i >= 0; i = symbols[i].next) ids.push_back(symbols[i].id);
+    return ids;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+ClipTokenizer::ClipTokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
+    const fs::path folder(dir);
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) throw Error(dir, "tokenizer folder not found");
+    const fs::path vocab_path = folder / "vocab.json";
+    const fs::path merges_path = folder / "merges.txt";
+    const fs::path config_path = folder / "tokenizer_config.json";
+    const fs::path map_path = folder / "special_tokens_map.json";
+
+    auto impl = std::make_shared<Impl>();
+    const Vocab vocab = read_vocab(vocab_path);
+    impl->vocab_count = static_cast<int64_t>(vocab.size());
+
+    auto vocab_id = [&](const std::string& token) -> std::optional<int32_t> {
+        const auto it = vocab.find(token);
+        if (it == vocab.end()) return std::nullopt;
+        return static_cast<int32_t>(it->second);
+    };
+
+    // Byte-level alphabet: every byte must exist as a symbol, with and without "</w>".
+    const auto byte_chars = bytes_to_unicode();
+    for (int b = 0; b < 256; ++b) {
+        std::string symbol;
+        append_utf8(symbol, byte_chars[b]);
+        const auto plain = vocab_id(symbol);
+        const auto end = vocab_id(symbol + std::string(kEndOfWord));
+        if (!plain || !end)
+            throw Error(vocab_path.string(), "missing byte-level symbol \"" + symbol +
+                                                 (plain ? std::string(kEndOfWord) : "") +
+                                                 "\" (not a CLIP BPE vocabulary)");
+        impl->byte_id[b] = *plain;
+        impl->byte_end_id[b] = *end;
+    }
+
+    // merges.txt: "#version" header, then one "left right" pair per line in rank order.
+    {
+        const std::string text = read_file(merges_path);
+        impl->merges.reserve(vocab.size());
+        std::istringstream lines(text);
+        std::string line;
+        int line_no = 0;
+        int32_t rank = 0;
+        while (std::getline(lines, line)) {
+            ++line_no;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.empty() || line.starts_with("#version")) continue;
+            const size_t space = line.find(' ');
+            if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
+                line.find(' ', space + 1) != std::string::npos)
+                throw Error(merges_path.string(), "line " + std::to_string(line_no) +
+                                                      ": expected two space-separated symbols");
+            const std::string left = line.substr(0, space), right = line.substr(space + 1);
+            const auto left_id = vocab_id(left), right_id = vocab_id(right);
+            const auto result_id = vocab_id(left + right);
+            if (!left_id || !right_id || !result_id)
+                throw Error(merges_path.string(), "line " + std::to_string(line_no) + ": \"" +
+                                                      (!left_id    ? left
+                                                       : !right_id ? right
+                                                                   : left + right) +
+                                                      "\" is not in vocab.json");
+            // A repeated pair takes its later rank, as the reference's dict construction does.
+            impl->merges[Impl::pair_key(*left_id, *right_id)] = {rank++, *result_id};
+        }
+        if (impl->merges.empty()) throw Error(merges_path.string(), "no merges");
+    }
+
+    const json config = read_json(config_path);
+    if (!config.is_object()) throw Error(config_path.string(), "expected a JSON object");
+    const json special_map = fs::exists(map_path) ? read_json(map_path) : json::object();
+    if (!special_map.is_object()) throw Error(map_path.string(), "expected a JSON object");
+
+    {
+        const auto it = config.find("model_max_length");
+        // transformers writes ~1e30 for "unbounded"; CLIP needs its positional limit (77).
+        if (it == config.end() || !it->is_number_integer() || it->get<int64_t>() < 2 ||
+            it->get<int64_t>() > 1'000'000)
+            throw Error(config_path.string(), "model_max_length: expected an integer in [2, 1e6]");
+        impl->max_length = static_cast<int>(it->get<int64_t>());
+    }
+
+    // Special tokens: special_tokens_map.json wins over tokenizer_config.json. A content
+    // declared several times (CLIP's eos, unk and pad) is matched after normalization if any
+    // declaration says so.
+    std::map<std::string, std::pair<int64_t, bool>> added;  // content -> (id, normalized)
+    auto add_token = [&](const TokenDecl& decl, std::optional<int64_t> id, const std::string& file,
+                         const std::string& key) -> int64_t {
+        if (decl.content.empty()) throw Error(file, key + ": empty token");
+        if (!id) {
+            const auto found = vocab_id(decl.content);
+            if (!found) throw Error(file, key + ": \"" + decl.content + "\" is not in vocab.json");
+            id = *found;
+        }
+        auto [it, inserted] = added.try_emplace(decl.content, *id, decl.normalized);
+        if (!inserted) {
+            if (it->second.first != *id)
+                throw Error(file, key + ": \"" + decl.content + "\" declared with two ids");
+            it->second.second = it->second.second || decl.normalized;
+        }
+        return *id;
+    };
+    auto special = [&](const char* key, bool required) -> std::optional<int64_t> {
+        for (const auto& [doc, path] :
+             {std::pair{&special_map, &map_path}, std::pair{&config, &config_path}}) {
+            if (auto it = doc->find(key); it != doc->end()) {
+                if (auto decl = parse_token_decl(*it, path->string(), key))
+                    return add_token(*decl, std::nullopt, path->string(), key);
+            }
+        }
+        if (required)
+            throw Error(map_path.string(),
+                        std::string("no ") + key + " here or in tokenizer_config.json");
+        return std::nullopt;
+    };
+    impl->bos = *special("bos_token", true);
+    impl->eos = *special("eos_token", true);
+    special("unk_token", false);
+    impl->pad = *special("pad_token", true);
+    for (const auto& [doc, path] :
+         {std::pair{&special_map, &map_path}, std::pair{&config, &config_path}}) {
+        const auto it = doc->find("additional_special_tokens");
+        if (it == doc->end() || it->is_null()) continue;
+        if (!it->is_array())
+            throw Error(path->string(), "additional_special_tokens: expected an array");
+        for (const auto& value : *it) {
+            if (auto decl = parse_token_decl(value, path->string(), "additional_special_tokens"))
+                add_token(*decl, std::nullopt, path->string(), "additional_special_tokens");
+        }
+    }
+    if (auto it = config.find("added_tokens_decoder"); it != config.end() && !it->is_null()) {
+        if (!it->is_object())
+            throw Error(config_path.string(), "added_tokens_decoder: expected an object");
+        for (const auto& [id_text, value] : it->items()) {
+            const std::string key = "added_tokens_decoder." + id_text;
+            int64_t id = -1;
+            const auto [end, err] =
+                std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+            if (err != std::errc() || end != id_text.data() + id_text.size() || id < 0)
+                throw Error(config_path.string(), key + ": key must be a token id");
+            if (auto decl = parse_token_decl(value, config_path.string(), key))
+                add_token(*decl, id, config_path.string(), key);
+        }
+    }
+
+    for (const auto& [content, entry] : added) {
+        const auto [id, normalized] = entry;
+        const std::u32string text = decode_utf8_lossy(content);
+        // Normalized tokens are matched in normalized text, so their content is normalized too.
+        if (normalized)
+            impl->normalized_added.push_back({normalize(text), id});
+        else
+            impl->raw_added.push_back({text, id});
+    }
+    for (auto* list : {&impl->raw_added, &impl->normalized_added}) {
+        std::erase_if(*list, [](const AddedToken& t) { return t.content.empty(); });
+        std::stable_sort(list->begin(), list->end(), [](const auto& a, const auto& b) {
+            return a.content.size() > b.content.size();
+        });
+    }
+    return ClipTokenizer(std::move(impl));
+}
+
+std::vector<int64_t> ClipTokenizer::tokenize(const std::string& utf8) const {
+    std::vector<int64_t> ids;
+    impl_->tokenize(decode_utf8_lossy(utf8), ids);
+    return ids;
+}
+
+std::vector<int64_t> ClipTokenizer::encode(const std::string& utf8) const {
+    const std::vector<int64_t> ids = tokenize(utf8);
+    const auto max = static_cast<size_t>(impl_->max_length);
+    std::vector<int64_t> out;
+    out.reserve(max);
+    out.push_back(impl_->bos);
+    out.insert(out.end(), ids.begin(),
+               ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), max - 2)));
+    out.push_back(impl_->eos);
+    out.resize(max, impl_->pad);
+    return out;
+}
+
+std::vector<int64_t> ClipTokenizer::encode_untruncated(const std::string& utf8) const {
+    std::vector<int64_t> out{impl_->bos};
+    impl_->tokenize(decode_utf8_lossy(utf8), out);
+    out.push_back(impl_->eos);
+    return out;
+}
+
+int64_t ClipTokenizer::bos_id() const {
+    return impl_->bos;
+}
+int64_t ClipTokenizer::eos_id() const {
+    return impl_->eos;
+}
+int64_t ClipTokenizer::pad_id() const {
+    return impl_->pad;
+}
+int ClipTokenizer::max_length() const {
+    return impl_->max_length;
+}
+int64_t ClipTokenizer::vocab_size() const {
+    return impl_->vocab_count;
+}
+
+}  // namespace lightning

@@ -1,0 +1,60 @@
+// CLIP byte-level BPE tokenizer, exactly as transformers' (tokenizers-backed) CLIPTokenizer.
+//
+// Pipeline, in the order the reference applies it:
+//   1. invalid UTF-8 -> U+FFFD (one per maximal invalid subpart, as Python's errors="replace");
+//   2. added/special tokens declared `normalized: false` are split out of the raw text;
+//   3. each remaining segment: NFC, every Unicode White_Space run -> one space, per-code-point
+//      full lowercase (so 'İ' -> "i\u0307" and a word-final 'Σ' -> 'σ', never 'ς');
+//   4. added/special tokens declared `normalized: true` are split out of the normalized text;
+//   5. CLIP pre-tokenizer regex
+//        <|startoftext|>|<|endoftext|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
+//      (whitespace between pieces is dropped);
+//   6. GPT-2 bytes->unicode mapping of each piece's UTF-8 bytes, rank-ordered pair BPE with
+//      "</w>" on the piece's last symbol.
+// In SDXL's tokenizer_2 the pad token "!" is such an added token, so every '!' is id 0 there.
+//
+// Thread safety: all methods are const and safe to call concurrently (the per-piece BPE cache
+// is guarded by a shared mutex). Copies share the vocabulary and the cache.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lightning {
+
+class ClipTokenizer {
+public:
+    // Reads vocab.json, merges.txt, tokenizer_config.json (model_max_length, optional
+    // added_tokens_decoder) and special_tokens_map.json (bos/eos/unk/pad, additional special
+    // tokens; optional if tokenizer_config.json declares them) of a diffusers tokenizer folder.
+    // Throws lightning::Error naming the file (and key or line) on anything missing or malformed.
+    static ClipTokenizer from_folder(const std::string& dir);
+
+    // BPE ids of the prompt, without <|startoftext|>/<|endoftext|> framing or padding.
+    std::vector<int64_t> tokenize(const std::string& utf8) const;
+    // bos + the first max_length()-2 ids + eos, padded with pad_id() to max_length() ids
+    // (what StableDiffusionXLPipeline.encode_prompt feeds the text encoders).
+    std::vector<int64_t> encode(const std::string& utf8) const;
+    // bos + all ids + eos: no truncation, no padding.
+    std::vector<int64_t> encode_untruncated(const std::string& utf8) const;
+
+    int64_t bos_id() const;
+    int64_t eos_id() const;
+    int64_t pad_id() const;
+    int max_length() const;  // model_max_length (77 for CLIP)
+    int64_t vocab_size() const;
+
+private:
+    struct Impl;
+    explicit ClipTokenizer(std::shared_ptr<const Impl> impl);
+    std::shared_ptr<const Impl> impl_;
+};
+
+// `text` with every invalid UTF-8 sequence replaced by U+FFFD, one per maximal subpart of an
+// ill-formed sequence (Unicode §3.9 "best practice", as Python's decode(errors="replace")):
+// "\xE2\x82x" -> "\uFFFDx", overlong "\xC0\xAF" -> two U+FFFD, surrogates "\xED\xA0\x80" -> three.
+std::string replace_invalid_utf8(std::string_view text);
+
+}  // namespace lightning
