@@ -2,6 +2,7 @@
 
 #include "core/io/state_dict.h"
 #include "core/models/attention.h"
+#include "core/models/blocks.h"
 #include "core/util/error.h"
 
 #include <torch/torch.h>
@@ -27,39 +28,10 @@ Conv2d conv3x3(int64_t in, int64_t out, const Options& o) {
     return Conv2d(in, out, 3, 1, 1, o);
 }
 
-// GroupNorm followed by SiLU, in place on the freshly normalised tensor.
-at::Tensor norm_silu(const GroupNorm& norm, const at::Tensor& x) {
-    auto h = norm->forward(x);
-    at::silu_(h);
-    return h;
+// The VAE's resnets: no time embedding, eps 1e-6.
+ResnetBlock2D resnet(int64_t in, int64_t out, int64_t groups, const Options& o) {
+    return ResnetBlock2D(in, out, /*temb_channels=*/0, groups, kNormEps, o);
 }
-
-// diffusers ResnetBlock2D as the VAE uses it: no time embedding, no dropout at inference,
-// output_scale_factor 1, a 1x1 conv_shortcut only when the channel count changes.
-class ResnetBlock : public nn::Module {
-public:
-    ResnetBlock(int64_t in, int64_t out, int64_t groups, const Options& o)
-        : norm1_(register_module("norm1", group_norm(groups, in, o))),
-          conv1_(register_module("conv1", conv3x3(in, out, o))),
-          norm2_(register_module("norm2", group_norm(groups, out, o))),
-          conv2_(register_module("conv2", conv3x3(out, out, o))) {
-        if (in != out)
-            conv_shortcut_ = register_module("conv_shortcut", Conv2d(in, out, 1, 1, 0, o));
-    }
-
-    at::Tensor forward(const at::Tensor& x) {
-        auto h = conv1_->forward(norm_silu(norm1_, x));
-        h = conv2_->forward(norm_silu(norm2_, h));
-        return h.add_(conv_shortcut_ ? conv_shortcut_->forward(x) : x);
-    }
-
-private:
-    GroupNorm norm1_;
-    Conv2d conv1_;
-    GroupNorm norm2_;
-    Conv2d conv2_;
-    Conv2d conv_shortcut_{nullptr};
-};
 
 // The mid block's single-head self-attention over all pixels (diffusers Attention with
 // residual_connection, group_norm, heads = 1), parameters to_q/to_k/to_v/to_out.0.
@@ -99,7 +71,7 @@ public:
     MidBlock(int64_t channels, int64_t groups, bool add_attention, const Options& o) {
         auto resnets = register_module("resnets", nn::ModuleList());
         for (int i = 0; i < 2; ++i) {
-            resnets_.push_back(std::make_shared<ResnetBlock>(channels, channels, groups, o));
+            resnets_.push_back(resnet(channels, channels, groups, o));
             resnets->push_back(resnets_.back());
         }
         if (add_attention) {
@@ -116,70 +88,53 @@ public:
     }
 
 private:
-    std::vector<std::shared_ptr<ResnetBlock>> resnets_;
+    std::vector<ResnetBlock2D> resnets_;
     std::shared_ptr<SpatialSelfAttention> attention_;
 };
 
-// Downsample2D of the encoder: asymmetric zero pad (right, bottom) then a stride-2 3x3 conv
-// without padding, exactly as diffusers (padding=0 path).
-class Downsample : public nn::Module {
-public:
-    Downsample(int64_t channels, const Options& o)
-        : conv_(register_module("conv", Conv2d(channels, channels, 3, 2, 0, o))) {}
-
-    at::Tensor forward(const at::Tensor& x) {
-        return conv_->forward(at::constant_pad_nd(x, {0, 1, 0, 1}, 0));
-    }
-
-private:
-    Conv2d conv_;
-};
-
-// Upsample2D of the decoder: nearest-neighbour 2x, then a 3x3 conv.
-class Upsample : public nn::Module {
-public:
-    Upsample(int64_t channels, const Options& o)
-        : conv_(register_module("conv", conv3x3(channels, channels, o))) {}
-
-    at::Tensor forward(const at::Tensor& x) {
-        return conv_->forward(at::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)}));
-    }
-
-private:
-    Conv2d conv_;
-};
-
 // DownEncoderBlock2D (resnets, optional downsampler) and UpDecoderBlock2D (resnets, optional
-// upsampler) share this shape; `Sampler` is Downsample or Upsample.
+// upsampler) share this shape; `Sampler` is Downsample2D or Upsample2D.
 template <typename Sampler>
 class ResnetStack : public nn::Module {
 public:
     ResnetStack(int64_t in, int64_t out, int64_t layers, int64_t groups, bool resample,
-                const char* sampler_list_name, const Options& o) {
+                const Options& o) {
         auto resnets = register_module("resnets", nn::ModuleList());
         for (int64_t i = 0; i < layers; ++i) {
-            resnets_.push_back(std::make_shared<ResnetBlock>(i == 0 ? in : out, out, groups, o));
+            resnets_.push_back(resnet(i == 0 ? in : out, out, groups, o));
             resnets->push_back(resnets_.back());
         }
         if (resample) {
-            auto samplers = register_module(sampler_list_name, nn::ModuleList());
-            sampler_ = std::make_shared<Sampler>(out, o);
+            sampler_ = make_sampler(out, o);
+            auto samplers = register_module(sampler_list_name(), nn::ModuleList());
             samplers->push_back(sampler_);
         }
     }
 
     at::Tensor forward(at::Tensor x) {
-        for (auto& resnet : resnets_) x = resnet->forward(x);
+        for (auto& block : resnets_) x = block->forward(x);
         return sampler_ ? sampler_->forward(x) : x;
     }
 
 private:
-    std::vector<std::shared_ptr<ResnetBlock>> resnets_;
-    std::shared_ptr<Sampler> sampler_;
+    static Sampler make_sampler(int64_t channels, const Options& o) {
+        // The encoder's downsampler pads right/bottom, then a stride-2 conv without padding
+        // (diffusers' Encoder passes padding 0).
+        if constexpr (std::is_same_v<Sampler, Downsample2D>)
+            return Downsample2D(channels, channels, /*padding=*/0, o);
+        else
+            return Upsample2D(channels, channels, o);
+    }
+    static const char* sampler_list_name() {
+        return std::is_same_v<Sampler, Downsample2D> ? "downsamplers" : "upsamplers";
+    }
+
+    std::vector<ResnetBlock2D> resnets_;
+    Sampler sampler_{nullptr};
 };
 
-using DownEncoderBlock = ResnetStack<Downsample>;
-using UpDecoderBlock = ResnetStack<Upsample>;
+using DownEncoderBlock = ResnetStack<Downsample2D>;
+using UpDecoderBlock = ResnetStack<Upsample2D>;
 
 }  // namespace
 
@@ -195,7 +150,7 @@ public:
             const bool last = i + 1 == levels;
             blocks_.push_back(std::make_shared<DownEncoderBlock>(
                 channels[i == 0 ? 0 : i - 1], channels[i], c.layers_per_block, groups,
-                /*resample=*/!last, "downsamplers", o));
+                /*resample=*/!last, o));
             blocks->push_back(blocks_.back());
         }
         mid_block_ = register_module(
@@ -210,7 +165,7 @@ public:
         auto h = conv_in_->forward(x);
         for (auto& block : blocks_) h = block->forward(h);
         h = mid_block_->forward(h);
-        return conv_out_->forward(norm_silu(conv_norm_out_, h));
+        return conv_out_->forward(group_norm_silu(conv_norm_out_, h));
     }
 
 private:
@@ -237,9 +192,9 @@ public:
         for (size_t i = 0; i < levels; ++i) {
             const int64_t out = channels[levels - 1 - i];
             const bool last = i + 1 == levels;
-            blocks_.push_back(
-                std::make_shared<UpDecoderBlock>(previous, out, c.layers_per_block + 1, groups,
-                                                 /*resample=*/!last, "upsamplers", o));
+            blocks_.push_back(std::make_shared<UpDecoderBlock>(previous, out,
+                                                               c.layers_per_block + 1, groups,
+                                                               /*resample=*/!last, o));
             blocks->push_back(blocks_.back());
             previous = out;
         }
@@ -250,7 +205,7 @@ public:
     at::Tensor forward(const at::Tensor& z) {
         auto h = mid_block_->forward(conv_in_->forward(z));
         for (auto& block : blocks_) h = block->forward(h);
-        return conv_out_->forward(norm_silu(conv_norm_out_, h));
+        return conv_out_->forward(group_norm_silu(conv_norm_out_, h));
     }
 
 private:

@@ -11,11 +11,14 @@
 namespace lightning {
 namespace {
 
-Tolerance vae_tolerance(c10::ScalarType dtype) {
+// fp32: the fixtures' acceptance for VAE outputs. Reduced precision cannot be held to that:
+// rounding only the tiny VAE's weights to bf16 already moves decoded pixels (|x| <= 1.3,
+// std 0.14) by 0.04, and bf16 activations through ~30 convolutions reach ~0.2 on CPU; the
+// latents (|x| <= 1.1) move by <= 0.005. These bounds catch gross errors only; fp32 is the
+// correctness check.
+Tolerance vae_tolerance(c10::ScalarType dtype, bool decode) {
     if (dtype == c10::kFloat || dtype == c10::kDouble) return {1e-4, 0};
-    // bf16 keeps 8 mantissa bits; across ~30 convolutions the decoded pixels (|x| <= ~1.5)
-    // drift by a few 1e-3 to 1e-2. Wrong wiring moves them by O(0.1..1).
-    return {5e-2, 0};
+    return decode ? Tolerance{0.3, 0} : Tolerance{0.02, 0};
 }
 
 std::string run_label(const GoldenOptions& options, c10::ScalarType dtype) {
@@ -34,18 +37,19 @@ GoldenReport check_vae_goldens(const GoldenOptions& options) {
         const auto golden = SafeTensorsFile::open(options.fixtures_dir + "/golden/vae.safetensors");
         const auto dtype = vae_compute_dtype(config, options.dtype);
         const auto vae = load_vae(config, *weights, options.device, dtype);
-        const auto tolerance = vae_tolerance(dtype);
         const auto label = run_label(options, dtype);
 
         for (const char* name : {"decode_8x8", "decode_12x8"}) {
             const std::string key = name;
             auto output = vae->decode(golden->load(key + ".input"));
             report.push_back(compare_tensors("vae." + key + label, output,
-                                             golden->load(key + ".output"), tolerance));
+                                             golden->load(key + ".output"),
+                                             vae_tolerance(dtype, /*decode=*/true)));
         }
         for (const char* name : {"encode_64x64", "encode_64x96"}) {
             const std::string key = name;
             auto latent = vae->encode_mean_std(golden->load(key + ".input"));
+            const auto tolerance = vae_tolerance(dtype, /*decode=*/false);
             report.push_back(compare_tensors("vae." + key + ".latent_mean" + label, latent.mean,
                                              golden->load(key + ".latent_mean"), tolerance));
             report.push_back(compare_tensors("vae." + key + ".latent_std" + label, latent.std,
