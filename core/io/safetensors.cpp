@@ -1,5 +1,6 @@
 #include "core/io/safetensors.h"
 
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -347,19 +347,6 @@ struct PreparedTensor {
     at::Tensor data;  // CPU, contiguous
 };
 
-void write_all(int fd, const void* data, size_t size, const std::string& path) {
-    const char* p = static_cast<const char*>(data);
-    while (size > 0) {
-        ssize_t n = ::write(fd, p, std::min<size_t>(size, size_t{1} << 30));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw Error(path, "write failed: " + errno_text(errno));
-        }
-        p += n;
-        size -= static_cast<size_t>(n);
-    }
-}
-
 std::vector<PreparedTensor> prepare(
     const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors) {
     std::vector<PreparedTensor> prepared;
@@ -401,11 +388,6 @@ std::string build_header(const std::vector<PreparedTensor>& tensors,
     return text;
 }
 
-std::string temp_path_for(const std::string& path) {
-    static std::atomic<unsigned> counter{0};
-    return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-}
-
 }  // namespace
 
 void save_safetensors(const std::string& path,
@@ -421,43 +403,13 @@ void save_safetensors(const std::string& path,
     }
     const std::string header = build_header(prepared, metadata);
 
-    std::string temp;
-    int fd = -1;
-    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        temp = temp_path_for(path);
-        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST) break;
-    }
-    if (fd < 0) {
-        const std::string folder = std::filesystem::path(path).parent_path().string();
-        throw Error(path, "cannot create a temporary file in folder '" +
-                              (folder.empty() ? std::string(".") : folder) +
-                              "': " + errno_text(errno));
-    }
-
-    try {
-        const uint64_t header_size = header.size();
-        write_all(fd, &header_size, 8, path);
-        write_all(fd, header.data(), header.size(), path);
-        for (const auto& t : prepared)
-            write_all(fd, t.data.data_ptr(), static_cast<size_t>(t.data.numel()) * t.dtype->size,
-                      path);
-        if (::fsync(fd) != 0) throw Error(path, "fsync failed: " + errno_text(errno));
-        const int close_result = ::close(fd);
-        fd = -1;
-        if (close_result != 0) throw Error(path, "close failed: " + errno_text(errno));
-        if (::rename(temp.c_str(), path.c_str()) != 0)
-            throw Error(path, "cannot rename temporary file into place: " + errno_text(errno));
-    } catch (...) {
-        if (fd >= 0) ::close(fd);
-        ::unlink(temp.c_str());
-        throw;
-    }
-
-    // Make the rename itself durable; failure here does not undo a completed save.
-    const std::string folder = std::filesystem::path(path).parent_path().string();
-    FdGuard dir{::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    if (dir.fd >= 0) ::fsync(dir.fd);
+    AtomicFile file(path);
+    const uint64_t header_size = header.size();  // little-endian u64
+    file.write(&header_size, 8);
+    file.write(header.data(), header.size());
+    for (const auto& t : prepared)
+        file.write(t.data.data_ptr(), static_cast<size_t>(t.data.numel()) * t.dtype->size);
+    file.commit();
 }
 
 }  // namespace lightning

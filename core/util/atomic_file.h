@@ -1,0 +1,35 @@
+// Writing a file so that readers see either the old file or the complete new one, never a
+// partial one: a temporary file in the same folder, fsync, then rename over the target.
+#pragma once
+#include <cstddef>
+#include <string>
+
+namespace lightning {
+
+class AtomicFile {
+public:
+    // Creates the temporary file next to `path`. Throws lightning::Error naming `path` (e.g. for
+    // a missing folder or missing permission).
+    explicit AtomicFile(std::string path);
+    // Removes the temporary file unless commit() succeeded.
+    ~AtomicFile();
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    // Appends bytes; throws lightning::Error naming `path` (e.g. disk full).
+    void write(const void* data, size_t size);
+    // fsync + close + rename into place (+ fsync of the folder). Throws lightning::Error; the
+    // temporary file is removed on failure.
+    void commit();
+
+    const std::string& path() const { return path_; }
+
+private:
+    void discard() noexcept;
+    std::string path_;
+    std::string temp_;
+    int fd_ = -1;
+    bool committed_ = false;
+};
+
+}  // namespace lightning
