@@ -314,15 +314,30 @@ at::Tensor SafeTensorsFile::load(const std::string& name, std::optional<c10::Sca
     const uint8_t* source = impl_->bytes() + impl_->data_start + info.begin;
     const size_t size = info.end - info.begin;
     try {
-        // Copy out of the mapping (the data may be unaligned and the mapping may go away), then
-        // move and convert. Moving before converting sends fp16 over PCIe, not fp32.
-        at::Tensor tensor = at::empty(info.shape, at::TensorOptions().dtype(stored.scalar));
-        if (size) std::memcpy(tensor.data_ptr(), source, size);
         if (info.dtype == StDType::BOOL &&
             std::any_of(source, source + size, [](uint8_t b) { return b > 1; }))
             throw Error(tensor_where(impl_->path, name), "BOOL tensor holds bytes other than 0/1");
-        if (!device.is_cpu()) tensor = tensor.to(device);
-        if (dtype && *dtype != stored.scalar) tensor = tensor.to(*dtype);
+        // The result must own its memory (the mapping goes away with the file), so the first
+        // operation always copies. Aligned data is read straight from the mapping by that copy
+        // (one pass over the bytes); unaligned data is memcpy'd out first. Moving to the device
+        // before converting sends fp16 over PCIe, not fp32.
+        at::Tensor tensor;
+        const at::TensorOptions stored_options = at::TensorOptions().dtype(stored.scalar);
+        if (reinterpret_cast<uintptr_t>(source) % stored.size == 0) {
+            const at::Tensor mapped =
+                at::from_blob(const_cast<uint8_t*>(source), info.shape, stored_options);
+            if (!device.is_cpu())
+                tensor = mapped.to(device, stored.scalar, /*non_blocking=*/false, /*copy=*/true);
+            else if (dtype && *dtype != stored.scalar)
+                tensor = mapped.to(*dtype);  // a different dtype is always a new tensor
+            else
+                tensor = mapped.clone();
+        } else {
+            tensor = at::empty(info.shape, stored_options);
+            if (size) std::memcpy(tensor.data_ptr(), source, size);
+            if (!device.is_cpu()) tensor = tensor.to(device);
+        }
+        if (dtype && *dtype != tensor.scalar_type()) tensor = tensor.to(*dtype);
         return tensor;
     } catch (const Error&) {
         throw;

@@ -187,6 +187,8 @@ private Q_SLOTS:
     void corruptFiles_data();
     void corruptFiles();
     void missingFileIsError();
+    void unalignedDataLoads();
+    void boolBytesAreChecked();
 
     void writerRoundTripAllDtypes();
     void writerHeaderIsAlignedAndPadded();
@@ -429,6 +431,31 @@ void TestSafeTensors::missingFileIsError() {
     QVERIFY(std::string(e.what()).find("No such file") != std::string::npos);
     QTemporaryDir dir;
     expect_error([&] { SafeTensorsFile::open(dir.path().toStdString()); });  // a folder
+}
+
+void TestSafeTensors::unalignedDataLoads() {
+    // A hand-made file whose header is not padded: the data section starts at an odd offset.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("odd.safetensors");
+    const float values[3] = {1.5f, -2.25f, 1e-30f};
+    const QByteArray header = R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}})";
+    QVERIFY(header.size() % 4 != 0);
+    write_bytes(path, make_file(header, QByteArray(reinterpret_cast<const char*>(values), 12)));
+    const auto file = SafeTensorsFile::open(path.toStdString());
+    const at::Tensor expected = at::tensor({1.5f, -2.25f, 1e-30f});
+    QVERIFY(at::equal(file->load("x"), expected));
+    QVERIFY(at::equal(file->load("x", at::kDouble), expected.to(at::kDouble)));
+}
+
+void TestSafeTensors::boolBytesAreChecked() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("bool.safetensors");
+    write_bytes(path, make_file(R"({"b":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}})",
+                                QByteArray("\x01\x07", 2)));
+    const auto file = SafeTensorsFile::open(path.toStdString());
+    const Error e = expect_error([&] { file->load("b"); });
+    QCOMPARE(QString::fromStdString(e.where()), path + " [b]");
+    QVERIFY(std::string(e.what()).find("bytes other than 0/1") != std::string::npos);
 }
 
 void TestSafeTensors::writerRoundTripAllDtypes() {
