@@ -1,0 +1,80 @@
+#include "ui/job_queue.h"
+
+namespace lightning::ui {
+
+QString describe_job(const GenerationJob& job, int prompt_chars) {
+    const GenerationParams& p = job.params;
+    QString prompt = p.prompt.simplified();
+    if (prompt.size() > prompt_chars) prompt = prompt.left(prompt_chars - 1) + QChar(0x2026);
+    if (prompt.isEmpty()) prompt = QStringLiteral("(empty prompt)");
+    QString text = QStringLiteral("#%1  %2 step%3 · %4×%5")
+                       .arg(job.id)
+                       .arg(p.steps)
+                       .arg(p.steps == 1 ? "" : "s")
+                       .arg(p.width)
+                       .arg(p.height);
+    if (job.batch > 1) text += QStringLiteral(" · ×%1").arg(job.batch);
+    text += QStringLiteral(" · seed %1").arg(p.seed);
+    return text + QStringLiteral(" — ") + prompt;
+}
+
+int JobQueue::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(jobs_.size());
+}
+
+QVariant JobQueue::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= jobs_.size()) return {};
+    const GenerationJob& job = jobs_.at(index.row());
+    switch (role) {
+        case Qt::DisplayRole:
+            return describe_job(job);
+        case Qt::ToolTipRole:
+            return format_parameters(job.params);
+        case JobIdRole:
+            return job.id;
+        default:
+            return {};
+    }
+}
+
+void JobQueue::append(const GenerationJob& job) {
+    beginInsertRows({}, int(jobs_.size()), int(jobs_.size()));
+    jobs_.append(job);
+    endInsertRows();
+}
+
+std::optional<GenerationJob> JobQueue::take_first() {
+    if (jobs_.isEmpty()) return std::nullopt;
+    beginRemoveRows({}, 0, 0);
+    GenerationJob job = jobs_.takeFirst();
+    endRemoveRows();
+    return job;
+}
+
+bool JobQueue::remove(int row) {
+    if (row < 0 || row >= jobs_.size()) return false;
+    beginRemoveRows({}, row, row);
+    jobs_.removeAt(row);
+    endRemoveRows();
+    return true;
+}
+
+bool JobQueue::move(int from, int to) {
+    if (from < 0 || from >= jobs_.size() || to < 0 || to >= jobs_.size() || from == to)
+        return false;
+    // beginMoveRows wants the destination as "insert before this row" in the old numbering.
+    const int destination = to > from ? to + 1 : to;
+    if (!beginMoveRows({}, from, from, {}, destination)) return false;
+    jobs_.move(from, to);
+    endMoveRows();
+    return true;
+}
+
+void JobQueue::clear() {
+    if (jobs_.isEmpty()) return;
+    beginResetModel();
+    jobs_.clear();
+    endResetModel();
+}
+
+}  // namespace lightning::ui

@@ -1,0 +1,45 @@
+// Jobs waiting for the worker: visible in the queue panel, removable and reorderable while the
+// current job runs.
+#pragma once
+#include "ui/generation_params.h"
+
+#include <QAbstractListModel>
+#include <QList>
+
+#include <optional>
+
+namespace lightning::ui {
+
+struct GenerationJob {
+    int id = 0;               // assigned by the controller, increasing
+    GenerationParams params;  // params.seed is the first image's seed; image i uses seed + i
+    int batch = 1;
+    QString output_dir;  // gallery folder the images go to
+};
+
+// One line for lists and logs: "#3  4 steps · 1024×1024 · ×2 · seed 42 — a cat in…".
+QString describe_job(const GenerationJob& job, int prompt_chars = 60);
+
+class JobQueue : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role { JobIdRole = Qt::UserRole + 1 };
+    using QAbstractListModel::QAbstractListModel;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+
+    void append(const GenerationJob& job);
+    std::optional<GenerationJob> take_first();
+    bool remove(int row);
+    bool move(int from, int to);  // to: the row the job ends up at
+    void clear();
+
+    int count() const { return int(jobs_.size()); }
+    const GenerationJob& at(int row) const { return jobs_.at(row); }
+
+private:
+    QList<GenerationJob> jobs_;
+};
+
+}  // namespace lightning::ui
