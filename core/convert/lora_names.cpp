@@ -111,9 +111,42 @@ std::optional<ParsedKey> parse_diffusers(const std::string& key, std::string* re
 }
 
 // Resolves a parsed path against the target's real module names.
+// The dotted spellings of a flattened ldm path: every '_' between two words may have been a '.'
+// or a real '_'; next to a number it was always a '.' (module indices).
+std::vector<std::string> dotted_spellings(const std::string& flat) {
+    std::vector<std::string> tokens;
+    size_t start = 0;
+    for (size_t i = 0; i <= flat.size(); ++i)
+        if (i == flat.size() || flat[i] == '_') {
+            tokens.push_back(flat.substr(start, i - start));
+            start = i + 1;
+        }
+    auto numeric = [](const std::string& t) {
+        return !t.empty() && t.find_first_not_of("0123456789") == std::string::npos;
+    };
+    std::vector<size_t> free;  // boundaries after token i that may be '_' or '.'
+    for (size_t i = 0; i + 1 < tokens.size(); ++i)
+        if (!numeric(tokens[i]) && !numeric(tokens[i + 1])) free.push_back(i);
+    std::vector<std::string> spellings;
+    if (free.size() > 12) return spellings;  // not a module path we could resolve sensibly
+    for (uint32_t mask = 0; mask < (1u << free.size()); ++mask) {
+        std::string dotted = tokens[0];
+        size_t f = 0;
+        for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+            char sep = '.';
+            if (f < free.size() && free[f] == i) sep = ((mask >> f++) & 1) ? '_' : '.';
+            dotted += sep;
+            dotted += tokens[i + 1];
+        }
+        spellings.push_back(std::move(dotted));
+    }
+    return spellings;
+}
+
 class ModuleResolver {
 public:
-    explicit ModuleResolver(const std::vector<std::string>& names) {
+    explicit ModuleResolver(const std::vector<std::string>& names, LdmToDiffusers ldm = {})
+        : ldm_(std::move(ldm)) {
         for (const auto& name : names) {
             dotted_.insert(name);
             auto [it, inserted] = flattened_.emplace(flatten(name), name);
@@ -143,11 +176,35 @@ public:
             }
             if (auto it = flattened_.find(candidate); it != flattened_.end()) return it->second;
         }
+        if (key.flattened && key.target == LoraTarget::UNet && ldm_)
+            return resolve_ldm(key, reason);
         *reason = std::string("no module '") + key.path + "' in the " + to_string(key.target);
         return std::nullopt;
     }
 
 private:
+    // kohya keys with SGM/ldm module names: the spelling that maps to a real module wins.
+    std::optional<std::string> resolve_ldm(const ParsedKey& key, std::string* reason) const {
+        auto cached = ldm_cache_.find(key.path);
+        if (cached == ldm_cache_.end()) {
+            std::set<std::string> found;
+            for (const auto& dotted : dotted_spellings(key.path)) {
+                const auto name = ldm_(dotted + ".weight");
+                if (!name || name->size() <= 7) continue;
+                const auto module = name->substr(0, name->size() - 7);  // strip ".weight"
+                if (dotted_.count(module)) found.insert(module);
+            }
+            cached = ldm_cache_.emplace(key.path, found).first;
+        }
+        if (cached->second.size() == 1) return *cached->second.begin();
+        *reason = cached->second.empty()
+                      ? "no module '" + key.path + "' in the UNet (diffusers or SGM names)"
+                      : "ambiguous module name '" + key.path + "'";
+        return std::nullopt;
+    }
+
+    LdmToDiffusers ldm_;
+    mutable std::map<std::string, std::set<std::string>> ldm_cache_;
     std::set<std::string> dotted_;
     std::map<std::string, std::string> flattened_;
     std::set<std::string> ambiguous_;
@@ -167,9 +224,12 @@ const char* to_string(LoraTarget target) {
     return "?";
 }
 
-LoraKeyMapping map_lora_keys(const std::vector<std::string>& keys, const LoraModuleNames& modules) {
+LoraKeyMapping map_lora_keys(const std::vector<std::string>& keys, const LoraModuleNames& modules,
+                             const LdmToDiffusers& ldm_unet) {
     std::map<LoraTarget, ModuleResolver> resolvers;
-    for (const auto& [target, names] : modules) resolvers.emplace(target, ModuleResolver(names));
+    for (const auto& [target, names] : modules)
+        resolvers.emplace(target,
+                          ModuleResolver(names, target == LoraTarget::UNet ? ldm_unet : nullptr));
 
     LoraKeyMapping mapping;
     // (target, module) -> factor keys, in first-seen order.

@@ -10,8 +10,13 @@
 //                    `lora.down.weight` / `lora.up.weight` spelling.
 // kohya paths lose their dots, so they are resolved against the target model's real module
 // names (a flattened name that two modules share is reported as ambiguous, never guessed).
+// kohya UNet keys may also use the original SGM/ldm module names (sd-scripts' SDXL LoRAs:
+// lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q); given an ldm -> diffusers name
+// mapping, those are resolved by trying the dotted spellings of the flattened name.
 #pragma once
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +44,11 @@ struct LoraKeyMapping {
 // Modules of each target that own a `weight` parameter, by their dotted path.
 using LoraModuleNames = std::map<LoraTarget, std::vector<std::string>>;
 
+// ldm UNet parameter name -> diffusers name (e.g. LdmUNetNames::to_diffusers), or nullopt.
+using LdmToDiffusers = std::function<std::optional<std::string>(const std::string&)>;
+
 // Groups the file's keys per module and resolves module paths against `modules`.
-LoraKeyMapping map_lora_keys(const std::vector<std::string>& keys, const LoraModuleNames& modules);
+LoraKeyMapping map_lora_keys(const std::vector<std::string>& keys, const LoraModuleNames& modules,
+                             const LdmToDiffusers& ldm_unet = {});
 
 }  // namespace lightning

@@ -1,5 +1,6 @@
 #include "core/lora/lora.h"
 
+#include "core/convert/single_file.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 
@@ -85,7 +86,12 @@ std::string shape_problem(const TensorSource& lora, const LoraModuleKeys& keys,
 
 void LoraFuser::fuse(const TensorSource& lora, float scale, const LoraTargets& targets) {
     const auto weights = collect_weights(targets);
-    const auto mapping = map_lora_keys(lora.names(), weights.names);
+    LdmToDiffusers ldm_names;
+    if (targets.unet && targets.unet_config) {
+        auto names = std::make_shared<LdmUNetNames>(*targets.unet_config);
+        ldm_names = [names](const std::string& ldm) { return names->to_diffusers(ldm); };
+    }
+    const auto mapping = map_lora_keys(lora.names(), weights.names, ldm_names);
 
     std::vector<std::string> problems = mapping.unmatched;
     std::vector<PlannedUpdate> plan;

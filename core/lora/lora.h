@@ -3,6 +3,7 @@
 // bit for bit (a subtraction would leave rounding residue).
 #pragma once
 #include "core/convert/lora_names.h"
+#include "core/io/config.h"
 #include "core/io/tensor_source.h"
 
 #include <ATen/core/Tensor.h>
@@ -21,6 +22,8 @@ struct LoraTargets {
     torch::nn::Module* unet = nullptr;
     torch::nn::Module* text_encoder = nullptr;
     torch::nn::Module* text_encoder_2 = nullptr;
+    // The UNet's config, when known: lets kohya keys with SGM/ldm module names resolve.
+    const UNetConfig* unet_config = nullptr;
 };
 
 struct FusedLora {

@@ -306,7 +306,7 @@ void Pipeline::Impl::apply_loras(const std::vector<LoraSpec>& loras) {
     if (same_loras(loras, current_loras)) return;
     lora_fuser.unfuse();
     current_loras.clear();
-    LoraTargets targets{unet.get(), text_encoder_1.get(), text_encoder_2.get()};
+    LoraTargets targets{unet.get(), text_encoder_1.get(), text_encoder_2.get(), &unet->config()};
     try {
         for (const auto& lora : loras) {
             const auto file = SafeTensorsFile::open(require_file(lora.path));

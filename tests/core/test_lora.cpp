@@ -137,6 +137,50 @@ private Q_SLOTS:
             QVERIFY2(torch::equal(p.value(), peft_params[p.key()]), p.key().c_str());
     }
 
+    void kohyaKeysWithSgmNamesResolve() {
+        // sd-scripts' SDXL LoRAs name the original SGM modules. Rename part of the fixture LoRA
+        // that way (attention blocks and resnet convs of every UNet part); it must fuse exactly
+        // like the diffusers-named original once the UNet config is known.
+        const std::vector<std::pair<std::string, std::string>> sgm = {
+            {"lora_unet_down_blocks_1_attentions_0_", "lora_unet_input_blocks_4_1_"},
+            {"lora_unet_mid_block_attentions_0_", "lora_unet_middle_block_1_"},
+            {"lora_unet_up_blocks_0_attentions_1_", "lora_unet_output_blocks_1_1_"},
+            {"lora_unet_down_blocks_1_resnets_0_conv1", "lora_unet_input_blocks_4_0_in_layers_2"},
+            {"lora_unet_down_blocks_1_resnets_0_conv2", "lora_unet_input_blocks_4_0_out_layers_3"},
+            {"lora_unet_mid_block_resnets_1_conv1", "lora_unet_middle_block_2_in_layers_2"},
+            {"lora_unet_up_blocks_2_resnets_2_conv2", "lora_unet_output_blocks_8_0_out_layers_3"},
+        };
+        const auto lora = SafeTensorsFile::open(lora_path());
+        std::vector<std::pair<std::string, at::Tensor>> renamed;
+        int changed = 0;
+        for (const auto& name : lora->names()) {
+            std::string key = name;
+            for (const auto& [from, to] : sgm)
+                if (key.rfind(from, 0) == 0) {
+                    key = to + key.substr(from.size());
+                    ++changed;
+                    break;
+                }
+            renamed.emplace_back(key, lora->load(name));
+        }
+        QVERIFY(changed > 100);
+        TensorMapSource sgm_source(renamed, "sgm_lora.safetensors");
+        const auto config =
+            read_unet_config(testing::fixtures_dir() + "/tiny-sdxl/unet/config.json");
+        auto reference = tiny_base_unet();
+        auto unet = tiny_base_unet();
+        LoraFuser reference_fuser, fuser;
+        reference_fuser.fuse(*lora, 1.0f, LoraTargets{reference.get()});
+        fuser.fuse(sgm_source, 1.0f, LoraTargets{unet.get(), nullptr, nullptr, &config});
+        QCOMPARE(int(fuser.changed_weights()), 308);
+        const auto expected = reference->named_parameters();
+        for (const auto& p : unet->named_parameters())
+            QVERIFY2(torch::equal(p.value(), expected[p.key()]), p.key().c_str());
+        // Without the config the SGM names cannot be resolved, and say so.
+        LoraFuser plain;
+        QVERIFY_THROWS_EXCEPTION(Error, plain.fuse(sgm_source, 1.0f, LoraTargets{unet.get()}));
+    }
+
     void unmatchedKeysAreListedAndNothingChanges() {
         auto unet = tiny_base_unet();
         const auto before = snapshot(*unet);
