@@ -35,7 +35,7 @@ struct Check {
 std::vector<Check> all_checks() {
     std::vector<Check> checks;
 #ifdef LIGHTNING_HAVE_GOLDEN_TEXT
-    checks.push_back({"text", check_text_goldens});
+    checks.push_back({"text", check_text_encoder_goldens});
 #endif
 #ifdef LIGHTNING_HAVE_GOLDEN_UNET
     checks.push_back({"unet", check_unet_goldens});

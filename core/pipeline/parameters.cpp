@@ -25,13 +25,41 @@ std::string format_float(float value) {
     return text;
 }
 
-// Splits "Key: value, Key: value" at commas that start a new "Key:" (values may contain commas
-// only inside quotes in A1111; ours never do).
+// A1111 quotes values that contain its separators, JSON-style.
+std::string quote_if_needed(const std::string& value) {
+    if (value.find_first_of(",\":\n") == std::string::npos) return value;
+    std::string quoted = "\"";
+    for (char c : value) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        if (c == '\n') {
+            quoted += "\\n";
+            continue;
+        }
+        quoted += c;
+    }
+    return quoted + "\"";
+}
+
+std::string unquote(const std::string& value) {
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"') return value;
+    std::string plain;
+    for (size_t i = 1; i + 1 < value.size(); ++i) {
+        if (value[i] == '\\' && i + 2 < value.size()) {
+            const char next = value[++i];
+            plain += next == 'n' ? '\n' : next;
+        } else {
+            plain += value[i];
+        }
+    }
+    return plain;
+}
+
+// Splits "Key: value, Key: value" into fields; a value with commas is quoted.
 std::map<std::string, std::string> split_settings(const std::string& line) {
     std::map<std::string, std::string> fields;
     static const std::regex field(R"(\s*([\w ]+):\s*(\"(?:\\.|[^\\\"])*\"|[^,]*)(?:,|$))");
     for (std::sregex_iterator it(line.begin(), line.end(), field), end; it != end; ++it)
-        fields[(*it)[1].str()] = (*it)[2].str();
+        fields[(*it)[1].str()] = unquote((*it)[2].str());
     return fields;
 }
 
@@ -43,7 +71,7 @@ std::string format_parameters(const ImageParameters& p) {
     if (p.negative_prompt) out << "Negative prompt: " << *p.negative_prompt << '\n';
     out << "Steps: " << p.steps << ", Sampler: " << p.sampler << ", Schedule type: " << p.schedule
         << ", CFG scale: " << format_float(p.guidance) << ", Seed: " << p.seed
-        << ", Size: " << p.width << 'x' << p.height << ", Model: " << p.model;
+        << ", Size: " << p.width << 'x' << p.height << ", Model: " << quote_if_needed(p.model);
     if (p.lightning_steps) out << ", Lightning: " << *p.lightning_steps << "step";
     if (p.clip_skip > 0) out << ", Clip skip: " << p.clip_skip;
     return out.str();

