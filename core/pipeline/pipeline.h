@@ -52,6 +52,9 @@ struct GenerationRequest {
     // UNet selection: explicit file, else lightning_dir's file for `steps`, else the base UNet.
     std::string unet_file;
     std::optional<PredictionType> prediction;  // default: sample for the 1-step x0 file
+    // Default: trailing, which every Lightning checkpoint needs (the model's own config may say
+    // otherwise, e.g. SDXL base's "leading").
+    std::optional<TimestepSpacing> timestep_spacing;
     std::vector<LoraSpec> loras;
     bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
 };
@@ -91,7 +94,7 @@ struct GenerationResult {
     std::vector<GeneratedImage> images;
     bool cancelled = false;
     double seconds = 0;
-    std::string unet_name;  // checkpoint used (file name)
+    std::string unet_name;                                  // checkpoint used (file name)
     std::vector<std::pair<std::string, at::Tensor>> trace;  // golden names, when requested
 };
 
