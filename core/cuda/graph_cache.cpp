@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #ifdef LIGHTNING_WITH_CUDA
+#include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -71,7 +72,9 @@ at::Tensor GraphCache::run(const std::vector<at::Tensor>& inputs, const Fn& fn) 
         // Capture must happen off the default stream; warm-up there too so that lazy
         // initialisation (cuDNN/cuBLAS handles, autotuning) is not recorded.
         auto side = c10::cuda::getStreamFromPool();
-        side.wait(c10::cuda::getCurrentCUDAStream());
+        at::cuda::CUDAEvent inputs_ready;
+        inputs_ready.record(c10::cuda::getCurrentCUDAStream());
+        inputs_ready.block(side);
         c10::cuda::CUDAStreamGuard guard(side);
         for (int i = 0; i < 2; ++i) fn(entry->static_inputs);
         side.synchronize();
@@ -80,6 +83,7 @@ at::Tensor GraphCache::run(const std::vector<at::Tensor>& inputs, const Fn& fn) 
         entry->graph.capture_end();
         side.synchronize();
     }
+    // Later replays run on the caller's stream, after it has finished what it queued.
     log().debug("captured CUDA graph #{} for {}", entries_.size() + 1, key);
     entry->graph.replay();
     auto out = entry->static_output.clone();

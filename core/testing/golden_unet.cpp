@@ -1,0 +1,131 @@
+#include "core/testing/golden_unet.h"
+
+#include "core/io/config.h"
+#include "core/io/safetensors.h"
+#include "core/io/state_dict.h"
+#include "core/models/unet.h"
+#include "core/util/error.h"
+
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <string>
+
+namespace lightning {
+namespace {
+
+nlohmann::json read_manifest(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error(path, "cannot open the golden manifest");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+        throw Error(path, std::string("malformed JSON: ") + e.what());
+    }
+}
+
+at::Tensor load(const SafeTensorsFile& file, const std::string& name) {
+    return file.load(name, at::kFloat);
+}
+
+UNet2DConditionModel load_unet(const UNetConfig& config, const std::string& weights,
+                               const GoldenOptions& options) {
+    UNet2DConditionModel unet(config,
+                              at::TensorOptions().device(options.device).dtype(options.dtype));
+    load_state_dict(*unet, *SafeTensorsFile::open(weights));
+    return unet;
+}
+
+// manifest kind "unet": one UNet call on golden/unet.safetensors inputs.
+void check_unet_cases(const nlohmann::json& manifest, const std::string& golden_dir,
+                      const GoldenOptions& options, const UNetConfig& config,
+                      GoldenReport& report) {
+    const std::string weights =
+        options.fixtures_dir + "/tiny-sdxl/unet/diffusion_pytorch_model.safetensors";
+    UNet2DConditionModel unet{nullptr};
+    const Tolerance tolerance = unet_golden_tolerance(options.dtype);
+    for (const auto& c : manifest.at("cases")) {
+        if (c.at("kind") != "unet") continue;
+        if (c.at("model") != "tiny-sdxl/unet")
+            throw Error(golden_dir + "/manifest.json",
+                        "unet case " + c.at("id").get<std::string>() + " uses an unknown model");
+        if (!unet) unet = load_unet(config, weights, options);
+        const auto file = SafeTensorsFile::open(golden_dir + "/" + c.at("file").get<std::string>());
+        const auto& in = c.at("inputs");
+        const auto& added = in.at("added_cond_kwargs");
+        c10::InferenceMode inference;
+        const auto timestep = at::scalar_tensor(in.at("timestep").get<double>(), at::kFloat);
+        const auto output = unet->forward(
+            load(*file, in.at("sample")), timestep, load(*file, in.at("encoder_hidden_states")),
+            load(*file, added.at("text_embeds")), load(*file, added.at("time_ids")));
+        const auto expected_name = c.at("expected").get<std::string>();
+        report.push_back(compare_tensors(c.at("id").get<std::string>(), output,
+                                         load(*file, expected_name), tolerance));
+    }
+}
+
+// Lightning pipeline cases: every recorded UNet call, grouped by UNet file so each file is
+// loaded once.
+void check_lightning_steps(const nlohmann::json& manifest, const std::string& golden_dir,
+                           const GoldenOptions& options, const UNetConfig& config,
+                           GoldenReport& report) {
+    std::map<std::string, std::vector<const nlohmann::json*>> cases_by_unet;
+    for (const auto& c : manifest.at("cases")) {
+        if (c.at("kind") != "pipeline" || !c.contains("model")) continue;
+        const auto& model = c.at("model");
+        if (!model.contains("unet_weights") || model.contains("lora")) continue;
+        const auto weights = model.at("unet_weights").get<std::string>();
+        if (weights.rfind("tiny-lightning/", 0) != 0) continue;
+        cases_by_unet[weights].push_back(&c);
+    }
+    const Tolerance tolerance = unet_golden_tolerance(options.dtype);
+    for (const auto& [weights, cases] : cases_by_unet) {
+        const auto unet = load_unet(config, options.fixtures_dir + "/" + weights, options);
+        for (const auto* c : cases) {
+            c10::InferenceMode inference;
+            const auto id = c->at("id").get<std::string>();
+            const auto file = SafeTensorsFile::open(
+                golden_dir + "/" + c->at("files").at("tensors").get<std::string>());
+            const auto prompt_embeds = load(*file, "prompt_embeds");
+            const auto text_embeds = load(*file, "add_text_embeds");
+            const auto time_ids = load(*file, "add_time_ids");
+            const int steps = c->at("inputs").at("num_inference_steps").get<int>();
+            for (int i = 0; i < steps; ++i) {
+                const std::string step = "step" + std::to_string(i);
+                const auto output = unet->forward(load(*file, step + ".unet_input"),
+                                                  load(*file, step + ".timestep"), prompt_embeds,
+                                                  text_embeds, time_ids);
+                report.push_back(compare_tensors(id + ": " + step + ".unet_output", output,
+                                                 load(*file, step + ".unet_output"), tolerance));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+Tolerance unet_golden_tolerance(c10::ScalarType dtype) {
+    switch (dtype) {
+        case at::kFloat:
+        case at::kDouble:
+            return {1e-5, 0};
+        case at::kHalf:
+            return {5e-3, 0};
+        default:  // bf16: 8 mantissa bits
+            return {3e-2, 0};
+    }
+}
+
+GoldenReport check_unet_goldens(const GoldenOptions& options) {
+    const std::string golden_dir = options.fixtures_dir + "/golden";
+    const auto manifest = read_manifest(golden_dir + "/manifest.json");
+    const auto config = read_unet_config(options.fixtures_dir + "/tiny-sdxl/unet/config.json");
+    GoldenReport report;
+    check_unet_cases(manifest, golden_dir, options, config, report);
+    check_lightning_steps(manifest, golden_dir, options, config, report);
+    return report;
+}
+
+}  // namespace lightning
