@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
             case cli::Command::Kind::Verify:
                 init_logging(command.verify.log_level);
                 return cli::run_verify(command.verify);
+            case cli::Command::Kind::Bench:
+                init_logging(command.bench.log_level);
+                return cli::run_bench(command.bench);
         }
     } catch (const cli::UsageError& e) {
         std::cerr << "lightning: error: " << e.what() << '\n';
