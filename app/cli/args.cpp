@@ -75,11 +75,31 @@ golden/manifest.json) on the given device and prints a table. Exit status 0 iff 
   --log-level L         as for generate
 )";
 
+const char* const kBenchHelp = R"(Usage: lightning bench --model DIR [options]
+
+Times the engine as SDXL-Lightning is used (guidance 0, batch 1): model load from safetensors,
+prompt encoding, each UNet step, VAE decode, preview decode (reduced and full), end to end per
+step count, peak GPU memory. Medians over --runs after warm-up; prints a table, writes JSON.
+A full-size SDXL with random weights for it: bench/reference/make_random_sdxl.py.
+
+  --model DIR           diffusers folder (required)
+  --lightning DIR       use the SDXL-Lightning UNet files of DIR for each step count
+  --device D            cpu | cuda | cuda:N (default cuda)
+  --dtype T             fp32 | fp16 | bf16 (default fp16)
+  --width W, --height H image size (default 1024 x 1024)
+  --steps LIST          comma-separated step counts (default 1,2,4,8)
+  --runs N              timed runs per measurement (default 10)
+  --warmup N            untimed runs per step count first (default 2)
+  --json FILE           write the report as JSON
+  --log-level L         as for generate
+)";
+
 const char* const kMainHelp = R"(Usage: lightning <command> [options]
 
 Commands:
   generate    text-to-image (see: lightning generate --help)
   verify      run the golden checks (see: lightning verify --help)
+  bench       time the engine (see: lightning bench --help)
   help [CMD]  this text, or a command's
 )";
 
@@ -319,6 +339,82 @@ VerifyArgs parse_verify(const std::vector<std::string>& args) {
     return v;
 }
 
+std::vector<int> parse_step_list(const std::string& flag, const std::string& value) {
+    std::vector<int> steps;
+    size_t start = 0;
+    while (start <= value.size()) {
+        const auto comma = std::min(value.find(',', start), value.size());
+        const auto item = value.substr(start, comma - start);
+        try {
+            size_t used = 0;
+            const int n = std::stoi(item, &used);
+            if (used != item.size() || n < 1 || n > 1000) throw std::invalid_argument(item);
+            steps.push_back(n);
+        } catch (const std::exception&) {
+            throw UsageError(flag + ": '" + value +
+                             "' is not a comma-separated list of step counts");
+        }
+        start = comma + 1;
+    }
+    return steps;
+}
+
+int parse_positive(const std::string& flag, const std::string& value, int max) {
+    try {
+        size_t used = 0;
+        const int n = std::stoi(value, &used);
+        if (used == value.size() && n >= 1 && n <= max) return n;
+    } catch (const std::exception&) {
+    }
+    throw UsageError(flag + ": '" + value + "' is not a whole number from 1 to " +
+                     std::to_string(max));
+}
+
+BenchArgs parse_bench(const std::vector<std::string>& args) {
+    static const std::set<std::string> valued = {"--model",  "--lightning", "--device",   "--dtype",
+                                                 "--width",  "--height",    "--steps",    "--runs",
+                                                 "--warmup", "--json",      "--log-level"};
+    BenchArgs b;
+    ArgReader reader(args);
+    while (!reader.done()) {
+        std::string value;
+        const std::string flag = reader.next_flag(valued, {}, &value);
+        if (flag == "--model") {
+            b.model = value;
+        } else if (flag == "--lightning") {
+            b.lightning_dir = value;
+        } else if (flag == "--device") {
+            b.device = parse_device(flag, value);
+        } else if (flag == "--dtype") {
+            try {
+                b.precision = parse_precision(value);
+            } catch (const Error&) {
+                throw UsageError("--dtype: '" + value + "' is not fp32, fp16 or bf16");
+            }
+        } else if (flag == "--width" || flag == "--height") {
+            const int size = parse_positive(flag, value, 8192);
+            if (size % 8) throw UsageError(flag + ": " + value + " is not a multiple of 8");
+            (flag == "--width" ? b.width : b.height) = size;
+        } else if (flag == "--steps") {
+            b.steps = parse_step_list(flag, value);
+        } else if (flag == "--runs") {
+            b.runs = parse_positive(flag, value, 100000);
+        } else if (flag == "--warmup") {
+            b.warmup = parse_positive(flag, value, 1000);
+        } else if (flag == "--json") {
+            b.json = value;
+        } else if (flag == "--log-level") {
+            check_log_level(flag, value);
+            b.log_level = value;
+        }
+    }
+    if (b.model.empty()) throw UsageError("--model DIR is required");
+    require_dir("--model", b.model);
+    if (b.device == "cpu" && b.precision == Precision::FP16)
+        throw UsageError("--dtype fp16 is not supported on cpu (use fp32 or bf16)");
+    return b;
+}
+
 bool wants_help(const std::vector<std::string>& args) {
     for (const auto& a : args)
         if (a == "--help" || a == "-h") return true;
@@ -330,6 +426,7 @@ bool wants_help(const std::vector<std::string>& args) {
 std::string usage(const std::string& topic) {
     if (topic == "generate") return kGenerateHelp;
     if (topic == "verify") return kVerifyHelp;
+    if (topic == "bench") return kBenchHelp;
     return kMainHelp;
 }
 
@@ -341,12 +438,13 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (name == "--help" || name == "-h" || name == "help") {
         command.help_topic = rest.empty() ? "" : rest[0];
         if (!command.help_topic.empty() && command.help_topic != "generate" &&
-            command.help_topic != "verify")
+            command.help_topic != "verify" && command.help_topic != "bench")
             throw UsageError("no help for unknown command '" + command.help_topic + "'");
         return command;
     }
-    if (name != "generate" && name != "verify")
-        throw UsageError("unknown command '" + name + "' (commands: generate, verify, help)");
+    if (name != "generate" && name != "verify" && name != "bench")
+        throw UsageError("unknown command '" + name +
+                         "' (commands: generate, verify, bench, help)");
     if (wants_help(rest)) {
         command.help_topic = name;
         return command;
@@ -354,9 +452,12 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (name == "generate") {
         command.kind = Command::Kind::Generate;
         command.generate = parse_generate(rest);
-    } else {
+    } else if (name == "verify") {
         command.kind = Command::Kind::Verify;
         command.verify = parse_verify(rest);
+    } else {
+        command.kind = Command::Kind::Bench;
+        command.bench = parse_bench(rest);
     }
     return command;
 }

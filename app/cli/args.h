@@ -30,11 +30,26 @@ struct VerifyArgs {
     std::string log_level;
 };
 
+struct BenchArgs {
+    std::string model;          // diffusers folder (e.g. bench/reference/make_random_sdxl.py's)
+    std::string lightning_dir;  // optional: time the Lightning UNet files instead
+    std::string device = "cuda";
+    Precision precision = Precision::FP16;
+    int width = 1024;
+    int height = 1024;
+    std::vector<int> steps = {1, 2, 4, 8};
+    int runs = 10;
+    int warmup = 2;
+    std::string json;  // report path ("" = none)
+    std::string log_level;
+};
+
 struct Command {
-    enum class Kind { Help, Generate, Verify } kind = Kind::Help;
-    std::string help_topic;  // "", "generate" or "verify"
+    enum class Kind { Help, Generate, Verify, Bench } kind = Kind::Help;
+    std::string help_topic;  // "", "generate", "verify" or "bench"
     GenerateArgs generate;
     VerifyArgs verify;
+    BenchArgs bench;
 };
 
 // argv without the program name. Throws UsageError.

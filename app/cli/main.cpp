@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
                                  ? "warn"
                                  : command.verify.log_level);
                 return cli::run_verify(command.verify);
+            case cli::Command::Kind::Bench:
+                init_logging(command.bench.log_level);
+                return cli::run_bench(command.bench);
         }
     } catch (const cli::UsageError& e) {
         std::cerr << "lightning: error: " << e.what() << '\n';

@@ -34,6 +34,11 @@ std::vector<Check> all_checks() {
 }  // namespace
 
 int run_verify(const VerifyArgs& args) {
+    // The goldens are fp32 without TF32 (cuDNN enables TF32 convolutions by default).
+    if (args.dtype == "fp32") {
+        at::globalContext().setAllowTF32CuDNN(false);
+        at::globalContext().setAllowTF32CuBLAS(false);
+    }
     GoldenOptions options;
     options.fixtures_dir = args.fixtures_dir;
     options.device = c10::Device(args.device == "cuda" ? "cuda:0" : args.device);
