@@ -1,9 +1,11 @@
 // The whole text-to-image pipeline through its public API against every pipeline case of
 // golden/manifest.json (read generically: any case added there is checked the same way), plus
 // cancellation, batches, UNet switching through a Lightning folder, previews and errors.
+#include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/pipeline/pipeline.h"
 #include "core/testing/golden_pipeline.h"
+#include "core/text/clip_text_model.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
 
@@ -235,6 +237,80 @@ private Q_SLOTS:
         QCOMPARE(pipeline.decode_preview(final_latents, PreviewMode::Off).width, 0);
         QVERIFY_THROWS_EXCEPTION(Error,
                                  pipeline.decode_preview(torch::zeros({4, 8}), PreviewMode::Full));
+    }
+
+    void conditioningFollowsDiffusers() {
+        const auto& c =
+            find_case([](const PipelineCase& c) { return c.loras.empty() && !c.negative_prompt; });
+        auto& pipeline = pipeline_for(c);
+        auto base = request_for(c);
+        base.steps = 1;
+        auto trace_of = [&](const GenerationRequest& r) {
+            const auto result = pipeline.generate(r);
+            return std::map<std::string, at::Tensor>(result.trace.begin(), result.trace.end());
+        };
+        const auto plain = trace_of(base);
+        QCOMPARE(plain.at("prompt_embeds").size(0), 1);
+
+        // Guidance <= 1: no CFG even with a negative prompt (batch 1, negative unused).
+        auto r = base;
+        r.guidance = 1.0f;
+        r.negative_prompt = "ugly";
+        auto t = trace_of(r);
+        QCOMPARE(t.at("prompt_embeds").size(0), 1);
+        QVERIFY(!t.count("negative_input_ids"));
+
+        // Guidance > 1 without a negative prompt: zero unconditional embeddings, [uncond, cond].
+        r = base;
+        r.guidance = 2.0f;
+        t = trace_of(r);
+        QCOMPARE(t.at("prompt_embeds").size(0), 2);
+        QVERIFY(!t.count("negative_input_ids"));
+        QVERIFY(
+            torch::equal(t.at("prompt_embeds")[0], torch::zeros_like(t.at("prompt_embeds")[0])));
+        QVERIFY(torch::equal(t.at("add_text_embeds")[0],
+                             torch::zeros_like(t.at("add_text_embeds")[0])));
+        QVERIFY(torch::equal(t.at("prompt_embeds")[1], plain.at("prompt_embeds")[0]));
+        QCOMPARE(t.at("step0.unet_input").size(0), 2);
+
+        // An explicitly empty negative prompt is encoded like any prompt (golden "p1" = "").
+        r.negative_prompt = "";
+        t = trace_of(r);
+        const auto text =
+            SafeTensorsFile::open(testing::golden_dir() + "/text_encoders.safetensors");
+        verify_report({compare_exact("negative_input_ids", t.at("negative_input_ids"),
+                                     text->load("p1.input_ids")),
+                       compare_exact("negative_input_ids_2", t.at("negative_input_ids_2"),
+                                     text->load("p1.input_ids_2")),
+                       compare_tensors("uncond prompt_embeds", t.at("prompt_embeds")[0],
+                                       text->load("p1.prompt_embeds")[0], {1e-5, 0}),
+                       compare_tensors("uncond pooled", t.at("add_text_embeds")[0],
+                                       text->load("p1.pooled_prompt_embeds")[0], {1e-5, 0})});
+
+        // clip_skip k takes hidden_states[-(k + 2)] of both encoders; the pooled embedding stays.
+        r = base;
+        r.clip_skip = 1;
+        t = trace_of(r);
+        const auto model =
+            std::filesystem::path(c.paths.config_dir.empty() ? c.paths.base : c.paths.config_dir);
+        auto encoder = [&](const std::string& folder) {
+            ClipTextModel m(read_clip_text_config((model / folder / "config.json").string()));
+            load_clip_text_model(
+                m, *SafeTensorsFile::open((model / folder / "model.safetensors").string()));
+            return m;
+        };
+        auto te1 = encoder("text_encoder");
+        auto te2 = encoder("text_encoder_2");
+        c10::InferenceMode inference;
+        const auto out1 = te1->forward(t.at("input_ids"));
+        const auto out2 = te2->forward(t.at("input_ids_2"));
+        verify_report(
+            {compare_tensors("clip_skip 1 prompt_embeds", t.at("prompt_embeds"),
+                             torch::cat({out1.hidden_state(-3), out2.hidden_state(-3)}, -1),
+                             {1e-6, 0}),
+             compare_tensors("clip_skip 1 pooled", t.at("add_text_embeds"),
+                             plain.at("add_text_embeds"), {1e-6, 0})});
+        QVERIFY(!torch::allclose(t.at("prompt_embeds"), plain.at("prompt_embeds")));
     }
 
     void countsTokensWithoutSpecials() {
