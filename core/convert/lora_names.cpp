@@ -85,9 +85,7 @@ std::optional<ParsedKey> parse_diffusers(const std::string& key, std::string* re
         }
     }
     if (!found) {
-        *reason =
-            "not a recognised LoRA key (kohya lora_unet_*/lora_te*_* or diffusers "
-            "unet.*.lora_A/lora_B)";
+        *reason = kNotALoraKey;
         return std::nullopt;
     }
     LoraTarget target = LoraTarget::UNet;
@@ -212,6 +210,9 @@ private:
 
 }  // namespace
 
+const char* const kNotALoraKey =
+    "not a LoRA key (expected kohya lora_unet_*/lora_te*_* or diffusers *.lora_A/lora_B names)";
+
 const char* to_string(LoraTarget target) {
     switch (target) {
         case LoraTarget::UNet:
@@ -239,18 +240,19 @@ LoraKeyMapping map_lora_keys(const std::vector<std::string>& keys, const LoraMod
         auto parsed = parse_kohya(key, &reason);
         if (!parsed && reason.empty()) parsed = parse_diffusers(key, &reason);
         if (!parsed) {
-            mapping.unmatched.push_back(key + ": " + reason);
+            mapping.unmatched.push_back({key, reason});
             continue;
         }
         const auto resolver = resolvers.find(parsed->target);
         if (resolver == resolvers.end()) {
-            mapping.unmatched.push_back(key + ": the model has no " +
-                                        std::string(to_string(parsed->target)) + " to apply it to");
+            mapping.unmatched.push_back(
+                {key,
+                 "the model has no " + std::string(to_string(parsed->target)) + " to apply it to"});
             continue;
         }
         const auto module = resolver->second.resolve(*parsed, &reason);
         if (!module) {
-            mapping.unmatched.push_back(key + ": " + reason);
+            mapping.unmatched.push_back({key, reason});
             continue;
         }
         auto [it, inserted] =
@@ -262,8 +264,8 @@ LoraKeyMapping map_lora_keys(const std::vector<std::string>& keys, const LoraMod
                             : parsed->factor == Factor::Up ? group.up_key
                                                            : group.alpha_key;
         if (!slot.empty()) {
-            mapping.unmatched.push_back(key + ": duplicate factor for module '" + *module +
-                                        "' (also " + slot + ")");
+            mapping.unmatched.push_back(
+                {key, "duplicate factor for module '" + *module + "' (also " + slot + ")"});
             continue;
         }
         slot = key;
@@ -279,8 +281,8 @@ LoraKeyMapping map_lora_keys(const std::vector<std::string>& keys, const LoraMod
             group.down_key.empty() ? "down (lora_down/lora_A)" : "up (lora_up/lora_B)";
         for (const auto* key : {&group.down_key, &group.up_key, &group.alpha_key})
             if (!key->empty())
-                mapping.unmatched.push_back(*key + ": module '" + group.module + "' has no " +
-                                            missing + " factor");
+                mapping.unmatched.push_back(
+                    {*key, "module '" + group.module + "' has no " + missing + " factor"});
     }
     mapping.modules = std::move(complete);
     return mapping;

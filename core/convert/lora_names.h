@@ -34,12 +34,20 @@ struct LoraModuleKeys {
     std::string alpha_key;  // 0-dim scale numerator; "" when the file has none (alpha = rank)
 };
 
+struct UnmatchedLoraKey {
+    std::string key;
+    std::string reason;  // e.g. "no module 'x' in the UNet", "not a recognised LoRA key ..."
+};
+
 struct LoraKeyMapping {
     std::vector<LoraModuleKeys> modules;
     // File keys that name no module of the model, have an unknown format, or lack their
-    // partner factor, each with the reason ("key: reason").
-    std::vector<std::string> unmatched;
+    // partner factor.
+    std::vector<UnmatchedLoraKey> unmatched;
 };
+
+// The reason given for keys that follow no known LoRA naming scheme.
+extern const char* const kNotALoraKey;
 
 // Modules of each target that own a `weight` parameter, by their dotted path.
 using LoraModuleNames = std::map<LoraTarget, std::vector<std::string>>;

@@ -4,6 +4,7 @@
 #include "core/util/error.h"
 #include "core/util/log.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -82,6 +83,40 @@ std::string shape_problem(const TensorSource& lora, const LoraModuleKeys& keys,
     return {};
 }
 
+// One line (the CLI prints one): keys grouped by reason, the first few of each named; the log
+// gets every key at debug level.
+std::string describe_problems(const std::vector<UnmatchedLoraKey>& problems,
+                              const LoraKeyMapping& mapping) {
+    for (const auto& p : problems) log().debug("LoRA key {}: {}", p.key, p.reason);
+    size_t not_lora = 0;
+    for (const auto& p : problems) not_lora += p.reason == kNotALoraKey;
+    if (mapping.modules.empty() && not_lora == problems.size())
+        return "not a LoRA file: none of its " + std::to_string(problems.size()) +
+               " tensors has a LoRA key name (e.g. '" + problems.front().key + "')";
+    std::vector<std::pair<std::string, std::vector<std::string>>> by_reason;
+    for (const auto& p : problems) {
+        auto it = std::find_if(by_reason.begin(), by_reason.end(),
+                               [&](const auto& group) { return group.first == p.reason; });
+        if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {p.reason, {}});
+        it->second.push_back(p.key);
+    }
+    constexpr size_t kKeysPerReason = 6, kReasons = 8;
+    std::string message = std::to_string(problems.size()) +
+                          " LoRA key(s) match no module of the model or do not fit: ";
+    for (size_t r = 0; r < by_reason.size() && r < kReasons; ++r) {
+        const auto& [reason, keys] = by_reason[r];
+        message += (r ? "; " : "") + reason + ": ";
+        for (size_t k = 0; k < keys.size() && k < kKeysPerReason; ++k)
+            message += (k ? ", " : "") + keys[k];
+        if (keys.size() > kKeysPerReason)
+            message += " (+" + std::to_string(keys.size() - kKeysPerReason) + " more)";
+    }
+    if (by_reason.size() > kReasons)
+        message +=
+            "; ... " + std::to_string(by_reason.size() - kReasons) + " more kinds of problem";
+    return message;
+}
+
 }  // namespace
 
 void LoraFuser::fuse(const TensorSource& lora, float scale, const LoraTargets& targets) {
@@ -93,28 +128,17 @@ void LoraFuser::fuse(const TensorSource& lora, float scale, const LoraTargets& t
     }
     const auto mapping = map_lora_keys(lora.names(), weights.names, ldm_names);
 
-    std::vector<std::string> problems = mapping.unmatched;
+    std::vector<UnmatchedLoraKey> problems = mapping.unmatched;
     std::vector<PlannedUpdate> plan;
     for (const auto& keys : mapping.modules) {
         const auto& weight = weights.weights.at(keys.target).at(keys.module);
         if (auto problem = shape_problem(lora, keys, weight); !problem.empty()) {
-            problems.push_back(keys.down_key + ": " + problem);
+            problems.push_back({keys.down_key, problem});
             continue;
         }
         plan.push_back({&keys, weight});
     }
-    if (!problems.empty()) {
-        // One line (the CLI prints one), listing the first keys; the log gets all of them.
-        constexpr size_t kListed = 20;
-        std::string message = std::to_string(problems.size()) +
-                              " LoRA key(s) match no module of the model or do not fit: ";
-        for (size_t i = 0; i < problems.size() && i < kListed; ++i)
-            message += (i ? "; " : "") + problems[i];
-        if (problems.size() > kListed)
-            message += "; ... and " + std::to_string(problems.size() - kListed) + " more";
-        for (const auto& p : problems) log().debug("{}: {}", lora.describe(), p);
-        throw Error(lora.describe(), message);
-    }
+    if (!problems.empty()) throw Error(lora.describe(), describe_problems(problems, mapping));
     if (plan.empty()) throw Error(lora.describe(), "file holds no LoRA weights");
 
     torch::NoGradGuard no_grad;

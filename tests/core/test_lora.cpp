@@ -258,7 +258,7 @@ private Q_SLOTS:
                  std::string("up_blocks.0.attentions.1.transformer_blocks.0.attn2.to_out.0"));
         QVERIFY(!mapping.modules[0].alpha_key.empty());
         QCOMPARE(int(mapping.unmatched.size()), 1);
-        QVERIFY(mapping.unmatched[0].find("lora_unet_conv_in.lora_down.weight") == 0);
+        QCOMPARE(mapping.unmatched[0].key, std::string("lora_unet_conv_in.lora_down.weight"));
     }
 };
 
