@@ -389,7 +389,7 @@ void TestMainWindow::guidance_uses_the_negative_prompt() {
 
 void TestMainWindow::cancel_leaves_no_image_and_the_next_run_works() {
     open_window();
-    set_form(QStringLiteral("a long run to cancel"), 8, 512, 512, 5);
+    set_form(QStringLiteral("a long run to cancel"), 8, 256, 256, 5);
     QSignalSpy previews(window_.get(), &MainWindow::previewShown);
     QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
     // Esc (the Cancel shortcut) as soon as the first preview is on screen.
@@ -425,7 +425,7 @@ void TestMainWindow::cancel_leaves_no_image_and_the_next_run_works() {
 void TestMainWindow::queued_jobs_run_in_order_after_edits() {
     open_window();
     auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
-    set_form(QStringLiteral("job A"), 8, 256, 256, 1);
+    set_form(QStringLiteral("job A"), 2, 128, 128, 1);
     click_generate();
     QVERIFY(window_->controller()->busy());
     // While A runs, Ctrl+Enter (and the queue button) queue B, C, D.
