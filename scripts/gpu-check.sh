@@ -2,7 +2,7 @@
 # GPU machine, one go: unpack carried fixtures/deps, build the headless CUDA configuration, run the
 # golden checks on CUDA (fp32 with TF32 off must pass; fp16/bf16 deviations are reported), then
 # optionally benchmark ours and the diffusers reference on one random full-size SDXL.
-#   scripts/gpu-check.sh [verify] [bench-ours] [bench-ref]
+#   scripts/gpu-check.sh [verify] [bench-ours] [bench-ref-eager] [bench-ref-compiled]
 # Carried (git-ignored) inputs: .gpu/fixtures.tar.xz (../shared/fixtures), .gpu/deps.tar.xz,
 # .gpu/diffusers.tar.xz (diffusers' src/ at the fixtures' reference commit), .gpu/configs.
 set -uo pipefail
@@ -36,12 +36,12 @@ fi
 if [[ $STEPS == *" bench-ours "* ]]; then
   $CLI bench --model $MODEL --device cuda --dtype fp16 --runs 10 --json "$OUT/ours.json" || status=1
 fi
-if [[ $STEPS == *" bench-ref "* ]]; then
-  [ -d /tmp/diffusers/src ] || { mkdir -p /tmp/diffusers && tar -xJf .gpu/diffusers.tar.xz -C /tmp/diffusers; }
-  for mode in eager compiled; do
+for mode in eager compiled; do
+  if [[ $STEPS == *" bench-ref-$mode "* ]]; then
+    [ -d /tmp/diffusers/src ] || { mkdir -p /tmp/diffusers && tar -xJf .gpu/diffusers.tar.xz -C /tmp/diffusers; }
     flag=""; [ $mode = compiled ] && flag=--compile
     PYTHONPATH=/tmp/diffusers/src PYTHONUNBUFFERED=1 python3 bench/reference/diffusers_bench.py \
       --model $MODEL --runs 10 $flag --json "$OUT/ref_$mode.json" 2>&1 | grep -v "should be kept in float32" || status=1
-  done
-fi
+  fi
+done
 exit $status

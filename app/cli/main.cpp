@@ -1,6 +1,46 @@
+// `lightning`: the headless command line. `generate` runs text-to-image through the public
+// Pipeline API; `verify` runs every golden check (the GPU machine's Qt-free entry point).
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "core/util/error.h"
 #include "core/util/log.h"
 
+#include <iostream>
+
 int main(int argc, char** argv) {
-    lightning::init_logging();
+    using namespace lightning;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    cli::Command command;
+    try {
+        command = cli::parse_command_line(args);
+    } catch (const cli::UsageError& e) {
+        std::cerr << "lightning: error: " << e.what() << '\n';
+        return 2;
+    }
+    try {
+        switch (command.kind) {
+            case cli::Command::Kind::Help:
+                std::cout << cli::usage(command.help_topic);
+                return 0;
+            case cli::Command::Kind::Generate:
+                init_logging(command.generate.log_level);
+                return cli::run_generate(command.generate);
+            case cli::Command::Kind::Verify:
+                init_logging(command.verify.log_level);
+                return cli::run_verify(command.verify);
+            case cli::Command::Kind::Bench:
+                init_logging(command.bench.log_level);
+                return cli::run_bench(command.bench);
+        }
+    } catch (const cli::UsageError& e) {
+        std::cerr << "lightning: error: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        // lightning::Error reads "where: message"; torch errors can span lines, keep the first.
+        std::string text = e.what();
+        if (const auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
+        std::cerr << "lightning: error: " << text << '\n';
+        return 1;
+    }
     return 0;
 }

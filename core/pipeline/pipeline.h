@@ -94,7 +94,9 @@ struct GenerationResult {
     std::vector<GeneratedImage> images;
     bool cancelled = false;
     double seconds = 0;
-    std::string unet_name;                                  // checkpoint used (file name)
+    double encode_seconds = 0;  // prompt encoding (positive and negative), synchronised
+    double decode_seconds = 0;  // final VAE decodes of the batch, synchronised
+    std::string unet_name;      // checkpoint used (file name)
     std::vector<std::pair<std::string, at::Tensor>> trace;  // golden names, when requested
 };
 

@@ -1,12 +1,69 @@
-// Golden checks of the scheduler and (to come with the pipeline) of whole text-to-image runs.
-// Shared by the tests and `lightning verify`.
+// Golden checks of the scheduler and of whole text-to-image runs (golden/manifest.json, kind
+// "pipeline"), driven only through the public Pipeline API. Shared by tests/core/test_pipeline,
+// tests/core/test_cli and `lightning verify`.
 #pragma once
+#include "core/pipeline/pipeline.h"
 #include "core/testing/golden.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace lightning {
 
 // scheduler.json + scheduler.safetensors: timesteps, sigmas, init_noise_sigma, input divisors,
 // betas and alphas_cumprod, all exact in float32.
 GoldenReport check_scheduler_goldens(const GoldenOptions& options);
+
+// Every pipeline case of the manifest through the public Pipeline API (one Pipeline per model
+// layout, reused across cases the way the app reuses it).
+GoldenReport check_pipeline_goldens(const GoldenOptions& options);
+
+// One pipeline case of the manifest, read generically from its entry (no id is special).
+struct PipelineCase {
+    std::string id;
+    std::string prompt;
+    std::optional<std::string> negative_prompt;
+    int width = 0;
+    int height = 0;
+    int steps = 0;
+    float guidance = 0;
+    uint64_t seed = 0;
+    int batch = 1;
+    ModelPaths paths;       // absolute paths: diffusers folder, or single file + config folder
+    std::string unet_file;  // "" = the model's own UNet
+    std::vector<LoraSpec> loras;
+    std::optional<PredictionType> prediction;
+    std::optional<TimestepSpacing> timestep_spacing;
+    std::string tensors_file;  // absolute path of the golden safetensors
+    std::string png_file;      // absolute path of the golden PNG ("" when none)
+};
+
+// All cases of kind "pipeline". Throws lightning::Error naming the manifest and key.
+std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir);
+
+LoadOptions load_options_for(const PipelineCase& c, const GoldenOptions& options);
+GenerationRequest request_for(const PipelineCase& c);
+
+// Tolerance for one golden tensor name (per the fixtures README; looser for fp16/bf16 runs,
+// where the point is to report deviations).
+Tolerance pipeline_tolerance(const std::string& name, c10::ScalarType dtype);
+
+// Compares tensors named like the goldens (trace or CLI dump) with the case's golden file.
+// Every golden tensor present in `actual` is compared; with `require_all`, a golden tensor
+// missing from `actual` is a failure too. `image_uint8` is held to "at most 1 level on at most
+// 0.1 % of values" (fp32).
+GoldenReport compare_pipeline_tensors(const PipelineCase& c,
+                                      const std::vector<std::pair<std::string, at::Tensor>>& actual,
+                                      const GoldenOptions& options, bool require_all);
+
+// uint8 images: ok when no value differs by more than `max_levels` and at most `max_fraction`
+// of the values differ at all.
+Comparison compare_uint8_images(const std::string& name, const at::Tensor& actual,
+                                const at::Tensor& expected, int max_levels, double max_fraction);
+
+// Image8 as a 1 x H x W x 3 uint8 tensor (the layout of the golden `image_uint8`).
+at::Tensor image8_to_tensor(const Image8& image);
 
 }  // namespace lightning

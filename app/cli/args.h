@@ -1,0 +1,60 @@
+// Command-line parsing for `lightning`: every bad argument becomes one clear UsageError line.
+#pragma once
+#include "core/pipeline/pipeline.h"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lightning::cli {
+
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct GenerateArgs {
+    LoadOptions load;
+    GenerationRequest request;
+    bool seed_given = false;
+    std::string out;   // PNG path ("" = none)
+    std::string dump;  // safetensors path ("" = none)
+    std::string log_level;
+};
+
+struct VerifyArgs {
+    std::string fixtures_dir;
+    std::string device = "cpu";
+    std::string dtype = "fp32";
+    std::string log_level;
+};
+
+struct BenchArgs {
+    std::string model;          // diffusers folder (e.g. bench/reference/make_random_sdxl.py's)
+    std::string lightning_dir;  // optional: time the Lightning UNet files instead
+    std::string device = "cuda";
+    Precision precision = Precision::FP16;
+    int width = 1024;
+    int height = 1024;
+    std::vector<int> steps = {1, 2, 4, 8};
+    int runs = 10;
+    int warmup = 2;
+    std::string json;  // report path ("" = none)
+    std::string log_level;
+};
+
+struct Command {
+    enum class Kind { Help, Generate, Verify, Bench } kind = Kind::Help;
+    std::string help_topic;  // "", "generate", "verify" or "bench"
+    GenerateArgs generate;
+    VerifyArgs verify;
+    BenchArgs bench;
+};
+
+// argv without the program name. Throws UsageError.
+Command parse_command_line(const std::vector<std::string>& args);
+
+std::string usage(const std::string& topic);
+
+}  // namespace lightning::cli

@@ -1,0 +1,182 @@
+// `lightning bench`: times the engine the way SDXL-Lightning is used (1024², batch 1, guidance 0)
+// on a diffusers folder: load time, prompt encoding, each UNet step, VAE decode, preview decode,
+// end to end at 1/2/4/8 steps, peak GPU memory. Medians over --runs after warm-up. Prints a
+// table and writes JSON. Time is measured on the host around calls that end synchronised
+// (generate returns pixels on the CPU; the pipeline synchronises after every step).
+#include "app/cli/commands.h"
+#include "core/pipeline/pipeline.h"
+#include "core/util/error.h"
+#include "core/util/log.h"
+
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+
+#ifdef LIGHTNING_WITH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#endif
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+namespace lightning::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    const auto n = values.size();
+    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+void synchronize(const std::string& device) {
+#ifdef LIGHTNING_WITH_CUDA
+    if (device.rfind("cuda", 0) == 0) c10::cuda::device_synchronize();
+#endif
+}
+
+double peak_gpu_gib(const std::string& device) {
+#ifdef LIGHTNING_WITH_CUDA
+    if (device.rfind("cuda", 0) == 0) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(
+            static_cast<c10::DeviceIndex>(c10::cuda::current_device()));
+        const auto aggregate = static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE);
+        return static_cast<double>(stats.allocated_bytes[aggregate].peak) / (1 << 30);
+    }
+#endif
+    return 0;
+}
+
+void reset_peak(const std::string& device) {
+#ifdef LIGHTNING_WITH_CUDA
+    if (device.rfind("cuda", 0) == 0)
+        c10::cuda::CUDACachingAllocator::resetPeakStats(
+            static_cast<c10::DeviceIndex>(c10::cuda::current_device()));
+#endif
+}
+
+struct RunTimes {
+    double total_ms = 0;
+    double encode_ms = 0;
+    double decode_ms = 0;
+    std::vector<double> step_ms;
+    std::vector<double> preview_ms;
+};
+
+RunTimes timed_generate(Pipeline& pipeline, const GenerationRequest& request, PreviewMode preview) {
+    RunTimes times;
+    Callbacks callbacks;
+    callbacks.on_step = [&](const StepInfo& info) {
+        times.step_ms.push_back(info.seconds * 1000);
+        if (preview != PreviewMode::Off) {
+            const auto start = Clock::now();
+            pipeline.decode_preview(info.pred_x0, preview);
+            times.preview_ms.push_back(ms_since(start));
+        }
+        return true;
+    };
+    const auto start = Clock::now();
+    const auto result = pipeline.generate(request, callbacks);
+    times.total_ms = ms_since(start);
+    times.encode_ms = result.encode_seconds * 1000;
+    times.decode_ms = result.decode_seconds * 1000;
+    return times;
+}
+
+struct Series {
+    std::vector<double> total, encode, decode, step, preview;
+    void add(const RunTimes& t) {
+        total.push_back(t.total_ms);
+        encode.push_back(t.encode_ms);
+        decode.push_back(t.decode_ms);
+        step.insert(step.end(), t.step_ms.begin(), t.step_ms.end());
+        preview.insert(preview.end(), t.preview_ms.begin(), t.preview_ms.end());
+    }
+    nlohmann::json medians() const {
+        return {{"end_to_end_ms", median(total)},
+                {"prompt_encoding_ms", median(encode)},
+                {"vae_decode_ms", median(decode)},
+                {"unet_step_ms", median(step)},
+                {"preview_decode_ms", median(preview)}};
+    }
+};
+
+}  // namespace
+
+int run_bench(const BenchArgs& args) {
+    nlohmann::json report;
+    report["device"] = args.device;
+    report["dtype"] = to_string(args.precision);
+    report["size"] = {args.width, args.height};
+    report["runs"] = args.runs;
+#ifdef LIGHTNING_WITH_CUDA
+    if (args.device.rfind("cuda", 0) == 0) {
+        report["card"] = at::cuda::getCurrentDeviceProperties()->name;
+    }
+#endif
+    report["torch"] = TORCH_VERSION;
+
+    LoadOptions options;
+    options.paths.base = args.model;
+    options.paths.lightning_dir = args.lightning_dir;
+    options.device = args.device;
+    options.precision = args.precision;
+    synchronize(args.device);
+    const auto load_start = Clock::now();
+    auto pipeline = Pipeline::load(options);
+    synchronize(args.device);
+    report["load_s"] = ms_since(load_start) / 1000;
+
+    GenerationRequest request;
+    request.prompt = "A girl smiling, photograph, golden hour";
+    request.width = args.width;
+    request.height = args.height;
+    request.guidance = 0;
+    for (int steps : args.steps) {
+        request.steps = steps;
+        for (int i = 0; i < args.warmup; ++i) timed_generate(*pipeline, request, PreviewMode::Off);
+    }
+    reset_peak(args.device);
+    nlohmann::json per_steps;
+    std::printf("%-28s %10s %10s %10s %10s %10s\n", "run (median ms)", "total", "encode",
+                "unet/step", "decode", "preview");
+    auto run_series = [&](int steps, PreviewMode preview, const std::string& label) {
+        request.steps = steps;
+        if (preview != PreviewMode::Off) timed_generate(*pipeline, request, preview);  // warm
+        Series series;
+        for (int i = 0; i < args.runs; ++i) series.add(timed_generate(*pipeline, request, preview));
+        auto m = series.medians();
+        std::printf("%-28s %10.1f %10.2f %10.2f %10.2f %10.2f\n", label.c_str(),
+                    m["end_to_end_ms"].get<double>(), m["prompt_encoding_ms"].get<double>(),
+                    m["unet_step_ms"].get<double>(), m["vae_decode_ms"].get<double>(),
+                    m["preview_decode_ms"].get<double>());
+        return m;
+    };
+    for (int steps : args.steps)
+        per_steps[std::to_string(steps)] =
+            run_series(steps, PreviewMode::Off, std::to_string(steps) + " steps");
+    report["steps"] = per_steps;
+    report["peak_memory_gb"] = peak_gpu_gib(args.device);
+    report["preview_reduced_4step"] = run_series(4, PreviewMode::Reduced, "4 steps + preview");
+    report["preview_full_4step"] = run_series(4, PreviewMode::Full, "4 steps + full preview");
+    std::printf("load %.2f s, peak GPU memory %.2f GiB\n", report["load_s"].get<double>(),
+                report["peak_memory_gb"].get<double>());
+    if (!args.json.empty()) {
+        std::ofstream out(args.json);
+        out << report.dump(2) << '\n';
+        if (!out) throw Error(args.json, "cannot write the benchmark report");
+    }
+    return 0;
+}
+
+}  // namespace lightning::cli

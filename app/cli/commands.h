@@ -1,0 +1,10 @@
+#pragma once
+#include "app/cli/args.h"
+
+namespace lightning::cli {
+
+int run_generate(const GenerateArgs& args);  // exit status
+int run_verify(const VerifyArgs& args);      // 0 iff every golden check passes
+int run_bench(const BenchArgs& args);        // timings table + JSON report
+
+}  // namespace lightning::cli

@@ -1,0 +1,101 @@
+#include "app/cli/commands.h"
+#include "core/testing/golden.h"
+#include "core/testing/golden_pipeline.h"
+#include "core/util/error.h"
+
+// Other components' golden checks, picked up when their headers exist in this tree.
+#if __has_include("core/testing/golden_text.h")
+#include "core/testing/golden_text.h"
+#define LIGHTNING_HAVE_GOLDEN_TEXT 1
+#endif
+#if __has_include("core/testing/golden_unet.h")
+#include "core/testing/golden_unet.h"
+#define LIGHTNING_HAVE_GOLDEN_UNET 1
+#endif
+#if __has_include("core/testing/golden_vae.h")
+#include "core/testing/golden_vae.h"
+#define LIGHTNING_HAVE_GOLDEN_VAE 1
+#endif
+
+#include <ATen/Parallel.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <thread>
+
+namespace lightning::cli {
+namespace {
+
+struct Check {
+    const char* name;
+    std::function<GoldenReport(const GoldenOptions&)> run;
+};
+
+std::vector<Check> all_checks() {
+    std::vector<Check> checks;
+#ifdef LIGHTNING_HAVE_GOLDEN_TEXT
+    checks.push_back({"text", check_text_encoder_goldens});
+#endif
+#ifdef LIGHTNING_HAVE_GOLDEN_UNET
+    checks.push_back({"unet", check_unet_goldens});
+#endif
+#ifdef LIGHTNING_HAVE_GOLDEN_VAE
+    checks.push_back({"vae", check_vae_goldens});
+#endif
+    checks.push_back({"scheduler", check_scheduler_goldens});
+    checks.push_back({"pipeline", check_pipeline_goldens});
+    return checks;
+}
+
+}  // namespace
+
+int run_verify(const VerifyArgs& args) {
+    // The goldens are fp32 without TF32 (cuDNN enables TF32 convolutions by default).
+    if (args.dtype == "fp32") {
+        at::globalContext().setAllowTF32CuDNN(false);
+        at::globalContext().setAllowTF32CuBLAS(false);
+    }
+    GoldenOptions options;
+    options.fixtures_dir = args.fixtures_dir;
+    options.device = c10::Device(args.device == "cuda" ? "cuda:0" : args.device);
+    const auto precision = parse_precision(args.dtype);
+    options.dtype = precision == Precision::FP16   ? c10::kHalf
+                    : precision == Precision::BF16 ? c10::kBFloat16
+                                                   : c10::kFloat;
+    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+
+    std::printf("golden checks on %s, %s, fixtures %s\n\n", options.device.str().c_str(),
+                args.dtype.c_str(), options.fixtures_dir.c_str());
+    std::printf("%-10s %7s %7s %9s  %s\n", "component", "checks", "failed", "seconds",
+                "worst |diff| / status");
+    bool all_passed = true;
+    std::vector<std::string> failures;
+    for (const auto& check : all_checks()) {
+        const auto start = std::chrono::steady_clock::now();
+        const GoldenReport report = check.run(options);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        int failed = 0;
+        double worst = 0;
+        for (const auto& c : report) {
+            if (!c.ok) {
+                ++failed;
+                failures.push_back(std::string(check.name) + ": " + c.message);
+            }
+            worst = std::max(worst, c.max_abs);
+        }
+        const bool ok = all_ok(report);
+        all_passed = all_passed && ok;
+        std::printf("%-10s %7zu %7d %9.2f  %.3g %s\n", check.name, report.size(), failed, seconds,
+                    worst, ok ? "ok" : (report.empty() ? "NO CHECKS" : "FAILED"));
+    }
+    if (!failures.empty()) {
+        std::printf("\nfailures:\n");
+        for (const auto& f : failures) std::printf("  %s\n", f.c_str());
+    }
+    std::printf("\n%s\n", all_passed ? "all golden checks passed" : "SOME GOLDEN CHECKS FAILED");
+    return all_passed ? 0 : 1;
+}
+
+}  // namespace lightning::cli

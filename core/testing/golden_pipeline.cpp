@@ -1,0 +1,279 @@
+#include "core/testing/golden_pipeline.h"
+
+#include "core/io/config.h"
+#include "core/io/safetensors.h"
+#include "core/util/error.h"
+#include "core/util/log.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace lightning {
+namespace {
+
+using Json = nlohmann::json;
+
+Json read_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error(path, "cannot open");
+    try {
+        return Json::parse(in);
+    } catch (const std::exception& e) {
+        throw Error(path, std::string("invalid JSON: ") + e.what());
+    }
+}
+
+Comparison failure(const std::string& message) {
+    Comparison c;
+    c.ok = false;
+    c.message = message;
+    return c;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The golden tensor kind: "step3.pred_x0" -> "pred_x0".
+std::string tensor_kind(const std::string& name) {
+    const auto dot = name.rfind('.');
+    return dot == std::string::npos ? name : name.substr(dot + 1);
+}
+
+bool is_reduced(c10::ScalarType dtype) {
+    return dtype == torch::kHalf || dtype == torch::kBFloat16;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Pipeline cases
+
+std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir) {
+    const std::string manifest_path = fixtures_dir + "/golden/manifest.json";
+    const auto manifest = read_json(manifest_path);
+    std::vector<PipelineCase> cases;
+    auto model_path = [&](const std::string& relative) { return fixtures_dir + "/" + relative; };
+    try {
+        for (const auto& entry : manifest.at("cases")) {
+            if (entry.value("kind", "") != "pipeline") continue;
+            PipelineCase c;
+            c.id = entry.at("id").get<std::string>();
+            const auto& inputs = entry.at("inputs");
+            c.prompt = inputs.at("prompt").get<std::string>();
+            if (inputs.contains("negative_prompt") && !inputs.at("negative_prompt").is_null())
+                c.negative_prompt = inputs.at("negative_prompt").get<std::string>();
+            c.width = inputs.at("width").get<int>();
+            c.height = inputs.at("height").get<int>();
+            c.steps = inputs.at("num_inference_steps").get<int>();
+            c.guidance = inputs.at("guidance_scale").get<float>();
+            c.seed = inputs.at("seed").get<uint64_t>();
+            c.batch = inputs.value("num_images_per_prompt", 1);
+
+            const auto& model = entry.at("model");
+            if (model.contains("single_file")) {
+                c.paths.base = model_path(model.at("single_file").get<std::string>());
+                c.paths.config_dir = model_path(model.at("config").get<std::string>());
+            } else {
+                c.paths.base = model_path(model.at("pipeline").get<std::string>());
+            }
+            // "unet_weights" names a state-dict file, or the pipeline's own UNet folder.
+            if (model.contains("unet_weights")) {
+                const auto weights = model.at("unet_weights").get<std::string>();
+                if (ends_with(weights, ".safetensors")) c.unet_file = model_path(weights);
+            }
+            if (model.contains("lora"))
+                c.loras.push_back({model_path(model.at("lora").get<std::string>()),
+                                   model.value("lora_scale", 1.0f)});
+
+            if (entry.contains("scheduler")) {
+                const auto& scheduler = entry.at("scheduler");
+                if (scheduler.contains("prediction_type"))
+                    c.prediction =
+                        parse_prediction_type(scheduler.at("prediction_type").get<std::string>());
+                if (scheduler.contains("timestep_spacing")) {
+                    const auto spacing = scheduler.at("timestep_spacing").get<std::string>();
+                    if (spacing == "trailing")
+                        c.timestep_spacing = TimestepSpacing::Trailing;
+                    else if (spacing == "leading")
+                        c.timestep_spacing = TimestepSpacing::Leading;
+                    else if (spacing == "linspace")
+                        c.timestep_spacing = TimestepSpacing::Linspace;
+                    else
+                        throw Error(manifest_path + ": " + c.id + ".scheduler.timestep_spacing",
+                                    "unknown value '" + spacing + "'");
+                }
+            }
+            const auto& files = entry.at("files");
+            c.tensors_file = fixtures_dir + "/golden/" + files.at("tensors").get<std::string>();
+            if (files.contains("png"))
+                c.png_file = fixtures_dir + "/golden/" + files.at("png").get<std::string>();
+            cases.push_back(std::move(c));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(manifest_path, std::string("unexpected pipeline case layout: ") + e.what());
+    }
+    return cases;
+}
+
+LoadOptions load_options_for(const PipelineCase& c, const GoldenOptions& options) {
+    LoadOptions load;
+    load.paths = c.paths;
+    load.device = options.device.str();
+    load.precision = options.dtype == torch::kHalf       ? Precision::FP16
+                     : options.dtype == torch::kBFloat16 ? Precision::BF16
+                                                         : Precision::FP32;
+    return load;
+}
+
+GenerationRequest request_for(const PipelineCase& c) {
+    GenerationRequest request;
+    request.prompt = c.prompt;
+    request.negative_prompt = c.negative_prompt;
+    request.steps = c.steps;
+    request.guidance = c.guidance;
+    request.width = c.width;
+    request.height = c.height;
+    request.seed = c.seed;
+    request.batch = c.batch;
+    request.unet_file = c.unet_file;
+    request.prediction = c.prediction;
+    request.timestep_spacing = c.timestep_spacing;
+    request.loras = c.loras;
+    request.record_trace = true;
+    return request;
+}
+
+Tolerance pipeline_tolerance(const std::string& name, c10::ScalarType dtype) {
+    const std::string kind = tensor_kind(name);
+    // Exact by construction: ids, scheduler values, the seeded noise, the conditioning sizes.
+    static const std::set<std::string> exact = {
+        "input_ids", "input_ids_2",  "negative_input_ids", "negative_input_ids_2",
+        "timesteps", "sigmas",       "init_noise_sigma",   "timestep",
+        "noise",     "latents_init", "add_time_ids"};
+    if (exact.count(kind)) return {0, 0};
+    const bool reduced = is_reduced(dtype);
+    if (kind == "prompt_embeds" || kind == "add_text_embeds")
+        return reduced ? Tolerance{2e-2, 1e-2} : Tolerance{1e-5, 0};
+    if (kind == "unet_output" || kind == "model_output")
+        return reduced ? Tolerance{3e-2, 1e-2} : Tolerance{1e-5, 0};
+    if (kind == "unet_input" || kind == "pred_x0" || kind == "latents" || kind == "final_latents")
+        return reduced ? Tolerance{5e-1, 1e-2} : Tolerance{1e-4, 1e-5};
+    if (kind == "vae_input")  // final_latents / scaling_factor: the latents' tolerance, scaled
+        return reduced ? Tolerance{4.0, 1e-2} : Tolerance{1e-4 / 0.13025, 1e-5};
+    if (kind == "vae_decoded" || kind == "image")
+        return reduced ? Tolerance{1e-1, 0} : Tolerance{1e-4, 0};
+    return reduced ? Tolerance{1e-1, 1e-2} : Tolerance{1e-4, 1e-5};
+}
+
+Comparison compare_uint8_images(const std::string& name, const at::Tensor& actual,
+                                const at::Tensor& expected, int max_levels, double max_fraction) {
+    Comparison c;
+    if (!actual.defined() || !expected.defined()) return failure(name + ": tensor missing");
+    if (actual.sizes() != expected.sizes()) {
+        std::ostringstream out;
+        out << name << ": shape " << actual.sizes() << " != expected " << expected.sizes();
+        return failure(out.str());
+    }
+    const auto diff =
+        (actual.to(torch::kCPU, torch::kInt) - expected.to(torch::kCPU, torch::kInt)).abs();
+    const int64_t worst = diff.numel() ? diff.max().item<int64_t>() : 0;
+    const int64_t differing = diff.gt(0).sum().item<int64_t>();
+    const double fraction = diff.numel() ? double(differing) / double(diff.numel()) : 0.0;
+    c.max_abs = static_cast<double>(worst);
+    c.max_allowed = max_levels;
+    c.ok = worst <= max_levels && fraction <= max_fraction;
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer,
+                  "%s: max %lld level(s), %lld of %lld values differ (%.4f %%; allowed %d level(s) "
+                  "on <= %.3f %%)%s",
+                  name.c_str(), static_cast<long long>(worst), static_cast<long long>(differing),
+                  static_cast<long long>(diff.numel()), 100.0 * fraction, max_levels,
+                  100.0 * max_fraction, c.ok ? "" : " EXCEEDS tolerance");
+    c.message = buffer;
+    return c;
+}
+
+at::Tensor image8_to_tensor(const Image8& image) {
+    if (image.rgb.size() != size_t(image.width) * image.height * 3)
+        throw Error("image", "pixel buffer does not match its size");
+    return torch::from_blob(const_cast<uint8_t*>(image.rgb.data()),
+                            {1, image.height, image.width, 3}, torch::kUInt8)
+        .clone();
+}
+
+GoldenReport compare_pipeline_tensors(const PipelineCase& c,
+                                      const std::vector<std::pair<std::string, at::Tensor>>& actual,
+                                      const GoldenOptions& options, bool require_all) {
+    GoldenReport report;
+    const auto golden = SafeTensorsFile::open(c.tensors_file);
+    std::map<std::string, at::Tensor> by_name(actual.begin(), actual.end());
+    for (const auto& name : golden->names()) {
+        const std::string label = c.id + "." + name;
+        const auto found = by_name.find(name);
+        if (found == by_name.end()) {
+            if (require_all) report.push_back(failure(label + ": not produced"));
+            continue;
+        }
+        const auto expected = golden->load(name);
+        if (name == "image_uint8") {
+            const bool reduced = is_reduced(options.dtype);
+            report.push_back(compare_uint8_images(label, found->second, expected, reduced ? 8 : 1,
+                                                  reduced ? 0.2 : 0.001));
+            continue;
+        }
+        report.push_back(compare_tensors(label, found->second, expected,
+                                         pipeline_tolerance(name, options.dtype)));
+    }
+    return report;
+}
+
+GoldenReport check_pipeline_goldens(const GoldenOptions& options) {
+    GoldenReport report;
+    std::vector<PipelineCase> cases;
+    try {
+        cases = read_pipeline_cases(options.fixtures_dir);
+    } catch (const std::exception& e) {
+        report.push_back(failure(std::string("pipeline cases: ") + e.what()));
+        return report;
+    }
+    if (cases.empty()) report.push_back(failure("pipeline: the manifest lists no pipeline case"));
+    // One Pipeline per model layout, reused across its cases (UNet/LoRA switch in between).
+    std::map<std::pair<std::string, std::string>, std::unique_ptr<Pipeline>> pipelines;
+    for (const auto& c : cases) {
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            auto& pipeline = pipelines[{c.paths.base, c.paths.config_dir}];
+            if (!pipeline) pipeline = Pipeline::load(load_options_for(c, options));
+            const auto result = pipeline->generate(request_for(c));
+            auto tensors = result.trace;
+            if (!result.images.empty())
+                tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
+            auto case_report = compare_pipeline_tensors(c, tensors, options, /*require_all=*/true);
+            Comparison summary;
+            summary.ok = all_ok(case_report);
+            char buffer[160];
+            std::snprintf(buffer, sizeof buffer, "%s: %zu tensors %s (%.2f s)", c.id.c_str(),
+                          case_report.size(), summary.ok ? "match" : "DIFFER",
+                          seconds_since(start));
+            summary.message = buffer;
+            report.insert(report.end(), case_report.begin(), case_report.end());
+            report.push_back(summary);
+        } catch (const std::exception& e) {
+            report.push_back(failure(c.id + ": " + e.what()));
+        }
+    }
+    return report;
+}
+
+}  // namespace lightning

@@ -1,0 +1,296 @@
+// The whole text-to-image pipeline through its public API against every pipeline case of
+// golden/manifest.json (read generically: any case added there is checked the same way), plus
+// cancellation, batches, UNet switching through a Lightning folder, previews and errors.
+#include "core/io/safetensors.h"
+#include "core/pipeline/pipeline.h"
+#include "core/testing/golden_pipeline.h"
+#include "core/util/error.h"
+#include "support/fixtures.h"
+
+#ifdef LIGHTNING_HAVE_OIIO
+#include "core/image/png.h"
+#endif
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+
+using namespace lightning;
+
+namespace {
+
+GoldenOptions cpu_fp32() {
+    GoldenOptions options;
+    options.fixtures_dir = testing::fixtures_dir();
+    return options;
+}
+
+const std::vector<PipelineCase>& all_cases() {
+    static const auto cases = read_pipeline_cases(testing::fixtures_dir());
+    return cases;
+}
+
+const PipelineCase& find_case(const std::function<bool(const PipelineCase&)>& pred) {
+    for (const auto& c : all_cases())
+        if (pred(c)) return c;
+    throw std::runtime_error("no pipeline case with the wanted properties in the manifest");
+}
+
+void verify_report(const GoldenReport& report) {
+    QVERIFY(!report.empty());
+    for (const auto& c : report) QVERIFY2(c.ok, c.message.c_str());
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+class TestPipeline : public QObject {
+    Q_OBJECT
+
+    // One pipeline per model layout, reused across cases as the app does.
+    std::map<std::string, std::unique_ptr<Pipeline>> pipelines_;
+
+    Pipeline& pipeline_for(const PipelineCase& c) {
+        auto& p = pipelines_[c.paths.base + "|" + c.paths.config_dir];
+        if (!p) p = Pipeline::load(load_options_for(c, cpu_fp32()));
+        return *p;
+    }
+
+private Q_SLOTS:
+    void manifestHasCases() { QVERIFY(all_cases().size() >= 19); }
+
+    void goldenCases_data() {
+        QTest::addColumn<int>("index");
+        for (size_t i = 0; i < all_cases().size(); ++i)
+            QTest::newRow(all_cases()[i].id.c_str()) << int(i);
+    }
+
+    void goldenCases() {
+        QFETCH(int, index);
+        const auto& c = all_cases()[index];
+        auto& pipeline = pipeline_for(c);
+        const auto start = std::chrono::steady_clock::now();
+        const auto result = pipeline.generate(request_for(c));
+        const double seconds = seconds_since(start);
+        QVERIFY(!result.cancelled);
+        QCOMPARE(int(result.images.size()), c.batch);
+        auto tensors = result.trace;
+        tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
+        const auto report = compare_pipeline_tensors(c, tensors, cpu_fp32(), /*require_all=*/true);
+        verify_report(report);
+        // Largest deviation per tensor kind, for the record.
+        std::map<std::string, double> worst;
+        for (const auto& r : report) {
+            auto name = r.message.substr(0, r.message.find(':'));
+            name = name.substr(name.rfind('.') + 1);
+            worst[name] = std::max(worst[name], r.max_abs);
+        }
+        std::string summary;
+        for (const auto& [kind, err] : worst)
+            if (err > 0) summary += " " + kind + "=" + QString::number(err, 'g', 2).toStdString();
+        qInfo("%s: %.3f s, max |diff|:%s", c.id.c_str(), seconds, summary.c_str());
+#ifdef LIGHTNING_HAVE_OIIO
+        if (!c.png_file.empty()) {
+            const auto png = read_png(c.png_file);
+            const auto cmp =
+                compare_uint8_images(c.id + ".png", image8_to_tensor(result.images[0].pixels),
+                                     image8_to_tensor(png), 1, 0.001);
+            QVERIFY2(cmp.ok, cmp.message.c_str());
+        }
+#endif
+    }
+
+    void lightningFolderPicksTheUNetForTheStepCount() {
+        // Cases that use a Lightning file run again with only the folder given: the pipeline
+        // must pick the same file (and x0 prediction for the 1-step one) by itself, reloading
+        // only the UNet weights between step counts.
+        std::unique_ptr<Pipeline> pipeline;
+        std::set<int> step_counts;
+        for (const auto& c : all_cases()) {
+            if (c.unet_file.empty() || !c.loras.empty() || step_counts.count(c.steps)) continue;
+            const auto dir = std::filesystem::path(c.unet_file).parent_path().string();
+            if (lightning_unet_file(dir, c.steps) != c.unet_file) continue;
+            if (!pipeline) {
+                auto options = load_options_for(c, cpu_fp32());
+                options.paths.lightning_dir = dir;
+                pipeline = Pipeline::load(options);
+            }
+            auto request = request_for(c);
+            request.unet_file.clear();
+            request.prediction.reset();
+            request.timestep_spacing.reset();
+            const auto result = pipeline->generate(request);
+            QCOMPARE(result.unet_name, std::filesystem::path(c.unet_file).filename().string());
+            auto tensors = result.trace;
+            tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
+            verify_report(compare_pipeline_tensors(c, tensors, cpu_fp32(), true));
+            step_counts.insert(c.steps);
+        }
+        QVERIFY(step_counts.size() >= 4);  // 1 (x0), 2, 4 and 8 steps
+    }
+
+    void cancelAfterAStepLeavesNothingBehind() {
+        const auto& c =
+            find_case([](const PipelineCase& c) { return c.steps >= 4 && c.loras.empty(); });
+        auto& pipeline = pipeline_for(c);
+        for (int k = 0; k < 2; ++k) {
+            int calls = 0;
+            Callbacks callbacks;
+            callbacks.on_step = [&](const StepInfo& info) {
+                ++calls;
+                return info.step < k;  // false: cancel after step k
+            };
+            const auto start = std::chrono::steady_clock::now();
+            const auto result = pipeline.generate(request_for(c), callbacks);
+            QVERIFY(result.cancelled);
+            QVERIFY(result.images.empty());
+            QCOMPARE(calls, k + 1);  // no UNet call after the cancelling step
+            QVERIFY(seconds_since(start) < 30);
+        }
+        // Cancelled before the first UNet call.
+        Callbacks before_start;
+        int polls = 0;
+        before_start.should_cancel = [&] { return ++polls >= 1; };
+        const auto none = pipeline.generate(request_for(c), before_start);
+        QVERIFY(none.cancelled);
+        QVERIFY(none.images.empty());
+        // The next run is complete and still matches the goldens.
+        const auto result = pipeline.generate(request_for(c));
+        QVERIFY(!result.cancelled);
+        auto tensors = result.trace;
+        tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
+        verify_report(compare_pipeline_tensors(c, tensors, cpu_fp32(), true));
+    }
+
+    void stepCallbackSeesEveryStep() {
+        const auto& c =
+            find_case([](const PipelineCase& c) { return c.steps >= 2 && c.loras.empty(); });
+        auto& pipeline = pipeline_for(c);
+        std::vector<StepInfo> seen;
+        Callbacks callbacks;
+        callbacks.on_step = [&](const StepInfo& info) {
+            seen.push_back(info);
+            return true;
+        };
+        const auto result = pipeline.generate(request_for(c), callbacks);
+        QCOMPARE(int(seen.size()), c.steps);
+        std::map<std::string, at::Tensor> trace(result.trace.begin(), result.trace.end());
+        for (int i = 0; i < c.steps; ++i) {
+            QCOMPARE(seen[i].step, i);
+            QCOMPARE(seen[i].total_steps, c.steps);
+            const auto prefix = "step" + std::to_string(i) + ".";
+            QVERIFY(torch::equal(seen[i].latents.cpu(), trace.at(prefix + "latents")));
+            QVERIFY(torch::equal(seen[i].pred_x0.cpu(), trace.at(prefix + "pred_x0")));
+            QCOMPARE(seen[i].timestep, double(trace.at(prefix + "timestep").item<float>()));
+        }
+    }
+
+    void batchImageIsTheSingleRunWithSeedPlusI() {
+        const auto& c = find_case([](const PipelineCase& c) { return c.loras.empty(); });
+        auto& pipeline = pipeline_for(c);
+        auto request = request_for(c);
+        request.batch = 3;
+        const auto batch = pipeline.generate(request);
+        QCOMPARE(int(batch.images.size()), 3);
+        std::map<std::string, at::Tensor> trace(batch.trace.begin(), batch.trace.end());
+        for (int i = 0; i < 3; ++i) {
+            auto single = request_for(c);
+            single.seed = c.seed + i;
+            const auto one = pipeline.generate(single);
+            QCOMPARE(batch.images[i].seed, c.seed + i);
+            QVERIFY(torch::equal(batch.images[i].image, one.images[0].image));
+            QVERIFY(batch.images[i].pixels.rgb == one.images[0].pixels.rgb);
+            const std::string prefix = i == 0 ? "" : "img" + std::to_string(i) + ".";
+            std::map<std::string, at::Tensor> single_trace(one.trace.begin(), one.trace.end());
+            QVERIFY(torch::equal(trace.at(prefix + "noise"), single_trace.at("noise")));
+            QVERIFY(
+                torch::equal(trace.at(prefix + "final_latents"), single_trace.at("final_latents")));
+        }
+    }
+
+    void previewDecodesFullAndReduced() {
+        const auto& c = find_case([](const PipelineCase& c) { return c.loras.empty(); });
+        auto& pipeline = pipeline_for(c);
+        const auto golden = SafeTensorsFile::open(c.tensors_file);
+        const auto final_latents = golden->load("final_latents");
+        const auto full = pipeline.decode_preview(final_latents, PreviewMode::Full);
+        QCOMPARE(full.width, c.width);
+        QCOMPARE(full.height, c.height);
+        const auto cmp = compare_uint8_images("preview full", image8_to_tensor(full),
+                                              golden->load("image_uint8"), 1, 0.001);
+        QVERIFY2(cmp.ok, cmp.message.c_str());
+        const auto reduced = pipeline.decode_preview(final_latents, PreviewMode::Reduced);
+        QCOMPARE(reduced.width, c.width / 2);
+        QCOMPARE(reduced.height, c.height / 2);
+        // It is the VAE's decode of the 2x-averaged latent.
+        const auto pooled = torch::adaptive_avg_pool2d(
+            final_latents, {final_latents.size(2) / 2, final_latents.size(3) / 2});
+        QVERIFY(pipeline.decode_preview(pooled, PreviewMode::Full).rgb == reduced.rgb);
+        QCOMPARE(pipeline.decode_preview(final_latents, PreviewMode::Off).width, 0);
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 pipeline.decode_preview(torch::zeros({4, 8}), PreviewMode::Full));
+    }
+
+    void countsTokensWithoutSpecials() {
+        const auto& c = all_cases().front();
+        auto& pipeline = pipeline_for(c);
+        QCOMPARE(pipeline.count_tokens(""), std::make_pair(0, 0));
+        QCOMPARE(pipeline.count_tokens("a photo of a cat"), std::make_pair(5, 5));
+        const auto [one, two] = pipeline.count_tokens("hello!!! world");
+        QVERIFY(one > 0 && two > 0);
+    }
+
+    void badRequestsAreClearErrorsAndThePipelineStaysUsable() {
+        const auto& c = find_case([](const PipelineCase& c) { return c.loras.empty(); });
+        auto& pipeline = pipeline_for(c);
+        auto bad = request_for(c);
+        bad.width = 100;
+        QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
+        bad = request_for(c);
+        bad.steps = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
+        bad = request_for(c);
+        bad.unet_file =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_lora.safetensors";
+        QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));  // not a UNet state dict
+        bad = request_for(c);
+        bad.loras = {
+            {testing::fixtures_dir() + "/tiny-sdxl/vae/diffusion_pytorch_model.safetensors", 1}};
+        QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));  // not a LoRA
+        bad = request_for(c);
+        bad.clip_skip = 50;
+        QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
+        // Still exact afterwards.
+        const auto result = pipeline.generate(request_for(c));
+        verify_report(compare_pipeline_tensors(c, result.trace, cpu_fp32(), false));
+
+        LoadOptions missing;
+        missing.paths.base = testing::fixtures_dir() + "/no-such-model";
+        QVERIFY_THROWS_EXCEPTION(Error, Pipeline::load(missing));
+        LoadOptions single_without_config;
+        single_without_config.paths.base =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step.safetensors";
+        QVERIFY_THROWS_EXCEPTION(Error, Pipeline::load(single_without_config));
+        LoadOptions bad_device;
+        bad_device.paths.base = testing::fixtures_dir() + "/tiny-sdxl";
+        bad_device.device = "tpu";
+        QVERIFY_THROWS_EXCEPTION(Error, Pipeline::load(bad_device));
+    }
+
+    void lightningUnetFileNames() {
+        const auto dir = testing::fixtures_dir() + "/tiny-lightning";
+        QVERIFY(lightning_unet_file(dir, 1).ends_with("sdxl_lightning_1step_unet_x0.safetensors"));
+        QVERIFY(lightning_unet_file(dir, 4).ends_with("sdxl_lightning_4step_unet.safetensors"));
+        QCOMPARE(lightning_unet_file(dir, 3), std::string());
+        QCOMPARE(lightning_unet_file("", 4), std::string());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "test_pipeline.moc"
