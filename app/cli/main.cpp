@@ -5,6 +5,7 @@
 #include "core/util/error.h"
 #include "core/util/log.h"
 
+#include <cstdlib>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -26,7 +27,10 @@ int main(int argc, char** argv) {
                 init_logging(command.generate.log_level);
                 return cli::run_generate(command.generate);
             case cli::Command::Kind::Verify:
-                init_logging(command.verify.log_level);
+                // The report is the output; progress logs only below it when asked for.
+                init_logging(command.verify.log_level.empty() && !std::getenv("LIGHTNING_LOG_LEVEL")
+                                 ? "warn"
+                                 : command.verify.log_level);
                 return cli::run_verify(command.verify);
             case cli::Command::Kind::Bench:
                 init_logging(command.bench.log_level);

@@ -1,21 +1,10 @@
 #include "app/cli/commands.h"
 #include "core/testing/golden.h"
 #include "core/testing/golden_pipeline.h"
-#include "core/util/error.h"
-
-// Other components' golden checks, picked up when their headers exist in this tree.
-#if __has_include("core/testing/golden_text.h")
 #include "core/testing/golden_text.h"
-#define LIGHTNING_HAVE_GOLDEN_TEXT 1
-#endif
-#if __has_include("core/testing/golden_unet.h")
 #include "core/testing/golden_unet.h"
-#define LIGHTNING_HAVE_GOLDEN_UNET 1
-#endif
-#if __has_include("core/testing/golden_vae.h")
 #include "core/testing/golden_vae.h"
-#define LIGHTNING_HAVE_GOLDEN_VAE 1
-#endif
+#include "core/util/error.h"
 
 #include <ATen/Parallel.h>
 
@@ -34,15 +23,9 @@ struct Check {
 
 std::vector<Check> all_checks() {
     std::vector<Check> checks;
-#ifdef LIGHTNING_HAVE_GOLDEN_TEXT
     checks.push_back({"text", check_text_encoder_goldens});
-#endif
-#ifdef LIGHTNING_HAVE_GOLDEN_UNET
     checks.push_back({"unet", check_unet_goldens});
-#endif
-#ifdef LIGHTNING_HAVE_GOLDEN_VAE
     checks.push_back({"vae", check_vae_goldens});
-#endif
     checks.push_back({"scheduler", check_scheduler_goldens});
     checks.push_back({"pipeline", check_pipeline_goldens});
     return checks;
