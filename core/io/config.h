@@ -10,9 +10,9 @@ namespace lightning {
 struct UNetConfig {
     int in_channels = 4;
     int out_channels = 4;
-    std::vector<int> block_out_channels;            // per level
-    std::vector<std::string> down_block_types;      // DownBlock2D | CrossAttnDownBlock2D
-    std::vector<std::string> up_block_types;        // UpBlock2D | CrossAttnUpBlock2D
+    std::vector<int> block_out_channels;        // per level
+    std::vector<std::string> down_block_types;  // DownBlock2D | CrossAttnDownBlock2D
+    std::vector<std::string> up_block_types;    // UpBlock2D | CrossAttnUpBlock2D
     std::string mid_block_type = "UNetMidBlock2DCrossAttn";
     int layers_per_block = 2;
     std::vector<int> num_heads;                     // per level (SDXL's attention_head_dim)
@@ -51,7 +51,7 @@ struct VaeConfig {
 };
 
 struct ClipTextConfig {
-    bool with_projection = false;   // CLIPTextModelWithProjection
+    bool with_projection = false;  // CLIPTextModelWithProjection
     int vocab_size = 49408;
     int hidden_size = 768;
     int intermediate_size = 3072;
@@ -61,7 +61,7 @@ struct ClipTextConfig {
     int projection_dim = 768;
     std::string hidden_act = "quick_gelu";  // quick_gelu | gelu
     double layer_norm_eps = 1e-5;
-    int64_t eos_token_id = 2;               // 2 = legacy rule: pool at argmax(ids)
+    int64_t eos_token_id = 2;  // 2 = legacy rule: pool at argmax(ids)
     int64_t pad_token_id = 1;
     int64_t bos_token_id = 0;
 };
@@ -87,11 +87,11 @@ struct PipelineIndex {  // model_index.json
     bool force_zeros_for_empty_prompt = true;
 };
 
-UNetConfig read_unet_config(const std::string& path);           // unet/config.json
-VaeConfig read_vae_config(const std::string& path);             // vae/config.json
-ClipTextConfig read_clip_text_config(const std::string& path);  // text_encoder*/config.json
-SchedulerConfig read_scheduler_config(const std::string& path); // scheduler/scheduler_config.json
-PipelineIndex read_pipeline_index(const std::string& path);     // model_index.json
+UNetConfig read_unet_config(const std::string& path);            // unet/config.json
+VaeConfig read_vae_config(const std::string& path);              // vae/config.json
+ClipTextConfig read_clip_text_config(const std::string& path);   // text_encoder*/config.json
+SchedulerConfig read_scheduler_config(const std::string& path);  // scheduler/scheduler_config.json
+PipelineIndex read_pipeline_index(const std::string& path);      // model_index.json
 
 const char* to_string(TimestepSpacing spacing);
 const char* to_string(PredictionType prediction);

@@ -13,9 +13,9 @@ class Module;
 namespace lightning {
 
 struct StateDictReport {
-    std::vector<std::string> missing;      // in the module, not in the source
-    std::vector<std::string> unexpected;   // in the source, not in the module
-    std::vector<std::string> mis_shaped;   // "name: file [a, b] vs module [c, d]"
+    std::vector<std::string> missing;     // in the module, not in the source
+    std::vector<std::string> unexpected;  // in the source, not in the module
+    std::vector<std::string> mis_shaped;  // "name: file [a, b] vs module [c, d]"
     bool ok() const { return missing.empty() && unexpected.empty() && mis_shaped.empty(); }
     std::string summary() const;  // one readable paragraph listing every problem by name
 };

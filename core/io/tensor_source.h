@@ -51,8 +51,8 @@ private:
 
 // A source seen through a name mapping: `names()` are the new names, each loading
 // `inner` tensor `mapping[new]`. Used by core/convert for single-file checkpoints.
-std::shared_ptr<TensorSource> renamed_source(std::shared_ptr<const TensorSource> inner,
-                                             std::vector<std::pair<std::string, std::string>>
-                                                 new_to_old);
+std::shared_ptr<TensorSource> renamed_source(
+    std::shared_ptr<const TensorSource> inner,
+    std::vector<std::pair<std::string, std::string>> new_to_old);
 
 }  // namespace lightning

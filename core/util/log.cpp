@@ -39,6 +39,8 @@ void add_log_sink(std::shared_ptr<spdlog::sinks::sink> sink) {
     shared_logger()->sinks().push_back(std::move(sink));
 }
 
-spdlog::logger& log() { return *shared_logger(); }
+spdlog::logger& log() {
+    return *shared_logger();
+}
 
 }  // namespace lightning

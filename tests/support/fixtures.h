@@ -12,9 +12,17 @@ inline std::string env_path(const char* name, const char* fallback) {
     return value && *value ? value : fallback;
 }
 
-inline std::string fixtures_dir() { return env_path("LIGHTNING_FIXTURES", "../shared/fixtures"); }
-inline std::string golden_dir() { return fixtures_dir() + "/golden"; }
-inline std::string configs_dir() { return env_path("LIGHTNING_CONFIGS", "../shared/configs"); }
-inline std::string cli_path() { return env_path("LIGHTNING_CLI", "lightning"); }
+inline std::string fixtures_dir() {
+    return env_path("LIGHTNING_FIXTURES", "../shared/fixtures");
+}
+inline std::string golden_dir() {
+    return fixtures_dir() + "/golden";
+}
+inline std::string configs_dir() {
+    return env_path("LIGHTNING_CONFIGS", "../shared/configs");
+}
+inline std::string cli_path() {
+    return env_path("LIGHTNING_CLI", "lightning");
+}
 
 }  // namespace lightning::testing

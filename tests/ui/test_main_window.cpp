@@ -1,0 +1,830 @@
+// Drives the real MainWindow with the tiny fixture model on the CPU: typing, the step dropdown,
+// Generate/Cancel, live previews, the queue, the gallery and its export, restarts, broken setups
+// and drag-and-drop, checking images against the CLI and the diffusers goldens.
+#include "core/image/png.h"
+#include "core/util/log.h"
+#include "ui/gallery_widget.h"
+#include "ui/hf_cache.h"
+#include "ui/main_window.h"
+#include "ui/preview_pane.h"
+#include "ui/prompt_box.h"
+#include "ui/settings_dialog.h"
+#include "ui/token_counter.h"
+
+#include "support/fixtures.h"
+
+#include <QtTest/QtTest>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMimeData>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QStandardItemModel>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+
+#include <memory>
+#include <thread>
+
+using namespace lightning::ui;
+
+namespace {
+
+constexpr int kTimeoutMs = 120000;
+
+const char* const kScandinavian =
+    "A tranquil Scandinavian village during winter, with snow-covered rooftops, smoke rising "
+    "from chimneys, and the Northern Lights illuminating the night sky.";
+const char* const kMoroccan =
+    "A bustling Moroccan marketplace at sunset, with vibrant stalls displaying colorful "
+    "textiles, spices, and lanterns, as merchants and shoppers engage in lively exchanges.";
+
+QString fixture(const QString& name) {
+    return QString::fromStdString(lightning::testing::fixtures_dir()) + u'/' + name;
+}
+
+QString golden_png(const QString& id) {
+    return QString::fromStdString(lightning::testing::golden_dir()) +
+           QStringLiteral("/pipelines/") + id + QStringLiteral(".png");
+}
+
+// The fixture tolerance for PNGs: at most 1 level on at most 0.1 % of the values.
+void expect_close_to_golden(const lightning::Image8& actual, const QString& golden_file) {
+    const lightning::Image8 golden = lightning::read_png(golden_file.toStdString());
+    QCOMPARE(actual.width, golden.width);
+    QCOMPARE(actual.height, golden.height);
+    QCOMPARE(actual.rgb.size(), golden.rgb.size());
+    size_t off = 0;
+    int worst = 0;
+    for (size_t i = 0; i < golden.rgb.size(); ++i) {
+        const int diff = std::abs(int(actual.rgb[i]) - int(golden.rgb[i]));
+        worst = std::max(worst, diff);
+        off += diff > 0;
+    }
+    QVERIFY2(worst <= 1 && off * 1000 <= golden.rgb.size(),
+             qPrintable(QStringLiteral("%1: max diff %2 levels on %3 of %4 values")
+                            .arg(golden_file)
+                            .arg(worst)
+                            .arg(off)
+                            .arg(golden.rgb.size())));
+}
+
+template <class T>
+T* child(QWidget* window, const char* name) {
+    T* found = window->findChild<T*>(QString::fromLatin1(name));
+    if (!found) qFatal("no child %s", name);
+    return found;
+}
+
+void link_into(const QString& folder, const QStringList& names) {
+    QDir().mkpath(folder);
+    for (const QString& name : names)
+        QVERIFY(QFile::link(fixture(QStringLiteral("tiny-lightning/") + name),
+                            QDir(folder).filePath(name)));
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void first_start_without_model_explains_what_to_get();
+    void first_start_discovers_the_hugging_face_cache();
+    void four_steps_give_four_previews_and_the_cli_image();
+    void one_step_uses_the_x0_checkpoint();
+    void guidance_uses_the_negative_prompt();
+    void cancel_leaves_no_image_and_the_next_run_works();
+    void queued_jobs_run_in_order_after_edits();
+    void batch_and_gallery_export_round_trip();
+    void regenerate_with_seed_reproduces_the_image();
+    void restart_restores_settings_and_gallery();
+    void missing_lightning_file_disables_its_step_entry();
+    void corrupt_model_file_shows_error_and_app_recovers();
+    void event_loop_keeps_running_during_generation();
+    void dropping_a_png_restores_its_settings();
+    void token_counts_mark_the_truncated_part();
+    void log_view_shows_engine_messages();
+    void settings_dialog_validates_as_you_type();
+    void screenshot_mid_generation();
+
+private:
+    EngineSettings tiny_engine() const;
+    void store_engine(const EngineSettings& engine);
+    void open_window(bool wait_for_model = true);
+    void set_form(const QString& prompt, int steps, int width, int height, uint64_t seed);
+    void select_steps(int steps);
+    void click_generate();
+    void wait_idle(int images);
+    GalleryModel* gallery() const { return window_->gallery()->model(); }
+    QByteArray run_cli(const QStringList& arguments, const QString& out);
+
+    QTemporaryDir root_;
+    QString gallery_dir_;
+    int test_number_ = 0;
+    std::unique_ptr<MainWindow> window_;
+};
+
+void TestMainWindow::initTestCase() {
+    QVERIFY(root_.isValid());
+    // Isolated settings, pictures and HF cache: nothing of the user's is read or written.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("LightningStudioTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       root_.filePath(QStringLiteral("settings")));
+    qputenv("HF_HOME", root_.filePath(QStringLiteral("empty-hf")).toUtf8());
+    qunsetenv("HF_HUB_CACHE");
+    // The default gallery folder (Pictures) lives under the home folder.
+    qputenv("HOME", root_.filePath(QStringLiteral("home")).toUtf8());
+    QDir().mkpath(root_.filePath(QStringLiteral("home")));
+}
+
+void TestMainWindow::init() {
+    QSettings().clear();
+    gallery_dir_ = root_.filePath(QStringLiteral("gallery-%1").arg(++test_number_));
+    store_engine(tiny_engine());
+}
+
+void TestMainWindow::cleanup() {
+    window_.reset();
+}
+
+EngineSettings TestMainWindow::tiny_engine() const {
+    EngineSettings engine;
+    engine.models.base = fixture(QStringLiteral("tiny-sdxl"));
+    engine.models.lightning_dir = fixture(QStringLiteral("tiny-lightning"));
+    engine.output_dir = gallery_dir_;
+    engine.device = QStringLiteral("cpu");
+    engine.precision = QStringLiteral("fp32");
+    engine.preview = PreviewQuality::Reduced;
+    return engine;
+}
+
+void TestMainWindow::store_engine(const EngineSettings& engine) {
+    QSettings settings;
+    save_engine_settings(settings, engine);
+}
+
+void TestMainWindow::open_window(bool wait_for_model) {
+    window_ = std::make_unique<MainWindow>();
+    window_->show();
+    window_->activateWindow();  // shortcuts (Ctrl+Enter, Esc) need the active window
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    if (wait_for_model) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window_->controller()->model_state() != GenerationController::ModelState::Loading,
+            kTimeoutMs);
+        if (window_->controller()->model_state() != GenerationController::ModelState::Ready)
+            qWarning("model not ready: %s", qPrintable(window_->controller()->model_message()));
+    }
+}
+
+void TestMainWindow::select_steps(int steps) {
+    auto* combo = child<QComboBox>(window_.get(), "stepsCombo");
+    const int row = combo->findData(steps, Qt::UserRole);
+    QVERIFY(row >= 0);
+    combo->setCurrentIndex(row);
+}
+
+void TestMainWindow::set_form(const QString& prompt, int steps, int width, int height,
+                              uint64_t seed) {
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    editor->clear();
+    QTest::keyClicks(editor, prompt);
+    QCOMPARE(editor->toPlainText(), prompt);
+    select_steps(steps);
+    auto* size = child<QComboBox>(window_.get(), "sizeCombo");
+    size->setCurrentIndex(size->count() - 1);  // Custom
+    child<QSpinBox>(window_.get(), "widthSpin")->setValue(width);
+    child<QSpinBox>(window_.get(), "heightSpin")->setValue(height);
+    auto* seed_edit = child<QLineEdit>(window_.get(), "seedEdit");
+    seed_edit->clear();
+    QTest::keyClicks(seed_edit, QString::number(seed));
+    QVERIFY(child<QCheckBox>(window_.get(), "keepSeedCheck")->isChecked());  // typing keeps it
+}
+
+void TestMainWindow::click_generate() {
+    auto* button = child<QPushButton>(window_.get(), "generateButton");
+    QVERIFY2(button->isEnabled(), qPrintable(button->toolTip()));
+    QCOMPARE(button->text(), QStringLiteral("Generate"));
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+void TestMainWindow::wait_idle(int images) {
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window_->controller()->busy() && window_->controller()->queue()->count() == 0, kTimeoutMs);
+    QCOMPARE(gallery()->rowCount(), images);
+}
+
+QByteArray TestMainWindow::run_cli(const QStringList& arguments, const QString& out) {
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(QString::fromStdString(lightning::testing::cli_path()),
+              arguments + QStringList{QStringLiteral("--out"), out});
+    if (!cli.waitForFinished(kTimeoutMs)) return "CLI did not finish";
+    const QByteArray output = cli.readAll();
+    if (cli.exitStatus() != QProcess::NormalExit || cli.exitCode() != 0)
+        return "CLI failed: " + output;
+    return {};
+}
+
+// ------------------------------------------------------------------------------------ tests
+
+void TestMainWindow::first_start_without_model_explains_what_to_get() {
+    QSettings().clear();  // nothing configured, and the (test) HF cache is empty
+    open_window(false);
+    QCOMPARE(window_->controller()->model_state(), GenerationController::ModelState::NotConfigured);
+    auto* stack = child<QStackedWidget>(window_.get(), "centerStack");
+    QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("welcomePage"));
+    const QString help = child<QTextBrowser>(window_.get(), "welcomeText")->toPlainText();
+    for (const char* expected :
+         {"stabilityai/stable-diffusion-xl-base-1.0", "ByteDance/SDXL-Lightning",
+          "sdxl_lightning_1step_unet_x0.safetensors", "sdxl_lightning_4step_unet.safetensors",
+          "text_encoder_2/model.safetensors", "vae/diffusion_pytorch_model.safetensors",
+          "tokenizer/merges.txt", "~/.cache/huggingface/hub", "Settings"})
+        QVERIFY2(help.contains(QLatin1String(expected)), expected);
+    QVERIFY(child<QLabel>(window_.get(), "welcomeProblems")
+                ->text()
+                .contains(QLatin1String("No SDXL base model chosen")));
+    auto* generate = child<QPushButton>(window_.get(), "generateButton");
+    QVERIFY(!generate->isEnabled());
+    QVERIFY(generate->toolTip().contains(QLatin1String("Set up the model")));
+    QCOMPARE(window_->generate(), 0);
+    QVERIFY(window_->message_text().contains(QLatin1String("Set up the model first")));
+    QCOMPARE(window_->engine_settings().output_dir, default_output_dir());
+    for (int steps : kStepChoices) QVERIFY(!window_->steps_available(steps));
+}
+
+void TestMainWindow::first_start_discovers_the_hugging_face_cache() {
+    QSettings().clear();
+    const QString hub = root_.filePath(QStringLiteral("hf-home/hub"));
+    const QString base =
+        hf_repo_folder(hub, QString::fromLatin1(kBaseRepo)) + QStringLiteral("/snapshots/0123abcd");
+    const QString lightning = hf_repo_folder(hub, QString::fromLatin1(kLightningRepo)) +
+                              QStringLiteral("/snapshots/4567ef01");
+    QDir().mkpath(QFileInfo(base).absolutePath());
+    QDir().mkpath(QFileInfo(lightning).absolutePath());
+    QVERIFY(QFile::link(fixture(QStringLiteral("tiny-sdxl")), base));
+    QVERIFY(QFile::link(fixture(QStringLiteral("tiny-lightning")), lightning));
+    qputenv("HF_HOME", root_.filePath(QStringLiteral("hf-home")).toUtf8());
+    open_window();
+    qputenv("HF_HOME", root_.filePath(QStringLiteral("empty-hf")).toUtf8());
+    QCOMPARE(window_->engine_settings().models.base, base);
+    QCOMPARE(window_->engine_settings().models.lightning_dir, lightning);
+    QCOMPARE(window_->controller()->model_state(), GenerationController::ModelState::Ready);
+    QCOMPARE(child<QStackedWidget>(window_.get(), "centerStack")->currentIndex(), 0);
+    // ... and remembered.
+    QSettings settings;
+    QCOMPARE(load_engine_settings(settings).models.base, base);
+}
+
+void TestMainWindow::four_steps_give_four_previews_and_the_cli_image() {
+    open_window();
+    QCOMPARE(window_->controller()->model_state(), GenerationController::ModelState::Ready);
+    set_form(QString::fromLatin1(kScandinavian), 4, 64, 64, 42);
+    QSignalSpy previews(window_.get(), &MainWindow::previewShown);
+    click_generate();
+    QCOMPARE(child<QPushButton>(window_.get(), "generateButton")->text(), QStringLiteral("Cancel"));
+    wait_idle(1);
+    QCOMPARE(child<QPushButton>(window_.get(), "generateButton")->text(),
+             QStringLiteral("Generate"));
+
+    QCOMPARE(previews.count(), 4);
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(previews[i][2].toInt(), i);  // step
+        QCOMPARE(previews[i][3].toInt(), 4);  // of
+    }
+    QVERIFY(child<QLabel>(window_.get(), "stepLabel")->text().contains(QLatin1String("seed 42")));
+
+    const GalleryItem item = gallery()->item(0);
+    QCOMPARE(item.params.prompt, QString::fromLatin1(kScandinavian));
+    QCOMPARE(item.params.steps, 4);
+    QCOMPARE(item.params.seed, uint64_t(42));
+    QCOMPARE(item.params.width, 64);
+    QCOMPARE(item.params.model, QStringLiteral("sdxl_lightning_4step_unet"));
+    QVERIFY(item.seconds > 0);
+    QVERIFY(QFileInfo(item.file).absolutePath() == QDir(gallery_dir_).absolutePath());
+    QVERIFY(QFileInfo(QDir(gallery_dir_).filePath(QStringLiteral("index.json"))).isFile());
+
+    lightning::PngText text;
+    const lightning::Image8 app = lightning::read_png(item.file.toStdString(), &text);
+    QCOMPARE(QString::fromStdString(text.entries.at("parameters")),
+             QString::fromLatin1(kScandinavian) +
+                 QStringLiteral("\nSteps: 4, Sampler: Euler, Schedule type: trailing, CFG scale: "
+                                "0, Seed: 42, Size: 64x64, Model: sdxl_lightning_4step_unet"));
+    QCOMPARE(window_->preview()->image().size(), QSize(64, 64));  // the final image
+
+    const QString cli_out = root_.filePath(QStringLiteral("cli-4step.png"));
+    const QByteArray cli_error =
+        run_cli({QStringLiteral("generate"), QStringLiteral("--model"),
+                 fixture(QStringLiteral("tiny-sdxl")), QStringLiteral("--lightning"),
+                 fixture(QStringLiteral("tiny-lightning")), QStringLiteral("--prompt"),
+                 QString::fromLatin1(kScandinavian), QStringLiteral("--steps"), QStringLiteral("4"),
+                 QStringLiteral("--seed"), QStringLiteral("42"), QStringLiteral("--width"),
+                 QStringLiteral("64"), QStringLiteral("--height"), QStringLiteral("64"),
+                 QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--dtype"),
+                 QStringLiteral("fp32")},
+                cli_out);
+    QVERIFY2(cli_error.isEmpty(), cli_error.constData());
+    const lightning::Image8 cli = lightning::read_png(cli_out.toStdString());
+    QCOMPARE(app.width, cli.width);
+    QCOMPARE(app.height, cli.height);
+    QVERIFY2(app.rgb == cli.rgb, "app and CLI pixels differ");
+    expect_close_to_golden(app, golden_png(QStringLiteral("lightning_4step_w64_h64_seed42")));
+}
+
+void TestMainWindow::one_step_uses_the_x0_checkpoint() {
+    open_window();
+    set_form(QString::fromLatin1(kMoroccan), 1, 64, 64, 42);
+    QVERIFY(child<QComboBox>(window_.get(), "stepsCombo")
+                ->currentText()
+                .contains(QLatin1String("sdxl_lightning_1step_unet_x0.safetensors")));
+    QSignalSpy previews(window_.get(), &MainWindow::previewShown);
+    click_generate();
+    wait_idle(1);
+    QCOMPARE(previews.count(), 1);
+    const GalleryItem item = gallery()->item(0);
+    QCOMPARE(item.params.model, QStringLiteral("sdxl_lightning_1step_unet_x0"));
+    QCOMPARE(item.params.steps, 1);
+    // Matches diffusers run with prediction_type="sample": the x0 file was used as an x0 model.
+    expect_close_to_golden(lightning::read_png(item.file.toStdString()),
+                           golden_png(QStringLiteral("lightning_1step_x0_w64_h64_seed42")));
+}
+
+void TestMainWindow::guidance_uses_the_negative_prompt() {
+    open_window();
+    set_form(QString::fromLatin1(kScandinavian), 4, 64, 64, 42);
+    auto* negative = child<QPlainTextEdit>(window_.get(), "negativeEdit");
+    QVERIFY(!negative->isEnabled());  // no CFG: a negative prompt would do nothing
+    child<QDoubleSpinBox>(window_.get(), "guidanceSpin")->setValue(3.0);
+    QVERIFY(negative->isEnabled());
+    QTest::keyClicks(negative, QStringLiteral("blurry, low quality, distorted, watermark"));
+    click_generate();
+    wait_idle(1);
+    const GalleryItem item = gallery()->item(0);
+    QCOMPARE(*item.params.negative_prompt,
+             QStringLiteral("blurry, low quality, distorted, watermark"));
+    QCOMPARE(item.params.guidance, 3.0);
+    expect_close_to_golden(
+        lightning::read_png(item.file.toStdString()),
+        golden_png(QStringLiteral("lightning_4step_cfg3_negprompt_w64_h64_seed42")));
+}
+
+void TestMainWindow::cancel_leaves_no_image_and_the_next_run_works() {
+    open_window();
+    set_form(QStringLiteral("a long run to cancel"), 8, 256, 256, 5);
+    QSignalSpy previews(window_.get(), &MainWindow::previewShown);
+    QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
+    // Esc (the Cancel shortcut) as soon as the first preview is on screen.
+    connect(window_.get(), &MainWindow::previewShown, this, [this] {
+        if (window_->controller()->busy()) QTest::keyClick(window_.get(), Qt::Key_Escape);
+    });
+    click_generate();
+    wait_idle(0);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished[0][1].toBool(), true);  // cancelled
+    QCOMPARE(finished[0][2].toString(), QString());
+    QVERIFY2(previews.count() < 8, qPrintable(QString::number(previews.count())));
+    QCOMPARE(child<QLabel>(window_.get(), "stepLabel")->text(), QStringLiteral("Cancelled"));
+    QVERIFY(QDir(gallery_dir_).entryList({QStringLiteral("*.png")}).isEmpty());
+    disconnect(window_.get(), &MainWindow::previewShown, this, nullptr);
+
+    // The Generate button itself turns into Cancel.
+    const int previews_before = previews.count();
+    click_generate();
+    QTRY_VERIFY_WITH_TIMEOUT(previews.count() > previews_before, kTimeoutMs);
+    auto* button = child<QPushButton>(window_.get(), "generateButton");
+    QCOMPARE(button->text(), QStringLiteral("Cancel"));
+    QTest::mouseClick(button, Qt::LeftButton);
+    wait_idle(0);
+
+    set_form(QStringLiteral("after the cancel"), 2, 64, 64, 6);
+    click_generate();
+    wait_idle(1);
+    QCOMPARE(gallery()->item(0).params.prompt, QStringLiteral("after the cancel"));
+    QCOMPARE(gallery()->item(0).params.model, QStringLiteral("sdxl_lightning_2step_unet"));
+}
+
+void TestMainWindow::queued_jobs_run_in_order_after_edits() {
+    open_window();
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    set_form(QStringLiteral("job A"), 2, 128, 128, 1);
+    click_generate();
+    QVERIFY(window_->controller()->busy());
+    // While A runs, Ctrl+Enter (and the queue button) queue B, C, D.
+    for (const char* prompt : {"job B", "job C", "job D"}) {
+        editor->selectAll();
+        QTest::keyClicks(editor, QString::fromLatin1(prompt));
+        QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+    }
+    QCOMPARE(editor->toPlainText(), QStringLiteral("job D"));  // Ctrl+Enter typed no newline
+    auto* queue_view = child<QListView>(window_.get(), "queueView");
+    QCOMPARE(queue_view->model()->rowCount(), 3);
+    QVERIFY(queue_view->model()->index(0, 0).data().toString().contains(QLatin1String("job B")));
+    // Edit the queue: D to the top, then remove C.
+    queue_view->setCurrentIndex(queue_view->model()->index(2, 0));
+    QTest::mouseClick(child<QPushButton>(window_.get(), "moveUpButton"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(window_.get(), "moveUpButton"), Qt::LeftButton);
+    queue_view->setCurrentIndex(queue_view->model()->index(2, 0));
+    QVERIFY(queue_view->currentIndex().data().toString().contains(QLatin1String("job C")));
+    QTest::mouseClick(child<QPushButton>(window_.get(), "removeJobButton"), Qt::LeftButton);
+    QCOMPARE(queue_view->model()->rowCount(), 2);
+    QVERIFY(window_->controller()->busy());  // all of this happened while A was still running
+
+    wait_idle(3);
+    // Newest first: B ran last, D before it, A first.
+    QCOMPARE(gallery()->item(0).params.prompt, QStringLiteral("job B"));
+    QCOMPARE(gallery()->item(1).params.prompt, QStringLiteral("job D"));
+    QCOMPARE(gallery()->item(2).params.prompt, QStringLiteral("job A"));
+    QVERIFY(gallery()->item(0).created >= gallery()->item(1).created);
+}
+
+void TestMainWindow::batch_and_gallery_export_round_trip() {
+    open_window();
+    set_form(QStringLiteral("batch of two"), 2, 64, 96, 500);
+    child<QSpinBox>(window_.get(), "batchSpin")->setValue(2);
+    click_generate();
+    wait_idle(2);
+    QCOMPARE(gallery()->item(0).params.seed, uint64_t(501));  // image i uses seed + i
+    QCOMPARE(gallery()->item(1).params.seed, uint64_t(500));
+    QVERIFY(lightning::read_png(gallery()->item(0).file.toStdString()).rgb !=
+            lightning::read_png(gallery()->item(1).file.toStdString()).rgb);
+
+    // Selection only.
+    auto* view = window_->gallery()->view();
+    view->selectionModel()->select(gallery()->index(1), QItemSelectionModel::ClearAndSelect);
+    const QString selected_dir = root_.filePath(QStringLiteral("export-selected"));
+    QVERIFY(window_->gallery()->export_to(selected_dir, true).startsWith(QLatin1String("Saved 1")));
+    QCOMPARE(QDir(selected_dir).entryList({QStringLiteral("*.png")}).size(), 1);
+
+    // Everything.
+    const QString all_dir = root_.filePath(QStringLiteral("export-all"));
+    view->clearSelection();
+    QVERIFY(window_->gallery()->export_to(all_dir, true).startsWith(QLatin1String("Saved 2")));
+    const QStringList pngs = QDir(all_dir).entryList({QStringLiteral("*.png")});
+    QCOMPARE(pngs.size(), 2);
+    for (int row = 0; row < 2; ++row) {
+        const GalleryItem& item = gallery()->item(row);
+        const QString copy = QDir(all_dir).filePath(QFileInfo(item.file).fileName());
+        const auto text = lightning::read_png_text(copy.toStdString());
+        const auto params = parse_parameters(QString::fromStdString(text.entries.at("parameters")));
+        QVERIFY(params);
+        QCOMPARE(*params, item.params);
+        QVERIFY(lightning::read_png(copy.toStdString()).rgb ==
+                lightning::read_png(item.file.toStdString()).rgb);
+    }
+    QFile json(QDir(all_dir).filePath(QStringLiteral("gallery.json")));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    QCOMPARE(
+        QJsonDocument::fromJson(json.readAll()).object()[QStringLiteral("items")].toArray().size(),
+        2);
+    QVERIFY(QFileInfo(QDir(all_dir).filePath(QStringLiteral("index.html"))).size() > 0);
+}
+
+void TestMainWindow::regenerate_with_seed_reproduces_the_image() {
+    open_window();
+    set_form(QStringLiteral("same seed, same picture"), 2, 64, 64, 1234);
+    click_generate();
+    wait_idle(1);
+    const GalleryItem first = gallery()->item(0);
+    // Change the form, then "Regenerate with this seed" from the gallery's menu.
+    set_form(QStringLiteral("something else"), 4, 96, 64, 9);
+    child<QCheckBox>(window_.get(), "keepSeedCheck")->setChecked(false);
+    Q_EMIT window_->gallery()->regenerateRequested(first.params);
+    wait_idle(2);
+    const GalleryItem again = gallery()->item(0);
+    QCOMPARE(again.params, first.params);
+    QVERIFY(lightning::read_png(again.file.toStdString()).rgb ==
+            lightning::read_png(first.file.toStdString()).rgb);
+    QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("1234"));
+}
+
+void TestMainWindow::restart_restores_settings_and_gallery() {
+    open_window();
+    set_form(QStringLiteral("remember me"), 2, 64, 64, 77);
+    click_generate();
+    wait_idle(1);
+    const GalleryItem item = gallery()->item(0);
+    child<QDoubleSpinBox>(window_.get(), "guidanceSpin")->setValue(2.5);
+    QTest::keyClicks(child<QPlainTextEdit>(window_.get(), "negativeEdit"), QStringLiteral("noise"));
+    child<QComboBox>(window_.get(), "sizeCombo")->setCurrentIndex(4);  // 832 × 1216
+    child<QSpinBox>(window_.get(), "batchSpin")->setValue(3);
+    window_->resize(1100, 700);
+    window_.reset();  // "quit"
+
+    open_window();
+    QCOMPARE(child<QPlainTextEdit>(window_.get(), "promptEdit")->toPlainText(),
+             QStringLiteral("remember me"));
+    QCOMPARE(child<QPlainTextEdit>(window_.get(), "negativeEdit")->toPlainText(),
+             QStringLiteral("noise"));
+    QCOMPARE(child<QDoubleSpinBox>(window_.get(), "guidanceSpin")->value(), 2.5);
+    QCOMPARE(child<QComboBox>(window_.get(), "stepsCombo")->currentData(Qt::UserRole).toInt(), 2);
+    QCOMPARE(child<QComboBox>(window_.get(), "sizeCombo")->currentIndex(), 4);
+    QCOMPARE(child<QSpinBox>(window_.get(), "widthSpin")->value(), 832);
+    QCOMPARE(child<QSpinBox>(window_.get(), "heightSpin")->value(), 1216);
+    QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("77"));
+    QVERIFY(child<QCheckBox>(window_.get(), "keepSeedCheck")->isChecked());
+    QCOMPARE(child<QSpinBox>(window_.get(), "batchSpin")->value(), 3);
+    QCOMPARE(window_->size(), QSize(1100, 700));
+    QCOMPARE(window_->engine_settings(), tiny_engine());
+    QCOMPARE(gallery()->rowCount(), 1);
+    QCOMPARE(gallery()->item(0).file, item.file);
+    QCOMPARE(gallery()->item(0).params, item.params);
+    QCOMPARE(gallery()->item(0).seconds, item.seconds);
+}
+
+void TestMainWindow::missing_lightning_file_disables_its_step_entry() {
+    const QString partial = root_.filePath(QStringLiteral("partial-lightning"));
+    link_into(partial, {QStringLiteral("sdxl_lightning_1step_unet_x0.safetensors"),
+                        QStringLiteral("sdxl_lightning_4step_unet.safetensors")});
+    EngineSettings engine = tiny_engine();
+    engine.models.lightning_dir = partial;
+    store_engine(engine);
+    open_window();
+    auto* combo = child<QComboBox>(window_.get(), "stepsCombo");
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    QVERIFY(model);
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QStandardItem* item = model->item(row);
+        const int steps = item->data(Qt::UserRole).toInt();
+        const bool present = steps == 1 || steps == 4;
+        QCOMPARE(item->isEnabled(), present);
+        QCOMPARE(window_->steps_available(steps), present);
+        QVERIFY2(item->text().contains(present ? published_lightning_file(steps)
+                                               : QStringLiteral("file missing")),
+                 qPrintable(item->text()));
+        if (!present) {
+            QVERIFY(item->toolTip().contains(published_lightning_file(steps)));
+            QVERIFY(item->toolTip().contains(partial));
+        }
+    }
+    // Even when forced (e.g. restored from a PNG), that entry cannot generate.
+    combo->setCurrentIndex(combo->findData(8, Qt::UserRole));
+    QVERIFY(!child<QPushButton>(window_.get(), "generateButton")->isEnabled());
+    QCOMPARE(window_->generate(), 0);
+    QVERIFY(
+        window_->message_text().contains(QLatin1String("sdxl_lightning_8step_unet.safetensors")));
+}
+
+void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
+    // A Lightning folder whose 4-step UNet is truncated garbage; the 2-step file is fine.
+    const QString broken = root_.filePath(QStringLiteral("broken-lightning"));
+    link_into(broken, {QStringLiteral("sdxl_lightning_2step_unet.safetensors")});
+    {
+        QFile source(
+            fixture(QStringLiteral("tiny-lightning/sdxl_lightning_4step_unet.safetensors")));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QFile target(
+            QDir(broken).filePath(QStringLiteral("sdxl_lightning_4step_unet.safetensors")));
+        QVERIFY(target.open(QIODevice::WriteOnly));
+        target.write(source.read(5000));  // header intact, tensor data cut off
+    }
+    EngineSettings engine = tiny_engine();
+    engine.models.lightning_dir = broken;
+    store_engine(engine);
+    open_window();
+    set_form(QStringLiteral("broken"), 4, 64, 64, 3);
+    QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
+    click_generate();
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->message_text().isEmpty() && !window_->controller()->busy(),
+                             kTimeoutMs);
+    qInfo("shown: %s", qPrintable(window_->message_text()));
+    QVERIFY2(
+        window_->message_text().contains(QLatin1String("sdxl_lightning_4step_unet.safetensors")),
+        qPrintable(window_->message_text()));
+    QCOMPARE(gallery()->rowCount(), 0);
+
+    // Still usable: another step count works, and so does the fixed setup.
+    set_form(QStringLiteral("still alive"), 2, 64, 64, 3);
+    click_generate();
+    wait_idle(1);
+    window_->apply_engine_settings(tiny_engine());
+    set_form(QStringLiteral("fixed"), 4, 64, 64, 3);
+    click_generate();
+    wait_idle(2);
+    QCOMPARE(gallery()->item(0).params.model, QStringLiteral("sdxl_lightning_4step_unet"));
+
+    // A corrupt base model fails the load with a message naming the file; fixing it recovers.
+    const QString bad_base = root_.filePath(QStringLiteral("broken-base"));
+    QVERIFY(QDir().mkpath(bad_base + QStringLiteral("/vae")));
+    const QDir tiny(fixture(QStringLiteral("tiny-sdxl")));
+    for (const QString& entry : tiny.entryList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot))
+        if (entry != QLatin1String("vae"))
+            QVERIFY(QFile::link(tiny.filePath(entry), QDir(bad_base).filePath(entry)));
+    QVERIFY(QFile::copy(fixture(QStringLiteral("tiny-sdxl/vae/config.json")),
+                        bad_base + QStringLiteral("/vae/config.json")));
+    {
+        QFile garbage(bad_base + QStringLiteral("/vae/diffusion_pytorch_model.safetensors"));
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write("this is not a safetensors file");
+    }
+    engine = tiny_engine();
+    engine.models.base = bad_base;
+    window_->apply_engine_settings(engine);
+    QTRY_COMPARE_WITH_TIMEOUT(window_->controller()->model_state(),
+                              GenerationController::ModelState::Failed, kTimeoutMs);
+    qInfo("shown: %s", qPrintable(window_->message_text()));
+    QVERIFY2(window_->message_text().contains(QLatin1String("diffusion_pytorch_model.safetensors")),
+             qPrintable(window_->message_text()));
+    window_->apply_engine_settings(tiny_engine());
+    QTRY_COMPARE_WITH_TIMEOUT(window_->controller()->model_state(),
+                              GenerationController::ModelState::Ready, kTimeoutMs);
+    set_form(QStringLiteral("recovered"), 2, 64, 64, 3);
+    click_generate();
+    wait_idle(3);
+}
+
+void TestMainWindow::event_loop_keeps_running_during_generation() {
+    open_window();
+    set_form(QStringLiteral("keep the window alive"), 4, 256, 256, 11);
+    QElapsedTimer clock;
+    qint64 last = 0, worst_gap = 0;
+    int ticks = 0;
+    QTimer timer;
+    timer.setInterval(10);
+    connect(&timer, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        worst_gap = std::max(worst_gap, now - last);
+        last = now;
+        ++ticks;
+    });
+    clock.start();
+    timer.start();
+    click_generate();
+    wait_idle(1);
+    timer.stop();
+    const qint64 total = clock.elapsed();
+    qInfo("generation took %lld ms: %d timer ticks, longest gap %lld ms", total, ticks, worst_gap);
+    QVERIFY2(total > 300, "generation too short to tell");
+    QVERIFY2(ticks >= total / 10 / 4, "the timer hardly fired: the GUI thread was blocked");
+    QVERIFY2(worst_gap < std::max<qint64>(500, total / 3), "the GUI thread stalled");
+}
+
+void TestMainWindow::dropping_a_png_restores_its_settings() {
+    open_window();
+    const QString png = root_.filePath(QStringLiteral("dropped.png"));
+    lightning::Image8 pixels;
+    pixels.width = pixels.height = 8;
+    pixels.rgb.assign(8 * 8 * 3, 128);
+    lightning::PngText text;
+    text.entries["parameters"] =
+        "a dropped prompt\nwith two lines\nNegative prompt: dropped negative\nSteps: 2, Sampler: "
+        "Euler a, CFG scale: 3, Seed: 777, Size: 896x1152, Model hash: abc, Model: other";
+    lightning::write_png(png.toStdString(), pixels, text);
+
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(png)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &drop);
+    QVERIFY(drop.isAccepted());
+
+    QCOMPARE(child<QPlainTextEdit>(window_.get(), "promptEdit")->toPlainText(),
+             QStringLiteral("a dropped prompt\nwith two lines"));
+    QCOMPARE(child<QPlainTextEdit>(window_.get(), "negativeEdit")->toPlainText(),
+             QStringLiteral("dropped negative"));
+    QCOMPARE(child<QComboBox>(window_.get(), "stepsCombo")->currentData(Qt::UserRole).toInt(), 2);
+    QCOMPARE(child<QDoubleSpinBox>(window_.get(), "guidanceSpin")->value(), 3.0);
+    QCOMPARE(child<QComboBox>(window_.get(), "sizeCombo")->currentText(),
+             QStringLiteral("896 × 1152"));
+    QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("777"));
+    QVERIFY(child<QCheckBox>(window_.get(), "keepSeedCheck")->isChecked());
+
+    // A PNG without parameters says so and changes nothing.
+    const QString plain = root_.filePath(QStringLiteral("plain.png"));
+    lightning::write_png(plain.toStdString(), pixels);
+    QVERIFY(!window_->restore_from_png(plain));
+    QVERIFY(window_->message_text().contains(QLatin1String("has no generation parameters")));
+    QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("777"));
+    // Not a PNG at all.
+    QMimeData text_mime;
+    text_mime.setText(QStringLiteral("hello"));
+    QDragEnterEvent refused(QPoint(10, 10), Qt::CopyAction, &text_mime, Qt::LeftButton,
+                            Qt::NoModifier);
+    refused.ignore();
+    QApplication::sendEvent(window_.get(), &refused);
+    QVERIFY(!refused.isAccepted());
+}
+
+void TestMainWindow::token_counts_mark_the_truncated_part() {
+    open_window();
+    QTRY_VERIFY_WITH_TIMEOUT(window_->token_counter()->ready(), kTimeoutMs);
+    auto* box = window_->findChild<PromptBox*>(QStringLiteral("promptBox"));
+    QVERIFY(box);
+    box->set_text(QStringLiteral("a photo of a cat"));
+    QCOMPARE(box->count_label()->text(), QStringLiteral("5 / 75 tokens"));
+    QCOMPARE(box->cut_position(), -1);
+
+    QStringList words;
+    for (int i = 0; i < 80; ++i) words << QStringLiteral("cat");
+    box->set_text(words.join(u' '));
+    QVERIFY2(box->count_label()->text().contains(QLatin1String("80 / 75 tokens")),
+             qPrintable(box->count_label()->text()));
+    QCOMPARE(box->cut_position(), 75 * 4);  // the 76th "cat" is the first one cut
+
+    // tokenizer_2 maps every '!' to its own id: the counts differ and both are shown.
+    box->set_text(QStringLiteral("wow!!! really"));
+    QVERIFY2(box->count_label()->text().contains(QLatin1String("OpenCLIP")),
+             qPrintable(box->count_label()->text()));
+
+    // Typing updates the count after a short pause.
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    editor->clear();
+    QTest::keyClicks(editor, QStringLiteral("a photo"));
+    QTRY_COMPARE(box->count_label()->text(), QStringLiteral("2 / 75 tokens"));
+}
+
+void TestMainWindow::log_view_shows_engine_messages() {
+    open_window(false);
+    auto* log = child<QPlainTextEdit>(window_.get(), "logView");
+    std::thread([] { lightning::log().warn("message from another thread"); }).join();
+    QTRY_VERIFY(log->toPlainText().contains(QLatin1String("message from another thread")));
+}
+
+void TestMainWindow::settings_dialog_validates_as_you_type() {
+    SettingsDialog dialog(tiny_engine());
+    auto* base = child<QLineEdit>(&dialog, "baseEdit");
+    auto* base_status = child<QLabel>(&dialog, "baseEditStatus");
+    auto* lightning = child<QLineEdit>(&dialog, "lightningDirEdit");
+    auto* lightning_status = child<QLabel>(&dialog, "lightningDirEditStatus");
+    QVERIFY2(base_status->text().contains(QStringLiteral("✔")), qPrintable(base_status->text()));
+    QVERIFY2(lightning_status->text().contains(QLatin1String("1/2/4/8 steps")),
+             qPrintable(lightning_status->text()));
+
+    const QString empty = root_.filePath(QStringLiteral("empty-model"));
+    QDir().mkpath(empty);
+    base->setText(empty);
+    QVERIFY(base_status->text().contains(QLatin1String("Missing model_index.json in")));
+    QVERIFY(base_status->text().contains(QLatin1String("Missing vae/config.json in")));
+    lightning->setText(empty);
+    QVERIFY(lightning_status->text().contains(QLatin1String("No Lightning UNet file in")));
+
+    // A single file asks for the configs folder.
+    base->setText(fixture(QStringLiteral("tiny-lightning/sdxl_lightning_4step.safetensors")));
+    QVERIFY(child<QLineEdit>(&dialog, "configDirEdit")->isEnabled());
+    QVERIFY(base_status->text().contains(QLatin1String("configs and tokenizers")));
+    child<QLineEdit>(&dialog, "configDirEdit")->setText(fixture(QStringLiteral("tiny-sdxl")));
+    QVERIFY2(base_status->text().contains(QStringLiteral("✔")), qPrintable(base_status->text()));
+
+    // "Find in Hugging Face cache" with an empty cache changes nothing and says so.
+    QVERIFY(dialog.find_in_hf_cache().startsWith(QLatin1String("Nothing usable in")));
+    const EngineSettings chosen = dialog.settings();
+    QCOMPARE(chosen.models.base,
+             fixture(QStringLiteral("tiny-lightning/sdxl_lightning_4step.safetensors")));
+    QCOMPARE(chosen.models.config_dir, fixture(QStringLiteral("tiny-sdxl")));
+    QCOMPARE(chosen.models.lightning_dir, empty);
+    QCOMPARE(chosen.output_dir, gallery_dir_);
+    QCOMPARE(chosen.preview, PreviewQuality::Reduced);
+}
+
+// Not a check: writes the README screenshot when LIGHTNING_SCREENSHOT names a PNG path (run under
+// xvfb-run with QT_QPA_PLATFORM=xcb for the native look).
+void TestMainWindow::screenshot_mid_generation() {
+    const QString out = qEnvironmentVariable("LIGHTNING_SCREENSHOT");
+    if (out.isEmpty()) QSKIP("set LIGHTNING_SCREENSHOT=docs/screenshot.png to write a screenshot");
+    open_window();
+    window_->resize(1280, 800);
+    for (uint64_t seed : {11, 12, 13}) {
+        set_form(QString::fromLatin1(seed == 12 ? kMoroccan : kScandinavian), 4, 256, 256, seed);
+        click_generate();
+        wait_idle(int(seed) - 10);
+    }
+    set_form(QStringLiteral("A lighthouse on a cliff at dusk, waves crashing below, warm light in "
+                            "the windows, dramatic clouds, cinematic"),
+             8, 512, 512, 2024);
+    QImage shot;
+    connect(window_.get(), &MainWindow::previewShown, this, [&](int, int, int step, int) {
+        if (step == 4 && shot.isNull()) shot = window_->grab().toImage();
+    });
+    click_generate();
+    // A second job waits in the queue, as it would in real use.
+    QTest::keyClick(child<QPlainTextEdit>(window_.get(), "promptEdit"), Qt::Key_Return,
+                    Qt::ControlModifier);
+    wait_idle(5);
+    QVERIFY(!shot.isNull());
+    QVERIFY(shot.save(out, "PNG", 9));
+    QVERIFY(window_->findChild<QDockWidget*>(QStringLiteral("galleryDock"))->width() >= 400);
+    qInfo("wrote %s (%dx%d)", qPrintable(out), shot.width(), shot.height());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,81 @@
+// GUI-thread side of generation: owns the worker thread and the job queue, loads the model when
+// the settings call for it, feeds queued jobs to the worker one at a time and relays progress.
+#pragma once
+#include "ui/app_settings.h"
+#include "ui/gallery_store.h"
+#include "ui/job_queue.h"
+
+#include <QImage>
+#include <QObject>
+#include <QThread>
+
+#include <optional>
+
+namespace lightning::ui {
+
+class GenerationWorker;
+
+class GenerationController : public QObject {
+    Q_OBJECT
+public:
+    enum class ModelState { NotConfigured, Loading, Ready, Failed };
+    Q_ENUM(ModelState)
+
+    explicit GenerationController(QObject* parent = nullptr);
+    ~GenerationController() override;  // cancels the running job and joins the thread
+
+    JobQueue* queue() { return &queue_; }
+
+    // New engine settings: previews apply at once; a different model, device or precision is
+    // loaded in the background (after the running job, if any).
+    void set_engine(const EngineSettings& engine);
+
+    // Queues a job (id assigned here) and starts it when the worker is free. Returns the id.
+    int submit(GenerationJob job);
+    // Cancels the running job before its next UNet step; the queue goes on.
+    void cancel_current();
+    // Drops queued jobs and cancels the running one.
+    void cancel_all();
+    // Loads again after a failure (the user may have fixed a file).
+    void retry_load();
+
+    bool busy() const { return current_.has_value(); }
+    const std::optional<GenerationJob>& current_job() const { return current_; }
+    ModelState model_state() const { return state_; }
+    QString model_message() const { return message_; }
+
+Q_SIGNALS:
+    void modelStateChanged(lightning::ui::GenerationController::ModelState state, QString message);
+    void busyChanged(bool busy);
+    void jobStarted(lightning::ui::GenerationJob job);
+    void stepFinished(int job_id, int image_index, int batch, int step, int total_steps,
+                      double seconds, QImage preview);
+    void imageSaved(lightning::ui::GalleryItem item, QImage image);
+    void jobFinished(int job_id, bool cancelled, QString error);
+
+private:
+    void dispatch();
+    void start_load();
+    void set_state(ModelState state, const QString& message);
+    void on_loaded(const QString& description, double seconds);
+    void on_load_failed(const QString& message);
+    void on_job_finished(int job_id, bool cancelled, const QString& error);
+
+    QThread thread_;
+    GenerationWorker* worker_ = nullptr;  // lives on thread_
+    JobQueue queue_;
+    EngineSettings engine_;
+    bool engine_valid_ = false;
+    QString setup_problem_;
+    std::optional<EngineSettings> loaded_;  // what the worker holds
+    std::optional<EngineSettings> failed_;  // last load that failed (not retried by itself)
+    EngineSettings loading_target_;         // what the running load is for
+    bool loading_ = false;
+    std::optional<GenerationJob> current_;
+    int next_job_id_ = 1;
+    ModelState state_ = ModelState::NotConfigured;
+    QString message_;
+    QString ready_message_;
+};
+
+}  // namespace lightning::ui

@@ -1,0 +1,158 @@
+// Lightning Studio's main window: the generation form on the left, the live preview in the
+// middle, gallery / queue / log in docks. Everything slow runs on the generation worker thread.
+#pragma once
+#include "ui/app_settings.h"
+#include "ui/generation_controller.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTextBrowser;
+class QStandardItemModel;
+
+namespace lightning::ui {
+
+class GalleryWidget;
+class LogView;
+class PreviewPane;
+class PromptBox;
+class TokenCounter;
+
+struct SizePreset {
+    int width;
+    int height;
+};
+// SDXL's trained resolutions (about one megapixel).
+inline constexpr SizePreset kSizePresets[] = {
+    {1024, 1024}, {1152, 896}, {896, 1152}, {1216, 832}, {832, 1216},
+    {1344, 768},  {768, 1344}, {1536, 640}, {640, 1536},
+};
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // Reads QSettings (organisation/application names of the QCoreApplication). With no model
+    // configured, looks in the Hugging Face cache first.
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;  // saves the form, layout and window state
+
+    GenerationController* controller() const { return controller_; }
+    GalleryWidget* gallery() const { return gallery_; }
+    TokenCounter* token_counter() const { return token_counter_; }
+    PreviewPane* preview() const { return preview_; }
+    const EngineSettings& engine_settings() const { return engine_; }
+
+    // What the settings dialog's OK does: validate, save, reload the model if needed.
+    void apply_engine_settings(const EngineSettings& engine);
+    // Puts parameters into the form (from the gallery or a dropped PNG).
+    void apply_parameters(const GenerationParams& params);
+    // Reads a PNG's parameters chunk into the form; false (and a message) when it has none.
+    bool restore_from_png(const QString& file);
+    // Queues a job from the form (Ctrl+Enter). Returns its id, 0 when refused (with a message).
+    int generate();
+    FormSettings form() const;
+    bool steps_available(int steps) const;
+    QString message_text() const;  // the banner's text, "" when hidden
+
+    void save_state();
+
+Q_SIGNALS:
+    // A live preview was drawn (step is 0-based).
+    void previewShown(int job_id, int image_index, int step, int total_steps);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    QWidget* build_form();
+    QWidget* build_center();
+    QWidget* build_welcome();
+    void build_docks();
+    void build_menus();
+    void connect_controller();
+
+    void restore_form(const FormSettings& form);
+    void update_step_choices();
+    void update_generate_button();
+    void update_setup_views();
+    void update_guidance_dependent();
+    void select_steps(int steps);
+    void select_size(int width, int height);
+    void on_size_preset_changed();
+    void on_engine_option_changed();
+    void randomize_seed();
+    std::optional<uint64_t> seed_value() const;
+    void on_generate_clicked();
+    void open_settings();
+    void search_hf_cache();
+    void show_message(const QString& text, bool is_error);
+    void hide_message();
+
+    void on_model_state(GenerationController::ModelState state, const QString& message);
+    void on_busy(bool busy);
+    void on_job_started(const GenerationJob& job);
+    void on_step(int job_id, int image_index, int batch, int step, int total, double seconds,
+                 const QImage& preview);
+    void on_image_saved(const GalleryItem& item, const QImage& image);
+    void on_job_finished(int job_id, bool cancelled, const QString& error);
+
+    EngineSettings engine_;
+    GenerationController* controller_ = nullptr;
+    TokenCounter* token_counter_ = nullptr;
+
+    PromptBox* prompt_ = nullptr;
+    PromptBox* negative_ = nullptr;
+    QLabel* negative_hint_ = nullptr;
+    QDoubleSpinBox* guidance_ = nullptr;
+    QComboBox* steps_ = nullptr;
+    QStandardItemModel* steps_model_ = nullptr;
+    QComboBox* size_ = nullptr;
+    QSpinBox* width_ = nullptr;
+    QSpinBox* height_ = nullptr;
+    QLineEdit* seed_ = nullptr;
+    QPushButton* random_seed_ = nullptr;
+    QCheckBox* keep_seed_ = nullptr;
+    QSpinBox* batch_ = nullptr;
+    QComboBox* device_ = nullptr;
+    QComboBox* precision_ = nullptr;
+    QPushButton* generate_button_ = nullptr;
+    QPushButton* queue_button_ = nullptr;
+
+    QStackedWidget* center_stack_ = nullptr;
+    PreviewPane* preview_ = nullptr;
+    QLabel* step_label_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QWidget* banner_ = nullptr;
+    QLabel* banner_text_ = nullptr;
+    QPushButton* banner_action_ = nullptr;
+    QTextBrowser* welcome_text_ = nullptr;
+    QLabel* welcome_problems_ = nullptr;
+
+    GalleryWidget* gallery_ = nullptr;
+    QListView* queue_view_ = nullptr;
+    QLabel* running_label_ = nullptr;
+    LogView* log_ = nullptr;
+    QLabel* model_state_label_ = nullptr;
+
+    QAction* generate_action_ = nullptr;
+    QAction* cancel_action_ = nullptr;
+    bool restoring_ = false;
+    bool first_layout_pending_ =
+        false;  // no saved layout: size the docks once shown  // suppresses reactions while the
+                // form is filled programmatically
+};
+
+}  // namespace lightning::ui

@@ -1,0 +1,109 @@
+#include "ui/prompt_box.h"
+
+#include <QLabel>
+#include <QTextBlock>
+#include <QVBoxLayout>
+
+namespace lightning::ui {
+
+void TruncationHighlighter::set_cut(int position) {
+    if (position == cut_) return;
+    cut_ = position;
+    rehighlight();
+}
+
+void TruncationHighlighter::highlightBlock(const QString& text) {
+    if (cut_ < 0) return;
+    const int block_start = currentBlock().position();
+    const int from = std::max(0, cut_ - block_start);
+    if (from >= text.size()) return;
+    QTextCharFormat format;
+    format.setForeground(QColor(0x99, 0x99, 0x99));
+    format.setFontStrikeOut(true);
+    format.setBackground(QColor(0xff, 0xe8, 0xe8));
+    setFormat(from, int(text.size()) - from, format);
+}
+
+PromptTextEdit::PromptTextEdit(QWidget* parent) : QPlainTextEdit(parent) {
+    setTabChangesFocus(true);
+    setLineWrapMode(QPlainTextEdit::WidgetWidth);
+}
+
+QSize PromptTextEdit::sizeHint() const {
+    const int lines = 4;
+    return {300, fontMetrics().lineSpacing() * lines + 2 * frameWidth() + 8};
+}
+
+PromptBox::PromptBox(const QString& name, const QString& placeholder, QWidget* parent)
+    : QWidget(parent) {
+    setObjectName(name + QStringLiteral("Box"));
+    editor_ = new PromptTextEdit(this);
+    editor_->setObjectName(name + QStringLiteral("Edit"));
+    editor_->setPlaceholderText(placeholder);
+    count_ = new QLabel(this);
+    count_->setObjectName(name + QStringLiteral("Tokens"));
+    count_->setAlignment(Qt::AlignRight);
+    QFont small = count_->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    count_->setFont(small);
+    highlighter_ = new TruncationHighlighter(editor_->document());
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(editor_, 1);
+    layout->addWidget(count_);
+
+    debounce_.setSingleShot(true);
+    debounce_.setInterval(120);
+    connect(&debounce_, &QTimer::timeout, this, &PromptBox::recount);
+    connect(editor_, &QPlainTextEdit::textChanged, this, [this] {
+        debounce_.start();
+        Q_EMIT textChanged();
+    });
+    recount();
+}
+
+QString PromptBox::text() const {
+    return editor_->toPlainText();
+}
+
+void PromptBox::set_text(const QString& text) {
+    if (text == editor_->toPlainText()) return;
+    editor_->setPlainText(text);
+    recount();
+}
+
+void PromptBox::set_counter(TokenCounter* counter) {
+    if (counter_) disconnect(counter_, nullptr, this, nullptr);
+    counter_ = counter;
+    if (counter_) connect(counter_, &TokenCounter::readyChanged, this, &PromptBox::recount);
+    recount();
+}
+
+void PromptBox::recount() {
+    debounce_.stop();
+    if (!counter_ || !counter_->ready()) {
+        highlighter_->set_cut(-1);
+        count_->setText(counter_ ? tr("tokens: %1").arg(counter_->status()) : QString());
+        count_->setToolTip({});
+        return;
+    }
+    const QString text = editor_->toPlainText();
+    const TokenCount count = counter_->count(text);
+    highlighter_->set_cut(count.cut);
+    QString label = tr("%1 / %2 tokens").arg(count.first).arg(count.limit);
+    if (count.second != count.first) label += tr(" (OpenCLIP: %1)").arg(count.second);
+    if (count.cut >= 0) {
+        label = QStringLiteral("<span style='color:#b02020'>%1 — the struck-out end is cut</span>")
+                    .arg(label.toHtmlEscaped());
+        count_->setToolTip(tr("SDXL's text encoders read at most %1 tokens; the rest of the "
+                              "prompt is ignored.")
+                               .arg(count.limit));
+    } else {
+        count_->setToolTip(tr("Tokens used of the %1 the text encoders read").arg(count.limit));
+    }
+    count_->setText(label);
+}
+
+}  // namespace lightning::ui

@@ -1,0 +1,49 @@
+// Model setup and engine options, checked as you type: every problem names the missing file and
+// the folder it should be in.
+#pragma once
+#include "ui/app_settings.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QDialogButtonBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+
+namespace lightning::ui {
+
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit SettingsDialog(const EngineSettings& settings, QWidget* parent = nullptr);
+
+    EngineSettings settings() const;
+    // Fills the model fields from the Hugging Face cache; returns what it found (for tests too).
+    QString find_in_hf_cache();
+
+private:
+    void validate();
+    QLineEdit* add_path_row(QFormLayout* form, const QString& label, const QString& name,
+                            bool folder, bool file, QLabel** status);
+
+    QLineEdit* base_ = nullptr;
+    QLineEdit* config_dir_ = nullptr;
+    QLineEdit* lightning_dir_ = nullptr;
+    QLineEdit* output_dir_ = nullptr;
+    QLabel* base_status_ = nullptr;
+    QLabel* config_status_ = nullptr;
+    QLabel* lightning_status_ = nullptr;
+    QLabel* output_status_ = nullptr;
+    QLabel* hf_status_ = nullptr;
+    QComboBox* device_ = nullptr;
+    QComboBox* precision_ = nullptr;
+    QComboBox* preview_ = nullptr;
+    QDialogButtonBox* buttons_ = nullptr;
+};
+
+// Shared by the dialog and the main window's quick options.
+void fill_device_combo(QComboBox* combo, const QString& current);
+void fill_precision_combo(QComboBox* combo, const QString& current);
+
+}  // namespace lightning::ui

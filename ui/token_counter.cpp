@@ -1,0 +1,122 @@
+#include "ui/token_counter.h"
+
+#include "core/text/clip_tokenizer.h"
+
+#include <QDir>
+#include <QPointer>
+#include <QThread>
+
+#include <algorithm>
+
+namespace lightning::ui {
+
+struct TokenCounter::Pair {
+    lightning::ClipTokenizer first;
+    lightning::ClipTokenizer second;
+};
+
+TokenCounter::TokenCounter(QObject* parent) : QObject(parent) {
+    status_ = tr("no tokenizer (model not set up)");
+}
+
+TokenCounter::~TokenCounter() {
+    if (loader_) {
+        loader_->wait();
+        delete loader_;
+    }
+}
+
+void TokenCounter::set_tokenizer_root(const QString& root) {
+    if (root == root_ && (tokenizers_ || loader_)) return;
+    root_ = root;
+    tokenizers_.reset();
+    const int generation = ++generation_;
+    if (root.isEmpty()) {
+        status_ = tr("no tokenizer (model not set up)");
+        Q_EMIT readyChanged();
+        return;
+    }
+    status_ = tr("loading tokenizer…");
+    Q_EMIT readyChanged();
+
+    auto result = std::make_shared<std::shared_ptr<const Pair>>();
+    auto error = std::make_shared<QString>();
+    const std::string first_dir = QDir(root).filePath(QStringLiteral("tokenizer")).toStdString();
+    const std::string second_dir = QDir(root).filePath(QStringLiteral("tokenizer_2")).toStdString();
+    QThread* thread = QThread::create([result, error, first_dir, second_dir] {
+        try {
+            *result = std::make_shared<const Pair>(
+                Pair{lightning::ClipTokenizer::from_folder(first_dir),
+                     lightning::ClipTokenizer::from_folder(second_dir)});
+        } catch (const std::exception& e) {
+            *error = QString::fromStdString(e.what());
+        }
+    });
+    thread->setObjectName(QStringLiteral("tokenizer-load"));
+    QThread* previous = loader_;
+    loader_ = thread;
+    connect(thread, &QThread::finished, this, [this, thread, generation, result, error] {
+        if (loader_ == thread) loader_ = nullptr;
+        thread->deleteLater();
+        if (generation != generation_) return;
+        tokenizers_ = *result;
+        status_ = tokenizers_ ? QString() : tr("tokenizer failed: %1").arg(*error);
+        Q_EMIT readyChanged();
+    });
+    if (previous) previous->wait();  // loads are short; keeps at most one thread alive
+    thread->start();
+}
+
+int TokenCounter::count_with(const lightning::ClipTokenizer& tokenizer, const QString& text) const {
+    return int(tokenizer.tokenize(text.toStdString()).size());
+}
+
+int TokenCounter::cut_position(const lightning::ClipTokenizer& tokenizer, const QString& text,
+                               int limit) const {
+    // CLIP's pre-tokenizer never joins pieces across whitespace, so at whitespace boundaries the
+    // count of a prefix only grows: binary search those, then refine inside the word that
+    // crosses the limit.
+    QList<int> boundaries{0};
+    for (int i = 1; i < text.size(); ++i)
+        if (text[i].isSpace() && !text[i - 1].isSpace()) boundaries << i;
+    boundaries << int(text.size());
+
+    int low = 0, high = int(boundaries.size()) - 1;  // boundaries[low] fits, [high] does not
+    while (high - low > 1) {
+        const int middle = (low + high) / 2;
+        if (count_with(tokenizer, text.left(boundaries[middle])) <= limit)
+            low = middle;
+        else
+            high = middle;
+    }
+    const int word_start = boundaries[low];
+    const int word_end = boundaries[high];
+    constexpr int kMaxRefine = 256;  // very long unbroken runs: cut at the word start
+    for (int p = word_end - 1; p > word_start && word_end - p <= kMaxRefine; --p) {
+        if (text[p].isLowSurrogate()) continue;
+        if (count_with(tokenizer, text.left(p)) <= limit) return p;
+    }
+    // Skip the whitespace before the word so the mark starts at the word itself.
+    int start = word_start;
+    while (start < text.size() && text[start].isSpace()) ++start;
+    return start;
+}
+
+TokenCount TokenCounter::count(const QString& text) const {
+    TokenCount count;
+    if (!tokenizers_) return count;
+    count.limit = tokenizers_->first.max_length() - 2;
+    count.first = count_with(tokenizers_->first, text);
+    count.second = count_with(tokenizers_->second, text);
+    if (count.first > count.limit || count.second > count.limit) {
+        int cut = int(text.size());
+        if (count.first > count.limit)
+            cut = std::min(cut, cut_position(tokenizers_->first, text, count.limit));
+        if (count.second > count.limit)
+            cut = std::min(cut, cut_position(tokenizers_->second, text, count.limit));
+        count.cut = cut;
+    }
+    return count;
+}
+
+}  // namespace lightning::ui
