@@ -88,7 +88,10 @@ private Q_SLOTS:
         verify_report(report);
         // Largest deviation per tensor kind, for the record.
         std::map<std::string, double> worst;
+        std::string pixels;
         for (const auto& r : report) {
+            if (r.message.find(".image_uint8:") != std::string::npos)
+                pixels = r.message.substr(r.message.find(':') + 2);
             auto name = r.message.substr(0, r.message.find(':'));
             name = name.substr(name.rfind('.') + 1);
             worst[name] = std::max(worst[name], r.max_abs);
@@ -96,7 +99,8 @@ private Q_SLOTS:
         std::string summary;
         for (const auto& [kind, err] : worst)
             if (err > 0) summary += " " + kind + "=" + QString::number(err, 'g', 2).toStdString();
-        qInfo("%s: %.3f s, max |diff|:%s", c.id.c_str(), seconds, summary.c_str());
+        qInfo("%s: %.3f s, max |diff|:%s; uint8: %s", c.id.c_str(), seconds, summary.c_str(),
+              pixels.c_str());
 #ifdef LIGHTNING_HAVE_OIIO
         if (!c.png_file.empty()) {
             const auto png = read_png(c.png_file);
