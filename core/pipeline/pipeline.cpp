@@ -130,6 +130,19 @@ Image8 to_image8(const at::Tensor& image) {
     return out;
 }
 
+// libtorch failures (out of memory, a kernel missing for a dtype, ...) reach callers as
+// lightning::Error like every other failure, with torch's first line as the message.
+template <typename F>
+auto with_lightning_errors(const char* where, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const c10::Error& e) {
+        std::string message = e.what_without_backtrace();
+        if (const auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
+        throw Error(where, message);
+    }
+}
+
 }  // namespace
 
 const char* to_string(Precision precision) {
@@ -196,6 +209,8 @@ struct Pipeline::Impl {
                         const at::Tensor& time_ids);
     at::Tensor decode(const at::Tensor& latents);
     std::string resolve_unet(const GenerationRequest& request) const;
+    GenerationResult run(const GenerationRequest& request, const Callbacks& callbacks);
+    Image8 preview(const at::Tensor& pred_x0, PreviewMode mode);
 };
 
 void Pipeline::Impl::load_models() {
@@ -403,7 +418,7 @@ std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
     if (!options.paths.lightning_dir.empty() && !fs::is_directory(options.paths.lightning_dir))
         throw Error(options.paths.lightning_dir, "Lightning folder not found");
     torch::NoGradGuard no_grad;
-    impl->load_models();
+    with_lightning_errors(options.paths.base.c_str(), [&] { impl->load_models(); });
     log().info("loaded {} on {} ({}) in {:.2f} s", options.paths.base, impl->device.str(),
                to_string(options.precision), seconds_since(start));
     return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
@@ -435,8 +450,8 @@ std::string image_name(int image, const std::string& name) {
 
 }  // namespace
 
-GenerationResult Pipeline::generate(const GenerationRequest& request, const Callbacks& callbacks) {
-    auto& p = *impl_;
+GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Callbacks& callbacks) {
+    auto& p = *this;
     std::lock_guard<std::mutex> lock(p.generate_mutex);
     c10::InferenceMode inference;
     const auto start = Clock::now();
@@ -591,12 +606,12 @@ GenerationResult Pipeline::generate(const GenerationRequest& request, const Call
     return result;
 }
 
-Image8 Pipeline::decode_preview(const at::Tensor& pred_x0, PreviewMode mode) {
+Image8 Pipeline::Impl::preview(const at::Tensor& pred_x0, PreviewMode mode) {
     if (mode == PreviewMode::Off) return {};
     if (!pred_x0.defined() || pred_x0.dim() != 4 || pred_x0.size(0) != 1)
         throw Error("preview", "expects a 1 x C x h x w latent");
     c10::InferenceMode inference;
-    at::Tensor latent = pred_x0.to(impl_->device, torch::kFloat);
+    at::Tensor latent = pred_x0.to(device, torch::kFloat);
     if (mode == PreviewMode::Reduced) {
         // A real VAE decode of the latent averaged down at least 2x, and further until its longer
         // side is at most kPreviewLatentSide (a 256-pixel preview): the decoder's cost scales with
@@ -608,8 +623,16 @@ Image8 Pipeline::decode_preview(const at::Tensor& pred_x0, PreviewMode mode) {
         const int64_t w = std::max<int64_t>(1, int64_t(double(latent.size(3)) * scale));
         latent = torch::adaptive_avg_pool2d(latent, {h, w});
     }
-    const auto decoded = impl_->decode(latent);
+    const auto decoded = decode(latent);
     return to_image8((decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1));
+}
+
+GenerationResult Pipeline::generate(const GenerationRequest& request, const Callbacks& callbacks) {
+    return with_lightning_errors("generation", [&] { return impl_->run(request, callbacks); });
+}
+
+Image8 Pipeline::decode_preview(const at::Tensor& pred_x0, PreviewMode mode) {
+    return with_lightning_errors("preview", [&] { return impl_->preview(pred_x0, mode); });
 }
 
 }  // namespace lightning
