@@ -4,6 +4,7 @@
 #include "core/testing/golden_text.h"
 #include "core/testing/golden_unet.h"
 #include "core/testing/golden_vae.h"
+#include "core/util/cpu_backends.h"
 #include "core/util/error.h"
 
 #include <ATen/Parallel.h>
@@ -46,6 +47,7 @@ int run_verify(const VerifyArgs& args) {
     options.dtype = precision == Precision::FP16   ? c10::kHalf
                     : precision == Precision::BF16 ? c10::kBFloat16
                                                    : c10::kFloat;
+    apply_cpu_backend_environment();
     at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 
     std::printf("golden checks on %s, %s, fixtures %s\n\n", options.device.str().c_str(),
@@ -61,7 +63,9 @@ int run_verify(const VerifyArgs& args) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         int failed = 0;
         double worst = 0;
+        const Comparison* worst_relative = nullptr;
         for (const auto& c : report) {
+            if (!worst_relative || c.rel_rms > worst_relative->rel_rms) worst_relative = &c;
             if (!c.ok) {
                 ++failed;
                 failures.push_back(std::string(check.name) + ": " + c.message);
@@ -72,6 +76,10 @@ int run_verify(const VerifyArgs& args) {
         all_passed = all_passed && ok;
         std::printf("%-10s %7zu %7d %9.2f  %.3g %s\n", check.name, report.size(), failed, seconds,
                     worst, ok ? "ok" : (report.empty() ? "NO CHECKS" : "FAILED"));
+        if (worst_relative && worst_relative->rel_rms > 0)
+            std::printf(
+                "%-10s worst relative rms %.3g in %s\n", "", worst_relative->rel_rms,
+                worst_relative->message.substr(0, worst_relative->message.find(':')).c_str());
     }
     if (!failures.empty()) {
         std::printf("\nfailures:\n");

@@ -14,6 +14,7 @@
 #include "core/sched/euler.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
+#include "core/util/cpu_backends.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 
@@ -398,6 +399,7 @@ const LoadOptions& Pipeline::options() const {
 
 std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
     static std::once_flag threads_once;
+    apply_cpu_backend_environment();
     std::call_once(threads_once, [] {
         at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     });

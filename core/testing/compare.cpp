@@ -57,11 +57,14 @@ Comparison compare_tensors(const std::string& name, const at::Tensor& actual,
     result.max_abs = diff.view(-1)[worst_abs].item<double>();
     result.max_allowed = allowed.view(-1)[worst].item<double>();
     result.ok = excess.view(-1)[worst].item<double>() <= 0;
+    const double norm = e.norm().item<double>();
+    result.rel_rms = norm > 0 ? diff.norm().item<double>() / norm : diff.norm().item<double>();
     std::ostringstream out;
     out << name << ": max |diff| " << result.max_abs << " at " << index_string(worst_abs, a.sizes())
         << " (actual " << a.view(-1)[worst_abs].item<double>() << ", expected "
         << e.view(-1)[worst_abs].item<double>() << "; atol " << tolerance.atol << ", rtol "
-        << tolerance.rtol << ")" << (result.ok ? "" : " EXCEEDS tolerance");
+        << tolerance.rtol << "; relative rms " << result.rel_rms << ")"
+        << (result.ok ? "" : " EXCEEDS tolerance");
     result.message = out.str();
     return result;
 }

@@ -16,6 +16,7 @@ struct Comparison {
     bool ok = false;
     double max_abs = 0;      // max |actual - expected|
     double max_allowed = 0;  // atol + rtol * |expected| at the worst element
+    double rel_rms = 0;      // ||actual - expected||_2 / ||expected||_2 (0 when expected is 0)
     std::string message;     // "name: max |diff| 3.2e-06 at [0, 1, 2, 3] (allowed 1e-05) ..."
 };
 

@@ -1,5 +1,7 @@
 #include "core/testing/golden_unet.h"
 
+#include "core/testing/reduced_precision.h"
+
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/io/state_dict.h"
@@ -30,6 +32,16 @@ at::Tensor load(const SafeTensorsFile& file, const std::string& name) {
     return file.load(name, at::kFloat);
 }
 
+// fp32: the fixtures' acceptance (atol 1e-5). fp16/bf16: the derived relative bound
+// (core/testing/reduced_precision.h) over the UNet's weight layers.
+Comparison compare_unet_output(const std::string& name, const at::Tensor& actual,
+                               const at::Tensor& expected, const GoldenOptions& options,
+                               const UNet2DConditionModel& unet) {
+    if (options.dtype == at::kFloat || options.dtype == at::kDouble)
+        return compare_tensors(name, actual, expected, Tolerance{1e-5, 0});
+    return compare_reduced(name, actual, expected, options.dtype, reduction_length_sum(*unet));
+}
+
 UNet2DConditionModel load_unet(const UNetConfig& config, const std::string& weights,
                                const GoldenOptions& options) {
     UNet2DConditionModel unet(config,
@@ -45,7 +57,6 @@ void check_unet_cases(const nlohmann::json& manifest, const std::string& golden_
     const std::string weights =
         options.fixtures_dir + "/tiny-sdxl/unet/diffusion_pytorch_model.safetensors";
     UNet2DConditionModel unet{nullptr};
-    const Tolerance tolerance = unet_golden_tolerance(options.dtype);
     for (const auto& c : manifest.at("cases")) {
         if (c.at("kind") != "unet") continue;
         if (c.at("model") != "tiny-sdxl/unet")
@@ -61,8 +72,8 @@ void check_unet_cases(const nlohmann::json& manifest, const std::string& golden_
             load(*file, in.at("sample")), timestep, load(*file, in.at("encoder_hidden_states")),
             load(*file, added.at("text_embeds")), load(*file, added.at("time_ids")));
         const auto expected_name = c.at("expected").get<std::string>();
-        report.push_back(compare_tensors(c.at("id").get<std::string>(), output,
-                                         load(*file, expected_name), tolerance));
+        report.push_back(compare_unet_output(c.at("id").get<std::string>(), output,
+                                             load(*file, expected_name), options, unet));
     }
 }
 
@@ -80,7 +91,6 @@ void check_lightning_steps(const nlohmann::json& manifest, const std::string& go
         if (weights.rfind("tiny-lightning/", 0) != 0) continue;
         cases_by_unet[weights].push_back(&c);
     }
-    const Tolerance tolerance = unet_golden_tolerance(options.dtype);
     for (const auto& [weights, cases] : cases_by_unet) {
         const auto unet = load_unet(config, options.fixtures_dir + "/" + weights, options);
         for (const auto* c : cases) {
@@ -97,26 +107,15 @@ void check_lightning_steps(const nlohmann::json& manifest, const std::string& go
                 const auto output = unet->forward(load(*file, step + ".unet_input"),
                                                   load(*file, step + ".timestep"), prompt_embeds,
                                                   text_embeds, time_ids);
-                report.push_back(compare_tensors(id + ": " + step + ".unet_output", output,
-                                                 load(*file, step + ".unet_output"), tolerance));
+                report.push_back(compare_unet_output(id + ": " + step + ".unet_output", output,
+                                                     load(*file, step + ".unet_output"), options,
+                                                     unet));
             }
         }
     }
 }
 
 }  // namespace
-
-Tolerance unet_golden_tolerance(c10::ScalarType dtype) {
-    switch (dtype) {
-        case at::kFloat:
-        case at::kDouble:
-            return {1e-5, 0};
-        case at::kHalf:
-            return {5e-3, 0};
-        default:  // bf16: 8 mantissa bits
-            return {3e-2, 0};
-    }
-}
 
 GoldenReport check_unet_goldens(const GoldenOptions& options) {
     const std::string golden_dir = options.fixtures_dir + "/golden";

@@ -13,6 +13,4 @@ namespace lightning {
 GoldenReport check_unet_goldens(const GoldenOptions& options);
 
 // The tolerance check_unet_goldens applies for a model dtype.
-Tolerance unet_golden_tolerance(c10::ScalarType dtype);
-
 }  // namespace lightning

@@ -4,6 +4,7 @@
 #include "core/io/safetensors.h"
 #include "core/models/vae.h"
 #include "core/testing/golden_vae.h"
+#include "core/testing/reduced_precision.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
 
@@ -72,18 +73,23 @@ private Q_SLOTS:
         QCOMPARE(vae_compute_dtype(config, c10::kHalf), c10::kHalf);
     }
 
-    // The VAE keeps its own dtype: fp32 latents go into a bf16 VAE and come out bf16, near the
-    // fp32 golden (this tiny random VAE is sensitive: bf16 weights alone move pixels by 0.04).
-    void bf16_decode_is_close() {
+    // The VAE keeps its own dtype: fp32 latents go into a bf16 VAE and come out bf16, within
+    // the bound derived from bf16's precision and the decoder's arithmetic
+    // (core/testing/reduced_precision.h), on every CPU kernel path.
+    void bf16_decode_within_derived_bound() {
         const auto golden = SafeTensorsFile::open(testing::golden_dir() + "/vae.safetensors");
         const auto vae = tiny_vae(c10::kBFloat16);
         QCOMPARE(vae->dtype(), c10::kBFloat16);
         const auto out = vae->decode(golden->load("decode_8x8.input"));
         QCOMPARE(out.scalar_type(), c10::kBFloat16);
-        const auto c =
-            compare_tensors("bf16 decode_8x8", out, golden->load("decode_8x8.output"), {0.3, 0});
+        const double depth = reduction_length_sum(*vae, {"decoder.", "post_quant_conv."});
+        const auto c = compare_reduced("bf16 decode_8x8", out, golden->load("decode_8x8.output"),
+                                       c10::kBFloat16, depth);
         qInfo("%s", c.message.c_str());
         QVERIFY2(c.ok, c.message.c_str());
+        // The bound still tells a decode from garbage: an uncorrelated image of the same
+        // spread has a relative rms error near sqrt(2), far above it.
+        QVERIFY(reduced_precision_bound(c10::kBFloat16, depth) < 1.0);
     }
 
     void odd_sizes_follow_diffusers_shapes() {

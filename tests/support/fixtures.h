@@ -1,5 +1,7 @@
 // Where tests find the golden fixtures, real configs and the CLI (set by ctest's environment).
 #pragma once
+#include "core/util/cpu_backends.h"
+
 #include <QtTest/QtTest>
 
 #include <cstdlib>
@@ -24,5 +26,9 @@ inline std::string configs_dir() {
 inline std::string cli_path() {
     return env_path("LIGHTNING_CLI", "lightning");
 }
+
+// Every test process honours LIGHTNING_MKLDNN before its first tensor operation (the CI's
+// restricted-ISA pass sets it; see core/util/cpu_backends.h).
+inline const bool kCpuBackendsApplied = (apply_cpu_backend_environment(), true);
 
 }  // namespace lightning::testing
