@@ -1,6 +1,11 @@
 #include "app/cli/args.h"
 
+#include "core/engine/model_layout.h"
 #include "core/util/error.h"
+
+#ifdef LIGHTNING_HAVE_OIIO
+#include "core/image/png.h"
+#endif
 
 #include <charconv>
 #include <filesystem>
@@ -13,6 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* const kGenerateHelp = R"(Usage: lightning generate --model PATH --prompt TEXT [options]
+       lightning generate --from IMAGE.png --model PATH --lightning DIR [options]
 
 Text-to-image with SDXL-Lightning (or any SDXL UNet) using the Euler sampler on trailing
 timesteps, as ByteDance's reference pipeline does.
@@ -22,26 +28,31 @@ Model:
                         tokenizer*/, scheduler/) or a single-file .safetensors checkpoint
   --config DIR          diffusers folder with the configs and tokenizers; required with a
                         single-file --model
-  --unet FILE           UNet weights (diffusers names, .safetensors) to use instead of the
-                        model's own UNet
   --lightning DIR       folder with sdxl_lightning_{N}step_unet.safetensors files; the file for
-                        --steps is picked (1 step: sdxl_lightning_1step_unet_x0.safetensors)
+                        --steps is used (1 step: sdxl_lightning_1step_unet_x0.safetensors); a
+                        step count without its file is an error
+  --unet FILE           UNet weights (diffusers names, .safetensors) instead of the model's own
+                        UNet; not together with --lightning
   --lora FILE[:SCALE]   fuse a LoRA (kohya or diffusers/peft keys) at SCALE (default 1);
                         repeatable
   --prediction TYPE     epsilon | sample (default: sample for the 1-step x0 UNet, else the
                         scheduler config's type)
 
 Generation:
-  --prompt TEXT         the prompt (required; may be empty)
+  --prompt TEXT         the prompt (required unless --from; may be empty)
   --negative TEXT       negative prompt (used with --guidance > 1; without it the
                         unconditional embedding is zeros, as SDXL does)
-  --steps N             denoising steps, 1..1000 (default 4)
+  --steps N             denoising steps (default 4)
   --guidance G          classifier-free guidance scale; active only when > 1 (default 0,
                         as Lightning is trained)
   --width W, --height H image size in pixels, multiples of 8 (default 1024 x 1024)
   --seed S              seed of the CPU noise generator (default: random, printed)
   --batch N             number of images; image i uses seed S + i (default 1)
   --clip-skip N         skip the last N CLIP layers (default 0)
+  --from IMAGE.png      start from the parameters stored in a PNG (prompt, seed, size, steps,
+                        guidance, ...); flags given as well override them. The model, Lightning
+                        folder and LoRA files must still be given; their recorded hashes are
+                        compared and a difference is reported
 
 Runtime:
   --device D            cpu | cuda | cuda:N (default cpu)
@@ -51,15 +62,28 @@ Runtime:
                         (default: $LIGHTNING_LOG_LEVEL, else info)
 
 Output (at least one):
-  --out FILE.png        PNG with an A1111-style "parameters" text chunk; with --batch N > 1 one
-                        file per image: FILE-0.png, FILE-1.png, ...
+  --out FILE.png        PNG with an A1111-style "parameters" text chunk, written as soon as the
+                        image is done; with --batch N > 1 one file per image: FILE-0.png,
+                        FILE-1.png, ...; "-" writes the PNG to standard output (batch 1)
+  --overwrite           replace existing output files (otherwise an existing file is an error;
+                        folders, devices, FIFOs and symbolic links are never replaced)
   --dump FILE.safetensors
                         intermediate tensors under the golden fixture names: noise,
                         step{i}.latents, step{i}.pred_x0, final_latents, image (1x3xHxW float
                         in [0, 1]); with --batch N > 1, image i > 0 has the prefix "img{i}."
                         (img1.noise, img1.step0.latents, ...)
 
-Exit status: 0 on success, 1 on a runtime error, 2 on a bad argument.
+Limits, checked before anything loads: size 64..4096 in steps of 8, steps 1..150, batch
+1..64, guidance 0..30, seed 0..2^53-1, LoRA scale -10..10.
+
+Ctrl+C (or SIGTERM) stops before the next step; images already written are kept; exit 130.
+Exit status: 0 on success, 1 on a runtime error, 2 on a bad argument, 130 when interrupted.
+)";
+
+const char* const kInfoHelp = R"(Usage: lightning info [--json] IMAGE.png [IMAGE.png ...]
+
+Prints the generation parameters stored in PNG files (the A1111-style "parameters" text), as
+written, or with --json as the fields this program reads from it.
 )";
 
 const char* const kVerifyHelp = R"(Usage: lightning verify [--fixtures DIR] [--device D] [--dtype T]
@@ -98,9 +122,12 @@ const char* const kMainHelp = R"(Usage: lightning <command> [options]
 
 Commands:
   generate    text-to-image (see: lightning generate --help)
+  info        print the parameters stored in PNGs (see: lightning info --help)
   verify      run the golden checks (see: lightning verify --help)
   bench       time the engine (see: lightning bench --help)
   help [CMD]  this text, or a command's
+
+  --version   print the version and exit
 )";
 
 // --name VALUE or --name=VALUE; returns the flag and the value.
@@ -199,114 +226,163 @@ void require_writable_parent(const std::string& flag, const std::string& path) {
 }
 
 LoraSpec parse_lora(const std::string& flag, const std::string& text) {
-    // FILE[:SCALE]: the part after the last ':' is a scale only when it is a number.
-    LoraSpec spec{text, 1.0f};
-    if (const auto colon = text.rfind(':'); colon != std::string::npos) {
-        const std::string tail = text.substr(colon + 1);
-        char* end = nullptr;
-        const float scale = std::strtof(tail.c_str(), &end);
-        if (!tail.empty() && end == tail.c_str() + tail.size()) {
-            if (!std::isfinite(scale))
-                throw UsageError(flag + ": scale '" + tail + "' is not finite");
-            spec = {text.substr(0, colon), scale};
-        }
+    try {
+        LoraSpec spec = parse_lora_argument(text);
+        require_file(flag, spec.path);
+        return spec;
+    } catch (const Error& e) {
+        throw UsageError(flag + ": " + e.message());
     }
-    require_file(flag, spec.path);
-    return spec;
+}
+
+// The parameters of an earlier image, for --from.
+ImageRecord read_from_png(const std::string& path) {
+    require_file("--from", path);
+#ifndef LIGHTNING_HAVE_OIIO
+    throw UsageError("--from: this build has no PNG support (built without OpenImageIO)");
+#else
+    PngText text;
+    try {
+        text = read_png_text(path);
+    } catch (const Error& e) {
+        throw UsageError("--from: " + std::string(e.what()));
+    }
+    const auto found = text.entries.find("parameters");
+    if (found == text.entries.end())
+        throw UsageError("--from: " + path + " has no \"parameters\" text chunk");
+    auto record = parse_parameters(found->second);
+    if (!record)
+        throw UsageError("--from: the parameters text of " + path +
+                         " has no settings line (Steps: ..., Seed: ...)");
+    return *record;
+#endif
+}
+
+void apply_generate_flag(GenerateArgs& g, const std::string& flag, const std::string& value,
+                         bool& prompt_given, std::optional<std::string>& dtype, bool& loras_given) {
+    auto& r = g.request;
+    if (flag == "--model") {
+        if (!fs::exists(value)) throw UsageError("--model: no such file or folder '" + value + "'");
+        g.engine.models.base = value;
+    } else if (flag == "--config") {
+        require_dir(flag, value);
+        g.engine.models.config_dir = value;
+    } else if (flag == "--unet") {
+        require_file(flag, value);
+        r.unet_file = value;
+    } else if (flag == "--lightning") {
+        require_dir(flag, value);
+        g.engine.models.lightning_dir = value;
+    } else if (flag == "--lora") {
+        if (!loras_given) r.loras.clear();  // flags replace the LoRAs of --from
+        loras_given = true;
+        r.loras.push_back(parse_lora(flag, value));
+    } else if (flag == "--prediction") {
+        if (value != "epsilon" && value != "sample")
+            throw UsageError("--prediction: '" + value + "' is not epsilon or sample");
+        r.prediction = parse_prediction_type(value);
+    } else if (flag == "--prompt") {
+        r.prompt = value;
+        prompt_given = true;
+    } else if (flag == "--negative") {
+        r.negative_prompt = value;
+    } else if (flag == "--steps") {
+        r.steps = parse_int(flag, value, INT32_MIN, INT32_MAX);
+    } else if (flag == "--guidance") {
+        r.guidance = parse_float(flag, value);
+    } else if (flag == "--width" || flag == "--height") {
+        (flag == "--width" ? r.width : r.height) = parse_int(flag, value, INT32_MIN, INT32_MAX);
+    } else if (flag == "--seed") {
+        r.seed = parse_number<uint64_t>(flag, value);
+        g.seed_given = true;
+    } else if (flag == "--batch") {
+        r.batch = parse_int(flag, value, INT32_MIN, INT32_MAX);
+    } else if (flag == "--clip-skip") {
+        r.clip_skip = parse_int(flag, value, INT32_MIN, INT32_MAX);
+    } else if (flag == "--device") {
+        g.engine.device = parse_device(flag, value);
+    } else if (flag == "--dtype") {
+        try {
+            g.engine.precision = parse_precision(value);
+        } catch (const Error&) {
+            throw UsageError("--dtype: '" + value + "' is not fp32, fp16 or bf16");
+        }
+        dtype = value;
+    } else if (flag == "--out") {
+        g.out = value;
+    } else if (flag == "--overwrite") {
+        g.overwrite = true;
+    } else if (flag == "--dump") {
+        require_writable_parent(flag, value);
+        g.dump = value;
+    } else if (flag == "--log-level") {
+        check_log_level(flag, value);
+        g.log_level = value;
+    }
 }
 
 GenerateArgs parse_generate(const std::vector<std::string>& args) {
     static const std::set<std::string> valued = {
-        "--model",      "--config", "--unet",     "--lightning", "--lora",
-        "--prediction", "--prompt", "--negative", "--steps",     "--guidance",
-        "--width",      "--height", "--seed",     "--batch",     "--clip-skip",
-        "--device",     "--dtype",  "--out",      "--dump",      "--log-level"};
-    GenerateArgs g;
-    std::optional<std::string> dtype;
-    bool prompt_given = false;
-    ArgReader reader(args);
+        "--model",  "--config",    "--unet",      "--lightning", "--lora",  "--prediction",
+        "--prompt", "--negative",  "--steps",     "--guidance",  "--width", "--height",
+        "--seed",   "--batch",     "--clip-skip", "--device",    "--dtype", "--out",
+        "--dump",   "--log-level", "--from"};
+    static const std::set<std::string> bare = {"--overwrite"};
+    std::vector<std::pair<std::string, std::string>> flags;
     std::set<std::string> seen;
+    ArgReader reader(args);
     while (!reader.done()) {
         std::string value;
-        const std::string flag = reader.next_flag(valued, {}, &value);
+        const std::string flag = reader.next_flag(valued, bare, &value);
         if (flag != "--lora" && !seen.insert(flag).second)
             throw UsageError(flag + " given more than once");
-        auto& r = g.request;
-        if (flag == "--model") {
-            if (!fs::exists(value))
-                throw UsageError("--model: no such file or folder '" + value + "'");
-            g.load.paths.base = value;
-        } else if (flag == "--config") {
-            require_dir(flag, value);
-            g.load.paths.config_dir = value;
-        } else if (flag == "--unet") {
-            require_file(flag, value);
-            r.unet_file = value;
-        } else if (flag == "--lightning") {
-            require_dir(flag, value);
-            g.load.paths.lightning_dir = value;
-        } else if (flag == "--lora") {
-            r.loras.push_back(parse_lora(flag, value));
-        } else if (flag == "--prediction") {
-            if (value == "epsilon")
-                r.prediction = PredictionType::Epsilon;
-            else if (value == "sample")
-                r.prediction = PredictionType::Sample;
-            else
-                throw UsageError("--prediction: '" + value + "' is not epsilon or sample");
-        } else if (flag == "--prompt") {
-            r.prompt = value;
-            prompt_given = true;
-        } else if (flag == "--negative") {
-            r.negative_prompt = value;
-        } else if (flag == "--steps") {
-            r.steps = parse_int(flag, value, 1, 1000);
-        } else if (flag == "--guidance") {
-            r.guidance = parse_float(flag, value);
-            if (r.guidance < 0) throw UsageError("--guidance: must not be negative, got " + value);
-        } else if (flag == "--width" || flag == "--height") {
-            const int size = parse_int(flag, value, 8, 16384);
-            if (size % 8) throw UsageError(flag + ": " + value + " is not a multiple of 8");
-            (flag == "--width" ? r.width : r.height) = size;
-        } else if (flag == "--seed") {
-            r.seed = parse_number<uint64_t>(flag, value);
-            g.seed_given = true;
-        } else if (flag == "--batch") {
-            r.batch = parse_int(flag, value, 1, 4096);
-        } else if (flag == "--clip-skip") {
-            r.clip_skip = parse_int(flag, value, 0, 64);
-        } else if (flag == "--device") {
-            g.load.device = parse_device(flag, value);
-        } else if (flag == "--dtype") {
-            try {
-                g.load.precision = parse_precision(value);
-            } catch (const Error&) {
-                throw UsageError("--dtype: '" + value + "' is not fp32, fp16 or bf16");
-            }
-            dtype = value;
-        } else if (flag == "--out") {
-            require_writable_parent(flag, value);
-            g.out = value;
-        } else if (flag == "--dump") {
-            require_writable_parent(flag, value);
-            g.dump = value;
-        } else if (flag == "--log-level") {
-            check_log_level(flag, value);
-            g.log_level = value;
-        }
+        flags.emplace_back(flag, value);
     }
-    if (g.load.paths.base.empty()) throw UsageError("--model is required");
+    GenerateArgs g;
+    bool prompt_given = false, loras_given = false;
+    std::optional<std::string> dtype;
+    for (const auto& [flag, value] : flags)
+        if (flag == "--from") {
+            g.from = value;
+            g.from_record = read_from_png(value);
+            g.request = g.from_record->request;
+            g.seed_given = prompt_given = true;
+        }
+    for (const auto& [flag, value] : flags)
+        apply_generate_flag(g, flag, value, prompt_given, dtype, loras_given);
+
+    if (g.engine.models.base.empty()) throw UsageError("--model is required");
     if (!prompt_given) throw UsageError("--prompt is required");
-    if (fs::is_regular_file(g.load.paths.base) && g.load.paths.config_dir.empty())
+    if (is_single_file(g.engine.models.base) && g.engine.models.config_dir.empty())
         throw UsageError(
             "--config DIR is required with a single-file --model (configs and "
             "tokenizers come from a diffusers folder)");
     if (g.out.empty() && g.dump.empty())
         throw UsageError("nothing to write: give --out FILE.png and/or --dump FILE.safetensors");
-    if (!dtype) g.load.precision = g.load.device == "cpu" ? Precision::FP32 : Precision::FP16;
-    if (g.load.device == "cpu" && g.load.precision == Precision::FP16)
-        throw UsageError("--dtype fp16 is not supported on cpu (use fp32 or bf16)");
+    if (g.out == "-" && g.request.batch > 1)
+        throw UsageError("--out -: standard output takes one image; use a file name with --batch");
+    if (g.from_record && !loras_given)
+        for (const auto& lora : g.from_record->request.loras)
+            throw UsageError("--from: " + g.from + " was made with the LoRA '" + lora.path +
+                             "' at " + format_number(lora.scale) +
+                             "; pass it with --lora FILE:" + format_number(lora.scale));
+    if (!dtype) g.engine.precision = g.engine.device == "cpu" ? Precision::FP32 : Precision::FP16;
+    g.engine.preview = PreviewMode::Off;
     return g;
+}
+
+InfoArgs parse_info(const std::vector<std::string>& args) {
+    InfoArgs info;
+    for (const auto& arg : args) {
+        if (arg == "--json")
+            info.json = true;
+        else if (arg.rfind("--", 0) == 0)
+            throw UsageError("unknown option '" + arg + "'");
+        else
+            info.files.push_back(arg);
+    }
+    if (info.files.empty()) throw UsageError("info: give one or more PNG files");
+    return info;
 }
 
 VerifyArgs parse_verify(const std::vector<std::string>& args) {
@@ -427,6 +503,7 @@ std::string usage(const std::string& topic) {
     if (topic == "generate") return kGenerateHelp;
     if (topic == "verify") return kVerifyHelp;
     if (topic == "bench") return kBenchHelp;
+    if (topic == "info") return kInfoHelp;
     return kMainHelp;
 }
 
@@ -435,16 +512,20 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (args.empty()) throw UsageError("no command given (try: lightning --help)");
     const std::string& name = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
+    static const std::set<std::string> commands = {"generate", "verify", "bench", "info"};
+    if (name == "--version" || name == "version") {
+        command.kind = Command::Kind::Version;
+        return command;
+    }
     if (name == "--help" || name == "-h" || name == "help") {
         command.help_topic = rest.empty() ? "" : rest[0];
-        if (!command.help_topic.empty() && command.help_topic != "generate" &&
-            command.help_topic != "verify" && command.help_topic != "bench")
+        if (!command.help_topic.empty() && !commands.count(command.help_topic))
             throw UsageError("no help for unknown command '" + command.help_topic + "'");
         return command;
     }
-    if (name != "generate" && name != "verify" && name != "bench")
+    if (!commands.count(name))
         throw UsageError("unknown command '" + name +
-                         "' (commands: generate, verify, bench, help)");
+                         "' (commands: generate, info, verify, bench, help)");
     if (wants_help(rest)) {
         command.help_topic = name;
         return command;
@@ -452,6 +533,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (name == "generate") {
         command.kind = Command::Kind::Generate;
         command.generate = parse_generate(rest);
+    } else if (name == "info") {
+        command.kind = Command::Kind::Info;
+        command.info = parse_info(rest);
     } else if (name == "verify") {
         command.kind = Command::Kind::Verify;
         command.verify = parse_verify(rest);

@@ -1,6 +1,7 @@
 // Command-line parsing for `lightning`: every bad argument becomes one clear UsageError line.
 #pragma once
-#include "core/pipeline/pipeline.h"
+#include "core/engine/engine.h"
+#include "core/engine/parameters.h"
 
 #include <optional>
 #include <stdexcept>
@@ -15,12 +16,20 @@ public:
 };
 
 struct GenerateArgs {
-    LoadOptions load;
+    EngineOptions engine;
     GenerationRequest request;
     bool seed_given = false;
-    std::string out;   // PNG path ("" = none)
+    std::string out;  // PNG path; "-" = standard output; "" = none
+    bool overwrite = false;
     std::string dump;  // safetensors path ("" = none)
+    std::string from;  // PNG whose parameters the request starts from ("" = none)
+    std::optional<ImageRecord> from_record;  // its parameters, read while parsing
     std::string log_level;
+};
+
+struct InfoArgs {
+    std::vector<std::string> files;
+    bool json = false;
 };
 
 struct VerifyArgs {
@@ -45,11 +54,12 @@ struct BenchArgs {
 };
 
 struct Command {
-    enum class Kind { Help, Generate, Verify, Bench } kind = Kind::Help;
-    std::string help_topic;  // "", "generate", "verify" or "bench"
+    enum class Kind { Help, Version, Generate, Verify, Bench, Info } kind = Kind::Help;
+    std::string help_topic;  // "", "generate", "verify", "bench" or "info"
     GenerateArgs generate;
     VerifyArgs verify;
     BenchArgs bench;
+    InfoArgs info;
 };
 
 // argv without the program name. Throws UsageError.

@@ -1,7 +1,9 @@
-// `lightning`: the headless command line. `generate` runs text-to-image through the public
-// Pipeline API; `verify` runs every golden check (the GPU machine's Qt-free entry point).
+// `lightning`: the headless command line. `generate` runs text-to-image through the engine;
+// `info` prints a PNG's parameters; `verify` runs every golden check (the GPU machine's Qt-free
+// entry point); `bench` times the engine.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "core/engine/engine.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 
@@ -23,6 +25,11 @@ int main(int argc, char** argv) {
             case cli::Command::Kind::Help:
                 std::cout << cli::usage(command.help_topic);
                 return 0;
+            case cli::Command::Kind::Version:
+                std::cout << program_version() << " (lightning CLI)\n";
+                return 0;
+            case cli::Command::Kind::Info:
+                return cli::run_info(command.info);
             case cli::Command::Kind::Generate:
                 init_logging(command.generate.log_level);
                 return cli::run_generate(command.generate);

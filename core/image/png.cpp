@@ -317,7 +317,8 @@ Image8 decode_pixels(const std::vector<unsigned char>& bytes, const std::string&
 
 }  // namespace
 
-void write_png(const std::string& path, const Image8& image, const PngText& text) {
+std::vector<unsigned char> encode_png(const Image8& image, const PngText& text,
+                                      const std::string& path) {
     if (image.width <= 0 || image.height <= 0)
         throw Error(path, "cannot write an empty image (" + std::to_string(image.width) + "x" +
                               std::to_string(image.height) + ")");
@@ -346,7 +347,11 @@ void write_png(const std::string& path, const Image8& image, const PngText& text
         out.insert(out.end(), encoded.begin() + chunk.data_offset - 8,
                    encoded.begin() + chunk.data_offset + chunk.length + 4);
     }
+    return out;
+}
 
+void write_png(const std::string& path, const Image8& image, const PngText& text) {
+    const std::vector<unsigned char> out = encode_png(image, text, path);
     AtomicFile file(path);
     file.write(out.data(), out.size());
     file.commit();

@@ -2,7 +2,7 @@
 
 #include "core/util/error.h"
 
-#include <torch/nn/module.h>
+#include <torch/torch.h>
 
 #include <map>
 #include <sstream>
@@ -28,29 +28,19 @@ std::string shape_text(const std::vector<int64_t>& shape) {
     return text + "]";
 }
 
-// Groups names by their parent path so hundreds of keys stay readable:
-// "down_blocks.0.resnets.0.{conv1.weight, conv1.bias}" style, one parent per line.
-void append_grouped(std::ostringstream& out, const std::vector<std::string>& names) {
-    std::map<std::string, std::vector<std::string>> groups;
-    for (const auto& name : names) {
-        const auto dot = name.rfind('.');
-        if (dot == std::string::npos)
-            groups[""].push_back(name);
-        else
-            groups[name.substr(0, dot)].push_back(name.substr(dot + 1));
+// At most kListed names of a list, then "and N more".
+constexpr size_t kListed = 10;
+
+void append_listed(std::ostringstream& out, const char* label, const std::vector<std::string>& items,
+                   const std::map<std::string, std::string>& shapes) {
+    if (items.empty()) return;
+    out << "; " << label << ": ";
+    for (size_t i = 0; i < items.size() && i < kListed; ++i) {
+        out << (i ? ", " : "") << items[i];
+        if (const auto shape = shapes.find(items[i]); shape != shapes.end())
+            out << ' ' << shape->second;
     }
-    for (const auto& [parent, leaves] : groups) {
-        out << "\n    ";
-        if (parent.empty()) {
-            for (size_t i = 0; i < leaves.size(); ++i) out << (i ? ", " : "") << leaves[i];
-        } else if (leaves.size() == 1) {
-            out << parent << '.' << leaves[0];
-        } else {
-            out << parent << ".{";
-            for (size_t i = 0; i < leaves.size(); ++i) out << (i ? ", " : "") << leaves[i];
-            out << '}';
-        }
-    }
+    if (items.size() > kListed) out << " and " << items.size() - kListed << " more";
 }
 
 }  // namespace
@@ -58,20 +48,11 @@ void append_grouped(std::ostringstream& out, const std::vector<std::string>& nam
 std::string StateDictReport::summary() const {
     if (ok()) return "state dict matches";
     std::ostringstream out;
-    out << "state dict mismatch: " << missing.size() << " missing, " << unexpected.size()
-        << " unexpected, " << mis_shaped.size() << " mis-shaped";
-    if (!missing.empty()) {
-        out << "\n  missing from the file (" << missing.size() << "):";
-        append_grouped(out, missing);
-    }
-    if (!unexpected.empty()) {
-        out << "\n  unexpected in the file (" << unexpected.size() << "):";
-        append_grouped(out, unexpected);
-    }
-    if (!mis_shaped.empty()) {
-        out << "\n  mis-shaped (" << mis_shaped.size() << "):";
-        for (const auto& line : mis_shaped) out << "\n    " << line;
-    }
+    out << "state dict mismatch (" << missing.size() << " missing, " << unexpected.size()
+        << " unexpected, " << mis_shaped.size() << " mis-shaped)";
+    append_listed(out, "missing from the file", missing, shapes);
+    append_listed(out, "unexpected in the file", unexpected, shapes);
+    append_listed(out, "mis-shaped", mis_shaped, shapes);
     return out.str();
 }
 
@@ -84,6 +65,7 @@ StateDictReport check_state_dict(const torch::nn::Module& module, const TensorSo
         module_keys.insert(key);
         if (!source.contains(key)) {
             report.missing.push_back(key);
+            report.shapes[key] = shape_text(tensor.sizes().vec());
             continue;
         }
         const std::vector<int64_t> file_shape = source.shape(key);
@@ -95,7 +77,10 @@ StateDictReport check_state_dict(const torch::nn::Module& module, const TensorSo
     // Names outside `prefix` belong to other components of the same file (single-file checkpoints).
     for (const auto& name : source.names())
         if (name.compare(0, prefix.size(), prefix) == 0 && !module_keys.count(name))
+        {
             report.unexpected.push_back(name);
+            report.shapes[name] = shape_text(source.shape(name));
+        }
     return report;
 }
 
@@ -111,6 +96,9 @@ void load_state_dict(torch::nn::Module& module, const TensorSource& source,
         const std::string key = prefix + name;
         try {
             at::Tensor value = source.load(key, target.scalar_type(), target.device());
+            if (value.is_floating_point() && !at::isfinite(value).all().item<bool>())
+                throw Error(source.describe() + " [" + key + "]",
+                            "contains NaN or infinite values (a damaged or diverged checkpoint)");
             target.copy_(value);
         } catch (const Error& e) {
             throw Error(e.where(), e.message() + " (module left partially loaded)");

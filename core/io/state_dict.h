@@ -3,6 +3,7 @@
 #include "core/io/tensor_source.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,10 @@ struct StateDictReport {
     std::vector<std::string> missing;     // in the module, not in the source
     std::vector<std::string> unexpected;  // in the source, not in the module
     std::vector<std::string> mis_shaped;  // "name: file [a, b] vs module [c, d]"
+    std::map<std::string, std::string> shapes;  // "[a, b]" of each missing/unexpected name
     bool ok() const { return missing.empty() && unexpected.empty() && mis_shaped.empty(); }
-    std::string summary() const;  // one readable paragraph listing every problem by name
+    // One line: the counts, then up to 10 names with shapes per kind ("and N more").
+    std::string summary() const;
 };
 
 // Compares names and shapes of the module's parameters and persistent buffers with the

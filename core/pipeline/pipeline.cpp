@@ -5,6 +5,7 @@
 
 #include "core/convert/single_file.h"
 #include "core/cuda/graph_cache.h"
+#include "core/engine/limits.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/io/state_dict.h"
@@ -15,6 +16,7 @@
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
 #include "core/util/cpu_backends.h"
+#include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 
@@ -78,20 +80,6 @@ void synchronize(const c10::Device& device) {
 #endif
 }
 
-// The weights file of a diffusers component folder: the plain name, else the fp16 variant.
-std::string component_weights(const std::string& folder, const std::string& stem) {
-    for (const auto* suffix : {".safetensors", ".fp16.safetensors"}) {
-        const auto path = folder + "/" + stem + suffix;
-        if (fs::is_regular_file(path)) return path;
-    }
-    if (fs::exists(folder + "/" + stem + ".safetensors.index.json"))
-        throw Error(folder, "sharded checkpoints (" + stem +
-                                ".safetensors.index.json) are not supported; merge the shards "
-                                "into one " +
-                                stem + ".safetensors");
-    throw Error(folder, "no " + stem + ".safetensors (nor the .fp16 variant)");
-}
-
 std::string require_file(const std::string& path) {
     if (!fs::is_regular_file(path)) throw Error(path, "file not found");
     return path;
@@ -131,8 +119,26 @@ Image8 to_image8(const at::Tensor& image) {
     return out;
 }
 
+// The UNet's conditioning for one request (batch 2 with classifier-free guidance:
+// [negative, positive]).
+struct Conditioning {
+    at::Tensor embeds;    // [B, 77, 2048]
+    at::Tensor pooled;    // [B, 1280]
+    at::Tensor time_ids;  // [B, 6]
+    bool cfg = false;
+};
+
+// Records golden-named tensors when the request asks for a trace.
+using Trace = std::function<void(const std::string& name, const at::Tensor& t)>;
+
+bool all_finite(const at::Tensor& t) {
+    return at::isfinite(t).all().item<bool>();
+}
+
 // libtorch failures (out of memory, a kernel missing for a dtype, ...) reach callers as
 // lightning::Error like every other failure, with torch's first line as the message.
+// Out of memory becomes one message that says what to change; the allocator's cached blocks
+// go back to the driver so the next, smaller request can run.
 template <typename F>
 auto with_lightning_errors(const char* where, F&& f) -> decltype(f()) {
     try {
@@ -140,40 +146,22 @@ auto with_lightning_errors(const char* where, F&& f) -> decltype(f()) {
     } catch (const c10::Error& e) {
         std::string message = e.what_without_backtrace();
         if (const auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
+        if (message.find("out of memory") != std::string::npos) {
+            release_cached_device_memory();
+            throw Error("out of GPU memory",
+                        "this request does not fit on the device; use a smaller size or batch, "
+                        "turn VAE tiling on, or close other programs using the GPU (" +
+                            message.substr(0, 160) + ")");
+        }
         throw Error(where, message);
+    } catch (const std::bad_alloc&) {
+        throw Error("out of memory",
+                    "the computer ran out of memory; use a smaller size or batch, or close other "
+                    "programs");
     }
 }
 
 }  // namespace
-
-const char* to_string(Precision precision) {
-    switch (precision) {
-        case Precision::FP32:
-            return "fp32";
-        case Precision::FP16:
-            return "fp16";
-        case Precision::BF16:
-            return "bf16";
-    }
-    return "?";
-}
-
-Precision parse_precision(const std::string& text) {
-    if (text == "fp32") return Precision::FP32;
-    if (text == "fp16") return Precision::FP16;
-    if (text == "bf16") return Precision::BF16;
-    throw Error("precision", "'" + text + "' is not fp32, fp16 or bf16");
-}
-
-std::string lightning_unet_file(const std::string& lightning_dir, int steps) {
-    if (lightning_dir.empty()) return {};
-    // ByteDance ships the 1-step model only with x0 (sample) prediction.
-    const std::string name =
-        steps == 1 ? "sdxl_lightning_1step_unet_x0.safetensors"
-                   : "sdxl_lightning_" + std::to_string(steps) + "step_unet.safetensors";
-    const auto path = (fs::path(lightning_dir) / name).string();
-    return fs::is_regular_file(path) ? path : std::string();
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -190,11 +178,13 @@ struct Pipeline::Impl {
     UNet2DConditionModel unet{nullptr};
     std::shared_ptr<AutoencoderKL> vae;
 
-    // The UNet's own weights (diffusers folder file or the single file's UNet part), kept to
-    // switch back after a Lightning or explicit UNet file was used.
+    // The UNet's own weights (diffusers folder file or the single file's UNet part), and the
+    // checkpoints switched to from there.
     std::shared_ptr<TensorSource> base_unet_weights;
-    std::string base_unet_name;  // file name, for results and PNG parameters
-    std::string current_unet;    // path of the weights in `unet` now; "" = the base weights
+    std::string base_unet_name;                     // file name, for results and PNG parameters
+    std::vector<std::string> base_component_files;  // text encoders, VAE (for the identity)
+    std::string base_unet_file;                     // the base UNet's weights file
+    std::unique_ptr<UnetCheckpoints> checkpoints;
     LoraFuser lora_fuser;
     std::vector<LoraSpec> current_loras;
     GraphCache unet_graphs;
@@ -202,14 +192,21 @@ struct Pipeline::Impl {
     std::mutex generate_mutex;  // one generation at a time per pipeline
 
     void load_models();
-    void select_unet(const std::string& path);
+    CheckpointSwitch select_unet(const std::string& path);
     void apply_loras(const std::vector<LoraSpec>& loras);
     EncodedPrompt encode(const std::string& prompt, int clip_skip);
     at::Tensor run_unet(const at::Tensor& sample, const at::Tensor& timestep,
                         const at::Tensor& embeds, const at::Tensor& text_embeds,
                         const at::Tensor& time_ids);
     at::Tensor decode(const at::Tensor& latents);
-    std::string resolve_unet(const GenerationRequest& request) const;
+    std::unique_ptr<Scheduler> make_request_scheduler(const GenerationRequest& request,
+                                                      const std::string& unet_name) const;
+    Conditioning encode_conditioning(const GenerationRequest& request, const Trace& trace);
+    bool denoise(const GenerationRequest& request, const Scheduler& scheduler,
+                 const Conditioning& cond, int image, const Callbacks& callbacks,
+                 at::Tensor& latents, const Trace& trace);
+    GeneratedImage decode_image(const at::Tensor& latents, int image, const Trace& trace,
+                                GenerationResult& result);
     GenerationResult run(const GenerationRequest& request, const Callbacks& callbacks);
     Image8 preview(const at::Tensor& pred_x0, PreviewMode mode);
 };
@@ -217,58 +214,59 @@ struct Pipeline::Impl {
 void Pipeline::Impl::load_models() {
     const auto& paths = options.paths;
     if (paths.base.empty()) throw Error("model", "no model path given");
-    const bool single_file = fs::is_regular_file(paths.base);
+    const bool single_file = is_single_file(paths.base);
     if (!single_file && !fs::is_directory(paths.base))
         throw Error(paths.base, "no such file or folder");
     // Configs and tokenizers come from the diffusers folder: the model itself, or config_dir.
-    const std::string config_root = single_file ? paths.config_dir : paths.base;
-    if (config_root.empty())
+    const std::string root = config_root(paths);
+    if (root.empty())
         throw Error(paths.base,
                     "a single-file checkpoint needs a config folder (diffusers layout with "
                     "model_index.json, tokenizers and component configs)");
-    if (!fs::is_directory(config_root)) throw Error(config_root, "config folder not found");
+    if (!fs::is_directory(root)) throw Error(root, "config folder not found");
 
-    index = read_pipeline_index(require_file(config_root + "/model_index.json"));
+    index = read_pipeline_index(require_file(root + "/model_index.json"));
     scheduler_config =
-        read_scheduler_config(require_file(config_root + "/scheduler/scheduler_config.json"));
+        read_scheduler_config(require_file(root + "/scheduler/scheduler_config.json"));
     make_scheduler(scheduler_config);  // reject an unsupported scheduler now, not mid-request
-    const auto unet_config = read_unet_config(require_file(config_root + "/unet/config.json"));
-    const auto vae_config = read_vae_config(require_file(config_root + "/vae/config.json"));
-    const auto te1_config =
-        read_clip_text_config(require_file(config_root + "/text_encoder/config.json"));
+    const auto unet_config = read_unet_config(require_file(root + "/unet/config.json"));
+    const auto vae_config = read_vae_config(require_file(root + "/vae/config.json"));
+    const auto te1_config = read_clip_text_config(require_file(root + "/text_encoder/config.json"));
     const auto te2_config =
-        read_clip_text_config(require_file(config_root + "/text_encoder_2/config.json"));
-    tokenizer_1 =
-        std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(config_root + "/tokenizer"));
+        read_clip_text_config(require_file(root + "/text_encoder_2/config.json"));
+    tokenizer_1 = std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(root + "/tokenizer"));
     tokenizer_2 =
-        std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(config_root + "/tokenizer_2"));
+        std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(root + "/tokenizer_2"));
 
     std::shared_ptr<TensorSource> te1_weights, te2_weights, vae_weights;
     if (single_file) {
         const auto parts = open_single_file(SafeTensorsFile::open(paths.base), unet_config,
                                             vae_config, te2_config);
         base_unet_weights = parts.unet;
+        base_unet_file = paths.base;
+        base_component_files = {paths.base};
         // A UNet-only checkpoint takes the other components from the config folder.
         auto part_or_folder = [&](const std::shared_ptr<TensorSource>& part,
                                   const std::string& folder, const std::string& stem) {
-            return part ? part
-                        : std::shared_ptr<TensorSource>(SafeTensorsFile::open(
-                              component_weights(config_root + "/" + folder, stem)));
+            if (part) return part;
+            const auto file = component_weights(root + "/" + folder, stem);
+            base_component_files.push_back(file);
+            return std::shared_ptr<TensorSource>(SafeTensorsFile::open(file));
         };
         te1_weights = part_or_folder(parts.text_encoder, "text_encoder", "model");
         te2_weights = part_or_folder(parts.text_encoder_2, "text_encoder_2", "model");
         vae_weights = part_or_folder(parts.vae, "vae", "diffusion_pytorch_model");
         base_unet_name = fs::path(paths.base).filename().string();
     } else {
-        base_unet_weights = SafeTensorsFile::open(
-            component_weights(paths.base + "/unet", "diffusion_pytorch_model"));
-        te1_weights =
-            SafeTensorsFile::open(component_weights(paths.base + "/text_encoder", "model"));
-        te2_weights =
-            SafeTensorsFile::open(component_weights(paths.base + "/text_encoder_2", "model"));
-        vae_weights = SafeTensorsFile::open(
-            component_weights(paths.base + "/vae", "diffusion_pytorch_model"));
-        base_unet_name = fs::path(base_unet_weights->describe()).filename().string();
+        base_unet_file = component_weights(paths.base + "/unet", "diffusion_pytorch_model");
+        base_unet_weights = SafeTensorsFile::open(base_unet_file);
+        base_component_files = {component_weights(paths.base + "/text_encoder", "model"),
+                                component_weights(paths.base + "/text_encoder_2", "model"),
+                                component_weights(paths.base + "/vae", "diffusion_pytorch_model")};
+        te1_weights = SafeTensorsFile::open(base_component_files[0]);
+        te2_weights = SafeTensorsFile::open(base_component_files[1]);
+        vae_weights = SafeTensorsFile::open(base_component_files[2]);
+        base_unet_name = fs::path(base_unet_file).filename().string();
     }
 
     const auto text_options = torch::TensorOptions().dtype(text_dtype).device(device);
@@ -286,42 +284,25 @@ void Pipeline::Impl::load_models() {
     vae = load_vae(vae_config, *vae_weights, device, vae_dtype);
     unet =
         UNet2DConditionModel(unet_config, torch::TensorOptions().dtype(unet_dtype).device(device));
-    load_state_dict(*unet, *base_unet_weights);
-    current_unet.clear();
+    // Weights come in when a request (or preload) activates a checkpoint: loading the base
+    // UNet here would be wasted work for every Lightning run.
+    checkpoints = std::make_unique<UnetCheckpoints>(*unet, device, base_unet_weights,
+                                                    options.checkpoint_budget);
     text_encoder_1->eval();
     text_encoder_2->eval();
     vae->eval();
     unet->eval();
 }
 
-std::string Pipeline::Impl::resolve_unet(const GenerationRequest& request) const {
-    if (!request.unet_file.empty()) return request.unet_file;
-    if (!options.paths.lightning_dir.empty()) {
-        const auto file = lightning_unet_file(options.paths.lightning_dir, request.steps);
-        if (!file.empty()) return file;
-        log().warn("{}: no Lightning UNet for {} steps; using the model's own UNet",
-                   options.paths.lightning_dir, request.steps);
-    }
-    return {};
-}
-
-// Loads other UNet weights into the existing module (nothing else is re-created). The strict
-// loader validates everything before writing, so a bad file leaves the current state intact.
-void Pipeline::Impl::select_unet(const std::string& unet) {
-    if (unet == current_unet) return;
-    const auto start = Clock::now();
-    if (unet.empty()) {
-        load_state_dict(*this->unet, *base_unet_weights);
-    } else {
-        const auto file = SafeTensorsFile::open(require_file(unet));
-        load_state_dict(*this->unet, *file);
-    }
-    // The fused LoRAs went with the old weights.
+// Makes `path` ("" = base) the UNet's weights: a copy from the checkpoint cache, or a strict
+// load from disk, which validates everything before writing.
+CheckpointSwitch Pipeline::Impl::select_unet(const std::string& path) {
+    if (checkpoints->active() && *checkpoints->active() == path)
+        return {path, CheckpointHome::Active, 0};
+    // The fused LoRAs belong to the old weights; the checkpoint copy overwrites them.
     lora_fuser.forget();
     current_loras.clear();
-    current_unet = unet;
-    log().info("UNet weights {} loaded in {:.2f} s", unet.empty() ? base_unet_name : unet,
-               seconds_since(start));
+    return checkpoints->activate(path);
 }
 
 void Pipeline::Impl::apply_loras(const std::vector<LoraSpec>& loras) {
@@ -332,7 +313,7 @@ void Pipeline::Impl::apply_loras(const std::vector<LoraSpec>& loras) {
     try {
         for (const auto& lora : loras) {
             const auto file = SafeTensorsFile::open(require_file(lora.path));
-            lora_fuser.fuse(*file, lora.scale, targets);
+            lora_fuser.fuse(*file, float(lora.scale), targets);
         }
     } catch (...) {
         lora_fuser.unfuse();  // back to the plain weights, never half of a LoRA set
@@ -389,219 +370,205 @@ at::Tensor Pipeline::Impl::decode(const at::Tensor& latents) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Pipeline::~Pipeline() = default;
-
-const LoadOptions& Pipeline::options() const {
-    return impl_->options;
-}
-
-std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
-    static std::once_flag threads_once;
-    apply_cpu_backend_environment();
-    std::call_once(threads_once, [] {
-        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-    });
-    const auto start = Clock::now();
-    auto impl = std::make_unique<Impl>();
-    impl->options = options;
-    impl->device = parse_device(options.device);
-    impl->unet_dtype = scalar_type_of(options.precision);
-    // fp32 means fp32: TF32 tensor cores (cuDNN's default for convolutions) round inputs to
-    // 10 mantissa bits, which moves a UNet output by ~3e-4 and breaks parity with the reference.
-    if (impl->device.is_cuda() && options.precision == Precision::FP32) {
-        at::globalContext().setAllowTF32CuDNN(false);
-        at::globalContext().setAllowTF32CuBLAS(false);
-    }
-    if (impl->device.is_cpu() && impl->unet_dtype == torch::kHalf)
-        throw Error("precision", "fp16 is not supported on the CPU (use fp32 or bf16)");
-    impl->text_dtype = impl->unet_dtype;
-    if (!options.paths.lightning_dir.empty() && !fs::is_directory(options.paths.lightning_dir))
-        throw Error(options.paths.lightning_dir, "Lightning folder not found");
-    torch::NoGradGuard no_grad;
-    with_lightning_errors(options.paths.base.c_str(), [&] { impl->load_models(); });
-    log().info("loaded {} on {} ({}) in {:.2f} s", options.paths.base, impl->device.str(),
-               to_string(options.precision), seconds_since(start));
-    return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
-}
-
-std::pair<int, int> Pipeline::count_tokens(const std::string& prompt) const {
-    return {static_cast<int>(impl_->tokenizer_1->tokenize(prompt).size()),
-            static_cast<int>(impl_->tokenizer_2->tokenize(prompt).size())};
-}
+// One request, in stages.
 
 namespace {
-
-void validate(const GenerationRequest& r) {
-    if (r.steps < 1) throw Error("steps", "must be at least 1, got " + std::to_string(r.steps));
-    if (r.width < 8 || r.height < 8 || r.width % 8 || r.height % 8)
-        throw Error("size", "width and height must be positive multiples of 8, got " +
-                                std::to_string(r.width) + "x" + std::to_string(r.height));
-    if (r.batch < 1) throw Error("batch", "must be at least 1, got " + std::to_string(r.batch));
-    if (r.clip_skip < 0)
-        throw Error("clip_skip", "must not be negative, got " + std::to_string(r.clip_skip));
-    if (!std::isfinite(r.guidance) || r.guidance < 0)
-        throw Error("guidance", "must be a finite non-negative number");
-}
 
 // The trace name of a per-image tensor: image 0 keeps the golden name, image i > 0 gets "img{i}.".
 std::string image_name(int image, const std::string& name) {
     return image == 0 ? name : "img" + std::to_string(image) + "." + name;
 }
 
+// What most likely made a step's latents non-finite, for the error message.
+std::string non_finite_causes(const GenerationRequest& request, const std::string& unet_name) {
+    std::string causes = "NaN/Inf values in the UNet weights (" + unet_name + ")";
+    if (request.uses_guidance())
+        causes += ", a guidance scale too large (" + std::to_string(request.guidance) + ")";
+    for (const auto& lora : request.loras)
+        causes += ", the LoRA " + fs::path(lora.path).filename().string() + " at scale " +
+                  std::to_string(lora.scale);
+    return causes;
+}
+
 }  // namespace
 
+// The model's scheduler config with the spacing Lightning needs and the UNet's prediction.
+std::unique_ptr<Scheduler> Pipeline::Impl::make_request_scheduler(
+    const GenerationRequest& request, const std::string& unet_name) const {
+    SchedulerConfig config = scheduler_config;
+    config.timestep_spacing = request.timestep_spacing.value_or(TimestepSpacing::Trailing);
+    if (request.prediction)
+        config.prediction_type = *request.prediction;
+    else if (const auto prediction = prediction_of_unet_file(unet_name))
+        config.prediction_type = *prediction;
+    auto scheduler = make_scheduler(config);
+    scheduler->set_timesteps(request.steps);
+    return scheduler;
+}
+
+// Prompt (and, with CFG, negative) through both encoders, plus the size conditioning.
+Conditioning Pipeline::Impl::encode_conditioning(const GenerationRequest& request,
+                                                 const Trace& trace) {
+    Conditioning cond;
+    cond.cfg = request.uses_guidance();  // diffusers' do_classifier_free_guidance
+    const auto positive = encode(request.prompt, request.clip_skip);
+    trace("input_ids", positive.ids_1);
+    trace("input_ids_2", positive.ids_2);
+    cond.embeds = positive.embeds.to(text_dtype);
+    cond.pooled = positive.pooled.to(text_dtype);
+    const double h = request.height, w = request.width;
+    const auto time_ids = torch::tensor({h, w, 0.0, 0.0, h, w},
+                                        torch::TensorOptions().dtype(cond.embeds.scalar_type()))
+                              .unsqueeze(0)
+                              .to(device);
+    cond.time_ids = time_ids;
+    if (cond.cfg) {
+        at::Tensor negative_embeds, negative_pooled;
+        if (!request.negative_prompt && index.force_zeros_for_empty_prompt) {
+            negative_embeds = torch::zeros_like(cond.embeds);
+            negative_pooled = torch::zeros_like(cond.pooled);
+        } else {
+            // diffusers takes hidden_states[-2] for the negative prompt whatever clip_skip is.
+            const auto negative = encode(request.negative_prompt.value_or(""), 0);
+            trace("negative_input_ids", negative.ids_1);
+            trace("negative_input_ids_2", negative.ids_2);
+            negative_embeds = negative.embeds.to(text_dtype);
+            negative_pooled = negative.pooled.to(text_dtype);
+        }
+        cond.embeds = torch::cat({negative_embeds, cond.embeds});
+        cond.pooled = torch::cat({negative_pooled, cond.pooled});
+        cond.time_ids = torch::cat({time_ids, time_ids});
+    }
+    synchronize(device);
+    trace("prompt_embeds", cond.embeds);
+    trace("add_text_embeds", cond.pooled);
+    trace("add_time_ids", cond.time_ids);
+    return cond;
+}
+
+// The Euler loop of one image from its seeded noise. Returns false when cancelled.
+bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& scheduler,
+                             const Conditioning& cond, int image, const Callbacks& callbacks,
+                             at::Tensor& latents, const Trace& trace) {
+    const uint64_t seed = request.seed + uint64_t(image);
+    auto name = [&](const std::string& n) { return image_name(image, n); };
+    // Noise: one CPU draw of exactly the latent shape, then moved (CPU and CUDA generators
+    // differ; the CPU one reproduces torch.Generator("cpu").manual_seed(seed)).
+    auto generator = at::detail::createCPUGenerator(seed);
+    const auto noise =
+        torch::randn({1, unet->config().in_channels, request.height / 8, request.width / 8},
+                     generator, torch::TensorOptions().dtype(torch::kFloat));
+    trace(name("noise"), noise);
+    const auto init_sigma = scheduler.init_noise_sigma();
+    latents = noise.to(device) * init_sigma.to(device);
+    trace(name("latents_init"), latents);
+
+    const int steps = scheduler.num_steps();
+    for (int i = 0; i < steps; ++i) {
+        if (callbacks.should_cancel && callbacks.should_cancel()) return false;
+        const auto step_start = Clock::now();
+        const auto step_name = [&](const char* what) {
+            return name("step" + std::to_string(i) + "." + what);
+        };
+        const auto timestep = scheduler.timesteps()[i];
+        const auto model_input =
+            scheduler.scale_model_input(cond.cfg ? torch::cat({latents, latents}) : latents, i);
+        const auto unet_output =
+            run_unet(model_input, timestep.to(device), cond.embeds, cond.pooled, cond.time_ids);
+        at::Tensor model_output = unet_output;
+        if (cond.cfg) {
+            const auto chunks = unet_output.chunk(2);
+            model_output = chunks[0] + request.guidance * (chunks[1] - chunks[0]);
+        }
+        const auto step = scheduler.step(model_output, i, latents);
+        latents = step.prev_sample;
+        synchronize(device);
+        // A NaN here would otherwise become a black image written as if all went well.
+        if (!all_finite(latents))
+            throw Error("step " + std::to_string(i + 1) + " of " + std::to_string(steps),
+                        "the latents became NaN or infinite; likely causes: " +
+                            non_finite_causes(request, checkpoints->active().value_or("")));
+        trace(step_name("timestep"), timestep.reshape({1}));
+        trace(step_name("unet_input"), model_input);
+        trace(step_name("unet_output"), unet_output);
+        trace(step_name("model_output"), model_output);
+        trace(step_name("pred_x0"), step.pred_x0);
+        trace(step_name("latents"), latents);
+        if (callbacks.on_step) {
+            StepInfo info;
+            info.image_index = image;
+            info.step = i;
+            info.total_steps = steps;
+            info.timestep = timestep.item<double>();
+            info.sigma = scheduler.noise_level(i);
+            info.latents = latents;
+            info.pred_x0 = step.pred_x0;
+            info.seconds = seconds_since(step_start);
+            // Cancel before the next UNet call; the last step's result is not decoded.
+            if (!callbacks.on_step(info)) return false;
+        }
+    }
+    return true;
+}
+
+GeneratedImage Pipeline::Impl::decode_image(const at::Tensor& latents, int image,
+                                            const Trace& trace, GenerationResult& result) {
+    auto name = [&](const std::string& n) { return image_name(image, n); };
+    trace(name("final_latents"), latents);
+    const auto decode_start = Clock::now();
+    const auto decoded = decode(latents);
+    synchronize(device);
+    result.decode_seconds += seconds_since(decode_start);
+    trace(name("vae_input"), latents / vae->scaling_factor());
+    trace(name("vae_decoded"), decoded);
+    if (!all_finite(decoded))
+        throw Error("VAE decode",
+                    "produced NaN or infinite pixels; the VAE overflowed (in fp16 use a VAE that "
+                    "is safe in fp16, such as sdxl-vae-fp16-fix, or run in bf16/fp32)");
+    const auto pixels = (decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1);
+    trace(name("image"), pixels);
+    GeneratedImage generated;
+    generated.image = pixels.to(torch::kCPU);
+    generated.pixels = to_image8(generated.image);
+    return generated;
+}
+
 GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Callbacks& callbacks) {
-    auto& p = *this;
-    std::lock_guard<std::mutex> lock(p.generate_mutex);
+    std::lock_guard<std::mutex> lock(generate_mutex);
     c10::InferenceMode inference;
     const auto start = Clock::now();
-    validate(request);
+    limits::validate(request);
     GenerationResult result;
-    auto trace = [&](const std::string& name, const at::Tensor& t) {
+    const Trace trace = [&](const std::string& name, const at::Tensor& t) {
         if (request.record_trace) result.trace.emplace_back(name, to_trace(t));
     };
 
-    // Weights: UNet file for the step count, then the LoRA set (both no-ops when unchanged).
-    const std::string unet_choice = p.resolve_unet(request);
-    p.select_unet(unet_choice);
-    p.apply_loras(request.loras);
-    result.unet_name =
-        p.current_unet.empty() ? p.base_unet_name : fs::path(p.current_unet).filename().string();
+    // Weights: the UNet checkpoint, then the LoRA set (both no-ops when unchanged).
+    result.unet_switch = select_unet(request.unet_file);
+    apply_loras(request.loras);
+    result.unet_path = request.unet_file;
+    result.unet_name = request.unet_file.empty() ? base_unet_name
+                                                 : fs::path(request.unet_file).filename().string();
 
-    // Scheduler: the model's config with the spacing Lightning needs and the UNet's prediction.
-    SchedulerConfig scheduler_config = p.scheduler_config;
-    scheduler_config.timestep_spacing =
-        request.timestep_spacing.value_or(TimestepSpacing::Trailing);
-    if (request.prediction)
-        scheduler_config.prediction_type = *request.prediction;
-    else if (result.unet_name.find("_x0") != std::string::npos)
-        scheduler_config.prediction_type = PredictionType::Sample;
-    auto scheduler = make_scheduler(scheduler_config);
-    scheduler->set_timesteps(request.steps);
+    const auto scheduler = make_request_scheduler(request, result.unet_name);
     for (const auto& [name, t] : scheduler->schedule_tensors()) trace(name, t);
-    const auto init_sigma = scheduler->init_noise_sigma();
-    trace("init_noise_sigma", init_sigma.reshape({1}));
+    trace("init_noise_sigma", scheduler->init_noise_sigma().reshape({1}));
 
-    // Conditioning. CFG only when guidance > 1 (diffusers' do_classifier_free_guidance).
-    const bool cfg = request.guidance > 1.0f;
     const auto encode_start = Clock::now();
-    const auto positive = p.encode(request.prompt, request.clip_skip);
-    trace("input_ids", positive.ids_1);
-    trace("input_ids_2", positive.ids_2);
-    at::Tensor embeds = positive.embeds.to(p.text_dtype);
-    at::Tensor pooled = positive.pooled.to(p.text_dtype);
-    const auto time_ids = torch::tensor({double(request.height), double(request.width), 0.0, 0.0,
-                                         double(request.height), double(request.width)},
-                                        torch::TensorOptions().dtype(embeds.scalar_type()))
-                              .unsqueeze(0)
-                              .to(p.device);
-    at::Tensor add_time_ids = time_ids;
-    if (cfg) {
-        at::Tensor negative_embeds, negative_pooled;
-        if (!request.negative_prompt && p.index.force_zeros_for_empty_prompt) {
-            negative_embeds = torch::zeros_like(embeds);
-            negative_pooled = torch::zeros_like(pooled);
-        } else {
-            // diffusers takes hidden_states[-2] for the negative prompt whatever clip_skip is.
-            const auto negative = p.encode(request.negative_prompt.value_or(""), 0);
-            trace("negative_input_ids", negative.ids_1);
-            trace("negative_input_ids_2", negative.ids_2);
-            negative_embeds = negative.embeds.to(p.text_dtype);
-            negative_pooled = negative.pooled.to(p.text_dtype);
-        }
-        embeds = torch::cat({negative_embeds, embeds});
-        pooled = torch::cat({negative_pooled, pooled});
-        add_time_ids = torch::cat({time_ids, time_ids});
-    }
-    synchronize(p.device);
+    const Conditioning cond = encode_conditioning(request, trace);
     result.encode_seconds = seconds_since(encode_start);
-    trace("prompt_embeds", embeds);
-    trace("add_text_embeds", pooled);
-    trace("add_time_ids", add_time_ids);
 
-    const int steps = scheduler->num_steps();
-    const int64_t latent_h = request.height / 8, latent_w = request.width / 8;
-    const int64_t channels = p.unet->config().in_channels;
     for (int image = 0; image < request.batch; ++image) {
-        const uint64_t seed = request.seed + uint64_t(image);
-        auto name = [&](const std::string& n) { return image_name(image, n); };
-        // Noise: one CPU draw of exactly the latent shape, then moved (CPU and CUDA generators
-        // differ; the CPU one reproduces torch.Generator("cpu").manual_seed(seed)).
-        auto generator = at::detail::createCPUGenerator(seed);
-        const auto noise = torch::randn({1, channels, latent_h, latent_w}, generator,
-                                        torch::TensorOptions().dtype(torch::kFloat));
-        trace(name("noise"), noise);
-        at::Tensor latents = noise.to(p.device) * init_sigma.to(p.device);
-        trace(name("latents_init"), latents);
-
-        bool cancelled = false;
-        for (int i = 0; i < steps; ++i) {
-            if (callbacks.should_cancel && callbacks.should_cancel()) {
-                cancelled = true;
-                break;
-            }
-            const auto step_start = Clock::now();
-            const auto step_name = [&](const char* what) {
-                return name("step" + std::to_string(i) + "." + what);
-            };
-            const auto timestep = scheduler->timesteps()[i];
-            const auto model_input =
-                scheduler->scale_model_input(cfg ? torch::cat({latents, latents}) : latents, i);
-            const auto unet_output =
-                p.run_unet(model_input, timestep.to(p.device), embeds, pooled, add_time_ids);
-            at::Tensor model_output = unet_output;
-            if (cfg) {
-                const auto chunks = unet_output.chunk(2);
-                model_output = chunks[0] + request.guidance * (chunks[1] - chunks[0]);
-            }
-            const auto step = scheduler->step(model_output, i, latents);
-            latents = step.prev_sample;
-            synchronize(p.device);
-            trace(step_name("timestep"), timestep.reshape({1}));
-            trace(step_name("unet_input"), model_input);
-            trace(step_name("unet_output"), unet_output);
-            trace(step_name("model_output"), model_output);
-            trace(step_name("pred_x0"), step.pred_x0);
-            trace(step_name("latents"), latents);
-            if (callbacks.on_step) {
-                StepInfo info;
-                info.image_index = image;
-                info.step = i;
-                info.total_steps = steps;
-                info.timestep = timestep.item<double>();
-                info.sigma = scheduler->noise_level(i);
-                info.latents = latents;
-                info.pred_x0 = step.pred_x0;
-                info.seconds = seconds_since(step_start);
-                if (!callbacks.on_step(info)) {
-                    // Cancel before the next UNet call; the last step's result is not decoded.
-                    cancelled = true;
-                    break;
-                }
-            }
-        }
-        if (cancelled) {
+        const auto image_start = Clock::now();
+        at::Tensor latents;
+        if (!denoise(request, *scheduler, cond, image, callbacks, latents, trace)) {
             result.cancelled = true;
             break;
         }
-
-        trace(name("final_latents"), latents);
-        const auto decode_start = Clock::now();
-        const auto decoded = p.decode(latents);
-        synchronize(p.device);
-        result.decode_seconds += seconds_since(decode_start);
-        if (request.record_trace) {
-            trace(name("vae_input"), latents / p.vae->scaling_factor());
-            trace(name("vae_decoded"), decoded);
-        }
-        const auto pixels = (decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1);
-        trace(name("image"), pixels);
-        GeneratedImage generated;
-        generated.image = pixels.to(torch::kCPU);
-        generated.pixels = to_image8(generated.image);
-        generated.seed = seed;
+        GeneratedImage generated = decode_image(latents, image, trace, result);
+        generated.seed = request.seed + uint64_t(image);
+        generated.seconds = seconds_since(image_start);
+        if (callbacks.on_image) callbacks.on_image(image, generated);
         result.images.push_back(std::move(generated));
     }
     result.seconds = seconds_since(start);
@@ -629,12 +596,91 @@ Image8 Pipeline::Impl::preview(const at::Tensor& pred_x0, PreviewMode mode) {
     return to_image8((decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1));
 }
 
+// ---------------------------------------------------------------------------------------------
+
+Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pipeline::~Pipeline() = default;
+
+const LoadOptions& Pipeline::options() const {
+    return impl_->options;
+}
+
+std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
+    apply_cpu_backend_environment();
+    static std::once_flag threads_once;
+    std::call_once(threads_once, [] {
+        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    });
+    const auto start = Clock::now();
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    impl->device = parse_device(options.device);
+    impl->unet_dtype = scalar_type_of(options.precision);
+    // fp32 means fp32: TF32 tensor cores (cuDNN's default for convolutions) round inputs to
+    // 10 mantissa bits, which moves a UNet output by ~3e-4 and breaks parity with the reference.
+    if (impl->device.is_cuda() && options.precision == Precision::FP32) {
+        at::globalContext().setAllowTF32CuDNN(false);
+        at::globalContext().setAllowTF32CuBLAS(false);
+    }
+    if (impl->device.is_cpu() && impl->unet_dtype == torch::kHalf)
+        throw Error("precision", "fp16 is not supported on the CPU (use fp32 or bf16)");
+    impl->text_dtype = impl->unet_dtype;
+    torch::NoGradGuard no_grad;
+    with_lightning_errors(options.paths.base.c_str(), [&] { impl->load_models(); });
+    log().info("loaded {} on {} ({}) in {:.2f} s", options.paths.base, impl->device.str(),
+               to_string(options.precision), seconds_since(start));
+    return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
+}
+
+std::pair<int, int> Pipeline::count_tokens(const std::string& prompt) const {
+    return {static_cast<int>(impl_->tokenizer_1->tokenize(prompt).size()),
+            static_cast<int>(impl_->tokenizer_2->tokenize(prompt).size())};
+}
+
 GenerationResult Pipeline::generate(const GenerationRequest& request, const Callbacks& callbacks) {
     return with_lightning_errors("generation", [&] { return impl_->run(request, callbacks); });
 }
 
 Image8 Pipeline::decode_preview(const at::Tensor& pred_x0, PreviewMode mode) {
     return with_lightning_errors("preview", [&] { return impl_->preview(pred_x0, mode); });
+}
+
+CheckpointSwitch Pipeline::activate_unet(const std::string& path) {
+    std::lock_guard<std::mutex> lock(impl_->generate_mutex);
+    c10::InferenceMode inference;
+    return with_lightning_errors("UNet", [&] { return impl_->select_unet(path); });
+}
+
+bool Pipeline::preload_unet(const std::string& path) {
+    std::lock_guard<std::mutex> lock(impl_->generate_mutex);
+    c10::InferenceMode inference;
+    return with_lightning_errors("UNet", [&] { return impl_->checkpoints->preload(path); });
+}
+
+std::vector<CachedCheckpoint> Pipeline::cached_unets() const {
+    return impl_->checkpoints->cached();
+}
+
+void Pipeline::set_checkpoint_budget(CheckpointBudget budget) {
+    std::lock_guard<std::mutex> lock(impl_->generate_mutex);
+    impl_->checkpoints->set_budget(budget);
+}
+
+int Pipeline::max_clip_skip() const {
+    return int(std::min(impl_->text_encoder_1->config().num_hidden_layers,
+                        impl_->text_encoder_2->config().num_hidden_layers)) -
+           1;
+}
+
+std::vector<std::string> Pipeline::base_files(bool with_unet) const {
+    auto files = impl_->base_component_files;
+    if (with_unet && std::find(files.begin(), files.end(), impl_->base_unet_file) == files.end())
+        files.push_back(impl_->base_unet_file);
+    return files;
+}
+
+const std::string& Pipeline::base_unet_name() const {
+    return impl_->base_unet_name;
 }
 
 }  // namespace lightning

@@ -1,62 +1,31 @@
-// The engine's public face: load once, generate many. Used alike by the GUI worker, the CLI,
-// tests and benchmarks. Torch-light on purpose: only <ATen/core/Tensor.h>.
+// The SDXL denoising pipeline: models loaded once, one request run at a time, numerically as
+// diffusers does it. The engine (core/engine/engine.h) drives it for the app, the CLI, tests and
+// benchmarks; it validates requests and picks the UNet checkpoint, so the pipeline runs what it
+// is given (request.unet_file, "" = the base model's own UNet). Torch-light on purpose: only
+// <ATen/core/Tensor.h>.
 #pragma once
+#include "core/engine/model_layout.h"
+#include "core/engine/request.h"
 #include "core/io/config.h"
+#include "core/pipeline/unet_checkpoints.h"
 
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lightning {
 
-enum class Precision { FP32, FP16, BF16 };
-const char* to_string(Precision precision);
-Precision parse_precision(const std::string& text);  // fp32 | fp16 | bf16; throws Error
-
-struct ModelPaths {
-    std::string base;           // diffusers folder, or a single-file .safetensors checkpoint
-    std::string config_dir;     // diffusers folder with configs/tokenizers (for a single file)
-    std::string lightning_dir;  // folder with sdxl_lightning_{N}step_unet*.safetensors
-};
-
 struct LoadOptions {
-    ModelPaths paths;
+    ModelLocations paths;
     std::string device = "cpu";  // cpu | cuda | cuda:N
     Precision precision = Precision::FP32;
-};
-
-struct LoraSpec {
-    std::string path;
-    float scale = 1.0f;
-};
-
-// The Lightning UNet file for a step count, or "" when the folder has none for it.
-std::string lightning_unet_file(const std::string& lightning_dir, int steps);
-
-struct GenerationRequest {
-    std::string prompt;
-    std::optional<std::string> negative_prompt;  // nullopt: zero embeddings (SDXL default)
-    int steps = 4;
-    float guidance = 0.0f;  // CFG only when > 1
-    int width = 1024;
-    int height = 1024;
-    uint64_t seed = 0;
-    int batch = 1;  // image i uses seed + i
-    int clip_skip = 0;
-    // UNet selection: explicit file, else lightning_dir's file for `steps`, else the base UNet.
-    std::string unet_file;
-    std::optional<PredictionType> prediction;  // default: sample for the 1-step x0 file
-    // Default: trailing, which every Lightning checkpoint needs (the model's own config may say
-    // otherwise, e.g. SDXL base's "leading").
-    std::optional<TimestepSpacing> timestep_spacing;
-    std::vector<LoraSpec> loras;
-    bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
+    CheckpointBudget checkpoint_budget;  // UNet checkpoints kept for switching
 };
 
 struct StepInfo {
@@ -70,13 +39,6 @@ struct StepInfo {
     double seconds = 0;  // wall time of this step
 };
 
-struct Callbacks {
-    // Called after every step; return false to cancel (effective before the next UNet call).
-    std::function<bool(const StepInfo&)> on_step;
-    // Polled before every UNet call; return true to cancel.
-    std::function<bool()> should_cancel;
-};
-
 // 8-bit RGB, row-major, no padding.
 struct Image8 {
     int width = 0;
@@ -88,6 +50,17 @@ struct GeneratedImage {
     Image8 pixels;
     at::Tensor image;  // 1x3xHxW float in [0, 1]
     uint64_t seed = 0;
+    double seconds = 0;  // this image's denoising and decode
+};
+
+struct Callbacks {
+    // Called after every step; return false to cancel (effective before the next UNet call).
+    std::function<bool(const StepInfo&)> on_step;
+    // Polled before every UNet call; return true to cancel.
+    std::function<bool()> should_cancel;
+    // Each finished image of a batch, as soon as it is decoded (before the next one starts), so
+    // a cancelled or failed batch keeps what was finished.
+    std::function<void(int index, const GeneratedImage& image)> on_image;
 };
 
 struct GenerationResult {
@@ -97,10 +70,10 @@ struct GenerationResult {
     double encode_seconds = 0;  // prompt encoding (positive and negative), synchronised
     double decode_seconds = 0;  // final VAE decodes of the batch, synchronised
     std::string unet_name;      // checkpoint used (file name)
+    std::string unet_path;      // its path ("" = the base model's own UNet)
+    CheckpointSwitch unet_switch;  // how the checkpoint became active for this request
     std::vector<std::pair<std::string, at::Tensor>> trace;  // golden names, when requested
 };
-
-enum class PreviewMode { Off, Reduced, Full };
 
 class Pipeline {
 public:
@@ -115,7 +88,18 @@ public:
     // Token counts for the prompt box: {tokenizer 1, tokenizer 2} without specials/padding.
     std::pair<int, int> count_tokens(const std::string& prompt) const;
 
+    // UNet checkpoints: make one active now, read one into the cache ahead of use, list them.
+    CheckpointSwitch activate_unet(const std::string& path);
+    bool preload_unet(const std::string& path);
+    std::vector<CachedCheckpoint> cached_unets() const;
+    void set_checkpoint_budget(CheckpointBudget budget);
+
     const LoadOptions& options() const;
+    // The deepest clip_skip the text encoders allow.
+    int max_clip_skip() const;
+    // Weight files of the base model in use (for its identity), and the base UNet's name.
+    std::vector<std::string> base_files(bool with_unet) const;
+    const std::string& base_unet_name() const;
 
     struct Impl;
 

@@ -129,9 +129,10 @@ std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir) {
     return cases;
 }
 
-LoadOptions load_options_for(const PipelineCase& c, const GoldenOptions& options) {
-    LoadOptions load;
-    load.paths = c.paths;
+EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& options) {
+    EngineOptions load;
+    load.models = c.paths;
+    load.preview = PreviewMode::Off;
     load.device = options.device.str();
     load.precision = options.dtype == torch::kHalf       ? Precision::FP16
                      : options.dtype == torch::kBFloat16 ? Precision::BF16
@@ -291,14 +292,14 @@ GoldenReport check_pipeline_goldens(const GoldenOptions& options) {
         return report;
     }
     if (cases.empty()) report.push_back(failure("pipeline: the manifest lists no pipeline case"));
-    // One Pipeline per model layout, reused across its cases (UNet/LoRA switch in between).
-    std::map<std::pair<std::string, std::string>, std::unique_ptr<Pipeline>> pipelines;
+    // One engine per model layout, reused across its cases (UNet/LoRA switch in between).
+    std::map<std::pair<std::string, std::string>, std::unique_ptr<Engine>> engines;
     for (const auto& c : cases) {
         const auto start = std::chrono::steady_clock::now();
         try {
-            auto& pipeline = pipelines[{c.paths.base, c.paths.config_dir}];
-            if (!pipeline) pipeline = Pipeline::load(load_options_for(c, options));
-            const auto result = pipeline->generate(request_for(c));
+            auto& engine = engines[{c.paths.base, c.paths.config_dir}];
+            if (!engine) engine = Engine::load(engine_options_for(c, options));
+            const auto result = engine->generate(request_for(c)).run;
             auto tensors = result.trace;
             if (!result.images.empty())
                 tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));

@@ -2,7 +2,7 @@
 // "pipeline"), driven only through the public Pipeline API. Shared by tests/core/test_pipeline,
 // tests/core/test_cli and `lightning verify`.
 #pragma once
-#include "core/pipeline/pipeline.h"
+#include "core/engine/engine.h"
 #include "core/testing/golden.h"
 
 #include <optional>
@@ -31,7 +31,7 @@ struct PipelineCase {
     float guidance = 0;
     uint64_t seed = 0;
     int batch = 1;
-    ModelPaths paths;       // absolute paths: diffusers folder, or single file + config folder
+    ModelLocations paths;   // absolute paths: diffusers folder, or single file + config folder
     std::string unet_file;  // "" = the model's own UNet
     std::vector<LoraSpec> loras;
     std::optional<PredictionType> prediction;
@@ -43,7 +43,7 @@ struct PipelineCase {
 // All cases of kind "pipeline". Throws lightning::Error naming the manifest and key.
 std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir);
 
-LoadOptions load_options_for(const PipelineCase& c, const GoldenOptions& options);
+EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& options);
 GenerationRequest request_for(const PipelineCase& c);
 
 // fp32 tolerance for one golden tensor name (the fixtures README's acceptance; {0, 0} = exact).

@@ -1,0 +1,276 @@
+#include "core/engine/engine.h"
+
+#include "core/engine/file_hashes.h"
+#include "core/engine/limits.h"
+#include "core/engine/model_layout.h"
+#include "core/util/devices.h"
+#include "core/util/error.h"
+#include "core/util/log.h"
+
+#include <filesystem>
+#include <thread>
+
+#ifndef LIGHTNING_VERSION
+#define LIGHTNING_VERSION "0.0.0"
+#endif
+
+namespace lightning {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string join(const std::vector<int>& values) {
+    std::string text;
+    for (int v : values) text += (text.empty() ? "" : ", ") + std::to_string(v);
+    return text.empty() ? "none" : text;
+}
+
+bool exists_file(const std::string& path) {
+    std::error_code error;
+    return fs::is_regular_file(path, error);
+}
+
+void validate_device(const std::string& device, Precision precision) {
+    const auto devices = list_devices();
+    const std::string id = device == "cuda" ? "cuda:0" : device;
+    bool found = false;
+    for (const auto& d : devices) found = found || d.id == id;
+    if (!found) {
+        std::string present;
+        for (const auto& d : devices) present += (present.empty() ? "" : ", ") + d.id;
+        throw Error("device", "'" + device + "' is not available here (present: " + present + ")");
+    }
+    if (id == "cpu" && precision == Precision::FP16)
+        throw Error("precision", "fp16 is not supported on the CPU (use fp32, or bf16)");
+}
+
+// Hashes the model files in the background after loading, so the first image's PNG does not
+// wait for seconds of SHA-256 over gigabytes (results land in the on-disk hash cache).
+void hash_in_background(std::vector<std::string> files) {
+    std::thread([files = std::move(files)] {
+        for (const auto& file : files) {
+            try {
+                short_file_hash(file);
+            } catch (const std::exception& e) {
+                log().debug("background hash of {} failed: {}", file, e.what());
+            }
+        }
+    }).detach();
+}
+
+}  // namespace
+
+std::string program_version() {
+    return std::string("Lightning Studio ") + LIGHTNING_VERSION;
+}
+
+void validate_options(const EngineOptions& options) {
+    validate_device(options.device, options.precision);
+    if (const auto problems = check_base_model(options.models.base, options.models.config_dir);
+        !problems.empty())
+        throw Error("model", problems.front());
+    if (!options.models.lightning_dir.empty())
+        if (const auto problems = check_lightning_dir(options.models.lightning_dir);
+            !problems.empty())
+            throw Error("lightning", problems.front());
+}
+
+std::vector<std::string> option_warnings(const EngineOptions& options) {
+    std::vector<std::string> warnings;
+    if (options.device == "cpu" && options.precision == Precision::BF16 && !cpu_has_native_bf16())
+        warnings.push_back(
+            "this CPU has no bf16 arithmetic: bf16 runs slower than fp32 here and rounds every "
+            "partial sum; fp32 is recommended");
+    return warnings;
+}
+
+Engine::Engine(EngineOptions options, std::unique_ptr<Pipeline> pipeline)
+    : options_(std::move(options)), pipeline_(std::move(pipeline)) {
+    preview_mode_ = int(options_.preview);
+    load_warnings_ = option_warnings(options_);
+}
+
+Engine::~Engine() = default;
+
+std::unique_ptr<Engine> Engine::load(const EngineOptions& options) {
+    validate_options(options);
+    LoadOptions load;
+    load.paths = options.models;
+    load.device = options.device;
+    load.precision = options.precision;
+    load.checkpoint_budget = options.checkpoint_budget;
+    auto engine = std::unique_ptr<Engine>(new Engine(options, Pipeline::load(load)));
+    for (const auto& warning : engine->load_warnings_) log().warn("{}", warning);
+    auto files = engine->pipeline_->base_files(/*with_unet=*/false);
+    for (int steps : engine->available_steps())
+        files.push_back(lightning_file(options.models.lightning_dir, steps));
+    hash_in_background(std::move(files));
+    return engine;
+}
+
+std::vector<int> Engine::available_steps() const {
+    return available_lightning_steps(options_.models.lightning_dir);
+}
+
+std::string Engine::unet_for(const GenerationRequest& request) const {
+    return unet_file_for(options_.models, request);
+}
+
+std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request) {
+    const auto& dir = models.lightning_dir;
+    if (!request.unet_file.empty()) {
+        if (!dir.empty())
+            throw Error("unet", "an explicit UNet file (" + request.unet_file +
+                                    ") and a Lightning folder both choose the UNet; give one");
+        if (!exists_file(request.unet_file)) throw Error(request.unet_file, "UNet file not found");
+        return request.unet_file;
+    }
+    if (dir.empty()) return {};
+    const auto file = lightning_file(dir, request.steps);
+    if (file.empty())
+        throw Error("steps", "no Lightning checkpoint for " + std::to_string(request.steps) +
+                                 " steps in " + dir +
+                                 " (available: " + join(available_lightning_steps(dir)) +
+                                 "; expected " + published_lightning_file(request.steps) + ")");
+    return file;
+}
+
+void Engine::validate(const GenerationRequest& request) const {
+    limits::validate(request);
+    unet_for(request);
+    if (request.clip_skip > pipeline_->max_clip_skip())
+        throw Error("clip skip",
+                    std::to_string(request.clip_skip) + " exceeds the text encoders' " +
+                        std::to_string(pipeline_->max_clip_skip()) + " skippable layers");
+    for (const auto& lora : request.loras)
+        if (!exists_file(lora.path)) throw Error(lora.path, "LoRA file not found");
+}
+
+std::vector<std::string> Engine::warnings_for(const GenerationRequest& request) const {
+    std::vector<std::string> warnings;
+    auto check_trained_steps = [&](const std::string& file) {
+        const auto trained = lightning_steps_of(file);
+        if (trained && *trained != request.steps)
+            warnings.push_back(fs::path(file).stem().string() + " was trained for " +
+                               std::to_string(*trained) + " steps; " +
+                               std::to_string(request.steps) +
+                               " steps will not give its best results");
+    };
+    const auto unet = unet_for(request);
+    if (!unet.empty()) check_trained_steps(unet);
+    for (const auto& lora : request.loras) check_trained_steps(lora.path);
+    if (request.negative_prompt && !request.negative_prompt->empty() && !request.uses_guidance())
+        warnings.push_back("the negative prompt has no effect without guidance above 1");
+    return warnings;
+}
+
+Image8 Engine::preview_of(const StepInfo& step, bool& preview_failed) {
+    const auto mode = preview_mode();
+    if (mode == PreviewMode::Off || preview_failed || !step.pred_x0.defined()) return {};
+    try {
+        return pipeline_->decode_preview(step.pred_x0, mode);
+    } catch (const std::exception& e) {
+        // A failed preview must not fail the image: say so once and go on without.
+        preview_failed = true;
+        log().warn("preview decode failed: {}", e.what());
+        return {};
+    }
+}
+
+EngineResult Engine::generate(const GenerationRequest& input, const EngineCallbacks& callbacks) {
+    cancel_ = false;
+    validate(input);
+    EngineResult out;
+    out.warnings = warnings_for(input);
+    for (const auto& warning : out.warnings) log().warn("{}", warning);
+    GenerationRequest request = input;
+    request.unet_file = unet_for(input);
+
+    bool preview_failed = false;
+    Callbacks pipeline_callbacks;
+    pipeline_callbacks.should_cancel = [&] {
+        return cancel_.load() || (callbacks.should_cancel && callbacks.should_cancel());
+    };
+    pipeline_callbacks.on_step = [&](const StepInfo& step) {
+        if (callbacks.on_step) {
+            StepEvent event;
+            event.image_index = step.image_index;
+            event.batch = request.batch;
+            event.step = step.step;
+            event.total_steps = step.total_steps;
+            event.seconds = step.seconds;
+            event.info = &step;
+            event.preview = preview_of(step, preview_failed);
+            callbacks.on_step(event);
+        }
+        return !pipeline_callbacks.should_cancel();
+    };
+    // Records need the checkpoint name, known once the pipeline switched: built per image.
+    GenerationResult partial;
+    partial.unet_path = request.unet_file;
+    pipeline_callbacks.on_image = [&](int index, const GeneratedImage& image) {
+        ImageRecord record = record_for(input, partial, index);
+        out.records.push_back(record);
+        if (callbacks.on_image) callbacks.on_image(ImageEvent{index, &image, std::move(record)});
+    };
+    out.run = pipeline_->generate(request, pipeline_callbacks);
+    return out;
+}
+
+void Engine::cancel() {
+    cancel_ = true;
+}
+
+void Engine::set_preview_mode(PreviewMode mode) {
+    preview_mode_ = int(mode);
+}
+
+PreviewMode Engine::preview_mode() const {
+    return PreviewMode(preview_mode_.load());
+}
+
+CheckpointSwitch Engine::switch_to_steps(int steps) {
+    GenerationRequest request;
+    request.steps = steps;
+    return pipeline_->activate_unet(unet_for(request));
+}
+
+int Engine::preload_checkpoints(const std::function<bool()>& should_stop) {
+    int cached = 0;
+    for (int steps : available_steps()) {
+        if (should_stop && should_stop()) break;
+        if (pipeline_->preload_unet(lightning_file(options_.models.lightning_dir, steps)))
+            ++cached;
+        else
+            break;  // no room for more
+    }
+    return cached;
+}
+
+std::vector<CachedCheckpoint> Engine::cached_checkpoints() const {
+    return pipeline_->cached_unets();
+}
+
+ImageRecord Engine::record_for(const GenerationRequest& request, const GenerationResult& result,
+                               int index) const {
+    ImageRecord record;
+    record.request = request.single_image(index);
+    record.request.record_trace = false;
+    record.request.unet_file.clear();  // recorded as `unet` below, by name and hash
+    const bool base_unet = result.unet_path.empty();
+    record.model.name = model_display_name(options_.models.base);
+    record.model.hash = short_combined_hash(pipeline_->base_files(base_unet));
+    if (!base_unet)
+        record.unet = {fs::path(result.unet_path).stem().string(),
+                       short_file_hash(result.unet_path)};
+    for (const auto& lora : request.loras)
+        record.loras.push_back({fs::path(lora.path).stem().string(), short_file_hash(lora.path)});
+    record.version = program_version();
+    return record;
+}
+
+std::pair<int, int> Engine::count_tokens(const std::string& prompt) const {
+    return pipeline_->count_tokens(prompt);
+}
+
+}  // namespace lightning

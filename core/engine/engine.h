@@ -1,0 +1,124 @@
+// The engine: the one object the app's worker thread, the CLI, benchmarks and the golden harness
+// drive. It owns the loaded model set and the step-checkpoint switching, validates each request
+// once (against core/engine/limits.h and the loaded model), decides previews, forwards progress,
+// cancels between steps, and describes every image it makes (ImageRecord, for the PNG).
+// Qt-free; one request at a time per engine; cancel() and set_preview_mode() may be called
+// from any thread.
+#pragma once
+#include "core/engine/parameters.h"
+#include "core/engine/request.h"
+#include "core/pipeline/pipeline.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lightning {
+
+struct EngineOptions {
+    ModelLocations models;
+    std::string device = "cpu";  // cpu | cuda | cuda:N
+    Precision precision = Precision::FP32;
+    PreviewMode preview = PreviewMode::Reduced;
+    CheckpointBudget checkpoint_budget;  // UNet checkpoints kept ready for switching
+
+    bool operator==(const EngineOptions& other) const {
+        return models == other.models && device == other.device && precision == other.precision;
+    }
+};
+
+struct StepEvent {
+    int image_index = 0;
+    int batch = 1;
+    int step = 0;  // 0-based
+    int total_steps = 0;
+    double seconds = 0;  // this step's wall time (UNet and scheduler; the preview not included)
+    Image8 preview;      // empty when previews are off or the decode failed
+    const StepInfo* info = nullptr;  // latents and x0 of the step (valid during the call)
+};
+
+struct ImageEvent {
+    int index = 0;  // within the batch
+    const GeneratedImage* image = nullptr;
+    ImageRecord record;  // what the PNG's parameters say
+};
+
+struct EngineCallbacks {
+    std::function<void(const StepEvent&)> on_step;
+    std::function<void(const ImageEvent&)> on_image;  // each image as soon as it is decoded
+    std::function<bool()> should_cancel;              // polled with cancel() before each step
+};
+
+struct EngineResult {
+    GenerationResult run;
+    std::vector<ImageRecord> records;   // one per finished image
+    std::vector<std::string> warnings;  // e.g. a step count the checkpoint was not trained for
+};
+
+// Checks options before anything is loaded: device present, precision usable there, model files
+// where they must be. Throws lightning::Error naming the setting or the file.
+void validate_options(const EngineOptions& options);
+
+// Problems with options that do not stop loading (bf16 on a CPU without bf16 arithmetic, ...).
+std::vector<std::string> option_warnings(const EngineOptions& options);
+
+// The UNet file a request uses with these models ("" = the base model's own UNet): the explicit
+// file, else the Lightning checkpoint for its step count. Throws lightning::Error when the step
+// count has no checkpoint (no silent fallback) or both an explicit file and a Lightning folder
+// are given. Needs no loaded model.
+std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request);
+
+// "Lightning Studio 0.2.0".
+std::string program_version();
+
+class Engine {
+public:
+    static std::unique_ptr<Engine> load(const EngineOptions& options);
+    ~Engine();
+
+    // Throws lightning::Error(field, message) for the first problem of `request` with this
+    // model: the limits table, a step count without checkpoint, an explicit UNet together with a
+    // Lightning folder, missing LoRA files, clip skip deeper than the text encoders.
+    void validate(const GenerationRequest& request) const;
+    std::vector<std::string> warnings_for(const GenerationRequest& request) const;
+
+    // Validates, switches checkpoint and LoRAs, runs. Images reach on_image one by one, so a
+    // cancelled or failed batch keeps what was finished.
+    EngineResult generate(const GenerationRequest& request, const EngineCallbacks& callbacks = {});
+
+    void cancel();  // the running generate() stops before its next UNet call
+    void set_preview_mode(PreviewMode mode);
+    PreviewMode preview_mode() const;
+
+    // Lightning checkpoints.
+    std::vector<int> available_steps() const;
+    // The UNet file a request would use ("" = the base model's own UNet). Throws like validate().
+    std::string unet_for(const GenerationRequest& request) const;
+    // Makes the checkpoint for `steps` active now (the app calls it when the dropdown changes).
+    CheckpointSwitch switch_to_steps(int steps);
+    // Reads every available checkpoint into the cache, as the budget allows; stops early when
+    // should_stop() says so (a job is waiting). Returns how many are cached.
+    int preload_checkpoints(const std::function<bool()>& should_stop = {});
+    std::vector<CachedCheckpoint> cached_checkpoints() const;
+
+    ImageRecord record_for(const GenerationRequest& request, const GenerationResult& result,
+                           int index) const;
+    std::pair<int, int> count_tokens(const std::string& prompt) const;
+    const EngineOptions& options() const { return options_; }
+    const std::vector<std::string>& load_warnings() const { return load_warnings_; }
+    Pipeline& pipeline() { return *pipeline_; }
+
+private:
+    Engine(EngineOptions options, std::unique_ptr<Pipeline> pipeline);
+    Image8 preview_of(const StepInfo& step, bool& preview_failed);
+
+    EngineOptions options_;
+    std::unique_ptr<Pipeline> pipeline_;
+    std::vector<std::string> load_warnings_;
+    std::atomic<bool> cancel_{false};
+    std::atomic<int> preview_mode_{int(PreviewMode::Reduced)};
+};
+
+}  // namespace lightning

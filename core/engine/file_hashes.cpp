@@ -1,0 +1,94 @@
+#include "core/engine/file_hashes.h"
+
+#include "core/util/atomic_file.h"
+#include "core/util/error.h"
+#include "core/util/log.h"
+#include "core/util/sha256.h"
+
+#include <sys/stat.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+namespace lightning {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::mutex& cache_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
+// "size:mtime_ns" of a file: a changed file gets a new hash.
+std::string file_stamp(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) throw Error(path, "cannot read the file to hash it");
+    return std::to_string(info.st_size) + ":" + std::to_string(info.st_mtim.tv_sec) + "." +
+           std::to_string(info.st_mtim.tv_nsec);
+}
+
+nlohmann::json read_cache() {
+    std::ifstream in(hash_cache_path());
+    if (!in) return nlohmann::json::object();
+    try {
+        auto cache = nlohmann::json::parse(in);
+        return cache.is_object() ? cache : nlohmann::json::object();
+    } catch (const std::exception&) {
+        return nlohmann::json::object();  // a damaged cache is only a cache: start over
+    }
+}
+
+void write_cache(const nlohmann::json& cache) {
+    try {
+        fs::create_directories(fs::path(hash_cache_path()).parent_path());
+        AtomicFile file(hash_cache_path());
+        const std::string text = cache.dump(1);
+        file.write(text.data(), text.size());
+        file.commit();
+    } catch (const std::exception& e) {
+        log().debug("hash cache not written: {}", e.what());  // hashes still work, uncached
+    }
+}
+
+}  // namespace
+
+std::string hash_cache_path() {
+    if (const char* override = std::getenv("LIGHTNING_HASH_CACHE"); override && *override)
+        return override;
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const fs::path base =
+        xdg && *xdg ? fs::path(xdg)
+                    : fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/tmp") / ".cache";
+    return (base / "lightning-studio" / "hashes.json").string();
+}
+
+std::string short_file_hash(const std::string& path) {
+    std::error_code error;
+    const std::string key = fs::absolute(path, error).lexically_normal().string();
+    const std::string stamp = file_stamp(path);
+    std::lock_guard<std::mutex> lock(cache_mutex());
+    auto cache = read_cache();
+    if (cache.contains(key) && cache[key].value("stamp", "") == stamp)
+        return cache[key].value("sha256", "").substr(0, kShortHashLength);
+    const auto start = std::chrono::steady_clock::now();
+    const std::string digest = sha256_file(path);
+    log().info("hashed {} in {:.1f} s", path,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    cache[key] = {{"stamp", stamp}, {"sha256", digest}};
+    write_cache(cache);
+    return digest.substr(0, kShortHashLength);
+}
+
+std::string short_combined_hash(const std::vector<std::string>& paths) {
+    if (paths.size() == 1) return short_file_hash(paths[0]);
+    std::string joined;
+    for (const auto& path : paths) joined += short_file_hash(path);
+    return sha256_hex(joined).substr(0, kShortHashLength);
+}
+
+}  // namespace lightning

@@ -1,0 +1,101 @@
+#include "core/engine/limits.h"
+
+#include "core/util/error.h"
+
+#include <cmath>
+#include <string>
+
+namespace lightning::limits {
+namespace {
+
+std::string range_text(double min, double max) {
+    auto number = [](double v) {
+        std::string text = std::to_string(v);
+        text.erase(text.find_last_not_of('0') + 1);
+        if (!text.empty() && text.back() == '.') text.pop_back();
+        return text;
+    };
+    return number(min) + ".." + number(max);
+}
+
+void check_range(const char* field, double value, double min, double max) {
+    if (!std::isfinite(value) || value < min || value > max) {
+        std::string shown = std::isfinite(value) ? std::to_string(value) : "not a finite number";
+        if (std::isfinite(value) && value == std::floor(value))
+            shown = std::to_string(int64_t(value));
+        throw Error(field, shown + " is outside " + range_text(min, max));
+    }
+}
+
+void check_side(const char* field, int value) {
+    check_range(field, value, kMinSide, kMaxSide);
+    if (value % kSideMultiple)
+        throw Error(field, std::to_string(value) + " is not a multiple of " +
+                               std::to_string(kSideMultiple));
+}
+
+void check_text(const char* field, const std::string& text) {
+    if (text.size() > kMaxPromptBytes)
+        throw Error(field, "is " + std::to_string(text.size()) + " bytes long; at most " +
+                               std::to_string(kMaxPromptBytes) + " are accepted");
+    if (const auto at = find_invalid_utf8(text); at != std::string::npos)
+        throw Error(field, "is not valid UTF-8 (byte " + std::to_string(at) + ")");
+    if (const auto at = text.find('\0'); at != std::string::npos)
+        throw Error(field, "contains a NUL character (byte " + std::to_string(at) + ")");
+}
+
+}  // namespace
+
+size_t find_invalid_utf8(const std::string& text) {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    for (size_t i = 0; i < n;) {
+        const unsigned char c = s[i];
+        size_t length = 0;
+        uint32_t min = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            length = 2, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            length = 3, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            length = 4, min = 0x10000;
+        } else {
+            return i;
+        }
+        if (i + length > n) return i;
+        uint32_t code = c & (0x7F >> length);
+        for (size_t k = 1; k < length; ++k) {
+            if ((s[i + k] & 0xC0) != 0x80) return i;
+            code = code << 6 | (s[i + k] & 0x3F);
+        }
+        // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid too.
+        if (code < min || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return i;
+        i += length;
+    }
+    return std::string::npos;
+}
+
+void validate(const GenerationRequest& r) {
+    check_text("prompt", r.prompt);
+    if (r.negative_prompt) check_text("negative prompt", *r.negative_prompt);
+    check_side("width", r.width);
+    check_side("height", r.height);
+    check_range("steps", r.steps, kMinSteps, kMaxSteps);
+    check_range("batch", r.batch, 1, kMaxBatch);
+    check_range("guidance", r.guidance, 0, kMaxGuidance);
+    check_range("clip skip", r.clip_skip, 0, kMaxClipSkip);
+    if (r.seed > kMaxSeed || r.seed + uint64_t(r.batch - 1) > kMaxSeed)
+        throw Error("seed", std::to_string(r.seed) + (r.batch > 1 ? " (+ batch)" : "") +
+                                " is above the largest seed " + std::to_string(kMaxSeed));
+    if (int(r.loras.size()) > kMaxLoras)
+        throw Error("lora", std::to_string(r.loras.size()) + " LoRAs given; at most " +
+                                std::to_string(kMaxLoras) + " are accepted");
+    for (const auto& lora : r.loras)
+        check_range(("lora scale of " + lora.path).c_str(), lora.scale, -kMaxLoraScale,
+                    kMaxLoraScale);
+}
+
+}  // namespace lightning::limits

@@ -1,0 +1,33 @@
+// The one table of request limits, used by the engine's validation, the CLI's argument parsing
+// and the app's form controls alike, so a value is either accepted everywhere or nowhere.
+#pragma once
+#include "core/engine/request.h"
+
+#include <cstdint>
+#include <string>
+
+namespace lightning::limits {
+
+inline constexpr int kMinSide = 64;      // pixels
+inline constexpr int kMaxSide = 4096;    // pixels; larger decodes need tiling and minutes on CPU
+inline constexpr int kSideMultiple = 8;  // the VAE's downscale factor
+inline constexpr int kMinSteps = 1;
+inline constexpr int kMaxSteps = 150;
+inline constexpr int kMaxBatch = 64;
+inline constexpr double kMaxGuidance = 30.0;
+inline constexpr int kMaxClipSkip = 10;  // the model may allow fewer (its text encoder depth)
+// Seeds are kept within 2^53 - 1 so that JSON readers and JavaScript keep them exact.
+inline constexpr uint64_t kMaxSeed = (uint64_t(1) << 53) - 1;
+inline constexpr double kMaxLoraScale = 10.0;
+inline constexpr int kMaxLoras = 16;
+inline constexpr size_t kMaxPromptBytes = 20000;
+
+// Throws lightning::Error(field, message) for the first value outside the table: size, steps,
+// batch, guidance, clip skip, seed, LoRA count and scales, prompt text (valid UTF-8 without NUL
+// bytes, at most kMaxPromptBytes). Checks only what needs no model.
+void validate(const GenerationRequest& request);
+
+// Byte offset of the first invalid UTF-8 sequence in `text`, or npos when it is valid.
+size_t find_invalid_utf8(const std::string& text);
+
+}  // namespace lightning::limits

@@ -1,0 +1,92 @@
+// Everything the project knows about where model files live: the diffusers folder layout of
+// SDXL base, single-file checkpoints, the SDXL-Lightning file names and what each one needs
+// (step count, prediction type), and the Hugging Face cache. The pipeline, the CLI and the app's
+// settings dialog all ask here; nothing else hard-codes a file name.
+#pragma once
+#include "core/io/config.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lightning {
+
+inline constexpr const char* kBaseRepo = "stabilityai/stable-diffusion-xl-base-1.0";
+inline constexpr const char* kLightningRepo = "ByteDance/SDXL-Lightning";
+inline constexpr int kStepChoices[] = {1, 2, 4, 8};  // the published Lightning checkpoints
+
+struct ModelLocations {
+    std::string base;           // diffusers folder, or a single-file .safetensors checkpoint
+    std::string config_dir;     // diffusers folder with configs/tokenizers (for a single file)
+    std::string lightning_dir;  // folder with sdxl_lightning_{N}step_unet*.safetensors
+
+    bool operator==(const ModelLocations&) const = default;
+};
+
+// --- SDXL base ---------------------------------------------------------------------------------
+
+// Files a diffusers-layout base folder must hold; "a|b" means either (fp32 or fp16 variant).
+std::vector<std::string> required_base_files(bool with_weights);
+
+// A path that names a single-file checkpoint rather than a folder.
+bool is_single_file(const std::string& path);
+
+// The folder holding configs and tokenizers: the base folder, or config_dir for a single file.
+std::string config_root(const ModelLocations& locations);
+
+// The weights file of a diffusers component folder: STEM.safetensors, else the fp16 variant.
+// Throws lightning::Error naming the folder (sharded checkpoints are named as such).
+std::string component_weights(const std::string& folder, const std::string& stem);
+
+// Readable problems with a base model (empty: usable): a diffusers folder (configs, tokenizers,
+// text encoders, VAE), or a single .safetensors file plus a diffusers folder for its configs.
+std::vector<std::string> check_base_model(const std::string& base, const std::string& config_dir);
+
+// A display name: the folder name, or the file name without extension.
+std::string model_display_name(const std::string& path);
+
+// --- SDXL-Lightning ----------------------------------------------------------------------------
+
+// The published file name for `steps` (1 step: the x0 file; ByteDance ships no other).
+std::string published_lightning_file(int steps);
+
+// The Lightning UNet file for `steps` in `dir`, or "" when the folder has none for it.
+std::string lightning_file(const std::string& dir, int steps);
+
+// Step counts with a Lightning UNet file in `dir`, ascending.
+std::vector<int> available_lightning_steps(const std::string& dir);
+
+// "sdxl_lightning_4step_unet.safetensors" -> 4 (also LoRA files); else nullopt.
+std::optional<int> lightning_steps_of(const std::string& file_name);
+
+// The prediction a UNet file was trained for when its name says so: the "_x0" files predict
+// the clean sample. nullopt: the scheduler config's type.
+std::optional<PredictionType> prediction_of_unet_file(const std::string& file_name);
+
+// Readable problems with a Lightning folder (empty: holds at least one UNet file).
+std::vector<std::string> check_lightning_dir(const std::string& dir);
+
+// Readable problems with a gallery/output folder: exists (or can be created) and is writable.
+// Creates nothing.
+std::vector<std::string> check_output_dir(const std::string& dir);
+
+// --- Hugging Face cache ------------------------------------------------------------------------
+
+// $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.
+std::string default_hf_hub_dir();
+
+// Folder of a repository in the cache: "<hub>/models--owner--name".
+std::string hf_repo_folder(const std::string& hub_dir, const std::string& repo_id);
+
+struct DiscoveredModels {
+    std::string base_dir;  // .../models--stabilityai--stable-diffusion-xl-base-1.0/snapshots/REV
+    std::string lightning_dir;  // .../models--ByteDance--SDXL-Lightning/snapshots/REV
+    bool complete() const { return !base_dir.empty() && !lightning_dir.empty(); }
+};
+
+// Usable snapshots of both repositories in `hub_dir`. Of several snapshots the one `refs/main`
+// names wins if usable, else the usable one modified last. Dangling symlinks of unfinished
+// downloads count as missing files.
+DiscoveredModels discover_hf_models(const std::string& hub_dir);
+
+}  // namespace lightning

@@ -1,0 +1,277 @@
+#include "core/engine/parameters.h"
+
+#include "core/engine/limits.h"
+#include "core/engine/model_layout.h"
+#include "core/util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+namespace lightning {
+namespace {
+
+const std::string kNegativePrefix = "Negative prompt:";
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+std::string trim(const std::string& text) {
+    const auto begin = text.find_first_not_of(" \t\r");
+    if (begin == std::string::npos) return {};
+    const auto end = text.find_last_not_of(" \t\r");
+    return text.substr(begin, end - begin + 1);
+}
+
+// One "Key: value" pair of a settings line; a value may be a JSON string with commas (A1111
+// quotes e.g. "Lora hashes"), unquoted as A1111's json.loads does.
+Pairs split_settings_line(const std::string& line) {
+    static const std::regex pair(R"(\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$))");
+    Pairs pairs;
+    for (std::sregex_iterator it(line.begin(), line.end(), pair), end; it != end; ++it) {
+        if (it->length(0) == 0) break;
+        std::string value = trim((*it)[2].str());
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+            try {
+                value = nlohmann::json::parse(value).get<std::string>();
+            } catch (const std::exception&) {
+                // not valid JSON: keep the text as written
+            }
+        }
+        pairs.emplace_back(trim((*it)[1].str()), value);
+    }
+    return pairs;
+}
+
+bool is_settings_line(const Pairs& pairs) {
+    if (pairs.size() < 3) return false;
+    for (const auto& [key, value] : pairs)
+        if (key == "Steps") return true;
+    return false;
+}
+
+std::string quote_if_needed(const std::string& value) {
+    if (value.find_first_of(",\":\n") == std::string::npos) return value;
+    return nlohmann::json(value).dump();
+}
+
+// "a: x, b: y" with the names and values of a list (A1111's "Lora hashes" form).
+std::string name_list(const std::vector<std::pair<std::string, std::string>>& entries) {
+    std::string text;
+    for (const auto& [name, value] : entries)
+        text += (text.empty() ? "" : ", ") + name + ": " + value;
+    return text;
+}
+
+Pairs parse_name_list(const std::string& text) {
+    Pairs entries;
+    std::stringstream items(text);
+    for (std::string item; std::getline(items, item, ',');) {
+        const auto colon = item.rfind(':');
+        if (colon == std::string::npos) continue;
+        entries.emplace_back(trim(item.substr(0, colon)), trim(item.substr(colon + 1)));
+    }
+    return entries;
+}
+
+template <typename T>
+bool read_number(const std::string& text, T& out) {
+    const std::string t = trim(text);
+    if (t.empty()) return false;
+    char* end = nullptr;
+    errno = 0;
+    if constexpr (std::is_floating_point_v<T>) {
+        const double value = std::strtod(t.c_str(), &end);
+        if (end != t.c_str() + t.size() || errno || !std::isfinite(value)) return false;
+        out = T(value);
+    } else if constexpr (std::is_unsigned_v<T>) {
+        if (t.front() == '-') return false;
+        const auto value = std::strtoull(t.c_str(), &end, 10);
+        if (end != t.c_str() + t.size() || errno) return false;
+        out = T(value);
+    } else {
+        const auto value = std::strtoll(t.c_str(), &end, 10);
+        if (end != t.c_str() + t.size() || errno || value < INT32_MIN || value > INT32_MAX)
+            return false;
+        out = T(value);
+    }
+    return true;
+}
+
+std::optional<TimestepSpacing> parse_spacing(const std::string& text) {
+    if (text == "trailing") return TimestepSpacing::Trailing;
+    if (text == "leading") return TimestepSpacing::Leading;
+    if (text == "linspace") return TimestepSpacing::Linspace;
+    return std::nullopt;
+}
+
+struct LoraFields {
+    Pairs hashes, weights;
+};
+
+// Applies one known key; returns false for keys this codec does not know (kept in `extra`).
+bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& key,
+                   const std::string& value) {
+    auto& r = record.request;
+    if (key == "Steps") return read_number(value, r.steps);
+    if (key == "CFG scale") return read_number(value, r.guidance);
+    if (key == "Seed") return read_number(value, r.seed);
+    if (key == "Clip skip") return read_number(value, r.clip_skip);
+    if (key == "Sampler") return record.sampler = value, true;
+    if (key == "Model") return record.model.name = value, true;
+    if (key == "Model hash") return record.model.hash = value, true;
+    if (key == "UNet") return record.unet.name = value, true;
+    if (key == "UNet hash") return record.unet.hash = value, true;
+    if (key == "Version") return record.version = value, true;
+    if (key == "Lora hashes") return loras.hashes = parse_name_list(value), true;
+    if (key == "Lora weights") return loras.weights = parse_name_list(value), true;
+    if (key == "Size") {
+        const auto x = value.find('x');
+        return x != std::string::npos && read_number(value.substr(0, x), r.width) &&
+               read_number(value.substr(x + 1), r.height);
+    }
+    if (key == "Schedule type") {
+        r.timestep_spacing = parse_spacing(value);
+        return r.timestep_spacing.has_value();
+    }
+    if (key == "Prediction") {
+        try {
+            r.prediction = parse_prediction_type(value);
+            return true;
+        } catch (const Error&) {
+            return false;
+        }
+    }
+    return false;
+}
+
+// LoRAs from "Lora weights" (names and scales) joined with "Lora hashes" by name; a LoRA listed
+// only by hash (A1111 keeps the weight in the prompt) gets scale 1.
+void apply_loras(ImageRecord& record, const LoraFields& fields) {
+    const Pairs& names = fields.weights.empty() ? fields.hashes : fields.weights;
+    for (const auto& [name, weight] : names) {
+        LoraSpec lora{name, 1.0};
+        if (!fields.weights.empty()) read_number(weight, lora.scale);
+        FileIdentity identity{name, {}};
+        for (const auto& [hash_name, hash] : fields.hashes)
+            if (hash_name == name) identity.hash = hash;
+        record.request.loras.push_back(lora);
+        record.loras.push_back(identity);
+    }
+}
+
+std::string settings_line(const ImageRecord& record) {
+    const auto& r = record.request;
+    std::vector<std::string> settings = {
+        "Steps: " + std::to_string(r.steps),
+        "Sampler: " + quote_if_needed(record.sampler),
+        std::string("Schedule type: ") +
+            to_string(r.timestep_spacing.value_or(TimestepSpacing::Trailing)),
+        "CFG scale: " + format_number(r.guidance),
+        "Seed: " + std::to_string(r.seed),
+        "Size: " + std::to_string(r.width) + "x" + std::to_string(r.height)};
+    if (!record.model.hash.empty()) settings.push_back("Model hash: " + record.model.hash);
+    if (!record.model.name.empty())
+        settings.push_back("Model: " + quote_if_needed(record.model.name));
+    if (!record.unet.name.empty()) settings.push_back("UNet: " + quote_if_needed(record.unet.name));
+    if (!record.unet.hash.empty()) settings.push_back("UNet hash: " + record.unet.hash);
+    if (r.prediction) settings.push_back(std::string("Prediction: ") + to_string(*r.prediction));
+    if (!r.loras.empty()) {
+        Pairs hashes, weights;
+        for (size_t i = 0; i < r.loras.size(); ++i) {
+            const FileIdentity id = i < record.loras.size() ? record.loras[i] : FileIdentity{};
+            const std::string name =
+                id.name.empty() ? model_display_name(r.loras[i].path) : id.name;
+            if (!id.hash.empty()) hashes.emplace_back(name, id.hash);
+            weights.emplace_back(name, format_number(r.loras[i].scale));
+        }
+        if (!hashes.empty())
+            settings.push_back("Lora hashes: " + nlohmann::json(name_list(hashes)).dump());
+        settings.push_back("Lora weights: " + nlohmann::json(name_list(weights)).dump());
+    }
+    if (r.clip_skip > 0) settings.push_back("Clip skip: " + std::to_string(r.clip_skip));
+    for (const auto& [key, value] : record.extra)
+        settings.push_back(key + ": " + quote_if_needed(value));
+    if (!record.version.empty()) settings.push_back("Version: " + quote_if_needed(record.version));
+    std::string line;
+    for (const auto& s : settings) line += (line.empty() ? "" : ", ") + s;
+    return line;
+}
+
+}  // namespace
+
+std::string format_number(double value) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.4f", value);
+    std::string text = buffer;
+    while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.'))
+        text.pop_back();
+    return text == "-0" ? "0" : text;
+}
+
+std::string format_parameters(const ImageRecord& record) {
+    std::string text = record.request.prompt;
+    // A negative prompt without guidance had no effect on the image: recording it would claim
+    // otherwise (and a reader could not tell the two apart).
+    if (record.request.negative_prompt && record.request.uses_guidance())
+        text += "\n" + kNegativePrefix + " " + *record.request.negative_prompt;
+    return text + "\n" + settings_line(record);
+}
+
+std::optional<ImageRecord> parse_parameters(const std::string& raw) {
+    std::string text = std::regex_replace(raw, std::regex("\r\n"), "\n");
+    std::vector<std::string> lines;
+    std::stringstream stream(text);
+    for (std::string line; std::getline(stream, line);) lines.push_back(line);
+    if (!text.empty() && text.back() == '\n') lines.push_back("");
+
+    // The settings line is the last line that looks like one; text below it (some tools
+    // append free text) is ignored.
+    int settings_index = -1;
+    Pairs settings;
+    for (int i = int(lines.size()) - 1; i >= 0 && settings_index < 0; --i) {
+        auto pairs = split_settings_line(lines[i]);
+        if (is_settings_line(pairs)) settings_index = i, settings = std::move(pairs);
+    }
+    if (settings_index < 0) return std::nullopt;
+
+    ImageRecord record;
+    record.sampler.clear();
+    std::string prompt;
+    std::optional<std::string> negative;
+    for (int i = 0; i < settings_index; ++i) {
+        const std::string& line = lines[i];
+        if (!negative && line.rfind(kNegativePrefix, 0) == 0)
+            negative = trim(line.substr(kNegativePrefix.size()));
+        else if (negative)
+            *negative += "\n" + line;
+        else
+            prompt += (i > 0 ? "\n" : "") + line;
+    }
+    record.request.prompt = trim(prompt);
+    if (negative) record.request.negative_prompt = trim(*negative);
+    LoraFields loras;
+    for (const auto& [key, value] : settings)
+        if (!apply_setting(record, loras, key, value)) record.extra.emplace_back(key, value);
+    apply_loras(record, loras);
+    return record;
+}
+
+LoraSpec parse_lora_argument(const std::string& text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon + 1 == text.size() ||
+        std::filesystem::is_regular_file(text))
+        return {text, 1.0};
+    const std::string path = text.substr(0, colon), scale_text = text.substr(colon + 1);
+    double scale = 0;
+    if (!read_number(scale_text, scale))
+        throw Error("lora",
+                    "'" + scale_text + "' in '" + text +
+                        "' is not a number (use FILE or FILE:SCALE, e.g. style.safetensors:0.8)");
+    return {path, scale};
+}
+
+}  // namespace lightning

@@ -1,0 +1,60 @@
+// The one codec for the A1111-style `parameters` text that every generated PNG carries, so the
+// app, the CLI and other tools read prompt, seed and settings back, and `lightning generate
+// --from FILE.png` reproduces the image:
+//   <prompt>
+//   Negative prompt: <negative>              (only when guidance > 1, i.e. when it had effect)
+//   Steps: 4, Sampler: Euler, Schedule type: trailing, CFG scale: 0, Seed: 42, Size: 1024x1024,
+//   Model hash: 1a2b3c4d5e, Model: stable-diffusion-xl-base-1.0, UNet: sdxl_lightning_4step_unet,
+//   UNet hash: 0f1e2d3c4b, Lora hashes: "name: 1a2b3c4d5e", Lora weights: "name: 0.8",
+//   Clip skip: 2, Version: Lightning Studio 0.2.0
+// The reader is lenient (A1111, Forge, ComfyUI exporters, InvokeAI's A1111 mode): multi-line
+// prompts and negatives, quoted values, missing keys (defaults kept) and unknown keys, which are
+// kept in order and written back.
+#pragma once
+#include "core/engine/request.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lightning {
+
+// A model file as recorded: display name (file stem or folder name) and short hash (the first
+// 10 hex digits of its SHA-256, as A1111 records models; "" when unknown).
+struct FileIdentity {
+    std::string name;
+    std::string hash;
+
+    bool operator==(const FileIdentity&) const = default;
+};
+
+// What one image's PNG says: its request (batch 1, this image's seed) and where it came from.
+struct ImageRecord {
+    GenerationRequest request;
+    FileIdentity model;               // the base model
+    FileIdentity unet;                // the UNet checkpoint, when not the base model's own
+    std::vector<FileIdentity> loras;  // one per request.loras entry, same order
+    std::string sampler = "Euler";
+    std::string version;  // "Lightning Studio 0.2.0"; empty for foreign texts
+    std::vector<std::pair<std::string, std::string>> extra;  // unknown keys, in order
+
+    bool operator==(const ImageRecord&) const = default;
+};
+
+std::string format_parameters(const ImageRecord& record);
+
+// nullopt when the text has no settings line (at least three "Key: value" pairs, one of them
+// "Steps"), i.e. is not a parameters text at all. Never throws: values it cannot read stay at
+// their defaults and are kept in `extra`.
+std::optional<ImageRecord> parse_parameters(const std::string& text);
+
+// "7", "1.5", "0.3333": up to 4 decimals, no trailing zeros (A1111's CFG style).
+std::string format_number(double value);
+
+// Splits "FILE:SCALE" as the CLI's --lora takes it: the scale after the last ':' when the text
+// before it names a file or the part after it looks numeric. Throws lightning::Error("lora", ..)
+// for a scale that is not a finite number.
+LoraSpec parse_lora_argument(const std::string& text);
+
+}  // namespace lightning
