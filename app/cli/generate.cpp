@@ -58,6 +58,7 @@ void check_before_loading(const GenerateArgs& args) {
         limits::validate(args.request);
         validate_options(args.engine);
         unet_file_for(args.engine.models, args.request);
+        check_request_files(args.request);
         if (!args.out.empty() && args.out != "-") {
             const int batch = args.request.batch;
             const uint64_t bytes = png_size_bound(args.request.width, args.request.height);
@@ -131,7 +132,6 @@ int run_generate(const GenerateArgs& input) {
     }
     args.request.record_trace = !args.dump.empty();
     check_before_loading(args);
-    if (!input.seed_given) std::cerr << "seed: " << args.request.seed << '\n';
 
     auto engine = Engine::load(args.engine);
     try {
@@ -151,6 +151,7 @@ int run_generate(const GenerateArgs& input) {
         if (!args.out.empty()) write_image(args, event, args.request.batch);
 #endif
     };
+    if (!input.seed_given) std::cerr << "seed: " << args.request.seed << '\n';
     g_running_engine = engine.get();
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);

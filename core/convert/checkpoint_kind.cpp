@@ -83,6 +83,8 @@ std::string where_it_belongs(CheckpointKind kind) {
             return "it belongs in the model folder's vae/";
         case CheckpointKind::TextualInversion:
             return "pass it with --embedding FILE[:TOKEN]";
+        case CheckpointKind::DiffusersUNet:
+            return "pass it with --unet FILE";
         default:
             return {};
     }

@@ -1,8 +1,10 @@
 #include "core/engine/engine.h"
 
+#include "core/convert/checkpoint_kind.h"
 #include "core/engine/file_hashes.h"
 #include "core/engine/limits.h"
 #include "core/engine/model_layout.h"
+#include "core/io/safetensors.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -59,6 +61,19 @@ void hash_in_background(std::vector<std::string> files) {
 }
 
 }  // namespace
+
+void check_request_files(const GenerationRequest& request) {
+    auto check = [](const std::string& path, CheckpointKind wanted, const char* as) {
+        if (!exists_file(path)) throw Error(path, std::string(as) + " file not found");
+        const auto kind = classify_checkpoint(*SafeTensorsFile::open(path));
+        if (kind == wanted || kind == CheckpointKind::Unknown) return;
+        throw Error(path, std::string("this is ") + describe(kind) + ", not " + as + "; " +
+                              where_it_belongs(kind));
+    };
+    if (!request.unet_file.empty())
+        check(request.unet_file, CheckpointKind::DiffusersUNet, "a UNet");
+    for (const auto& lora : request.loras) check(lora.path, CheckpointKind::Lora, "a LoRA");
+}
 
 std::string program_version() {
     return std::string("Lightning Studio ") + LIGHTNING_VERSION;
@@ -142,8 +157,7 @@ void Engine::validate(const GenerationRequest& request) const {
         throw Error("clip skip",
                     std::to_string(request.clip_skip) + " exceeds the text encoders' " +
                         std::to_string(pipeline_->max_clip_skip()) + " skippable layers");
-    for (const auto& lora : request.loras)
-        if (!exists_file(lora.path)) throw Error(lora.path, "LoRA file not found");
+    check_request_files(request);
 }
 
 std::vector<std::string> Engine::warnings_for(const GenerationRequest& request) const {
@@ -257,6 +271,8 @@ ImageRecord Engine::record_for(const GenerationRequest& request, const Generatio
     record.request = request.single_image(index);
     record.request.record_trace = false;
     record.request.unet_file.clear();  // recorded as `unet` below, by name and hash
+    // What ran, stated explicitly (the text always names the schedule).
+    record.request.timestep_spacing = request.timestep_spacing.value_or(TimestepSpacing::Trailing);
     const bool base_unet = result.unet_path.empty();
     record.model.name = model_display_name(options_.models.base);
     record.model.hash = short_combined_hash(pipeline_->base_files(base_unet));

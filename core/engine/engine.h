@@ -70,6 +70,11 @@ std::vector<std::string> option_warnings(const EngineOptions& options);
 // are given. Needs no loaded model.
 std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request);
 
+// Checks that the files a request names are what it uses them as (an explicit UNet file is a
+// diffusers UNet, each LoRA file a LoRA), from their tensor names alone. Throws lightning::Error
+// naming the file, what it is, and where it belongs instead.
+void check_request_files(const GenerationRequest& request);
+
 // "Lightning Studio 0.2.0".
 std::string program_version();
 

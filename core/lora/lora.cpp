@@ -4,7 +4,10 @@
 #include "core/util/error.h"
 #include "core/util/log.h"
 
+#include <torch/torch.h>
+
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -117,6 +120,23 @@ std::string describe_problems(const std::vector<UnmatchedLoraKey>& problems,
     return message;
 }
 
+// Values that would turn the model's weights into NaN or infinity (a black image at best):
+// an empty rank, a non-finite alpha or factor. Returns "" when the module's factors are usable.
+std::string value_problem(const TensorSource& lora, const LoraModuleKeys& keys) {
+    const auto down_shape = lora.shape(keys.down_key);
+    if (down_shape.empty() || down_shape[0] == 0)
+        return "rank 0 (empty factors) for '" + keys.module + "'";
+    if (!keys.alpha_key.empty()) {
+        const double alpha = lora.load(keys.alpha_key, torch::kDouble).item<double>();
+        if (!std::isfinite(alpha))
+            return "alpha " + keys.alpha_key + " is " + std::to_string(alpha);
+    }
+    for (const auto* key : {&keys.down_key, &keys.up_key})
+        if (!at::isfinite(lora.load(*key, torch::kFloat)).all().item<bool>())
+            return *key + " contains NaN or infinite values";
+    return {};
+}
+
 }  // namespace
 
 void LoraFuser::fuse(const TensorSource& lora, float scale, const LoraTargets& targets) {
@@ -133,6 +153,10 @@ void LoraFuser::fuse(const TensorSource& lora, float scale, const LoraTargets& t
     for (const auto& keys : mapping.modules) {
         const auto& weight = weights.weights.at(keys.target).at(keys.module);
         if (auto problem = shape_problem(lora, keys, weight); !problem.empty()) {
+            problems.push_back({keys.down_key, problem});
+            continue;
+        }
+        if (auto problem = value_problem(lora, keys); !problem.empty()) {
             problems.push_back({keys.down_key, problem});
             continue;
         }

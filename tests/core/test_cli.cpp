@@ -1,8 +1,10 @@
 // The `lightning` CLI as a user runs it: every golden pipeline case through `generate --dump`
 // (and --out), compared with the goldens; bad arguments give one error line and a non-zero
-// exit; the PNG's parameters text reads back.
+// exit before anything loads; the PNG's parameters text reads back and regenerates the image;
+// output files are never clobbered; an interrupted batch keeps its finished images.
+#include "core/engine/model_layout.h"
+#include "core/engine/parameters.h"
 #include "core/io/safetensors.h"
-#include "core/pipeline/parameters.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
@@ -11,10 +13,17 @@
 #include "core/image/png.h"
 #endif
 
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <sys/stat.h>
+#include <csignal>
+#include <filesystem>
 #include <map>
+#include <set>
 
 using namespace lightning;
 
@@ -71,7 +80,7 @@ QStringList case_args(const PipelineCase& c) {
     if (!c.paths.config_dir.empty()) args << "--config" << q(c.paths.config_dir);
     if (!c.unet_file.empty()) args << "--unet" << q(c.unet_file);
     for (const auto& lora : c.loras)
-        args << "--lora" << q(lora.path + ":" + std::to_string(lora.scale));
+        args << "--lora" << q(lora.path + ":" + format_number(lora.scale));
     if (c.prediction) args << "--prediction" << q(to_string(*c.prediction));
     args << "--prompt" << q(c.prompt);
     if (c.negative_prompt) args << "--negative" << q(*c.negative_prompt);
@@ -168,21 +177,30 @@ private Q_SLOTS:
         QVERIFY2(cmp.ok, cmp.message.c_str());
         // The parameters chunk reads back as what was asked for.
         QVERIFY(text.entries.count("parameters"));
-        const auto p = parse_parameters(text.entries.at("parameters"));
-        QCOMPARE(p.prompt, c.prompt);
-        QCOMPARE(p.negative_prompt.has_value(), c.negative_prompt.has_value());
-        if (c.negative_prompt) QCOMPARE(*p.negative_prompt, *c.negative_prompt);
-        QCOMPARE(p.steps, c.steps);
-        QCOMPARE(p.seed, c.seed);
-        QCOMPARE(p.width, c.width);
-        QCOMPARE(p.height, c.height);
-        QCOMPARE(p.guidance, c.guidance);
-        QCOMPARE(p.sampler, std::string("Euler"));
-        QCOMPARE(p.schedule, std::string("trailing"));
-        QCOMPARE(p.model, model_name_of(c.paths.base));
-        const auto lightning = lightning_steps_of(
-            c.unet_file.empty() ? (c.loras.empty() ? c.paths.base : c.loras[0].path) : c.unet_file);
-        QCOMPARE(p.lightning_steps, lightning);
+        const auto record = parse_parameters(text.entries.at("parameters"));
+        QVERIFY(record.has_value());
+        const auto& r = record->request;
+        QCOMPARE(r.prompt, c.prompt);
+        // The negative prompt is recorded only when it had effect (guidance > 1).
+        QCOMPARE(r.negative_prompt.has_value(), c.negative_prompt.has_value() && c.guidance > 1);
+        if (r.negative_prompt) QCOMPARE(*r.negative_prompt, *c.negative_prompt);
+        QCOMPARE(r.steps, c.steps);
+        QCOMPARE(r.seed, c.seed);
+        QCOMPARE(r.width, c.width);
+        QCOMPARE(r.height, c.height);
+        QCOMPARE(r.guidance, double(c.guidance));
+        QCOMPARE(record->sampler, std::string("Euler"));
+        QCOMPARE(record->model.name, model_display_name(c.paths.base));
+        QCOMPARE(record->model.hash.size(), size_t(10));
+        QCOMPARE(record->unet.name, c.unet_file.empty()
+                                        ? std::string()
+                                        : std::filesystem::path(c.unet_file).stem().string());
+        QCOMPARE(r.loras.size(), c.loras.size());
+        for (size_t i = 0; i < c.loras.size(); ++i) {
+            QCOMPARE(r.loras[i].path, std::filesystem::path(c.loras[i].path).stem().string());
+            QCOMPARE(r.loras[i].scale, c.loras[i].scale);
+            QCOMPARE(record->loras[i].hash.size(), size_t(10));
+        }
 #endif
     }
 
@@ -209,7 +227,7 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir_.filePath("batch.png")));
         const auto p1 = parse_parameters(
             read_png_text(dir_.filePath("batch-1.png").toStdString()).entries.at("parameters"));
-        QCOMPARE(p1.seed, c.seed + 1);
+        QCOMPARE(p1->request.seed, c.seed + 1);
 #endif
     }
 
@@ -258,6 +276,18 @@ private Q_SLOTS:
                                      "/tiny-lightning/sdxl_lightning_2step_unet.safetensors")}));
         cases.emplace_back("verify without fixtures",
                            QStringList{"verify", "--fixtures", "/no/such"});
+        const QString lightning = q(testing::fixtures_dir() + "/tiny-lightning");
+        const QString unet =
+            q(testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_2step_unet.safetensors");
+        cases.emplace_back("steps without checkpoint",
+                           (ok + QStringList{"--lightning", lightning, "--steps", "3"}));
+        cases.emplace_back("unet and lightning",
+                           (ok + QStringList{"--lightning", lightning, "--unet", unet}));
+        cases.emplace_back("lora scale not a number", (ok + QStringList{"--lora", unet + ":abc"}));
+        cases.emplace_back("guidance 1e30", (ok + QStringList{"--guidance", "1e30"}));
+        cases.emplace_back("seed past 2^53", (ok + QStringList{"--seed", "9007199254740992"}));
+        cases.emplace_back("stdout batch", QStringList{"generate", "--model", model, "--prompt",
+                                                       "p", "--out", "-", "--batch", "2"});
         std::vector<QStringList> jobs;
         for (const auto& [name, args] : cases) jobs.push_back(args);
         const auto runs = run_cli_parallel(jobs);
@@ -288,38 +318,208 @@ private Q_SLOTS:
         QCOMPARE(run_cli({"--help"}).exit_code, 0);
     }
 
-    void parametersTextRoundTrips() {
-        ImageParameters p;
-        p.prompt = "a cat, oil painting\nsecond line";
-        p.negative_prompt = "blurry";
-        p.steps = 4;
-        p.guidance = 1.5f;
-        p.seed = 18446744073709551615ull;
-        p.width = 1024;
-        p.height = 768;
-        p.model = "sdxl-base";
-        p.lightning_steps = 4;
-        const auto text = format_parameters(p);
-        QCOMPARE(text,
-                 std::string("a cat, oil painting\nsecond line\nNegative prompt: blurry\n"
-                             "Steps: 4, Sampler: Euler, Schedule type: trailing, CFG scale: 1.5, "
-                             "Seed: 18446744073709551615, Size: 1024x768, Model: sdxl-base, "
-                             "Lightning: 4step"));
-        const auto back = parse_parameters(text);
-        QCOMPARE(back.prompt, p.prompt);
-        QCOMPARE(*back.negative_prompt, *p.negative_prompt);
-        QCOMPARE(back.seed, p.seed);
-        QCOMPARE(back.guidance, p.guidance);
-        QCOMPARE(back.width, 1024);
-        QCOMPARE(back.height, 768);
-        QCOMPARE(*back.lightning_steps, 4);
-        QVERIFY_THROWS_EXCEPTION(Error, parse_parameters("just a prompt"));
-        // A model name with separators is quoted and reads back intact.
-        p.model = "my, \"model\": v2";
-        const auto quoted = format_parameters(p);
-        QVERIFY(quoted.find("Model: \"my, \\\"model\\\": v2\"") != std::string::npos);
-        QCOMPARE(parse_parameters(quoted).model, p.model);
-        QCOMPARE(*parse_parameters(quoted).lightning_steps, 4);
+    // Each refusal happens before loading and names the problem; nothing is created or replaced.
+    void outputTargetsAreNeverClobbered() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const QString model = q(testing::fixtures_dir() + "/tiny-sdxl");
+        const auto args_to = [&](const QString& out) {
+            return QStringList{"generate", "--model", model,      "--prompt", "p",
+                               "--width",  "64",      "--height", "64",       "--steps",
+                               "1",        "--seed",  "1",        "--out",    out};
+        };
+        const QString existing = dir_.filePath("existing.png");
+        {
+            QFile f(existing);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("keep me");
+        }
+        const QString link = dir_.filePath("link.png");
+        QVERIFY(QFile::link(existing, link));
+        const QString fifo = dir_.filePath("fifo.png");
+        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        struct Case {
+            const char* what;
+            QString out;
+            const char* says;
+        };
+        const std::vector<Case> cases = {
+            {"existing file", existing, "already exists"},
+            {"folder", dir_.path(), "is a folder"},
+            {"device", "/dev/null", "is a device"},
+            {"symlink", link, "symbolic link"},
+            {"fifo", fifo, "FIFO"},
+            {"read-only file system", "/proc/lightning.png", "cannot write"},
+            {"missing folder", dir_.filePath("no/such/x.png"), "does not exist"}};
+        std::vector<QStringList> jobs;
+        for (const auto& c : cases) jobs.push_back(args_to(c.out));
+        const auto runs = run_cli_parallel(jobs);
+        for (size_t i = 0; i < cases.size(); ++i) {
+            const QString label = QString(cases[i].what) + ": " + runs[i].err;
+            QVERIFY2(runs[i].exit_code == 2, qPrintable(label));
+            QVERIFY2(runs[i].err.contains(cases[i].says), qPrintable(label));
+        }
+        QFile kept(existing);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("keep me"));
+        QVERIFY(QFileInfo(link).isSymLink());
+        // With --overwrite a regular file is replaced by the PNG.
+        const auto replaced = run_cli(args_to(existing) << "--overwrite");
+        QVERIFY2(replaced.exit_code == 0, qPrintable(replaced.err));
+        QVERIFY(read_png_text(existing.toStdString()).entries.count("parameters"));
+#endif
+    }
+
+    void outDashWritesThePngToStandardOutput() {
+#ifdef LIGHTNING_HAVE_OIIO
+        QProcess process;
+        process.start(q(testing::cli_path()),
+                      {"generate", "--model", q(testing::fixtures_dir() + "/tiny-sdxl"), "--prompt",
+                       "a cat", "--width", "64", "--height", "64", "--steps", "1", "--seed", "7",
+                       "--out", "-", "--log-level", "warn"});
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitCode(), 0);
+        const QByteArray png = process.readAllStandardOutput();
+        QVERIFY(png.startsWith("\x89PNG\r\n\x1a\n"));
+        const QString path = dir_.filePath("stdout.png");
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(png);
+        }
+        PngText text;
+        const auto image = read_png(path.toStdString(), &text);
+        QCOMPARE(image.width, 64);
+        QCOMPARE(parse_parameters(text.entries.at("parameters"))->request.seed, uint64_t(7));
+        QVERIFY(!QFile::exists("-"));
+#endif
+    }
+
+    // `generate --from` takes everything from the PNG; the result is pixel-identical.
+    void fromRegeneratesThePixels() {
+#ifdef LIGHTNING_HAVE_OIIO
+        std::vector<QStringList> jobs;
+        std::vector<const PipelineCase*> chosen;
+        auto choose = [&](const std::function<bool(const PipelineCase&)>& wanted) {
+            for (const auto& c : cases_)
+                if (c.paths.config_dir.empty() && wanted(c)) {
+                    chosen.push_back(&c);
+                    return;
+                }
+        };
+        choose([](const PipelineCase& c) { return !c.unet_file.empty() && c.loras.empty(); });
+        choose([](const PipelineCase& c) { return !c.loras.empty(); });
+        choose([](const PipelineCase& c) { return c.guidance > 1 && c.negative_prompt; });
+        for (const auto* c : chosen) {
+            QStringList args{"generate",
+                             "--from",
+                             q(png_path(*c)),
+                             "--model",
+                             q(c->paths.base),
+                             "--out",
+                             dir_.filePath(q(c->id + "-again.png")),
+                             "--log-level",
+                             "warn"};
+            if (!c->unet_file.empty()) args << "--unet" << q(c->unet_file);
+            for (const auto& lora : c->loras)
+                args << "--lora" << q(lora.path + ":" + format_number(lora.scale));
+            jobs.push_back(args);
+        }
+        QVERIFY(chosen.size() >= 3);
+        const auto runs = run_cli_parallel(jobs);
+        for (size_t i = 0; i < chosen.size(); ++i) {
+            const auto& c = *chosen[i];
+            QVERIFY2(runs[i].exit_code == 0, qPrintable(q(c.id) + ": " + runs[i].err));
+            QVERIFY2(!runs[i].err.contains("warning"), qPrintable(runs[i].err));
+            const auto first = read_png(png_path(c));
+            const auto again = read_png(dir_.filePath(q(c.id + "-again.png")).toStdString());
+            QVERIFY2(first.rgb == again.rgb, c.id.c_str());
+            QCOMPARE(read_png_text(png_path(c)).entries.at("parameters"),
+                     read_png_text(dir_.filePath(q(c.id + "-again.png")).toStdString())
+                         .entries.at("parameters"));
+        }
+        // A LoRA image without its LoRA file is refused, naming the LoRA and how to pass it.
+        for (const auto& c : cases_)
+            if (!c.loras.empty()) {
+                const auto run = run_cli({"generate", "--from", q(png_path(c)), "--model",
+                                          q(c.paths.base), "--out", dir_.filePath("x.png")});
+                QCOMPARE(run.exit_code, 2);
+                QVERIFY2(run.err.contains("--lora") &&
+                             run.err.contains(q(std::filesystem::path(c.loras[0].path).stem())),
+                         qPrintable(run.err));
+            }
+#endif
+    }
+
+    void infoPrintsTheParameters() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const auto& c = cases_.front();
+        const auto text = run_cli({"info", q(png_path(c))});
+        QCOMPARE(text.exit_code, 0);
+        QCOMPARE(text.out.trimmed(),
+                 q(read_png_text(png_path(c)).entries.at("parameters")).trimmed());
+        const auto json = run_cli({"info", "--json", q(png_path(c))});
+        QCOMPARE(json.exit_code, 0);
+        const auto doc = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(doc.value("seed").toInteger(), qint64(c.seed));
+        QCOMPARE(doc.value("prompt").toString(), q(c.prompt));
+        QVERIFY(!doc.value("model").toObject().value("hash").toString().isEmpty());
+        QVERIFY(run_cli({"info", dir_.filePath("none.png")}).exit_code != 0);
+#endif
+        const auto version = run_cli({"--version"});
+        QCOMPARE(version.exit_code, 0);
+        QVERIFY(version.out.startsWith("Lightning Studio "));
+    }
+
+    // Ctrl+C during a batch: finished images stay (complete PNGs), the rest are not started,
+    // exit 130.
+    void interruptKeepsFinishedImages() {
+#ifdef LIGHTNING_HAVE_OIIO
+        QProcess process;
+        const QString out = dir_.filePath("sigint.png");
+        process.start(q(testing::cli_path()), {"generate",
+                                               "--model",
+                                               q(testing::fixtures_dir() + "/tiny-sdxl"),
+                                               "--lightning",
+                                               q(testing::fixtures_dir() + "/tiny-lightning"),
+                                               "--prompt",
+                                               "p",
+                                               "--steps",
+                                               "8",
+                                               "--width",
+                                               "256",
+                                               "--height",
+                                               "256",
+                                               "--seed",
+                                               "1",
+                                               "--batch",
+                                               "6",
+                                               "--out",
+                                               out,
+                                               "--log-level",
+                                               "warn"});
+        QVERIFY(process.waitForStarted());
+        const QString second = dir_.filePath("sigint-1.png");
+        QElapsedTimer timer;
+        timer.start();
+        while (!QFile::exists(second) && timer.elapsed() < 240000 &&
+               process.state() == QProcess::Running)
+            QTest::qWait(20);
+        QVERIFY2(QFile::exists(second), "the second image never appeared");
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY(QString::fromUtf8(process.readAllStandardError()).contains("interrupted"));
+        int kept = 0;
+        for (int i = 0; i < 6; ++i) {
+            const QString file = dir_.filePath(QString("sigint-%1.png").arg(i));
+            if (!QFile::exists(file)) continue;
+            ++kept;
+            QCOMPARE(read_png(file.toStdString()).width, 256);  // complete and readable
+        }
+        QVERIFY(kept >= 2 && kept < 6);
+        QDir folder(dir_.path());
+        QCOMPARE(folder.entryList({"*.tmp.*"}, QDir::Files | QDir::Hidden).size(), 0);
+#endif
     }
 };
 

@@ -1,9 +1,11 @@
-// The whole text-to-image pipeline through its public API against every pipeline case of
-// golden/manifest.json (read generically: any case added there is checked the same way), plus
-// cancellation, batches, UNet switching through a Lightning folder, previews and errors.
+// The whole text-to-image pipeline, driven through the engine as the app and the CLI drive it,
+// against every pipeline case of golden/manifest.json (read generically: any case added there
+// is checked the same way), plus cancellation, batches, checkpoint switching through a
+// Lightning folder, previews and errors.
+#include "core/engine/engine.h"
+#include "core/engine/model_layout.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
-#include "core/pipeline/pipeline.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/text/clip_text_model.h"
 #include "core/util/error.h"
@@ -55,14 +57,15 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 class TestPipeline : public QObject {
     Q_OBJECT
 
-    // One pipeline per model layout, reused across cases as the app does.
-    std::map<std::string, std::unique_ptr<Pipeline>> pipelines_;
+    // One engine per model layout, reused across cases as the app does.
+    std::map<std::string, std::unique_ptr<Engine>> engines_;
 
-    Pipeline& pipeline_for(const PipelineCase& c) {
-        auto& p = pipelines_[c.paths.base + "|" + c.paths.config_dir];
-        if (!p) p = Pipeline::load(load_options_for(c, cpu_fp32()));
-        return *p;
+    Engine& engine_for(const PipelineCase& c) {
+        auto& e = engines_[c.paths.base + "|" + c.paths.config_dir];
+        if (!e) e = Engine::load(engine_options_for(c, cpu_fp32()));
+        return *e;
     }
+    Pipeline& pipeline_for(const PipelineCase& c) { return engine_for(c).pipeline(); }
 
 private Q_SLOTS:
     void manifestHasCases() { QVERIFY(all_cases().size() >= 19); }
@@ -76,9 +79,9 @@ private Q_SLOTS:
     void goldenCases() {
         QFETCH(int, index);
         const auto& c = all_cases()[index];
-        auto& pipeline = pipeline_for(c);
+        auto& engine = engine_for(c);
         const auto start = std::chrono::steady_clock::now();
-        const auto result = pipeline.generate(request_for(c));
+        const auto result = engine.generate(request_for(c)).run;
         const double seconds = seconds_since(start);
         QVERIFY(!result.cancelled);
         QCOMPARE(int(result.images.size()), c.batch);
@@ -113,25 +116,25 @@ private Q_SLOTS:
     }
 
     void lightningFolderPicksTheUNetForTheStepCount() {
-        // Cases that use a Lightning file run again with only the folder given: the pipeline
-        // must pick the same file (and x0 prediction for the 1-step one) by itself, reloading
+        // Cases that use a Lightning file run again with only the folder given: the engine
+        // must pick the same file (and x0 prediction for the 1-step one) by itself, switching
         // only the UNet weights between step counts.
-        std::unique_ptr<Pipeline> pipeline;
+        std::unique_ptr<Engine> engine;
         std::set<int> step_counts;
         for (const auto& c : all_cases()) {
             if (c.unet_file.empty() || !c.loras.empty() || step_counts.count(c.steps)) continue;
             const auto dir = std::filesystem::path(c.unet_file).parent_path().string();
-            if (lightning_unet_file(dir, c.steps) != c.unet_file) continue;
-            if (!pipeline) {
-                auto options = load_options_for(c, cpu_fp32());
-                options.paths.lightning_dir = dir;
-                pipeline = Pipeline::load(options);
+            if (lightning_file(dir, c.steps) != c.unet_file) continue;
+            if (!engine) {
+                auto options = engine_options_for(c, cpu_fp32());
+                options.models.lightning_dir = dir;
+                engine = Engine::load(options);
             }
             auto request = request_for(c);
             request.unet_file.clear();
             request.prediction.reset();
             request.timestep_spacing.reset();
-            const auto result = pipeline->generate(request);
+            const auto result = engine->generate(request).run;
             QCOMPARE(result.unet_name, std::filesystem::path(c.unet_file).filename().string());
             auto tensors = result.trace;
             tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
@@ -258,7 +261,7 @@ private Q_SLOTS:
 
         // Guidance <= 1: no CFG even with a negative prompt (batch 1, negative unused).
         auto r = base;
-        r.guidance = 1.0f;
+        r.guidance = 1.0;
         r.negative_prompt = "ugly";
         auto t = trace_of(r);
         QCOMPARE(t.at("prompt_embeds").size(0), 1);
@@ -266,7 +269,7 @@ private Q_SLOTS:
 
         // Guidance > 1 without a negative prompt: zero unconditional embeddings, [uncond, cond].
         r = base;
-        r.guidance = 2.0f;
+        r.guidance = 2.0;
         t = trace_of(r);
         QCOMPARE(t.at("prompt_embeds").size(0), 2);
         QVERIFY(!t.count("negative_input_ids"));
@@ -332,6 +335,7 @@ private Q_SLOTS:
         auto bad = request_for(c);
         bad.width = 100;
         QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
+        QVERIFY_THROWS_EXCEPTION(Error, engine_for(c).generate(bad));
         bad = request_for(c);
         bad.steps = 0;
         QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
@@ -350,25 +354,17 @@ private Q_SLOTS:
         const auto result = pipeline.generate(request_for(c));
         verify_report(compare_pipeline_tensors(c, result.trace, cpu_fp32(), false));
 
-        LoadOptions missing;
-        missing.paths.base = testing::fixtures_dir() + "/no-such-model";
-        QVERIFY_THROWS_EXCEPTION(Error, Pipeline::load(missing));
-        LoadOptions single_without_config;
-        single_without_config.paths.base =
+        EngineOptions missing;
+        missing.models.base = testing::fixtures_dir() + "/no-such-model";
+        QVERIFY_THROWS_EXCEPTION(Error, Engine::load(missing));
+        EngineOptions single_without_config;
+        single_without_config.models.base =
             testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step.safetensors";
-        QVERIFY_THROWS_EXCEPTION(Error, Pipeline::load(single_without_config));
-        LoadOptions bad_device;
-        bad_device.paths.base = testing::fixtures_dir() + "/tiny-sdxl";
+        QVERIFY_THROWS_EXCEPTION(Error, Engine::load(single_without_config));
+        EngineOptions bad_device;
+        bad_device.models.base = testing::fixtures_dir() + "/tiny-sdxl";
         bad_device.device = "tpu";
-        QVERIFY_THROWS_EXCEPTION(Error, Pipeline::load(bad_device));
-    }
-
-    void lightningUnetFileNames() {
-        const auto dir = testing::fixtures_dir() + "/tiny-lightning";
-        QVERIFY(lightning_unet_file(dir, 1).ends_with("sdxl_lightning_1step_unet_x0.safetensors"));
-        QVERIFY(lightning_unet_file(dir, 4).ends_with("sdxl_lightning_4step_unet.safetensors"));
-        QCOMPARE(lightning_unet_file(dir, 3), std::string());
-        QCOMPARE(lightning_unet_file("", 4), std::string());
+        QVERIFY_THROWS_EXCEPTION(Error, Engine::load(bad_device));
     }
 };
 
