@@ -1,31 +1,70 @@
 #include "ui/app_settings.h"
 
+#include "core/util/error.h"
+#include "core/util/log.h"
+#include "ui/device_choice.h"
+#include "ui/string_convert.h"
+
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <cmath>
+
 namespace lightning::ui {
+namespace {
 
-QString to_setting(PreviewQuality quality) {
-    switch (quality) {
-        case PreviewQuality::Off:
-            return QStringLiteral("off");
-        case PreviewQuality::Full:
-            return QStringLiteral("full");
-        case PreviewQuality::Reduced:
-            break;
+constexpr double kBytesPerGB = 1024.0 * 1024.0 * 1024.0;
+
+lightning::PreviewMode preview_from_setting(const QString& text) {
+    try {
+        return lightning::parse_preview_mode(to_std(text));
+    } catch (const lightning::Error&) {
+        return lightning::PreviewMode::Reduced;
     }
-    return QStringLiteral("reduced");
 }
 
-PreviewQuality preview_quality_from_setting(const QString& text) {
-    if (text == QLatin1String("off")) return PreviewQuality::Off;
-    if (text == QLatin1String("full")) return PreviewQuality::Full;
-    return PreviewQuality::Reduced;
+// Settings written before the device selector held free text ("cuda" for the first GPU).
+QString device_from_setting(const QString& stored) {
+    const QString id = stored == QLatin1String("cuda") ? QStringLiteral("cuda:0") : stored;
+    if (id.isEmpty()) return default_device_id();
+    if (is_available_device(id)) return id;
+    lightning::log().warn("Device {} is not present; using {}", to_std(id),
+                          to_std(default_device_id()));
+    return default_device_id();
 }
+
+lightning::Precision precision_from_setting(const QString& text, const QString& device) {
+    try {
+        const auto precision = lightning::parse_precision(to_std(text));
+        if (offers_precision(device, precision)) return precision;
+    } catch (const lightning::Error&) {
+        // unknown or missing: the device's default below
+    }
+    return precisions_for(device).front();
+}
+
+}  // namespace
 
 bool EngineSettings::models_unset() const {
-    return models.base.isEmpty() && models.lightning_dir.isEmpty();
+    return models.base.empty() && models.lightning_dir.empty();
+}
+
+lightning::EngineOptions to_engine_options(const EngineSettings& settings) {
+    lightning::EngineOptions options;
+    options.models = settings.models;
+    if (!lightning::is_single_file(settings.models.base)) options.models.config_dir.clear();
+    options.device = to_std(settings.device.isEmpty() ? QStringLiteral("cpu") : settings.device);
+    options.precision = settings.precision;
+    options.preview = settings.preview;
+    if (settings.checkpoint_cache_gb > 0)
+        options.checkpoint_budget.device_bytes =
+            uint64_t(std::llround(settings.checkpoint_cache_gb * kBytesPerGB));
+    return options;
+}
+
+bool needs_reload(const EngineSettings& a, const EngineSettings& b) {
+    return !(to_engine_options(a) == to_engine_options(b));
 }
 
 QString default_output_dir() {
@@ -37,63 +76,71 @@ QString default_output_dir() {
 EngineSettings load_engine_settings(QSettings& settings) {
     EngineSettings engine;
     settings.beginGroup(QStringLiteral("engine"));
-    engine.models.base = settings.value(QStringLiteral("base")).toString();
-    engine.models.config_dir = settings.value(QStringLiteral("config_dir")).toString();
-    engine.models.lightning_dir = settings.value(QStringLiteral("lightning_dir")).toString();
+    engine.models.base = to_std(settings.value(QStringLiteral("base")).toString());
+    engine.models.config_dir = to_std(settings.value(QStringLiteral("config_dir")).toString());
+    engine.models.lightning_dir =
+        to_std(settings.value(QStringLiteral("lightning_dir")).toString());
     engine.output_dir =
         settings.value(QStringLiteral("output_dir"), default_output_dir()).toString();
-    engine.device = settings.value(QStringLiteral("device"), engine.device).toString();
-    engine.precision = settings.value(QStringLiteral("precision"), engine.precision).toString();
-    engine.preview =
-        preview_quality_from_setting(settings.value(QStringLiteral("preview")).toString());
+    engine.device = device_from_setting(settings.value(QStringLiteral("device")).toString());
+    engine.precision = precision_from_setting(
+        settings.value(QStringLiteral("precision")).toString(), engine.device);
+    engine.preview = preview_from_setting(settings.value(QStringLiteral("preview")).toString());
+    engine.checkpoint_cache_gb =
+        std::max(0.0, settings.value(QStringLiteral("checkpoint_cache_gb"), 0.0).toDouble());
     settings.endGroup();
     return engine;
 }
 
 void save_engine_settings(QSettings& settings, const EngineSettings& engine) {
     settings.beginGroup(QStringLiteral("engine"));
-    settings.setValue(QStringLiteral("base"), engine.models.base);
-    settings.setValue(QStringLiteral("config_dir"), engine.models.config_dir);
-    settings.setValue(QStringLiteral("lightning_dir"), engine.models.lightning_dir);
+    settings.setValue(QStringLiteral("base"), to_qstring(engine.models.base));
+    settings.setValue(QStringLiteral("config_dir"), to_qstring(engine.models.config_dir));
+    settings.setValue(QStringLiteral("lightning_dir"), to_qstring(engine.models.lightning_dir));
     settings.setValue(QStringLiteral("output_dir"), engine.output_dir);
     settings.setValue(QStringLiteral("device"), engine.device);
-    settings.setValue(QStringLiteral("precision"), engine.precision);
-    settings.setValue(QStringLiteral("preview"), to_setting(engine.preview));
+    settings.setValue(QStringLiteral("precision"),
+                      QString::fromLatin1(lightning::to_string(engine.precision)));
+    settings.setValue(QStringLiteral("preview"),
+                      QString::fromLatin1(lightning::to_string(engine.preview)));
+    settings.setValue(QStringLiteral("checkpoint_cache_gb"), engine.checkpoint_cache_gb);
     settings.endGroup();
 }
 
 FormSettings load_form_settings(QSettings& settings) {
     FormSettings form;
+    lightning::GenerationRequest& r = form.request;
     settings.beginGroup(QStringLiteral("form"));
-    form.params.prompt = settings.value(QStringLiteral("prompt")).toString();
+    r.prompt = to_std(settings.value(QStringLiteral("prompt")).toString());
     if (settings.contains(QStringLiteral("negative")))
-        form.params.negative_prompt = settings.value(QStringLiteral("negative")).toString();
-    form.params.steps = settings.value(QStringLiteral("steps"), 4).toInt();
-    form.params.guidance = settings.value(QStringLiteral("guidance"), 0.0).toDouble();
-    form.params.width = settings.value(QStringLiteral("width"), 1024).toInt();
-    form.params.height = settings.value(QStringLiteral("height"), 1024).toInt();
-    form.params.seed = settings.value(QStringLiteral("seed"), 0).toULongLong();
+        r.negative_prompt = to_std(settings.value(QStringLiteral("negative")).toString());
+    r.steps = settings.value(QStringLiteral("steps"), r.steps).toInt();
+    r.guidance = settings.value(QStringLiteral("guidance"), r.guidance).toDouble();
+    r.width = settings.value(QStringLiteral("width"), r.width).toInt();
+    r.height = settings.value(QStringLiteral("height"), r.height).toInt();
+    r.seed = settings.value(QStringLiteral("seed"), 0).toULongLong();
+    r.batch = settings.value(QStringLiteral("batch"), r.batch).toInt();
     form.keep_seed = settings.value(QStringLiteral("keep_seed"), false).toBool();
-    form.batch = settings.value(QStringLiteral("batch"), 1).toInt();
     form.size_preset = settings.value(QStringLiteral("size_preset")).toString();
     settings.endGroup();
     return form;
 }
 
 void save_form_settings(QSettings& settings, const FormSettings& form) {
+    const lightning::GenerationRequest& r = form.request;
     settings.beginGroup(QStringLiteral("form"));
-    settings.setValue(QStringLiteral("prompt"), form.params.prompt);
-    if (form.params.negative_prompt)
-        settings.setValue(QStringLiteral("negative"), *form.params.negative_prompt);
+    settings.setValue(QStringLiteral("prompt"), to_qstring(r.prompt));
+    if (r.negative_prompt)
+        settings.setValue(QStringLiteral("negative"), to_qstring(*r.negative_prompt));
     else
         settings.remove(QStringLiteral("negative"));
-    settings.setValue(QStringLiteral("steps"), form.params.steps);
-    settings.setValue(QStringLiteral("guidance"), form.params.guidance);
-    settings.setValue(QStringLiteral("width"), form.params.width);
-    settings.setValue(QStringLiteral("height"), form.params.height);
-    settings.setValue(QStringLiteral("seed"), QVariant::fromValue<qulonglong>(form.params.seed));
+    settings.setValue(QStringLiteral("steps"), r.steps);
+    settings.setValue(QStringLiteral("guidance"), r.guidance);
+    settings.setValue(QStringLiteral("width"), r.width);
+    settings.setValue(QStringLiteral("height"), r.height);
+    settings.setValue(QStringLiteral("seed"), QVariant::fromValue<qulonglong>(r.seed));
+    settings.setValue(QStringLiteral("batch"), r.batch);
     settings.setValue(QStringLiteral("keep_seed"), form.keep_seed);
-    settings.setValue(QStringLiteral("batch"), form.batch);
     settings.setValue(QStringLiteral("size_preset"), form.size_preset);
     settings.endGroup();
 }

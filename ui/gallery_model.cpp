@@ -1,5 +1,7 @@
 #include "ui/gallery_model.h"
 
+#include "ui/string_convert.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -9,12 +11,14 @@
 namespace lightning::ui {
 
 QString describe_item_settings(const GalleryItem& item) {
-    const GenerationParams& p = item.params;
+    const lightning::GenerationRequest& r = item.record.request;
     QString text =
-        QStringLiteral("Seed %1 · %2 step%3").arg(p.seed).arg(p.steps).arg(p.steps == 1 ? "" : "s");
-    if (!p.model.isEmpty()) text += QStringLiteral(" (%1)").arg(p.model);
-    if (p.guidance > 1) text += QStringLiteral(" · CFG %1").arg(format_number(p.guidance));
-    text += QStringLiteral(" · %1×%2").arg(p.width).arg(p.height);
+        QStringLiteral("Seed %1 · %2 step%3").arg(r.seed).arg(r.steps).arg(r.steps == 1 ? "" : "s");
+    if (const QString checkpoint = checkpoint_name(item.record); !checkpoint.isEmpty())
+        text += QStringLiteral(" (%1)").arg(checkpoint);
+    if (r.uses_guidance())
+        text += QStringLiteral(" · CFG %1").arg(to_qstring(lightning::format_number(r.guidance)));
+    text += QStringLiteral(" · %1×%2").arg(r.width).arg(r.height);
     if (item.seconds > 0) text += QStringLiteral(" · %1 s").arg(item.seconds, 0, 'f', 2);
     return text;
 }
@@ -51,7 +55,7 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
     const GalleryItem& item = store_.items().at(index.row());
     switch (role) {
         case Qt::DisplayRole:
-            return item.params.prompt;
+            return to_qstring(item.record.request.prompt);
         case Qt::DecorationRole: {
             const auto found = thumbnails_.constFind(item.file);
             if (found != thumbnails_.constEnd()) return *found;
@@ -59,7 +63,7 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
             return {};
         }
         case Qt::ToolTipRole:
-            return format_parameters(item.params) +
+            return to_qstring(lightning::format_parameters(item.record)) +
                    QStringLiteral("\nTime: %1 s").arg(item.seconds, 0, 'f', 2) +
                    QStringLiteral("\nFile: %1").arg(item.file);
         case FileRole:
@@ -67,7 +71,7 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
         case SettingsTextRole:
             return describe_item_settings(item);
         case NegativeRole:
-            return item.params.negative_prompt.value_or(QString());
+            return to_qstring(item.record.request.negative_prompt.value_or(std::string()));
         default:
             return {};
     }

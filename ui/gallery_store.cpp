@@ -2,6 +2,7 @@
 
 #include "core/image/png.h"
 #include "core/util/error.h"
+#include "ui/string_convert.h"
 
 #include <QDir>
 #include <QFile>
@@ -15,10 +16,6 @@
 
 namespace lightning::ui {
 namespace {
-
-std::string utf8(const QString& text) {
-    return text.toStdString();
-}
 
 QString studio_chunk(const GalleryItem& item) {
     QJsonObject object;
@@ -50,7 +47,7 @@ QString unique_png_name(const QDir& dir, const GalleryItem& item) {
     const QString stem =
         QStringLiteral("lightning-%1-%2")
             .arg(item.created.toLocalTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")))
-            .arg(item.params.seed);
+            .arg(item.record.request.seed);
     QString name = stem + QStringLiteral(".png");
     for (int n = 2; QFileInfo::exists(dir.filePath(name)); ++n)
         name = QStringLiteral("%1-%2.png").arg(stem).arg(n);
@@ -63,22 +60,31 @@ QString html_escape(const QString& text) {
 
 }  // namespace
 
+QString checkpoint_name(const lightning::ImageRecord& record) {
+    return to_qstring(record.unet.name.empty() ? record.model.name : record.unet.name);
+}
+
+lightning::ImageRecord as_written(const lightning::ImageRecord& record) {
+    return lightning::parse_parameters(lightning::format_parameters(record)).value_or(record);
+}
+
 QJsonObject item_to_json(const GalleryItem& item, const QString& file_name) {
-    const GenerationParams& p = item.params;
+    const lightning::GenerationRequest& r = item.record.request;
     QJsonObject object;
     object[QStringLiteral("file")] = file_name;
-    object[QStringLiteral("prompt")] = p.prompt;
-    if (p.negative_prompt) object[QStringLiteral("negative_prompt")] = *p.negative_prompt;
-    object[QStringLiteral("seed")] = QString::number(p.seed);  // exact beyond 2^53
-    object[QStringLiteral("steps")] = p.steps;
-    object[QStringLiteral("model")] = p.model;
-    object[QStringLiteral("guidance")] = p.guidance;
-    object[QStringLiteral("width")] = p.width;
-    object[QStringLiteral("height")] = p.height;
+    object[QStringLiteral("prompt")] = to_qstring(r.prompt);
+    if (r.negative_prompt)
+        object[QStringLiteral("negative_prompt")] = to_qstring(*r.negative_prompt);
+    object[QStringLiteral("seed")] = QString::number(r.seed);  // a string: exact in any reader
+    object[QStringLiteral("steps")] = r.steps;
+    object[QStringLiteral("model")] = checkpoint_name(item.record);
+    object[QStringLiteral("guidance")] = r.guidance;
+    object[QStringLiteral("width")] = r.width;
+    object[QStringLiteral("height")] = r.height;
     object[QStringLiteral("seconds")] = item.seconds;
     object[QStringLiteral("created")] = item.created.toString(Qt::ISODateWithMs);
     if (!item.device.isEmpty()) object[QStringLiteral("device")] = item.device;
-    object[QStringLiteral("parameters")] = format_parameters(p);
+    object[QStringLiteral("parameters")] = to_qstring(lightning::format_parameters(item.record));
     return object;
 }
 
@@ -87,11 +93,12 @@ std::optional<GalleryItem> item_from_json(const QJsonObject& object, const QStri
     // Only plain names inside the gallery folder: an index must not point elsewhere.
     if (file_name.isEmpty() || file_name.contains(u'/') || file_name.contains(u'\\'))
         return std::nullopt;
-    auto params = parse_parameters(object.value(QStringLiteral("parameters")).toString());
-    if (!params) return std::nullopt;
+    auto record =
+        lightning::parse_parameters(to_std(object.value(QStringLiteral("parameters")).toString()));
+    if (!record) return std::nullopt;
     GalleryItem item;
     item.file = QDir(folder).filePath(file_name);
-    item.params = *params;
+    item.record = std::move(*record);
     item.seconds = object.value(QStringLiteral("seconds")).toDouble();
     item.created = QDateTime::fromString(object.value(QStringLiteral("created")).toString(),
                                          Qt::ISODateWithMs);
@@ -104,25 +111,26 @@ GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& im
                               GalleryItem item) {
     const QDir dir(folder);
     if (!QDir().mkpath(folder))
-        throw lightning::Error(utf8(folder), "cannot create the gallery folder");
+        throw lightning::Error(to_std(folder), "cannot create the gallery folder");
     if (!item.created.isValid()) item.created = QDateTime::currentDateTimeUtc();
     item.file = dir.filePath(unique_png_name(dir, item));
     lightning::PngText text;
-    text.entries[kParametersKey] = utf8(format_parameters(item.params));
-    text.entries[kStudioKey] = utf8(studio_chunk(item));
-    lightning::write_png(utf8(item.file), image, text);
+    text.entries[kParametersKey] = lightning::format_parameters(item.record);
+    item.record = as_written(item.record);
+    text.entries[kStudioKey] = to_std(studio_chunk(item));
+    lightning::write_png(to_std(item.file), image, text);
     return item;
 }
 
 std::optional<GalleryItem> read_gallery_png(const QString& file) {
-    const lightning::PngText text = lightning::read_png_text(utf8(file));
+    const lightning::PngText text = lightning::read_png_text(to_std(file));
     const auto parameters = text.entries.find(kParametersKey);
     if (parameters == text.entries.end()) return std::nullopt;
-    auto params = parse_parameters(QString::fromStdString(parameters->second));
-    if (!params) return std::nullopt;
+    auto record = lightning::parse_parameters(parameters->second);
+    if (!record) return std::nullopt;
     GalleryItem item;
     item.file = QFileInfo(file).absoluteFilePath();
-    item.params = *params;
+    item.record = std::move(*record);
     item.created = QFileInfo(file).lastModified().toUTC();
     if (const auto studio = text.entries.find(kStudioKey); studio != text.entries.end())
         apply_studio_chunk(studio->second, item);
@@ -246,7 +254,7 @@ void GalleryStore::save_index() const {
 
 QStringList export_gallery(const QList<GalleryItem>& items, const QString& target) {
     if (!QDir().mkpath(target))
-        throw lightning::Error(utf8(target), "cannot create the export folder");
+        throw lightning::Error(to_std(target), "cannot create the export folder");
     const QDir dir(target);
     QStringList written;
     QJsonArray list;
@@ -257,15 +265,15 @@ QStringList export_gallery(const QList<GalleryItem>& items, const QString& targe
         if (QFileInfo(destination).absoluteFilePath() != QFileInfo(item.file).absoluteFilePath()) {
             QFile::remove(destination);
             if (!QFile::copy(item.file, destination))
-                throw lightning::Error(utf8(destination),
-                                       "cannot copy " + utf8(item.file) + " here");
+                throw lightning::Error(to_std(destination),
+                                       "cannot copy " + to_std(item.file) + " here");
         }
         written << destination;
         list.append(item_to_json(item, name));
-        const GenerationParams& p = item.params;
-        const QString negative = p.negative_prompt
+        const lightning::GenerationRequest& r = item.record.request;
+        const QString negative = r.negative_prompt
                                      ? QStringLiteral("<p class=\"negative\">Negative: %1</p>")
-                                           .arg(html_escape(*p.negative_prompt))
+                                           .arg(html_escape(to_qstring(*r.negative_prompt)))
                                      : QString();
         // One multi-argument arg(): user text is never re-scanned for %N placeholders.
         figures +=
@@ -273,16 +281,18 @@ QStringList export_gallery(const QList<GalleryItem>& items, const QString& targe
                 "<figure><a href=\"%1\"><img src=\"%1\" loading=\"lazy\" alt=\"\"></a>"
                 "<figcaption><p class=\"prompt\">%2</p>%3<p class=\"meta\">Seed %4 · %5 "
                 "step%6 (%7) · CFG %8 · %9×%10 · %11 s</p></figcaption></figure>\n")
-                .arg(html_escape(name), html_escape(p.prompt), negative, QString::number(p.seed),
-                     QString::number(p.steps), p.steps == 1 ? QString() : QStringLiteral("s"),
-                     html_escape(p.model), format_number(p.guidance), QString::number(p.width),
-                     QString::number(p.height), QString::number(item.seconds, 'f', 2));
+                .arg(html_escape(name), html_escape(to_qstring(r.prompt)), negative,
+                     QString::number(r.seed), QString::number(r.steps),
+                     r.steps == 1 ? QString() : QStringLiteral("s"),
+                     html_escape(checkpoint_name(item.record)),
+                     to_qstring(lightning::format_number(r.guidance)), QString::number(r.width),
+                     QString::number(r.height), QString::number(item.seconds, 'f', 2));
     }
 
     auto write_text = [&](const QString& name, const QByteArray& bytes) {
         QSaveFile file(dir.filePath(name));
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            throw lightning::Error(utf8(dir.filePath(name)), "cannot write");
+            throw lightning::Error(to_std(dir.filePath(name)), "cannot write");
         written << dir.filePath(name);
     };
     QJsonObject root;

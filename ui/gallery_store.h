@@ -3,7 +3,7 @@
 // are the truth: a missing or corrupt index is rebuilt from them, and files added or removed
 // behind the app's back are picked up on load.
 #pragma once
-#include "ui/generation_params.h"
+#include "core/engine/parameters.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -20,20 +20,28 @@ struct Image8;
 namespace lightning::ui {
 
 struct GalleryItem {
-    QString file;  // absolute path of the PNG
-    GenerationParams params;
-    double seconds = 0;  // generation time of this image
-    QDateTime created;   // UTC
-    QString device;      // where it ran ("cpu", "cuda:0"), when known
+    QString file;                   // absolute path of the PNG
+    lightning::ImageRecord record;  // what the PNG's `parameters` chunk says
+    double seconds = 0;             // generation time of this image
+    QDateTime created;              // UTC
+    QString device;                 // where it ran ("cpu", "cuda:0"), when known
 };
+
+// The checkpoint an image was made with, for short descriptions: the UNet file's name, else the
+// base model's.
+QString checkpoint_name(const lightning::ImageRecord& record);
+
+// The record as a PNG carries it: written with the one codec and read back, so an item reads
+// the same before and after a restart (e.g. the default schedule is recorded as "trailing").
+lightning::ImageRecord as_written(const lightning::ImageRecord& record);
 
 inline constexpr const char* kParametersKey = "parameters";
 inline constexpr const char* kStudioKey = "lightning-studio";
 inline constexpr const char* kIndexFile = "index.json";
 
 // Writes one image into `folder` (created if needed) under a new unique name, atomically, with
-// its parameters chunks; returns the item with `file` filled in. Thread-safe (the worker calls
-// it). Throws lightning::Error naming the file on failure.
+// its parameters chunks; returns the item with `file` filled in and `record` as_written().
+// Thread-safe (the worker calls it). Throws lightning::Error naming the file on failure.
 GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& image,
                               GalleryItem item);
 

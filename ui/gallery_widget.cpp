@@ -1,6 +1,7 @@
 #include "ui/gallery_widget.h"
 
 #include "ui/image_viewer.h"
+#include "ui/string_convert.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -194,7 +195,7 @@ void GalleryWidget::open_viewer(int row) {
     if (row < 0 || row >= model_->rowCount()) return;
     if (!viewer_) viewer_ = new ImageViewer(this);
     const GalleryItem& item = model_->item(row);
-    viewer_->show_image(item.file, format_parameters(item.params) +
+    viewer_->show_image(item.file, to_qstring(lightning::format_parameters(item.record)) +
                                        tr("\nTime: %1 s").arg(item.seconds, 0, 'f', 2));
 }
 
@@ -222,15 +223,17 @@ void GalleryWidget::show_context_menu(const QPoint& position) {
     menu.addAction(tr("Save as…"), this, [this, row] { save_as(row); });
     menu.addAction(tr("Copy image"), this,
                    [item] { QApplication::clipboard()->setImage(QImageReader(item.file).read()); });
-    menu.addAction(tr("Copy prompt"), this,
-                   [item] { QApplication::clipboard()->setText(item.params.prompt); });
-    menu.addAction(tr("Copy parameters"), this,
-                   [item] { QApplication::clipboard()->setText(format_parameters(item.params)); });
+    menu.addAction(tr("Copy prompt"), this, [item] {
+        QApplication::clipboard()->setText(to_qstring(item.record.request.prompt));
+    });
+    menu.addAction(tr("Copy parameters"), this, [item] {
+        QApplication::clipboard()->setText(to_qstring(lightning::format_parameters(item.record)));
+    });
     menu.addSeparator();
     menu.addAction(tr("Reuse parameters"), this,
-                   [this, item] { Q_EMIT reuseRequested(item.params); });
+                   [this, item] { Q_EMIT reuseRequested(item.record.request); });
     menu.addAction(tr("Regenerate with this seed"), this,
-                   [this, item] { Q_EMIT regenerateRequested(item.params); });
+                   [this, item] { Q_EMIT regenerateRequested(item.record.request); });
     menu.addSeparator();
     menu.addAction(tr("Show in folder"), this, [item] {
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(item.file).absolutePath()));

@@ -44,8 +44,8 @@ public:
     ImageViewer* viewer() const { return viewer_; }
 
 Q_SIGNALS:
-    void reuseRequested(lightning::ui::GenerationParams params);
-    void regenerateRequested(lightning::ui::GenerationParams params);
+    void reuseRequested(lightning::GenerationRequest request);
+    void regenerateRequested(lightning::GenerationRequest request);
     void message(QString text, bool is_error);
 
 public Q_SLOTS:

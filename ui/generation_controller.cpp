@@ -1,17 +1,12 @@
 #include "ui/generation_controller.h"
 
+#include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/generation_worker.h"
+#include "ui/model_setup.h"
+#include "ui/string_convert.h"
 
 namespace lightning::ui {
-namespace {
-
-// The parts of the settings that need a (re)load when they change.
-bool same_model(const EngineSettings& a, const EngineSettings& b) {
-    return a.models == b.models && a.device == b.device && a.precision == b.precision;
-}
-
-}  // namespace
 
 GenerationController::GenerationController(QObject* parent) : QObject(parent) {
     qRegisterMetaType<GalleryItem>("lightning::ui::GalleryItem");
@@ -19,21 +14,7 @@ GenerationController::GenerationController(QObject* parent) : QObject(parent) {
     worker_ = new GenerationWorker;
     worker_->moveToThread(&thread_);
     thread_.setObjectName(QStringLiteral("generation"));
-
-    connect(worker_, &GenerationWorker::loaded, this, &GenerationController::on_loaded,
-            Qt::QueuedConnection);
-    connect(worker_, &GenerationWorker::loadFailed, this, &GenerationController::on_load_failed,
-            Qt::QueuedConnection);
-    connect(worker_, &GenerationWorker::stepFinished, this, &GenerationController::stepFinished,
-            Qt::QueuedConnection);
-    connect(
-        worker_, &GenerationWorker::imageSaved, this,
-        [this](int, const GalleryItem& item, const QImage& image) {
-            Q_EMIT imageSaved(item, image);
-        },
-        Qt::QueuedConnection);
-    connect(worker_, &GenerationWorker::jobFinished, this, &GenerationController::on_job_finished,
-            Qt::QueuedConnection);
+    connect_worker();
     thread_.start();
 }
 
@@ -45,34 +26,75 @@ GenerationController::~GenerationController() {
     delete worker_;
 }
 
+void GenerationController::connect_worker() {
+    constexpr auto queued = Qt::QueuedConnection;
+    connect(worker_, &GenerationWorker::loaded, this, &GenerationController::on_loaded, queued);
+    connect(worker_, &GenerationWorker::loadFailed, this, &GenerationController::on_load_failed,
+            queued);
+    connect(worker_, &GenerationWorker::jobStarted, this, &GenerationController::on_job_started,
+            queued);
+    connect(worker_, &GenerationWorker::stepFinished, this, &GenerationController::stepFinished,
+            queued);
+    connect(
+        worker_, &GenerationWorker::imageSaved, this,
+        [this](int, const GalleryItem& item, const QImage& image) {
+            Q_EMIT imageSaved(item, image);
+        },
+        queued);
+    connect(worker_, &GenerationWorker::jobFinished, this, &GenerationController::on_job_finished,
+            queued);
+    connect(worker_, &GenerationWorker::stepsSwitched, this, &GenerationController::stepsSwitched,
+            queued);
+    connect(worker_, &GenerationWorker::switchFailed, this, &GenerationController::switchFailed,
+            queued);
+    connect(
+        worker_, &GenerationWorker::checkpointsPreloaded, this,
+        [this](int cached) {
+            preloaded_ = cached;
+            Q_EMIT checkpointsPreloaded(cached);
+        },
+        queued);
+}
+
+bool GenerationController::is_loaded(const EngineSettings& engine) const {
+    return loaded_ && !needs_reload(*loaded_, engine);
+}
+
 void GenerationController::set_engine(const EngineSettings& engine) {
     engine_ = engine;
-    worker_->set_preview_quality(engine.preview);
+    worker_->set_preview_mode(engine.preview);
 
-    QStringList problems = check_base_model(engine.models.base, engine.models.config_dir).problems;
-    problems += check_lightning_dir(engine.models.lightning_dir).problems;
-    try {
-        to_load_options(engine);
-    } catch (const std::exception& error) {
-        problems << QString::fromStdString(error.what());
+    // The engine's own checks, before anything is loaded: model files, device, precision.
+    QStringList problems = model_problems(engine.models);
+    if (problems.isEmpty()) {
+        try {
+            lightning::validate_options(to_engine_options(engine));
+        } catch (const lightning::Error& error) {
+            problems << to_qstring(error.what());
+        }
     }
-    engine_valid_ = problems.isEmpty();
     setup_problem_ = problems.join(u'\n');
-    if (!engine_valid_ && !loading_) {
+    if (!setup_problem_.isEmpty() && !loading_) {
         set_state(ModelState::NotConfigured, setup_problem_);
         return;
     }
-    if (loaded_ && same_model(*loaded_, engine_) && !loading_)
-        set_state(ModelState::Ready, ready_message_);
+    if (is_loaded(engine_) && loaded_->checkpoint_cache_gb != engine_.checkpoint_cache_gb) {
+        const auto budget = to_engine_options(engine_).checkpoint_budget;
+        QMetaObject::invokeMethod(
+            worker_, [worker = worker_, budget] { worker->set_checkpoint_budget(budget); },
+            Qt::QueuedConnection);
+        loaded_ = engine_;
+    }
+    if (is_loaded(engine_) && !loading_) set_state(ModelState::Ready, ready_message_);
     dispatch();
 }
 
 int GenerationController::submit(GenerationJob job) {
     job.id = next_job_id_++;
     queue_.append(job);
-    lightning::log().info("Queued {}", describe_job(job).toStdString());
+    lightning::log().info("Queued {}", to_std(describe_job(job)));
     // A user asking again is the cue to retry a load that failed (a file may have been fixed).
-    if (failed_ && same_model(*failed_, engine_)) failed_.reset();
+    if (failed_ && !needs_reload(*failed_, engine_)) failed_.reset();
     dispatch();
     return job.id;
 }
@@ -91,14 +113,22 @@ void GenerationController::retry_load() {
     dispatch();
 }
 
+void GenerationController::switch_to_steps(int steps) {
+    if (current_ || loading_ || !is_loaded(engine_)) return;
+    worker_->announce_work();
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, steps] { worker->switch_to_steps(steps); },
+        Qt::QueuedConnection);
+}
+
 void GenerationController::dispatch() {
     if (current_ || loading_) return;
-    if (!engine_valid_) {
+    if (!setup_problem_.isEmpty()) {
         set_state(ModelState::NotConfigured, setup_problem_);
         return;
     }
-    if (!loaded_ || !same_model(*loaded_, engine_)) {
-        if (failed_ && same_model(*failed_, engine_)) return;  // wait for a retry
+    if (!is_loaded(engine_)) {
+        if (failed_ && !needs_reload(*failed_, engine_)) return;  // wait for a retry
         start_load();
         return;
     }
@@ -107,38 +137,37 @@ void GenerationController::dispatch() {
     current_ = job;
     Q_EMIT busyChanged(true);
     Q_EMIT jobStarted(*job);
+    worker_->announce_work();
     QMetaObject::invokeMethod(
         worker_, [worker = worker_, job = *job] { worker->run(job); }, Qt::QueuedConnection);
 }
 
 void GenerationController::start_load() {
-    lightning::LoadOptions options;
-    try {
-        options = to_load_options(engine_);
-    } catch (const std::exception& error) {
-        failed_ = engine_;
-        set_state(ModelState::Failed, QString::fromStdString(error.what()));
-        return;
-    }
+    const lightning::EngineOptions options = to_engine_options(engine_);
     loading_ = true;
     loaded_.reset();
-    const EngineSettings target = engine_;
+    preloaded_ = -1;
+    loading_target_ = engine_;
     set_state(
         ModelState::Loading,
-        QStringLiteral("Loading the model on %1 (%2)…").arg(engine_.device, engine_.precision));
-    loading_target_ = target;
+        tr("Loading the model on %1 (%2)…")
+            .arg(engine_.device, QString::fromLatin1(lightning::to_string(engine_.precision))));
     QMetaObject::invokeMethod(
         worker_, [worker = worker_, options] { worker->load(options); }, Qt::QueuedConnection);
 }
 
-void GenerationController::on_loaded(const QString& description, double seconds) {
+void GenerationController::on_loaded(const QString& description, double seconds,
+                                     const QStringList& warnings) {
     loading_ = false;
     loaded_ = loading_target_;
     failed_.reset();
-    ready_message_ = seconds > 0 ? QStringLiteral("Ready: %1, loaded in %2 s")
-                                       .arg(description, QString::number(seconds, 'f', 1))
-                                 : QStringLiteral("Ready: %1").arg(description);
+    if (seconds > 0)
+        ready_message_ =
+            tr("Ready: %1, loaded in %2 s").arg(description, QString::number(seconds, 'f', 1));
+    else if (ready_message_.isEmpty())
+        ready_message_ = tr("Ready: %1").arg(description);
     set_state(ModelState::Ready, ready_message_);
+    if (!warnings.isEmpty()) Q_EMIT warningsRaised(warnings);
     dispatch();
 }
 
@@ -148,6 +177,10 @@ void GenerationController::on_load_failed(const QString& message) {
     failed_ = loading_target_;
     set_state(ModelState::Failed, message);
     dispatch();  // settings may have changed meanwhile: then the new ones load
+}
+
+void GenerationController::on_job_started(int job_id, const QStringList& warnings) {
+    if (current_ && current_->id == job_id && !warnings.isEmpty()) Q_EMIT warningsRaised(warnings);
 }
 
 void GenerationController::on_job_finished(int job_id, bool cancelled, const QString& error) {

@@ -7,6 +7,7 @@
 
 #include <QImage>
 #include <QObject>
+#include <QStringList>
 #include <QThread>
 
 #include <optional>
@@ -26,8 +27,9 @@ public:
 
     JobQueue* queue() { return &queue_; }
 
-    // New engine settings: previews apply at once; a different model, device or precision is
-    // loaded in the background (after the running job, if any).
+    // New engine settings: previews apply at once, the checkpoint cache size after the running
+    // job; a different model, device or precision is loaded in the background (after the
+    // running job, if any).
     void set_engine(const EngineSettings& engine);
 
     // Queues a job (id assigned here) and starts it when the worker is free. Returns the id.
@@ -38,8 +40,14 @@ public:
     void cancel_all();
     // Loads again after a failure (the user may have fixed a file).
     void retry_load();
+    // Makes the checkpoint for `steps` active ahead of the next job (ignored while busy or when
+    // no model is loaded: a job switches by itself).
+    void switch_to_steps(int steps);
 
     bool busy() const { return current_.has_value(); }
+    // Lightning checkpoints the engine read ahead after the last load; -1 while that is not done
+    // (or was cut short by a job, or failed: then they are read on first use).
+    int preloaded_checkpoints() const { return preloaded_; }
     const std::optional<GenerationJob>& current_job() const { return current_; }
     ModelState model_state() const { return state_; }
     QString model_message() const { return message_; }
@@ -52,27 +60,35 @@ Q_SIGNALS:
                       double seconds, QImage preview);
     void imageSaved(lightning::ui::GalleryItem item, QImage image);
     void jobFinished(int job_id, bool cancelled, QString error);
+    // Engine warnings worth showing (a setting it advises against, a request it doubts).
+    void warningsRaised(QStringList warnings);
+    void stepsSwitched(int steps, double seconds, QString from);
+    void checkpointsPreloaded(int cached);
+    void switchFailed(int steps, QString message);
 
 private:
+    void connect_worker();
     void dispatch();
     void start_load();
     void set_state(ModelState state, const QString& message);
-    void on_loaded(const QString& description, double seconds);
+    void on_loaded(const QString& description, double seconds, const QStringList& warnings);
     void on_load_failed(const QString& message);
+    void on_job_started(int job_id, const QStringList& warnings);
     void on_job_finished(int job_id, bool cancelled, const QString& error);
+    bool is_loaded(const EngineSettings& engine) const;
 
     QThread thread_;
     GenerationWorker* worker_ = nullptr;  // lives on thread_
     JobQueue queue_;
     EngineSettings engine_;
-    bool engine_valid_ = false;
-    QString setup_problem_;
+    QString setup_problem_;                 // why engine_ cannot load ("" when it can)
     std::optional<EngineSettings> loaded_;  // what the worker holds
     std::optional<EngineSettings> failed_;  // last load that failed (not retried by itself)
     EngineSettings loading_target_;         // what the running load is for
     bool loading_ = false;
     std::optional<GenerationJob> current_;
     int next_job_id_ = 1;
+    int preloaded_ = -1;
     ModelState state_ = ModelState::NotConfigured;
     QString message_;
     QString ready_message_;

@@ -3,31 +3,19 @@
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/image_convert.h"
+#include "ui/string_convert.h"
 
 #include <c10/util/Exception.h>
 
 #include <QElapsedTimer>
-#include <QFileInfo>
 
 #include <new>
 
 namespace lightning::ui {
 namespace {
 
-lightning::PreviewMode to_preview_mode(PreviewQuality quality) {
-    switch (quality) {
-        case PreviewQuality::Off:
-            return lightning::PreviewMode::Off;
-        case PreviewQuality::Full:
-            return lightning::PreviewMode::Full;
-        case PreviewQuality::Reduced:
-            break;
-    }
-    return lightning::PreviewMode::Reduced;
-}
-
 QString first_line(const std::string& text) {
-    const QString all = QString::fromStdString(text).trimmed();
+    const QString all = to_qstring(text).trimmed();
     const qsizetype end = all.indexOf(u'\n');
     return end < 0 ? all : all.left(end).trimmed();
 }
@@ -45,31 +33,25 @@ QString out_of_memory_message(const QString& device, const QString& detail) {
         .arg(device, detail);
 }
 
+QString with_memory_advice(const QString& text, const QString& device) {
+    return mentions_out_of_memory(text) ? out_of_memory_message(device, text) : text;
+}
+
+QString describe_load(const lightning::EngineOptions& options) {
+    return QStringLiteral("%1 on %2 (%3)")
+        .arg(to_qstring(lightning::model_display_name(options.models.base)),
+             to_qstring(options.device),
+             QString::fromLatin1(lightning::to_string(options.precision)));
+}
+
 }  // namespace
-
-lightning::LoadOptions to_load_options(const EngineSettings& engine) {
-    lightning::LoadOptions options;
-    options.paths.base = engine.models.base.toStdString();
-    options.paths.config_dir =
-        is_single_file(engine.models.base) ? engine.models.config_dir.toStdString() : "";
-    options.paths.lightning_dir = engine.models.lightning_dir.toStdString();
-    options.device = engine.device.trimmed().isEmpty() ? "cpu" : engine.device.toStdString();
-    options.precision = lightning::parse_precision(engine.precision.toStdString());
-    return options;
-}
-
-bool same_load_options(const lightning::LoadOptions& a, const lightning::LoadOptions& b) {
-    return a.paths.base == b.paths.base && a.paths.config_dir == b.paths.config_dir &&
-           a.paths.lightning_dir == b.paths.lightning_dir && a.device == b.device &&
-           a.precision == b.precision;
-}
 
 QString readable_error(const std::exception_ptr& error, const QString& device) {
     try {
         std::rethrow_exception(error);
     } catch (const lightning::Error& e) {
-        const QString text = QString::fromStdString(e.what());
-        return mentions_out_of_memory(text) ? out_of_memory_message(device, text) : text;
+        // Engine errors are written as one line ("where: what"); a multi-line one stays whole.
+        return with_memory_advice(to_qstring(e.what()).simplified(), device);
     } catch (const std::bad_alloc&) {
         return out_of_memory_message(device, QStringLiteral("allocation failed"));
     } catch (const c10::Error& e) {
@@ -77,8 +59,7 @@ QString readable_error(const std::exception_ptr& error, const QString& device) {
         return mentions_out_of_memory(text) ? out_of_memory_message(device, text)
                                             : QStringLiteral("Engine error: ") + text;
     } catch (const std::exception& e) {
-        const QString text = first_line(e.what());
-        return mentions_out_of_memory(text) ? out_of_memory_message(device, text) : text;
+        return with_memory_advice(first_line(e.what()), device);
     } catch (...) {
         return QStringLiteral("Unknown engine error");
     }
@@ -89,122 +70,158 @@ GenerationWorker::~GenerationWorker() = default;
 
 void GenerationWorker::request_cancel(int job_id) {
     cancel_job_.store(job_id);
+    // The engine's own flag stops a step sooner than polling; only for the job asked about.
+    std::lock_guard lock(running_mutex_);
+    if (running_engine_ && running_job_ == job_id) running_engine_->cancel();
 }
 
-void GenerationWorker::set_preview_quality(PreviewQuality quality) {
-    preview_quality_.store(int(quality));
+void GenerationWorker::set_preview_mode(lightning::PreviewMode mode) {
+    preview_mode_.store(int(mode));
+    std::lock_guard lock(running_mutex_);
+    if (running_engine_) running_engine_->set_preview_mode(mode);
 }
 
-void GenerationWorker::load(const lightning::LoadOptions& options) {
-    if (pipeline_ && same_load_options(options, options_)) {
-        Q_EMIT loaded(QStringLiteral("Model already loaded"), 0.0);
+void GenerationWorker::announce_work() {
+    ++pending_work_;
+}
+
+void GenerationWorker::take_work() {
+    if (pending_work_.load() > 0) --pending_work_;
+}
+
+QString GenerationWorker::device() const {
+    return engine_ ? to_qstring(engine_->options().device) : QStringLiteral("the device");
+}
+
+void GenerationWorker::load(const lightning::EngineOptions& options) {
+    if (engine_ && engine_->options() == options) {
+        set_checkpoint_budget(options.checkpoint_budget);
+        Q_EMIT loaded(QStringLiteral("Model already loaded"), 0.0, {});
         return;
     }
-    const QString description =
-        QStringLiteral("%1 on %2 (%3)")
-            .arg(QFileInfo(QString::fromStdString(options.paths.base)).fileName(),
-                 QString::fromStdString(options.device),
-                 QString::fromLatin1(lightning::to_string(options.precision)));
-    Q_EMIT loadStarted(description);
+    const QString description = describe_load(options);
     // Free the old weights before reading new ones: two SDXLs rarely fit at once.
-    pipeline_.reset();
+    engine_.reset();
     QElapsedTimer timer;
     timer.start();
     try {
-        pipeline_ = lightning::Pipeline::load(options);
-        options_ = options;
+        engine_ = lightning::Engine::load(options);
+        engine_->set_preview_mode(lightning::PreviewMode(preview_mode_.load()));
         const double seconds = timer.elapsed() / 1000.0;
-        lightning::log().info("Loaded {} in {:.1f} s", description.toStdString(), seconds);
-        Q_EMIT loaded(description, seconds);
+        lightning::log().info("Loaded {} in {:.1f} s", to_std(description), seconds);
+        Q_EMIT loaded(description, seconds, to_qstring_list(engine_->load_warnings()));
     } catch (...) {
-        pipeline_.reset();
+        engine_.reset();
         const QString message =
-            readable_error(std::current_exception(), QString::fromStdString(options.device));
-        lightning::log().error("Loading the model failed: {}", message.toStdString());
+            readable_error(std::current_exception(), to_qstring(options.device));
+        lightning::log().error("Loading the model failed: {}", to_std(message));
         Q_EMIT loadFailed(message);
+        return;
+    }
+    preload_checkpoints();
+}
+
+// Reads the other Lightning checkpoints into the engine's cache right after loading, so the
+// first switch in the steps dropdown is instant too; a job or switch asked for meanwhile goes
+// first (the rest are then read on first use).
+void GenerationWorker::preload_checkpoints() {
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        bool interrupted = false;
+        const int cached = engine_->preload_checkpoints([this, &interrupted] {
+            interrupted = interrupted || pending_work_.load() > 0;
+            return interrupted;
+        });
+        lightning::log().info("{} Lightning checkpoint(s) ready for switching ({:.1f} s{})", cached,
+                              timer.elapsed() / 1000.0, interrupted ? ", stopped for a job" : "");
+        if (!interrupted) Q_EMIT checkpointsPreloaded(cached);
+    } catch (...) {
+        // Not fatal: the checkpoint is read again (and its error shown) when a job needs it.
+        lightning::log().warn("Preloading checkpoints stopped: {}",
+                              to_std(readable_error(std::current_exception(), device())));
+    }
+}
+
+void GenerationWorker::set_checkpoint_budget(const lightning::CheckpointBudget& budget) {
+    if (engine_) engine_->pipeline().set_checkpoint_budget(budget);
+}
+
+void GenerationWorker::switch_to_steps(int steps) {
+    take_work();
+    if (!engine_) return;
+    try {
+        const lightning::CheckpointSwitch done = engine_->switch_to_steps(steps);
+        lightning::log().info("Switched to {} steps ({}) in {:.3f} s from {}", steps, done.path,
+                              done.seconds, lightning::to_string(done.from));
+        Q_EMIT stepsSwitched(steps, done.seconds,
+                             QString::fromLatin1(lightning::to_string(done.from)));
+    } catch (...) {
+        const QString message = readable_error(std::current_exception(), device());
+        lightning::log().warn("Switching to {} steps failed: {}", steps, to_std(message));
+        Q_EMIT switchFailed(steps, message);
     }
 }
 
 void GenerationWorker::run(const GenerationJob& job) {
-    Q_EMIT jobStarted(job.id);
-    if (!pipeline_) {
+    take_work();
+    if (!engine_) {
+        Q_EMIT jobStarted(job.id, {});
         Q_EMIT jobFinished(job.id, false, QStringLiteral("The model is not loaded"));
         return;
     }
+    QStringList warnings;
     try {
-        for (int index = 0; index < job.batch; ++index) {
-            if (cancel_requested(job.id) || !run_image(job, index)) {
-                lightning::log().info("Job #{} cancelled", job.id);
-                Q_EMIT jobFinished(job.id, true, {});
-                return;
-            }
-        }
-        Q_EMIT jobFinished(job.id, false, {});
-    } catch (const lightning::Cancelled&) {
-        lightning::log().info("Job #{} cancelled", job.id);
-        Q_EMIT jobFinished(job.id, true, {});
-    } catch (...) {
-        const QString message =
-            readable_error(std::current_exception(), QString::fromStdString(options_.device));
-        lightning::log().error("Job #{} failed: {}", job.id, message.toStdString());
-        Q_EMIT jobFinished(job.id, false, message);
+        warnings = to_qstring_list(engine_->warnings_for(job.request));
+    } catch (const lightning::Error&) {
+        // An invalid request: generate() below reports it.
     }
+    Q_EMIT jobStarted(job.id, warnings);
+
+    lightning::EngineCallbacks callbacks;
+    callbacks.should_cancel = [this, &job] { return cancel_requested(job.id); };
+    callbacks.on_step = [this, &job](const lightning::StepEvent& step) {
+        Q_EMIT stepFinished(job.id, step.image_index, step.batch, step.step, step.total_steps,
+                            step.seconds, to_qimage(step.preview));
+    };
+    callbacks.on_image = [this, &job](const lightning::ImageEvent& event) {
+        save_image(job, event);
+    };
+    engine_->set_preview_mode(lightning::PreviewMode(preview_mode_.load()));
+    {
+        std::lock_guard lock(running_mutex_);
+        running_engine_ = engine_.get();
+        running_job_ = job.id;
+    }
+    bool cancelled = false;
+    QString error;
+    try {
+        cancelled = engine_->generate(job.request, callbacks).run.cancelled;
+    } catch (const lightning::Cancelled&) {
+        cancelled = true;
+    } catch (...) {
+        error = readable_error(std::current_exception(), device());
+    }
+    {
+        std::lock_guard lock(running_mutex_);
+        running_engine_ = nullptr;
+        running_job_ = 0;
+    }
+    if (!error.isEmpty())
+        lightning::log().error("Job #{} failed: {}", job.id, to_std(error));
+    else if (cancelled)
+        lightning::log().info("Job #{} cancelled", job.id);
+    Q_EMIT jobFinished(job.id, cancelled, error);
 }
 
-bool GenerationWorker::run_image(const GenerationJob& job, int index) {
-    const GenerationParams& params = job.params;
-    lightning::GenerationRequest request;
-    request.prompt = params.prompt.toStdString();
-    if (params.negative_prompt) request.negative_prompt = params.negative_prompt->toStdString();
-    request.steps = params.steps;
-    request.guidance = float(params.guidance);
-    request.width = params.width;
-    request.height = params.height;
-    request.seed = params.seed + uint64_t(index);  // image i of a batch uses seed + i
-    request.batch = 1;  // one at a time, so each image reaches the gallery as soon as it is done
-
-    bool preview_failed = false;
-    lightning::Callbacks callbacks;
-    callbacks.should_cancel = [this, &job] { return cancel_requested(job.id); };
-    callbacks.on_step = [&](const lightning::StepInfo& step) {
-        const auto quality = PreviewQuality(preview_quality_.load());
-        QImage preview;
-        if (quality != PreviewQuality::Off && !preview_failed && step.pred_x0.defined()) {
-            try {
-                preview =
-                    to_qimage(pipeline_->decode_preview(step.pred_x0, to_preview_mode(quality)));
-            } catch (...) {
-                // A failed preview must not fail the image; say so once and go on without.
-                preview_failed = true;
-                lightning::log().warn("Preview decode failed: {}",
-                                      readable_error(std::current_exception(),
-                                                     QString::fromStdString(options_.device))
-                                          .toStdString());
-            }
-        }
-        Q_EMIT stepFinished(job.id, index, job.batch, step.step, step.total_steps, step.seconds,
-                            preview);
-        return !cancel_requested(job.id);
-    };
-
-    const lightning::GenerationResult result = pipeline_->generate(request, callbacks);
-    if (result.cancelled) return false;
-    if (result.images.empty()) throw lightning::Error("generate", "the engine returned no image");
-
-    const lightning::GeneratedImage& image = result.images.front();
+void GenerationWorker::save_image(const GenerationJob& job, const lightning::ImageEvent& event) {
     GalleryItem item;
-    item.params = params;
-    item.params.seed = image.seed;
-    item.params.model = QFileInfo(QString::fromStdString(result.unet_name)).completeBaseName();
-    if (item.params.model.isEmpty())
-        item.params.model =
-            QFileInfo(QString::fromStdString(options_.paths.base)).completeBaseName();
-    item.seconds = result.seconds;
-    item.device = QString::fromStdString(options_.device);
-    item = write_gallery_png(job.output_dir, image.pixels, item);
-    lightning::log().info("Saved {} ({:.2f} s)", item.file.toStdString(), item.seconds);
-    Q_EMIT imageSaved(job.id, item, to_qimage(image.pixels));
-    return true;
+    item.record = event.record;
+    item.seconds = event.image->seconds;
+    item.device = device();
+    item = write_gallery_png(job.output_dir, event.image->pixels, item);
+    lightning::log().info("Saved {} ({:.2f} s)", to_std(item.file), item.seconds);
+    Q_EMIT imageSaved(job.id, item, to_qimage(event.image->pixels));
 }
 
 }  // namespace lightning::ui

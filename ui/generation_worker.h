@@ -1,26 +1,23 @@
-// The engine side of the app: lives on its own QThread, owns the Pipeline (loaded once, kept
-// across jobs; the pipeline swaps only the UNet when a job's step count changes), runs jobs,
-// decodes live previews and writes finished images into the gallery folder, so the GUI thread
-// never waits on torch or on PNG encoding.
+// The engine side of the app: a thin adapter that owns a lightning::Engine on its own QThread
+// and turns the engine's callbacks into queued Qt signals, so the GUI thread never waits on torch
+// or on PNG encoding. Loading, validation, checkpoint switching, previews and cancellation are
+// the engine's; what is added here is the gallery (each image is written the moment it is done)
+// and the job ids the GUI knows jobs by.
 #pragma once
-#include "core/pipeline/pipeline.h"
-#include "ui/app_settings.h"
+#include "core/engine/engine.h"
 #include "ui/gallery_store.h"
 #include "ui/job_queue.h"
 
 #include <QImage>
 #include <QObject>
+#include <QStringList>
 
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <mutex>
 
 namespace lightning::ui {
-
-// The engine's load options for these settings. Throws lightning::Error for an unknown
-// precision name.
-lightning::LoadOptions to_load_options(const EngineSettings& engine);
-bool same_load_options(const lightning::LoadOptions& a, const lightning::LoadOptions& b);
 
 // One readable line for an exception from the engine: lightning::Error as is, torch errors
 // without their backtrace, out-of-memory with advice on what to change.
@@ -32,19 +29,29 @@ public:
     GenerationWorker();
     ~GenerationWorker() override;
 
-    // Thread-safe: may be called from any thread while a job runs.
+    // Thread-safe: may be called from any thread while a job runs. A cancel names its job, so
+    // one that arrives after that job finished does not stop the next.
     void request_cancel(int job_id);
-    void set_preview_quality(PreviewQuality quality);
+    void set_preview_mode(lightning::PreviewMode mode);
+    // Thread-safe: the GUI thread says a job or switch is queued for this worker, so background
+    // checkpoint preloading yields to it.
+    void announce_work();
 
     // Run on the worker thread (the controller queues them there).
-    void load(const lightning::LoadOptions& options);
+    void load(const lightning::EngineOptions& options);
     void run(const GenerationJob& job);
+    void switch_to_steps(int steps);
+    void set_checkpoint_budget(const lightning::CheckpointBudget& budget);
 
 Q_SIGNALS:
-    void loadStarted(QString description);
-    void loaded(QString description, double seconds);
+    void loaded(QString description, double seconds, QStringList warnings);
     void loadFailed(QString message);
-    void jobStarted(int job_id);
+    // After a load: Lightning checkpoints now cached for instant switching (not sent when the
+    // preload was cut short by waiting work or failed).
+    void checkpointsPreloaded(int cached);
+    void stepsSwitched(int steps, double seconds, QString from);
+    void switchFailed(int steps, QString message);
+    void jobStarted(int job_id, QStringList warnings);
     // After every UNet step; `preview` is null when previews are off or failed.
     void stepFinished(int job_id, int image_index, int batch, int step, int total_steps,
                       double seconds, QImage preview);
@@ -54,13 +61,18 @@ Q_SIGNALS:
 
 private:
     bool cancel_requested(int job_id) const { return cancel_job_.load() == job_id; }
-    // Runs image `index` of the job; returns false when it was cancelled.
-    bool run_image(const GenerationJob& job, int index);
+    void take_work();  // one announced piece of work begins
+    void preload_checkpoints();
+    void save_image(const GenerationJob& job, const lightning::ImageEvent& event);
+    QString device() const;
 
-    std::unique_ptr<lightning::Pipeline> pipeline_;
-    lightning::LoadOptions options_;
+    std::unique_ptr<lightning::Engine> engine_;  // written on the worker thread only
+    std::mutex running_mutex_;                   // guards the two below against cancel()
+    lightning::Engine* running_engine_ = nullptr;
+    int running_job_ = 0;
     std::atomic<int> cancel_job_{0};
-    std::atomic<int> preview_quality_{int(PreviewQuality::Reduced)};
+    std::atomic<int> pending_work_{0};
+    std::atomic<int> preview_mode_{int(lightning::PreviewMode::Reduced)};
 };
 
 }  // namespace lightning::ui

@@ -1,20 +1,23 @@
 #include "ui/job_queue.h"
 
+#include "core/engine/parameters.h"
+#include "ui/string_convert.h"
+
 namespace lightning::ui {
 
 QString describe_job(const GenerationJob& job, int prompt_chars) {
-    const GenerationParams& p = job.params;
-    QString prompt = p.prompt.simplified();
+    const lightning::GenerationRequest& r = job.request;
+    QString prompt = to_qstring(r.prompt).simplified();
     if (prompt.size() > prompt_chars) prompt = prompt.left(prompt_chars - 1) + QChar(0x2026);
     if (prompt.isEmpty()) prompt = QStringLiteral("(empty prompt)");
     QString text = QStringLiteral("#%1  %2 step%3 · %4×%5")
                        .arg(job.id)
-                       .arg(p.steps)
-                       .arg(p.steps == 1 ? "" : "s")
-                       .arg(p.width)
-                       .arg(p.height);
-    if (job.batch > 1) text += QStringLiteral(" · ×%1").arg(job.batch);
-    text += QStringLiteral(" · seed %1").arg(p.seed);
+                       .arg(r.steps)
+                       .arg(r.steps == 1 ? "" : "s")
+                       .arg(r.width)
+                       .arg(r.height);
+    if (r.batch > 1) text += QStringLiteral(" · ×%1").arg(r.batch);
+    text += QStringLiteral(" · seed %1").arg(r.seed);
     return text + QStringLiteral(" — ") + prompt;
 }
 
@@ -28,8 +31,12 @@ QVariant JobQueue::data(const QModelIndex& index, int role) const {
     switch (role) {
         case Qt::DisplayRole:
             return describe_job(job);
-        case Qt::ToolTipRole:
-            return format_parameters(job.params);
+        case Qt::ToolTipRole: {
+            // The settings the images will carry (their model names are known once they run).
+            lightning::ImageRecord settings;
+            settings.request = job.request;
+            return to_qstring(lightning::format_parameters(settings));
+        }
         case JobIdRole:
             return job.id;
         default:

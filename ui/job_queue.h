@@ -1,20 +1,20 @@
 // Jobs waiting for the worker: visible in the queue panel, removable and reorderable while the
 // current job runs.
 #pragma once
-#include "ui/generation_params.h"
+#include "core/engine/request.h"
 
 #include <QAbstractListModel>
 #include <QList>
+#include <QString>
 
 #include <optional>
 
 namespace lightning::ui {
 
 struct GenerationJob {
-    int id = 0;               // assigned by the controller, increasing
-    GenerationParams params;  // params.seed is the first image's seed; image i uses seed + i
-    int batch = 1;
-    QString output_dir;  // gallery folder the images go to
+    int id = 0;                            // assigned by the controller, increasing
+    lightning::GenerationRequest request;  // the whole batch: image i uses seed + i
+    QString output_dir;                    // gallery folder the images go to
 };
 
 // One line for lists and logs: "#3  4 steps · 1024×1024 · ×2 · seed 42 — a cat in…".

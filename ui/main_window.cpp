@@ -1,14 +1,19 @@
 #include "ui/main_window.h"
 
+#include "core/engine/limits.h"
+#include "core/engine/parameters.h"
 #include "core/image/png.h"
-#include "core/pipeline/pipeline.h"
+#include "core/util/error.h"
 #include "core/util/log.h"
+#include "ui/device_choice.h"
+#include "ui/eliding_label.h"
 #include "ui/gallery_widget.h"
-#include "ui/hf_cache.h"
 #include "ui/log_view.h"
+#include "ui/model_setup.h"
 #include "ui/preview_pane.h"
 #include "ui/prompt_box.h"
 #include "ui/settings_dialog.h"
+#include "ui/string_convert.h"
 #include "ui/token_counter.h"
 
 #include <QAction>
@@ -25,7 +30,6 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFrame>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -45,6 +49,7 @@
 #include <QStandardItemModel>
 #include <QStatusBar>
 #include <QTextBrowser>
+#include <QThread>
 #include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -52,12 +57,14 @@
 namespace lightning::ui {
 namespace {
 
-constexpr int kCustomSize = -1;
-constexpr int kMinSide = 64;
-constexpr int kMaxSide = 4096;
+namespace limits = lightning::limits;
 
-int round_to_multiple_of_8(int value) {
-    return std::clamp((value + 4) / 8 * 8, kMinSide, kMaxSide);
+constexpr int kCustomSize = -1;
+
+// Width and height as the engine accepts them: a multiple of 8 inside the limits table.
+int round_to_valid_side(int value) {
+    const int m = limits::kSideMultiple;
+    return std::clamp((value + m / 2) / m * m, limits::kMinSide, limits::kMaxSide);
 }
 
 QString steps_text(int steps) {
@@ -81,6 +88,19 @@ QStringList local_pngs(const QMimeData* mime) {
     return files;
 }
 
+// First start: a user who ran `huggingface-cli download` needs no setup at all.
+void discover_models_on_first_start(EngineSettings& engine, QSettings& settings) {
+    if (!engine.models_unset()) return;
+    const std::string hub = lightning::default_hf_hub_dir();
+    const lightning::DiscoveredModels found = lightning::discover_hf_models(hub);
+    if (found.base_dir.empty() && found.lightning_dir.empty()) return;
+    engine.models.base = found.base_dir;
+    engine.models.lightning_dir = found.lightning_dir;
+    save_engine_settings(settings, engine);
+    lightning::log().info("Found models in the Hugging Face cache {}: base '{}', Lightning '{}'",
+                          hub, found.base_dir, found.lightning_dir);
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -92,20 +112,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     QSettings settings;
     engine_ = load_engine_settings(settings);
-    if (engine_.models_unset()) {
-        // First start: a user who ran `huggingface-cli download` needs no setup at all.
-        const QString hub = default_hf_hub_dir();
-        const DiscoveredModels found = discover_hf_models(hub);
-        if (!found.base_dir.isEmpty() || !found.lightning_dir.isEmpty()) {
-            engine_.models.base = found.base_dir;
-            engine_.models.lightning_dir = found.lightning_dir;
-            save_engine_settings(settings, engine_);
-            lightning::log().info(
-                "Found models in the Hugging Face cache {}: base '{}', "
-                "Lightning '{}'",
-                hub.toStdString(), found.base_dir.toStdString(), found.lightning_dir.toStdString());
-        }
-    }
+    discover_models_on_first_start(engine_, settings);
 
     controller_ = new GenerationController(this);
     token_counter_ = new TokenCounter(this);
@@ -120,21 +127,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(splitter);
     build_docks();
     build_menus();
-    model_state_label_ = new QLabel(this);
-    model_state_label_->setObjectName(QStringLiteral("modelStateLabel"));
-    statusBar()->addPermanentWidget(model_state_label_);
+    build_status_bar();
 
     restore_form(load_form_settings(settings));
     resize(1280, 800);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
         first_layout_pending_ = true;  // sized in showEvent()
-    }
     splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
 
     connect_controller();
     const QString note = gallery_->model()->open(engine_.output_dir);
-    if (!note.isEmpty()) lightning::log().info("{}", note.toStdString());
+    if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
     apply_engine_settings(engine_);
 }
 
@@ -147,11 +151,41 @@ MainWindow::~MainWindow() {
 QWidget* MainWindow::build_form() {
     auto* panel = new QWidget;
     auto* layout = new QVBoxLayout(panel);
+    build_prompt_fields(panel, layout);
 
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->addRow(tr("&Steps"), build_steps_combo(panel));
+    form->addRow(tr("&Guidance"), build_guidance_spin(panel));
+    QLayout* size_row = build_size_row(panel);
+    form->addRow(buddy_label(tr("Si&ze"), size_, panel), size_row);
+    QLayout* seed_row = build_seed_row(panel);
+    form->addRow(buddy_label(tr("S&eed"), seed_, panel), seed_row);
+
+    batch_ = new QSpinBox(panel);
+    batch_->setObjectName(QStringLiteral("batchSpin"));
+    batch_->setRange(1, limits::kMaxBatch);
+    batch_->setToolTip(tr("Images per job, with seeds seed, seed+1, …"));
+    connect(batch_, &QSpinBox::valueChanged, this, &MainWindow::update_cpu_notice);
+    form->addRow(tr("&Batch"), batch_);
+    QLayout* engine_row = build_engine_row(panel);
+    form->addRow(buddy_label(tr("&Device"), device_, panel), engine_row);
+    layout->addLayout(form);
+    layout->addLayout(build_buttons(panel));
+
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("formScroll"));
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(340);
+    return scroll;
+}
+
+void MainWindow::build_prompt_fields(QWidget* panel, QVBoxLayout* layout) {
     prompt_ = new PromptBox(QStringLiteral("prompt"), tr("Describe the image…"), panel);
     prompt_->set_counter(token_counter_);
-    layout->addWidget(new QLabel(tr("&Prompt"), panel));
-    qobject_cast<QLabel*>(layout->itemAt(0)->widget())->setBuddy(prompt_->editor());
+    layout->addWidget(buddy_label(tr("&Prompt"), prompt_->editor(), panel));
     layout->addWidget(prompt_, 3);
 
     negative_ = new PromptBox(QStringLiteral("negative"), tr("What to avoid…"), panel);
@@ -162,31 +196,27 @@ QWidget* MainWindow::build_form() {
     layout->addWidget(new QLabel(tr("Negative prompt"), panel));
     layout->addWidget(negative_, 2);
     layout->addWidget(negative_hint_);
+}
 
-    auto* form = new QFormLayout;
-    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
-
+QComboBox* MainWindow::build_steps_combo(QWidget* panel) {
     steps_ = new QComboBox(panel);
     steps_->setObjectName(QStringLiteral("stepsCombo"));
     steps_model_ = new QStandardItemModel(steps_);
-    for (int steps : kStepChoices) {
+    for (int steps : lightning::kStepChoices) {
         auto* item = new QStandardItem(steps_text(steps));
         item->setData(steps, Qt::UserRole);
         steps_model_->appendRow(item);
     }
     steps_->setModel(steps_model_);
-    steps_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    steps_->setMinimumContentsLength(12);
     steps_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    connect(steps_, &QComboBox::currentIndexChanged, this, [this] {
-        update_generate_button();
-        steps_->setToolTip(steps_model_->item(steps_->currentIndex())->toolTip());
-    });
-    form->addRow(tr("&Steps"), steps_);
+    connect(steps_, &QComboBox::currentIndexChanged, this, &MainWindow::on_steps_changed);
+    return steps_;
+}
 
+QDoubleSpinBox* MainWindow::build_guidance_spin(QWidget* panel) {
     guidance_ = new QDoubleSpinBox(panel);
     guidance_->setObjectName(QStringLiteral("guidanceSpin"));
-    guidance_->setRange(0, 20);
+    guidance_->setRange(0, limits::kMaxGuidance);
     guidance_->setSingleStep(0.5);
     guidance_->setDecimals(1);
     guidance_->setSpecialValueText(tr("0 (off)"));
@@ -194,8 +224,10 @@ QWidget* MainWindow::build_form() {
         tr("Classifier-free guidance. SDXL-Lightning is distilled for 0 (off); above 1 every step "
            "runs the UNet twice and the negative prompt takes effect."));
     connect(guidance_, &QDoubleSpinBox::valueChanged, this, &MainWindow::update_guidance_dependent);
-    form->addRow(tr("&Guidance"), guidance_);
+    return guidance_;
+}
 
+QLayout* MainWindow::build_size_row(QWidget* panel) {
     size_ = new QComboBox(panel);
     size_->setObjectName(QStringLiteral("sizeCombo"));
     for (const SizePreset& preset : kSizePresets)
@@ -207,25 +239,32 @@ QWidget* MainWindow::build_form() {
     height_ = new QSpinBox(panel);
     height_->setObjectName(QStringLiteral("heightSpin"));
     for (QSpinBox* spin : {width_, height_}) {
-        spin->setRange(kMinSide, kMaxSide);
-        spin->setSingleStep(8);
+        spin->setRange(limits::kMinSide, limits::kMaxSide);
+        spin->setSingleStep(limits::kSideMultiple);
         spin->setSuffix(QStringLiteral(" px"));
-        spin->setToolTip(tr("Multiples of 8; SDXL works best near 1024×1024 pixels in total"));
+        spin->setToolTip(tr("Multiples of %1; SDXL works best near 1024×1024 pixels in total")
+                             .arg(limits::kSideMultiple));
         connect(spin, &QSpinBox::editingFinished, this,
-                [spin] { spin->setValue(round_to_multiple_of_8(spin->value())); });
+                [spin] { spin->setValue(round_to_valid_side(spin->value())); });
+        connect(spin, &QSpinBox::valueChanged, this, &MainWindow::update_cpu_notice);
     }
     connect(size_, &QComboBox::currentIndexChanged, this, &MainWindow::on_size_preset_changed);
-    auto* size_row = new QHBoxLayout;
-    size_row->addWidget(size_, 1);
-    size_row->addWidget(width_);
-    size_row->addWidget(new QLabel(QStringLiteral("×"), panel));
-    size_row->addWidget(height_);
-    form->addRow(buddy_label(tr("Si&ze"), size_, panel), size_row);
+    auto* row = new QHBoxLayout;
+    row->addWidget(size_, 1);
+    row->addWidget(width_);
+    row->addWidget(new QLabel(QStringLiteral("×"), panel));
+    row->addWidget(height_);
+    return row;
+}
 
+QLayout* MainWindow::build_seed_row(QWidget* panel) {
     seed_ = new QLineEdit(panel);
     seed_->setObjectName(QStringLiteral("seedEdit"));
-    seed_->setValidator(
-        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{1,20}")), seed_));
+    // Digits only; the range (up to 2^53 - 1) is checked with the rest of the request, with the
+    // same message the CLI gives.
+    const int max_digits = int(QString::number(limits::kMaxSeed).size());
+    seed_->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("\\d{1,%1}").arg(max_digits)), seed_));
     seed_->setToolTip(tr("Image i of a batch uses seed + i"));
     random_seed_ = new QPushButton(tr("Random"), panel);
     random_seed_->setObjectName(QStringLiteral("randomSeedButton"));
@@ -237,28 +276,27 @@ QWidget* MainWindow::build_form() {
     connect(random_seed_, &QPushButton::clicked, this, &MainWindow::randomize_seed);
     // Typing a seed means wanting that seed.
     connect(seed_, &QLineEdit::textEdited, this, [this] { keep_seed_->setChecked(true); });
-    auto* seed_row = new QHBoxLayout;
-    seed_row->addWidget(seed_, 1);
-    seed_row->addWidget(random_seed_);
-    seed_row->addWidget(keep_seed_);
-    form->addRow(buddy_label(tr("S&eed"), seed_, panel), seed_row);
+    auto* row = new QHBoxLayout;
+    row->addWidget(seed_, 1);
+    row->addWidget(random_seed_);
+    row->addWidget(keep_seed_);
+    return row;
+}
 
-    batch_ = new QSpinBox(panel);
-    batch_->setObjectName(QStringLiteral("batchSpin"));
-    batch_->setRange(1, 64);
-    batch_->setToolTip(tr("Images per job, with seeds seed, seed+1, …"));
-    form->addRow(tr("&Batch"), batch_);
-
+QLayout* MainWindow::build_engine_row(QWidget* panel) {
     device_ = new QComboBox(panel);
     device_->setObjectName(QStringLiteral("deviceCombo"));
+    device_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    device_->setMinimumContentsLength(12);
     precision_ = new QComboBox(panel);
     precision_->setObjectName(QStringLiteral("precisionCombo"));
-    auto* engine_row = new QHBoxLayout;
-    engine_row->addWidget(device_, 1);
-    engine_row->addWidget(precision_, 1);
-    form->addRow(buddy_label(tr("&Device"), device_, panel), engine_row);
-    layout->addLayout(form);
+    auto* row = new QHBoxLayout;
+    row->addWidget(device_, 3);
+    row->addWidget(precision_, 1);
+    return row;
+}
 
+QLayout* MainWindow::build_buttons(QWidget* panel) {
     generate_button_ = new QPushButton(tr("Generate"), panel);
     generate_button_->setObjectName(QStringLiteral("generateButton"));
     generate_button_->setDefault(true);
@@ -272,23 +310,59 @@ QWidget* MainWindow::build_form() {
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(generate_button_, 2);
     buttons->addWidget(queue_button_, 1);
-    layout->addLayout(buttons);
+    return buttons;
+}
 
-    auto* scroll = new QScrollArea;
-    scroll->setObjectName(QStringLiteral("formScroll"));
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(340);
-    return scroll;
+void MainWindow::build_status_bar() {
+    model_state_label_ = new ElidingLabel(this);
+    model_state_label_->setObjectName(QStringLiteral("modelStateLabel"));
+    cpu_label_ = new QLabel(this);
+    cpu_label_->setObjectName(QStringLiteral("cpuEstimateLabel"));
+    cpu_label_->setToolTip(
+        tr("Generation runs on the CPU. A CUDA GPU makes an image in about a second; see the "
+           "README's \"NVIDIA GPU\" section."));
+    statusBar()->addPermanentWidget(cpu_label_, 2);
+    statusBar()->addPermanentWidget(model_state_label_, 3);
 }
 
 QWidget* MainWindow::build_center() {
     auto* center = new QWidget;
     auto* layout = new QVBoxLayout(center);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(build_banner(center));
 
-    banner_ = new QFrame(center);
+    center_stack_ = new QStackedWidget(center);
+    center_stack_->setObjectName(QStringLiteral("centerStack"));
+    auto* preview_page = new QWidget(center_stack_);
+    auto* preview_layout = new QVBoxLayout(preview_page);
+    preview_ = new PreviewPane(preview_page);
+    preview_->set_placeholder(
+        tr("Type a prompt and press Generate (Ctrl+Enter).\n"
+           "Drop a PNG here to reuse its settings."));
+    // Long status texts ("Done in … · seed … · checkpoint") are elided, never cut off silently
+    // and never widening the window's minimum (which would squeeze the gallery).
+    step_label_ = new ElidingLabel(preview_page);
+    step_label_->setObjectName(QStringLiteral("stepLabel"));
+    progress_ = new QProgressBar(preview_page);
+    progress_->setObjectName(QStringLiteral("progressBar"));
+    progress_->setRange(0, 100);
+    progress_->setValue(0);
+    progress_->setTextVisible(false);
+    progress_->setMaximumHeight(8);
+    progress_->setMaximumWidth(240);
+    preview_layout->addWidget(preview_, 1);
+    auto* status_row = new QHBoxLayout;
+    status_row->addWidget(step_label_, 1);
+    status_row->addWidget(progress_);
+    preview_layout->addLayout(status_row);
+    center_stack_->addWidget(preview_page);
+    center_stack_->addWidget(build_welcome());
+    layout->addWidget(center_stack_, 1);
+    return center;
+}
+
+QWidget* MainWindow::build_banner(QWidget* parent) {
+    banner_ = new QFrame(parent);
     banner_->setObjectName(QStringLiteral("messageBanner"));
     banner_->setAutoFillBackground(true);
     banner_text_ = new QLabel(banner_);
@@ -311,35 +385,7 @@ QWidget* MainWindow::build_center() {
     banner_layout->addWidget(banner_action_);
     banner_layout->addWidget(close);
     banner_->hide();
-    layout->addWidget(banner_);
-
-    center_stack_ = new QStackedWidget(center);
-    center_stack_->setObjectName(QStringLiteral("centerStack"));
-    auto* preview_page = new QWidget(center_stack_);
-    auto* preview_layout = new QVBoxLayout(preview_page);
-    preview_ = new PreviewPane(preview_page);
-    preview_->set_placeholder(
-        tr("Type a prompt and press Generate (Ctrl+Enter).\n"
-           "Drop a PNG here to reuse its settings."));
-    step_label_ = new QLabel(preview_page);
-    step_label_->setObjectName(QStringLiteral("stepLabel"));
-    // Long status texts must not widen the window's minimum (and squeeze the gallery).
-    step_label_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    progress_ = new QProgressBar(preview_page);
-    progress_->setObjectName(QStringLiteral("progressBar"));
-    progress_->setRange(0, 100);
-    progress_->setValue(0);
-    progress_->setTextVisible(false);
-    progress_->setMaximumHeight(8);
-    preview_layout->addWidget(preview_, 1);
-    auto* status_row = new QHBoxLayout;
-    status_row->addWidget(step_label_, 1);
-    status_row->addWidget(progress_, 2);
-    preview_layout->addLayout(status_row);
-    center_stack_->addWidget(preview_page);
-    center_stack_->addWidget(build_welcome());
-    layout->addWidget(center_stack_, 1);
-    return center;
+    return banner_;
 }
 
 QWidget* MainWindow::build_welcome() {
@@ -359,8 +405,9 @@ QWidget* MainWindow::build_welcome() {
     connect(settings, &QPushButton::clicked, this, &MainWindow::open_settings);
     auto* search = new QPushButton(tr("Search again"), page);
     search->setObjectName(QStringLiteral("welcomeSearchButton"));
-    search->setToolTip(tr("Look in the Hugging Face cache (%1) again")
-                           .arg(QDir::toNativeSeparators(default_hf_hub_dir())));
+    search->setToolTip(
+        tr("Look in the Hugging Face cache (%1) again")
+            .arg(QDir::toNativeSeparators(to_qstring(lightning::default_hf_hub_dir()))));
     connect(search, &QPushButton::clicked, this, &MainWindow::search_hf_cache);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(settings);
@@ -382,60 +429,17 @@ void MainWindow::build_docks() {
     gallery_dock->setObjectName(QStringLiteral("galleryDock"));
     gallery_dock->setWidget(gallery_);
     addDockWidget(Qt::RightDockWidgetArea, gallery_dock);
-    connect(gallery_, &GalleryWidget::reuseRequested, this, &MainWindow::apply_parameters);
+    connect(gallery_, &GalleryWidget::reuseRequested, this, &MainWindow::apply_request);
     connect(gallery_, &GalleryWidget::regenerateRequested, this,
-            [this](const GenerationParams& params) {
-                apply_parameters(params);
+            [this](const lightning::GenerationRequest& request) {
+                apply_request(request);
                 generate();
             });
     connect(gallery_, &GalleryWidget::message, this, &MainWindow::show_message);
 
-    auto* queue_panel = new QWidget(this);
-    running_label_ = new QLabel(tr("Idle"), queue_panel);
-    running_label_->setObjectName(QStringLiteral("runningLabel"));
-    running_label_->setWordWrap(true);
-    queue_view_ = new QListView(queue_panel);
-    queue_view_->setObjectName(QStringLiteral("queueView"));
-    queue_view_->setModel(controller_->queue());
-    queue_view_->setSelectionMode(QAbstractItemView::SingleSelection);
-    auto selected_row = [this] {
-        const QModelIndex index = queue_view_->currentIndex();
-        return index.isValid() ? index.row() : -1;
-    };
-    auto* remove = new QPushButton(tr("Remove"), queue_panel);
-    remove->setObjectName(QStringLiteral("removeJobButton"));
-    connect(remove, &QPushButton::clicked, this,
-            [this, selected_row] { controller_->queue()->remove(selected_row()); });
-    auto* up = new QPushButton(tr("Up"), queue_panel);
-    up->setObjectName(QStringLiteral("moveUpButton"));
-    connect(up, &QPushButton::clicked, this, [this, selected_row] {
-        const int row = selected_row();
-        if (controller_->queue()->move(row, row - 1))
-            queue_view_->setCurrentIndex(controller_->queue()->index(row - 1));
-    });
-    auto* down = new QPushButton(tr("Down"), queue_panel);
-    down->setObjectName(QStringLiteral("moveDownButton"));
-    connect(down, &QPushButton::clicked, this, [this, selected_row] {
-        const int row = selected_row();
-        if (controller_->queue()->move(row, row + 1))
-            queue_view_->setCurrentIndex(controller_->queue()->index(row + 1));
-    });
-    auto* clear = new QPushButton(tr("Clear"), queue_panel);
-    clear->setObjectName(QStringLiteral("clearQueueButton"));
-    connect(clear, &QPushButton::clicked, this, [this] { controller_->queue()->clear(); });
-    auto* queue_buttons = new QHBoxLayout;
-    queue_buttons->addWidget(remove);
-    queue_buttons->addWidget(up);
-    queue_buttons->addWidget(down);
-    queue_buttons->addStretch();
-    queue_buttons->addWidget(clear);
-    auto* queue_layout = new QVBoxLayout(queue_panel);
-    queue_layout->addWidget(running_label_);
-    queue_layout->addWidget(queue_view_, 1);
-    queue_layout->addLayout(queue_buttons);
     auto* queue_dock = new QDockWidget(tr("Queue"), this);
     queue_dock->setObjectName(QStringLiteral("queueDock"));
-    queue_dock->setWidget(queue_panel);
+    queue_dock->setWidget(build_queue_panel());
     addDockWidget(Qt::BottomDockWidgetArea, queue_dock);
 
     log_ = new LogView(this);
@@ -446,6 +450,49 @@ void MainWindow::build_docks() {
     addDockWidget(Qt::BottomDockWidgetArea, log_dock);
     tabifyDockWidget(queue_dock, log_dock);
     queue_dock->raise();
+}
+
+QWidget* MainWindow::build_queue_panel() {
+    auto* panel = new QWidget(this);
+    running_label_ = new QLabel(tr("Idle"), panel);
+    running_label_->setObjectName(QStringLiteral("runningLabel"));
+    running_label_->setWordWrap(true);
+    queue_view_ = new QListView(panel);
+    queue_view_->setObjectName(QStringLiteral("queueView"));
+    queue_view_->setModel(controller_->queue());
+    queue_view_->setSelectionMode(QAbstractItemView::SingleSelection);
+    auto selected_row = [this] {
+        const QModelIndex index = queue_view_->currentIndex();
+        return index.isValid() ? index.row() : -1;
+    };
+    auto move_selected = [this, selected_row](int by) {
+        const int row = selected_row();
+        if (controller_->queue()->move(row, row + by))
+            queue_view_->setCurrentIndex(controller_->queue()->index(row + by));
+    };
+    auto add_button = [panel](const QString& text, const char* name) {
+        auto* button = new QPushButton(text, panel);
+        button->setObjectName(QString::fromLatin1(name));
+        return button;
+    };
+    auto* remove = add_button(tr("Remove"), "removeJobButton");
+    connect(remove, &QPushButton::clicked, this,
+            [this, selected_row] { controller_->queue()->remove(selected_row()); });
+    auto* up = add_button(tr("Up"), "moveUpButton");
+    connect(up, &QPushButton::clicked, this, [move_selected] { move_selected(-1); });
+    auto* down = add_button(tr("Down"), "moveDownButton");
+    connect(down, &QPushButton::clicked, this, [move_selected] { move_selected(+1); });
+    auto* clear = add_button(tr("Clear"), "clearQueueButton");
+    connect(clear, &QPushButton::clicked, this, [this] { controller_->queue()->clear(); });
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* button : {remove, up, down}) buttons->addWidget(button);
+    buttons->addStretch();
+    buttons->addWidget(clear);
+    auto* layout = new QVBoxLayout(panel);
+    layout->addWidget(running_label_);
+    layout->addWidget(queue_view_, 1);
+    layout->addLayout(buttons);
+    return panel;
 }
 
 void MainWindow::build_menus() {
@@ -487,8 +534,9 @@ void MainWindow::build_menus() {
     });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About Lightning Studio"),
-                           tr("<b>Lightning Studio</b><br>SDXL-Lightning text-to-image in 1, 2, 4 "
-                              "or 8 steps, native C++ (Qt + libtorch)."));
+                           tr("<b>%1</b><br>SDXL-Lightning text-to-image in 1, 2, 4 or 8 steps, "
+                              "native C++ (Qt + libtorch).")
+                               .arg(to_qstring(lightning::program_version()).toHtmlEscaped()));
     });
 }
 
@@ -500,37 +548,57 @@ void MainWindow::connect_controller() {
     connect(controller_, &GenerationController::stepFinished, this, &MainWindow::on_step);
     connect(controller_, &GenerationController::imageSaved, this, &MainWindow::on_image_saved);
     connect(controller_, &GenerationController::jobFinished, this, &MainWindow::on_job_finished);
+    connect(controller_, &GenerationController::warningsRaised, this, &MainWindow::show_warnings);
+    connect(controller_, &GenerationController::stepsSwitched, this,
+            [this](int steps, double seconds, const QString& from) {
+                statusBar()->showMessage(tr("Switched to %1 in %2 s (from %3)")
+                                             .arg(steps_text(steps))
+                                             .arg(seconds, 0, 'f', 2)
+                                             .arg(from),
+                                         4000);
+            });
+    connect(controller_, &GenerationController::checkpointsPreloaded, this, [this](int cached) {
+        if (cached > 1)
+            statusBar()->showMessage(
+                tr("%1 step checkpoints ready for instant switching").arg(cached), 5000);
+    });
+    connect(controller_, &GenerationController::switchFailed, this,
+            [this](int steps, const QString& message) {
+                show_message(tr("Could not switch to %1: %2").arg(steps_text(steps), message),
+                             true);
+            });
     auto* queue = controller_->queue();
-    auto update_title = [this] {
+    auto on_queue_changed = [this] {
         const int waiting = controller_->queue()->count();
         if (auto* dock = findChild<QDockWidget*>(QStringLiteral("queueDock")))
             dock->setWindowTitle(waiting ? tr("Queue (%1)").arg(waiting) : tr("Queue"));
+        update_status_label();
     };
-    connect(queue, &QAbstractItemModel::rowsInserted, this, update_title);
-    connect(queue, &QAbstractItemModel::rowsRemoved, this, update_title);
-    connect(queue, &QAbstractItemModel::modelReset, this, update_title);
+    connect(queue, &QAbstractItemModel::rowsInserted, this, on_queue_changed);
+    connect(queue, &QAbstractItemModel::rowsRemoved, this, on_queue_changed);
+    connect(queue, &QAbstractItemModel::modelReset, this, on_queue_changed);
 
-    connect(device_, &QComboBox::activated, this, &MainWindow::on_engine_option_changed);
-    connect(device_->lineEdit(), &QLineEdit::editingFinished, this,
-            &MainWindow::on_engine_option_changed);
+    connect(device_, &QComboBox::activated, this, &MainWindow::on_device_changed);
     connect(precision_, &QComboBox::activated, this, &MainWindow::on_engine_option_changed);
 }
 
 // ------------------------------------------------------------------------------ form & state
+// ------------------------------------------------------------------------------ form & state
 
 void MainWindow::restore_form(const FormSettings& form) {
+    const lightning::GenerationRequest& r = form.request;
     restoring_ = true;
     fill_device_combo(device_, engine_.device);
-    fill_precision_combo(precision_, engine_.precision);
-    prompt_->set_text(form.params.prompt);
-    negative_->set_text(form.params.negative_prompt.value_or(QString()));
-    guidance_->setValue(form.params.guidance);
-    select_steps(form.params.steps);
-    select_size(form.params.width, form.params.height);
+    fill_precision_combo(precision_, engine_.device, engine_.precision);
+    prompt_->set_text(to_qstring(r.prompt));
+    negative_->set_text(to_qstring(r.negative_prompt.value_or(std::string())));
+    guidance_->setValue(r.guidance);
+    select_steps(r.steps);
+    select_size(r.width, r.height);
     if (form.size_preset == QLatin1String("custom")) size_->setCurrentIndex(size_->count() - 1);
-    seed_->setText(QString::number(form.params.seed));
+    seed_->setText(QString::number(r.seed));
     keep_seed_->setChecked(form.keep_seed);
-    batch_->setValue(form.batch);
+    batch_->setValue(r.batch);
     restoring_ = false;
     if (seed_->text() == QLatin1String("0") && !form.keep_seed) randomize_seed();
     update_guidance_dependent();
@@ -539,20 +607,20 @@ void MainWindow::restore_form(const FormSettings& form) {
 
 FormSettings MainWindow::form() const {
     FormSettings form;
-    GenerationParams& p = form.params;
-    p.prompt = prompt_->text().trimmed();
+    lightning::GenerationRequest& r = form.request;
+    r.prompt = to_std(prompt_->text().trimmed());
     const QString negative = negative_->text().trimmed();
-    if (!negative.isEmpty()) p.negative_prompt = negative;
-    p.steps = steps_->currentData(Qt::UserRole).toInt();
-    p.guidance = guidance_->value();
-    p.width = round_to_multiple_of_8(width_->value());
-    p.height = round_to_multiple_of_8(height_->value());
-    p.seed = seed_value().value_or(0);
+    if (!negative.isEmpty()) r.negative_prompt = to_std(negative);
+    r.steps = steps_->currentData(Qt::UserRole).toInt();
+    r.guidance = guidance_->value();
+    r.width = round_to_valid_side(width_->value());
+    r.height = round_to_valid_side(height_->value());
+    r.seed = seed_value().value_or(0);
+    r.batch = batch_->value();
     form.keep_seed = keep_seed_->isChecked();
-    form.batch = batch_->value();
     form.size_preset = size_->currentData().toInt() == kCustomSize
                            ? QStringLiteral("custom")
-                           : QStringLiteral("%1x%2").arg(p.width).arg(p.height);
+                           : QStringLiteral("%1x%2").arg(r.width).arg(r.height);
     return form;
 }
 
@@ -574,7 +642,6 @@ void MainWindow::showEvent(QShowEvent* event) {
     QTimer::singleShot(0, this, [this] {
         resizeDocks({findChild<QDockWidget*>(QStringLiteral("galleryDock"))}, {440},
                     Qt::Horizontal);
-
         resizeDocks({findChild<QDockWidget*>(QStringLiteral("queueDock"))}, {150}, Qt::Vertical);
     });
 }
@@ -604,8 +671,8 @@ void MainWindow::select_steps(int steps) {
 }
 
 void MainWindow::select_size(int width, int height) {
-    width = round_to_multiple_of_8(width);
-    height = round_to_multiple_of_8(height);
+    width = round_to_valid_side(width);
+    height = round_to_valid_side(height);
     const int preset = size_->findData(QSize(width, height));
     const bool was_restoring = restoring_;
     restoring_ = true;
@@ -634,35 +701,43 @@ void MainWindow::update_guidance_dependent() {
     negative_hint_->setText(
         cfg ? tr("Guidance %1: each step runs the UNet twice (slower); the negative prompt "
                  "steers away.")
-                  .arg(format_number(guidance_->value()))
+                  .arg(to_qstring(lightning::format_number(guidance_->value())))
             : tr("The negative prompt takes effect only with guidance above 1 (Lightning is "
                  "distilled for guidance 0)."));
+    update_cpu_notice();
 }
 
+void MainWindow::on_steps_changed() {
+    if (steps_->currentIndex() < 0) return;
+    steps_->setToolTip(steps_model_->item(steps_->currentIndex())->toolTip());
+    update_generate_button();
+    update_cpu_notice();
+    // Idle: make the chosen checkpoint active now (instant from the engine's cache), so the
+    // next Generate starts at once. Busy: the next job switches by itself.
+    if (!restoring_ && steps_available(steps_->currentData(Qt::UserRole).toInt()))
+        controller_->switch_to_steps(steps_->currentData(Qt::UserRole).toInt());
+}
+
+// The entries show the step count only; the file (or which file is missing where) is in the
+// tooltip, so nothing is cut off in a narrow form.
 void MainWindow::update_step_choices() {
-    const std::string dir = engine_.models.lightning_dir.toStdString();
+    const std::string& dir = engine_.models.lightning_dir;
+    const QString shown_dir =
+        dir.empty() ? tr("(not set)") : QDir::toNativeSeparators(to_qstring(dir));
     for (int row = 0; row < steps_model_->rowCount(); ++row) {
         QStandardItem* item = steps_model_->item(row);
         const int steps = item->data(Qt::UserRole).toInt();
-        const QString file =
-            dir.empty()
-                ? QString()
-                : QFileInfo(QString::fromStdString(lightning::lightning_unet_file(dir, steps)))
-                      .fileName();
+        const QString file = to_qstring(lightning::lightning_file(dir, steps));
+        item->setEnabled(!file.isEmpty());
         if (file.isEmpty()) {
-            item->setText(tr("%1 — file missing").arg(steps_text(steps)));
-            item->setEnabled(false);
+            item->setText(tr("%1 (file missing)").arg(steps_text(steps)));
             item->setToolTip(
                 tr("No %1 in the SDXL-Lightning folder %2. Download it from %3 (Settings).")
-                    .arg(published_lightning_file(steps),
-                         engine_.models.lightning_dir.isEmpty()
-                             ? tr("(not set)")
-                             : QDir::toNativeSeparators(engine_.models.lightning_dir),
-                         QString::fromLatin1(kLightningRepo)));
+                    .arg(to_qstring(lightning::published_lightning_file(steps)), shown_dir,
+                         QString::fromLatin1(lightning::kLightningRepo)));
         } else {
-            item->setText(QStringLiteral("%1 — %2").arg(steps_text(steps), file));
-            item->setEnabled(true);
-            item->setToolTip(tr("Uses %1").arg(file));
+            item->setText(steps_text(steps));
+            item->setToolTip(tr("Uses %1 in %2").arg(QFileInfo(file).fileName(), shown_dir));
         }
     }
     // Keep the choice if possible; else prefer 4 steps, then any available.
@@ -684,11 +759,21 @@ bool MainWindow::steps_available(int steps) const {
     return false;
 }
 
+void MainWindow::on_device_changed() {
+    if (restoring_) return;
+    // Each device offers its own precisions (fp16 only on GPUs); keep the choice where offered.
+    restoring_ = true;
+    fill_precision_combo(precision_, device_->currentData().toString(),
+                         lightning::Precision(precision_->currentData().toInt()));
+    restoring_ = false;
+    on_engine_option_changed();
+}
+
 void MainWindow::on_engine_option_changed() {
     if (restoring_) return;
     EngineSettings engine = engine_;
-    engine.device = device_->currentText().trimmed();
-    engine.precision = precision_->currentText();
+    engine.device = device_->currentData().toString();
+    engine.precision = lightning::Precision(precision_->currentData().toInt());
     if (engine == engine_) return;
     apply_engine_settings(engine);
 }
@@ -697,29 +782,33 @@ void MainWindow::apply_engine_settings(const EngineSettings& engine) {
     const bool gallery_moved =
         QDir(engine.output_dir).absolutePath() != gallery_->model()->folder();
     engine_ = engine;
+    // Only what the selectors offer: a device found here, a precision that device computes.
+    if (!is_available_device(engine_.device)) engine_.device = default_device_id();
+    if (!offers_precision(engine_.device, engine_.precision))
+        engine_.precision = precisions_for(engine_.device).front();
     QSettings settings;
     save_engine_settings(settings, engine_);
     restoring_ = true;
     fill_device_combo(device_, engine_.device);
-    fill_precision_combo(precision_, engine_.precision);
+    fill_precision_combo(precision_, engine_.device, engine_.precision);
     restoring_ = false;
     if (gallery_moved) {
         const QString note = gallery_->model()->open(engine_.output_dir);
-        if (!note.isEmpty()) lightning::log().info("{}", note.toStdString());
+        if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
     }
     update_step_choices();
-    const SetupCheck base = check_base_model(engine_.models.base, engine_.models.config_dir);
-    token_counter_->set_tokenizer_root(base.ok() ? tokenizer_root(engine_.models) : QString());
+    const bool base_ok =
+        lightning::check_base_model(engine_.models.base, engine_.models.config_dir).empty();
+    token_counter_->set_tokenizer_root(base_ok ? tokenizer_root(engine_.models) : QString());
     controller_->set_engine(engine_);
     update_setup_views();
     update_generate_button();
+    update_cpu_notice();
 }
 
 void MainWindow::update_setup_views() {
-    QStringList problems =
-        check_base_model(engine_.models.base, engine_.models.config_dir).problems;
-    problems += check_lightning_dir(engine_.models.lightning_dir).problems;
-    problems += check_output_dir(engine_.output_dir).problems;
+    const QStringList problems =
+        model_problems(engine_.models) + output_dir_problems(engine_.output_dir);
     if (problems.isEmpty()) {
         center_stack_->setCurrentIndex(0);
         return;
@@ -737,11 +826,10 @@ void MainWindow::update_generate_button() {
     const bool configured =
         controller_->model_state() != GenerationController::ModelState::NotConfigured;
     const int steps = steps_->currentData(Qt::UserRole).toInt();
-    const bool steps_ok = steps_available(steps);
     QString why_not;
     if (!configured)
         why_not = tr("Set up the model first (File ▸ Settings)");
-    else if (!steps_ok)
+    else if (!steps_available(steps))
         why_not = tr("The %1 file is missing").arg(steps_text(steps));
 
     if (busy) {
@@ -758,6 +846,46 @@ void MainWindow::update_generate_button() {
     cancel_action_->setEnabled(busy);
 }
 
+// The state of the model, or of the job while one runs ("Ready" only when it is).
+void MainWindow::update_status_label() {
+    QString text = controller_->model_message();
+    if (controller_->model_state() == GenerationController::ModelState::NotConfigured)
+        text = tr("Model not set up");
+    else if (controller_->model_state() == GenerationController::ModelState::Failed)
+        text = tr("Model failed to load");
+    else if (const auto& job = controller_->current_job())
+        text = controller_->queue()->count() > 0 ? tr("Generating job #%1 (%2 more queued)")
+                                                       .arg(job->id)
+                                                       .arg(controller_->queue()->count())
+                                                 : tr("Generating job #%1").arg(job->id);
+    model_state_label_->setText(text);
+}
+
+QString MainWindow::status_text() const {
+    return model_state_label_->text();
+}
+
+// On the CPU an image takes minutes: say so, with a rough time for the form's settings.
+void MainWindow::update_cpu_notice() {
+    if (!cpu_label_) return;  // called while the form is built
+    if (!is_cpu_device(engine_.device)) {
+        cpu_label_->clear();
+        cpu_label_->hide();
+        return;
+    }
+    const lightning::GenerationRequest request = form().request;
+    const double seconds = estimated_cpu_seconds(request, QThread::idealThreadCount());
+    cpu_label_->setText(tr("Running on the CPU: about %1 per %2×%3 image")
+                            .arg(describe_duration(seconds))
+                            .arg(request.width)
+                            .arg(request.height));
+    cpu_label_->show();
+}
+
+QString MainWindow::cpu_notice() const {
+    return cpu_label_->isHidden() ? QString() : cpu_label_->text();
+}
+
 void MainWindow::on_generate_clicked() {
     if (controller_->busy())
         controller_->cancel_current();
@@ -767,70 +895,67 @@ void MainWindow::on_generate_clicked() {
 
 int MainWindow::generate() {
     FormSettings current = form();
-    const int steps = current.params.steps;
     if (controller_->model_state() == GenerationController::ModelState::NotConfigured) {
         show_message(tr("Set up the model first: %1").arg(controller_->model_message()), true);
         return 0;
     }
-    if (!steps_available(steps)) {
-        show_message(tr("Cannot generate with %1: %2 is missing in %3")
-                         .arg(steps_text(steps), published_lightning_file(steps),
-                              QDir::toNativeSeparators(engine_.models.lightning_dir)),
-                     true);
-        return 0;
-    }
     if (!keep_seed_->isChecked() || !seed_value()) {
         randomize_seed();
-        current.params.seed = *seed_value();
+        current.request.seed = *seed_value();
+    }
+    GenerationJob job;
+    job.request = current.request;
+    job.output_dir = engine_.output_dir;
+    // Without guidance a negative prompt does nothing; the image's record must not claim it did.
+    if (!job.request.uses_guidance()) job.request.negative_prompt.reset();
+    // The checks the CLI makes before loading, from the same table and with the same words; the
+    // engine checks again against the loaded model.
+    try {
+        lightning::limits::validate(job.request);
+        lightning::unet_file_for(to_engine_options(engine_).models, job.request);
+    } catch (const lightning::Error& error) {
+        show_message(tr("Cannot generate: %1").arg(to_qstring(error.what())), true);
+        return 0;
     }
     hide_message();
-    GenerationJob job;
-    job.params = current.params;
-    job.batch = current.batch;
-    job.output_dir = engine_.output_dir;
-    if (!job.params.negative_prompt || job.params.guidance <= 1.0)
-        job.params.negative_prompt.reset();  // without CFG a negative prompt does nothing
     QSettings settings;
     save_form_settings(settings, current);
     return controller_->submit(job);
 }
 
-void MainWindow::apply_parameters(const GenerationParams& params) {
-    prompt_->set_text(params.prompt);
-    negative_->set_text(params.negative_prompt.value_or(QString()));
-    guidance_->setValue(params.guidance);
-    bool steps_known = false;
-    for (int steps : kStepChoices) steps_known |= steps == params.steps;
-    if (steps_known && steps_available(params.steps)) {
-        select_steps(params.steps);
+void MainWindow::apply_request(const lightning::GenerationRequest& request) {
+    prompt_->set_text(to_qstring(request.prompt));
+    negative_->set_text(to_qstring(request.negative_prompt.value_or(std::string())));
+    guidance_->setValue(request.guidance);
+    if (steps_available(request.steps)) {
+        select_steps(request.steps);
     } else {
-        lightning::log().info("{} steps are not available here; keeping {}", params.steps,
+        lightning::log().info("{} steps are not available here; keeping {}", request.steps,
                               steps_->currentData(Qt::UserRole).toInt());
     }
-    select_size(params.width, params.height);
-    seed_->setText(QString::number(params.seed));
+    select_size(request.width, request.height);
+    seed_->setText(QString::number(request.seed));
     keep_seed_->setChecked(true);
     statusBar()->showMessage(tr("Settings restored"), 4000);
 }
 
 bool MainWindow::restore_from_png(const QString& file) {
     try {
-        const lightning::PngText text = lightning::read_png_text(file.toStdString());
+        const lightning::PngText text = lightning::read_png_text(to_std(file));
         const auto found = text.entries.find(kParametersKey);
-        const auto params = found == text.entries.end()
-                                ? std::nullopt
-                                : parse_parameters(QString::fromStdString(found->second));
-        if (!params) {
+        const auto record =
+            found == text.entries.end() ? std::nullopt : lightning::parse_parameters(found->second);
+        if (!record) {
             show_message(tr("%1 has no generation parameters").arg(QFileInfo(file).fileName()),
                          true);
             return false;
         }
-        apply_parameters(*params);
+        apply_request(record->request);
         statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
                                  5000);
         return true;
     } catch (const std::exception& error) {
-        show_message(QString::fromStdString(error.what()), true);
+        show_message(to_qstring(error.what()), true);
         return false;
     }
 }
@@ -857,20 +982,20 @@ void MainWindow::open_settings() {
 }
 
 void MainWindow::search_hf_cache() {
-    const QString hub = default_hf_hub_dir();
-    const DiscoveredModels found = discover_hf_models(hub);
-    if (found.base_dir.isEmpty() && found.lightning_dir.isEmpty()) {
-        show_message(
-            tr("No SDXL models in the Hugging Face cache %1").arg(QDir::toNativeSeparators(hub)),
-            true);
+    const std::string hub = lightning::default_hf_hub_dir();
+    const lightning::DiscoveredModels found = lightning::discover_hf_models(hub);
+    if (found.base_dir.empty() && found.lightning_dir.empty()) {
+        show_message(tr("No SDXL models in the Hugging Face cache %1")
+                         .arg(QDir::toNativeSeparators(to_qstring(hub))),
+                     true);
         return;
     }
     EngineSettings engine = engine_;
-    if (!found.base_dir.isEmpty()) {
+    if (!found.base_dir.empty()) {
         engine.models.base = found.base_dir;
         engine.models.config_dir.clear();
     }
-    if (!found.lightning_dir.isEmpty()) engine.models.lightning_dir = found.lightning_dir;
+    if (!found.lightning_dir.empty()) engine.models.lightning_dir = found.lightning_dir;
     hide_message();
     apply_engine_settings(engine);
 }
@@ -886,7 +1011,15 @@ void MainWindow::show_message(const QString& text, bool is_error) {
     banner_->findChild<QPushButton*>(QStringLiteral("retryButton"))
         ->setVisible(controller_->model_state() == GenerationController::ModelState::Failed);
     banner_->show();
-    if (is_error) lightning::log().debug("Shown to the user: {}", text.toStdString());
+    if (is_error) lightning::log().debug("Shown to the user: {}", to_std(text));
+}
+
+void MainWindow::show_warnings(const QStringList& warnings) {
+    if (warnings.isEmpty()) return;
+    QStringList lines;
+    for (const QString& warning : warnings)
+        lines << tr("Note: %1").arg(warning.left(1).toUpper() + warning.mid(1));
+    show_message(lines.join(u'\n'), false);
 }
 
 void MainWindow::hide_message() {
@@ -901,29 +1034,16 @@ QString MainWindow::message_text() const {
 // ------------------------------------------------------------------------ controller events
 
 void MainWindow::on_model_state(GenerationController::ModelState state, const QString& message) {
-    using State = GenerationController::ModelState;
-    switch (state) {
-        case State::NotConfigured:
-            model_state_label_->setText(tr("Model not set up"));
-            break;
-        case State::Loading:
-            model_state_label_->setText(message);
-            break;
-        case State::Ready:
-            model_state_label_->setText(message);
-            break;
-        case State::Failed:
-            model_state_label_->setText(tr("Model failed to load"));
-            show_message(tr("Could not load the model: %1").arg(message), true);
-            break;
-    }
-    model_state_label_->setToolTip(message);
+    if (state == GenerationController::ModelState::Failed)
+        show_message(tr("Could not load the model: %1").arg(message), true);
+    update_status_label();
     update_setup_views();
     update_generate_button();
 }
 
 void MainWindow::on_busy(bool busy) {
     update_generate_button();
+    update_status_label();
     if (!busy) {
         running_label_->setText(tr("Idle"));
         progress_->setValue(0);
@@ -934,6 +1054,7 @@ void MainWindow::on_job_started(const GenerationJob& job) {
     running_label_->setText(tr("Running: %1").arg(describe_job(job)));
     step_label_->setText(tr("Starting %1…").arg(describe_job(job, 40)));
     progress_->setValue(0);
+    update_status_label();
 }
 
 void MainWindow::on_step(int job_id, int image_index, int batch, int step, int total,
@@ -956,8 +1077,8 @@ void MainWindow::on_image_saved(const GalleryItem& item, const QImage& image) {
     preview_->set_image(image);
     step_label_->setText(tr("Done in %1 s · seed %2 · %3")
                              .arg(item.seconds, 0, 'f', 2)
-                             .arg(item.params.seed)
-                             .arg(item.params.model));
+                             .arg(item.record.request.seed)
+                             .arg(checkpoint_name(item.record)));
 }
 
 void MainWindow::on_job_finished(int job_id, bool cancelled, const QString& error) {

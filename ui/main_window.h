@@ -19,6 +19,8 @@ class QSpinBox;
 class QStackedWidget;
 class QTextBrowser;
 class QStandardItemModel;
+class QFormLayout;
+class QVBoxLayout;
 
 namespace lightning::ui {
 
@@ -54,15 +56,19 @@ public:
 
     // What the settings dialog's OK does: validate, save, reload the model if needed.
     void apply_engine_settings(const EngineSettings& engine);
-    // Puts parameters into the form (from the gallery or a dropped PNG).
-    void apply_parameters(const GenerationParams& params);
+    // Puts a request into the form (from the gallery or a dropped PNG); settings the form has no
+    // control for (LoRAs, clip skip, schedule) are not taken over.
+    void apply_request(const lightning::GenerationRequest& request);
     // Reads a PNG's parameters chunk into the form; false (and a message) when it has none.
     bool restore_from_png(const QString& file);
-    // Queues a job from the form (Ctrl+Enter). Returns its id, 0 when refused (with a message).
+    // Queues a job from the form (Ctrl+Enter) after the checks the CLI makes too. Returns its
+    // id, 0 when refused (with the check's message).
     int generate();
     FormSettings form() const;
     bool steps_available(int steps) const;
     QString message_text() const;  // the banner's text, "" when hidden
+    QString status_text() const;   // the model/job state in the status bar
+    QString cpu_notice() const;    // the status bar's CPU estimate, "" on a GPU
 
     void save_state();
 
@@ -78,9 +84,19 @@ protected:
 
 private:
     QWidget* build_form();
+    void build_prompt_fields(QWidget* panel, QVBoxLayout* layout);
+    QComboBox* build_steps_combo(QWidget* panel);
+    QDoubleSpinBox* build_guidance_spin(QWidget* panel);
+    QLayout* build_size_row(QWidget* panel);
+    QLayout* build_seed_row(QWidget* panel);
+    QLayout* build_engine_row(QWidget* panel);
+    QLayout* build_buttons(QWidget* panel);
+    void build_status_bar();
     QWidget* build_center();
+    QWidget* build_banner(QWidget* parent);
     QWidget* build_welcome();
     void build_docks();
+    QWidget* build_queue_panel();
     void build_menus();
     void connect_controller();
 
@@ -89,6 +105,10 @@ private:
     void update_generate_button();
     void update_setup_views();
     void update_guidance_dependent();
+    void update_status_label();
+    void update_cpu_notice();
+    void on_steps_changed();
+    void on_device_changed();
     void select_steps(int steps);
     void select_size(int width, int height);
     void on_size_preset_changed();
@@ -99,6 +119,7 @@ private:
     void open_settings();
     void search_hf_cache();
     void show_message(const QString& text, bool is_error);
+    void show_warnings(const QStringList& warnings);
     void hide_message();
 
     void on_model_state(GenerationController::ModelState state, const QString& message);
@@ -146,13 +167,12 @@ private:
     QLabel* running_label_ = nullptr;
     LogView* log_ = nullptr;
     QLabel* model_state_label_ = nullptr;
+    QLabel* cpu_label_ = nullptr;
 
     QAction* generate_action_ = nullptr;
     QAction* cancel_action_ = nullptr;
-    bool restoring_ = false;
-    bool first_layout_pending_ =
-        false;  // no saved layout: size the docks once shown  // suppresses reactions while the
-                // form is filled programmatically
+    bool restoring_ = false;  // suppresses reactions while the form is filled programmatically
+    bool first_layout_pending_ = false;  // no saved layout: size the docks once shown
 };
 
 }  // namespace lightning::ui

@@ -1,10 +1,13 @@
 #include "ui/settings_dialog.h"
 
-#include "ui/hf_cache.h"
+#include "ui/device_choice.h"
+#include "ui/model_setup.h"
+#include "ui/string_convert.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -16,37 +19,23 @@
 namespace lightning::ui {
 namespace {
 
-void show_check(QLabel* label, const SetupCheck& check, const QString& ok_text) {
-    if (check.ok()) {
+void show_check(QLabel* label, const QStringList& problems, const QString& ok_text) {
+    if (problems.isEmpty()) {
         label->setText(
             QStringLiteral("<span style='color:#2a7a2a'>✔ %1</span>").arg(ok_text.toHtmlEscaped()));
     } else {
         QStringList lines;
-        for (const QString& problem : check.problems) lines << problem.toHtmlEscaped();
+        for (const QString& problem : problems) lines << problem.toHtmlEscaped();
         label->setText(QStringLiteral("<span style='color:#b02020'>✘ %1</span>")
                            .arg(lines.join(QStringLiteral("<br>✘ "))));
     }
 }
 
+QString path_text(const QLineEdit* edit) {
+    return QDir::fromNativeSeparators(edit->text().trimmed());
+}
+
 }  // namespace
-
-void fill_device_combo(QComboBox* combo, const QString& current) {
-    combo->setEditable(true);
-    combo->clear();
-    combo->addItems({QStringLiteral("cpu"), QStringLiteral("cuda"), QStringLiteral("cuda:1")});
-    combo->setCurrentText(current.isEmpty() ? QStringLiteral("cpu") : current);
-    combo->setToolTip(QObject::tr("cpu, cuda (first GPU) or cuda:N"));
-}
-
-void fill_precision_combo(QComboBox* combo, const QString& current) {
-    combo->clear();
-    combo->addItem(QStringLiteral("fp32"));
-    combo->addItem(QStringLiteral("fp16"));
-    combo->addItem(QStringLiteral("bf16"));
-    combo->setCurrentText(current.isEmpty() ? QStringLiteral("fp32") : current);
-    combo->setToolTip(
-        QObject::tr("fp16 halves GPU memory and is fastest on GPUs; on the CPU use fp32"));
-}
 
 SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("settingsDialog"));
@@ -68,22 +57,7 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     lightning_dir_->setPlaceholderText(tr("folder with sdxl_lightning_*step_unet*.safetensors"));
     output_dir_ = add_path_row(form, tr("Gallery folder"), QStringLiteral("outputDirEdit"), true,
                                false, &output_status_);
-
-    device_ = new QComboBox(this);
-    device_->setObjectName(QStringLiteral("settingsDevice"));
-    fill_device_combo(device_, settings.device);
-    form->addRow(tr("Device"), device_);
-    precision_ = new QComboBox(this);
-    precision_->setObjectName(QStringLiteral("settingsPrecision"));
-    fill_precision_combo(precision_, settings.precision);
-    form->addRow(tr("Precision"), precision_);
-    preview_ = new QComboBox(this);
-    preview_->setObjectName(QStringLiteral("settingsPreview"));
-    preview_->addItem(tr("Reduced (fast)"), int(PreviewQuality::Reduced));
-    preview_->addItem(tr("Full VAE decode"), int(PreviewQuality::Full));
-    preview_->addItem(tr("Off"), int(PreviewQuality::Off));
-    preview_->setCurrentIndex(preview_->findData(int(settings.preview)));
-    form->addRow(tr("Live previews"), preview_);
+    build_engine_rows(form, settings);
 
     auto* find = new QPushButton(tr("Find in Hugging Face cache"), this);
     find->setObjectName(QStringLiteral("findHfButton"));
@@ -104,13 +78,50 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     layout->addStretch();
     layout->addWidget(buttons_);
 
-    base_->setText(settings.models.base);
-    config_dir_->setText(settings.models.config_dir);
-    lightning_dir_->setText(settings.models.lightning_dir);
+    base_->setText(to_qstring(settings.models.base));
+    config_dir_->setText(to_qstring(settings.models.config_dir));
+    lightning_dir_->setText(to_qstring(settings.models.lightning_dir));
     output_dir_->setText(settings.output_dir);
     for (QLineEdit* edit : {base_, config_dir_, lightning_dir_, output_dir_})
         connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     validate();
+}
+
+void SettingsDialog::build_engine_rows(QFormLayout* form, const EngineSettings& settings) {
+    device_ = new QComboBox(this);
+    device_->setObjectName(QStringLiteral("settingsDevice"));
+    fill_device_combo(device_, settings.device);
+    form->addRow(tr("Device"), device_);
+    precision_ = new QComboBox(this);
+    precision_->setObjectName(QStringLiteral("settingsPrecision"));
+    fill_precision_combo(precision_, device_->currentData().toString(), settings.precision);
+    form->addRow(tr("Precision"), precision_);
+    // What a device offers differs (fp16 only on GPUs): the precision list follows the device.
+    connect(device_, &QComboBox::currentIndexChanged, this, [this] {
+        fill_precision_combo(precision_, device_->currentData().toString(),
+                             lightning::Precision(precision_->currentData().toInt()));
+    });
+
+    preview_ = new QComboBox(this);
+    preview_->setObjectName(QStringLiteral("settingsPreview"));
+    preview_->addItem(tr("Reduced (fast)"), int(lightning::PreviewMode::Reduced));
+    preview_->addItem(tr("Full VAE decode"), int(lightning::PreviewMode::Full));
+    preview_->addItem(tr("Off"), int(lightning::PreviewMode::Off));
+    preview_->setCurrentIndex(preview_->findData(int(settings.preview)));
+    form->addRow(tr("Live previews"), preview_);
+
+    checkpoint_cache_ = new QDoubleSpinBox(this);
+    checkpoint_cache_->setObjectName(QStringLiteral("settingsCheckpointCache"));
+    checkpoint_cache_->setRange(0, 1024);
+    checkpoint_cache_->setDecimals(1);
+    checkpoint_cache_->setSingleStep(1);
+    checkpoint_cache_->setSuffix(tr(" GB"));
+    checkpoint_cache_->setSpecialValueText(tr("Automatic"));
+    checkpoint_cache_->setValue(settings.checkpoint_cache_gb);
+    checkpoint_cache_->setToolTip(
+        tr("Device memory for Lightning UNets kept ready, so switching between 1, 2, 4 and 8 "
+           "steps is instant (about 5 GB each in fp16). Automatic: what the device has free."));
+    form->addRow(tr("UNet checkpoint cache"), checkpoint_cache_);
 }
 
 QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
@@ -149,46 +160,44 @@ QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
 }
 
 void SettingsDialog::validate() {
-    const QString base = base_->text().trimmed();
-    const bool single = is_single_file(base);
+    const QString base = path_text(base_);
+    const bool single = lightning::is_single_file(to_std(base));
     config_dir_->setEnabled(single);
-    const SetupCheck base_check = check_base_model(base, config_dir_->text().trimmed());
-    show_check(base_status_, base_check,
+    const QStringList base_problems = base_model_problems(base, path_text(config_dir_));
+    show_check(base_status_, base_problems,
                single ? tr("single-file checkpoint with configs") : tr("SDXL base folder"));
     config_status_->setVisible(single);
-    if (single) show_check(config_status_, base_check, tr("configs and tokenizers found"));
-    const SetupCheck lightning = check_lightning_dir(lightning_dir_->text().trimmed());
+    if (single) show_check(config_status_, base_problems, tr("configs and tokenizers found"));
+
+    const QString lightning_dir = path_text(lightning_dir_);
     QStringList found;
-    if (lightning.ok()) {
-        const QDir dir(lightning_dir_->text().trimmed());
-        for (int steps : kStepChoices)
-            if (QFileInfo(dir.filePath(published_lightning_file(steps))).isFile())
-                found << QString::number(steps);
-    }
-    show_check(lightning_status_, lightning,
+    for (int steps : lightning::available_lightning_steps(to_std(lightning_dir)))
+        found << QString::number(steps);
+    show_check(lightning_status_, lightning_dir_problems(lightning_dir),
                found.isEmpty()
                    ? tr("Lightning UNets found")
                    : tr("Lightning UNets for %1 steps").arg(found.join(QStringLiteral("/"))));
-    show_check(output_status_, check_output_dir(output_dir_->text().trimmed()), tr("writable"));
+    show_check(output_status_, output_dir_problems(path_text(output_dir_)), tr("writable"));
 }
 
 QString SettingsDialog::find_in_hf_cache() {
-    const QString hub = default_hf_hub_dir();
-    const DiscoveredModels found = discover_hf_models(hub);
-    if (!found.base_dir.isEmpty()) {
-        base_->setText(found.base_dir);
+    const QString hub = to_qstring(lightning::default_hf_hub_dir());
+    const lightning::DiscoveredModels found = lightning::discover_hf_models(to_std(hub));
+    if (!found.base_dir.empty()) {
+        base_->setText(to_qstring(found.base_dir));
         config_dir_->clear();
     }
-    if (!found.lightning_dir.isEmpty()) lightning_dir_->setText(found.lightning_dir);
+    if (!found.lightning_dir.empty()) lightning_dir_->setText(to_qstring(found.lightning_dir));
     QString text;
     if (found.complete())
         text = tr("Found both models in %1").arg(QDir::toNativeSeparators(hub));
-    else if (!found.base_dir.isEmpty())
-        text = tr("Found the SDXL base in %1, but no usable %2 snapshot")
-                   .arg(QDir::toNativeSeparators(hub), QString::fromLatin1(kLightningRepo));
-    else if (!found.lightning_dir.isEmpty())
+    else if (!found.base_dir.empty())
+        text =
+            tr("Found the SDXL base in %1, but no usable %2 snapshot")
+                .arg(QDir::toNativeSeparators(hub), QString::fromLatin1(lightning::kLightningRepo));
+    else if (!found.lightning_dir.empty())
         text = tr("Found SDXL-Lightning in %1, but no usable %2 snapshot")
-                   .arg(QDir::toNativeSeparators(hub), QString::fromLatin1(kBaseRepo));
+                   .arg(QDir::toNativeSeparators(hub), QString::fromLatin1(lightning::kBaseRepo));
     else
         text = tr("Nothing usable in %1").arg(QDir::toNativeSeparators(hub));
     hf_status_->setText(text);
@@ -197,13 +206,14 @@ QString SettingsDialog::find_in_hf_cache() {
 
 EngineSettings SettingsDialog::settings() const {
     EngineSettings settings;
-    settings.models.base = QDir::fromNativeSeparators(base_->text().trimmed());
-    settings.models.config_dir = QDir::fromNativeSeparators(config_dir_->text().trimmed());
-    settings.models.lightning_dir = QDir::fromNativeSeparators(lightning_dir_->text().trimmed());
-    settings.output_dir = QDir::fromNativeSeparators(output_dir_->text().trimmed());
-    settings.device = device_->currentText().trimmed();
-    settings.precision = precision_->currentText();
-    settings.preview = PreviewQuality(preview_->currentData().toInt());
+    settings.models.base = to_std(path_text(base_));
+    settings.models.config_dir = to_std(path_text(config_dir_));
+    settings.models.lightning_dir = to_std(path_text(lightning_dir_));
+    settings.output_dir = path_text(output_dir_);
+    settings.device = device_->currentData().toString();
+    settings.precision = lightning::Precision(precision_->currentData().toInt());
+    settings.preview = lightning::PreviewMode(preview_->currentData().toInt());
+    settings.checkpoint_cache_gb = checkpoint_cache_->value();
     return settings;
 }
 

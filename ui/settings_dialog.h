@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QDialogButtonBox;
+class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -24,6 +25,7 @@ public:
 
 private:
     void validate();
+    void build_engine_rows(QFormLayout* form, const EngineSettings& settings);
     QLineEdit* add_path_row(QFormLayout* form, const QString& label, const QString& name,
                             bool folder, bool file, QLabel** status);
 
@@ -39,11 +41,8 @@ private:
     QComboBox* device_ = nullptr;
     QComboBox* precision_ = nullptr;
     QComboBox* preview_ = nullptr;
+    QDoubleSpinBox* checkpoint_cache_ = nullptr;
     QDialogButtonBox* buttons_ = nullptr;
 };
-
-// Shared by the dialog and the main window's quick options.
-void fill_device_combo(QComboBox* combo, const QString& current);
-void fill_precision_combo(QComboBox* combo, const QString& current);
 
 }  // namespace lightning::ui

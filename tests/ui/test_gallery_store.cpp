@@ -2,6 +2,7 @@
 #include "core/image/png.h"
 #include "ui/gallery_store.h"
 #include "ui/image_convert.h"
+#include "ui/string_convert.h"
 
 #include <QtTest/QtTest>
 
@@ -25,17 +26,23 @@ lightning::Image8 test_image(int width, int height, int salt) {
     return image;
 }
 
+// A record as the engine describes an image, in the form a PNG keeps it (the default schedule
+// spelled out, a negative prompt only where guidance gave it effect).
 GalleryItem test_item(int n) {
     GalleryItem item;
-    item.params.prompt =
-        QStringLiteral("prompt %1, with commas: and <html> & \"quotes\" 猫").arg(n);
-    if (n % 2) item.params.negative_prompt = QStringLiteral("negative %1").arg(n);
-    item.params.steps = (n % 4) == 0 ? 1 : 4;
-    item.params.guidance = n % 2 ? 2.5 : 0;
-    item.params.width = 64;
-    item.params.height = 96;
-    item.params.seed = 1000 + uint64_t(n);
-    item.params.model = QStringLiteral("sdxl_lightning_4step_unet");
+    lightning::GenerationRequest& r = item.record.request;
+    r.prompt = to_std(QStringLiteral("prompt %1, with commas: and <html> & \"quotes\" 猫").arg(n));
+    r.guidance = n % 2 ? 2.5 : 0;
+    if (n % 2) r.negative_prompt = to_std(QStringLiteral("negative %1").arg(n));
+    r.steps = (n % 4) == 0 ? 1 : 4;
+    r.width = 64;
+    r.height = 96;
+    r.seed = 1000 + uint64_t(n);
+    r.timestep_spacing = lightning::TimestepSpacing::Trailing;
+    item.record.model = {"tiny-sdxl", "0123456789"};
+    item.record.unet = {r.steps == 1 ? "sdxl_lightning_1step_unet_x0" : "sdxl_lightning_4step_unet",
+                        "abcdef0123"};
+    item.record.version = "Lightning Studio 0.2.0";
     item.seconds = 0.25 * n;
     item.device = QStringLiteral("cpu");
     item.created = QDateTime(QDate(2024, 5, 1), QTime(12, 0, n), Qt::UTC);
@@ -43,7 +50,7 @@ GalleryItem test_item(int n) {
 }
 
 void expect_same(const GalleryItem& actual, const GalleryItem& expected) {
-    QCOMPARE(actual.params, expected.params);
+    QCOMPARE(actual.record, expected.record);
     QCOMPARE(actual.seconds, expected.seconds);
     QCOMPARE(actual.created, expected.created);
     QCOMPARE(actual.device, expected.device);
@@ -83,8 +90,7 @@ void TestGalleryStore::png_carries_pixels_and_parameters() {
     QCOMPARE(read.width, 64);
     QCOMPARE(read.height, 96);
     QVERIFY(read.rgb == image.rgb);
-    QCOMPARE(QString::fromStdString(text.entries.at("parameters")),
-             format_parameters(test_item(1).params));
+    QCOMPARE(text.entries.at("parameters"), lightning::format_parameters(test_item(1).record));
     const auto parsed = read_gallery_png(item.file);
     QVERIFY(parsed);
     expect_same(*parsed, item);
@@ -103,14 +109,14 @@ void TestGalleryStore::index_lists_newest_first_and_reloads() {
     for (int n : {1, 3, 2})
         store.add(write_gallery_png(dir.path(), test_image(64, 96, n), test_item(n)));
     QCOMPARE(store.items().size(), 3);
-    QCOMPARE(store.items()[0].params.seed, uint64_t(1002));  // added last = on top
+    QCOMPARE(store.items()[0].record.request.seed, uint64_t(1002));  // added last = on top
 
     GalleryStore reopened;
     QCOMPARE(reopened.open(dir.path()), QString());  // valid index: nothing to report
     QCOMPARE(reopened.items().size(), 3);
     // On reopening the order is by creation time: 3, 2, 1.
-    QCOMPARE(reopened.items()[0].params.seed, uint64_t(1003));
-    QCOMPARE(reopened.items()[2].params.seed, uint64_t(1001));
+    QCOMPARE(reopened.items()[0].record.request.seed, uint64_t(1003));
+    QCOMPARE(reopened.items()[2].record.request.seed, uint64_t(1001));
     for (const GalleryItem& item : reopened.items())
         expect_same(item, store.items()[store.index_of(item.file)]);
 }
@@ -145,7 +151,7 @@ void TestGalleryStore::rebuilds_corrupt_or_missing_index() {
     GalleryStore rebuilt;
     QCOMPARE(rebuilt.open(dir.path()), QStringLiteral("Gallery index created from 4 images"));
     QCOMPARE(rebuilt.items().size(), 4);
-    QCOMPARE(rebuilt.items().first().params, test_item(4).params);
+    QCOMPARE(rebuilt.items().first().record, test_item(4).record);
 }
 
 void TestGalleryStore::reconciles_with_files_changed_outside() {
@@ -163,8 +169,8 @@ void TestGalleryStore::reconciles_with_files_changed_outside() {
     GalleryStore reopened;
     reopened.open(dir.path());
     QCOMPARE(reopened.items().size(), 2);
-    QCOMPARE(reopened.items()[0].params, test_item(5).params);
-    QCOMPARE(reopened.items()[1].params, test_item(2).params);
+    QCOMPARE(reopened.items()[0].record, test_item(5).record);
+    QCOMPARE(reopened.items()[1].record, test_item(2).record);
     const auto index = QJsonDocument::fromJson(read_all(reopened.index_path()));
     QCOMPARE(index.object().value(QStringLiteral("items")).toArray().size(), 2);
 }
@@ -231,9 +237,9 @@ void TestGalleryStore::export_writes_pngs_json_and_html() {
         const QString copy = QDir(out).filePath(QFileInfo(item.file).fileName());
         QCOMPARE(read_all(copy), read_all(item.file));
         const auto text = lightning::read_png_text(copy.toStdString());
-        const auto params = parse_parameters(QString::fromStdString(text.entries.at("parameters")));
-        QVERIFY(params);
-        QCOMPARE(*params, item.params);
+        const auto record = lightning::parse_parameters(text.entries.at("parameters"));
+        QVERIFY(record);
+        QCOMPARE(*record, item.record);
     }
     const auto json =
         QJsonDocument::fromJson(read_all(QDir(out).filePath(QStringLiteral("gallery.json"))));
@@ -241,7 +247,9 @@ void TestGalleryStore::export_writes_pngs_json_and_html() {
     QCOMPARE(items.size(), 2);
     QCOMPARE(items[0].toObject().value(QStringLiteral("seed")).toString(), QStringLiteral("1003"));
     QCOMPARE(items[0].toObject().value(QStringLiteral("prompt")).toString(),
-             test_item(3).params.prompt);
+             to_qstring(test_item(3).record.request.prompt));
+    QCOMPARE(items[0].toObject().value(QStringLiteral("model")).toString(),
+             QStringLiteral("sdxl_lightning_4step_unet"));
     QCOMPARE(items[1].toObject().value(QStringLiteral("steps")).toInt(), 4);
     const QString html =
         QString::fromUtf8(read_all(QDir(out).filePath(QStringLiteral("index.html"))));

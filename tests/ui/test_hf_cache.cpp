@@ -1,6 +1,7 @@
-// Hugging Face cache discovery and model-setup checks, on fake cache trees.
-#include "ui/hf_cache.h"
+// Hugging Face cache discovery and the model-setup checks as the app shows them, on fake cache
+// trees: core/engine/model_layout.h through the app's QString adapters (ui/model_setup.h).
 #include "ui/model_setup.h"
+#include "ui/string_convert.h"
 
 #include "support/fixtures.h"
 
@@ -11,8 +12,39 @@
 #include <QTemporaryDir>
 
 using namespace lightning::ui;
+using lightning::kBaseRepo;
+using lightning::kLightningRepo;
+using lightning::kStepChoices;
 
 namespace {
+
+// The core's std::string API in the test's QString terms.
+QString hf_repo_folder(const QString& hub_dir, const char* repo_id) {
+    return to_qstring(lightning::hf_repo_folder(to_std(hub_dir), repo_id));
+}
+
+struct Discovered {
+    QString base_dir;
+    QString lightning_dir;
+    bool complete = false;
+};
+
+Discovered discover(const QString& hub_dir) {
+    const auto found = lightning::discover_hf_models(to_std(hub_dir));
+    return {to_qstring(found.base_dir), to_qstring(found.lightning_dir), found.complete()};
+}
+
+QStringList required_base_files(bool with_weights) {
+    return to_qstring_list(lightning::required_base_files(with_weights));
+}
+
+QString published_lightning_file(int steps) {
+    return to_qstring(lightning::published_lightning_file(steps));
+}
+
+lightning::ModelLocations locations(const QString& base, const QString& config_dir) {
+    return {to_std(base), to_std(config_dir), {}};
+}
 
 void touch(const QString& path) {
     QDir().mkpath(QFileInfo(path).absolutePath());
@@ -69,71 +101,73 @@ private Q_SLOTS:
 void TestHfCache::hub_dir_follows_the_environment() {
     qunsetenv("HF_HUB_CACHE");
     qputenv("HF_HOME", "/data/hf");
-    QCOMPARE(default_hf_hub_dir(), QStringLiteral("/data/hf/hub"));
+    QCOMPARE(to_qstring(lightning::default_hf_hub_dir()), QStringLiteral("/data/hf/hub"));
     qputenv("HF_HUB_CACHE", "/fast/hub");
-    QCOMPARE(default_hf_hub_dir(), QStringLiteral("/fast/hub"));
+    QCOMPARE(to_qstring(lightning::default_hf_hub_dir()), QStringLiteral("/fast/hub"));
     qunsetenv("HF_HUB_CACHE");
     qunsetenv("HF_HOME");
-    QCOMPARE(default_hf_hub_dir(), QDir::homePath() + QStringLiteral("/.cache/huggingface/hub"));
+    QCOMPARE(to_qstring(lightning::default_hf_hub_dir()),
+             QDir::homePath() + QStringLiteral("/.cache/huggingface/hub"));
 }
 
 void TestHfCache::finds_complete_snapshots() {
     QTemporaryDir hub;
-    const QString base_repo = hf_repo_folder(hub.path(), QString::fromLatin1(kBaseRepo));
+    const QString base_repo = hf_repo_folder(hub.path(), kBaseRepo);
     QVERIFY(base_repo.endsWith(QLatin1String("models--stabilityai--stable-diffusion-xl-base-1.0")));
-    const QString lightning_repo = hf_repo_folder(hub.path(), QString::fromLatin1(kLightningRepo));
+    const QString lightning_repo = hf_repo_folder(hub.path(), kLightningRepo);
     QVERIFY(lightning_repo.endsWith(QLatin1String("models--ByteDance--SDXL-Lightning")));
     make_base_snapshot(base_repo, QStringLiteral("462165984030d82259a11f4367a4eed129e94a7b"), true);
     link_blob(lightning_repo, QStringLiteral("c9a24f48e1c025556787b0c58dd67a091ece2e44"),
               QStringLiteral("sdxl_lightning_4step_unet.safetensors"));
     set_ref(base_repo, QStringLiteral("462165984030d82259a11f4367a4eed129e94a7b"));
 
-    const DiscoveredModels found = discover_hf_models(hub.path());
-    QVERIFY(found.complete());
+    const Discovered found = discover(hub.path());
+    QVERIFY(found.complete);
     QCOMPARE(found.base_dir,
              base_repo + QStringLiteral("/snapshots/462165984030d82259a11f4367a4eed129e94a7b"));
     QCOMPARE(
         found.lightning_dir,
         lightning_repo + QStringLiteral("/snapshots/c9a24f48e1c025556787b0c58dd67a091ece2e44"));
-    QVERIFY(check_base_model(found.base_dir, {}).ok());
+    QVERIFY(base_model_problems(found.base_dir, {}).isEmpty());
 }
 
 void TestHfCache::skips_incomplete_snapshot_named_by_ref() {
     QTemporaryDir hub;
-    const QString base_repo = hf_repo_folder(hub.path(), QString::fromLatin1(kBaseRepo));
+    const QString base_repo = hf_repo_folder(hub.path(), kBaseRepo);
     make_base_snapshot(base_repo, QStringLiteral("downloading"), false);  // dangling VAE link
     make_base_snapshot(base_repo, QStringLiteral("older"), true);
     set_ref(base_repo, QStringLiteral("downloading"));
-    QVERIFY(!check_base_model(base_repo + QStringLiteral("/snapshots/downloading"), {}).ok());
-    const DiscoveredModels found = discover_hf_models(hub.path());
+    QVERIFY(
+        !base_model_problems(base_repo + QStringLiteral("/snapshots/downloading"), {}).isEmpty());
+    const Discovered found = discover(hub.path());
     QCOMPARE(found.base_dir, base_repo + QStringLiteral("/snapshots/older"));
     QVERIFY(found.lightning_dir.isEmpty());
-    QVERIFY(!found.complete());
+    QVERIFY(!found.complete);
 }
 
 void TestHfCache::prefers_ref_over_newer_snapshot() {
     QTemporaryDir hub;
-    const QString lightning_repo = hf_repo_folder(hub.path(), QString::fromLatin1(kLightningRepo));
+    const QString lightning_repo = hf_repo_folder(hub.path(), kLightningRepo);
     link_blob(lightning_repo, QStringLiteral("pinned"),
               QStringLiteral("sdxl_lightning_2step_unet.safetensors"));
     QTest::qWait(20);
     link_blob(lightning_repo, QStringLiteral("newer"),
               QStringLiteral("sdxl_lightning_8step_unet.safetensors"));
     set_ref(lightning_repo, QStringLiteral("pinned"));
-    QCOMPARE(discover_hf_models(hub.path()).lightning_dir,
+    QCOMPARE(discover(hub.path()).lightning_dir,
              lightning_repo + QStringLiteral("/snapshots/pinned"));
     // Without a usable ref, the most recently modified usable snapshot wins.
     set_ref(lightning_repo, QStringLiteral("gone"));
     QDir(lightning_repo).mkpath(QStringLiteral("snapshots/empty"));  // no UNet: not usable
-    QCOMPARE(discover_hf_models(hub.path()).lightning_dir,
+    QCOMPARE(discover(hub.path()).lightning_dir,
              lightning_repo + QStringLiteral("/snapshots/newer"));
 }
 
 void TestHfCache::finds_nothing_in_empty_or_missing_hub() {
     QTemporaryDir hub;
-    QVERIFY(!discover_hf_models(hub.path()).complete());
-    QVERIFY(discover_hf_models(hub.path()).base_dir.isEmpty());
-    QVERIFY(discover_hf_models(hub.path() + QStringLiteral("/nope")).lightning_dir.isEmpty());
+    QVERIFY(!discover(hub.path()).complete);
+    QVERIFY(discover(hub.path()).base_dir.isEmpty());
+    QVERIFY(discover(hub.path() + QStringLiteral("/nope")).lightning_dir.isEmpty());
 }
 
 void TestHfCache::names_each_missing_file() {
@@ -145,71 +179,69 @@ void TestHfCache::names_each_missing_file() {
         if (name == QLatin1String("tokenizer/merges.txt")) continue;
         touch(QDir(base).filePath(name));
     }
-    const SetupCheck check = check_base_model(base, {});
-    QCOMPARE(check.problems.size(), 2);
-    QCOMPARE(check.problems[0], QStringLiteral("Missing tokenizer/merges.txt in %1").arg(base));
-    QCOMPARE(check.problems[1], QStringLiteral("Missing text_encoder_2/model.safetensors or "
-                                               "text_encoder_2/model.fp16.safetensors in %1")
-                                    .arg(base));
-    QVERIFY(check_base_model(root.filePath(QStringLiteral("absent")), {})
-                .problems.first()
+    const QStringList problems = base_model_problems(base, {});
+    QCOMPARE(problems.size(), 2);
+    QCOMPARE(problems[0], QStringLiteral("Missing tokenizer/merges.txt in %1").arg(base));
+    QCOMPARE(problems[1], QStringLiteral("Missing text_encoder_2/model.safetensors or "
+                                         "text_encoder_2/model.fp16.safetensors in %1")
+                              .arg(base));
+    QVERIFY(base_model_problems(root.filePath(QStringLiteral("absent")), {})
+                .first()
                 .endsWith(QLatin1String("does not exist")));
-    QVERIFY(!check_base_model(QString(), {}).ok());
+    QVERIFY(!base_model_problems(QString(), {}).isEmpty());
 }
 
 void TestHfCache::single_file_needs_configs() {
     QTemporaryDir root;
     const QString checkpoint = root.filePath(QStringLiteral("sdxl_lightning_4step.safetensors"));
     touch(checkpoint);
-    QVERIFY(is_single_file(checkpoint));
-    SetupCheck check = check_base_model(checkpoint, {});
-    QCOMPARE(check.problems.size(), 1);
-    QVERIFY(check.problems[0].contains(QLatin1String("configs and tokenizers")));
+    QVERIFY(lightning::is_single_file(to_std(checkpoint)));
+    QStringList problems = base_model_problems(checkpoint, {});
+    QCOMPARE(problems.size(), 1);
+    QVERIFY(problems[0].contains(QLatin1String("configs and tokenizers")));
 
     const QString configs = root.filePath(QStringLiteral("configs"));
     for (const QString& name : required_base_files(false)) touch(QDir(configs).filePath(name));
-    QVERIFY(check_base_model(checkpoint, configs).ok());  // no weights needed there
+    QVERIFY(base_model_problems(checkpoint, configs).isEmpty());  // no weights needed there
     QFile::remove(QDir(configs).filePath(QStringLiteral("vae/config.json")));
-    check = check_base_model(checkpoint, configs);
-    QCOMPARE(check.problems,
-             QStringList{QStringLiteral("Missing vae/config.json in %1").arg(configs)});
-    QCOMPARE(tokenizer_root({checkpoint, configs, {}}), configs);
-    QCOMPARE(tokenizer_root({configs, QStringLiteral("ignored"), {}}), configs);
+    problems = base_model_problems(checkpoint, configs);
+    QCOMPARE(problems, QStringList{QStringLiteral("Missing vae/config.json in %1").arg(configs)});
+    QCOMPARE(tokenizer_root(locations(checkpoint, configs)), configs);
+    QCOMPARE(tokenizer_root(locations(configs, QStringLiteral("ignored"))), configs);
 
     touch(root.filePath(QStringLiteral("model.ckpt")));
-    QVERIFY(check_base_model(root.filePath(QStringLiteral("model.ckpt")), configs)
-                .problems.first()
+    QVERIFY(base_model_problems(root.filePath(QStringLiteral("model.ckpt")), configs)
+                .first()
                 .contains(QLatin1String("not a .safetensors")));
 }
 
 void TestHfCache::lightning_folder_check() {
     QTemporaryDir root;
-    QVERIFY(!check_lightning_dir(root.path()).ok());
-    QVERIFY(check_lightning_dir(root.path())
-                .problems.first()
+    QVERIFY(!lightning_dir_problems(root.path()).isEmpty());
+    QVERIFY(lightning_dir_problems(root.path())
+                .first()
                 .contains(QLatin1String("sdxl_lightning_1step_unet_x0.safetensors")));
     touch(root.filePath(QStringLiteral("sdxl_lightning_4step_lora.safetensors")));  // not a UNet
-    QVERIFY(!check_lightning_dir(root.path()).ok());
+    QVERIFY(!lightning_dir_problems(root.path()).isEmpty());
     touch(root.filePath(QStringLiteral("sdxl_lightning_1step_unet_x0.safetensors")));
-    QVERIFY(check_lightning_dir(root.path()).ok());
-    QVERIFY(!check_lightning_dir(QString()).ok());
+    QVERIFY(lightning_dir_problems(root.path()).isEmpty());
+    QVERIFY(!lightning_dir_problems(QString()).isEmpty());
     // The fixture folders pass.
     const QString fixtures = QString::fromStdString(lightning::testing::fixtures_dir());
-    QVERIFY(check_lightning_dir(fixtures + QStringLiteral("/tiny-lightning")).ok());
-    QVERIFY2(
-        check_base_model(fixtures + QStringLiteral("/tiny-sdxl"), {}).ok(),
-        qPrintable(
-            check_base_model(fixtures + QStringLiteral("/tiny-sdxl"), {}).problems.join(u'\n')));
+    QVERIFY(lightning_dir_problems(fixtures + QStringLiteral("/tiny-lightning")).isEmpty());
+    const QStringList tiny_problems =
+        base_model_problems(fixtures + QStringLiteral("/tiny-sdxl"), {});
+    QVERIFY2(tiny_problems.isEmpty(), qPrintable(tiny_problems.join(u'\n')));
 }
 
 void TestHfCache::output_folder_check_creates_nothing() {
     QTemporaryDir root;
     const QString nested = root.filePath(QStringLiteral("a/b/c"));
-    QVERIFY(check_output_dir(nested).ok());
+    QVERIFY(output_dir_problems(nested).isEmpty());
     QVERIFY(!QFileInfo::exists(root.filePath(QStringLiteral("a"))));
     touch(root.filePath(QStringLiteral("file")));
-    QVERIFY(!check_output_dir(root.filePath(QStringLiteral("file"))).ok());
-    QVERIFY(!check_output_dir(QString()).ok());
+    QVERIFY(!output_dir_problems(root.filePath(QStringLiteral("file"))).isEmpty());
+    QVERIFY(!output_dir_problems(QString()).isEmpty());
 }
 
 void TestHfCache::help_names_repos_and_files() {

@@ -12,12 +12,13 @@ namespace {
 GenerationJob job(int id) {
     GenerationJob job;
     job.id = id;
-    job.params.prompt =
+    job.request.prompt =
         QStringLiteral(
             "job %1 with a rather long prompt that goes on and on and on until it is cut")
-            .arg(id);
-    job.params.seed = 100 + id;
-    job.batch = id;
+            .arg(id)
+            .toStdString();
+    job.request.seed = 100 + id;
+    job.request.batch = id;
     return job;
 }
 

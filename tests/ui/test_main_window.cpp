@@ -1,14 +1,18 @@
 // Drives the real MainWindow with the tiny fixture model on the CPU: typing, the step dropdown,
 // Generate/Cancel, live previews, the queue, the gallery and its export, restarts, broken setups
 // and drag-and-drop, checking images against the CLI and the diffusers goldens.
+#include "core/engine/limits.h"
 #include "core/image/png.h"
+#include "core/util/error.h"
 #include "core/util/log.h"
+#include "ui/command_line.h"
+#include "ui/device_choice.h"
 #include "ui/gallery_widget.h"
-#include "ui/hf_cache.h"
 #include "ui/main_window.h"
 #include "ui/preview_pane.h"
 #include "ui/prompt_box.h"
 #include "ui/settings_dialog.h"
+#include "ui/string_convert.h"
 #include "ui/token_counter.h"
 
 #include "support/fixtures.h"
@@ -40,6 +44,7 @@
 #include <thread>
 
 using namespace lightning::ui;
+using lightning::kStepChoices;
 
 namespace {
 
@@ -89,6 +94,15 @@ T* child(QWidget* window, const char* name) {
     return found;
 }
 
+QString published_lightning_file(int steps) {
+    return to_qstring(lightning::published_lightning_file(steps));
+}
+
+// The `parameters` chunk of a PNG.
+QString parameters_of(const QString& png) {
+    return to_qstring(lightning::read_png_text(to_std(png)).entries.at("parameters"));
+}
+
 void link_into(const QString& folder, const QStringList& names) {
     QDir().mkpath(folder);
     for (const QString& name : names)
@@ -122,6 +136,10 @@ private Q_SLOTS:
     void token_counts_mark_the_truncated_part();
     void log_view_shows_engine_messages();
     void settings_dialog_validates_as_you_type();
+    void device_selector_lists_devices_and_says_when_on_the_cpu();
+    void form_refuses_what_the_cli_refuses_in_the_same_words();
+    void idle_steps_change_switches_from_the_cache();
+    void command_line_help_version_and_png();
     void screenshot_mid_generation();
 
 private:
@@ -168,12 +186,12 @@ void TestMainWindow::cleanup() {
 
 EngineSettings TestMainWindow::tiny_engine() const {
     EngineSettings engine;
-    engine.models.base = fixture(QStringLiteral("tiny-sdxl"));
-    engine.models.lightning_dir = fixture(QStringLiteral("tiny-lightning"));
+    engine.models.base = to_std(fixture(QStringLiteral("tiny-sdxl")));
+    engine.models.lightning_dir = to_std(fixture(QStringLiteral("tiny-lightning")));
     engine.output_dir = gallery_dir_;
     engine.device = QStringLiteral("cpu");
-    engine.precision = QStringLiteral("fp32");
-    engine.preview = PreviewQuality::Reduced;
+    engine.precision = lightning::Precision::FP32;
+    engine.preview = lightning::PreviewMode::Reduced;
     return engine;
 }
 
@@ -275,24 +293,25 @@ void TestMainWindow::first_start_without_model_explains_what_to_get() {
 void TestMainWindow::first_start_discovers_the_hugging_face_cache() {
     QSettings().clear();
     const QString hub = root_.filePath(QStringLiteral("hf-home/hub"));
-    const QString base =
-        hf_repo_folder(hub, QString::fromLatin1(kBaseRepo)) + QStringLiteral("/snapshots/0123abcd");
-    const QString lightning = hf_repo_folder(hub, QString::fromLatin1(kLightningRepo)) +
-                              QStringLiteral("/snapshots/4567ef01");
+    const QString base = to_qstring(lightning::hf_repo_folder(to_std(hub), lightning::kBaseRepo)) +
+                         QStringLiteral("/snapshots/0123abcd");
+    const QString lightning_dir =
+        to_qstring(lightning::hf_repo_folder(to_std(hub), lightning::kLightningRepo)) +
+        QStringLiteral("/snapshots/4567ef01");
     QDir().mkpath(QFileInfo(base).absolutePath());
-    QDir().mkpath(QFileInfo(lightning).absolutePath());
+    QDir().mkpath(QFileInfo(lightning_dir).absolutePath());
     QVERIFY(QFile::link(fixture(QStringLiteral("tiny-sdxl")), base));
-    QVERIFY(QFile::link(fixture(QStringLiteral("tiny-lightning")), lightning));
+    QVERIFY(QFile::link(fixture(QStringLiteral("tiny-lightning")), lightning_dir));
     qputenv("HF_HOME", root_.filePath(QStringLiteral("hf-home")).toUtf8());
     open_window();
     qputenv("HF_HOME", root_.filePath(QStringLiteral("empty-hf")).toUtf8());
-    QCOMPARE(window_->engine_settings().models.base, base);
-    QCOMPARE(window_->engine_settings().models.lightning_dir, lightning);
+    QCOMPARE(window_->engine_settings().models.base, to_std(base));
+    QCOMPARE(window_->engine_settings().models.lightning_dir, to_std(lightning_dir));
     QCOMPARE(window_->controller()->model_state(), GenerationController::ModelState::Ready);
     QCOMPARE(child<QStackedWidget>(window_.get(), "centerStack")->currentIndex(), 0);
     // ... and remembered.
     QSettings settings;
-    QCOMPARE(load_engine_settings(settings).models.base, base);
+    QCOMPARE(load_engine_settings(settings).models.base, to_std(base));
 }
 
 void TestMainWindow::four_steps_give_four_previews_and_the_cli_image() {
@@ -302,9 +321,14 @@ void TestMainWindow::four_steps_give_four_previews_and_the_cli_image() {
     QSignalSpy previews(window_.get(), &MainWindow::previewShown);
     click_generate();
     QCOMPARE(child<QPushButton>(window_.get(), "generateButton")->text(), QStringLiteral("Cancel"));
+    // The status bar says what runs, not "Ready", until the job is done.
+    QVERIFY2(window_->status_text().startsWith(QLatin1String("Generating job #")),
+             qPrintable(window_->status_text()));
     wait_idle(1);
     QCOMPARE(child<QPushButton>(window_.get(), "generateButton")->text(),
              QStringLiteral("Generate"));
+    QVERIFY2(window_->status_text().startsWith(QLatin1String("Ready: tiny-sdxl on cpu (fp32)")),
+             qPrintable(window_->status_text()));
 
     QCOMPARE(previews.count(), 4);
     for (int i = 0; i < 4; ++i) {
@@ -314,21 +338,27 @@ void TestMainWindow::four_steps_give_four_previews_and_the_cli_image() {
     QVERIFY(child<QLabel>(window_.get(), "stepLabel")->text().contains(QLatin1String("seed 42")));
 
     const GalleryItem item = gallery()->item(0);
-    QCOMPARE(item.params.prompt, QString::fromLatin1(kScandinavian));
-    QCOMPARE(item.params.steps, 4);
-    QCOMPARE(item.params.seed, uint64_t(42));
-    QCOMPARE(item.params.width, 64);
-    QCOMPARE(item.params.model, QStringLiteral("sdxl_lightning_4step_unet"));
+    const lightning::GenerationRequest& recorded = item.record.request;
+    QCOMPARE(recorded.prompt, std::string(kScandinavian));
+    QCOMPARE(recorded.steps, 4);
+    QCOMPARE(recorded.seed, uint64_t(42));
+    QCOMPARE(recorded.width, 64);
+    QCOMPARE(item.record.unet.name, std::string("sdxl_lightning_4step_unet"));
+    QCOMPARE(item.record.model.name, std::string("tiny-sdxl"));
     QVERIFY(item.seconds > 0);
     QVERIFY(QFileInfo(item.file).absolutePath() == QDir(gallery_dir_).absolutePath());
     QVERIFY(QFileInfo(QDir(gallery_dir_).filePath(QStringLiteral("index.json"))).isFile());
 
-    lightning::PngText text;
-    const lightning::Image8 app = lightning::read_png(item.file.toStdString(), &text);
-    QCOMPARE(QString::fromStdString(text.entries.at("parameters")),
-             QString::fromLatin1(kScandinavian) +
+    const lightning::Image8 app = lightning::read_png(item.file.toStdString());
+    const QString app_parameters = parameters_of(item.file);
+    QVERIFY2(app_parameters.startsWith(
+                 QString::fromLatin1(kScandinavian) +
                  QStringLiteral("\nSteps: 4, Sampler: Euler, Schedule type: trailing, CFG scale: "
-                                "0, Seed: 42, Size: 64x64, Model: sdxl_lightning_4step_unet"));
+                                "0, Seed: 42, Size: 64x64, Model hash: ")),
+             qPrintable(app_parameters));
+    for (const char* part : {", Model: tiny-sdxl, UNet: sdxl_lightning_4step_unet, UNet hash: ",
+                             ", Version: Lightning Studio "})
+        QVERIFY2(app_parameters.contains(QLatin1String(part)), part);
     QCOMPARE(window_->preview()->image().size(), QSize(64, 64));  // the final image
 
     const QString cli_out = root_.filePath(QStringLiteral("cli-4step.png"));
@@ -347,22 +377,25 @@ void TestMainWindow::four_steps_give_four_previews_and_the_cli_image() {
     QCOMPARE(app.width, cli.width);
     QCOMPARE(app.height, cli.height);
     QVERIFY2(app.rgb == cli.rgb, "app and CLI pixels differ");
+    // One engine record, one codec: the app and the CLI describe the same image the same way.
+    QCOMPARE(app_parameters, parameters_of(cli_out));
     expect_close_to_golden(app, golden_png(QStringLiteral("lightning_4step_w64_h64_seed42")));
 }
 
 void TestMainWindow::one_step_uses_the_x0_checkpoint() {
     open_window();
     set_form(QString::fromLatin1(kMoroccan), 1, 64, 64, 42);
-    QVERIFY(child<QComboBox>(window_.get(), "stepsCombo")
-                ->currentText()
-                .contains(QLatin1String("sdxl_lightning_1step_unet_x0.safetensors")));
+    auto* steps = child<QComboBox>(window_.get(), "stepsCombo");
+    QCOMPARE(steps->currentText(), QStringLiteral("1 step"));
+    QVERIFY2(steps->toolTip().contains(QLatin1String("sdxl_lightning_1step_unet_x0.safetensors")),
+             qPrintable(steps->toolTip()));
     QSignalSpy previews(window_.get(), &MainWindow::previewShown);
     click_generate();
     wait_idle(1);
     QCOMPARE(previews.count(), 1);
     const GalleryItem item = gallery()->item(0);
-    QCOMPARE(item.params.model, QStringLiteral("sdxl_lightning_1step_unet_x0"));
-    QCOMPARE(item.params.steps, 1);
+    QCOMPARE(item.record.unet.name, std::string("sdxl_lightning_1step_unet_x0"));
+    QCOMPARE(item.record.request.steps, 1);
     // Matches diffusers run with prediction_type="sample": the x0 file was used as an x0 model.
     expect_close_to_golden(lightning::read_png(item.file.toStdString()),
                            golden_png(QStringLiteral("lightning_1step_x0_w64_h64_seed42")));
@@ -379,9 +412,9 @@ void TestMainWindow::guidance_uses_the_negative_prompt() {
     click_generate();
     wait_idle(1);
     const GalleryItem item = gallery()->item(0);
-    QCOMPARE(*item.params.negative_prompt,
-             QStringLiteral("blurry, low quality, distorted, watermark"));
-    QCOMPARE(item.params.guidance, 3.0);
+    QCOMPARE(*item.record.request.negative_prompt,
+             std::string("blurry, low quality, distorted, watermark"));
+    QCOMPARE(item.record.request.guidance, 3.0);
     expect_close_to_golden(
         lightning::read_png(item.file.toStdString()),
         golden_png(QStringLiteral("lightning_4step_cfg3_negprompt_w64_h64_seed42")));
@@ -418,8 +451,8 @@ void TestMainWindow::cancel_leaves_no_image_and_the_next_run_works() {
     set_form(QStringLiteral("after the cancel"), 2, 64, 64, 6);
     click_generate();
     wait_idle(1);
-    QCOMPARE(gallery()->item(0).params.prompt, QStringLiteral("after the cancel"));
-    QCOMPARE(gallery()->item(0).params.model, QStringLiteral("sdxl_lightning_2step_unet"));
+    QCOMPARE(gallery()->item(0).record.request.prompt, std::string("after the cancel"));
+    QCOMPARE(gallery()->item(0).record.unet.name, std::string("sdxl_lightning_2step_unet"));
 }
 
 void TestMainWindow::queued_jobs_run_in_order_after_edits() {
@@ -450,9 +483,9 @@ void TestMainWindow::queued_jobs_run_in_order_after_edits() {
 
     wait_idle(3);
     // Newest first: B ran last, D before it, A first.
-    QCOMPARE(gallery()->item(0).params.prompt, QStringLiteral("job B"));
-    QCOMPARE(gallery()->item(1).params.prompt, QStringLiteral("job D"));
-    QCOMPARE(gallery()->item(2).params.prompt, QStringLiteral("job A"));
+    QCOMPARE(gallery()->item(0).record.request.prompt, std::string("job B"));
+    QCOMPARE(gallery()->item(1).record.request.prompt, std::string("job D"));
+    QCOMPARE(gallery()->item(2).record.request.prompt, std::string("job A"));
     QVERIFY(gallery()->item(0).created >= gallery()->item(1).created);
 }
 
@@ -462,8 +495,9 @@ void TestMainWindow::batch_and_gallery_export_round_trip() {
     child<QSpinBox>(window_.get(), "batchSpin")->setValue(2);
     click_generate();
     wait_idle(2);
-    QCOMPARE(gallery()->item(0).params.seed, uint64_t(501));  // image i uses seed + i
-    QCOMPARE(gallery()->item(1).params.seed, uint64_t(500));
+    QCOMPARE(gallery()->item(0).record.request.seed, uint64_t(501));  // image i uses seed + i
+    QCOMPARE(gallery()->item(1).record.request.seed, uint64_t(500));
+    QCOMPARE(gallery()->item(0).record.request.batch, 1);  // each PNG records its own image
     QVERIFY(lightning::read_png(gallery()->item(0).file.toStdString()).rgb !=
             lightning::read_png(gallery()->item(1).file.toStdString()).rgb);
 
@@ -484,9 +518,9 @@ void TestMainWindow::batch_and_gallery_export_round_trip() {
         const GalleryItem& item = gallery()->item(row);
         const QString copy = QDir(all_dir).filePath(QFileInfo(item.file).fileName());
         const auto text = lightning::read_png_text(copy.toStdString());
-        const auto params = parse_parameters(QString::fromStdString(text.entries.at("parameters")));
-        QVERIFY(params);
-        QCOMPARE(*params, item.params);
+        const auto record = lightning::parse_parameters(text.entries.at("parameters"));
+        QVERIFY(record);
+        QCOMPARE(*record, item.record);
         QVERIFY(lightning::read_png(copy.toStdString()).rgb ==
                 lightning::read_png(item.file.toStdString()).rgb);
     }
@@ -507,10 +541,10 @@ void TestMainWindow::regenerate_with_seed_reproduces_the_image() {
     // Change the form, then "Regenerate with this seed" from the gallery's menu.
     set_form(QStringLiteral("something else"), 4, 96, 64, 9);
     child<QCheckBox>(window_.get(), "keepSeedCheck")->setChecked(false);
-    Q_EMIT window_->gallery()->regenerateRequested(first.params);
+    Q_EMIT window_->gallery()->regenerateRequested(first.record.request);
     wait_idle(2);
     const GalleryItem again = gallery()->item(0);
-    QCOMPARE(again.params, first.params);
+    QCOMPARE(again.record, first.record);
     QVERIFY(lightning::read_png(again.file.toStdString()).rgb ==
             lightning::read_png(first.file.toStdString()).rgb);
     QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("1234"));
@@ -546,7 +580,7 @@ void TestMainWindow::restart_restores_settings_and_gallery() {
     QCOMPARE(window_->engine_settings(), tiny_engine());
     QCOMPARE(gallery()->rowCount(), 1);
     QCOMPARE(gallery()->item(0).file, item.file);
-    QCOMPARE(gallery()->item(0).params, item.params);
+    QCOMPARE(gallery()->item(0).record, item.record);
     QCOMPARE(gallery()->item(0).seconds, item.seconds);
 }
 
@@ -555,7 +589,7 @@ void TestMainWindow::missing_lightning_file_disables_its_step_entry() {
     link_into(partial, {QStringLiteral("sdxl_lightning_1step_unet_x0.safetensors"),
                         QStringLiteral("sdxl_lightning_4step_unet.safetensors")});
     EngineSettings engine = tiny_engine();
-    engine.models.lightning_dir = partial;
+    engine.models.lightning_dir = to_std(partial);
     store_engine(engine);
     open_window();
     auto* combo = child<QComboBox>(window_.get(), "stepsCombo");
@@ -567,20 +601,30 @@ void TestMainWindow::missing_lightning_file_disables_its_step_entry() {
         const bool present = steps == 1 || steps == 4;
         QCOMPARE(item->isEnabled(), present);
         QCOMPARE(window_->steps_available(steps), present);
-        QVERIFY2(item->text().contains(present ? published_lightning_file(steps)
-                                               : QStringLiteral("file missing")),
-                 qPrintable(item->text()));
-        if (!present) {
-            QVERIFY(item->toolTip().contains(published_lightning_file(steps)));
-            QVERIFY(item->toolTip().contains(partial));
-        }
+        // The text names the step count only (nothing to cut off); the file is in the tooltip,
+        // and for a missing one also the folder it is missing from.
+        const QString count =
+            steps == 1 ? QStringLiteral("1 step") : QStringLiteral("%1 steps").arg(steps);
+        QCOMPARE(item->text(), present ? count : count + QStringLiteral(" (file missing)"));
+        QVERIFY2(item->toolTip().contains(published_lightning_file(steps)),
+                 qPrintable(item->toolTip()));
+        QVERIFY2(item->toolTip().contains(partial), qPrintable(item->toolTip()));
     }
-    // Even when forced (e.g. restored from a PNG), that entry cannot generate.
+    // Even when forced (e.g. restored from a PNG), that entry cannot generate; the message is
+    // the engine's, word for word what the CLI says.
     combo->setCurrentIndex(combo->findData(8, Qt::UserRole));
     QVERIFY(!child<QPushButton>(window_.get(), "generateButton")->isEnabled());
     QCOMPARE(window_->generate(), 0);
-    QVERIFY(
-        window_->message_text().contains(QLatin1String("sdxl_lightning_8step_unet.safetensors")));
+    lightning::GenerationRequest eight_steps;
+    eight_steps.steps = 8;
+    QString engine_error;
+    try {
+        lightning::unet_file_for(engine.models, eight_steps);
+    } catch (const lightning::Error& error) {
+        engine_error = to_qstring(error.what());
+    }
+    QVERIFY(engine_error.contains(QLatin1String("sdxl_lightning_8step_unet.safetensors")));
+    QVERIFY2(window_->message_text().contains(engine_error), qPrintable(window_->message_text()));
 }
 
 void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
@@ -597,7 +641,7 @@ void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
         target.write(source.read(5000));  // header intact, tensor data cut off
     }
     EngineSettings engine = tiny_engine();
-    engine.models.lightning_dir = broken;
+    engine.models.lightning_dir = to_std(broken);
     store_engine(engine);
     open_window();
     set_form(QStringLiteral("broken"), 4, 64, 64, 3);
@@ -619,7 +663,7 @@ void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
     set_form(QStringLiteral("fixed"), 4, 64, 64, 3);
     click_generate();
     wait_idle(2);
-    QCOMPARE(gallery()->item(0).params.model, QStringLiteral("sdxl_lightning_4step_unet"));
+    QCOMPARE(gallery()->item(0).record.unet.name, std::string("sdxl_lightning_4step_unet"));
 
     // A corrupt base model fails the load with a message naming the file; fixing it recovers.
     const QString bad_base = root_.filePath(QStringLiteral("broken-base"));
@@ -636,7 +680,7 @@ void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
         garbage.write("this is not a safetensors file");
     }
     engine = tiny_engine();
-    engine.models.base = bad_base;
+    engine.models.base = to_std(bad_base);
     window_->apply_engine_settings(engine);
     QTRY_COMPARE_WITH_TIMEOUT(window_->controller()->model_state(),
                               GenerationController::ModelState::Failed, kTimeoutMs);
@@ -789,11 +833,133 @@ void TestMainWindow::settings_dialog_validates_as_you_type() {
     QVERIFY(dialog.find_in_hf_cache().startsWith(QLatin1String("Nothing usable in")));
     const EngineSettings chosen = dialog.settings();
     QCOMPARE(chosen.models.base,
-             fixture(QStringLiteral("tiny-lightning/sdxl_lightning_4step.safetensors")));
-    QCOMPARE(chosen.models.config_dir, fixture(QStringLiteral("tiny-sdxl")));
-    QCOMPARE(chosen.models.lightning_dir, empty);
+             to_std(fixture(QStringLiteral("tiny-lightning/sdxl_lightning_4step.safetensors"))));
+    QCOMPARE(chosen.models.config_dir, to_std(fixture(QStringLiteral("tiny-sdxl"))));
+    QCOMPARE(chosen.models.lightning_dir, to_std(empty));
     QCOMPARE(chosen.output_dir, gallery_dir_);
-    QCOMPARE(chosen.preview, PreviewQuality::Reduced);
+    QCOMPARE(chosen.preview, lightning::PreviewMode::Reduced);
+    QCOMPARE(chosen.device, QStringLiteral("cpu"));
+    QCOMPARE(chosen.precision, lightning::Precision::FP32);
+    QCOMPARE(chosen.checkpoint_cache_gb, 0.0);  // automatic
+
+    // The devices found, no free text; the precisions each one offers.
+    auto* device = child<QComboBox>(&dialog, "settingsDevice");
+    QVERIFY(!device->isEditable());
+    QCOMPARE(device->count(), int(available_devices().size()));
+    auto* precision = child<QComboBox>(&dialog, "settingsPrecision");
+    QCOMPARE(precision->count(), int(precisions_for(QStringLiteral("cpu")).size()));
+    QCOMPARE(precision->findText(QStringLiteral("fp16")), -1);  // not on the CPU
+    child<QDoubleSpinBox>(&dialog, "settingsCheckpointCache")->setValue(8);
+    QCOMPARE(dialog.settings().checkpoint_cache_gb, 8.0);
+    QCOMPARE(to_engine_options(dialog.settings()).checkpoint_budget.device_bytes,
+             std::optional<uint64_t>(8ull << 30));
+}
+
+void TestMainWindow::device_selector_lists_devices_and_says_when_on_the_cpu() {
+    open_window();
+    auto* device = child<QComboBox>(window_.get(), "deviceCombo");
+    QVERIFY(!device->isEditable());
+    QCOMPARE(device->count(), int(available_devices().size()));
+    for (int row = 0; row < device->count(); ++row) {
+        const auto& info = available_devices()[size_t(row)];
+        QCOMPARE(device->itemData(row).toString(), to_qstring(info.id));
+        QCOMPARE(device->itemText(row), device_label(info));
+        QVERIFY(info.id == "cpu" ? device->itemText(row).startsWith(QStringLiteral("CPU · "))
+                                 : device->itemText(row).endsWith(QLatin1String(" GB")));
+    }
+    QCOMPARE(device->currentData().toString(), QStringLiteral("cpu"));  // as stored
+    auto* precision = child<QComboBox>(window_.get(), "precisionCombo");
+    QCOMPARE(precision->itemText(0), QStringLiteral("fp32"));
+    QCOMPARE(precision->findText(QStringLiteral("fp16")), -1);
+    QCOMPARE(precision->findText(QStringLiteral("bf16")) >= 0, lightning::cpu_has_native_bf16());
+
+    // On the CPU the status bar says so, with a rough time for the form's image.
+    set_form(QStringLiteral("estimate"), 4, 512, 512, 1);
+    lightning::GenerationRequest request;
+    request.steps = 4;
+    request.width = request.height = 512;
+    const QString expected =
+        describe_duration(estimated_cpu_seconds(request, QThread::idealThreadCount()));
+    QCOMPARE(window_->cpu_notice(),
+             QStringLiteral("Running on the CPU: about %1 per 512×512 image").arg(expected));
+    // Larger images and guidance cost more.
+    const double base_seconds = estimated_cpu_seconds(request, 2);
+    request.width = request.height = 1024;
+    QCOMPARE(estimated_cpu_seconds(request, 2), 4 * base_seconds);
+    request.guidance = 3;
+    QVERIFY(estimated_cpu_seconds(request, 2) > 4 * base_seconds);
+    QCOMPARE(describe_duration(200), QStringLiteral("3 min 20 s"));
+    QCOMPARE(describe_duration(45), QStringLiteral("45 s"));
+}
+
+void TestMainWindow::form_refuses_what_the_cli_refuses_in_the_same_words() {
+    open_window();
+    // The form's ranges come from the one limits table.
+    namespace limits = lightning::limits;
+    QCOMPARE(child<QSpinBox>(window_.get(), "widthSpin")->minimum(), limits::kMinSide);
+    QCOMPARE(child<QSpinBox>(window_.get(), "heightSpin")->maximum(), limits::kMaxSide);
+    QCOMPARE(child<QSpinBox>(window_.get(), "widthSpin")->singleStep(), limits::kSideMultiple);
+    QCOMPARE(child<QSpinBox>(window_.get(), "batchSpin")->maximum(), limits::kMaxBatch);
+    QCOMPARE(child<QDoubleSpinBox>(window_.get(), "guidanceSpin")->maximum(), limits::kMaxGuidance);
+
+    // A seed past 2^53 - 1 fits the seed field but not the table.
+    const QString seed = QStringLiteral("9999999999999999");
+    set_form(QStringLiteral("too far"), 4, 64, 64, seed.toULongLong());
+    QCOMPARE(window_->generate(), 0);
+    QVERIFY(!window_->controller()->busy());
+    QProcess cli;
+    cli.start(QString::fromStdString(lightning::testing::cli_path()),
+              {QStringLiteral("generate"), QStringLiteral("--model"),
+               fixture(QStringLiteral("tiny-sdxl")), QStringLiteral("--lightning"),
+               fixture(QStringLiteral("tiny-lightning")), QStringLiteral("--prompt"),
+               QStringLiteral("too far"), QStringLiteral("--seed"), seed, QStringLiteral("--out"),
+               root_.filePath(QStringLiteral("never.png"))});
+    QVERIFY(cli.waitForFinished(kTimeoutMs));
+    QCOMPARE(cli.exitCode(), 2);
+    const QString cli_error = QString::fromUtf8(cli.readAllStandardError()).trimmed();
+    const QString prefix = QStringLiteral("lightning: error: ");
+    QVERIFY2(cli_error.startsWith(prefix + QStringLiteral("seed: ")), qPrintable(cli_error));
+    QVERIFY2(window_->message_text().contains(cli_error.mid(prefix.size())),
+             qPrintable(window_->message_text() + QStringLiteral(" | ") + cli_error));
+}
+
+void TestMainWindow::idle_steps_change_switches_from_the_cache() {
+    open_window();
+    // Right after loading, the engine reads the other checkpoints ahead (a job would cut this
+    // short; they would then be read on first use).
+    QTRY_VERIFY_WITH_TIMEOUT(window_->controller()->preloaded_checkpoints() >= 0, kTimeoutMs);
+    QCOMPARE(window_->controller()->preloaded_checkpoints(), 4);
+    QSignalSpy switched(window_->controller(), &GenerationController::stepsSwitched);
+    for (int steps : {2, 8, 1}) {
+        select_steps(steps);
+        QTRY_VERIFY_WITH_TIMEOUT(!switched.isEmpty() && switched.last()[0].toInt() == steps,
+                                 kTimeoutMs);
+        const QString from = switched.last()[2].toString();
+        qInfo("switched to %d steps in %.4f s from %s", steps, switched.last()[1].toDouble(),
+              qPrintable(from));
+        // Preloaded after the model loaded: no checkpoint is read from disk again.
+        QVERIFY2(from != QLatin1String("disk"), qPrintable(from));
+    }
+    QVERIFY(!window_->controller()->busy());
+}
+
+void TestMainWindow::command_line_help_version_and_png() {
+    using Action = StudioCommandLine::Action;
+    QCOMPARE(parse_studio_command_line({QStringLiteral("--help")}).action, Action::Help);
+    QCOMPARE(parse_studio_command_line({QStringLiteral("x.png"), QStringLiteral("-h")}).action,
+             Action::Help);
+    QCOMPARE(parse_studio_command_line({QStringLiteral("--version")}).action, Action::Version);
+    const auto open_png = parse_studio_command_line({QStringLiteral("/a/B.PNG")});
+    QCOMPARE(open_png.action, Action::Run);
+    QCOMPARE(open_png.png, QStringLiteral("/a/B.PNG"));
+    QCOMPARE(parse_studio_command_line({}).png, QString());
+    const auto bad_option = parse_studio_command_line({QStringLiteral("--bogus")});
+    QCOMPARE(bad_option.action, Action::Error);
+    QVERIFY(bad_option.message.contains(QLatin1String("--bogus")));
+    QCOMPARE(parse_studio_command_line({QStringLiteral("photo.jpg")}).action, Action::Error);
+    QVERIFY(studio_usage().contains(QLatin1String("--version")));
+    QVERIFY(
+        to_qstring(lightning::program_version()).startsWith(QLatin1String("Lightning Studio ")));
 }
 
 // Not a check: writes the README screenshot when LIGHTNING_SCREENSHOT names a PNG path (run under

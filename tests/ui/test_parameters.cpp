@@ -1,181 +1,248 @@
-// The A1111-style `parameters` text: what this app writes, and what it reads from other tools.
-#include "ui/generation_params.h"
+// The app's side of the one `parameters` codec (core/engine/parameters.h, tested in core): what
+// the gallery, the form and the settings keep of a request, and that they keep it exactly —
+// gallery PNGs and index.json, foreign PNGs, the job queue, QSettings round trips.
+#include "core/engine/limits.h"
+#include "core/image/png.h"
+#include "ui/app_settings.h"
+#include "ui/device_choice.h"
+#include "ui/gallery_model.h"
+#include "ui/gallery_store.h"
+#include "ui/job_queue.h"
+#include "ui/string_convert.h"
 
 #include <QtTest/QtTest>
 
-using lightning::ui::format_parameters;
-using lightning::ui::GenerationParams;
-using lightning::ui::parse_parameters;
+#include <QSettings>
+#include <QTemporaryDir>
+
+using namespace lightning::ui;
+
+namespace {
+
+lightning::Image8 gray_image() {
+    lightning::Image8 image;
+    image.width = image.height = 8;
+    image.rgb.assign(8 * 8 * 3, 128);
+    return image;
+}
+
+// What the engine records for an image made with every setting the codec knows.
+lightning::ImageRecord full_record() {
+    lightning::ImageRecord record;
+    lightning::GenerationRequest& r = record.request;
+    r.prompt = "first line, with commas: and colons\nsecond line — Ünïcödé 猫 🐱";
+    r.negative_prompt = "ugly\nsecond negative line, Steps: fake";
+    r.guidance = 3.25;
+    r.steps = 8;
+    r.width = 640;
+    r.height = 1536;
+    r.seed = lightning::limits::kMaxSeed;
+    r.clip_skip = 2;
+    r.timestep_spacing = lightning::TimestepSpacing::Trailing;
+    r.loras = {{"/models/loras/detail.safetensors", 0.8}};
+    record.model = {"stable-diffusion-xl-base-1.0", "31e35c80fc"};
+    record.unet = {"sdxl_lightning_8step_unet", "0f1e2d3c4b"};
+    record.loras = {{"detail", "1a2b3c4d5e"}};
+    record.version = "Lightning Studio 0.2.0";
+    record.extra = {{"VAE", "sdxl_vae.safetensors"}, {"Hires upscale", "1.5"}};
+    return record;
+}
+
+GalleryItem item_with(const lightning::ImageRecord& record) {
+    GalleryItem item;
+    item.record = record;
+    item.seconds = 1.5;
+    item.device = QStringLiteral("cpu");
+    item.created = QDateTime(QDate(2024, 5, 1), QTime(12, 0, 0), Qt::UTC);
+    return item;
+}
+
+}  // namespace
 
 class TestParameters : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void writes_the_documented_format();
-    void leaves_out_an_absent_negative_prompt();
-    void round_trips_multiline_and_unicode();
-    void round_trips_awkward_model_names();
-    void reads_automatic1111_output();
-    void reads_quoted_values_and_unknown_keys();
-    void reads_windows_line_endings_and_trailing_text();
-    void reads_empty_prompt();
-    void keeps_defaults_for_missing_or_bad_values();
-    void rejects_text_without_settings_line();
+    void gallery_png_carries_the_engine_record();
+    void gallery_item_holds_what_the_png_says();
+    void index_keeps_records_and_large_seeds();
+    void foreign_png_joins_the_gallery();
+    void queued_job_shows_its_parameters();
+    void form_settings_round_trip();
+    void engine_settings_round_trip_and_map_onto_engine_options();
+    void text_helpers_keep_utf8();
 };
 
-void TestParameters::writes_the_documented_format() {
-    GenerationParams p;
-    p.prompt = QStringLiteral("a lighthouse at dusk");
-    p.negative_prompt = QStringLiteral("blurry");
-    p.steps = 4;
-    p.guidance = 0;
-    p.seed = 42;
-    p.width = 1216;
-    p.height = 832;
-    p.model = QStringLiteral("sdxl_lightning_4step_unet");
-    QCOMPARE(format_parameters(p),
-             QStringLiteral("a lighthouse at dusk\nNegative prompt: blurry\nSteps: 4, Sampler: "
-                            "Euler, Schedule type: trailing, CFG scale: 0, Seed: 42, Size: "
-                            "1216x832, Model: sdxl_lightning_4step_unet"));
-    p.guidance = 1.5;
-    QVERIFY(format_parameters(p).contains(QStringLiteral("CFG scale: 1.5,")));
+void TestParameters::gallery_png_carries_the_engine_record() {
+    QTemporaryDir dir;
+    const lightning::ImageRecord record = full_record();
+    const GalleryItem written = write_gallery_png(dir.path(), gray_image(), item_with(record));
+    const auto chunks = lightning::read_png_text(to_std(written.file));
+    // Exactly the codec's text: the CLI writes the same for the same record.
+    QCOMPARE(chunks.entries.at(kParametersKey), lightning::format_parameters(record));
+
+    // LoRAs are recorded by name (a path would not exist on another machine); all else as given.
+    QCOMPARE(written.record.request.loras.size(), size_t(1));
+    QCOMPARE(written.record.request.loras[0].path, std::string("detail"));
+    QCOMPARE(written.record.request.loras[0].scale, 0.8);
+    lightning::ImageRecord expected = record;
+    expected.request.loras[0].path = "detail";
+    QCOMPARE(written.record, expected);
+
+    const auto read = read_gallery_png(written.file);
+    QVERIFY(read);
+    QCOMPARE(read->record, written.record);
+    QCOMPARE(read->seconds, 1.5);
+    QCOMPARE(read->device, QStringLiteral("cpu"));
 }
 
-void TestParameters::leaves_out_an_absent_negative_prompt() {
-    GenerationParams p;
-    p.prompt = QStringLiteral("cat");
-    p.seed = 18446744073709551615ull;  // the largest seed survives exactly
-    const QString text = format_parameters(p);
-    QVERIFY(!text.contains(QStringLiteral("Negative prompt")));
-    const auto parsed = parse_parameters(text);
-    QVERIFY(parsed);
-    QVERIFY(!parsed->negative_prompt);
-    QCOMPARE(parsed->seed, p.seed);
-    QCOMPARE(*parsed, p);
-
-    p.negative_prompt = QString();  // present but empty stays present
-    const auto parsed_empty = parse_parameters(format_parameters(p));
-    QVERIFY(parsed_empty && parsed_empty->negative_prompt);
-    QCOMPARE(*parsed_empty->negative_prompt, QString());
+void TestParameters::gallery_item_holds_what_the_png_says() {
+    QTemporaryDir dir;
+    lightning::ImageRecord record;
+    record.request.prompt = "no guidance";
+    record.request.negative_prompt = "had no effect";  // guidance 0: not recorded
+    record.unet = {"sdxl_lightning_4step_unet", ""};
+    const GalleryItem written = write_gallery_png(dir.path(), gray_image(), item_with(record));
+    QVERIFY(!written.record.request.negative_prompt);
+    QCOMPARE(written.record.request.timestep_spacing,
+             std::optional(lightning::TimestepSpacing::Trailing));
+    QCOMPARE(written.record, as_written(record));
+    // ... so the item is the same before and after a restart.
+    QCOMPARE(read_gallery_png(written.file)->record, written.record);
+    QCOMPARE(checkpoint_name(written.record), QStringLiteral("sdxl_lightning_4step_unet"));
 }
 
-void TestParameters::round_trips_multiline_and_unicode() {
-    GenerationParams p;
-    p.prompt = QStringLiteral("first line, with commas: and colons\nsecond line — Ünïcödé 猫 🐱");
-    p.negative_prompt = QStringLiteral("ugly\nsecond negative line, Steps: fake");
-    p.steps = 8;
-    p.guidance = 3.25;
-    p.seed = 7;
-    p.width = 640;
-    p.height = 1536;
-    p.model = QStringLiteral("sdxl_lightning_8step_unet");
-    const auto parsed = parse_parameters(format_parameters(p));
-    QVERIFY(parsed);
-    QCOMPARE(parsed->prompt, p.prompt);
-    QCOMPARE(*parsed->negative_prompt, *p.negative_prompt);
-    QCOMPARE(*parsed, p);
+void TestParameters::index_keeps_records_and_large_seeds() {
+    QTemporaryDir dir;
+    const GalleryItem written =
+        write_gallery_png(dir.path(), gray_image(), item_with(full_record()));
+    const QJsonObject json = item_to_json(written, QFileInfo(written.file).fileName());
+    // A string: JSON readers that hold numbers as doubles keep it exact too.
+    QCOMPARE(json.value(QStringLiteral("seed")).toString(), QStringLiteral("9007199254740991"));
+    QCOMPARE(json.value(QStringLiteral("model")).toString(),
+             QStringLiteral("sdxl_lightning_8step_unet"));
+    QCOMPARE(json.value(QStringLiteral("parameters")).toString(),
+             to_qstring(lightning::format_parameters(written.record)));
+    const auto back = item_from_json(json, dir.path());
+    QVERIFY(back);
+    QCOMPARE(back->record, written.record);
+    QCOMPARE(back->created, written.created);
 }
 
-void TestParameters::round_trips_awkward_model_names() {
-    GenerationParams p;
-    p.prompt = QStringLiteral("x");
-    p.model = QStringLiteral("my model, v2 \"final\": best");
-    p.extra.insert(QStringLiteral("Lora hashes"), QStringLiteral("a: 1, b: 2"));
-    const auto parsed = parse_parameters(format_parameters(p));
-    QVERIFY(parsed);
-    QCOMPARE(parsed->model, p.model);
-    QCOMPARE(parsed->extra.value(QStringLiteral("Lora hashes")), QStringLiteral("a: 1, b: 2"));
-    QCOMPARE(*parsed, p);
-}
-
-void TestParameters::reads_automatic1111_output() {
-    // Verbatim shape of an AUTOMATIC1111 1.x infotext.
-    const QString text = QStringLiteral(
-        "masterpiece, best quality, (a red fox:1.2) in the snow\n"
+void TestParameters::foreign_png_joins_the_gallery() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("a1111.png"));
+    lightning::PngText text;
+    text.entries[kParametersKey] =
+        "masterpiece, (a red fox:1.2) in the snow\n"
         "Negative prompt: lowres, bad anatomy\n"
         "Steps: 30, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 3405691582, "
-        "Size: 832x1216, Model hash: 31e35c80fc, Model: sd_xl_base_1.0, VAE hash: 235745af8d, "
-        "VAE: sdxl_vae.safetensors, Denoising strength: 0.3, Clip skip: 2, Version: v1.9.4");
-    const auto parsed = parse_parameters(text);
-    QVERIFY(parsed);
-    QCOMPARE(parsed->prompt,
-             QStringLiteral("masterpiece, best quality, (a red fox:1.2) in the snow"));
-    QCOMPARE(*parsed->negative_prompt, QStringLiteral("lowres, bad anatomy"));
-    QCOMPARE(parsed->steps, 30);
-    QCOMPARE(parsed->sampler, QStringLiteral("DPM++ 2M"));
-    QCOMPARE(parsed->schedule, QStringLiteral("Karras"));
-    QCOMPARE(parsed->guidance, 7.0);
-    QCOMPARE(parsed->seed, uint64_t(3405691582u));
-    QCOMPARE(parsed->width, 832);
-    QCOMPARE(parsed->height, 1216);
-    QCOMPARE(parsed->model, QStringLiteral("sd_xl_base_1.0"));
-    QCOMPARE(parsed->extra.value(QStringLiteral("Model hash")), QStringLiteral("31e35c80fc"));
-    QCOMPARE(parsed->extra.value(QStringLiteral("Clip skip")), QStringLiteral("2"));
-    QCOMPARE(parsed->extra.value(QStringLiteral("Version")), QStringLiteral("v1.9.4"));
+        "Size: 832x1216, Model hash: 31e35c80fc, Model: sd_xl_base_1.0, VAE: sdxl_vae.safetensors, "
+        "Clip skip: 2, Version: v1.9.4";
+    lightning::write_png(to_std(file), gray_image(), text);
+
+    const auto item = read_gallery_png(file);
+    QVERIFY(item);
+    const lightning::GenerationRequest& r = item->record.request;
+    QCOMPARE(r.prompt, std::string("masterpiece, (a red fox:1.2) in the snow"));
+    QCOMPARE(*r.negative_prompt, std::string("lowres, bad anatomy"));
+    QCOMPARE(r.steps, 30);
+    QCOMPARE(r.seed, uint64_t(3405691582u));
+    QCOMPARE(item->record.sampler, std::string("DPM++ 2M"));
+    QCOMPARE(checkpoint_name(item->record), QStringLiteral("sd_xl_base_1.0"));
+    const QString settings = describe_item_settings(*item);
+    QVERIFY2(settings.contains(QStringLiteral("Seed 3405691582 · 30 steps (sd_xl_base_1.0)")) &&
+                 settings.contains(QStringLiteral("CFG 7 · 832×1216")),
+             qPrintable(settings));
+    // Keys the app has no use for are shown (tooltip) and kept.
+    GalleryModel model;
+    model.open(dir.path());
+    QCOMPARE(model.rowCount(), 1);
+    const QString tooltip = model.data(model.index(0), Qt::ToolTipRole).toString();
+    QVERIFY2(tooltip.contains(QLatin1String("Schedule type: Karras")) &&
+                 tooltip.contains(QLatin1String("VAE: sdxl_vae.safetensors")),
+             qPrintable(tooltip));
 }
 
-void TestParameters::reads_quoted_values_and_unknown_keys() {
-    const QString text = QStringLiteral(
-        "portrait <lora:detail:0.8>\n"
-        "Steps: 20, Sampler: Euler a, CFG scale: 5.5, Seed: 1, Size: 1024x1024, "
-        "Lora hashes: \"detail: 0123abcd, style: 4567ef01\", "
-        "ADetailer prompt: \"face, \\\"smiling\\\"\", Hires upscale: 1.5");
-    const auto parsed = parse_parameters(text);
-    QVERIFY(parsed);
-    QCOMPARE(parsed->prompt, QStringLiteral("portrait <lora:detail:0.8>"));
-    QVERIFY(!parsed->negative_prompt);
-    QCOMPARE(parsed->sampler, QStringLiteral("Euler a"));
-    QCOMPARE(parsed->guidance, 5.5);
-    QCOMPARE(parsed->extra.value(QStringLiteral("Lora hashes")),
-             QStringLiteral("detail: 0123abcd, style: 4567ef01"));
-    QCOMPARE(parsed->extra.value(QStringLiteral("ADetailer prompt")),
-             QStringLiteral("face, \"smiling\""));
-    QCOMPARE(parsed->extra.value(QStringLiteral("Hires upscale")), QStringLiteral("1.5"));
+void TestParameters::queued_job_shows_its_parameters() {
+    JobQueue queue;
+    GenerationJob job;
+    job.id = 1;
+    job.request = full_record().request;
+    queue.append(job);
+    lightning::ImageRecord settings;
+    settings.request = job.request;
+    QCOMPARE(queue.data(queue.index(0), Qt::ToolTipRole).toString(),
+             to_qstring(lightning::format_parameters(settings)));
 }
 
-void TestParameters::reads_windows_line_endings_and_trailing_text() {
-    const QString text = QStringLiteral(
-        "line one\r\nline two\r\nNegative prompt: neg one\r\nneg two\r\n"
-        "Steps: 4, Seed: 99, Size: 896x1152, CFG scale: 0\r\n");
-    const auto parsed = parse_parameters(text);
-    QVERIFY(parsed);
-    QCOMPARE(parsed->prompt, QStringLiteral("line one\nline two"));
-    QCOMPARE(*parsed->negative_prompt, QStringLiteral("neg one\nneg two"));
-    QCOMPARE(parsed->seed, uint64_t(99));
-    QCOMPARE(parsed->width, 896);
-    QCOMPARE(parsed->height, 1152);
+void TestParameters::form_settings_round_trip() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("form.ini")), QSettings::IniFormat);
+    FormSettings form;
+    form.request = full_record().request;
+    form.request.negative_prompt = "";  // present but empty stays present
+    form.request.batch = 3;
+    form.request.loras.clear();  // settings the form has no control for are not stored
+    form.request.clip_skip = 0;
+    form.request.timestep_spacing.reset();
+    form.keep_seed = true;
+    form.size_preset = QStringLiteral("custom");
+    save_form_settings(settings, form);
+    QCOMPARE(load_form_settings(settings), form);
 
-    // Some tools append free text after the settings line; it is not part of the negative.
-    const auto appended = parse_parameters(
-        QStringLiteral("p\nSteps: 2, Seed: 5, Size: 64x64\nTemplate notes without pairs"));
-    QVERIFY(appended);
-    QCOMPARE(appended->prompt, QStringLiteral("p"));
-    QCOMPARE(appended->steps, 2);
+    form.request.negative_prompt.reset();
+    save_form_settings(settings, form);
+    QVERIFY(!load_form_settings(settings).request.negative_prompt);
 }
 
-void TestParameters::reads_empty_prompt() {
-    GenerationParams p;
-    p.seed = 3;
-    const auto parsed = parse_parameters(format_parameters(p));
-    QVERIFY(parsed);
-    QCOMPARE(parsed->prompt, QString());
-    QCOMPARE(*parsed, p);
+void TestParameters::engine_settings_round_trip_and_map_onto_engine_options() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("engine.ini")), QSettings::IniFormat);
+    EngineSettings engine;
+    engine.models = {dir.filePath(QStringLiteral("sdxl")).toStdString(), "/unused/configs",
+                     dir.filePath(QStringLiteral("lightning")).toStdString()};
+    engine.output_dir = dir.filePath(QStringLiteral("gallery"));
+    engine.device = QStringLiteral("cpu");
+    engine.precision = lightning::Precision::FP32;
+    engine.preview = lightning::PreviewMode::Full;
+    engine.checkpoint_cache_gb = 12.5;
+    save_engine_settings(settings, engine);
+    QCOMPARE(load_engine_settings(settings), engine);
+
+    const lightning::EngineOptions options = to_engine_options(engine);
+    QCOMPARE(options.device, std::string("cpu"));
+    QCOMPARE(options.preview, lightning::PreviewMode::Full);
+    QCOMPARE(options.models.config_dir, std::string());  // a folder base has its own configs
+    QCOMPARE(*options.checkpoint_budget.device_bytes, uint64_t(12.5 * 1024 * 1024 * 1024));
+    engine.checkpoint_cache_gb = 0;
+    QVERIFY(!to_engine_options(engine).checkpoint_budget.device_bytes);  // automatic
+
+    // Previews and the cache size apply without a reload; model, device and precision do not.
+    EngineSettings other = engine;
+    other.preview = lightning::PreviewMode::Off;
+    other.checkpoint_cache_gb = 4;
+    other.models.config_dir = "/still/unused";
+    QVERIFY(!needs_reload(engine, other));
+    other.precision = lightning::Precision::BF16;
+    QVERIFY(needs_reload(engine, other));
+
+    // Unknown or unusable stored values fall back to what this machine offers.
+    settings.setValue(QStringLiteral("engine/precision"), QStringLiteral("fp8"));
+    settings.setValue(QStringLiteral("engine/device"), QStringLiteral("cuda:99"));
+    settings.setValue(QStringLiteral("engine/preview"), QStringLiteral("sometimes"));
+    const EngineSettings fallback = load_engine_settings(settings);
+    QVERIFY(is_available_device(fallback.device));
+    QCOMPARE(fallback.device, default_device_id());
+    QVERIFY(offers_precision(fallback.device, fallback.precision));
+    QCOMPARE(fallback.preview, lightning::PreviewMode::Reduced);
 }
 
-void TestParameters::keeps_defaults_for_missing_or_bad_values() {
-    const auto parsed =
-        parse_parameters(QStringLiteral("p\nSteps: many, Seed: -5, Size: big, CFG scale: 2"));
-    QVERIFY(parsed);
-    QCOMPARE(parsed->steps, GenerationParams{}.steps);
-    QCOMPARE(parsed->seed, GenerationParams{}.seed);
-    QCOMPARE(parsed->width, GenerationParams{}.width);
-    QCOMPARE(parsed->guidance, 2.0);
-}
-
-void TestParameters::rejects_text_without_settings_line() {
-    QVERIFY(!parse_parameters(QString()));
-    QVERIFY(!parse_parameters(QStringLiteral("just a prompt, nothing else")));
-    QVERIFY(!parse_parameters(QStringLiteral("{\"prompt\": {\"3\": {\"inputs\": {}}}}")));
-    QVERIFY(!parse_parameters(QStringLiteral("Seed: 1, Size: 64x64, CFG scale: 1")));  // no Steps
+void TestParameters::text_helpers_keep_utf8() {
+    const std::string text = "Ünïcödé 猫 🐱, \"quoted\"\nnew line";
+    QCOMPARE(to_std(to_qstring(text)), text);
+    QCOMPARE(to_qstring(text).size(), qsizetype(31));  // characters, not bytes (🐱: 2 UTF-16)
+    QCOMPARE(to_qstring_list({"a", "猫"}),
+             (QStringList{QStringLiteral("a"), QStringLiteral("猫")}));
 }
 
 QTEST_MAIN(TestParameters)
