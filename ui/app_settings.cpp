@@ -24,10 +24,15 @@ lightning::PreviewMode preview_from_setting(const QString& text) {
     }
 }
 
-// Settings written before the device selector held free text ("cuda" for the first GPU).
-QString device_from_setting(const QString& stored) {
+// Marks settings whose device was picked in the selector. Before it, "cpu" was written as the
+// default for everyone, so it does not mean that a user with a GPU chose the CPU.
+const QString kDeviceChosenKey = QStringLiteral("device_from_selector");
+
+QString device_from_setting(const QString& stored, bool chosen_in_selector) {
+    // The old free-text field took "cuda" for the first GPU.
     const QString id = stored == QLatin1String("cuda") ? QStringLiteral("cuda:0") : stored;
-    if (id.isEmpty()) return default_device_id();
+    if (id.isEmpty() || (!chosen_in_selector && id == QLatin1String("cpu")))
+        return default_device_id();
     if (is_available_device(id)) return id;
     lightning::log().warn("Device {} is not present; using {}", to_std(id),
                           to_std(default_device_id()));
@@ -82,7 +87,8 @@ EngineSettings load_engine_settings(QSettings& settings) {
         to_std(settings.value(QStringLiteral("lightning_dir")).toString());
     engine.output_dir =
         settings.value(QStringLiteral("output_dir"), default_output_dir()).toString();
-    engine.device = device_from_setting(settings.value(QStringLiteral("device")).toString());
+    engine.device = device_from_setting(settings.value(QStringLiteral("device")).toString(),
+                                        settings.value(kDeviceChosenKey, false).toBool());
     engine.precision = precision_from_setting(
         settings.value(QStringLiteral("precision")).toString(), engine.device);
     engine.preview = preview_from_setting(settings.value(QStringLiteral("preview")).toString());
@@ -99,6 +105,7 @@ void save_engine_settings(QSettings& settings, const EngineSettings& engine) {
     settings.setValue(QStringLiteral("lightning_dir"), to_qstring(engine.models.lightning_dir));
     settings.setValue(QStringLiteral("output_dir"), engine.output_dir);
     settings.setValue(QStringLiteral("device"), engine.device);
+    settings.setValue(kDeviceChosenKey, true);
     settings.setValue(QStringLiteral("precision"),
                       QString::fromLatin1(lightning::to_string(engine.precision)));
     settings.setValue(QStringLiteral("preview"),

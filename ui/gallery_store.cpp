@@ -252,6 +252,53 @@ void GalleryStore::save_index() const {
     }
 }
 
+namespace {
+
+// One contact-sheet entry: the image, its prompt, negative and settings.
+QString html_figure(const GalleryItem& item, const QString& name) {
+    const lightning::GenerationRequest& r = item.record.request;
+    const QString negative = r.negative_prompt
+                                 ? QStringLiteral("<p class=\"negative\">Negative: %1</p>")
+                                       .arg(html_escape(to_qstring(*r.negative_prompt)))
+                                 : QString();
+    // One multi-argument arg(): user text is never re-scanned for %N placeholders.
+    return QStringLiteral(
+               "<figure><a href=\"%1\"><img src=\"%1\" loading=\"lazy\" alt=\"\"></a>"
+               "<figcaption><p class=\"prompt\">%2</p>%3<p class=\"meta\">Seed %4 · %5 "
+               "step%6 (%7) · CFG %8 · %9×%10 · %11 s</p></figcaption></figure>\n")
+        .arg(html_escape(name), html_escape(to_qstring(r.prompt)), negative,
+             QString::number(r.seed), QString::number(r.steps),
+             r.steps == 1 ? QString() : QStringLiteral("s"),
+             html_escape(checkpoint_name(item.record)),
+             to_qstring(lightning::format_number(r.guidance)), QString::number(r.width),
+             QString::number(r.height), QString::number(item.seconds, 'f', 2));
+}
+
+QString contact_sheet_html(qsizetype count, const QString& figures) {
+    return QStringLiteral(
+               "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Lightning Studio "
+               "gallery</title>\n<style>body{font-family:sans-serif;margin:16px;background:#fafafa}"
+               "main{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:"
+               "16px}figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;"
+               "padding:8px}img{width:100%;height:auto;display:block}p{margin:4px 0;font-size:13px}"
+               ".negative{color:#a33}.meta{color:#666;font-size:12px}</style></head>\n<body><h1>"
+               "Lightning Studio gallery</h1><p>%1 images</p>\n<main>\n%2</main></body></html>\n")
+        .arg(QString::number(count), figures);
+}
+
+// A byte copy keeps the PNG's chunks; exporting into the gallery folder itself copies nothing.
+QString copy_into(const QDir& dir, const GalleryItem& item) {
+    const QString destination = dir.filePath(QFileInfo(item.file).fileName());
+    if (QFileInfo(destination).absoluteFilePath() == QFileInfo(item.file).absoluteFilePath())
+        return destination;
+    QFile::remove(destination);
+    if (!QFile::copy(item.file, destination))
+        throw lightning::Error(to_std(destination), "cannot copy " + to_std(item.file) + " here");
+    return destination;
+}
+
+}  // namespace
+
 QStringList export_gallery(const QList<GalleryItem>& items, const QString& target) {
     if (!QDir().mkpath(target))
         throw lightning::Error(to_std(target), "cannot create the export folder");
@@ -261,34 +308,10 @@ QStringList export_gallery(const QList<GalleryItem>& items, const QString& targe
     QString figures;
     for (const GalleryItem& item : items) {
         const QString name = QFileInfo(item.file).fileName();
-        const QString destination = dir.filePath(name);
-        if (QFileInfo(destination).absoluteFilePath() != QFileInfo(item.file).absoluteFilePath()) {
-            QFile::remove(destination);
-            if (!QFile::copy(item.file, destination))
-                throw lightning::Error(to_std(destination),
-                                       "cannot copy " + to_std(item.file) + " here");
-        }
-        written << destination;
+        written << copy_into(dir, item);
         list.append(item_to_json(item, name));
-        const lightning::GenerationRequest& r = item.record.request;
-        const QString negative = r.negative_prompt
-                                     ? QStringLiteral("<p class=\"negative\">Negative: %1</p>")
-                                           .arg(html_escape(to_qstring(*r.negative_prompt)))
-                                     : QString();
-        // One multi-argument arg(): user text is never re-scanned for %N placeholders.
-        figures +=
-            QStringLiteral(
-                "<figure><a href=\"%1\"><img src=\"%1\" loading=\"lazy\" alt=\"\"></a>"
-                "<figcaption><p class=\"prompt\">%2</p>%3<p class=\"meta\">Seed %4 · %5 "
-                "step%6 (%7) · CFG %8 · %9×%10 · %11 s</p></figcaption></figure>\n")
-                .arg(html_escape(name), html_escape(to_qstring(r.prompt)), negative,
-                     QString::number(r.seed), QString::number(r.steps),
-                     r.steps == 1 ? QString() : QStringLiteral("s"),
-                     html_escape(checkpoint_name(item.record)),
-                     to_qstring(lightning::format_number(r.guidance)), QString::number(r.width),
-                     QString::number(r.height), QString::number(item.seconds, 'f', 2));
+        figures += html_figure(item, name);
     }
-
     auto write_text = [&](const QString& name, const QByteArray& bytes) {
         QSaveFile file(dir.filePath(name));
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
@@ -299,18 +322,7 @@ QStringList export_gallery(const QList<GalleryItem>& items, const QString& targe
     root[QStringLiteral("version")] = 1;
     root[QStringLiteral("items")] = list;
     write_text(QStringLiteral("gallery.json"), QJsonDocument(root).toJson());
-    const QString html =
-        QStringLiteral(
-            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Lightning Studio "
-            "gallery</title>\n<style>body{font-family:sans-serif;margin:16px;background:#fafafa}"
-            "main{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:16px}"
-            "figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px}"
-            "img{width:100%;height:auto;display:block}p{margin:4px 0;font-size:13px}"
-            ".negative{color:#a33}.meta{color:#666;font-size:12px}</style></head>\n<body><h1>"
-            "Lightning Studio gallery</h1><p>%1 images</p>\n<main>\n%2</main></body></html>\n")
-            .arg(items.size())
-            .arg(figures);
-    write_text(QStringLiteral("index.html"), html.toUtf8());
+    write_text(QStringLiteral("index.html"), contact_sheet_html(items.size(), figures).toUtf8());
     return written;
 }
 

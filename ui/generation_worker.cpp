@@ -163,6 +163,27 @@ void GenerationWorker::switch_to_steps(int steps) {
     }
 }
 
+lightning::EngineCallbacks GenerationWorker::callbacks_for(const GenerationJob& job) {
+    lightning::EngineCallbacks callbacks;
+    callbacks.should_cancel = [this, id = job.id] { return cancel_requested(id); };
+    callbacks.on_step = [this, id = job.id](const lightning::StepEvent& step) {
+        Q_EMIT stepFinished(id, step.image_index, step.batch, step.step, step.total_steps,
+                            step.seconds, to_qimage(step.preview));
+    };
+    // Each image goes into the gallery as soon as it is decoded: a cancelled or failed batch
+    // keeps what was finished.
+    callbacks.on_image = [this, &job](const lightning::ImageEvent& event) {
+        save_image(job, event);
+    };
+    return callbacks;
+}
+
+void GenerationWorker::set_running(lightning::Engine* engine, int job_id) {
+    std::lock_guard lock(running_mutex_);
+    running_engine_ = engine;
+    running_job_ = job_id;
+}
+
 void GenerationWorker::run(const GenerationJob& job) {
     take_work();
     if (!engine_) {
@@ -178,35 +199,18 @@ void GenerationWorker::run(const GenerationJob& job) {
     }
     Q_EMIT jobStarted(job.id, warnings);
 
-    lightning::EngineCallbacks callbacks;
-    callbacks.should_cancel = [this, &job] { return cancel_requested(job.id); };
-    callbacks.on_step = [this, &job](const lightning::StepEvent& step) {
-        Q_EMIT stepFinished(job.id, step.image_index, step.batch, step.step, step.total_steps,
-                            step.seconds, to_qimage(step.preview));
-    };
-    callbacks.on_image = [this, &job](const lightning::ImageEvent& event) {
-        save_image(job, event);
-    };
     engine_->set_preview_mode(lightning::PreviewMode(preview_mode_.load()));
-    {
-        std::lock_guard lock(running_mutex_);
-        running_engine_ = engine_.get();
-        running_job_ = job.id;
-    }
+    set_running(engine_.get(), job.id);
     bool cancelled = false;
     QString error;
     try {
-        cancelled = engine_->generate(job.request, callbacks).run.cancelled;
+        cancelled = engine_->generate(job.request, callbacks_for(job)).run.cancelled;
     } catch (const lightning::Cancelled&) {
         cancelled = true;
     } catch (...) {
         error = readable_error(std::current_exception(), device());
     }
-    {
-        std::lock_guard lock(running_mutex_);
-        running_engine_ = nullptr;
-        running_job_ = 0;
-    }
+    set_running(nullptr, 0);
     if (!error.isEmpty())
         lightning::log().error("Job #{} failed: {}", job.id, to_std(error));
     else if (cancelled)

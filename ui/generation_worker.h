@@ -62,6 +62,8 @@ Q_SIGNALS:
 private:
     bool cancel_requested(int job_id) const { return cancel_job_.load() == job_id; }
     void take_work();  // one announced piece of work begins
+    lightning::EngineCallbacks callbacks_for(const GenerationJob& job);
+    void set_running(lightning::Engine* engine, int job_id);
     void preload_checkpoints();
     void save_image(const GenerationJob& job, const lightning::ImageEvent& event);
     QString device() const;

@@ -235,6 +235,16 @@ void TestParameters::engine_settings_round_trip_and_map_onto_engine_options() {
     QCOMPARE(fallback.device, default_device_id());
     QVERIFY(offers_precision(fallback.device, fallback.precision));
     QCOMPARE(fallback.preview, lightning::PreviewMode::Reduced);
+
+    // Settings from before the device selector wrote "cpu" for everyone: a GPU, if any, wins.
+    QSettings legacy(dir.filePath(QStringLiteral("legacy.ini")), QSettings::IniFormat);
+    legacy.setValue(QStringLiteral("engine/device"), QStringLiteral("cpu"));
+    legacy.setValue(QStringLiteral("engine/precision"), QStringLiteral("fp32"));
+    QCOMPARE(load_engine_settings(legacy).device, default_device_id());
+    legacy.setValue(QStringLiteral("engine/device"), QStringLiteral("cuda"));
+    QCOMPARE(load_engine_settings(legacy).device, is_available_device(QStringLiteral("cuda:0"))
+                                                      ? QStringLiteral("cuda:0")
+                                                      : default_device_id());
 }
 
 void TestParameters::text_helpers_keep_utf8() {
