@@ -51,7 +51,7 @@ QString device_label(const lightning::DeviceInfo& device) {
     if (device.id == "cpu") return QStringLiteral("CPU · %1").arg(to_qstring(device.name));
     return QStringLiteral("%1 · %2 GB")
         .arg(to_qstring(device.name))
-        .arg(std::llround(double(device.total_bytes) / kGiB));
+        .arg(uint64_t(double(device.total_bytes) / kGiB));  // whole GB, rounded down
 }
 
 std::vector<lightning::Precision> precisions_for(const QString& device_id) {

@@ -144,7 +144,7 @@ QList<GalleryItem> scan_gallery_pngs(const QString& folder, QStringList* skipped
         try {
             if (auto item = read_gallery_png(info.absoluteFilePath())) items.append(*item);
         } catch (const std::exception& error) {
-            if (skipped) *skipped << QString::fromStdString(error.what());
+            if (skipped) *skipped << to_qstring(error.what());
         }
     }
     sort_newest_first(items);

@@ -169,7 +169,7 @@ QString GalleryWidget::export_to(const QString& folder, bool selection_only) {
             .arg(items.size())
             .arg(QDir::toNativeSeparators(folder));
     } catch (const std::exception& error) {
-        return tr("Saving the gallery failed: %1").arg(QString::fromStdString(error.what()));
+        return tr("Saving the gallery failed: %1").arg(to_qstring(error.what()));
     }
 }
 

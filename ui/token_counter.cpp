@@ -1,6 +1,7 @@
 #include "ui/token_counter.h"
 
 #include "core/text/clip_tokenizer.h"
+#include "ui/string_convert.h"
 
 #include <QDir>
 #include <QPointer>
@@ -41,15 +42,15 @@ void TokenCounter::set_tokenizer_root(const QString& root) {
 
     auto result = std::make_shared<std::shared_ptr<const Pair>>();
     auto error = std::make_shared<QString>();
-    const std::string first_dir = QDir(root).filePath(QStringLiteral("tokenizer")).toStdString();
-    const std::string second_dir = QDir(root).filePath(QStringLiteral("tokenizer_2")).toStdString();
+    const std::string first_dir = to_std(QDir(root).filePath(QStringLiteral("tokenizer")));
+    const std::string second_dir = to_std(QDir(root).filePath(QStringLiteral("tokenizer_2")));
     QThread* thread = QThread::create([result, error, first_dir, second_dir] {
         try {
             *result = std::make_shared<const Pair>(
                 Pair{lightning::ClipTokenizer::from_folder(first_dir),
                      lightning::ClipTokenizer::from_folder(second_dir)});
         } catch (const std::exception& e) {
-            *error = QString::fromStdString(e.what());
+            *error = to_qstring(e.what());
         }
     });
     thread->setObjectName(QStringLiteral("tokenizer-load"));
@@ -68,7 +69,7 @@ void TokenCounter::set_tokenizer_root(const QString& root) {
 }
 
 int TokenCounter::count_with(const lightning::ClipTokenizer& tokenizer, const QString& text) const {
-    return int(tokenizer.tokenize(text.toStdString()).size());
+    return int(tokenizer.tokenize(to_std(text)).size());
 }
 
 int TokenCounter::cut_position(const lightning::ClipTokenizer& tokenizer, const QString& text,

@@ -3,6 +3,7 @@
 #include "core/util/log.h"
 #include "ui/command_line.h"
 #include "ui/main_window.h"
+#include "ui/string_convert.h"
 
 #include <ATen/Parallel.h>
 
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("Lightning Studio"));
     QApplication::setApplicationName(QStringLiteral("Lightning Studio"));
     QApplication::setApplicationDisplayName(QStringLiteral("Lightning Studio"));
-    QApplication::setApplicationVersion(QString::fromStdString(lightning::program_version()));
+    QApplication::setApplicationVersion(lightning::ui::to_qstring(lightning::program_version()));
     QApplication::setDesktopFileName(QStringLiteral("lightning-studio"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/lightning-studio.png")));
 
