@@ -152,7 +152,10 @@ std::string unet_file_for(const ModelLocations& models, const GenerationRequest&
 
 void Engine::validate(const GenerationRequest& request) const {
     limits::validate(request);
-    unet_for(request);
+    if (unet_for(request).empty() && !pipeline_->has_base_unet())
+        throw Error("unet", options_.models.base +
+                                " has no UNet weights of its own (only unet/config.json); give a "
+                                "Lightning folder or a UNet file");
     if (request.clip_skip > pipeline_->max_clip_skip())
         throw Error("clip skip",
                     std::to_string(request.clip_skip) + " exceeds the text encoders' " +

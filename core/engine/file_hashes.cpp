@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <map>
 #include <mutex>
 
 namespace lightning {
@@ -71,17 +73,44 @@ std::string short_file_hash(const std::string& path) {
     std::error_code error;
     const std::string key = fs::absolute(path, error).lexically_normal().string();
     const std::string stamp = file_stamp(path);
-    std::lock_guard<std::mutex> lock(cache_mutex());
-    auto cache = read_cache();
-    if (cache.contains(key) && cache[key].value("stamp", "") == stamp)
-        return cache[key].value("sha256", "").substr(0, kShortHashLength);
-    const auto start = std::chrono::steady_clock::now();
-    const std::string digest = sha256_file(path);
-    log().info("hashed {} in {:.1f} s", path,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    cache[key] = {{"stamp", stamp}, {"sha256", digest}};
-    write_cache(cache);
-    return digest.substr(0, kShortHashLength);
+    // Files hash concurrently; a file already being hashed by another thread is waited for,
+    // not hashed twice.
+    static std::map<std::string, std::shared_future<std::string>> in_flight;
+    std::promise<std::string> promise;
+    std::shared_future<std::string> other_thread;
+    {
+        std::lock_guard<std::mutex> lock(cache_mutex());
+        auto cache = read_cache();
+        if (cache.contains(key) && cache[key].value("stamp", "") == stamp)
+            return cache[key].value("sha256", "").substr(0, kShortHashLength);
+        if (const auto found = in_flight.find(key); found != in_flight.end())
+            other_thread = found->second;
+        else
+            in_flight[key] = promise.get_future().share();
+    }
+    if (other_thread.valid()) return other_thread.get().substr(0, kShortHashLength);
+    try {
+        const auto start = std::chrono::steady_clock::now();
+        const std::string digest = sha256_file(path);
+        log().info("hashed {} in {:.1f} s", path,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        {
+            std::lock_guard<std::mutex> lock(cache_mutex());
+            auto cache = read_cache();
+            cache[key] = {{"stamp", stamp}, {"sha256", digest}};
+            write_cache(cache);
+            in_flight.erase(key);
+        }
+        promise.set_value(digest);
+        return digest.substr(0, kShortHashLength);
+    } catch (...) {
+        {
+            std::lock_guard<std::mutex> lock(cache_mutex());
+            in_flight.erase(key);
+        }
+        promise.set_exception(std::current_exception());
+        throw;
+    }
 }
 
 std::string short_combined_hash(const std::vector<std::string>& paths) {

@@ -258,15 +258,24 @@ void Pipeline::Impl::load_models() {
         vae_weights = part_or_folder(parts.vae, "vae", "diffusion_pytorch_model");
         base_unet_name = fs::path(paths.base).filename().string();
     } else {
-        base_unet_file = component_weights(paths.base + "/unet", "diffusion_pytorch_model");
-        base_unet_weights = SafeTensorsFile::open(base_unet_file);
+        // The base UNet's weights are optional: Lightning users download only its config
+        // (the Lightning checkpoints replace it), and the base UNet is then unavailable.
+        try {
+            base_unet_file = component_weights(paths.base + "/unet", "diffusion_pytorch_model");
+            base_unet_weights = SafeTensorsFile::open(base_unet_file);
+        } catch (const Error&) {
+            if (fs::exists(paths.base + "/unet/diffusion_pytorch_model.safetensors.index.json"))
+                throw;
+            base_unet_file.clear();
+        }
         base_component_files = {component_weights(paths.base + "/text_encoder", "model"),
                                 component_weights(paths.base + "/text_encoder_2", "model"),
                                 component_weights(paths.base + "/vae", "diffusion_pytorch_model")};
         te1_weights = SafeTensorsFile::open(base_component_files[0]);
         te2_weights = SafeTensorsFile::open(base_component_files[1]);
         vae_weights = SafeTensorsFile::open(base_component_files[2]);
-        base_unet_name = fs::path(base_unet_file).filename().string();
+        base_unet_name = base_unet_file.empty() ? std::string("(no base UNet weights)")
+                                                : fs::path(base_unet_file).filename().string();
     }
 
     const auto text_options = torch::TensorOptions().dtype(text_dtype).device(device);
@@ -666,6 +675,12 @@ void Pipeline::set_checkpoint_budget(CheckpointBudget budget) {
     impl_->checkpoints->set_budget(budget);
 }
 
+void Pipeline::clear_cached_unets() {
+    std::lock_guard<std::mutex> lock(impl_->generate_mutex);
+    impl_->checkpoints->clear();
+    release_cached_device_memory();
+}
+
 int Pipeline::max_clip_skip() const {
     return int(std::min(impl_->text_encoder_1->config().num_hidden_layers,
                         impl_->text_encoder_2->config().num_hidden_layers)) -
@@ -674,9 +689,14 @@ int Pipeline::max_clip_skip() const {
 
 std::vector<std::string> Pipeline::base_files(bool with_unet) const {
     auto files = impl_->base_component_files;
-    if (with_unet && std::find(files.begin(), files.end(), impl_->base_unet_file) == files.end())
+    if (with_unet && !impl_->base_unet_file.empty() &&
+        std::find(files.begin(), files.end(), impl_->base_unet_file) == files.end())
         files.push_back(impl_->base_unet_file);
     return files;
+}
+
+bool Pipeline::has_base_unet() const {
+    return impl_->base_unet_weights != nullptr;
 }
 
 const std::string& Pipeline::base_unet_name() const {

@@ -93,6 +93,7 @@ public:
     bool preload_unet(const std::string& path);
     std::vector<CachedCheckpoint> cached_unets() const;
     void set_checkpoint_budget(CheckpointBudget budget);
+    void clear_cached_unets();
 
     const LoadOptions& options() const;
     // The deepest clip_skip the text encoders allow.
@@ -100,6 +101,8 @@ public:
     // Weight files of the base model in use (for its identity), and the base UNet's name.
     std::vector<std::string> base_files(bool with_unet) const;
     const std::string& base_unet_name() const;
+    // False when the base folder carries only the UNet's config (Lightning-only downloads).
+    bool has_base_unet() const;
 
     struct Impl;
 

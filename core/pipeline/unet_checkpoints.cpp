@@ -80,7 +80,13 @@ UnetCheckpoints::UnetCheckpoints(torch::nn::Module& unet, c10::Device device,
 }
 
 std::shared_ptr<const TensorSource> UnetCheckpoints::open(const std::string& path) const {
-    if (path.empty()) return base_;
+    if (path.empty()) {
+        if (!base_)
+            throw Error("unet",
+                        "the base model has no UNet weights (unet/diffusion_pytorch_model"
+                        ".safetensors); choose a step count with a Lightning checkpoint");
+        return base_;
+    }
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error)) throw Error(path, "UNet file not found");
     auto file = SafeTensorsFile::open(path);

@@ -125,6 +125,28 @@ bool cpu_has_native_bf16() {
     return false;
 }
 
+uint64_t allocated_device_memory(const std::string& device) {
+#ifdef LIGHTNING_WITH_CUDA
+    if (is_cuda(device)) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
+        return uint64_t(stats.allocated_bytes[0].current);
+    }
+#endif
+    (void)device;
+    return 0;
+}
+
+uint64_t reserved_device_memory(const std::string& device) {
+#ifdef LIGHTNING_WITH_CUDA
+    if (is_cuda(device)) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
+        return uint64_t(stats.reserved_bytes[0].current);
+    }
+#endif
+    (void)device;
+    return 0;
+}
+
 uint64_t peak_device_memory(const std::string& device) {
 #ifdef LIGHTNING_WITH_CUDA
     if (is_cuda(device)) {

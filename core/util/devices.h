@@ -36,6 +36,10 @@ int open_file_descriptors();
 // than fp32 and round every partial sum.
 bool cpu_has_native_bf16();
 
+// CUDA: bytes in tensors now, and held by the caching allocator; 0 on CPU or without CUDA.
+uint64_t allocated_device_memory(const std::string& device);
+uint64_t reserved_device_memory(const std::string& device);
+
 // CUDA: peak bytes allocated since the last reset; 0 on CPU or without CUDA.
 uint64_t peak_device_memory(const std::string& device);
 void reset_peak_device_memory(const std::string& device);
