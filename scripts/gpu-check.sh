@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # GPU machine, one go: unpack carried fixtures/deps, build the headless CUDA configuration, run the
 # golden checks on CUDA (fp32 with TF32 off must pass; fp16/bf16 deviations are reported), then
-# optionally benchmark ours and the diffusers reference on one random full-size SDXL.
-#   scripts/gpu-check.sh [verify] [bench-ours] [bench-ref-eager] [bench-ref-compiled]
+# optionally the app's engine scenario and benchmarks of ours and the diffusers reference on one
+# random full-size SDXL (written by lightning-random-model, with four random Lightning UNets).
+#   scripts/gpu-check.sh [verify] [scenario] [bench-ours] [bench-ref-eager] [bench-ref-compiled]
 # Carried (git-ignored) inputs: .gpu/fixtures.tar.xz (../shared/fixtures), .gpu/deps.tar.xz,
 # .gpu/diffusers.tar.xz (diffusers' src/ at the fixtures' reference commit), .gpu/configs.
 set -uo pipefail
@@ -28,13 +29,20 @@ if [[ $STEPS == *" verify "* ]]; then
   done
 fi
 MODEL=/tmp/sdxl-random
-if [[ $STEPS == *" bench-"* ]] && [ ! -f $MODEL/model_index.json ]; then
-  [ -d /tmp/diffusers/src ] || { mkdir -p /tmp/diffusers && tar -xJf .gpu/diffusers.tar.xz -C /tmp/diffusers; }
-  PYTHONPATH=/tmp/diffusers/src python3 bench/reference/make_random_sdxl.py \
-    --configs .gpu/configs/sdxl-base --tokenizers $FIX/fixtures/tiny-sdxl --out $MODEL || status=1
+LIGHTNING=/tmp/sdxl-random-lightning
+if [[ $STEPS == *" bench-"* || $STEPS == *" scenario "* ]] && [ ! -f $MODEL/model_index.json ]; then
+  build-gpu/bench/lightning-random-model --configs .gpu/configs/sdxl-base \
+    --tokenizers $FIX/fixtures/tiny-sdxl --out $MODEL --lightning-out $LIGHTNING --device cuda \
+    2>&1 | tail -3 || status=1
+fi
+if [[ $STEPS == *" scenario "* ]]; then
+  build-gpu/bench/lightning-scenario --model $MODEL --lightning $LIGHTNING --device cuda \
+    --dtype fp16 --jobs 200 --json "$OUT/scenario.json" > "$OUT/scenario.txt" 2>&1 || status=1
+  tail -c 3000 "$OUT/scenario.txt"
 fi
 if [[ $STEPS == *" bench-ours "* ]]; then
-  $CLI bench --model $MODEL --device cuda --dtype fp16 --runs 10 --json "$OUT/ours.json" || status=1
+  $CLI bench --model $MODEL --lightning $LIGHTNING --device cuda --dtype fp16 --runs 10 \
+    --json "$OUT/ours.json" || status=1
 fi
 for mode in eager compiled; do
   if [[ $STEPS == *" bench-ref-$mode "* ]]; then
