@@ -8,13 +8,11 @@
 #include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
+#include "core/version.h"
 
 #include <filesystem>
 #include <thread>
 
-#ifndef LIGHTNING_VERSION
-#define LIGHTNING_VERSION "0.0.0"
-#endif
 
 namespace lightning {
 namespace {

@@ -51,6 +51,16 @@ c10::DeviceIndex cuda_index(const std::string& device) {
 bool is_cuda(const std::string& device) {
     return device.rfind("cuda", 0) == 0 && torch::cuda::is_available();
 }
+// The caching allocator's statistics; nullopt before it has allocated anything (it refuses
+// questions about a device it has not been initialised for).
+std::optional<c10::cuda::CUDACachingAllocator::DeviceStats> allocator_stats(
+    const std::string& device) {
+    try {
+        return c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
+    } catch (const c10::Error&) {
+        return std::nullopt;
+    }
+}
 #endif
 
 }  // namespace
@@ -90,9 +100,10 @@ uint64_t free_memory(const std::string& device) {
         size_t free = 0, total = 0;
         if (cudaMemGetInfo(&free, &total) != cudaSuccess) return 0;
         // Blocks the caching allocator holds but does not use are free for our tensors too.
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
-        const auto& reserved = stats.reserved_bytes[0].current;
-        const auto& allocated = stats.allocated_bytes[0].current;
+        const auto stats = allocator_stats(device);
+        if (!stats) return free;
+        const auto reserved = stats->reserved_bytes[0].current;
+        const auto allocated = stats->allocated_bytes[0].current;
         return free + uint64_t(std::max<int64_t>(0, reserved - allocated));
     }
 #endif
@@ -128,8 +139,8 @@ bool cpu_has_native_bf16() {
 uint64_t allocated_device_memory(const std::string& device) {
 #ifdef LIGHTNING_WITH_CUDA
     if (is_cuda(device)) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
-        return uint64_t(stats.allocated_bytes[0].current);
+        const auto stats = allocator_stats(device);
+        return stats ? uint64_t(stats->allocated_bytes[0].current) : 0;
     }
 #endif
     (void)device;
@@ -139,8 +150,8 @@ uint64_t allocated_device_memory(const std::string& device) {
 uint64_t reserved_device_memory(const std::string& device) {
 #ifdef LIGHTNING_WITH_CUDA
     if (is_cuda(device)) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
-        return uint64_t(stats.reserved_bytes[0].current);
+        const auto stats = allocator_stats(device);
+        return stats ? uint64_t(stats->reserved_bytes[0].current) : 0;
     }
 #endif
     (void)device;
@@ -150,8 +161,8 @@ uint64_t reserved_device_memory(const std::string& device) {
 uint64_t peak_device_memory(const std::string& device) {
 #ifdef LIGHTNING_WITH_CUDA
     if (is_cuda(device)) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
-        return uint64_t(stats.allocated_bytes[0].peak);
+        const auto stats = allocator_stats(device);
+        return stats ? uint64_t(stats->allocated_bytes[0].peak) : 0;
     }
 #endif
     (void)device;
@@ -160,7 +171,8 @@ uint64_t peak_device_memory(const std::string& device) {
 
 void reset_peak_device_memory(const std::string& device) {
 #ifdef LIGHTNING_WITH_CUDA
-    if (is_cuda(device)) c10::cuda::CUDACachingAllocator::resetPeakStats(cuda_index(device));
+    if (is_cuda(device) && allocator_stats(device))
+        c10::cuda::CUDACachingAllocator::resetPeakStats(cuda_index(device));
 #endif
     (void)device;
 }
@@ -171,6 +183,10 @@ void set_device_memory_limit(const std::string& device, std::optional<uint64_t> 
         const auto* properties = at::cuda::getDeviceProperties(cuda_index(device));
         const double fraction =
             bytes ? std::min(1.0, double(*bytes) / double(properties->totalGlobalMem)) : 1.0;
+        // The allocator must exist before it takes a limit: one small allocation creates it.
+        if (!allocator_stats(device))
+            at::empty(
+                {1}, at::TensorOptions().device(c10::Device(device == "cuda" ? "cuda:0" : device)));
         c10::cuda::CUDACachingAllocator::setMemoryFraction(fraction, cuda_index(device));
     }
 #endif
