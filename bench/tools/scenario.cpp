@@ -344,7 +344,9 @@ int main(int argc, char** argv) {
                                  {"unet_step_ms", median(first.step_ms)}};
         report["cancel"] = cancel_mid_run(*engine, worker, a);
         report["jobs"] = many_jobs(*engine, worker, a);
+        // Typing pace (every input rendered) and inputs faster than renders (newest wins).
         report["live_mode"] = live_mode(*engine, a, 250, a.live_seconds);
+        report["live_mode_back_to_back"] = live_mode(*engine, a, 40, a.live_seconds / 2);
         if (a.engine.device.rfind("cuda", 0) == 0)  // a memory cap exists only there
             report["out_of_memory"] = out_of_memory(*engine, worker, a);
         std::cout << report.dump(2) << '\n';

@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <thread>
 
-
 namespace lightning {
 namespace {
 
@@ -181,7 +180,8 @@ std::vector<std::string> Engine::warnings_for(const GenerationRequest& request) 
 
 Image8 Engine::preview_of(const StepInfo& step, bool& preview_failed) {
     const auto mode = preview_mode();
-    if (mode == PreviewMode::Off || preview_failed || !step.pred_x0.defined()) return {};
+    // A cancelled run stops now: its next preview would only delay the return.
+    if (mode == PreviewMode::Off || preview_failed || !step.pred_x0.defined() || cancel_) return {};
     try {
         return pipeline_->decode_preview(step.pred_x0, mode);
     } catch (const std::exception& e) {
