@@ -30,6 +30,11 @@ Model:
                         repeatable
   --prediction TYPE     epsilon | sample (default: sample for the 1-step x0 UNet, else the
                         scheduler config's type)
+  --vae FILE_OR_DIR     VAE to use instead of the model's: diffusers VAE folder or single
+                        .safetensors (diffusers or ldm names, e.g. sdxl-vae-fp16-fix's
+                        sdxl.vae.safetensors); a VAE with force_upcast false decodes in fp16
+  --vae-tiling M        auto | on | off: diffusers' tiled VAE decode (default auto: tiled
+                        when an untiled decode would not fit the device's free memory)
 
 Generation:
   --prompt TEXT         the prompt (required; may be empty)
@@ -42,6 +47,13 @@ Generation:
   --seed S              seed of the CPU noise generator (default: random, printed)
   --batch N             number of images; image i uses seed S + i (default 1)
   --clip-skip N         skip the last N CLIP layers (default 0)
+  --prompt-syntax S     how prompt and negative are read: a1111 (default; (word:1.2),
+                        [word], BREAK, 75-token chunks), compel (word++, (phrase)1.3,
+                        .and(), 77-token chunks) or none (diffusers: literal text cut at 77
+                        tokens)
+  --embedding FILE[:TOKEN]
+                        textual-inversion embedding (SDXL clip_l/clip_g .safetensors); TOKEN
+                        defaults to the file stem; repeatable, loaded in order
 
 Runtime:
   --device D            cpu | cuda | cuda:N (default cpu)
@@ -54,9 +66,9 @@ Output (at least one):
   --out FILE.png        PNG with an A1111-style "parameters" text chunk; with --batch N > 1 one
                         file per image: FILE-0.png, FILE-1.png, ...
   --dump FILE.safetensors
-                        intermediate tensors under the golden fixture names: noise,
-                        step{i}.latents, step{i}.pred_x0, final_latents, image (1x3xHxW float
-                        in [0, 1]); with --batch N > 1, image i > 0 has the prefix "img{i}."
+                        intermediate tensors under the golden fixture names: prompt_embeds,
+                        add_text_embeds, noise, step{i}.latents, step{i}.pred_x0,
+                        final_latents, image (1x3xHxW float in [0, 1]); with --batch N > 1, image i > 0 has the prefix "img{i}."
                         (img1.noise, img1.step0.latents, ...)
 
 Exit status: 0 on success, 1 on a runtime error, 2 on a bad argument.
@@ -217,10 +229,10 @@ LoraSpec parse_lora(const std::string& flag, const std::string& text) {
 
 GenerateArgs parse_generate(const std::vector<std::string>& args) {
     static const std::set<std::string> valued = {
-        "--model",      "--config", "--unet",     "--lightning", "--lora",
-        "--prediction", "--prompt", "--negative", "--steps",     "--guidance",
-        "--width",      "--height", "--seed",     "--batch",     "--clip-skip",
-        "--device",     "--dtype",  "--out",      "--dump",      "--log-level"};
+        "--model",  "--config",    "--unet",          "--lightning", "--lora",  "--prediction",
+        "--prompt", "--negative",  "--steps",         "--guidance",  "--width", "--height",
+        "--seed",   "--batch",     "--clip-skip",     "--device",    "--dtype", "--out",
+        "--dump",   "--log-level", "--prompt-syntax", "--embedding", "--vae",   "--vae-tiling"};
     GenerateArgs g;
     std::optional<std::string> dtype;
     bool prompt_given = false;
@@ -229,7 +241,7 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
     while (!reader.done()) {
         std::string value;
         const std::string flag = reader.next_flag(valued, {}, &value);
-        if (flag != "--lora" && !seen.insert(flag).second)
+        if (flag != "--lora" && flag != "--embedding" && !seen.insert(flag).second)
             throw UsageError(flag + " given more than once");
         auto& r = g.request;
         if (flag == "--model") {
@@ -254,6 +266,26 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
                 r.prediction = PredictionType::Sample;
             else
                 throw UsageError("--prediction: '" + value + "' is not epsilon or sample");
+        } else if (flag == "--prompt-syntax") {
+            try {
+                r.prompt_syntax = parse_prompt_syntax(value);
+            } catch (const Error&) {
+                throw UsageError("--prompt-syntax: '" + value + "' is not a1111, compel or none");
+            }
+        } else if (flag == "--embedding") {
+            auto spec = parse_embedding_spec(value);
+            require_file(flag, spec.path);
+            r.embeddings.push_back(spec);
+        } else if (flag == "--vae") {
+            if (!fs::exists(value))
+                throw UsageError("--vae: no such file or folder '" + value + "'");
+            g.load.vae = value;
+        } else if (flag == "--vae-tiling") {
+            try {
+                r.vae_tiling = parse_vae_tiling(value);
+            } catch (const Error&) {
+                throw UsageError("--vae-tiling: '" + value + "' is not auto, on or off");
+            }
         } else if (flag == "--prompt") {
             r.prompt = value;
             prompt_given = true;

@@ -2,6 +2,9 @@
 // tests and benchmarks. Torch-light on purpose: only <ATen/core/Tensor.h>.
 #pragma once
 #include "core/io/config.h"
+#include "core/models/vae_tiling.h"
+#include "core/text/prompt_syntax.h"
+#include "core/text/textual_inversion.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -29,6 +32,10 @@ struct LoadOptions {
     ModelPaths paths;
     std::string device = "cpu";  // cpu | cuda | cuda:N
     Precision precision = Precision::FP32;
+    // A VAE to use instead of the model's own: diffusers VAE folder or single file (diffusers or
+    // ldm names; core/convert/vae_file.h). "" = the model's. A VAE whose config says
+    // force_upcast false (sdxl-vae-fp16-fix) decodes in fp16 in an fp16 pipeline.
+    std::string vae;
 };
 
 struct LoraSpec {
@@ -56,6 +63,14 @@ struct GenerationRequest {
     // otherwise, e.g. SDXL base's "leading").
     std::optional<TimestepSpacing> timestep_spacing;
     std::vector<LoraSpec> loras;
+    // How prompt and negative prompt are read (core/text/prompt_syntax.h). `None` is diffusers'
+    // encode_prompt exactly (77 tokens, no weights).
+    PromptSyntax prompt_syntax = PromptSyntax::A1111;
+    // Textual-inversion embeddings, loaded in this order (core/text/textual_inversion.h).
+    std::vector<EmbeddingSpec> embeddings;
+    // Tiled VAE decode as diffusers' enable_tiling(); Auto: when an untiled decode would not fit
+    // the device's free memory.
+    VaeTiling vae_tiling = VaeTiling::Auto;
     bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
 };
 
@@ -112,7 +127,8 @@ public:
     // Decodes a predicted x0 latent (1x4xhxw) for a live preview.
     Image8 decode_preview(const at::Tensor& pred_x0, PreviewMode mode);
 
-    // Token counts for the prompt box: {tokenizer 1, tokenizer 2} without specials/padding.
+    // Token counts for the prompt box: {tokenizer 1, tokenizer 2} without specials/padding
+    // (with the embeddings of the last request's tokens).
     std::pair<int, int> count_tokens(const std::string& prompt) const;
 
     const LoadOptions& options() const;
