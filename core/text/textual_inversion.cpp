@@ -27,7 +27,10 @@ at::Tensor read_vectors(const SafeTensorsFile& file, const std::string& key, int
         auto names = file.names();
         std::string listed;
         for (size_t i = 0; i < names.size() && i < 6; ++i) listed += (i ? ", " : "") + names[i];
-        const bool sd1 = file.contains("emb_params") || file.contains("string_to_param.*");
+        const bool sd1 = file.contains("emb_params") ||
+                         std::any_of(names.begin(), names.end(), [](const std::string& n) {
+                             return n.rfind("string_to_param", 0) == 0;
+                         });
         throw Error(file.path(), "no '" + key +
                                      "' tensor: an SDXL embedding holds clip_l and clip_g" +
                                      (sd1 ? " (this looks like an SD 1.x embedding)" : "") +
