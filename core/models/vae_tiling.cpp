@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 
 #ifdef LIGHTNING_WITH_CUDA
 #include <c10/cuda/CUDAGuard.h>
@@ -91,12 +92,14 @@ at::Tensor tiled_decode(AutoencoderKL& vae, const at::Tensor& z, const VaeTileSe
 
 int64_t untiled_decode_bytes(const VaeConfig& config, int64_t latent_h, int64_t latent_w,
                              int64_t element_bytes) {
+    // In double: a huge request must give a huge estimate, not an overflowed one.
     const auto& channels = config.block_out_channels;
-    const int64_t widest_full = channels.size() > 1 ? channels[1] : channels[0];
-    const int64_t pixels = latent_h * latent_w * (int64_t{1} << (2 * (channels.size() - 1)));
-    const int64_t activations = pixels * (6 * channels[0] + 3 * widest_full);
-    const int64_t tokens = latent_h * latent_w;
-    return element_bytes * (activations + tokens * tokens);
+    const double widest_full = channels.size() > 1 ? channels[1] : channels[0];
+    const double tokens = double(latent_h) * double(latent_w);
+    const double pixels = tokens * double(int64_t{1} << (2 * (channels.size() - 1)));
+    const double activations = pixels * (6 * channels[0] + 3 * widest_full);
+    const double bytes = double(element_bytes) * (activations + tokens * tokens);
+    return bytes >= 9.0e18 ? std::numeric_limits<int64_t>::max() : int64_t(bytes);
 }
 
 int64_t free_device_bytes(const c10::Device& device) {

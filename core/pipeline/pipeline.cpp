@@ -203,7 +203,7 @@ struct Pipeline::Impl {
     void select_unet(const std::string& path);
     void apply_loras(const std::vector<LoraSpec>& loras);
     void apply_embeddings(const std::vector<EmbeddingSpec>& embeddings);
-    TextEncoders text_encoders() const;
+    TextEncoders text_encoders();
     at::Tensor run_unet(const at::Tensor& sample, const at::Tensor& timestep,
                         const at::Tensor& embeds, const at::Tensor& text_embeds,
                         const at::Tensor& time_ids);
@@ -364,12 +364,12 @@ void Pipeline::Impl::apply_embeddings(const std::vector<EmbeddingSpec>& embeddin
     current_embeddings = embeddings;
 }
 
-TextEncoders Pipeline::Impl::text_encoders() const {
+TextEncoders Pipeline::Impl::text_encoders() {
     TextEncoders e;
     e.tokenizer_1 = textual_inversion ? &textual_inversion->tokenizer_1() : tokenizer_1.get();
     e.tokenizer_2 = textual_inversion ? &textual_inversion->tokenizer_2() : tokenizer_2.get();
-    e.text_encoder_1 = const_cast<ClipTextModel*>(&text_encoder_1);
-    e.text_encoder_2 = const_cast<ClipTextModel*>(&text_encoder_2);
+    e.text_encoder_1 = &text_encoder_1;
+    e.text_encoder_2 = &text_encoder_2;
     e.textual_inversion = textual_inversion.get();
     e.force_zeros_for_empty_prompt = index.force_zeros_for_empty_prompt;
     return e;
@@ -436,9 +436,11 @@ std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
 }
 
 std::pair<int, int> Pipeline::count_tokens(const std::string& prompt) const {
-    const auto encoders = impl_->text_encoders();
-    return {static_cast<int>(encoders.tokenizer_1->tokenize(prompt).size()),
-            static_cast<int>(encoders.tokenizer_2->tokenize(prompt).size())};
+    const auto* ti = impl_->textual_inversion.get();
+    const auto& tokenizer_1 = ti ? ti->tokenizer_1() : *impl_->tokenizer_1;
+    const auto& tokenizer_2 = ti ? ti->tokenizer_2() : *impl_->tokenizer_2;
+    return {static_cast<int>(tokenizer_1.tokenize(prompt).size()),
+            static_cast<int>(tokenizer_2.tokenize(prompt).size())};
 }
 
 namespace {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace lightning {
 namespace {
@@ -142,6 +143,38 @@ std::vector<std::optional<std::pair<size_t, size_t>>> fragment_ranges(
     return ranges;
 }
 
+// MASK down-weighting: each fragment with w < 1 encoded again with its positions hidden (the
+// bos and last position of every chunk stay visible), to be blended in with tan((1 - w) pi / 2).
+// `encode_chunk(c, mask)` gives chunk c's weighted encoding (mask undefined: none hidden there).
+void add_downweighted(const ClipTokenizer& tok,
+                      const std::vector<std::vector<int64_t>>& per_fragment,
+                      const std::vector<WeightedText>& fragments, const TokenChunks& chunks,
+                      const std::function<at::Tensor(int64_t, const at::Tensor&)>& encode_chunk,
+                      std::vector<at::Tensor>& embeddings, std::vector<float>& lerp) {
+    bool any_down = false;
+    for (const auto& f : fragments) any_down = any_down || f.weight < 1;
+    if (!any_down) return;
+    const auto ranges = fragment_ranges(tok, chunks.ids, per_fragment);
+    for (size_t i = 0; i < ranges.size(); ++i) {
+        if (!(fragments[i].weight < 1)) continue;
+        if (!ranges[i])
+            throw Error("prompt", "compel syntax: an empty fragment cannot be down-weighted");
+        std::vector<int64_t> mask(chunks.ids.size(), 1);
+        for (size_t p = ranges[i]->first; p <= ranges[i]->second; ++p) mask[p] = 0;
+        for (size_t p = 0; p < mask.size(); p += kChunk) mask[p] = mask[p + kChunk - 1] = 1;
+        std::vector<at::Tensor> without;
+        for (int64_t c = 0; c < chunks.chunks(); ++c) {
+            const auto chunk_mask = slice(mask, c * kChunk, kChunk);
+            // A mask of ones is the unmasked encoding.
+            const bool masked = std::count(chunk_mask.begin(), chunk_mask.end(), 0) > 0;
+            without.push_back(encode_chunk(c, masked ? ids_tensor(chunk_mask) : at::Tensor()));
+        }
+        embeddings.push_back(torch::cat(without, 1).unsqueeze(0));
+        const double w = std::max(1e-5, fragments[i].weight);
+        lerp.push_back(static_cast<float>(std::tan((1.0 - w) * M_PI / 2)));
+    }
+}
+
 struct CompelSide {
     TokenChunks chunks;
     at::Tensor embeds;  // [1, T, hidden]
@@ -189,32 +222,16 @@ CompelSide compel_side(const TextEncoders& e, int k, const std::vector<WeightedT
     }
     std::vector<at::Tensor> embeddings{torch::cat(base, 1).unsqueeze(0)};
     std::vector<float> lerp{1.0f};
-    bool any_down = false;
-    for (const auto& f : fragments) any_down = any_down || f.weight < 1;
-    if (any_down) {
-        const auto ranges = fragment_ranges(tok, chunk_ids, per_fragment);
-        for (size_t i = 0; i < ranges.size(); ++i) {
-            if (!(fragments[i].weight < 1)) continue;
-            if (!ranges[i])
-                throw Error("prompt", "compel syntax: an empty fragment cannot be down-weighted");
-            std::vector<int64_t> mask(chunk_ids.size(), 1);
-            for (size_t p = ranges[i]->first; p <= ranges[i]->second; ++p) mask[p] = 0;
-            for (size_t p = 0; p < mask.size(); p += kChunk) mask[p] = mask[p + kChunk - 1] = 1;
-            std::vector<at::Tensor> without;
-            for (int64_t c = 0; c < count; ++c) {
-                const auto chunk_mask = slice(mask, c * kChunk, kChunk);
-                const bool masked = std::count(chunk_mask.begin(), chunk_mask.end(), 0) > 0;
-                // A mask of ones is the unmasked encoding.
-                const auto z = masked ? chunk_hidden(encoder, slice(chunk_ids, c * kChunk, kChunk),
-                                                     clip_skip, ids_tensor(chunk_mask))
-                                      : plain_z[c];
-                without.push_back(weighted(z, c));
-            }
-            embeddings.push_back(torch::cat(without, 1).unsqueeze(0));
-            const double w = std::max(1e-5, fragments[i].weight);
-            lerp.push_back(static_cast<float>(std::tan((1.0 - w) * M_PI / 2)));
-        }
-    }
+    add_downweighted(
+        tok, per_fragment, fragments, side.chunks,
+        [&](int64_t c, const at::Tensor& mask) {
+            const auto z =
+                mask.defined()
+                    ? chunk_hidden(encoder, slice(chunk_ids, c * kChunk, kChunk), clip_skip, mask)
+                    : plain_z[c];
+            return weighted(z, c);
+        },
+        embeddings, lerp);
     // apply_embedding_weights(normalize=True): sum_i emb_i * w_i / sum(w).
     auto w = torch::tensor(lerp);
     w = w / w.sum();
@@ -446,6 +463,42 @@ std::pair<PromptConditioning, PromptConditioning> encode_for_guidance(
         shorter.embeds = torch::cat({shorter.embeds, empty.repeat({1, copies, 1})}, 1);
     }
     return {std::move(negative), std::move(positive)};
+}
+
+PromptLength prompt_length(const TextEncoders& encoders, const std::string& prompt,
+                           PromptSyntax syntax) {
+    PromptLength length;
+    const auto& tok = *encoders.tokenizer_1;
+    const auto* ti = encoders.textual_inversion;
+    switch (syntax) {
+        case PromptSyntax::None: {
+            const auto text = ti ? ti->expand_prompt(prompt, tok) : prompt;
+            length.tokens = int64_t(tok.tokenize(text).size());
+            break;
+        }
+        case PromptSyntax::A1111: {
+            const auto chunks = a1111_chunks(tok, parse_a1111_prompt(prompt), ti);
+            length.tokens = chunks.token_count;
+            length.chunks = int64_t(chunks.ids.size());
+            break;
+        }
+        case PromptSyntax::Compel: {
+            length.chunks = 0;
+            for (const auto& fragments : parse_compel_prompt(prompt).parts) {
+                std::vector<int64_t> ids;
+                std::vector<double> weights;
+                for (const auto& f : fragments) {
+                    const auto part = fragment_ids(encoders, 0, f.text);
+                    ids.insert(ids.end(), part.begin(), part.end());
+                    weights.insert(weights.end(), part.size(), f.weight);
+                }
+                length.tokens += int64_t(ids.size());
+                length.chunks += compel_chunks(tok, ids, weights).chunks();
+            }
+            break;
+        }
+    }
+    return length;
 }
 
 }  // namespace lightning

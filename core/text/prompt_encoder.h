@@ -69,6 +69,16 @@ std::pair<PromptConditioning, PromptConditioning> encode_for_guidance(
 
 // --- token level, exposed for tests and the prompt box's token counter ------------------------
 
+// How long a prompt is in a syntax: its tokens (without bos/eos) and the 77-token chunks they
+// take, for a counter like "93 / 150" (tokens / chunks x 75). `none` always has one chunk (the
+// rest is cut off).
+struct PromptLength {
+    int64_t tokens = 0;
+    int64_t chunks = 1;
+};
+PromptLength prompt_length(const TextEncoders& encoders, const std::string& prompt,
+                           PromptSyntax syntax);
+
 // Compel's chunking of one part's tokens (ids without bos/eos) for one tokenizer: ids and
 // weights of whole 77-token chunks ([bos] + up to 75 ids + [eos] + padding), split as
 // SplitLongTextMode.SENTENCES does.

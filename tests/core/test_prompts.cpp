@@ -187,6 +187,10 @@ private Q_SLOTS:
         qInfo("%s: prompt_embeds %.2g, add_text_embeds %.2g", id.c_str(), embeds, pooled);
         QVERIFY(embeds <= 1e-5);
         QVERIFY(pooled <= 1e-5);
+        // The token counter's chunk count is the conditioning's.
+        const auto length = prompt_length(tiny_text().encoders(), c.at("prompt").get<std::string>(),
+                                          PromptSyntax::Compel);
+        QCOMPARE(length.chunks, c.at("conditioning_shape")[1].get<int64_t>() / 77);
     }
 
     // --- A1111 chunking (BREAK, 74-80 and 150/151 tokens, comma backtrack) and emphasis -----
@@ -216,6 +220,9 @@ private Q_SLOTS:
             for (size_t t = 0; t < mults.size(); ++t)
                 QCOMPARE(chunks.multipliers[k][t], float(mults[t]));
         }
+        const auto length = prompt_length(text.encoders(), prompt, PromptSyntax::A1111);
+        QCOMPARE(length.tokens, c.at("token_count").get<int64_t>());
+        QCOMPARE(length.chunks, int64_t(expected.size()));
         const auto out = encode_prompt(text.encoders(), prompt, PromptSyntax::A1111);
         std::vector<int64_t> ids_2;
         for (const auto& chunk : expected) {
