@@ -1,6 +1,7 @@
 #include "app/cli/args.h"
 
 #include "core/engine/model_layout.h"
+#include "core/text/textual_inversion.h"
 #include "core/util/error.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
@@ -37,6 +38,11 @@ Model:
                         repeatable
   --prediction TYPE     epsilon | sample (default: sample for the 1-step x0 UNet, else the
                         scheduler config's type)
+  --vae FILE_OR_DIR     VAE to use instead of the model's: diffusers VAE folder or single
+                        .safetensors (diffusers or ldm names, e.g. sdxl-vae-fp16-fix's
+                        sdxl.vae.safetensors); a VAE with force_upcast false decodes in fp16
+  --vae-tiling M        auto | on | off: diffusers' tiled VAE decode (default auto: tiled
+                        when an untiled decode would not fit the device's free memory)
 
 Generation:
   --prompt TEXT         the prompt (required unless --from; may be empty)
@@ -49,6 +55,13 @@ Generation:
   --seed S              seed of the CPU noise generator (default: random, printed)
   --batch N             number of images; image i uses seed S + i (default 1)
   --clip-skip N         skip the last N CLIP layers (default 0)
+  --prompt-syntax S     how prompt and negative are read: a1111 (default; (word:1.2),
+                        [word], BREAK, 75-token chunks), compel (word++, (phrase)1.3,
+                        .and(), 77-token chunks) or none (diffusers: literal text cut at 77
+                        tokens)
+  --embedding FILE[:TOKEN]
+                        textual-inversion embedding (SDXL clip_l/clip_g .safetensors); TOKEN
+                        defaults to the file stem; repeatable, loaded in order
   --from IMAGE.png      start from the parameters stored in a PNG (prompt, seed, size, steps,
                         guidance, ...); flags given as well override them. The model, Lightning
                         folder and LoRA files must still be given; their recorded hashes are
@@ -68,9 +81,9 @@ Output (at least one):
   --overwrite           replace existing output files (otherwise an existing file is an error;
                         folders, devices, FIFOs and symbolic links are never replaced)
   --dump FILE.safetensors
-                        intermediate tensors under the golden fixture names: noise,
-                        step{i}.latents, step{i}.pred_x0, final_latents, image (1x3xHxW float
-                        in [0, 1]); with --batch N > 1, image i > 0 has the prefix "img{i}."
+                        intermediate tensors under the golden fixture names: prompt_embeds,
+                        add_text_embeds, noise, step{i}.latents, step{i}.pred_x0,
+                        final_latents, image (1x3xHxW float in [0, 1]); with --batch N > 1, image i > 0 has the prefix "img{i}."
                         (img1.noise, img1.step0.latents, ...)
 
 Limits, checked before anything loads: size 64..4096 in steps of 8, steps 1..150, batch
@@ -281,6 +294,27 @@ void apply_generate_flag(GenerateArgs& g, const std::string& flag, const std::st
         if (value != "epsilon" && value != "sample")
             throw UsageError("--prediction: '" + value + "' is not epsilon or sample");
         r.prediction = parse_prediction_type(value);
+    } else if (flag == "--prompt-syntax") {
+        try {
+            r.prompt_syntax = parse_prompt_syntax(value);
+        } catch (const Error&) {
+            throw UsageError("--prompt-syntax: '" + value + "' is not a1111, compel or none");
+        }
+    } else if (flag == "--embedding") {
+        if (!embeddings_given) r.embeddings.clear();  // flags replace the embeddings of --from
+        embeddings_given = true;
+        auto spec = parse_embedding_spec(value);
+        require_file(flag, spec.path);
+        r.embeddings.push_back(spec);
+    } else if (flag == "--vae") {
+        if (!fs::exists(value)) throw UsageError("--vae: no such file or folder '" + value + "'");
+        g.engine.vae = value;
+    } else if (flag == "--vae-tiling") {
+        try {
+            r.vae_tiling = parse_vae_tiling(value);
+        } catch (const Error&) {
+            throw UsageError("--vae-tiling: '" + value + "' is not auto, on or off");
+        }
     } else if (flag == "--prompt") {
         r.prompt = value;
         prompt_given = true;
@@ -323,10 +357,11 @@ void apply_generate_flag(GenerateArgs& g, const std::string& flag, const std::st
 
 GenerateArgs parse_generate(const std::vector<std::string>& args) {
     static const std::set<std::string> valued = {
-        "--model",  "--config",    "--unet",      "--lightning", "--lora",  "--prediction",
-        "--prompt", "--negative",  "--steps",     "--guidance",  "--width", "--height",
-        "--seed",   "--batch",     "--clip-skip", "--device",    "--dtype", "--out",
-        "--dump",   "--log-level", "--from"};
+        "--model",  "--config",    "--unet",          "--lightning", "--lora",  "--prediction",
+        "--prompt", "--negative",  "--steps",         "--guidance",  "--width", "--height",
+        "--seed",   "--batch",     "--clip-skip",     "--device",    "--dtype", "--out",
+        "--dump",   "--log-level", "--prompt-syntax", "--embedding", "--vae",   "--vae-tiling",
+        "--from"};
     static const std::set<std::string> bare = {"--overwrite"};
     std::vector<std::pair<std::string, std::string>> flags;
     std::set<std::string> seen;
@@ -334,12 +369,13 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
     while (!reader.done()) {
         std::string value;
         const std::string flag = reader.next_flag(valued, bare, &value);
-        if (flag != "--lora" && !seen.insert(flag).second)
+        if (flag != "--lora" && flag != "--embedding" && !seen.insert(flag).second)
             throw UsageError(flag + " given more than once");
         flags.emplace_back(flag, value);
     }
     GenerateArgs g;
-    bool prompt_given = false, loras_given = false;
+    bool prompt_given = false;
+    Repeated given;
     std::optional<std::string> dtype;
     for (const auto& [flag, value] : flags)
         if (flag == "--from") {
@@ -349,7 +385,7 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
             g.seed_given = prompt_given = true;
         }
     for (const auto& [flag, value] : flags)
-        apply_generate_flag(g, flag, value, prompt_given, dtype, loras_given);
+        apply_generate_flag(g, flag, value, prompt_given, dtype, given);
 
     if (g.engine.models.base.empty()) throw UsageError("--model is required");
     if (!prompt_given) throw UsageError("--prompt is required");
@@ -361,7 +397,12 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
         throw UsageError("nothing to write: give --out FILE.png and/or --dump FILE.safetensors");
     if (g.out == "-" && g.request.batch > 1)
         throw UsageError("--out -: standard output takes one image; use a file name with --batch");
-    if (g.from_record && !loras_given)
+    if (g.from_record && !given.embeddings)
+        for (const auto& embedding : g.from_record->request.embeddings)
+            throw UsageError("--from: " + g.from + " was made with the embedding '" +
+                             embedding.token + "'; pass it with --embedding FILE:" +
+                             embedding.token);
+    if (g.from_record && !given.loras)
         for (const auto& lora : g.from_record->request.loras)
             throw UsageError("--from: " + g.from + " was made with the LoRA '" + lora.path +
                              "' at " + format_number(lora.scale) +

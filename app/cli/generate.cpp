@@ -37,7 +37,7 @@ void on_interrupt(int) {
 // Trace tensors that go into --dump: the golden names the fixtures compare end to end.
 bool is_dump_tensor(const std::string& name) {
     static const std::regex pattern(
-        R"((img\d+\.)?(noise|step\d+\.latents|step\d+\.pred_x0|final_latents|image))");
+        R"((img\d+\.)?(noise|step\d+\.latents|step\d+\.pred_x0|final_latents|image)|prompt_embeds|add_text_embeds)");
     return std::regex_match(name, pattern);
 }
 

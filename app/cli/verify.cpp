@@ -29,6 +29,7 @@ std::vector<Check> all_checks() {
     checks.push_back({"vae", check_vae_goldens});
     checks.push_back({"scheduler", check_scheduler_goldens});
     checks.push_back({"pipeline", check_pipeline_goldens});
+    checks.push_back({"prompts", check_prompt_pipeline_goldens});
     return checks;
 }
 

@@ -439,6 +439,12 @@ SingleFileParts open_single_file(std::shared_ptr<const TensorSource> file,
     return parts;
 }
 
+std::shared_ptr<TensorSource> open_ldm_vae(std::shared_ptr<const TensorSource> file,
+                                           const VaeConfig& config, const std::string& prefix) {
+    if (!file) throw Error("open_ldm_vae", "no file given");
+    return convert_part(file, file->names(), prefix, "VAE", vae_rules(config), {});
+}
+
 LdmUNetNames::LdmUNetNames(const UNetConfig& config) : prefixes_(unet_prefixes(config)) {}
 
 std::optional<std::string> LdmUNetNames::to_diffusers(const std::string& ldm_name) const {

@@ -46,6 +46,13 @@ SingleFileParts open_single_file(std::shared_ptr<const TensorSource> file,
                                  const UNetConfig& unet_config, const VaeConfig& vae_config,
                                  const ClipTextConfig& text_encoder_2_config);
 
+// A VAE alone in the ldm layout (encoder.down.N.block.M..., decoder.up..., mid.attn_1 as 1x1
+// convolutions), e.g. madebyollin's sdxl-vae-fp16-fix `sdxl.vae.safetensors`: its tensors under
+// `prefix` ("" or "first_stage_model.") seen with diffusers names. Null when none is there;
+// lightning::Error for a tensor with no diffusers equivalent for `config`.
+std::shared_ptr<TensorSource> open_ldm_vae(std::shared_ptr<const TensorSource> file,
+                                           const VaeConfig& config, const std::string& prefix);
+
 // ldm UNet name -> diffusers UNet name for one UNet configuration, e.g.
 // "input_blocks.4.1.proj_in.weight" -> "down_blocks.1.attentions.0.proj_in.weight" and
 // "output_blocks.2.2.conv.bias" -> "up_blocks.0.upsamplers.0.conv.bias". Names are given

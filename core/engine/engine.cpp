@@ -85,6 +85,9 @@ void validate_options(const EngineOptions& options) {
         if (const auto problems = check_lightning_dir(options.models.lightning_dir);
             !problems.empty())
             throw Error("lightning", problems.front());
+    std::error_code error;
+    if (!options.vae.empty() && !fs::exists(options.vae, error))
+        throw Error(options.vae, "VAE file or folder not found");
 }
 
 std::vector<std::string> option_warnings(const EngineOptions& options) {
@@ -111,6 +114,7 @@ std::unique_ptr<Engine> Engine::load(const EngineOptions& options) {
     load.device = options.device;
     load.precision = options.precision;
     load.checkpoint_budget = options.checkpoint_budget;
+    load.vae = options.vae;
     auto engine = std::unique_ptr<Engine>(new Engine(options, Pipeline::load(load)));
     for (const auto& warning : engine->load_warnings_) log().warn("{}", warning);
     auto files = engine->pipeline_->base_files(/*with_unet=*/false);
@@ -282,6 +286,17 @@ ImageRecord Engine::record_for(const GenerationRequest& request, const Generatio
                        short_file_hash(result.unet_path)};
     for (const auto& lora : request.loras)
         record.loras.push_back({fs::path(lora.path).stem().string(), short_file_hash(lora.path)});
+    for (auto& embedding : record.request.embeddings) {
+        if (embedding.token.empty()) embedding.token = fs::path(embedding.path).stem().string();
+        record.embeddings.push_back({embedding.token, short_file_hash(embedding.path)});
+    }
+    if (!options_.vae.empty()) {
+        record.vae.name = model_display_name(options_.vae);
+        record.vae.hash = fs::is_directory(options_.vae)
+                              ? short_file_hash(component_weights(options_.vae,
+                                                                  "diffusion_pytorch_model"))
+                              : short_file_hash(options_.vae);
+    }
     record.version = program_version();
     return record;
 }

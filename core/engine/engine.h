@@ -23,9 +23,12 @@ struct EngineOptions {
     Precision precision = Precision::FP32;
     PreviewMode preview = PreviewMode::Reduced;
     CheckpointBudget checkpoint_budget;  // UNet checkpoints kept ready for switching
+    // A VAE instead of the model's own (folder or single file; "" = the model's).
+    std::string vae;
 
     bool operator==(const EngineOptions& other) const {
-        return models == other.models && device == other.device && precision == other.precision;
+        return models == other.models && device == other.device &&
+               precision == other.precision && vae == other.vae;
     }
 };
 

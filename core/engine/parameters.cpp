@@ -109,7 +109,7 @@ std::optional<TimestepSpacing> parse_spacing(const std::string& text) {
 }
 
 struct LoraFields {
-    Pairs hashes, weights;
+    Pairs hashes, weights, embeddings;
 };
 
 // Applies one known key; returns false for keys this codec does not know (kept in `extra`).
@@ -128,6 +128,25 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
     if (key == "Version") return record.version = value, true;
     if (key == "Lora hashes") return loras.hashes = parse_name_list(value), true;
     if (key == "Lora weights") return loras.weights = parse_name_list(value), true;
+    if (key == "TI hashes") return loras.embeddings = parse_name_list(value), true;
+    if (key == "VAE") return record.vae.name = value, true;
+    if (key == "VAE hash") return record.vae.hash = value, true;
+    if (key == "VAE tiling") {
+        try {
+            r.vae_tiling = parse_vae_tiling(value);
+            return true;
+        } catch (const Error&) {
+            return false;
+        }
+    }
+    if (key == "Prompt syntax") {
+        try {
+            r.prompt_syntax = parse_prompt_syntax(value);
+            return true;
+        } catch (const Error&) {
+            return false;
+        }
+    }
     if (key == "Size") {
         const auto x = value.find('x');
         return x != std::string::npos && read_number(value.substr(0, x), r.width) &&
@@ -161,6 +180,10 @@ void apply_loras(ImageRecord& record, const LoraFields& fields) {
         record.request.loras.push_back(lora);
         record.loras.push_back(identity);
     }
+    for (const auto& [token, hash] : fields.embeddings) {
+        record.request.embeddings.push_back({token, token});
+        record.embeddings.push_back({token, hash});
+    }
 }
 
 std::string settings_line(const ImageRecord& record) {
@@ -192,6 +215,23 @@ std::string settings_line(const ImageRecord& record) {
             settings.push_back("Lora hashes: " + nlohmann::json(name_list(hashes)).dump());
         settings.push_back("Lora weights: " + nlohmann::json(name_list(weights)).dump());
     }
+    if (!r.embeddings.empty()) {
+        Pairs hashes;
+        for (size_t i = 0; i < r.embeddings.size(); ++i) {
+            const FileIdentity id =
+                i < record.embeddings.size() ? record.embeddings[i] : FileIdentity{};
+            const std::string token = !r.embeddings[i].token.empty()
+                                          ? r.embeddings[i].token
+                                          : model_display_name(r.embeddings[i].path);
+            hashes.emplace_back(token, id.hash.empty() ? "unknown" : id.hash);
+        }
+        settings.push_back("TI hashes: " + nlohmann::json(name_list(hashes)).dump());
+    }
+    if (!record.vae.hash.empty()) settings.push_back("VAE hash: " + record.vae.hash);
+    if (!record.vae.name.empty()) settings.push_back("VAE: " + quote_if_needed(record.vae.name));
+    if (r.vae_tiling != VaeTiling::Auto)
+        settings.push_back(std::string("VAE tiling: ") + to_string(r.vae_tiling));
+    settings.push_back(std::string("Prompt syntax: ") + to_string(r.prompt_syntax));
     if (r.clip_skip > 0) settings.push_back("Clip skip: " + std::to_string(r.clip_skip));
     for (const auto& [key, value] : record.extra)
         settings.push_back(key + ": " + quote_if_needed(value));

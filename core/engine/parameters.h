@@ -6,6 +6,7 @@
 //   Steps: 4, Sampler: Euler, Schedule type: trailing, CFG scale: 0, Seed: 42, Size: 1024x1024,
 //   Model hash: 1a2b3c4d5e, Model: stable-diffusion-xl-base-1.0, UNet: sdxl_lightning_4step_unet,
 //   UNet hash: 0f1e2d3c4b, Lora hashes: "name: 1a2b3c4d5e", Lora weights: "name: 0.8",
+//   TI hashes: "token: 1a2b3c4d5e", VAE hash: 2b3c4d5e6f, VAE: sdxl.vae, Prompt syntax: a1111,
 //   Clip skip: 2, Version: Lightning Studio 0.2.0
 // The reader is lenient (A1111, Forge, ComfyUI exporters, InvokeAI's A1111 mode): multi-line
 // prompts and negatives, quoted values, missing keys (defaults kept) and unknown keys, which are
@@ -35,6 +36,8 @@ struct ImageRecord {
     FileIdentity model;               // the base model
     FileIdentity unet;                // the UNet checkpoint, when not the base model's own
     std::vector<FileIdentity> loras;  // one per request.loras entry, same order
+    std::vector<FileIdentity> embeddings;  // one per request.embeddings entry (name = token)
+    FileIdentity vae;                      // a VAE other than the model's own
     std::string sampler = "Euler";
     std::string version;  // "Lightning Studio 0.2.0"; empty for foreign texts
     std::vector<std::pair<std::string, std::string>> extra;  // unknown keys, in order

@@ -3,6 +3,7 @@
 // torch, no Qt. Limits and validation: core/engine/limits.h.
 #pragma once
 #include "core/io/config.h"
+#include "core/text/prompt_syntax.h"
 
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,20 @@ Precision parse_precision(const std::string& text);  // fp32 | fp16 | bf16; thro
 enum class PreviewMode { Off, Reduced, Full };
 const char* to_string(PreviewMode mode);
 PreviewMode parse_preview_mode(const std::string& text);  // off | reduced | full; throws Error
+
+// Tiled VAE decode as diffusers' enable_tiling(); Auto: when an untiled decode would not fit the
+// device's free memory (core/models/vae_tiling.h).
+enum class VaeTiling { Auto, On, Off };
+const char* to_string(VaeTiling tiling);
+VaeTiling parse_vae_tiling(const std::string& text);  // auto | on | off; throws Error
+
+// A textual-inversion embedding file and the token it becomes (core/text/textual_inversion.h).
+struct EmbeddingSpec {
+    std::string path;   // .safetensors with clip_l and clip_g
+    std::string token;  // "" = the file stem (A1111's habit)
+
+    bool operator==(const EmbeddingSpec&) const = default;
+};
 
 struct LoraSpec {
     std::string path;  // a .safetensors file (a bare name when read back from a PNG)
@@ -44,6 +59,12 @@ struct GenerationRequest {
     // otherwise, e.g. SDXL base's "leading").
     std::optional<TimestepSpacing> timestep_spacing;
     std::vector<LoraSpec> loras;
+    // How prompt and negative prompt are read (core/text/prompt_syntax.h). `None` is diffusers'
+    // encode_prompt exactly (77 tokens, no weights).
+    PromptSyntax prompt_syntax = PromptSyntax::A1111;
+    // Textual-inversion embeddings, loaded in this order.
+    std::vector<EmbeddingSpec> embeddings;
+    VaeTiling vae_tiling = VaeTiling::Auto;
     bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
 
     bool operator==(const GenerationRequest&) const = default;

@@ -326,6 +326,7 @@ VaeConfig read_vae_config(const std::string& path) {
     c.use_quant_conv = file.boolean("use_quant_conv", true);
     c.use_post_quant_conv = file.boolean("use_post_quant_conv", true);
     c.mid_block_add_attention = file.boolean("mid_block_add_attention", true);
+    c.sample_size = file.integer("sample_size", 32);
     file.require_string("act_fn", "silu");
     return c;
 }

@@ -48,6 +48,7 @@ struct VaeConfig {
     bool use_quant_conv = true;
     bool use_post_quant_conv = true;
     bool mid_block_add_attention = true;
+    int sample_size = 1024;  // tiled decoding's tile size in pixels (diffusers' default 32)
 };
 
 struct ClipTextConfig {

@@ -4,6 +4,7 @@
 #include "core/pipeline/pipeline.h"
 
 #include "core/convert/single_file.h"
+#include "core/convert/vae_file.h"
 #include "core/cuda/graph_cache.h"
 #include "core/engine/limits.h"
 #include "core/io/config.h"
@@ -15,6 +16,7 @@
 #include "core/sched/euler.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
+#include "core/text/prompt_encoder.h"
 #include "core/util/cpu_backends.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
@@ -31,6 +33,7 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 namespace lightning {
 namespace {
@@ -96,13 +99,6 @@ at::Tensor to_trace(const at::Tensor& t) {
     return t.detach().to(torch::kCPU, t.is_floating_point() ? torch::kFloat : t.scalar_type(),
                          /*non_blocking=*/false, /*copy=*/true);
 }
-
-// One prompt through both encoders, as diffusers' encode_prompt does it.
-struct EncodedPrompt {
-    at::Tensor ids_1, ids_2;  // [1, 77] int64
-    at::Tensor embeds;        // [1, 77, hidden_1 + hidden_2]: hidden_states[-(clip_skip + 2)]
-    at::Tensor pooled;        // [1, projection_dim]: text_encoder_2's text_embeds
-};
 
 // x in [0, 1] (1x3xHxW float) -> 8-bit RGB: round half to even of x * 255, as numpy/PIL do.
 Image8 to_image8(const at::Tensor& image) {
@@ -187,6 +183,8 @@ struct Pipeline::Impl {
     std::unique_ptr<UnetCheckpoints> checkpoints;
     LoraFuser lora_fuser;
     std::vector<LoraSpec> current_loras;
+    std::vector<EmbeddingSpec> current_embeddings;
+    std::unique_ptr<TextualInversion> textual_inversion;  // null: no embeddings loaded
     GraphCache unet_graphs;
 
     std::mutex generate_mutex;  // one generation at a time per pipeline
@@ -194,19 +192,20 @@ struct Pipeline::Impl {
     void load_models();
     CheckpointSwitch select_unet(const std::string& path);
     void apply_loras(const std::vector<LoraSpec>& loras);
-    EncodedPrompt encode(const std::string& prompt, int clip_skip);
+    void apply_embeddings(const std::vector<EmbeddingSpec>& embeddings);
+    TextEncoders text_encoders();
     at::Tensor run_unet(const at::Tensor& sample, const at::Tensor& timestep,
                         const at::Tensor& embeds, const at::Tensor& text_embeds,
                         const at::Tensor& time_ids);
-    at::Tensor decode(const at::Tensor& latents);
+    at::Tensor decode(const at::Tensor& latents, VaeTiling tiling);
     std::unique_ptr<Scheduler> make_request_scheduler(const GenerationRequest& request,
                                                       const std::string& unet_name) const;
     Conditioning encode_conditioning(const GenerationRequest& request, const Trace& trace);
     bool denoise(const GenerationRequest& request, const Scheduler& scheduler,
                  const Conditioning& cond, int image, const Callbacks& callbacks,
                  at::Tensor& latents, const Trace& trace);
-    GeneratedImage decode_image(const at::Tensor& latents, int image, const Trace& trace,
-                                GenerationResult& result);
+    GeneratedImage decode_image(const at::Tensor& latents, int image, VaeTiling tiling,
+                                const Trace& trace, GenerationResult& result);
     GenerationResult run(const GenerationRequest& request, const Callbacks& callbacks);
     Image8 preview(const at::Tensor& pred_x0, PreviewMode mode);
 };
@@ -287,10 +286,19 @@ void Pipeline::Impl::load_models() {
     // On CUDA an fp16 run decodes in bf16: it keeps fp32's exponent range, so the SDXL VAE does
     // not overflow as it does in fp16, at a fraction of fp32's cost (H100, 1024²: 90 ms vs 400 ms
     // with TF32 off). Elsewhere diffusers' rule applies (fp16 + force_upcast -> fp32).
-    const auto vae_dtype = device.is_cuda() && unet_dtype == torch::kHalf
-                               ? torch::kBFloat16
-                               : vae_compute_dtype(vae_config, unet_dtype);
-    vae = load_vae(vae_config, *vae_weights, device, vae_dtype);
+    // A VAE file given in the options replaces the model's; one that is safe in fp16
+    // (force_upcast false) decodes in fp16.
+    VaeConfig chosen_vae_config = vae_config;
+    if (!options.vae.empty()) {
+        auto file = open_vae_file(options.vae, vae_config);
+        chosen_vae_config = file.config;
+        vae_weights = file.weights;
+    }
+    const auto vae_dtype =
+        device.is_cuda() && unet_dtype == torch::kHalf && chosen_vae_config.force_upcast
+            ? torch::kBFloat16
+            : vae_compute_dtype(chosen_vae_config, unet_dtype);
+    vae = load_vae(chosen_vae_config, *vae_weights, device, vae_dtype);
     unet =
         UNet2DConditionModel(unet_config, torch::TensorOptions().dtype(unet_dtype).device(device));
     // Weights come in when a request (or preload) activates a checkpoint: loading the base
@@ -331,32 +339,30 @@ void Pipeline::Impl::apply_loras(const std::vector<LoraSpec>& loras) {
     current_loras = loras;
 }
 
-EncodedPrompt Pipeline::Impl::encode(const std::string& prompt, int clip_skip) {
-    // hidden_states[-(clip_skip + 2)]: the input of the last (clip_skip + 1)-th layer; layers
-    // after it are not needed for the sequence, only the pooled token of text_encoder_2.
-    EncodedPrompt out;
-    const auto ids = [](const ClipTokenizer& tokenizer, const std::string& text) {
-        const auto v = tokenizer.encode(text);
-        return torch::tensor(v, torch::kLong).unsqueeze(0);
-    };
-    out.ids_1 = ids(*tokenizer_1, prompt);
-    out.ids_2 = ids(*tokenizer_2, prompt);
-    const int64_t index = -(clip_skip + 2);
-    auto run = [&](ClipTextModel& model, const at::Tensor& input_ids, bool pooled) {
-        const int64_t layers = model->config().num_hidden_layers;
-        if (clip_skip > layers - 1)
-            throw Error("clip_skip", std::to_string(clip_skip) + " exceeds the text encoder's " +
-                                         std::to_string(layers - 1) + " skippable layers");
-        ClipTextRequest request;
-        request.layers = static_cast<int>(layers - 1 - clip_skip);
-        request.pooled = pooled;
-        return model->forward(input_ids, request);
-    };
-    const auto te1 = run(text_encoder_1, out.ids_1, false);
-    const auto te2 = run(text_encoder_2, out.ids_2, true);
-    out.embeds = torch::cat({te1.hidden_state(index), te2.hidden_state(index)}, -1);
-    out.pooled = te2.text_embeds;
-    return out;
+// Textual inversion: both tokenizers and both embedding tables, replaced as a set (files are
+// checked before anything changes).
+void Pipeline::Impl::apply_embeddings(const std::vector<EmbeddingSpec>& embeddings) {
+    if (embeddings == current_embeddings) return;
+    std::unique_ptr<TextualInversion> loaded;
+    if (!embeddings.empty())
+        loaded = std::make_unique<TextualInversion>(TextualInversion::load(
+            embeddings, *tokenizer_1, *tokenizer_2, text_encoder_1->config().hidden_size,
+            text_encoder_2->config().hidden_size));
+    text_encoder_1->set_added_token_embeddings(loaded ? loaded->rows_1() : at::Tensor());
+    text_encoder_2->set_added_token_embeddings(loaded ? loaded->rows_2() : at::Tensor());
+    textual_inversion = std::move(loaded);
+    current_embeddings = embeddings;
+}
+
+TextEncoders Pipeline::Impl::text_encoders() {
+    TextEncoders e;
+    e.tokenizer_1 = textual_inversion ? &textual_inversion->tokenizer_1() : tokenizer_1.get();
+    e.tokenizer_2 = textual_inversion ? &textual_inversion->tokenizer_2() : tokenizer_2.get();
+    e.text_encoder_1 = &text_encoder_1;
+    e.text_encoder_2 = &text_encoder_2;
+    e.textual_inversion = textual_inversion.get();
+    e.force_zeros_for_empty_prompt = index.force_zeros_for_empty_prompt;
+    return e;
 }
 
 at::Tensor Pipeline::Impl::run_unet(const at::Tensor& sample, const at::Tensor& timestep,
@@ -371,10 +377,13 @@ at::Tensor Pipeline::Impl::run_unet(const at::Tensor& sample, const at::Tensor& 
                            });
 }
 
-at::Tensor Pipeline::Impl::decode(const at::Tensor& latents) {
+at::Tensor Pipeline::Impl::decode(const at::Tensor& latents, VaeTiling tiling) {
     // diffusers: vae.decode(latents / scaling_factor) (+ shift_factor for VAEs that have one).
     at::Tensor z = latents / vae->scaling_factor();
     if (vae->shift_factor() != 0) z = z + vae->shift_factor();
+    if (use_vae_tiling(tiling, vae->config(), z.size(2), z.size(3) * z.size(0),
+                       int64_t(c10::elementSize(vae->dtype())), device))
+        return tiled_decode(*vae, z, default_tile_settings(vae->config()));
     return vae->decode(z);
 }
 
@@ -420,33 +429,27 @@ Conditioning Pipeline::Impl::encode_conditioning(const GenerationRequest& reques
                                                  const Trace& trace) {
     Conditioning cond;
     cond.cfg = request.uses_guidance();  // diffusers' do_classifier_free_guidance
-    const auto positive = encode(request.prompt, request.clip_skip);
-    trace("input_ids", positive.ids_1);
-    trace("input_ids_2", positive.ids_2);
+    const auto encoders = text_encoders();
+    PromptConditioning positive, negative;
+    if (cond.cfg)
+        std::tie(negative, positive) =
+            encode_for_guidance(encoders, request.prompt, request.negative_prompt,
+                                request.prompt_syntax, request.clip_skip);
+    else
+        positive = encode_prompt(encoders, request.prompt, request.prompt_syntax, request.clip_skip);
+    for (const auto& [name, t] : positive.trace) trace(name, t);
+    for (const auto& [name, t] : negative.trace) trace(name, t);
     cond.embeds = positive.embeds.to(text_dtype);
     cond.pooled = positive.pooled.to(text_dtype);
     const double h = request.height, w = request.width;
-    const auto time_ids = torch::tensor({h, w, 0.0, 0.0, h, w},
-                                        torch::TensorOptions().dtype(cond.embeds.scalar_type()))
-                              .unsqueeze(0)
-                              .to(device);
-    cond.time_ids = time_ids;
+    cond.time_ids = torch::tensor({h, w, 0.0, 0.0, h, w},
+                                  torch::TensorOptions().dtype(cond.embeds.scalar_type()))
+                        .unsqueeze(0)
+                        .to(device);
     if (cond.cfg) {
-        at::Tensor negative_embeds, negative_pooled;
-        if (!request.negative_prompt && index.force_zeros_for_empty_prompt) {
-            negative_embeds = torch::zeros_like(cond.embeds);
-            negative_pooled = torch::zeros_like(cond.pooled);
-        } else {
-            // diffusers takes hidden_states[-2] for the negative prompt whatever clip_skip is.
-            const auto negative = encode(request.negative_prompt.value_or(""), 0);
-            trace("negative_input_ids", negative.ids_1);
-            trace("negative_input_ids_2", negative.ids_2);
-            negative_embeds = negative.embeds.to(text_dtype);
-            negative_pooled = negative.pooled.to(text_dtype);
-        }
-        cond.embeds = torch::cat({negative_embeds, cond.embeds});
-        cond.pooled = torch::cat({negative_pooled, cond.pooled});
-        cond.time_ids = torch::cat({time_ids, time_ids});
+        cond.embeds = torch::cat({negative.embeds.to(text_dtype), cond.embeds});
+        cond.pooled = torch::cat({negative.pooled.to(text_dtype), cond.pooled});
+        cond.time_ids = torch::cat({cond.time_ids, cond.time_ids});
     }
     synchronize(device);
     trace("prompt_embeds", cond.embeds);
@@ -521,11 +524,12 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
 }
 
 GeneratedImage Pipeline::Impl::decode_image(const at::Tensor& latents, int image,
-                                            const Trace& trace, GenerationResult& result) {
+                                            VaeTiling tiling, const Trace& trace,
+                                            GenerationResult& result) {
     auto name = [&](const std::string& n) { return image_name(image, n); };
     trace(name("final_latents"), latents);
     const auto decode_start = Clock::now();
-    const auto decoded = decode(latents);
+    const auto decoded = decode(latents, tiling);
     synchronize(device);
     result.decode_seconds += seconds_since(decode_start);
     trace(name("vae_input"), latents / vae->scaling_factor());
@@ -552,9 +556,10 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
         if (request.record_trace) result.trace.emplace_back(name, to_trace(t));
     };
 
-    // Weights: the UNet checkpoint, then the LoRA set (both no-ops when unchanged).
+    // Weights: the UNet checkpoint, the LoRA set, the embeddings (no-ops when unchanged).
     result.unet_switch = select_unet(request.unet_file);
     apply_loras(request.loras);
+    apply_embeddings(request.embeddings);
     result.unet_path = request.unet_file;
     result.unet_name = request.unet_file.empty() ? base_unet_name
                                                  : fs::path(request.unet_file).filename().string();
@@ -574,7 +579,8 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
             result.cancelled = true;
             break;
         }
-        GeneratedImage generated = decode_image(latents, image, trace, result);
+        GeneratedImage generated =
+            decode_image(latents, image, request.vae_tiling, trace, result);
         generated.seed = request.seed + uint64_t(image);
         generated.seconds = seconds_since(image_start);
         if (callbacks.on_image) callbacks.on_image(image, generated);
@@ -601,7 +607,7 @@ Image8 Pipeline::Impl::preview(const at::Tensor& pred_x0, PreviewMode mode) {
         const int64_t w = std::max<int64_t>(1, int64_t(double(latent.size(3)) * scale));
         latent = torch::adaptive_avg_pool2d(latent, {h, w});
     }
-    const auto decoded = decode(latent);
+    const auto decoded = decode(latent, VaeTiling::Auto);
     return to_image8((decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1));
 }
 
@@ -642,8 +648,11 @@ std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
 }
 
 std::pair<int, int> Pipeline::count_tokens(const std::string& prompt) const {
-    return {static_cast<int>(impl_->tokenizer_1->tokenize(prompt).size()),
-            static_cast<int>(impl_->tokenizer_2->tokenize(prompt).size())};
+    const auto* ti = impl_->textual_inversion.get();
+    const auto& tokenizer_1 = ti ? ti->tokenizer_1() : *impl_->tokenizer_1;
+    const auto& tokenizer_2 = ti ? ti->tokenizer_2() : *impl_->tokenizer_2;
+    return {static_cast<int>(tokenizer_1.tokenize(prompt).size()),
+            static_cast<int>(tokenizer_2.tokenize(prompt).size())};
 }
 
 GenerationResult Pipeline::generate(const GenerationRequest& request, const Callbacks& callbacks) {

@@ -26,6 +26,10 @@ struct LoadOptions {
     std::string device = "cpu";  // cpu | cuda | cuda:N
     Precision precision = Precision::FP32;
     CheckpointBudget checkpoint_budget;  // UNet checkpoints kept for switching
+    // A VAE to use instead of the model's own: diffusers VAE folder or single file (diffusers or
+    // ldm names; core/convert/vae_file.h). "" = the model's. A VAE whose config says
+    // force_upcast false (sdxl-vae-fp16-fix) decodes in fp16 in an fp16 pipeline.
+    std::string vae;
 };
 
 struct StepInfo {
@@ -85,7 +89,8 @@ public:
     // Decodes a predicted x0 latent (1x4xhxw) for a live preview.
     Image8 decode_preview(const at::Tensor& pred_x0, PreviewMode mode);
 
-    // Token counts for the prompt box: {tokenizer 1, tokenizer 2} without specials/padding.
+    // Token counts for the prompt box: {tokenizer 1, tokenizer 2} without specials/padding
+    // (with the embeddings of the last request's tokens).
     std::pair<int, int> count_tokens(const std::string& prompt) const;
 
     // UNet checkpoints: make one active now, read one into the cache ahead of use, list them.

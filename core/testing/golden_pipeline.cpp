@@ -11,10 +11,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 
 namespace lightning {
 namespace {
@@ -62,71 +65,130 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // ---------------------------------------------------------------------------------------------
 // Pipeline cases
 
-std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir) {
-    const std::string manifest_path = fixtures_dir + "/golden/manifest.json";
-    const auto manifest = read_json(manifest_path);
-    std::vector<PipelineCase> cases;
+namespace {
+
+// One manifest entry of kind "pipeline"; `golden_dir` holds its files, models are relative to
+// `fixtures_dir`.
+PipelineCase read_case(const Json& entry, const std::string& fixtures_dir,
+                       const std::string& golden_dir, const std::string& manifest_path) {
     auto model_path = [&](const std::string& relative) { return fixtures_dir + "/" + relative; };
-    try {
-        for (const auto& entry : manifest.at("cases")) {
-            if (entry.value("kind", "") != "pipeline") continue;
-            PipelineCase c;
-            c.id = entry.at("id").get<std::string>();
-            const auto& inputs = entry.at("inputs");
-            c.prompt = inputs.at("prompt").get<std::string>();
-            if (inputs.contains("negative_prompt") && !inputs.at("negative_prompt").is_null())
-                c.negative_prompt = inputs.at("negative_prompt").get<std::string>();
-            c.width = inputs.at("width").get<int>();
-            c.height = inputs.at("height").get<int>();
-            c.steps = inputs.at("num_inference_steps").get<int>();
-            c.guidance = inputs.at("guidance_scale").get<float>();
-            c.seed = inputs.at("seed").get<uint64_t>();
-            c.batch = inputs.value("num_images_per_prompt", 1);
+    PipelineCase c;
+    c.id = entry.at("id").get<std::string>();
+    const auto& inputs = entry.at("inputs");
+    c.prompt = inputs.at("prompt").get<std::string>();
+    if (inputs.contains("negative_prompt") && !inputs.at("negative_prompt").is_null())
+        c.negative_prompt = inputs.at("negative_prompt").get<std::string>();
+    c.width = inputs.at("width").get<int>();
+    c.height = inputs.at("height").get<int>();
+    c.steps = inputs.at("num_inference_steps").get<int>();
+    c.guidance = inputs.at("guidance_scale").get<float>();
+    c.seed = inputs.at("seed").get<uint64_t>();
+    c.batch = inputs.value("num_images_per_prompt", 1);
 
-            const auto& model = entry.at("model");
-            if (model.contains("single_file")) {
-                c.paths.base = model_path(model.at("single_file").get<std::string>());
-                c.paths.config_dir = model_path(model.at("config").get<std::string>());
+    const auto& model = entry.at("model");
+    if (model.contains("single_file")) {
+        c.paths.base = model_path(model.at("single_file").get<std::string>());
+        c.paths.config_dir = model_path(model.at("config").get<std::string>());
+    } else {
+        c.paths.base = model_path(model.at("pipeline").get<std::string>());
+    }
+    // "unet_weights" names a state-dict file, or the pipeline's own UNet folder.
+    if (model.contains("unet_weights")) {
+        const auto weights = model.at("unet_weights").get<std::string>();
+        if (ends_with(weights, ".safetensors")) c.unet_file = model_path(weights);
+    }
+    if (model.contains("lora"))
+        c.loras.push_back(
+            {model_path(model.at("lora").get<std::string>()), model.value("lora_scale", 1.0f)});
+
+    if (entry.contains("scheduler")) {
+        const auto& scheduler = entry.at("scheduler");
+        if (scheduler.contains("prediction_type"))
+            c.prediction =
+                parse_prediction_type(scheduler.at("prediction_type").get<std::string>());
+        if (scheduler.contains("timestep_spacing")) {
+            const auto spacing = scheduler.at("timestep_spacing").get<std::string>();
+            if (spacing == "trailing")
+                c.timestep_spacing = TimestepSpacing::Trailing;
+            else if (spacing == "leading")
+                c.timestep_spacing = TimestepSpacing::Leading;
+            else if (spacing == "linspace")
+                c.timestep_spacing = TimestepSpacing::Linspace;
+            else
+                throw Error(manifest_path + ": " + c.id + ".scheduler.timestep_spacing",
+                            "unknown value '" + spacing + "'");
+        }
+    }
+    // cli_extra: --prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M.
+    if (entry.contains("cli_extra")) {
+        const auto extra = entry.at("cli_extra").get<std::vector<std::string>>();
+        for (size_t i = 0; i + 1 < extra.size(); i += 2) {
+            const auto& flag = extra[i];
+            std::string value = extra[i + 1];
+            if (flag == "--prompt-syntax") {
+                c.prompt_syntax = parse_prompt_syntax(value);
+            } else if (flag == "--embedding") {
+                const auto colon = value.find(':');
+                EmbeddingSpec spec{golden_dir + "/" + value.substr(0, colon),
+                                   colon == std::string::npos ? "" : value.substr(colon + 1)};
+                value = spec.path + (colon == std::string::npos ? "" : ":" + spec.token);
+                c.embeddings.push_back(spec);
+            } else if (flag == "--vae") {
+                value = c.vae = golden_dir + "/" + value;
+            } else if (flag == "--vae-tiling") {
+                c.vae_tiling = parse_vae_tiling(value);
             } else {
-                c.paths.base = model_path(model.at("pipeline").get<std::string>());
+                throw Error(manifest_path + ": " + c.id + ".cli_extra", "unknown flag " + flag);
             }
-            // "unet_weights" names a state-dict file, or the pipeline's own UNet folder.
-            if (model.contains("unet_weights")) {
-                const auto weights = model.at("unet_weights").get<std::string>();
-                if (ends_with(weights, ".safetensors")) c.unet_file = model_path(weights);
-            }
-            if (model.contains("lora"))
-                c.loras.push_back({model_path(model.at("lora").get<std::string>()),
-                                   model.value("lora_scale", 1.0f)});
+            c.cli_extra.push_back(flag);
+            c.cli_extra.push_back(value);
+        }
+    }
+    const auto& files = entry.at("files");
+    c.tensors_file = golden_dir + "/" + files.at("tensors").get<std::string>();
+    if (files.contains("png")) c.png_file = golden_dir + "/" + files.at("png").get<std::string>();
+    return c;
+}
 
-            if (entry.contains("scheduler")) {
-                const auto& scheduler = entry.at("scheduler");
-                if (scheduler.contains("prediction_type"))
-                    c.prediction =
-                        parse_prediction_type(scheduler.at("prediction_type").get<std::string>());
-                if (scheduler.contains("timestep_spacing")) {
-                    const auto spacing = scheduler.at("timestep_spacing").get<std::string>();
-                    if (spacing == "trailing")
-                        c.timestep_spacing = TimestepSpacing::Trailing;
-                    else if (spacing == "leading")
-                        c.timestep_spacing = TimestepSpacing::Leading;
-                    else if (spacing == "linspace")
-                        c.timestep_spacing = TimestepSpacing::Linspace;
-                    else
-                        throw Error(manifest_path + ": " + c.id + ".scheduler.timestep_spacing",
-                                    "unknown value '" + spacing + "'");
-                }
-            }
-            const auto& files = entry.at("files");
-            c.tensors_file = fixtures_dir + "/golden/" + files.at("tensors").get<std::string>();
-            if (files.contains("png"))
-                c.png_file = fixtures_dir + "/golden/" + files.at("png").get<std::string>();
-            cases.push_back(std::move(c));
+std::vector<PipelineCase> read_cases(const std::string& manifest_path, const Json& entries,
+                                     const std::string& fixtures_dir, const std::string& golden_dir,
+                                     bool prompt_tolerances) {
+    std::vector<PipelineCase> cases;
+    try {
+        for (const auto& entry : entries) {
+            if (entry.value("kind", "") != "pipeline") continue;
+            cases.push_back(read_case(entry, fixtures_dir, golden_dir, manifest_path));
+            cases.back().prompt_tolerances = prompt_tolerances;
         }
     } catch (const nlohmann::json::exception& e) {
         throw Error(manifest_path, std::string("unexpected pipeline case layout: ") + e.what());
     }
     return cases;
+}
+
+}  // namespace
+
+std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir) {
+    const std::string manifest_path = fixtures_dir + "/golden/manifest.json";
+    const auto manifest = read_json(manifest_path);
+    return read_cases(manifest_path, manifest.at("cases"), fixtures_dir, fixtures_dir + "/golden",
+                      false);
+}
+
+std::vector<PipelineCase> read_prompt_pipeline_cases(const std::string& fixtures_dir) {
+    const std::string dir = fixtures_dir + "/golden-prompts";
+    const auto manifest = read_json(dir + "/manifest.json");
+    return read_cases(dir + "/manifest.json", manifest.at("cases"), fixtures_dir, dir, true);
+}
+
+std::vector<PipelineCase> read_generated_pipeline_cases(const std::string& json_file,
+                                                        const std::string& fixtures_dir) {
+    const auto doc = read_json(json_file);
+    const std::string dir = std::filesystem::path(json_file).parent_path().string();
+    Json entries = Json::array();
+    if (doc.contains("pipeline_cases")) entries = doc.at("pipeline_cases");
+    if (doc.contains("pipeline_case")) entries.push_back(doc.at("pipeline_case"));
+    return read_cases(json_file, entries, fixtures_dir, dir, true);
 }
 
 EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& options) {
@@ -137,6 +199,7 @@ EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& opt
     load.precision = options.dtype == torch::kHalf       ? Precision::FP16
                      : options.dtype == torch::kBFloat16 ? Precision::BF16
                                                          : Precision::FP32;
+    load.vae = c.vae;
     return load;
 }
 
@@ -154,18 +217,39 @@ GenerationRequest request_for(const PipelineCase& c) {
     request.prediction = c.prediction;
     request.timestep_spacing = c.timestep_spacing;
     request.loras = c.loras;
+    request.prompt_syntax = c.prompt_syntax;
+    request.embeddings = c.embeddings;
+    request.vae_tiling = c.vae_tiling;
     request.record_trace = true;
     return request;
 }
 
-Tolerance pipeline_tolerance(const std::string& name) {
+Tolerance pipeline_tolerance(const std::string& name, bool prompt_tolerances) {
     const std::string kind = tensor_kind(name);
-    // Exact by construction: ids, scheduler values, the seeded noise, the conditioning sizes.
-    static const std::set<std::string> exact = {
-        "input_ids", "input_ids_2",  "negative_input_ids", "negative_input_ids_2",
-        "timesteps", "sigmas",       "init_noise_sigma",   "timestep",
-        "noise",     "latents_init", "add_time_ids"};
+    // Exact by construction: ids, scheduler values, the seeded noise, the conditioning sizes,
+    // the per-token weights.
+    static const std::set<std::string> exact = {"input_ids",
+                                                "input_ids_2",
+                                                "negative_input_ids",
+                                                "negative_input_ids_2",
+                                                "timesteps",
+                                                "sigmas",
+                                                "init_noise_sigma",
+                                                "timestep",
+                                                "noise",
+                                                "latents_init",
+                                                "add_time_ids",
+                                                "pooled_input_ids_2",
+                                                "token_weights",
+                                                "negative_token_weights",
+                                                "negative_pooled_input_ids_2"};
     if (exact.count(kind)) return {0, 0};
+    if (prompt_tolerances) {  // golden-prompts/README.md's replay tolerances
+        if (kind == "prompt_embeds" || kind == "add_text_embeds") return {1e-4, 0};
+        if (kind == "image") return {5e-4, 0};
+        if (kind == "vae_input") return {1e-3 / 0.13025, 0};
+        return {1e-3, 0};  // latents, pred_x0, final_latents, UNet in/outputs, vae_decoded
+    }
     // The fixtures README's acceptance for fp32.
     if (kind == "prompt_embeds" || kind == "add_text_embeds") return {1e-5, 0};
     if (kind == "unet_output" || kind == "model_output") return {1e-5, 0};
@@ -267,7 +351,7 @@ GoldenReport compare_pipeline_tensors(const PipelineCase& c,
             continue;
         }
         const auto expected = golden->load(name);
-        const auto exact = pipeline_tolerance(name);
+        const auto exact = pipeline_tolerance(name, c.prompt_tolerances);
         if (reduced && !(exact.atol == 0 && exact.rtol == 0)) {
             report.push_back(compare_reduced(label, found->second, expected, options.dtype,
                                              depth->of(name, c.steps)));
@@ -282,22 +366,25 @@ GoldenReport compare_pipeline_tensors(const PipelineCase& c,
     return report;
 }
 
-GoldenReport check_pipeline_goldens(const GoldenOptions& options) {
+namespace {
+
+GoldenReport check_cases(const GoldenOptions& options,
+                         const std::function<std::vector<PipelineCase>()>& read) {
     GoldenReport report;
     std::vector<PipelineCase> cases;
     try {
-        cases = read_pipeline_cases(options.fixtures_dir);
+        cases = read();
     } catch (const std::exception& e) {
         report.push_back(failure(std::string("pipeline cases: ") + e.what()));
         return report;
     }
     if (cases.empty()) report.push_back(failure("pipeline: the manifest lists no pipeline case"));
     // One engine per model layout, reused across its cases (UNet/LoRA switch in between).
-    std::map<std::pair<std::string, std::string>, std::unique_ptr<Engine>> engines;
+    std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<Engine>> engines;
     for (const auto& c : cases) {
         const auto start = std::chrono::steady_clock::now();
         try {
-            auto& engine = engines[{c.paths.base, c.paths.config_dir}];
+            auto& engine = engines[{c.paths.base, c.paths.config_dir, c.vae}];
             if (!engine) engine = Engine::load(engine_options_for(c, options));
             const auto result = engine->generate(request_for(c)).run;
             auto tensors = result.trace;
@@ -318,6 +405,16 @@ GoldenReport check_pipeline_goldens(const GoldenOptions& options) {
         }
     }
     return report;
+}
+
+}  // namespace
+
+GoldenReport check_pipeline_goldens(const GoldenOptions& options) {
+    return check_cases(options, [&] { return read_pipeline_cases(options.fixtures_dir); });
+}
+
+GoldenReport check_prompt_pipeline_goldens(const GoldenOptions& options) {
+    return check_cases(options, [&] { return read_prompt_pipeline_cases(options.fixtures_dir); });
 }
 
 }  // namespace lightning

@@ -38,10 +38,33 @@ struct PipelineCase {
     std::optional<TimestepSpacing> timestep_spacing;
     std::string tensors_file;  // absolute path of the golden safetensors
     std::string png_file;      // absolute path of the golden PNG ("" when none)
+    // Prompt features (golden-prompts/ and tests/data/prompt_goldens/ cases): the syntax (the
+    // diffusers-reference cases of golden/ take their prompts literally: none), embeddings, VAE.
+    PromptSyntax prompt_syntax = PromptSyntax::None;
+    std::vector<EmbeddingSpec> embeddings;  // absolute paths
+    std::string vae;                        // absolute path, "" = the model's
+    VaeTiling vae_tiling = VaeTiling::Off;  // diffusers decodes untiled unless told
+    // The case's extra `lightning generate` arguments with absolute paths (from cli_extra).
+    std::vector<std::string> cli_extra;
+    // Compared at the prompt goldens' replay tolerances (golden-prompts/README.md): embeddings
+    // 1e-4, latents 1e-3, image 5e-4.
+    bool prompt_tolerances = false;
 };
 
 // All cases of kind "pipeline". Throws lightning::Error naming the manifest and key.
 std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir);
+
+// golden-prompts/manifest.json: compel and textual-inversion cases (with cli_extra).
+std::vector<PipelineCase> read_prompt_pipeline_cases(const std::string& fixtures_dir);
+
+// Pipeline cases of a generated golden file (tests/data/prompt_goldens: a1111_text.json's
+// "pipeline_cases", vae/vae_goldens.json's "pipeline_case"); tensors and cli_extra files are
+// relative to the JSON file's folder, models to fixtures_dir.
+std::vector<PipelineCase> read_generated_pipeline_cases(const std::string& json_file,
+                                                        const std::string& fixtures_dir);
+
+// The prompt-feature cases of golden-prompts/ through the public API.
+GoldenReport check_prompt_pipeline_goldens(const GoldenOptions& options);
 
 EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& options);
 GenerationRequest request_for(const PipelineCase& c);
@@ -49,7 +72,7 @@ GenerationRequest request_for(const PipelineCase& c);
 // fp32 tolerance for one golden tensor name (the fixtures README's acceptance; {0, 0} = exact).
 // fp16/bf16 runs compare the inexact tensors by the derived relative bound instead
 // (core/testing/reduced_precision.h).
-Tolerance pipeline_tolerance(const std::string& name);
+Tolerance pipeline_tolerance(const std::string& name, bool prompt_tolerances = false);
 
 // Compares tensors named like the goldens (trace or CLI dump) with the case's golden file.
 // Every golden tensor present in `actual` is compared; with `require_all`, a golden tensor

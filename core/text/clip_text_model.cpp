@@ -5,6 +5,8 @@
 #include "core/util/error.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace lightning {
@@ -130,7 +132,14 @@ at::Tensor ClipTextEmbeddingsImpl::forward(const at::Tensor& input_ids) {
     // Positions are always 0..L-1 (transformers' default position_ids), so the table rows are
     // sliced directly and broadcast over the batch.
     const auto length = input_ids.size(1);
-    return token_embedding(input_ids) + position_embedding->weight.slice(0, 0, length);
+    const auto positions = position_embedding->weight.slice(0, 0, length);
+    if (!added_rows.defined()) return token_embedding(input_ids) + positions;
+    // Ids past the checkpoint's table read the added rows; selecting keeps both exact.
+    const int64_t table = token_embedding->weight.size(0);
+    const auto added = input_ids >= table;
+    const auto from_table = token_embedding(input_ids.clamp_max(table - 1));
+    const auto from_added = at::embedding(added_rows, (input_ids - table).clamp_min(0));
+    return at::where(added.unsqueeze(-1), from_added, from_table) + positions;
 }
 
 // --- attention and MLP -----------------------------------------------------------------------
@@ -144,7 +153,31 @@ ClipAttentionImpl::ClipAttentionImpl(const ClipTextConfig& c, c10::TensorOptions
     out_proj = register_module("out_proj", linear());
 }
 
-at::Tensor ClipAttentionImpl::forward(const at::Tensor& x) {
+namespace {
+
+// softmax(QK^T / sqrt(d) + mask) V with the causal mask and hidden keys, as transformers' eager
+// CLIP attention with an attention_mask (its -inf-like additive masks give these exact zeros).
+at::Tensor masked_causal_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                   int64_t heads, const at::Tensor& key_mask) {
+    const auto batch = q.size(0), length = q.size(1);
+    const auto head_dim = q.size(-1) / heads;
+    auto split = [&](const at::Tensor& t) {
+        return t.view({batch, length, heads, head_dim}).transpose(1, 2);
+    };
+    auto scores =
+        at::matmul(split(q), split(k).transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
+    const auto future = at::ones({length, length}, q.options().dtype(at::kBool)).triu(1);
+    const auto hidden = (key_mask == 0).view({batch, 1, 1, length}).to(q.device());
+    scores = scores.masked_fill(future.logical_or(hidden), -std::numeric_limits<float>::infinity());
+    const auto out = at::matmul(at::softmax(scores, -1), split(v));
+    return out.transpose(1, 2).reshape({batch, length, heads * head_dim});
+}
+
+}  // namespace
+
+at::Tensor ClipAttentionImpl::forward(const at::Tensor& x, const at::Tensor& key_mask) {
+    if (key_mask.defined())
+        return out_proj(masked_causal_attention(q_proj(x), k_proj(x), v_proj(x), heads_, key_mask));
     return out_proj(multi_head_attention(q_proj(x), k_proj(x), v_proj(x), heads_,
                                          /*causal=*/true));
 }
@@ -187,8 +220,8 @@ at::Tensor ClipEncoderLayerImpl::block(const at::Tensor& residual, const at::Ten
     return h + mlp(layer_norm(layer_norm2, h));
 }
 
-at::Tensor ClipEncoderLayerImpl::forward(const at::Tensor& hidden) {
-    return block(hidden, self_attn(layer_norm(layer_norm1, hidden)));
+at::Tensor ClipEncoderLayerImpl::forward(const at::Tensor& hidden, const at::Tensor& key_mask) {
+    return block(hidden, self_attn->forward(layer_norm(layer_norm1, hidden), key_mask));
 }
 
 at::Tensor ClipEncoderLayerImpl::forward_at(const at::Tensor& hidden,
@@ -258,7 +291,7 @@ std::vector<int64_t> to_host_vector(const at::Tensor& t) {
 }  // namespace
 
 ClipTextModelImpl::ClipTextModelImpl(const ClipTextConfig& c, c10::TensorOptions options)
-    : config_(validated(c)) {
+    : config_(validated(c)), base_vocab_size_(c.vocab_size) {
     text_model = register_module("text_model", ClipTextTransformer(c, options));
     if (c.with_projection) {
         text_projection = register_module(
@@ -287,6 +320,23 @@ at::Tensor ClipTextModelImpl::pooled_index(const at::Tensor& input_ids) const {
     return index;
 }
 
+void ClipTextModelImpl::set_added_token_embeddings(const at::Tensor& rows) {
+    auto& embeddings = *text_model->embeddings;
+    if (!rows.defined() || rows.size(0) == 0) {
+        embeddings.added_rows = at::Tensor();
+        config_.vocab_size = static_cast<int>(base_vocab_size_);
+        return;
+    }
+    const auto& table = embeddings.token_embedding->weight;
+    if (rows.dim() != 2 || rows.size(1) != table.size(1))
+        throw Error("textual inversion", "embedding rows of shape " +
+                                             std::to_string(rows.dim() == 2 ? rows.size(1) : -1) +
+                                             " do not match the encoder's width " +
+                                             std::to_string(table.size(1)));
+    embeddings.added_rows = rows.to(table.device(), table.scalar_type()).contiguous();
+    config_.vocab_size = static_cast<int>(base_vocab_size_ + rows.size(0));
+}
+
 ClipTextOutput ClipTextModelImpl::forward(const at::Tensor& input_ids,
                                           const ClipTextRequest& request) {
     torch::NoGradGuard no_grad;  // inference only: no autograd graph over the weights
@@ -299,6 +349,12 @@ ClipTextOutput ClipTextModelImpl::forward(const at::Tensor& input_ids,
 
     int64_t full_layers = request.layers < 0 ? layer_count : request.layers;
     if (request.pooled) full_layers = std::max(full_layers, layer_count - 1);
+    const auto& mask = request.attention_mask;
+    if (mask.defined()) {
+        if (mask.sizes() != ids.sizes())
+            throw Error("attention_mask", "must have the shape of input_ids");
+        if (request.pooled) full_layers = layer_count;  // the one-position shortcut has no mask
+    }
 
     ClipTextOutput out;
     out.num_hidden_layers = layer_count;
@@ -307,7 +363,7 @@ ClipTextOutput ClipTextModelImpl::forward(const at::Tensor& input_ids,
     auto hidden = text_model->embeddings(ids);
     out.hidden_states.push_back(hidden);
     for (int64_t i = 0; i < full_layers; ++i) {
-        hidden = text_model->encoder->layer(i)(hidden);
+        hidden = text_model->encoder->layer(i)->forward(hidden, mask);
         out.hidden_states.push_back(hidden);
     }
     const auto& final_norm = text_model->final_layer_norm;

@@ -47,6 +47,10 @@ struct ClipTextRequest {
     // layer runs for the pooled token alone. Under the causal mask that is exact: the pooled
     // token attends only to itself and earlier positions of the same layer input.
     bool pooled = true;
+    // transformers' attention_mask: [B, L], nonzero = a key every query may attend to, 0 = a key
+    // no query attends to (on top of the causal mask). Undefined = none. Compel's down-weighting
+    // encodes the prompt again with a fragment's positions masked this way.
+    at::Tensor attention_mask;
 };
 
 struct ClipTextOutput {
@@ -71,6 +75,9 @@ public:
     at::Tensor forward(const at::Tensor& input_ids);  // [B, L] -> [B, L, hidden]
 
     Embedding token_embedding{nullptr};
+    // Rows for ids token_embedding's table does not have (textual inversion: ids vocab_size,
+    // vocab_size + 1, ...). Not a parameter: checkpoints never hold it.
+    at::Tensor added_rows;
     Embedding position_embedding{nullptr};
 };
 TORCH_MODULE(ClipTextEmbeddings);
@@ -78,8 +85,9 @@ TORCH_MODULE(ClipTextEmbeddings);
 class ClipAttentionImpl : public torch::nn::Module {
 public:
     ClipAttentionImpl(const ClipTextConfig& config, c10::TensorOptions options = {});
-    // Causal self-attention over x [B, L, hidden].
-    at::Tensor forward(const at::Tensor& x);
+    // Causal self-attention over x [B, L, hidden]; `key_mask` [B, L] (undefined = none) hides
+    // the keys where it is 0.
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& key_mask = {});
     // Output for the last position of x [1, L, hidden] only: [1, 1, hidden]. Equals
     // forward(x)[:, -1:] since the causal mask lets the last query see every key.
     at::Tensor forward_last_position(const at::Tensor& x);
@@ -107,7 +115,8 @@ TORCH_MODULE(ClipMlp);
 class ClipEncoderLayerImpl : public torch::nn::Module {
 public:
     ClipEncoderLayerImpl(const ClipTextConfig& config, c10::TensorOptions options = {});
-    at::Tensor forward(const at::Tensor& hidden);  // [B, L, hidden]
+    at::Tensor forward(const at::Tensor& hidden,
+                       const at::Tensor& key_mask = {});  // [B, L, hidden]
     // This layer's output at one position per row, hidden [B, L, hidden], positions[b] given
     // on the host: [B, hidden].
     at::Tensor forward_at(const at::Tensor& hidden, const std::vector<int64_t>& positions);
@@ -159,11 +168,17 @@ public:
 
     const ClipTextConfig& config() const { return config_; }
 
+    // Textual inversion: `rows` [n, hidden] become the embeddings of ids V, V + 1, ..., V + n - 1
+    // (V = the checkpoint's vocab_size), as diffusers' load_textual_inversion does after
+    // resize_token_embeddings. An undefined tensor removes them. config().vocab_size follows.
+    void set_added_token_embeddings(const at::Tensor& rows);
+
     ClipTextTransformer text_model{nullptr};
     Linear text_projection{nullptr};  // WithProjection only: [projection, hidden]
 
 private:
     ClipTextConfig config_;
+    int64_t base_vocab_size_ = 0;
 };
 TORCH_MODULE(ClipTextModel);
 

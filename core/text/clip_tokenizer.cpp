@@ -328,6 +328,12 @@ struct ClipTokenizer::Impl {
     std::vector<AddedToken> normalized_added;    // matched after normalization, longest first
     int64_t bos = 0, eos = 0, pad = 0, vocab_count = 0;
     int max_length = 0;
+    // Token strings both ways (vocab.json entries and added tokens as declared), for
+    // token_id()/token_string(); shared by the copies with_added_tokens() makes.
+    std::shared_ptr<const std::unordered_map<std::string, int64_t>> vocab;
+    std::shared_ptr<const std::vector<std::string>> vocab_by_id;
+    std::map<std::string, int64_t> added_by_content;
+    std::map<int64_t, std::string> added_by_id;
 
     mutable std::shared_mutex cache_mutex;
     mutable std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>>
@@ -538,8 +544,18 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
     const fs::path map_path = folder / "special_tokens_map.json";
 
     auto impl = std::make_shared<Impl>();
-    const Vocab vocab = read_vocab(vocab_path);
+    auto shared_vocab = std::make_shared<const Vocab>(read_vocab(vocab_path));
+    const Vocab& vocab = *shared_vocab;
+    impl->vocab = shared_vocab;
     impl->vocab_count = static_cast<int64_t>(vocab.size());
+    {
+        auto by_id = std::make_shared<std::vector<std::string>>();
+        for (const auto& [token, id] : vocab) {
+            if (id >= static_cast<int64_t>(by_id->size())) by_id->resize(id + 1);
+            (*by_id)[id] = token;
+        }
+        impl->vocab_by_id = std::move(by_id);
+    }
 
     auto vocab_id = [&](const std::string& token) -> std::optional<int32_t> {
         const auto it = vocab.find(token);
@@ -673,6 +689,8 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
 
     for (const auto& [content, entry] : added) {
         const auto [id, normalized] = entry;
+        impl->added_by_content[content] = id;
+        impl->added_by_id[id] = content;
         const std::u32string text = decode_utf8_lossy(content);
         // Normalized tokens are matched in normalized text, so their content is normalized too.
         if (normalized)
@@ -686,6 +704,61 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
             return a.content.size() > b.content.size();
         });
     }
+    return ClipTokenizer(std::move(impl));
+}
+
+std::optional<int64_t> ClipTokenizer::token_id(const std::string& token) const {
+    if (auto it = impl_->added_by_content.find(token); it != impl_->added_by_content.end())
+        return it->second;
+    if (auto it = impl_->vocab->find(token); it != impl_->vocab->end()) return it->second;
+    return std::nullopt;
+}
+
+std::string ClipTokenizer::token_string(int64_t id) const {
+    if (auto it = impl_->added_by_id.find(id); it != impl_->added_by_id.end()) return it->second;
+    if (id >= 0 && id < static_cast<int64_t>(impl_->vocab_by_id->size()))
+        return (*impl_->vocab_by_id)[id];
+    return {};
+}
+
+int64_t ClipTokenizer::size() const {
+    const int64_t highest_added =
+        impl_->added_by_id.empty() ? -1 : impl_->added_by_id.rbegin()->first;
+    return std::max(impl_->vocab_count, highest_added + 1);
+}
+
+ClipTokenizer ClipTokenizer::with_added_tokens(const std::vector<std::string>& tokens) const {
+    const Impl& base = *impl_;
+    auto impl = std::make_shared<Impl>();
+    impl->byte_id = base.byte_id;
+    impl->byte_end_id = base.byte_end_id;
+    impl->merges = base.merges;
+    impl->raw_added = base.raw_added;
+    impl->normalized_added = base.normalized_added;
+    impl->bos = base.bos;
+    impl->eos = base.eos;
+    impl->pad = base.pad;
+    impl->vocab_count = base.vocab_count;
+    impl->max_length = base.max_length;
+    impl->vocab = base.vocab;
+    impl->vocab_by_id = base.vocab_by_id;
+    impl->added_by_content = base.added_by_content;
+    impl->added_by_id = base.added_by_id;
+    int64_t next = size();
+    for (const auto& token : tokens) {
+        if (token.empty()) throw Error("tokenizer", "an added token must not be empty");
+        if (token_id(token) || impl->added_by_content.count(token))
+            throw Error("tokenizer", "token \"" + token + "\" is already in the vocabulary");
+        impl->added_by_content[token] = next;
+        impl->added_by_id[next] = token;
+        // transformers' add_tokens: normalized, not special, so matched in normalized text.
+        impl->normalized_added.push_back({normalize(decode_utf8_lossy(token)), next});
+        ++next;
+    }
+    std::erase_if(impl->normalized_added, [](const AddedToken& t) { return t.content.empty(); });
+    std::stable_sort(
+        impl->normalized_added.begin(), impl->normalized_added.end(),
+        [](const auto& a, const auto& b) { return a.content.size() > b.content.size(); });
     return ClipTokenizer(std::move(impl));
 }
 

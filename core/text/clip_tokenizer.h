@@ -18,6 +18,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,17 @@ public:
     std::vector<int64_t> encode(const std::string& utf8) const;
     // bos + all ids + eos: no truncation, no padding.
     std::vector<int64_t> encode_untruncated(const std::string& utf8) const;
+
+    // A token's id: an added or special token as declared, else a vocab.json entry ("cat</w>").
+    std::optional<int64_t> token_id(const std::string& token) const;
+    // transformers' convert_ids_to_tokens for one id ("" when unknown).
+    std::string token_string(int64_t id) const;
+    // len(tokenizer): vocabulary plus added tokens; the next added token gets this id.
+    int64_t size() const;
+    // A copy with `tokens` added as transformers' add_tokens does (normalized, not special: split
+    // out of the normalized text before BPE, also inside words), ids size(), size() + 1, ...
+    // Throws lightning::Error naming a token that is already in the vocabulary.
+    ClipTokenizer with_added_tokens(const std::vector<std::string>& tokens) const;
 
     int64_t bos_id() const;
     int64_t eos_id() const;

@@ -37,6 +37,20 @@ const std::vector<PipelineCase>& all_cases() {
     return cases;
 }
 
+// golden-prompts/ (compel, textual inversion) and the generated a1111 and VAE-file/tiling cases.
+const std::vector<PipelineCase>& prompt_cases() {
+    static const auto cases = [] {
+        auto all = read_prompt_pipeline_cases(testing::fixtures_dir());
+        const auto data = testing::test_data_dir() + "/prompt_goldens/";
+        for (const auto* file : {"a1111_text.json", "vae/vae_goldens.json"}) {
+            const auto more = read_generated_pipeline_cases(data + file, testing::fixtures_dir());
+            all.insert(all.end(), more.begin(), more.end());
+        }
+        return all;
+    }();
+    return cases;
+}
+
 const PipelineCase& find_case(const std::function<bool(const PipelineCase&)>& pred) {
     for (const auto& c : all_cases())
         if (pred(c)) return c;
@@ -61,7 +75,7 @@ class TestPipeline : public QObject {
     std::map<std::string, std::unique_ptr<Engine>> engines_;
 
     Engine& engine_for(const PipelineCase& c) {
-        auto& e = engines_[c.paths.base + "|" + c.paths.config_dir];
+        auto& e = engines_[c.paths.base + "|" + c.paths.config_dir + "|" + c.vae];
         if (!e) e = Engine::load(engine_options_for(c, cpu_fp32()));
         return *e;
     }
@@ -113,6 +127,35 @@ private Q_SLOTS:
             QVERIFY2(cmp.ok, cmp.message.c_str());
         }
 #endif
+    }
+
+    // Prompt syntaxes, embeddings, VAE file and tiling through the public API, one pipeline
+    // reused across them (embedding sets load and unload between cases).
+    void promptGoldenCases_data() {
+        QTest::addColumn<int>("index");
+        QVERIFY(prompt_cases().size() >= 19);  // 15 golden-prompts + 3 a1111 + 1 VAE
+        for (size_t i = 0; i < prompt_cases().size(); ++i)
+            QTest::newRow(prompt_cases()[i].id.c_str()) << int(i);
+    }
+
+    void promptGoldenCases() {
+        QFETCH(int, index);
+        const auto& c = prompt_cases()[index];
+        const auto result = engine_for(c).generate(request_for(c)).run;
+        auto tensors = result.trace;
+        tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
+        const auto report = compare_pipeline_tensors(c, tensors, cpu_fp32(), /*require_all=*/true);
+        verify_report(report);
+        std::map<std::string, double> worst;
+        for (const auto& r : report) {
+            auto name = r.message.substr(0, r.message.find(':'));
+            name = name.substr(name.rfind('.') + 1);
+            worst[name] = std::max(worst[name], r.max_abs);
+        }
+        std::string summary;
+        for (const auto& [kind, err] : worst)
+            if (err > 0) summary += " " + kind + "=" + QString::number(err, 'g', 2).toStdString();
+        qInfo("%s (%s): max |diff|:%s", c.id.c_str(), to_string(c.prompt_syntax), summary.c_str());
     }
 
     void lightningFolderPicksTheUNetForTheStepCount() {
