@@ -1,5 +1,6 @@
 #include "app/cli/args.h"
 
+#include "app/cli/commands.h"
 #include "core/util/error.h"
 
 #include <charconv>
@@ -100,6 +101,8 @@ Commands:
   generate    text-to-image (see: lightning generate --help)
   verify      run the golden checks (see: lightning verify --help)
   bench       time the engine (see: lightning bench --help)
+  models      download, list or verify models in the Hugging Face cache
+              (see: lightning models --help)
   help [CMD]  this text, or a command's
 )";
 
@@ -427,6 +430,7 @@ std::string usage(const std::string& topic) {
     if (topic == "generate") return kGenerateHelp;
     if (topic == "verify") return kVerifyHelp;
     if (topic == "bench") return kBenchHelp;
+    if (topic == "models") return models_usage();
     return kMainHelp;
 }
 
@@ -438,18 +442,22 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (name == "--help" || name == "-h" || name == "help") {
         command.help_topic = rest.empty() ? "" : rest[0];
         if (!command.help_topic.empty() && command.help_topic != "generate" &&
-            command.help_topic != "verify" && command.help_topic != "bench")
+            command.help_topic != "verify" && command.help_topic != "bench" &&
+            command.help_topic != "models")
             throw UsageError("no help for unknown command '" + command.help_topic + "'");
         return command;
     }
-    if (name != "generate" && name != "verify" && name != "bench")
+    if (name != "generate" && name != "verify" && name != "bench" && name != "models")
         throw UsageError("unknown command '" + name +
-                         "' (commands: generate, verify, bench, help)");
+                         "' (commands: generate, verify, bench, models, help)");
     if (wants_help(rest)) {
         command.help_topic = name;
         return command;
     }
-    if (name == "generate") {
+    if (name == "models") {
+        command.kind = Command::Kind::Models;
+        command.models = rest;
+    } else if (name == "generate") {
         command.kind = Command::Kind::Generate;
         command.generate = parse_generate(rest);
     } else if (name == "verify") {

@@ -45,11 +45,12 @@ struct BenchArgs {
 };
 
 struct Command {
-    enum class Kind { Help, Generate, Verify, Bench } kind = Kind::Help;
-    std::string help_topic;  // "", "generate", "verify" or "bench"
+    enum class Kind { Help, Generate, Verify, Bench, Models } kind = Kind::Help;
+    std::string help_topic;  // "", "generate", "verify", "bench" or "models"
     GenerateArgs generate;
     VerifyArgs verify;
     BenchArgs bench;
+    std::vector<std::string> models;  // `models` arguments, parsed by app/cli/models.cpp
 };
 
 // argv without the program name. Throws UsageError.

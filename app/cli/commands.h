@@ -6,5 +6,8 @@ namespace lightning::cli {
 int run_generate(const GenerateArgs& args);  // exit status
 int run_verify(const VerifyArgs& args);      // 0 iff every golden check passes
 int run_bench(const BenchArgs& args);        // timings table + JSON report
+// `lightning models download|list|verify` (app/cli/models.cpp); throws UsageError.
+int run_models(const std::vector<std::string>& args);
+std::string models_usage();
 
 }  // namespace lightning::cli
