@@ -4,8 +4,10 @@
 #include "core/pipeline/pipeline.h"
 
 #include "core/convert/single_file.h"
+#include "core/convert/text_encoder_names.h"
 #include "core/cuda/graph_cache.h"
 #include "core/io/config.h"
+#include "core/io/model_layout.h"
 #include "core/io/safetensors.h"
 #include "core/io/state_dict.h"
 #include "core/lora/lora.h"
@@ -80,10 +82,7 @@ void synchronize(const c10::Device& device) {
 
 // The weights file of a diffusers component folder: the plain name, else the fp16 variant.
 std::string component_weights(const std::string& folder, const std::string& stem) {
-    for (const auto* suffix : {".safetensors", ".fp16.safetensors"}) {
-        const auto path = folder + "/" + stem + suffix;
-        if (fs::is_regular_file(path)) return path;
-    }
+    if (auto path = find_component_weights(folder, stem); !path.empty()) return path;
     if (fs::exists(folder + "/" + stem + ".safetensors.index.json"))
         throw Error(folder, "sharded checkpoints (" + stem +
                                 ".safetensors.index.json) are not supported; merge the shards "
@@ -166,13 +165,7 @@ Precision parse_precision(const std::string& text) {
 }
 
 std::string lightning_unet_file(const std::string& lightning_dir, int steps) {
-    if (lightning_dir.empty()) return {};
-    // ByteDance ships the 1-step model only with x0 (sample) prediction.
-    const std::string name =
-        steps == 1 ? "sdxl_lightning_1step_unet_x0.safetensors"
-                   : "sdxl_lightning_" + std::to_string(steps) + "step_unet.safetensors";
-    const auto path = (fs::path(lightning_dir) / name).string();
-    return fs::is_regular_file(path) ? path : std::string();
+    return find_lightning_unet(lightning_dir, steps);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,8 +208,15 @@ struct Pipeline::Impl {
 };
 
 void Pipeline::Impl::load_models() {
-    const auto& paths = options.paths;
-    if (paths.base.empty()) throw Error("model", "no model path given");
+    if (options.paths.base.empty()) throw Error("model", "no model path given");
+    // Single-file layouts are detected, not configured (core/io/model_layout.h).
+    ModelPaths paths = options.paths;
+    if (fs::is_regular_file(paths.base) && paths.config_dir.empty())
+        paths.config_dir = config_folder_for_single_file(paths.base);
+    if (auto checkpoint = find_single_file_checkpoint(paths.base); !checkpoint.empty()) {
+        paths.config_dir = paths.base;
+        paths.base = checkpoint;
+    }
     const bool single_file = fs::is_regular_file(paths.base);
     if (!single_file && !fs::is_directory(paths.base))
         throw Error(paths.base, "no such file or folder");
@@ -260,22 +260,22 @@ void Pipeline::Impl::load_models() {
         vae_weights = part_or_folder(parts.vae, "vae", "diffusion_pytorch_model");
         base_unet_name = fs::path(paths.base).filename().string();
     } else {
-        base_unet_weights = SafeTensorsFile::open(
-            component_weights(paths.base + "/unet", "diffusion_pytorch_model"));
+        const auto unet_file = component_weights(paths.base + "/unet", "diffusion_pytorch_model");
+        base_unet_weights = unet_weights_any_layout(SafeTensorsFile::open(unet_file), unet_config);
         te1_weights =
             SafeTensorsFile::open(component_weights(paths.base + "/text_encoder", "model"));
         te2_weights =
             SafeTensorsFile::open(component_weights(paths.base + "/text_encoder_2", "model"));
         vae_weights = SafeTensorsFile::open(
             component_weights(paths.base + "/vae", "diffusion_pytorch_model"));
-        base_unet_name = fs::path(base_unet_weights->describe()).filename().string();
+        base_unet_name = fs::path(unet_file).filename().string();
     }
 
     const auto text_options = torch::TensorOptions().dtype(text_dtype).device(device);
     text_encoder_1 = ClipTextModel(te1_config, text_options);
-    load_clip_text_model(text_encoder_1, *te1_weights);
+    load_clip_text_model(text_encoder_1, *clip_text_weights_any_layout(te1_weights));
     text_encoder_2 = ClipTextModel(te2_config, text_options);
-    load_clip_text_model(text_encoder_2, *te2_weights);
+    load_clip_text_model(text_encoder_2, *clip_text_weights_any_layout(te2_weights));
 
     // On CUDA an fp16 run decodes in bf16: it keeps fp32's exponent range, so the SDXL VAE does
     // not overflow as it does in fp16, at a fraction of fp32's cost (H100, 1024²: 90 ms vs 400 ms
@@ -283,7 +283,7 @@ void Pipeline::Impl::load_models() {
     const auto vae_dtype = device.is_cuda() && unet_dtype == torch::kHalf
                                ? torch::kBFloat16
                                : vae_compute_dtype(vae_config, unet_dtype);
-    vae = load_vae(vae_config, *vae_weights, device, vae_dtype);
+    vae = load_vae(vae_config, *vae_weights_any_layout(vae_weights, vae_config), device, vae_dtype);
     unet =
         UNet2DConditionModel(unet_config, torch::TensorOptions().dtype(unet_dtype).device(device));
     load_state_dict(*unet, *base_unet_weights);
@@ -313,7 +313,8 @@ void Pipeline::Impl::select_unet(const std::string& unet) {
     if (unet.empty()) {
         load_state_dict(*this->unet, *base_unet_weights);
     } else {
-        const auto file = SafeTensorsFile::open(require_file(unet));
+        const auto file = unet_weights_any_layout(SafeTensorsFile::open(require_file(unet)),
+                                                  this->unet->config());
         load_state_dict(*this->unet, *file);
     }
     // The fused LoRAs went with the old weights.
