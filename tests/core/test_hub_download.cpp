@@ -8,6 +8,7 @@
 #include "core/hub/hub_cache.h"
 #include "core/util/error.h"
 #include "core/util/sha256.h"
+#include "support/fake_hub.h"
 #include "support/fixtures.h"
 
 #include <sys/mount.h>
@@ -79,9 +80,8 @@ class TestHubDownload : public QObject {
     Q_OBJECT
 
     QTemporaryDir work_;
-    QProcess server_;
+    std::unique_ptr<testing::FakeHub> hub_;
     std::string endpoint_;
-    fs::path hub_root_;
     fs::path cache_;
     std::string weights_, weights_fp16_, config_;
 
@@ -91,13 +91,8 @@ class TestHubDownload : public QObject {
         s.cache_dir = cache_.string();
         return s;
     }
-    void set_faults(const std::string& json) { write_file(hub_root_ / "faults.json", json); }
-    std::vector<std::string> requests_log() const {
-        std::ifstream in(hub_root_ / "requests.log");
-        std::vector<std::string> lines;
-        for (std::string line; std::getline(in, line);) lines.push_back(line);
-        return lines;
-    }
+    void set_faults(const std::string& json) { hub_->set_faults(json); }
+    std::vector<std::string> requests_log() const { return hub_->requests(); }
     static RepoRequest weights_request() {
         return RepoRequest{kRepo, "main", {"config.json", "unet/weights.safetensors"}, false};
     }
@@ -109,40 +104,25 @@ class TestHubDownload : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(work_.isValid());
-        hub_root_ = fs::path(work_.path().toStdString()) / "hub";
+        hub_ = std::make_unique<testing::FakeHub>(fs::path(work_.path().toStdString()) / "hub");
         weights_ = random_bytes(300'000, 1);
         weights_fp16_ = random_bytes(150'000, 2);
         config_ = R"({"_class_name": "Tiny", "sample_size": 16})";
-        const fs::path repo = hub_root_ / "repos" / kRepo;
+        const fs::path repo = hub_->repo_dir(kRepo);
         write_file(repo / "config.json", config_);
         write_file(repo / "unet/weights.safetensors", weights_);
         write_file(repo / "unet/weights.fp16.safetensors", weights_fp16_);
-
-        const std::string port_file = (hub_root_ / "port").string();
-        // Not inherited: a server left behind must not hold ctest's output pipe open.
-        server_.setStandardOutputFile(QString::fromStdString((hub_root_ / "server.log").string()));
-        server_.setStandardErrorFile(QString::fromStdString((hub_root_ / "server.log").string()),
-                                     QIODevice::Append);
-        server_.start(
-            QString::fromStdString(testing::env_path("LIGHTNING_PYTHON", "python3")),
-            {QString::fromStdString(testing::env_path("LIGHTNING_FAKE_HUB", "support/fake_hub.py")),
-             "--root", QString::fromStdString(hub_root_.string()), "--port-file",
-             QString::fromStdString(port_file), "--lifetime", "600"});
-        QVERIFY2(server_.waitForStarted(10000), "python3 did not start");
-        QTRY_VERIFY_WITH_TIMEOUT(fs::exists(port_file), 20000);
-        endpoint_ = "http://127.0.0.1:" + read_file(port_file);
+        QVERIFY(hub_->start());
+        endpoint_ = hub_->endpoint();
     }
 
-    void cleanupTestCase() {
-        server_.kill();
-        server_.waitForFinished(5000);
-    }
+    void cleanupTestCase() { hub_.reset(); }
 
     void init() {
         cache_ = fs::path(work_.path().toStdString()) /
                  ("cache-" + std::string(QTest::currentTestFunction()));
         set_faults("{}");
-        fs::remove(hub_root_ / "requests.log");
+        hub_->clear_log();
     }
 
     void git_blob_id_matches_git() {
@@ -177,7 +157,7 @@ private Q_SLOTS:
         QCOMPARE(seen.back().total, seen.back().done);
 
         // A second run finds everything complete and transfers nothing.
-        fs::remove(hub_root_ / "requests.log");
+        hub_->clear_log();
         const auto again = downloader.download({weights_request()});
         QCOMPARE(again[0].reused, size_t(2));
         QCOMPARE(again[0].downloaded, size_t(0));
@@ -336,7 +316,7 @@ private Q_SLOTS:
         QVERIFY(fs::exists(snapshot_file(commit, "config.json")));  // finished before: kept
 
         set_faults("{}");
-        fs::remove(hub_root_ / "requests.log");
+        hub_->clear_log();
         downloader.download({weights_request()});
         QCOMPARE(sha256_file(snapshot_file(commit, "unet/weights.safetensors")), weights_sha());
         bool resumed = false;

@@ -41,6 +41,8 @@ class Hub:
     def __init__(self, root):
         self.root = root
         self.drops_done = {}
+        self.cache = {}
+        self.digests = {}
         self.lock = threading.Lock()
 
     def faults(self):
@@ -61,18 +63,40 @@ class Hub:
             for name in names:
                 full = os.path.join(folder, name)
                 path = os.path.relpath(full, base).replace(os.sep, "/")
-                with open(full, "rb") as f:
-                    out[path] = (f.read(), path.endswith(".safetensors"))
+                out[path] = (self.read(full), path.endswith(".safetensors"))
         return out
+
+    def read(self, full):
+        """File bytes, cached while the file is unchanged (repositories are re-read often)."""
+        info = os.stat(full)
+        key = (full, info.st_mtime_ns, info.st_size)
+        with self.lock:
+            cached = self.cache.get(key)
+        if cached is None:
+            with open(full, "rb") as f:
+                cached = f.read()
+            with self.lock:
+                self.cache[key] = cached
+        return cached
+
+    def digest(self, data, kind):
+        key = (id(data), len(data), kind)
+        with self.lock:
+            found = self.digests.get(key)
+        if found is None:
+            found = hashlib.sha256(data).hexdigest() if kind == "sha256" else git_blob_id(data)
+            with self.lock:
+                self.digests[key] = found
+        return found
 
     def commit(self, files):
         h = hashlib.sha1()
         for path in sorted(files):
-            h.update(path.encode() + hashlib.sha256(files[path][0]).digest())
+            h.update(path.encode() + self.digest(files[path][0], "sha256").encode())
         return h.hexdigest()
 
     def etag(self, data, lfs):
-        return hashlib.sha256(data).hexdigest() if lfs else git_blob_id(data)
+        return self.digest(data, "sha256" if lfs else "git")
 
     def log(self, entry):
         with self.lock, open(os.path.join(self.root, "requests.log"), "a") as f:
@@ -157,9 +181,9 @@ class Handler(BaseHTTPRequestHandler):
         files, commit = found
         siblings = []
         for path, (data, lfs) in sorted(files.items()):
-            entry = {"rfilename": path, "blobId": git_blob_id(data), "size": len(data)}
+            entry = {"rfilename": path, "blobId": self.hub.digest(data, "git"), "size": len(data)}
             if lfs:
-                entry["lfs"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+                entry["lfs"] = {"sha256": self.hub.digest(data, "sha256"), "size": len(data),
                                 "pointerSize": 134}
             siblings.append(entry)
         self.send_json(200, {"id": repo, "sha": commit, "siblings": siblings})
@@ -189,7 +213,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def cdn(self, repo, sha):
         for path, (data, lfs) in self.hub.files(repo).items():
-            if lfs and hashlib.sha256(data).hexdigest() == sha:
+            if lfs and self.hub.digest(data, "sha256") == sha:
                 return self.send_content(path, data, {"ETag": '"%s"' % sha})
         self.send_json(404, {"error": "no such blob"})
 
