@@ -44,7 +44,7 @@ CachedSnapshot read_snapshot(const fs::path& dir) {
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
         CachedFile file;
-        file.path = fs::relative(it->path(), dir, ec).generic_string();
+        file.path = it->path().lexically_relative(dir).generic_string();  // no symlink resolution
         if (it->is_symlink(ec)) file.blob = fs::read_symlink(it->path(), ec).filename().string();
         file.present = fs::is_regular_file(it->path(), ec);
         if (file.present) file.size = fs::file_size(it->path(), ec);
@@ -66,7 +66,7 @@ CachedRepo read_repo(const fs::path& dir) {
         std::ifstream in(it->path());
         std::string commit;
         in >> commit;
-        repo.refs[fs::relative(it->path(), dir / "refs", ec).generic_string()] = commit;
+        repo.refs[it->path().lexically_relative(dir / "refs").generic_string()] = commit;
     }
     for (const auto& entry : fs::directory_iterator(dir / "snapshots", ec))
         if (entry.is_directory(ec)) repo.snapshots.push_back(read_snapshot(entry.path()));

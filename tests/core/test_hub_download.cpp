@@ -112,6 +112,10 @@ private Q_SLOTS:
         write_file(repo / "config.json", config_);
         write_file(repo / "unet/weights.safetensors", weights_);
         write_file(repo / "unet/weights.fp16.safetensors", weights_fp16_);
+        write_file(hub_->repo_dir(kLightningRepo) / lightning_unet_name(4),
+                   random_bytes(70'000, 3));
+        write_file(hub_->repo_dir(kLightningRepo) / lightning_unet_name(8),
+                   random_bytes(70'000, 4));
         QVERIFY(hub_->start());
         endpoint_ = hub_->endpoint();
     }
@@ -381,6 +385,43 @@ private Q_SLOTS:
         set_faults("{}");
         downloader.download({weights_request()});
         QCOMPARE(sha256_file(snapshot_file(commit, "unet/weights.safetensors")), weights_sha());
+    }
+
+    void command_line_downloads_lists_and_verifies() {
+        const QString cli = QString::fromStdString(testing::cli_path());
+        auto run = [&](QStringList args, int* status) {
+            args << "--cache" << QString::fromStdString(cache_.string());
+            QProcess process;
+            process.setProcessChannelMode(QProcess::MergedChannels);
+            process.start(cli, args);
+            if (!process.waitForFinished(120000)) return QString("did not finish");
+            *status = process.exitCode();
+            return QString::fromUtf8(process.readAll());
+        };
+        int status = -1;
+        QString out = run({"models", "download", "--no-base", "--steps", "4", "--endpoint",
+                           QString::fromStdString(endpoint_)},
+                          &status);
+        QVERIFY2(status == 0, qPrintable(out));
+        QVERIFY2(out.contains("1 files (1 downloaded, 0 already there)"), qPrintable(out));
+
+        out = run({"models", "list"}, &status);
+        QVERIFY2(status == 0, qPrintable(out));
+        QVERIFY2(out.contains("ByteDance/SDXL-Lightning"), qPrintable(out));
+        QVERIFY2(out.contains("Lightning UNets for steps: 4"), qPrintable(out));
+
+        out = run({"models", "verify"}, &status);
+        QVERIFY2(status == 0 && out.contains("1 files verified, 0 mismatched"), qPrintable(out));
+        const auto blob =
+            cache_ / "models--ByteDance--SDXL-Lightning/blobs" /
+            sha256_file((hub_->repo_dir(kLightningRepo) / lightning_unet_name(4)).string());
+        QVERIFY(fs::exists(blob));
+        std::ofstream(blob, std::ios::binary | std::ios::in) << 'X';
+        out = run({"models", "verify"}, &status);
+        QVERIFY2(status == 1 && out.contains("MISMATCH"), qPrintable(out));
+
+        out = run({"models", "download", "--steps", "3"}, &status);
+        QVERIFY2(status == 2 && out.contains("1, 2, 4 and 8"), qPrintable(out));
     }
 
     void says_offline_when_the_hub_cannot_be_reached() {
