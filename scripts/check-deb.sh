@@ -35,6 +35,7 @@ mirror=${DEB_MIRROR:-$(
 [ -n "$mirror" ] || { echo "check-deb: no Debian mirror found; set DEB_MIRROR" >&2; exit 1; }
 
 root=$(mktemp -d /var/tmp/lightning-deb-check.XXXXXX)
+chmod 755 "$root"  # a root file system: every user (apt's _apt too) must reach /
 cleanup() {
   for m in dev/pts dev proc; do umount -l "$root/$m" 2>/dev/null || true; done
   if [ "${KEEP_ROOT:-0}" = 1 ]; then echo "check-deb: root kept in $root"; else rm -rf "$root"; fi

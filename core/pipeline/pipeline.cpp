@@ -80,7 +80,8 @@ void synchronize(const c10::Device& device) {
 #endif
 }
 
-// The weights file of a diffusers component folder: the plain name, else the fp16 variant.
+// The weights file of a diffusers component folder (core/io/model_layout.h): the plain name,
+// else the fp16 variant, else the folder's only .safetensors file.
 std::string component_weights(const std::string& folder, const std::string& stem) {
     if (auto path = find_component_weights(folder, stem); !path.empty()) return path;
     if (fs::exists(folder + "/" + stem + ".safetensors.index.json"))
@@ -89,6 +90,17 @@ std::string component_weights(const std::string& folder, const std::string& stem
                                 "into one " +
                                 stem + ".safetensors");
     throw Error(folder, "no " + stem + ".safetensors (nor the .fp16 variant)");
+}
+
+// The UNet a base folder without UNet weights of its own starts with: its Lightning folder's
+// 4-step file, else another step count's.
+std::string first_lightning_unet(const ModelPaths& paths) {
+    for (int steps : {4, 8, 2, 1})
+        if (auto file = find_lightning_unet(paths.lightning_dir, steps); !file.empty()) return file;
+    throw Error(paths.base + "/unet",
+                "no diffusion_pytorch_model.safetensors here, and no "
+                "Lightning UNet in " +
+                    paths.lightning_dir);
 }
 
 std::string require_file(const std::string& path) {
@@ -260,15 +272,23 @@ void Pipeline::Impl::load_models() {
         vae_weights = part_or_folder(parts.vae, "vae", "diffusion_pytorch_model");
         base_unet_name = fs::path(paths.base).filename().string();
     } else {
-        const auto unet_file = component_weights(paths.base + "/unet", "diffusion_pytorch_model");
-        base_unet_weights = unet_weights_any_layout(SafeTensorsFile::open(unet_file), unet_config);
+        // SDXL-Lightning replaces the base UNet, so a base folder may hold only its config (what
+        // `lightning models download` fetches); a Lightning UNet then fills the module.
+        const auto unet_file =
+            paths.lightning_dir.empty() ||
+                    !find_component_weights(paths.base + "/unet", "diffusion_pytorch_model").empty()
+                ? component_weights(paths.base + "/unet", "diffusion_pytorch_model")
+                : std::string();
+        if (!unet_file.empty())
+            base_unet_weights =
+                unet_weights_any_layout(SafeTensorsFile::open(unet_file), unet_config);
         te1_weights =
             SafeTensorsFile::open(component_weights(paths.base + "/text_encoder", "model"));
         te2_weights =
             SafeTensorsFile::open(component_weights(paths.base + "/text_encoder_2", "model"));
         vae_weights = SafeTensorsFile::open(
             component_weights(paths.base + "/vae", "diffusion_pytorch_model"));
-        base_unet_name = fs::path(unet_file).filename().string();
+        if (!unet_file.empty()) base_unet_name = fs::path(unet_file).filename().string();
     }
 
     const auto text_options = torch::TensorOptions().dtype(text_dtype).device(device);
@@ -286,8 +306,12 @@ void Pipeline::Impl::load_models() {
     vae = load_vae(vae_config, *vae_weights_any_layout(vae_weights, vae_config), device, vae_dtype);
     unet =
         UNet2DConditionModel(unet_config, torch::TensorOptions().dtype(unet_dtype).device(device));
-    load_state_dict(*unet, *base_unet_weights);
-    current_unet.clear();
+    if (base_unet_weights) {
+        load_state_dict(*unet, *base_unet_weights);
+        current_unet.clear();
+    } else {
+        select_unet(first_lightning_unet(paths));
+    }
     text_encoder_1->eval();
     text_encoder_2->eval();
     vae->eval();
@@ -309,6 +333,11 @@ std::string Pipeline::Impl::resolve_unet(const GenerationRequest& request) const
 // loader validates everything before writing, so a bad file leaves the current state intact.
 void Pipeline::Impl::select_unet(const std::string& unet) {
     if (unet == current_unet) return;
+    if (unet.empty() && !base_unet_weights)
+        throw Error(options.paths.base + "/unet",
+                    "the model has no UNet weights of its own (only its config): pick a step "
+                    "count that has a Lightning UNet in " +
+                        options.paths.lightning_dir);
     const auto start = Clock::now();
     if (unet.empty()) {
         load_state_dict(*this->unet, *base_unet_weights);

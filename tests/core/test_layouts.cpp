@@ -9,6 +9,7 @@
 #include "core/pipeline/pipeline.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/text/clip_tokenizer.h"
+#include "core/util/error.h"
 #include "support/fixtures.h"
 
 #include <torch/torch.h>
@@ -245,6 +246,29 @@ private Q_SLOTS:
         fs::create_symlink(fs::absolute(fixture("tiny-lightning/sdxl_lightning_4step.safetensors")),
                            model / "sd_xl_checkpoint.safetensors");
         generates_golden("singlefile_4step_w64_h64_seed42", {model.string(), "", ""}, true);
+    }
+
+    // What `lightning models download` fetches of SDXL base: unet/config.json, no base UNet
+    // weights (the Lightning UNets replace them).
+    void base_folder_without_unet_weights_runs_on_the_lightning_unets() {
+        const fs::path model = dir("no-base-unet");
+        link_tiny_sdxl(model, {"unet/diffusion_pytorch_model.safetensors"});
+        const ModelPaths paths{model.string(), "", fixture("tiny-lightning").string()};
+        generates_golden("lightning_4step_w64_h64_seed42", paths, true);
+
+        LoadOptions options;
+        options.paths = paths;
+        const auto pipeline = Pipeline::load(options);
+        GenerationRequest request;
+        request.steps = 3;  // no Lightning UNet: would need the base UNet
+        request.width = request.height = 64;
+        try {
+            pipeline->generate(request);
+            QFAIL("generated without any UNet weights for 3 steps");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find("no UNet weights of its own") != std::string::npos,
+                     e.what());
+        }
     }
 
     void lightning_all_in_one_files_in_the_lightning_folder() {
