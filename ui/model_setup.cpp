@@ -32,11 +32,10 @@ QStringList required_base_files(bool with_weights) {
     QStringList files = {
         QStringLiteral("model_index.json"),
         QStringLiteral("scheduler/scheduler_config.json"),
-        // transformers 5 may save a tokenizer as tokenizer.json alone.
-        QStringLiteral("tokenizer/vocab.json|tokenizer/tokenizer.json"),
-        QStringLiteral("tokenizer/merges.txt|tokenizer/tokenizer.json"),
-        QStringLiteral("tokenizer_2/vocab.json|tokenizer_2/tokenizer.json"),
-        QStringLiteral("tokenizer_2/merges.txt|tokenizer_2/tokenizer.json"),
+        QStringLiteral("tokenizer/vocab.json"),
+        QStringLiteral("tokenizer/merges.txt"),
+        QStringLiteral("tokenizer_2/vocab.json"),
+        QStringLiteral("tokenizer_2/merges.txt"),
         QStringLiteral("text_encoder/config.json"),
         QStringLiteral("text_encoder_2/config.json"),
         QStringLiteral("unet/config.json"),

@@ -103,6 +103,9 @@ private Q_SLOTS:
         QCOMPARE(window.engine_settings().models.lightning_dir, found.lightning_dir);
         QVERIFY(window.steps_available(4));
         QVERIFY(!window.steps_available(8));  // only the 4-step UNet was selected
+        // The downloaded base has no UNet weights of its own; the Lightning UNet serves.
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller()->model_state(),
+                                  GenerationController::ModelState::Ready, 120000);
     }
 
     void cancelling_a_slow_download_keeps_what_arrived_and_shows_nothing_partial() {
