@@ -7,6 +7,7 @@ PACKAGES=(
   qt6-base-dev libicu-dev
   libopenimageio-dev openimageio-tools
   libspdlog-dev nlohmann-json3-dev zlib1g-dev
+  libcurl4-openssl-dev python3
   xvfb xauth
 )
 missing=()

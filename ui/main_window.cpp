@@ -10,6 +10,7 @@
 #include "ui/gallery_widget.h"
 #include "ui/log_view.h"
 #include "ui/model_setup.h"
+#include "ui/models_dialog.h"
 #include "ui/preview_pane.h"
 #include "ui/prompt_box.h"
 #include "ui/settings_dialog.h"
@@ -409,7 +410,11 @@ QWidget* MainWindow::build_welcome() {
         tr("Look in the Hugging Face cache (%1) again")
             .arg(QDir::toNativeSeparators(to_qstring(lightning::default_hf_hub_dir()))));
     connect(search, &QPushButton::clicked, this, &MainWindow::search_hf_cache);
+    auto* download = new QPushButton(tr("Download models…"), page);
+    download->setObjectName(QStringLiteral("welcomeDownloadButton"));
+    connect(download, &QPushButton::clicked, this, [this] { open_models_dialog(); });
     auto* buttons = new QHBoxLayout;
+    buttons->addWidget(download);
     buttons->addWidget(settings);
     buttons->addWidget(search);
     buttons->addStretch();
@@ -498,6 +503,8 @@ QWidget* MainWindow::build_queue_panel() {
 void MainWindow::build_menus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::open_settings);
+    file->addAction(tr("&Models…"), this, [this] { open_models_dialog(); })
+        ->setObjectName(QStringLiteral("modelsAction"));
     settings->setShortcut(QKeySequence::Preferences);
     file->addAction(tr("Save &gallery…"), gallery_, &GalleryWidget::save_gallery_dialog);
     file->addAction(tr("&Open gallery folder"), this,
@@ -979,6 +986,13 @@ void MainWindow::open_settings() {
         hide_message();
         apply_engine_settings(dialog.settings());
     }
+}
+
+// Downloads into the Hugging Face cache; the cache search then picks the models up.
+void MainWindow::open_models_dialog() {
+    ModelsDialog dialog(this);
+    connect(&dialog, &ModelsDialog::downloaded, this, &MainWindow::search_hf_cache);
+    dialog.exec();
 }
 
 void MainWindow::search_hf_cache() {

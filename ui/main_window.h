@@ -118,6 +118,7 @@ private:
     void on_generate_clicked();
     void open_settings();
     void search_hf_cache();
+    void open_models_dialog();
     void show_message(const QString& text, bool is_error);
     void show_warnings(const QStringList& warnings);
     void hide_message();

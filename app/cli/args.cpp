@@ -1,5 +1,6 @@
 #include "app/cli/args.h"
 
+#include "app/cli/commands.h"
 #include "core/engine/model_layout.h"
 #include "core/text/textual_inversion.h"
 #include "core/util/error.h"
@@ -138,6 +139,8 @@ Commands:
   info        print the parameters stored in PNGs (see: lightning info --help)
   verify      run the golden checks (see: lightning verify --help)
   bench       time the engine (see: lightning bench --help)
+  models      download, list or verify models in the Hugging Face cache
+              (see: lightning models --help)
   help [CMD]  this text, or a command's
 
   --version   print the version and exit
@@ -545,6 +548,7 @@ std::string usage(const std::string& topic) {
     if (topic == "verify") return kVerifyHelp;
     if (topic == "bench") return kBenchHelp;
     if (topic == "info") return kInfoHelp;
+    if (topic == "models") return models_usage();
     return kMainHelp;
 }
 
@@ -553,7 +557,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (args.empty()) throw UsageError("no command given (try: lightning --help)");
     const std::string& name = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    static const std::set<std::string> commands = {"generate", "verify", "bench", "info"};
+    static const std::set<std::string> commands = {"generate", "verify", "bench", "info",
+                                                    "models"};
     if (name == "--version" || name == "version") {
         command.kind = Command::Kind::Version;
         return command;
@@ -566,12 +571,15 @@ Command parse_command_line(const std::vector<std::string>& args) {
     }
     if (!commands.count(name))
         throw UsageError("unknown command '" + name +
-                         "' (commands: generate, info, verify, bench, help)");
+                         "' (commands: generate, info, models, verify, bench, help)");
     if (wants_help(rest)) {
         command.help_topic = name;
         return command;
     }
-    if (name == "generate") {
+    if (name == "models") {
+        command.kind = Command::Kind::Models;
+        command.models = rest;
+    } else if (name == "generate") {
         command.kind = Command::Kind::Generate;
         command.generate = parse_generate(rest);
     } else if (name == "info") {

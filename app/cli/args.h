@@ -54,12 +54,13 @@ struct BenchArgs {
 };
 
 struct Command {
-    enum class Kind { Help, Version, Generate, Verify, Bench, Info } kind = Kind::Help;
-    std::string help_topic;  // "", "generate", "verify", "bench" or "info"
+    enum class Kind { Help, Version, Generate, Verify, Bench, Info, Models } kind = Kind::Help;
+    std::string help_topic;  // "", "generate", "verify", "bench", "info" or "models"
     GenerateArgs generate;
     VerifyArgs verify;
     BenchArgs bench;
     InfoArgs info;
+    std::vector<std::string> models;  // `models` arguments, parsed by app/cli/models.cpp
 };
 
 // argv without the program name. Throws UsageError.

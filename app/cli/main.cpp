@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
             case cli::Command::Kind::Bench:
                 init_logging(command.bench.log_level);
                 return cli::run_bench(command.bench);
+            case cli::Command::Kind::Models:
+                init_logging();
+                return cli::run_models(command.models);
         }
     } catch (const cli::UsageError& e) {
         std::cerr << "lightning: error: " << e.what() << '\n';

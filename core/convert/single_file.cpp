@@ -453,4 +453,44 @@ std::optional<std::string> LdmUNetNames::to_diffusers(const std::string& ldm_nam
     return match->second + ldm_name.substr(match->first.size());
 }
 
+namespace {
+
+bool any_name_starts_with(const std::vector<std::string>& names, const std::string& prefix) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return starts_with(n, prefix); });
+}
+
+}  // namespace
+
+std::shared_ptr<TensorSource> unet_weights_any_layout(std::shared_ptr<TensorSource> file,
+                                                      const UNetConfig& config) {
+    const auto names = file->names();
+    std::string prefix;
+    if (any_name_starts_with(names, kUNetPrefix))
+        prefix = kUNetPrefix;
+    else if (!any_name_starts_with(names, "input_blocks."))
+        return file;  // diffusers names
+    RuleTable rules;
+    for (auto& [ldm, hf] : unet_prefixes(config)) rules[ldm] = {hf};
+    auto part = convert_part(file, names, prefix, "UNet", rules, {});
+    log().debug("{}: UNet weights in the ldm layout{}", file->describe(),
+                prefix.empty() ? "" : " (inside a single-file checkpoint)");
+    return part;
+}
+
+std::shared_ptr<TensorSource> vae_weights_any_layout(std::shared_ptr<TensorSource> file,
+                                                     const VaeConfig& config) {
+    const auto names = file->names();
+    std::string prefix;
+    if (any_name_starts_with(names, kVaePrefix))
+        prefix = kVaePrefix;
+    else if (!any_name_starts_with(names, "encoder.down.") &&
+             !any_name_starts_with(names, "decoder.up."))
+        return file;  // diffusers names
+    auto part = convert_part(file, names, prefix, "VAE", vae_rules(config), {});
+    if (!part) throw Error(file->describe(), "no VAE tensors");
+    log().debug("{}: VAE weights in the ldm layout", file->describe());
+    return part;
+}
+
 }  // namespace lightning

@@ -69,3 +69,21 @@ private:
 };
 
 }  // namespace lightning
+
+namespace lightning {
+
+// A UNet weights file in whichever layout it comes: diffusers names (returned as is), the
+// ldm/SGM layout inside a whole single-file checkpoint (model.diffusion_model.*, e.g.
+// ByteDance's all-in-one sdxl_lightning_{N}step.safetensors; the other parts are ignored), or
+// an ldm UNet saved alone (input_blocks.*). Detected from the names; throws lightning::Error
+// like open_single_file() for an ldm tensor with no diffusers equivalent.
+std::shared_ptr<TensorSource> unet_weights_any_layout(std::shared_ptr<TensorSource> file,
+                                                      const UNetConfig& config);
+
+// A VAE weights file in whichever layout it comes: diffusers names (returned as is) or the ldm
+// layout (encoder.down.N.block.M..., mid.attn_1 as 1x1 convs), with or without the
+// first_stage_model. prefix: e.g. the fp16-fix VAE's sdxl.vae.safetensors / sdxl_vae.safetensors.
+std::shared_ptr<TensorSource> vae_weights_any_layout(std::shared_ptr<TensorSource> file,
+                                                     const VaeConfig& config);
+
+}  // namespace lightning

@@ -44,9 +44,13 @@ void check_files(const std::string& folder, const std::vector<std::string>& file
             problems.push_back("Missing " + readable_alternatives(file) + " in " + folder);
 }
 
-const std::regex& lightning_unet_pattern() {
-    static const std::regex pattern(R"(^sdxl_lightning_(\d+)step_unet(_x0)?\.safetensors$)");
-    return pattern;
+std::vector<fs::path> safetensors_in(const fs::path& folder) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder, ec))
+        if (entry.path().extension() == ".safetensors" && is_file(entry.path()))
+            files.push_back(entry.path());
+    return files;
 }
 
 std::string env(const char* name) {
@@ -111,17 +115,37 @@ std::string config_root(const ModelLocations& locations) {
     return is_single_file(locations.base) ? locations.config_dir : locations.base;
 }
 
-std::string component_weights(const std::string& folder, const std::string& stem) {
-    for (const auto* suffix : {".safetensors", ".fp16.safetensors"}) {
-        const auto path = folder + "/" + stem + suffix;
-        if (is_file(path)) return path;
+std::string find_component_weights(const std::string& folder, const std::string& stem) {
+    for (const char* suffix : {".safetensors", ".fp16.safetensors"}) {
+        const fs::path path = fs::path(folder) / (stem + suffix);
+        if (is_file(path)) return path.string();
     }
+    const auto files = safetensors_in(folder);
+    return files.size() == 1 ? files[0].string() : std::string();
+}
+
+std::string component_weights(const std::string& folder, const std::string& stem) {
+    if (auto path = find_component_weights(folder, stem); !path.empty()) return path;
     if (fs::exists(folder + "/" + stem + ".safetensors.index.json"))
         throw Error(folder, "sharded checkpoints (" + stem +
                                 ".safetensors.index.json) are not supported; merge the shards "
                                 "into one " +
                                 stem + ".safetensors");
     throw Error(folder, "no " + stem + ".safetensors (nor the .fp16 variant)");
+}
+
+std::string find_single_file_checkpoint(const std::string& folder) {
+    const fs::path root(folder);
+    if (!is_file(root / "model_index.json")) return {};
+    if (!find_component_weights((root / "unet").string(), "diffusion_pytorch_model").empty())
+        return {};
+    const auto files = safetensors_in(root);
+    return files.size() == 1 ? files[0].string() : std::string();
+}
+
+std::string config_folder_for_single_file(const std::string& checkpoint) {
+    const fs::path folder = fs::path(checkpoint).parent_path();
+    return is_file(folder / "model_index.json") ? folder.string() : std::string();
 }
 
 std::vector<std::string> check_base_model(const std::string& base, const std::string& config_dir) {
@@ -170,8 +194,19 @@ std::string published_lightning_file(int steps) {
 
 std::string lightning_file(const std::string& dir, int steps) {
     if (dir.empty()) return {};
-    const auto path = (fs::path(dir) / published_lightning_file(steps)).string();
-    return is_file(path) ? path : std::string();
+    const std::string n = std::to_string(steps);
+    // ByteDance ships the 1-step model only with x0 (sample) prediction; "_x0" in the name is
+    // what selects that prediction type.
+    const std::vector<std::string> names =
+        steps == 1 ? std::vector<std::string>{"sdxl_lightning_1step_unet_x0.safetensors",
+                                              "sdxl_lightning_1step_unet_x0.fp16.safetensors",
+                                              "sdxl_lightning_1step_x0.safetensors"}
+                   : std::vector<std::string>{"sdxl_lightning_" + n + "step_unet.safetensors",
+                                              "sdxl_lightning_" + n + "step_unet.fp16.safetensors",
+                                              "sdxl_lightning_" + n + "step.safetensors"};
+    for (const auto& name : names)
+        if (is_file(fs::path(dir) / name)) return (fs::path(dir) / name).string();
+    return {};
 }
 
 std::vector<int> available_lightning_steps(const std::string& dir) {
@@ -200,11 +235,7 @@ std::vector<std::string> check_lightning_dir(const std::string& dir) {
     if (dir.find_first_not_of(" \t") == std::string::npos)
         return {"No SDXL-Lightning folder chosen"};
     if (!is_dir(dir)) return {dir + " does not exist"};
-    std::error_code error;
-    for (const auto& entry : fs::directory_iterator(dir, error))
-        if (is_file(entry.path()) &&
-            std::regex_match(entry.path().filename().string(), lightning_unet_pattern()))
-            return {};
+    if (!available_lightning_steps(dir).empty()) return {};
     std::string expected;
     for (int steps : kStepChoices)
         expected += (expected.empty() ? "" : ", ") + published_lightning_file(steps);

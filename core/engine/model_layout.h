@@ -34,9 +34,23 @@ bool is_single_file(const std::string& path);
 // The folder holding configs and tokenizers: the base folder, or config_dir for a single file.
 std::string config_root(const ModelLocations& locations);
 
-// The weights file of a diffusers component folder: STEM.safetensors, else the fp16 variant.
-// Throws lightning::Error naming the folder (sharded checkpoints are named as such).
+// The weights of a component folder: STEM.safetensors, else STEM.fp16.safetensors, else the
+// folder's only *.safetensors file (the fp16-fix VAE's sdxl_vae.safetensors). "" when none.
+std::string find_component_weights(const std::string& folder, const std::string& stem);
+
+// find_component_weights, or lightning::Error naming the folder (sharded checkpoints are named
+// as such).
 std::string component_weights(const std::string& folder, const std::string& stem);
+
+// A .safetensors file at the top of a diffusers folder (model_index.json) whose unet/ has no
+// weights: the single-file checkpoint that folder is the config of (the hub snapshot of
+// stable-diffusion-xl-base-1.0 has sd_xl_base_1.0.safetensors beside model_index.json). ""
+// otherwise.
+std::string find_single_file_checkpoint(const std::string& folder);
+
+// For a single-file checkpoint given without a config folder: the folder it sits in, when that
+// holds model_index.json. "" otherwise.
+std::string config_folder_for_single_file(const std::string& checkpoint);
 
 // Readable problems with a base model (empty: usable): a diffusers folder (configs, tokenizers,
 // text encoders, VAE), or a single .safetensors file plus a diffusers folder for its configs.
@@ -50,7 +64,9 @@ std::string model_display_name(const std::string& path);
 // The published file name for `steps` (1 step: the x0 file; ByteDance ships no other).
 std::string published_lightning_file(int steps);
 
-// The Lightning UNet file for `steps` in `dir`, or "" when the folder has none for it.
+// The Lightning UNet for `steps` in `dir`: the published UNet file, else its .fp16 variant,
+// else the all-in-one checkpoint (sdxl_lightning_{N}step.safetensors; 1 step:
+// sdxl_lightning_1step_x0.safetensors), whose UNet part is used. "" when the folder has none.
 std::string lightning_file(const std::string& dir, int steps);
 
 // Step counts with a Lightning UNet file in `dir`, ascending.

@@ -4,6 +4,7 @@
 #include "core/pipeline/pipeline.h"
 
 #include "core/convert/single_file.h"
+#include "core/convert/text_encoder_names.h"
 #include "core/convert/vae_file.h"
 #include "core/cuda/graph_cache.h"
 #include "core/engine/limits.h"
@@ -211,8 +212,15 @@ struct Pipeline::Impl {
 };
 
 void Pipeline::Impl::load_models() {
-    const auto& paths = options.paths;
-    if (paths.base.empty()) throw Error("model", "no model path given");
+    if (options.paths.base.empty()) throw Error("model", "no model path given");
+    // Single-file layouts are detected, not configured (core/engine/model_layout.h).
+    ModelLocations paths = options.paths;
+    if (fs::is_regular_file(paths.base) && paths.config_dir.empty())
+        paths.config_dir = config_folder_for_single_file(paths.base);
+    if (auto checkpoint = find_single_file_checkpoint(paths.base); !checkpoint.empty()) {
+        paths.config_dir = paths.base;
+        paths.base = checkpoint;
+    }
     const bool single_file = is_single_file(paths.base);
     if (!single_file && !fs::is_directory(paths.base))
         throw Error(paths.base, "no such file or folder");
@@ -257,16 +265,15 @@ void Pipeline::Impl::load_models() {
         vae_weights = part_or_folder(parts.vae, "vae", "diffusion_pytorch_model");
         base_unet_name = fs::path(paths.base).filename().string();
     } else {
-        // The base UNet's weights are optional: Lightning users download only its config
-        // (the Lightning checkpoints replace it), and the base UNet is then unavailable.
-        try {
-            base_unet_file = component_weights(paths.base + "/unet", "diffusion_pytorch_model");
-            base_unet_weights = SafeTensorsFile::open(base_unet_file);
-        } catch (const Error&) {
-            if (fs::exists(paths.base + "/unet/diffusion_pytorch_model.safetensors.index.json"))
-                throw;
-            base_unet_file.clear();
-        }
+        // The base UNet's weights are optional: SDXL-Lightning replaces the base UNet, so a
+        // base folder may hold only its config (what `lightning models download` fetches).
+        base_unet_file = find_component_weights(paths.base + "/unet", "diffusion_pytorch_model");
+        if (base_unet_file.empty() &&
+            fs::exists(paths.base + "/unet/diffusion_pytorch_model.safetensors.index.json"))
+            component_weights(paths.base + "/unet", "diffusion_pytorch_model");  // says why
+        if (!base_unet_file.empty())
+            base_unet_weights =
+                unet_weights_any_layout(SafeTensorsFile::open(base_unet_file), unet_config);
         base_component_files = {component_weights(paths.base + "/text_encoder", "model"),
                                 component_weights(paths.base + "/text_encoder_2", "model"),
                                 component_weights(paths.base + "/vae", "diffusion_pytorch_model")};
@@ -279,20 +286,22 @@ void Pipeline::Impl::load_models() {
 
     const auto text_options = torch::TensorOptions().dtype(text_dtype).device(device);
     text_encoder_1 = ClipTextModel(te1_config, text_options);
-    load_clip_text_model(text_encoder_1, *te1_weights);
+    load_clip_text_model(text_encoder_1, *clip_text_weights_any_layout(te1_weights));
     text_encoder_2 = ClipTextModel(te2_config, text_options);
-    load_clip_text_model(text_encoder_2, *te2_weights);
+    load_clip_text_model(text_encoder_2, *clip_text_weights_any_layout(te2_weights));
 
     // On CUDA an fp16 run decodes in bf16: it keeps fp32's exponent range, so the SDXL VAE does
     // not overflow as it does in fp16, at a fraction of fp32's cost (H100, 1024²: 90 ms vs 400 ms
     // with TF32 off). Elsewhere diffusers' rule applies (fp16 + force_upcast -> fp32).
     // A VAE file given in the options replaces the model's; one that is safe in fp16
-    // (force_upcast false) decodes in fp16.
+    // (force_upcast false) decodes in fp16. The model's own may be in diffusers or ldm names.
     VaeConfig chosen_vae_config = vae_config;
     if (!options.vae.empty()) {
         auto file = open_vae_file(options.vae, vae_config);
         chosen_vae_config = file.config;
         vae_weights = file.weights;
+    } else {
+        vae_weights = vae_weights_any_layout(vae_weights, vae_config);
     }
     const auto vae_dtype =
         device.is_cuda() && unet_dtype == torch::kHalf && chosen_vae_config.force_upcast
@@ -302,9 +311,14 @@ void Pipeline::Impl::load_models() {
     unet =
         UNet2DConditionModel(unet_config, torch::TensorOptions().dtype(unet_dtype).device(device));
     // Weights come in when a request (or preload) activates a checkpoint: loading the base
-    // UNet here would be wasted work for every Lightning run.
-    checkpoints = std::make_unique<UnetCheckpoints>(*unet, device, base_unet_weights,
-                                                    options.checkpoint_budget);
+    // UNet here would be wasted work for every Lightning run. Checkpoint files may be in
+    // diffusers or ldm names (Lightning all-in-one files).
+    checkpoints = std::make_unique<UnetCheckpoints>(
+        *unet, device, base_unet_weights,
+        [config = unet_config](const std::string& path) -> std::shared_ptr<const TensorSource> {
+            return unet_weights_any_layout(SafeTensorsFile::open(path), config);
+        },
+        options.checkpoint_budget);
     text_encoder_1->eval();
     text_encoder_2->eval();
     vae->eval();

@@ -74,8 +74,13 @@ const char* to_string(CheckpointHome home) {
 }
 
 UnetCheckpoints::UnetCheckpoints(torch::nn::Module& unet, c10::Device device,
-                                 std::shared_ptr<const TensorSource> base, CheckpointBudget budget)
-    : unet_(unet), device_(device), base_(std::move(base)), budget_(budget) {
+                                 std::shared_ptr<const TensorSource> base, Opener open_file,
+                                 CheckpointBudget budget)
+    : unet_(unet),
+      device_(device),
+      base_(std::move(base)),
+      open_file_(std::move(open_file)),
+      budget_(budget) {
     for (const auto& t : module_tensors(unet_)) unet_bytes_ += uint64_t(t.nbytes());
 }
 
@@ -89,12 +94,13 @@ std::shared_ptr<const TensorSource> UnetCheckpoints::open(const std::string& pat
     }
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error)) throw Error(path, "UNet file not found");
-    auto file = SafeTensorsFile::open(path);
+    const auto raw = SafeTensorsFile::open(path);
+    const auto file = open_file_ ? open_file_(path) : raw;
     // Names first: a LoRA or a whole single-file checkpoint in the UNet's place is named as
     // such, instead of as hundreds of missing and unexpected tensors.
     const auto report = check_state_dict(unet_, *file);
     if (!report.ok()) {
-        const auto kind = classify_checkpoint(*file);
+        const auto kind = classify_checkpoint(*raw);
         if (kind != CheckpointKind::DiffusersUNet && kind != CheckpointKind::Unknown)
             throw Error(path, std::string("this is ") + describe(kind) + ", not a UNet; " +
                                   where_it_belongs(kind));

@@ -10,6 +10,7 @@
 #include <c10/core/Device.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,9 +48,14 @@ struct CheckpointBudget {
 
 class UnetCheckpoints {
 public:
-    // `base` holds the model's own UNet weights (a file or a single file's UNet part).
+    // Opens a checkpoint file as the UNet's tensors (renaming other layouts).
+    using Opener = std::function<std::shared_ptr<const TensorSource>(const std::string& path)>;
+
+    // `base` holds the model's own UNet weights (a file or a single file's UNet part); null when
+    // the model has none.
     UnetCheckpoints(torch::nn::Module& unet, c10::Device device,
-                    std::shared_ptr<const TensorSource> base, CheckpointBudget budget = {});
+                    std::shared_ptr<const TensorSource> base, Opener open_file,
+                    CheckpointBudget budget = {});
 
     // Makes `path` ("" = base) the module's weights. A file that is not a UNet of this model is
     // refused before anything changes, with an error saying what the file is instead. If
@@ -84,6 +90,7 @@ private:
     torch::nn::Module& unet_;
     c10::Device device_;
     std::shared_ptr<const TensorSource> base_;
+    Opener open_file_;
     CheckpointBudget budget_;
     uint64_t unet_bytes_ = 0;  // one checkpoint in the module's dtype
     std::map<std::string, std::unique_ptr<Entry>> entries_;

@@ -24,6 +24,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/text/tokenizer_json.h"
 #include "core/util/error.h"
 
 namespace lightning {
@@ -282,8 +283,7 @@ std::optional<TokenDecl> parse_token_decl(const json& value, const std::string& 
 
 using Vocab = std::unordered_map<std::string, int64_t>;
 
-Vocab read_vocab(const fs::path& path) {
-    const json doc = read_json(path);
+Vocab vocab_from_json(const json& doc, const fs::path& path) {
     if (!doc.is_object() || doc.empty())
         throw Error(path.string(), "expected a non-empty JSON object of token -> id");
     Vocab vocab;
@@ -296,6 +296,10 @@ Vocab read_vocab(const fs::path& path) {
         vocab.emplace(token, id.get<int64_t>());
     }
     return vocab;
+}
+
+Vocab read_vocab(const fs::path& path) {
+    return vocab_from_json(read_json(path), path);
 }
 
 struct AddedToken {
@@ -542,9 +546,17 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
     const fs::path merges_path = folder / "merges.txt";
     const fs::path config_path = folder / "tokenizer_config.json";
     const fs::path map_path = folder / "special_tokens_map.json";
+    // transformers 5 may save only tokenizer.json: the same vocabulary, merges and added
+    // tokens in one file.
+    const fs::path one_file_path = folder / "tokenizer.json";
+    std::optional<TokenizerJsonBpe> one_file;
+    if (!fs::exists(vocab_path) && fs::exists(one_file_path))
+        one_file = read_tokenizer_json(one_file_path.string());
+    const fs::path merges_origin = one_file ? one_file_path : merges_path;
 
     auto impl = std::make_shared<Impl>();
-    auto shared_vocab = std::make_shared<const Vocab>(read_vocab(vocab_path));
+    auto shared_vocab = std::make_shared<const Vocab>(
+        one_file ? vocab_from_json(one_file->vocab, one_file_path) : read_vocab(vocab_path));
     const Vocab& vocab = *shared_vocab;
     impl->vocab = shared_vocab;
     impl->vocab_count = static_cast<int64_t>(vocab.size());
@@ -580,7 +592,7 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
 
     // merges.txt: "#version" header, then one "left right" pair per line in rank order.
     {
-        const std::string text = read_file(merges_path);
+        const std::string text = one_file ? one_file->merges_text : read_file(merges_path);
         impl->merges.reserve(vocab.size());
         std::istringstream lines(text);
         std::string line;
@@ -593,21 +605,21 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
             const size_t space = line.find(' ');
             if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
                 line.find(' ', space + 1) != std::string::npos)
-                throw Error(merges_path.string(), "line " + std::to_string(line_no) +
-                                                      ": expected two space-separated symbols");
+                throw Error(merges_origin.string(), "line " + std::to_string(line_no) +
+                                                        ": expected two space-separated symbols");
             const std::string left = line.substr(0, space), right = line.substr(space + 1);
             const auto left_id = vocab_id(left), right_id = vocab_id(right);
             const auto result_id = vocab_id(left + right);
             if (!left_id || !right_id || !result_id)
-                throw Error(merges_path.string(), "line " + std::to_string(line_no) + ": \"" +
-                                                      (!left_id    ? left
-                                                       : !right_id ? right
-                                                                   : left + right) +
-                                                      "\" is not in vocab.json");
+                throw Error(merges_origin.string(), "line " + std::to_string(line_no) + ": \"" +
+                                                        (!left_id    ? left
+                                                         : !right_id ? right
+                                                                     : left + right) +
+                                                        "\" is not in vocab.json");
             // A repeated pair takes its later rank, as the reference's dict construction does.
             impl->merges[Impl::pair_key(*left_id, *right_id)] = {rank++, *result_id};
         }
-        if (impl->merges.empty()) throw Error(merges_path.string(), "no merges");
+        if (impl->merges.empty()) throw Error(merges_origin.string(), "no merges");
     }
 
     const json config = read_json(config_path);
@@ -684,6 +696,16 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
                 throw Error(config_path.string(), key + ": key must be a token id");
             if (auto decl = parse_token_decl(value, config_path.string(), key))
                 add_token(*decl, id, config_path.string(), key);
+        }
+    }
+
+    if (one_file) {
+        for (const auto& value : one_file->added_tokens) {
+            if (!value.is_object() || !value.contains("id") || !value["id"].is_number_integer())
+                throw Error(one_file_path.string(), "added_tokens: each entry needs an integer id");
+            if (auto decl = parse_token_decl(value, one_file_path.string(), "added_tokens"))
+                add_token(*decl, value["id"].get<int64_t>(), one_file_path.string(),
+                          "added_tokens");
         }
     }
 

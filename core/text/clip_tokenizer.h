@@ -30,6 +30,8 @@ public:
     // Reads vocab.json, merges.txt, tokenizer_config.json (model_max_length, optional
     // added_tokens_decoder) and special_tokens_map.json (bos/eos/unk/pad, additional special
     // tokens; optional if tokenizer_config.json declares them) of a diffusers tokenizer folder.
+    // Without vocab.json, the vocabulary, merges and added tokens come from tokenizer.json
+    // (what transformers 5 may save alone; core/text/tokenizer_json.h).
     // Throws lightning::Error naming the file (and key or line) on anything missing or malformed.
     static ClipTokenizer from_folder(const std::string& dir);
 

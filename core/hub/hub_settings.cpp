@@ -1,0 +1,69 @@
+#include "core/hub/hub_settings.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace lightning::hub {
+namespace {
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? std::string(value) : std::string();
+}
+
+std::string trimmed(std::string text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+bool truthy(const std::string& value) {
+    return value == "1" || value == "true" || value == "TRUE" || value == "yes" || value == "ON";
+}
+
+std::string read_token_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return {};
+    std::stringstream text;
+    text << in.rdbuf();
+    return trimmed(text.str());
+}
+
+}  // namespace
+
+std::string hf_home() {
+    if (auto home = env("HF_HOME"); !home.empty()) return home;
+    if (auto xdg = env("XDG_CACHE_HOME"); !xdg.empty()) return xdg + "/huggingface";
+    return env("HOME") + "/.cache/huggingface";
+}
+
+HubSettings hub_settings_from_environment() {
+    HubSettings settings;
+    if (auto endpoint = env("HF_ENDPOINT"); !endpoint.empty()) {
+        while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+        settings.endpoint = endpoint;
+    }
+    settings.cache_dir = env("HF_HUB_CACHE");
+    if (settings.cache_dir.empty()) settings.cache_dir = hf_home() + "/hub";
+    settings.offline = truthy(env("HF_HUB_OFFLINE"));
+
+    for (const char* name : {"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"}) {
+        if (auto token = trimmed(env(name)); !token.empty()) {
+            settings.token = token;
+            settings.token_source = std::string("$") + name;
+            return settings;
+        }
+    }
+    std::string path = env("HF_TOKEN_PATH");
+    if (path.empty()) path = hf_home() + "/token";
+    if (auto token = read_token_file(path); !token.empty()) {
+        settings.token = token;
+        settings.token_source = path;
+    }
+    return settings;
+}
+
+}  // namespace lightning::hub

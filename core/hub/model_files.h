@@ -1,0 +1,44 @@
+// Which files of which hub repositories the app needs: the SDXL base components (no base UNet
+// weights: the Lightning UNets replace them) and the chosen SDXL-Lightning UNets.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace lightning::hub {
+
+inline constexpr const char* kSdxlBaseRepo = "stabilityai/stable-diffusion-xl-base-1.0";
+inline constexpr const char* kLightningRepo = "ByteDance/SDXL-Lightning";
+inline constexpr int kLightningSteps[] = {1, 2, 4, 8};
+
+struct ModelSelection {
+    bool base = true;                  // SDXL base components
+    std::vector<int> lightning_steps;  // of kLightningSteps
+    bool prefer_fp16 = true;           // take *.fp16.safetensors where the repository has one
+};
+
+// Files wanted from one repository at one revision. Weights are named in their plain form
+// ("vae/diffusion_pytorch_model.safetensors"); choose_variants() picks the fp16 variant.
+struct RepoRequest {
+    std::string repo_id;
+    std::string revision = "main";
+    std::vector<std::string> files;
+    bool prefer_fp16 = true;
+};
+
+// The published Lightning UNet file for a step count (1: the x0-prediction UNet).
+std::string lightning_unet_name(int steps);
+
+// What `selection` needs, one request per repository. Throws lightning::Error for a step count
+// the Lightning repository does not publish.
+std::vector<RepoRequest> requests_for(const ModelSelection& selection);
+
+// For each wanted name, the name to fetch given the repository's files: with prefer_fp16 the
+// "X.fp16.safetensors" variant when listed, else "X.safetensors"; a weights file only present
+// as a variant is taken as such. Throws lightning::Error (where = repo_id) naming every wanted
+// file the repository lacks.
+std::vector<std::string> choose_variants(const std::string& repo_id,
+                                         const std::vector<std::string>& wanted,
+                                         const std::vector<std::string>& available,
+                                         bool prefer_fp16);
+
+}  // namespace lightning::hub

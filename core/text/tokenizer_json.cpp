@@ -1,0 +1,57 @@
+#include "core/text/tokenizer_json.h"
+
+#include "core/util/error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace lightning {
+
+TokenizerJsonBpe read_tokenizer_json(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path, std::string("cannot open: ") + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text.str());
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path, std::string("not valid JSON: ") + e.what());
+    }
+    if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_object())
+        throw Error(path, "no \"model\" object (not a tokenizers tokenizer.json)");
+    const auto& model = doc["model"];
+    if (model.value("type", std::string("BPE")) != "BPE")
+        throw Error(path, "model.type is " + model["type"].dump() + ", not BPE (not CLIP's)");
+    if (!model.contains("vocab") || !model["vocab"].is_object())
+        throw Error(path, "model.vocab: expected an object of token -> id");
+    if (!model.contains("merges") || !model["merges"].is_array())
+        throw Error(path, "model.merges: expected an array");
+
+    TokenizerJsonBpe bpe;
+    bpe.vocab = model["vocab"];
+    std::string merges = "#version: 0.2\n";
+    size_t index = 0;
+    for (const auto& merge : model["merges"]) {
+        // tokenizers < 0.20 writes "left right"; newer versions write ["left", "right"].
+        if (merge.is_string()) {
+            merges += merge.get<std::string>();
+        } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() &&
+                   merge[1].is_string()) {
+            merges += merge[0].get<std::string>() + " " + merge[1].get<std::string>();
+        } else {
+            throw Error(path, "model.merges[" + std::to_string(index) +
+                                  "]: expected \"a b\" or [\"a\", \"b\"]");
+        }
+        merges += '\n';
+        ++index;
+    }
+    bpe.merges_text = std::move(merges);
+    bpe.added_tokens = doc.value("added_tokens", nlohmann::json::array());
+    if (!bpe.added_tokens.is_array()) throw Error(path, "added_tokens: expected an array");
+    return bpe;
+}
+
+}  // namespace lightning
