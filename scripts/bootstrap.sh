@@ -8,6 +8,7 @@ PACKAGES=(
   libopenimageio-dev openimageio-tools
   libspdlog-dev nlohmann-json3-dev zlib1g-dev
   xvfb xauth
+  clang libclang-rt-14-dev   # the parser fuzzers (fuzz/): libFuzzer and the sanitizer runtimes
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -2,16 +2,13 @@
 // The `parameters` text goes into a tEXt chunk when it is Latin-1 representable and into an
 // iTXt (UTF-8) chunk otherwise, as PIL/A1111 write it, so other tools read it intact.
 #pragma once
+#include "core/image/png_text.h"
 #include "core/pipeline/pipeline.h"  // Image8
 
 #include <map>
 #include <string>
 
 namespace lightning {
-
-struct PngText {
-    std::map<std::string, std::string> entries;  // keyword -> UTF-8 text (e.g. "parameters")
-};
 
 // Writes atomically (temp file in the same folder + rename). Throws lightning::Error naming the
 // path on failure (no partial file left behind).

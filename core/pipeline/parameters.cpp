@@ -2,6 +2,8 @@
 
 #include "core/util/error.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -54,12 +56,61 @@ std::string unquote(const std::string& value) {
     return plain;
 }
 
-// Splits "Key: value, Key: value" into fields; a value with commas is quoted.
+bool is_key_char(char c) {  // [\w ] in the C locale
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ' ';
+}
+
+bool is_space(char c) {  // \s in the C locale
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// End (one past the closing quote) of the JSON-style quoted value starting at `open`, or npos
+// when it is unterminated. A backslash escapes any character but a line break.
+size_t quoted_value_end(const std::string& line, size_t open) {
+    for (size_t i = open + 1; i < line.size(); ++i) {
+        if (line[i] == '"') return i + 1;
+        if (line[i] != '\\') continue;
+        if (i + 1 == line.size() || line[i + 1] == '\n' || line[i + 1] == '\r')
+            return std::string::npos;
+        ++i;
+    }
+    return std::string::npos;
+}
+
+// Splits "Key: value, Key: value" into fields; a value with commas is quoted. A key is the run of
+// word characters and spaces before a ':' (text before it that is no key is skipped); a value
+// runs to the next ',' unless it is a quoted string followed by ',' or the end. A linear scan
+// with the fields of the regex \s*([\w ]+):\s*("(?:\\.|[^\\"])*"|[^,]*)(?:,|$) it replaces:
+// libstdc++'s regex recurses per character and overflowed the stack on a ~100 KB settings line.
 std::map<std::string, std::string> split_settings(const std::string& line) {
     std::map<std::string, std::string> fields;
-    static const std::regex field(R"(\s*([\w ]+):\s*(\"(?:\\.|[^\\\"])*\"|[^,]*)(?:,|$))");
-    for (std::sregex_iterator it(line.begin(), line.end(), field), end; it != end; ++it)
-        fields[(*it)[1].str()] = unquote((*it)[2].str());
+    size_t pos = 0;  // where the next field may begin
+    size_t colon = line.find(':');
+    while (colon != std::string::npos) {
+        size_t key_begin = colon;
+        while (key_begin > pos && is_key_char(line[key_begin - 1])) --key_begin;
+        if (key_begin == colon) {  // no key before this ':'
+            colon = line.find(':', colon + 1);
+            continue;
+        }
+        // Leading spaces are not part of the key, but a key of spaces only still takes its value.
+        while (key_begin + 1 < colon && line[key_begin] == ' ') ++key_begin;
+        size_t value_begin = colon + 1;
+        while (value_begin < line.size() && is_space(line[value_begin])) ++value_begin;
+        size_t value_end = std::string::npos;
+        if (value_begin < line.size() && line[value_begin] == '"') {
+            const size_t quoted_end = quoted_value_end(line, value_begin);
+            if (quoted_end != std::string::npos &&
+                (quoted_end == line.size() || line[quoted_end] == ','))
+                value_end = quoted_end;
+        }
+        if (value_end == std::string::npos)
+            value_end = std::min(line.find(',', value_begin), line.size());
+        fields[line.substr(key_begin, colon - key_begin)] =
+            unquote(line.substr(value_begin, value_end - value_begin));
+        pos = std::min(value_end + 1, line.size());  // past the ','
+        colon = line.find(':', pos);
+    }
     return fields;
 }
 
