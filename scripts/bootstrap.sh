@@ -9,6 +9,7 @@ PACKAGES=(
   libspdlog-dev nlohmann-json3-dev zlib1g-dev
   libcurl4-openssl-dev python3
   xvfb xauth
+  clang libclang-rt-14-dev   # the parser fuzzers (fuzz/): libFuzzer and the sanitizer runtimes
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

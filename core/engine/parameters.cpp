@@ -26,22 +26,64 @@ std::string trim(const std::string& text) {
     return text.substr(begin, end - begin + 1);
 }
 
-// One "Key: value" pair of a settings line; a value may be a JSON string with commas (A1111
-// quotes e.g. "Lora hashes"), unquoted as A1111's json.loads does.
+bool is_key_char(char c) {  // [\w \-/] in the C locale
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ' ' || c == '-' ||
+           c == '/';
+}
+
+// End (one past the closing quote) of the JSON-style quoted value starting at `open`, or npos
+// when it is unterminated. A backslash escapes any character.
+size_t quoted_value_end(const std::string& line, size_t open) {
+    for (size_t i = open + 1; i < line.size(); ++i) {
+        if (line[i] == '"') return i + 1;
+        if (line[i] == '\\') ++i;
+    }
+    return std::string::npos;
+}
+
+// A quoted value unquoted as A1111's json.loads does; kept as written when it is no JSON string.
+std::string unquote(const std::string& value) {
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"') return value;
+    try {
+        return nlohmann::json::parse(value).get<std::string>();
+    } catch (const std::exception&) {
+        return value;
+    }
+}
+
+// Splits "Key: value, Key: value" into its pairs, in order. A key is a run of word characters,
+// spaces, '-' and '/' before a ':' that starts with a word character; a value runs to the next
+// ',' unless it is a quoted string followed by ',' or the end. A linear scan: libstdc++'s regex
+// recurses per character and overflowed the stack on a ~100 KB settings line (found fuzzing).
 Pairs split_settings_line(const std::string& line) {
-    static const std::regex pair(R"(\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$))");
     Pairs pairs;
-    for (std::sregex_iterator it(line.begin(), line.end(), pair), end; it != end; ++it) {
-        if (it->length(0) == 0) break;
-        std::string value = trim((*it)[2].str());
-        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-            try {
-                value = nlohmann::json::parse(value).get<std::string>();
-            } catch (const std::exception&) {
-                // not valid JSON: keep the text as written
-            }
+    size_t pos = 0;  // where the next field may begin
+    size_t colon = line.find(':');
+    while (colon != std::string::npos) {
+        size_t key_begin = colon;
+        while (key_begin > pos && is_key_char(line[key_begin - 1])) --key_begin;
+        while (key_begin < colon && !std::isalnum(static_cast<unsigned char>(line[key_begin])) &&
+               line[key_begin] != '_')
+            ++key_begin;  // the key starts with a word character
+        if (key_begin == colon) {  // no key before this ':'
+            colon = line.find(':', colon + 1);
+            continue;
         }
-        pairs.emplace_back(trim((*it)[1].str()), value);
+        size_t value_begin = colon + 1;
+        while (value_begin < line.size() && std::isspace(static_cast<unsigned char>(line[value_begin])))
+            ++value_begin;
+        size_t value_end = std::string::npos;
+        if (value_begin < line.size() && line[value_begin] == '"') {
+            const size_t quoted_end = quoted_value_end(line, value_begin);
+            if (quoted_end != std::string::npos &&
+                (quoted_end == line.size() || line[quoted_end] == ','))
+                value_end = quoted_end;
+        }
+        if (value_end == std::string::npos) value_end = std::min(line.find(',', value_begin), line.size());
+        pairs.emplace_back(trim(line.substr(key_begin, colon - key_begin)),
+                           unquote(trim(line.substr(value_begin, value_end - value_begin))));
+        pos = std::min(value_end + 1, line.size());  // past the ','
+        colon = line.find(':', pos);
     }
     return pairs;
 }
@@ -262,7 +304,10 @@ std::string format_parameters(const ImageRecord& record) {
 }
 
 std::optional<ImageRecord> parse_parameters(const std::string& raw) {
-    std::string text = std::regex_replace(raw, std::regex("\r\n"), "\n");
+    std::string text;
+    text.reserve(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i)
+        if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) text += raw[i];
     std::vector<std::string> lines;
     std::stringstream stream(text);
     for (std::string line; std::getline(stream, line);) lines.push_back(line);

@@ -42,6 +42,25 @@ PreviewMode parse_preview_mode(const std::string& text) {
     throw Error("preview", "'" + text + "' is not off, reduced or full");
 }
 
+const char* to_string(VaeTiling tiling) {
+    switch (tiling) {
+        case VaeTiling::Auto:
+            return "auto";
+        case VaeTiling::On:
+            return "on";
+        case VaeTiling::Off:
+            return "off";
+    }
+    return "?";
+}
+
+VaeTiling parse_vae_tiling(const std::string& text) {
+    if (text == "auto") return VaeTiling::Auto;
+    if (text == "on") return VaeTiling::On;
+    if (text == "off") return VaeTiling::Off;
+    throw Error("vae tiling", "'" + text + "' is not auto, on or off");
+}
+
 GenerationRequest GenerationRequest::single_image(int index) const {
     GenerationRequest one = *this;
     one.batch = 1;

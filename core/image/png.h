@@ -2,6 +2,7 @@
 // The `parameters` text goes into a tEXt chunk when it is Latin-1 representable and into an
 // iTXt (UTF-8) chunk otherwise, as PIL/A1111 write it, so other tools read it intact.
 #pragma once
+#include "core/image/png_text.h"
 #include "core/pipeline/pipeline.h"  // Image8
 
 #include <map>
@@ -10,6 +11,7 @@
 
 namespace lightning {
 
+<<<<<<< HEAD
 struct PngText {
     std::map<std::string, std::string> entries;  // keyword -> UTF-8 text (e.g. "parameters")
 };
@@ -18,6 +20,8 @@ struct PngText {
 std::vector<unsigned char> encode_png(const Image8& image, const PngText& text,
                                       const std::string& path = "<png>");
 
+=======
+>>>>>>> fuzz
 // Writes atomically (temp file in the same folder + rename). Throws lightning::Error naming the
 // path on failure (no partial file left behind).
 void write_png(const std::string& path, const Image8& image, const PngText& text = {});

@@ -1,5 +1,6 @@
 #include "core/io/config.h"
 
+#include "core/util/bounded_json.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -24,11 +25,7 @@ public:
         if (!in) throw Error(path_, "cannot open config file");
         std::ostringstream text;
         text << in.rdbuf();
-        try {
-            root_ = json::parse(text.str());
-        } catch (const json::exception& e) {
-            throw Error(path_, std::string("not valid JSON: ") + e.what());
-        }
+        root_ = parse_bounded_json(text.str(), path_, "not valid JSON");
         if (!root_.is_object())
             throw Error(path_,
                         std::string("config must be a JSON object, got ") + root_.type_name());

@@ -1,6 +1,7 @@
 // safetensors reading (memory-mapped, lazy per tensor, validated before trusted) and writing
 // (atomic: temp file + rename).
 #pragma once
+#include "core/io/safetensors_header.h"
 #include "core/io/tensor_source.h"
 
 #include <map>
@@ -10,24 +11,9 @@
 
 namespace lightning {
 
-enum class StDType { F16, BF16, F32, F64, I64, I32, I16, I8, U8, BOOL };
-
-const char* to_string(StDType dtype);
-size_t item_size(StDType dtype);
-
-struct StTensorInfo {
-    std::string name;
-    StDType dtype;
-    std::vector<int64_t> shape;
-    uint64_t begin = 0;  // byte offsets relative to the data section
-    uint64_t end = 0;
-};
-
-// An open, validated safetensors file. Opening checks: file at least 8 bytes, header length
-// fits the file, header is well-formed JSON object, every dtype known, shape non-negative,
-// product(shape) * itemsize == end - begin, ranges inside the data section, no overlaps.
-// Any failure throws lightning::Error whose where() is the path (and tensor name when one
-// tensor is at fault).
+// An open, validated safetensors file. Opening checks what parse_safetensors_header checks (see
+// safetensors_header.h); any failure throws lightning::Error whose where() is the path (and
+// tensor name when one tensor is at fault).
 class SafeTensorsFile : public TensorSource {
 public:
     static std::shared_ptr<SafeTensorsFile> open(const std::string& path);

@@ -30,25 +30,6 @@ void blend(const at::Tensor& a, at::Tensor& b, int64_t extent, int64_t dim) {
 
 }  // namespace
 
-const char* to_string(VaeTiling tiling) {
-    switch (tiling) {
-        case VaeTiling::Auto:
-            return "auto";
-        case VaeTiling::On:
-            return "on";
-        case VaeTiling::Off:
-            return "off";
-    }
-    return "?";
-}
-
-VaeTiling parse_vae_tiling(const std::string& text) {
-    if (text == "auto") return VaeTiling::Auto;
-    if (text == "on") return VaeTiling::On;
-    if (text == "off") return VaeTiling::Off;
-    throw Error("vae tiling", "'" + text + "' is not auto, on or off");
-}
-
 VaeTileSettings default_tile_settings(const VaeConfig& config) {
     VaeTileSettings s;
     s.sample_size = config.sample_size;

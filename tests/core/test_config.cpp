@@ -65,6 +65,7 @@ private Q_SLOTS:
     void malformedUnet_data();
     void malformedUnet();
     void malformedOthers();
+    void deeplyNestedJsonIsRefused();
     void predictionTypeNames();
 
 private:
@@ -391,6 +392,25 @@ void TestConfig::malformedOthers() {
     path = write_variant("index.json", "{\"force_zeros_for_empty_prompt\": true}");
     e = expect_error([&] { lightning::read_pipeline_index(path); });
     QCOMPARE(e.where(), path + " [_class_name]");
+}
+
+// Guards the JSON nesting limit: a value nested 1,000,000 deep overflowed the stack when the error
+// message printed it (nlohmann's dump() recurses), killing the app instead of reporting the file.
+void TestConfig::deeplyNestedJsonIsRefused() {
+    const size_t depth = 1'000'000;
+    const std::string nested = std::string(depth, '[') + std::string(depth, ']');
+    const std::string path = write_variant(
+        "deep.json",
+        R"({"_class_name": "UNet2DConditionModel", "block_out_channels": )" + nested + "}");
+    const Error e = expect_error([&] { lightning::read_unet_config(path); });
+    QCOMPARE(e.where(), path);
+    QVERIFY2(e.message().find("nested deeper than 64 levels") != std::string::npos, e.what());
+    // Nesting within the limit still reaches the key's own check.
+    const std::string shallow =
+        write_variant("shallow.json",
+                      R"({"_class_name": "UNet2DConditionModel", "block_out_channels": [[[1]]]})");
+    const Error typed = expect_error([&] { lightning::read_unet_config(shallow); });
+    QCOMPARE(typed.where(), shallow + " [block_out_channels]");
 }
 
 void TestConfig::predictionTypeNames() {

@@ -186,6 +186,7 @@ private Q_SLOTS:
 
     void corruptFiles_data();
     void corruptFiles();
+    void deeplyNestedHeaderIsRefused();
     void missingFileIsError();
     void unalignedDataLoads();
     void boolBytesAreChecked();
@@ -425,6 +426,22 @@ void TestSafeTensors::corruptFiles() {
         QCOMPARE(QString::fromStdString(e.where()), path + " [" + tensor + "]");
     else
         QCOMPARE(QString::fromStdString(e.where()), path);
+}
+
+// Guards the header's JSON nesting limit: a shape nested 1,000,000 deep overflowed the stack when
+// the error message printed it (nlohmann's dump() recurses) instead of reporting a bad file.
+void TestSafeTensors::deeplyNestedHeaderIsRefused() {
+    const int depth = 1'000'000;
+    const QByteArray header = R"({"x":{"dtype":"F32","shape":)" + QByteArray(depth, '[') +
+                              QByteArray(depth, ']') + R"(,"data_offsets":[0,0]}})";
+    QTemporaryDir dir;
+    const QString path = dir.filePath("deep.safetensors");
+    write_bytes(path, make_file(header, {}));
+    const Error e = expect_error([&] { SafeTensorsFile::open(path.toStdString()); });
+    QCOMPARE(QString::fromStdString(e.where()), path);
+    QVERIFY2(std::string(e.what()).find("header is not valid JSON: nested deeper than 64 levels") !=
+                 std::string::npos,
+             e.what());
 }
 
 void TestSafeTensors::missingFileIsError() {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Fuzzes every target for SECONDS (default 600) one after the other at the lowest priority, then
+# prints executions, coverage and crashes per target. Needs the fuzz build (scripts/test.sh or
+# cmake -DLIGHTNING_FUZZ=ON) in ${BUILD_DIR:-build}/fuzz. Work files go to OUT (default
+# build/fuzz/long-runs): OUT/<target>/{corpus,artifacts,log}.
+#   fuzz/run_all.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${1:-600}
+shift || true
+BIN="${BUILD_DIR:-build}/fuzz"
+OUT=${OUT:-$BIN/long-runs}
+TARGETS=("$@")
+if ((${#TARGETS[@]} == 0)); then
+  TARGETS=(safetensors_header config png_text parameters clip_tokenizer lora_names)
+fi
+export LIGHTNING_FIXTURES=${LIGHTNING_FIXTURES:-$PWD/../shared/fixtures}
+
+# The options each ctest run uses (max_len, dictionary), minus its time limit and paths.
+ctest_options() {
+  ctest --test-dir "$BIN" -N -V -R "^fuzz_$1\$" | sed -n 's/.*Test command: //p' | tr ' ' '\n' |
+    tr -d '"' | grep -E '^-(max_len|dict|timeout|rss_limit_mb)=' || true
+}
+
+printf '%-20s %12s %8s %8s %8s %s\n' target executions cov ft corpus crashes
+for target in "${TARGETS[@]}"; do
+  dir="$OUT/$target"
+  mkdir -p "$dir/corpus" "$dir/artifacts"
+  mapfile -t options < <(ctest_options "$target")
+  nice -n 19 "$BIN/fuzz_$target" "${options[@]}" -max_total_time="$SECONDS_EACH" \
+    -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus" \
+    "fuzz/corpus/$target" >"$dir/log" 2>&1 || true
+  done_line=$(grep -E '(DONE|INITED) ' "$dir/log" | tail -1)
+  executions=$(sed -n 's/stat::number_of_executed_units: *//p' "$dir/log")
+  cov=$(sed -E -n 's/.* cov: ([0-9]+).*/\1/p' <<<"$done_line")
+  ft=$(sed -E -n 's/.* ft: ([0-9]+).*/\1/p' <<<"$done_line")
+  corpus=$(sed -E -n 's/.* corp: ([^ ]+).*/\1/p' <<<"$done_line")
+  crashes=$(find "$dir/artifacts" -type f | wc -l)
+  printf '%-20s %12s %8s %8s %8s %s\n' "$target" "${executions:-?}" "${cov:-?}" "${ft:-?}" \
+    "${corpus:-?}" "$crashes"
+done
