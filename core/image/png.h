@@ -11,17 +11,10 @@
 
 namespace lightning {
 
-<<<<<<< HEAD
-struct PngText {
-    std::map<std::string, std::string> entries;  // keyword -> UTF-8 text (e.g. "parameters")
-};
-
 // The PNG file's bytes (for standard output and tests). `path` names the output in errors.
 std::vector<unsigned char> encode_png(const Image8& image, const PngText& text,
                                       const std::string& path = "<png>");
 
-=======
->>>>>>> fuzz
 // Writes atomically (temp file in the same folder + rename). Throws lightning::Error naming the
 // path on failure (no partial file left behind).
 void write_png(const std::string& path, const Image8& image, const PngText& text = {});

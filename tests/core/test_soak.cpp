@@ -18,7 +18,8 @@ private Q_SLOTS:
         options.preview = PreviewMode::Reduced;
         const auto engine = Engine::load(options);
         constexpr int kWarmUp = 50, kTotal = 500;
-        const int steps_cycle[] = {1, 2, 4, 8, 4, 2};
+        // Mostly short runs (this is about leaks, not speed), every checkpoint now and then.
+        const int steps_cycle[] = {1, 2, 1, 2, 4, 1, 2, 1, 2, 8};
         uint64_t rss_after_warm_up = 0;
         int fds_after_warm_up = 0;
         size_t previews = 0, images = 0;
@@ -28,7 +29,7 @@ private Q_SLOTS:
         for (int i = 0; i < kTotal; ++i) {
             GenerationRequest request;
             request.prompt = "soak " + std::to_string(i % 7);
-            request.steps = steps_cycle[i % 6];
+            request.steps = steps_cycle[i % 10];
             request.width = 64;
             request.height = i % 3 == 0 ? 96 : 64;
             request.seed = uint64_t(i);
