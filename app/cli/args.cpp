@@ -274,8 +274,16 @@ ImageRecord read_from_png(const std::string& path) {
 #endif
 }
 
+// Which repeatable flags were given (they replace, not extend, what --from read).
+struct Repeated {
+    bool loras = false;
+    bool embeddings = false;
+};
+
 void apply_generate_flag(GenerateArgs& g, const std::string& flag, const std::string& value,
-                         bool& prompt_given, std::optional<std::string>& dtype, bool& loras_given) {
+                         bool& prompt_given, std::optional<std::string>& dtype, Repeated& given) {
+    bool& loras_given = given.loras;
+    bool& embeddings_given = given.embeddings;
     auto& r = g.request;
     if (flag == "--model") {
         if (!fs::exists(value)) throw UsageError("--model: no such file or folder '" + value + "'");

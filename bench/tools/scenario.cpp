@@ -289,6 +289,25 @@ Json live_mode(Engine& engine, const Args& a, double interval_ms, double seconds
              latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end())}};
 }
 
+// Peak device memory of one image with the VAE decode tiled and untiled, at 1024² and 2048².
+Json tiling_memory(Engine& engine, Worker& worker, const Args& a) {
+    Json out = Json::array();
+    for (int side : {1024, 2048})
+        for (VaeTiling tiling : {VaeTiling::Off, VaeTiling::On}) {
+            auto request = job(a, 4, 3);
+            request.width = request.height = side;
+            request.vae_tiling = tiling;
+            reset_peak_device_memory(a.engine.device);
+            const auto t = run_job(engine, worker, request);
+            out.push_back({{"size", side},
+                           {"tiling", to_string(tiling)},
+                           {"peak_gib", peak_device_memory(a.engine.device) / double(1 << 30)},
+                           {"end_to_end_ms", t.end_ms},
+                           {"error", t.error}});
+        }
+    return out;
+}
+
 Json out_of_memory(Engine& engine, Worker& worker, const Args& a) {
     worker.post([&] { engine.pipeline().clear_cached_unets(); });  // a small card: no copies
     worker.post([&] { engine.pipeline().set_checkpoint_budget({0, 0}); });
@@ -299,6 +318,7 @@ Json out_of_memory(Engine& engine, Worker& worker, const Args& a) {
     auto big = job(a, 4, 1);
     big.width = big.height = 2048;
     big.batch = 4;
+    big.vae_tiling = VaeTiling::Off;  // the untiled decode is what cannot fit
     const auto failed = run_job(engine, worker, big);
     const auto normal = run_job(engine, worker, job(a, 4, 2));
     set_device_memory_limit(a.engine.device, std::nullopt);
@@ -347,8 +367,10 @@ int main(int argc, char** argv) {
         // Typing pace (every input rendered) and inputs faster than renders (newest wins).
         report["live_mode"] = live_mode(*engine, a, 250, a.live_seconds);
         report["live_mode_back_to_back"] = live_mode(*engine, a, 40, a.live_seconds / 2);
-        if (a.engine.device.rfind("cuda", 0) == 0)  // a memory cap exists only there
+        if (a.engine.device.rfind("cuda", 0) == 0) {  // peaks and caps exist only there
+            report["tiling_memory"] = tiling_memory(*engine, worker, a);
             report["out_of_memory"] = out_of_memory(*engine, worker, a);
+        }
         std::cout << report.dump(2) << '\n';
         if (!a.json.empty()) std::ofstream(a.json) << report.dump(2) << '\n';
         return 0;

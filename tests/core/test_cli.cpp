@@ -559,29 +559,6 @@ private Q_SLOTS:
 #endif
     }
 
-    // Guards the settings-line splitter: it was a std::regex, whose matcher recurses per
-    // character, so a PNG whose parameters text had a ~100 KB value crashed whoever read it.
-    void longSettingsLineParses() {
-        ImageParameters p;
-        p.prompt = "a fox";
-        p.steps = 4;
-        p.width = p.height = 64;
-        p.model = std::string(1 << 20, 'm') + ", quoted: \"yes\"";
-        QCOMPARE(parse_parameters(format_parameters(p)).model, p.model);
-        const std::string unquoted = "a fox\nSteps: 4, Sampler: " + std::string(1 << 20, 's') +
-                                     ", CFG scale: 0, Seed: 1, Size: 64x64";
-        QCOMPARE(parse_parameters(unquoted).sampler.size(), size_t(1) << 20);
-        // Fields as before: leading spaces and unknown keys skipped, a quoted value that does
-        // not end its field is read up to the next comma.
-        const auto q = parse_parameters(
-            "x\nSteps:4,   Sampler:Euler, Lora hashes: \"a: 1, b: 2\", CFG scale: 2.5, Seed: 9, "
-            "Size: 8x16, Model: \"m\" v2, Clip skip: 2");
-        QCOMPARE(q.steps, 4);
-        QCOMPARE(q.guidance, 2.5f);
-        QCOMPARE(q.width, 8);
-        QCOMPARE(q.model, std::string("\"m\" v2"));
-        QCOMPARE(q.clip_skip, 2);
-    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -6,7 +6,7 @@
 #include "core/hub/model_files.h"
 #include "support/fake_hub.h"
 #include "support/fixtures.h"
-#include "ui/hf_cache.h"
+#include "core/engine/model_layout.h"
 #include "ui/main_window.h"
 #include "ui/models_dialog.h"
 
@@ -97,7 +97,7 @@ private Q_SLOTS:
         QVERIFY(seen_dialog);
         QVERIFY2(status.startsWith(QLatin1String("Done")), qPrintable(status));
 
-        const DiscoveredModels found = discover_hf_models(cache_);
+        const lightning::DiscoveredModels found = lightning::discover_hf_models(cache_.toStdString());
         QVERIFY(found.complete());
         QCOMPARE(window.engine_settings().models.base, found.base_dir);
         QCOMPARE(window.engine_settings().models.lightning_dir, found.lightning_dir);

@@ -1,0 +1,136 @@
+// The one `parameters` codec (core/engine/parameters.h): what the app and the CLI write reads
+// back as the same record; foreign A1111-style texts read leniently with unknown keys kept;
+// hostile sizes do not crash it.
+#include "core/engine/parameters.h"
+#include "core/util/error.h"
+
+#include <QtTest/QtTest>
+
+using namespace lightning;
+
+namespace {
+
+ImageRecord sample_record() {
+    ImageRecord r;
+    r.request.prompt = "a cat, oil painting\nsecond line";
+    r.request.negative_prompt = "blurry";
+    r.request.steps = 4;
+    r.request.guidance = 1.5;
+    r.request.seed = (uint64_t(1) << 53) - 1;
+    r.request.width = 1024;
+    r.request.height = 768;
+    r.request.clip_skip = 2;
+    r.request.timestep_spacing = TimestepSpacing::Trailing;
+    r.request.prompt_syntax = PromptSyntax::Compel;
+    r.request.loras = {{"style", 0.8}, {"detail, v2", 1}};
+    r.loras = {{"style", "0123456789"}, {"detail, v2", "abcdefabcd"}};
+    r.request.embeddings = {{"neg1", "neg1"}};
+    r.embeddings = {{"neg1", "1111111111"}};
+    r.model = {"sdxl-base", "2222222222"};
+    r.unet = {"sdxl_lightning_4step_unet", "3333333333"};
+    r.vae = {"sdxl.vae", "4444444444"};
+    r.version = "Lightning Studio 0.2.0";
+    r.extra = {{"Hires upscale", "2"}, {"Note", "a, b"}};
+    return r;
+}
+
+}  // namespace
+
+class TestParametersCodec : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void everyFieldRoundTrips() {
+        const auto record = sample_record();
+        const std::string text = format_parameters(record);
+        const auto back = parse_parameters(text);
+        QVERIFY(back.has_value());
+        QVERIFY2(*back == record, text.c_str());
+        QCOMPARE(format_parameters(*back), text);
+    }
+
+    void negativeWithoutGuidanceIsNotRecorded() {
+        auto record = sample_record();
+        record.request.guidance = 1.0;
+        const auto text = format_parameters(record);
+        QVERIFY(text.find("Negative prompt") == std::string::npos);
+        QVERIFY(!parse_parameters(text)->request.negative_prompt);
+    }
+
+    void readsA1111Texts() {
+        const std::string a1111 =
+            "masterpiece, (red:1.3) car\n"
+            "Negative prompt: lowres,\nbad hands\n"
+            "Steps: 20, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 1234, "
+            "Size: 832x1216, Model hash: 31e35c80fc, Model: sd_xl_base_1.0, VAE hash: 235745af8d, "
+            "Lora hashes: \"add_detail: 7c6bad76eb54\", TI hashes: \"easynegative: c74b4e810b03\", "
+            "Version: v1.9.4";
+        const auto r = parse_parameters(a1111);
+        QVERIFY(r.has_value());
+        QCOMPARE(r->request.prompt, std::string("masterpiece, (red:1.3) car"));
+        QCOMPARE(*r->request.negative_prompt, std::string("lowres,\nbad hands"));
+        QCOMPARE(r->request.steps, 20);
+        QCOMPARE(r->request.guidance, 7.0);
+        QCOMPARE(r->request.seed, uint64_t(1234));
+        QCOMPARE(r->request.width, 832);
+        QCOMPARE(r->request.height, 1216);
+        QCOMPARE(r->sampler, std::string("DPM++ 2M"));
+        QCOMPARE(r->model.hash, std::string("31e35c80fc"));
+        QCOMPARE(r->vae.hash, std::string("235745af8d"));
+        QCOMPARE(r->request.loras.size(), size_t(1));
+        QCOMPARE(r->loras[0].hash, std::string("7c6bad76eb54"));
+        QCOMPARE(r->request.embeddings.at(0).token, std::string("easynegative"));
+        // A schedule this engine does not have is kept, not dropped.
+        bool kept = false;
+        for (const auto& [key, value] : r->extra)
+            kept |= key == "Schedule type" && value == "Karras";
+        QVERIFY(kept);
+        QVERIFY(!parse_parameters("just a prompt").has_value());
+        QVERIFY(!parse_parameters("").has_value());
+    }
+
+    // Guards the settings-line splitter: as a std::regex its matcher recursed per character,
+    // so a PNG whose parameters text had a ~100 KB value crashed whoever read it.
+    void longSettingsLineParses() {
+        auto record = sample_record();
+        record.model.name = std::string(1 << 20, 'm') + ", quoted: \"yes\"";
+        QCOMPARE(parse_parameters(format_parameters(record))->model.name, record.model.name);
+        const std::string unquoted = "a fox\nSteps: 4, Sampler: " + std::string(1 << 20, 's') +
+                                     ", CFG scale: 0, Seed: 1, Size: 64x64";
+        QCOMPARE(parse_parameters(unquoted)->sampler.size(), size_t(1) << 20);
+        // A quoted value that does not end its field is read up to the next comma.
+        const auto q = parse_parameters(
+            "x\nSteps:4,   Sampler:Euler, Lora hashes: \"a: 1, b: 2\", CFG scale: 2.5, Seed: 9, "
+            "Size: 8x16, Model: \"m\" v2, Clip skip: 2");
+        QCOMPARE(q->request.steps, 4);
+        QCOMPARE(q->request.guidance, 2.5);
+        QCOMPARE(q->request.width, 8);
+        QCOMPARE(q->model.name, std::string("\"m\" v2"));
+        QCOMPARE(q->request.clip_skip, 2);
+        QCOMPARE(q->request.loras.size(), size_t(2));
+    }
+
+    void malformedNumbersStayDefaultsAndAreKept() {
+        const auto r = parse_parameters("p\nSteps: many, Seed: -3, Size: 12, CFG scale: nan");
+        QVERIFY(r.has_value());
+        QCOMPARE(r->request.steps, GenerationRequest{}.steps);
+        QCOMPARE(r->request.seed, uint64_t(0));
+        QCOMPARE(r->extra.size(), size_t(4));
+    }
+
+    void loraArgumentsSplitTheScaleOff() {
+        QCOMPARE(parse_lora_argument("style.safetensors:0.8").scale, 0.8);
+        QCOMPARE(parse_lora_argument("style.safetensors:0.8").path,
+                 std::string("style.safetensors"));
+        QCOMPARE(parse_lora_argument("style.safetensors").scale, 1.0);
+        try {
+            parse_lora_argument("style.safetensors:abc");
+            QFAIL("a bad scale passed");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("'abc'") != std::string::npos);
+            QVERIFY(std::string(e.what()).find("not a number") != std::string::npos);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestParametersCodec)
+#include "test_parameters_codec.moc"
