@@ -368,11 +368,11 @@ void apply_generate_flag(GenerateArgs& g, const std::string& flag, const std::st
 
 GenerateArgs parse_generate(const std::vector<std::string>& args) {
     static const std::set<std::string> valued = {
-        "--model",  "--config",    "--unet",          "--lightning", "--lora",  "--prediction",
-        "--prompt", "--negative",  "--steps",         "--guidance",  "--width", "--height",
-        "--seed",   "--batch",     "--clip-skip",     "--device",    "--dtype", "--out",
-        "--dump",   "--log-level", "--prompt-syntax", "--embedding", "--vae",   "--vae-tiling",
-        "--from"};
+        "--model",         "--config",    "--unet",     "--lightning",  "--lora",
+        "--prediction",    "--prompt",    "--negative", "--steps",      "--guidance",
+        "--width",         "--height",    "--seed",     "--batch",      "--clip-skip",
+        "--device",        "--dtype",     "--out",      "--dump",       "--log-level",
+        "--prompt-syntax", "--embedding", "--vae",      "--vae-tiling", "--from"};
     static const std::set<std::string> bare = {"--overwrite"};
     std::vector<std::pair<std::string, std::string>> flags;
     std::set<std::string> seen;
@@ -411,8 +411,8 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
     if (g.from_record && !given.embeddings)
         for (const auto& embedding : g.from_record->request.embeddings)
             throw UsageError("--from: " + g.from + " was made with the embedding '" +
-                             embedding.token + "'; pass it with --embedding FILE:" +
-                             embedding.token);
+                             embedding.token +
+                             "'; pass it with --embedding FILE:" + embedding.token);
     if (g.from_record && !given.loras)
         for (const auto& lora : g.from_record->request.loras)
             throw UsageError("--from: " + g.from + " was made with the LoRA '" + lora.path +
@@ -565,8 +565,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (args.empty()) throw UsageError("no command given (try: lightning --help)");
     const std::string& name = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    static const std::set<std::string> commands = {"generate", "verify", "bench", "info",
-                                                    "models"};
+    static const std::set<std::string> commands = {"generate", "verify", "bench", "info", "models"};
     if (name == "--version" || name == "version") {
         command.kind = Command::Kind::Version;
         return command;

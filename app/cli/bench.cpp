@@ -151,6 +151,7 @@ int run_bench(const BenchArgs& args) {
     request.guidance = 0;
     for (int steps : args.steps) {
         request.steps = steps;
+        request.unet_file.clear();  // the engine picks the step count's checkpoint
         request.unet_file = engine->unet_for(request);
         for (int i = 0; i < args.warmup; ++i) timed_generate(*pipeline, request, PreviewMode::Off);
     }
@@ -160,6 +161,7 @@ int run_bench(const BenchArgs& args) {
                 "unet/step", "decode", "preview");
     auto run_series = [&](int steps, PreviewMode preview, const std::string& label) {
         request.steps = steps;
+        request.unet_file.clear();
         request.unet_file = engine->unet_for(request);
         if (preview != PreviewMode::Off) timed_generate(*pipeline, request, preview);  // warm
         Series series;

@@ -151,7 +151,6 @@ int run_generate(const GenerateArgs& input) {
         if (!args.out.empty()) write_image(args, event, args.request.batch);
 #endif
     };
-    if (!input.seed_given) std::cerr << "seed: " << args.request.seed << '\n';
     g_running_engine = engine.get();
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
@@ -173,7 +172,8 @@ int run_generate(const GenerateArgs& input) {
         return 130;
     }
     if (!args.dump.empty()) write_dump(args.dump, result.run);
-    std::fprintf(stderr, "done in %.2f s\n", result.run.seconds);
+    std::fprintf(stderr, "done in %.2f s (seed %llu)\n", result.run.seconds,
+                 static_cast<unsigned long long>(args.request.seed));
     return 0;
 }
 

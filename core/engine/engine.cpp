@@ -292,10 +292,10 @@ ImageRecord Engine::record_for(const GenerationRequest& request, const Generatio
     }
     if (!options_.vae.empty()) {
         record.vae.name = model_display_name(options_.vae);
-        record.vae.hash = fs::is_directory(options_.vae)
-                              ? short_file_hash(component_weights(options_.vae,
-                                                                  "diffusion_pytorch_model"))
-                              : short_file_hash(options_.vae);
+        record.vae.hash =
+            fs::is_directory(options_.vae)
+                ? short_file_hash(component_weights(options_.vae, "diffusion_pytorch_model"))
+                : short_file_hash(options_.vae);
     }
     record.version = program_version();
     return record;

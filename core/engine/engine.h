@@ -27,8 +27,8 @@ struct EngineOptions {
     std::string vae;
 
     bool operator==(const EngineOptions& other) const {
-        return models == other.models && device == other.device &&
-               precision == other.precision && vae == other.vae;
+        return models == other.models && device == other.device && precision == other.precision &&
+               vae == other.vae;
     }
 };
 

@@ -78,9 +78,22 @@ size_t find_invalid_utf8(const std::string& text) {
     return std::string::npos;
 }
 
+// The prompt read with its syntax now, so a weight that is no number or Compel syntax that
+// cannot be encoded is reported before anything runs.
+static void check_syntax(const char* field, const std::string& text, PromptSyntax syntax) {
+    try {
+        if (syntax == PromptSyntax::A1111) parse_a1111_prompt(text);
+        if (syntax == PromptSyntax::Compel) parse_compel_prompt(text);
+    } catch (const Error& e) {
+        throw Error(field, std::string("(") + to_string(syntax) + " syntax) " + e.message());
+    }
+}
+
 void validate(const GenerationRequest& r) {
     check_text("prompt", r.prompt);
     if (r.negative_prompt) check_text("negative prompt", *r.negative_prompt);
+    check_syntax("prompt", r.prompt, r.prompt_syntax);
+    if (r.negative_prompt) check_syntax("negative prompt", *r.negative_prompt, r.prompt_syntax);
     check_side("width", r.width);
     check_side("height", r.height);
     check_range("steps", r.steps, kMinSteps, kMaxSteps);

@@ -64,13 +64,14 @@ Pairs split_settings_line(const std::string& line) {
         while (key_begin > pos && is_key_char(line[key_begin - 1])) --key_begin;
         while (key_begin < colon && !std::isalnum(static_cast<unsigned char>(line[key_begin])) &&
                line[key_begin] != '_')
-            ++key_begin;  // the key starts with a word character
+            ++key_begin;           // the key starts with a word character
         if (key_begin == colon) {  // no key before this ':'
             colon = line.find(':', colon + 1);
             continue;
         }
         size_t value_begin = colon + 1;
-        while (value_begin < line.size() && std::isspace(static_cast<unsigned char>(line[value_begin])))
+        while (value_begin < line.size() &&
+               std::isspace(static_cast<unsigned char>(line[value_begin])))
             ++value_begin;
         size_t value_end = std::string::npos;
         if (value_begin < line.size() && line[value_begin] == '"') {
@@ -79,7 +80,8 @@ Pairs split_settings_line(const std::string& line) {
                 (quoted_end == line.size() || line[quoted_end] == ','))
                 value_end = quoted_end;
         }
-        if (value_end == std::string::npos) value_end = std::min(line.find(',', value_begin), line.size());
+        if (value_end == std::string::npos)
+            value_end = std::min(line.find(',', value_begin), line.size());
         pairs.emplace_back(trim(line.substr(key_begin, colon - key_begin)),
                            unquote(trim(line.substr(value_begin, value_end - value_begin))));
         pos = std::min(value_end + 1, line.size());  // past the ','

@@ -33,9 +33,9 @@ struct FileIdentity {
 // What one image's PNG says: its request (batch 1, this image's seed) and where it came from.
 struct ImageRecord {
     GenerationRequest request;
-    FileIdentity model;               // the base model
-    FileIdentity unet;                // the UNet checkpoint, when not the base model's own
-    std::vector<FileIdentity> loras;  // one per request.loras entry, same order
+    FileIdentity model;                    // the base model
+    FileIdentity unet;                     // the UNet checkpoint, when not the base model's own
+    std::vector<FileIdentity> loras;       // one per request.loras entry, same order
     std::vector<FileIdentity> embeddings;  // one per request.embeddings entry (name = token)
     FileIdentity vae;                      // a VAE other than the model's own
     std::string sampler = "Euler";

@@ -22,8 +22,8 @@ ImageRecord sample_record() {
     r.request.clip_skip = 2;
     r.request.timestep_spacing = TimestepSpacing::Trailing;
     r.request.prompt_syntax = PromptSyntax::Compel;
-    r.request.loras = {{"style", 0.8}, {"detail, v2", 1}};
-    r.loras = {{"style", "0123456789"}, {"detail, v2", "abcdefabcd"}};
+    r.request.loras = {{"style", 0.8}, {"detail v2", 1}};
+    r.loras = {{"style", "0123456789"}, {"detail v2", "abcdefabcd"}};
     r.request.embeddings = {{"neg1", "neg1"}};
     r.embeddings = {{"neg1", "1111111111"}};
     r.model = {"sdxl-base", "2222222222"};
