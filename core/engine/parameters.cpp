@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -97,16 +98,32 @@ bool is_settings_line(const Pairs& pairs) {
     return false;
 }
 
+// A JSON string literal; bytes that are not UTF-8 become U+FFFD (a value read from a foreign PNG
+// may hold any bytes, and the writer must not throw on what the reader accepted).
+std::string json_quoted(const std::string& value) {
+    return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string quote_if_needed(const std::string& value) {
-    if (value.find_first_of(",\":\n") == std::string::npos) return value;
-    return nlohmann::json(value).dump();
+    // The reader trims unquoted values, so edge blanks need quotes as much as separators do.
+    const bool plain =
+        value.find_first_of(",\":\n") == std::string::npos && trim(value).size() == value.size();
+    return plain ? value : json_quoted(value);
+}
+
+// One name or value inside such a list: the form has no escapes (A1111 writes it so), so ',' and
+// ':' become '_' and edge blanks go; what is written then reads back as itself.
+std::string list_item(std::string text) {
+    for (char& c : text)
+        if (c == ',' || c == ':' || c == '\n') c = '_';
+    return trim(text);
 }
 
 // "a: x, b: y" with the names and values of a list (A1111's "Lora hashes" form).
 std::string name_list(const std::vector<std::pair<std::string, std::string>>& entries) {
     std::string text;
     for (const auto& [name, value] : entries)
-        text += (text.empty() ? "" : ", ") + name + ": " + value;
+        text += (text.empty() ? "" : ", ") + list_item(name) + ": " + list_item(value);
     return text;
 }
 
@@ -152,6 +169,9 @@ std::optional<TimestepSpacing> parse_spacing(const std::string& text) {
     return std::nullopt;
 }
 
+// Written where a file's hash was not computed (a list names every entry or none).
+const std::string kUnknownHash = "unknown";
+
 struct LoraFields {
     Pairs hashes, weights, embeddings;
 };
@@ -191,14 +211,21 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
             return false;
         }
     }
+    // A value that does not parse changes nothing (it is kept in `extra` as written): a second,
+    // broken "Size" must not half-overwrite the first one.
     if (key == "Size") {
         const auto x = value.find('x');
-        return x != std::string::npos && read_number(value.substr(0, x), r.width) &&
-               read_number(value.substr(x + 1), r.height);
+        int width = 0, height = 0;
+        if (x == std::string::npos || !read_number(value.substr(0, x), width) ||
+            !read_number(value.substr(x + 1), height))
+            return false;
+        r.width = width, r.height = height;
+        return true;
     }
     if (key == "Schedule type") {
-        r.timestep_spacing = parse_spacing(value);
-        return r.timestep_spacing.has_value();
+        const auto spacing = parse_spacing(value);
+        if (spacing) r.timestep_spacing = spacing;
+        return spacing.has_value();
     }
     if (key == "Prediction") {
         try {
@@ -215,12 +242,19 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
 // only by hash (A1111 keeps the weight in the prompt) gets scale 1.
 void apply_loras(ImageRecord& record, const LoraFields& fields) {
     const Pairs& names = fields.weights.empty() ? fields.hashes : fields.weights;
+    std::vector<bool> hash_used(fields.hashes.size(), false);
     for (const auto& [name, weight] : names) {
         LoraSpec lora{name, 1.0};
         if (!fields.weights.empty()) read_number(weight, lora.scale);
         FileIdentity identity{name, {}};
-        for (const auto& [hash_name, hash] : fields.hashes)
-            if (hash_name == name) identity.hash = hash;
+        // The first unused hash of that name: two LoRAs may share a name (files in two folders).
+        for (size_t i = 0; i < fields.hashes.size(); ++i)
+            if (!hash_used[i] && fields.hashes[i].first == name) {
+                if (fields.hashes[i].second != kUnknownHash)
+                    identity.hash = fields.hashes[i].second;
+                hash_used[i] = true;
+                break;
+            }
         record.request.loras.push_back(lora);
         record.loras.push_back(identity);
     }
@@ -252,12 +286,14 @@ std::string settings_line(const ImageRecord& record) {
             const FileIdentity id = i < record.loras.size() ? record.loras[i] : FileIdentity{};
             const std::string name =
                 id.name.empty() ? model_display_name(r.loras[i].path) : id.name;
-            if (!id.hash.empty()) hashes.emplace_back(name, id.hash);
+            hashes.emplace_back(name, id.hash.empty() ? kUnknownHash : id.hash);
             weights.emplace_back(name, format_number(r.loras[i].scale));
         }
-        if (!hashes.empty())
-            settings.push_back("Lora hashes: " + nlohmann::json(name_list(hashes)).dump());
-        settings.push_back("Lora weights: " + nlohmann::json(name_list(weights)).dump());
+        // One hash entry per LoRA (or none at all) keeps the pairing of same-named LoRAs.
+        const bool any_hash = std::any_of(hashes.begin(), hashes.end(),
+                                          [](const auto& h) { return h.second != kUnknownHash; });
+        if (any_hash) settings.push_back("Lora hashes: " + json_quoted(name_list(hashes)));
+        settings.push_back("Lora weights: " + json_quoted(name_list(weights)));
     }
     if (!r.embeddings.empty()) {
         Pairs hashes;
@@ -267,9 +303,9 @@ std::string settings_line(const ImageRecord& record) {
             const std::string token = !r.embeddings[i].token.empty()
                                           ? r.embeddings[i].token
                                           : model_display_name(r.embeddings[i].path);
-            hashes.emplace_back(token, id.hash.empty() ? "unknown" : id.hash);
+            hashes.emplace_back(token, id.hash.empty() ? kUnknownHash : id.hash);
         }
-        settings.push_back("TI hashes: " + nlohmann::json(name_list(hashes)).dump());
+        settings.push_back("TI hashes: " + json_quoted(name_list(hashes)));
     }
     if (!record.vae.hash.empty()) settings.push_back("VAE hash: " + record.vae.hash);
     if (!record.vae.name.empty()) settings.push_back("VAE: " + quote_if_needed(record.vae.name));
@@ -288,9 +324,10 @@ std::string settings_line(const ImageRecord& record) {
 }  // namespace
 
 std::string format_number(double value) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.4f", value);
-    std::string text = buffer;
+    // Sized by snprintf itself: a huge value read from a foreign PNG has up to 309 digits
+    // (a fixed buffer cut them, and the text no longer read back as the same number).
+    std::string text(std::snprintf(nullptr, 0, "%.4f", value), '\0');
+    std::snprintf(text.data(), text.size() + 1, "%.4f", value);
     while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.'))
         text.pop_back();
     return text == "-0" ? "0" : text;
@@ -308,8 +345,18 @@ std::string format_parameters(const ImageRecord& record) {
 std::optional<ImageRecord> parse_parameters(const std::string& raw) {
     std::string text;
     text.reserve(raw.size());
-    for (size_t i = 0; i < raw.size(); ++i)
-        if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) text += raw[i];
+    // CRLF (and any run of CRs before a LF) ends a line: dropping only one CR per LF would
+    // change the text on every read and write.
+    for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '\r') {
+            const size_t after = raw.find_first_not_of('\r', i);
+            if (after != std::string::npos && raw[after] == '\n') {
+                i = after - 1;
+                continue;
+            }
+        }
+        text += raw[i];
+    }
     std::vector<std::string> lines;
     std::stringstream stream(text);
     for (std::string line; std::getline(stream, line);) lines.push_back(line);

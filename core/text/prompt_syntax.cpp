@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -180,6 +181,14 @@ public:
 
 private:
     const std::u32string s_;
+    // A parenthesized group is tried up to three times at one position (as an explicit
+    // `.attend` target, as a weighted group, as a plain group); its parse depends only on the
+    // position, so it is kept: without this, nested groups cost 3^depth (fuzz_prompt_syntax).
+    struct GroupParse {
+        size_t end;
+        Nodes nodes;
+    };
+    mutable std::map<size_t, std::optional<GroupParse>> groups_;
 
     size_t skip(size_t pos) const {
         while (pos < s_.size() && pp_white(s_[pos])) ++pos;
@@ -373,14 +382,20 @@ private:
     bool quoted_prompt(size_t& pos, Nodes& out) const { return quoted_inner(pos, out, true); }
 
     bool parenthesized(size_t& pos, Nodes& out) const {
+        auto known = groups_.find(pos);
+        if (known == groups_.end()) known = groups_.emplace(pos, parse_group(pos)).first;
+        if (!known->second) return false;
+        out.insert(out.end(), known->second->nodes.begin(), known->second->nodes.end());
+        pos = known->second->end;
+        return true;
+    }
+    std::optional<GroupParse> parse_group(size_t pos) const {
         size_t p = pos;
         Nodes inner;
-        if (!literal(p, U"(")) return false;
+        if (!literal(p, U"(")) return std::nullopt;
         fragments(p, inner, /*commas=*/true);
-        if (!literal(p, U")")) return false;
-        out.insert(out.end(), inner.begin(), inner.end());
-        pos = p;
-        return true;
+        if (!literal(p, U")")) return std::nullopt;
+        return GroupParse{p, std::move(inner)};
     }
     bool word_fragment(size_t& pos, Nodes& out) const {
         auto word = non_syntax_word(pos);
