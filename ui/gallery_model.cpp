@@ -160,10 +160,7 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
             // Painting asks for the visible rows only: that is what makes loading lazy.
             const Thumbnail* cached = thumbnails_.object(item.file);
             const int wanted = load_size();
-            if (!cached || cached->size < wanted) {
-                ++thumbnail_requests_;
-                loader_->request(item.file, wanted);
-            }
+            if (!cached || cached->size < wanted) loader_->request(item.file, wanted);
             return cached ? QVariant(cached->image) : QVariant();
         }
         case Qt::ToolTipRole:

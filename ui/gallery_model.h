@@ -84,7 +84,7 @@ public:
     // Whether the row's thumbnail is decoded at the current size (does not ask for it).
     bool thumbnail_ready(int row) const;
     int thumbnails_waiting() const { return loader_->waiting(); }
-    int thumbnail_requests() const { return thumbnail_requests_; }
+    int thumbnails_decoded() const { return loader_->decoded(); }
 
     PromptHistory* prompt_history() const { return history_; }
 
@@ -116,7 +116,6 @@ private:
     PromptHistory* history_;
     std::unique_ptr<ThumbnailLoader> loader_;
     mutable QCache<QString, Thumbnail> thumbnails_;
-    mutable int thumbnail_requests_ = 0;
     int thumbnail_size_ = kDefaultThumbnailSize;
     bool loading_ = false;
     int open_generation_ = 0;

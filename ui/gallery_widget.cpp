@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace lightning::ui {
 namespace {
@@ -183,8 +184,12 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
                          "undoes) · Ctrl+C: copy prompt · Ctrl+wheel: thumbnail size"));
     view_->viewport()->installEventFilter(new WheelResizer(this, this));
     connect(view_, &QListView::customContextMenuRequested, this, &GalleryWidget::show_context_menu);
+    // The view reports a click on the star as a click on the cell too (after the delegate
+    // handled it): the press resets the mark, the star sets it, the click reads it.
+    connect(view_, &QListView::pressed, this, [this] { star_clicked_ = false; });
     connect(view_, &QListView::clicked, this, [this](const QModelIndex& index) {
         // A plain click opens the large view; Ctrl/Shift clicks only select.
+        if (std::exchange(star_clicked_, false)) return;
         if (QApplication::keyboardModifiers() == Qt::NoModifier)
             open_viewer(filter_->source_row(index.row()));
     });
@@ -192,6 +197,7 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
         open_viewer(filter_->source_row(index.row()));
     });
     connect(delegate_, &GalleryGridDelegate::starClicked, this, [this](const QModelIndex& index) {
+        star_clicked_ = true;
         toggle_favourite({filter_->source_row(index.row())});
     });
 

@@ -124,6 +124,7 @@ private:
     QPushButton* save_gallery_;
     ImageViewer* viewer_ = nullptr;
     int viewer_row_ = -1;  // gallery row shown in the viewer
+    bool star_clicked_ = false;  // the click being handled hit a cell's star
     QList<TrashBatch> undo_stack_;
 };
 

@@ -29,6 +29,9 @@ ThumbnailLoader::~ThumbnailLoader() {
 void ThumbnailLoader::request(const QString& file, int size) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
+    // Repaints ask again while the decode runs: the result is on its way already.
+    if (const auto busy = in_flight_.constFind(file); busy != in_flight_.constEnd() && *busy >= size)
+        return;
     const auto same = std::find_if(waiting_.begin(), waiting_.end(),
                                    [&](const Request& request) { return request.file == file; });
     if (same != waiting_.end()) waiting_.erase(same);
@@ -61,10 +64,16 @@ void ThumbnailLoader::drain() {
             }
             request = std::move(waiting_.front());
             waiting_.pop_front();
+            in_flight_.insert(request.file, request.size);
         }
         QImageReader reader(request.file);
         reader.setAutoTransform(true);
         const QImage thumbnail = make_thumbnail(reader.read(), request.size);
+        ++decoded_;
+        {
+            std::lock_guard lock(mutex_);
+            in_flight_.remove(request.file);
+        }
         // Emitted from the pool thread: receivers on the GUI thread get it queued.
         Q_EMIT loaded(request.file, request.size, thumbnail);
     }

@@ -5,8 +5,10 @@
 #include <QImage>
 #include <QObject>
 #include <QString>
+#include <QHash>
 #include <QThreadPool>
 
+#include <atomic>
 #include <deque>
 #include <mutex>
 
@@ -30,6 +32,8 @@ public:
     // Forgets every waiting request (e.g. when another gallery opens).
     void clear();
     int waiting() const;
+    // Files decoded so far (each decode once, however often its cell was painted meanwhile).
+    int decoded() const { return decoded_; }
 
 Q_SIGNALS:
     // `thumbnail` is null when the file cannot be read.
@@ -44,6 +48,8 @@ private:
 
     mutable std::mutex mutex_;
     std::deque<Request> waiting_;  // front = newest
+    QHash<QString, int> in_flight_;  // being decoded now: file -> size
+    std::atomic<int> decoded_{0};
     int workers_ = 0;
     bool stopping_ = false;
     QThreadPool pool_;

@@ -330,10 +330,10 @@ void TestGalleryBrowse::prompt_history_lists_recent_prompts_and_fills_the_prompt
 
 void TestGalleryBrowse::copy_actions_put_prompt_seed_and_parameters_on_the_clipboard() {
     QVERIFY(open_gallery());
-    gallery_->select_rows({3});
+    gallery_->select_rows({3});  // seed 3: rows are newest first
     const GalleryItem& item = gallery_->model()->item(3);
     QTest::keyClick(gallery_->view(), Qt::Key_C, Qt::ControlModifier);
-    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("a lighthouse, oil painting"));
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("red sports car"));
     QTest::keyClick(gallery_->view(), Qt::Key_C, Qt::ControlModifier | Qt::AltModifier);
     QCOMPARE(QApplication::clipboard()->text(), QString::number(item.record.request.seed));
     QTest::keyClick(gallery_->view(), Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
@@ -374,6 +374,9 @@ void TestGalleryBrowse::viewer_steps_through_the_shown_images_and_toggles_fit_an
     ImageViewer* viewer = gallery_->viewer();
     QVERIFY(viewer);
     QTRY_VERIFY(viewer->isVisible());
+    // Its shortcuts are the active window's. (qWaitForWindowActive() would not do: a dialog
+    // counts as active while its parent window is.)
+    QTRY_COMPARE(QApplication::activeWindow(), static_cast<QWidget*>(viewer));
     auto* position = viewer->findChild<QLabel*>(QStringLiteral("viewerPosition"));
     QCOMPARE(position->text(), QStringLiteral("1 / 3"));
     QVERIFY(!viewer->findChild<QPushButton*>(QStringLiteral("viewerPrevious"))->isEnabled());
@@ -432,8 +435,9 @@ void TestGalleryBrowse::every_control_has_a_tooltip() {
                  qPrintable(control->objectName() + QLatin1Char(' ') +
                             control->metaObject()->className()));
     }
-    for (QAction* action : gallery_->findChildren<QAction*>()) {
-        if (action->objectName().isEmpty()) continue;  // Qt's own (e.g. the line edit's)
+    // The gallery's own commands (not Qt's, such as the search field's clear action).
+    for (QAction* action : gallery_->findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly)) {
+        if (action->objectName().isEmpty()) continue;
         QVERIFY2(!action->shortcut().isEmpty() || action->objectName() == "openImageAction",
                  qPrintable(action->objectName()));
     }

