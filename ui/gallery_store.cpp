@@ -72,6 +72,21 @@ QString html_escape(const QString& text) {
     return text.toHtmlEscaped();
 }
 
+bool mentions_error(const std::string& reason, std::initializer_list<int> codes) {
+    return std::any_of(codes.begin(), codes.end(), [&](int code) {
+        return reason.find(std::strerror(code)) != std::string::npos;
+    });
+}
+
+// What the user can do about a failed save, for the causes they can fix themselves.
+std::string save_advice(const std::string& reason) {
+    if (mentions_error(reason, {ENOSPC, EDQUOT, EFBIG}))
+        return ". Free some disk space or choose another gallery folder in Settings";
+    if (mentions_error(reason, {EACCES, EPERM, EROFS}))
+        return ". Choose a gallery folder you can write to in Settings";
+    return {};
+}
+
 void stamp_from(const QFileInfo& info, GalleryItem& item) {
     item.file_size = info.size();
     item.modified_ms = info.lastModified().toMSecsSinceEpoch();
@@ -236,7 +251,7 @@ GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& im
         // One line that says what failed before the system's reason (e.g. "No space left on
         // device"); the image was not saved, nothing partial is left.
         throw lightning::Error(error.where(), "the image could not be saved in the gallery: " +
-                                                  error.message());
+                                                  error.message() + save_advice(error.message()));
     }
     stamp_from(QFileInfo(item.file), item);
     return item;

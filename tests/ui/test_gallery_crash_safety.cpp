@@ -9,6 +9,7 @@
 #include "core/image/png.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "support/file_size_limit.h"
 #include "support/gallery_fixtures.h"
 #include "ui/gallery_model.h"
 
@@ -26,11 +27,11 @@
 #include <cstring>
 #include <poll.h>
 #include <sys/inotify.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace lightning::ui;
 using lightning::testing::gallery_test_image;
+using lightning::testing::FileSizeLimit;
 using lightning::testing::gallery_test_item;
 
 namespace {
@@ -99,29 +100,6 @@ QStringList index_names(const QString& folder) {
     names.sort();
     return names;
 }
-
-// Limits the size of files this process writes; the limit goes when it goes out of scope.
-// SIGXFSZ is ignored so that a write past the limit fails with EFBIG instead of killing us.
-class FileSizeLimit {
-public:
-    explicit FileSizeLimit(rlim_t bytes) {
-        ::getrlimit(RLIMIT_FSIZE, &saved_);
-        previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limited = saved_;
-        limited.rlim_cur = bytes;
-        active_ = ::setrlimit(RLIMIT_FSIZE, &limited) == 0;
-    }
-    ~FileSizeLimit() {
-        ::setrlimit(RLIMIT_FSIZE, &saved_);
-        std::signal(SIGXFSZ, previous_handler_);
-    }
-    bool active() const { return active_; }
-
-private:
-    rlimit saved_{};
-    void (*previous_handler_)(int) = nullptr;
-    bool active_ = false;
-};
 
 }  // namespace
 
@@ -220,8 +198,8 @@ void TestGalleryCrashSafety::writer_killed_mid_image_leaves_no_partial_png_and_t
 }
 
 void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps_working() {
-    // Simulated with RLIMIT_FSIZE (writes past 16 KiB fail with EFBIG, "File too large"): a
-    // small tmpfs would give ENOSPC the same way, but mounting one needs privileges CI lacks.
+    // Simulated with RLIMIT_FSIZE (support/file_size_limit.h): writes past 16 KiB fail with
+    // EFBIG, "File too large", as writes to a full tmpfs fail with ENOSPC.
     const QString folder = make_gallery(QStringLiteral("full"), 2);
     GalleryModel model;
     model.open(folder);
@@ -239,6 +217,7 @@ void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps
     qInfo("reported: %s", qPrintable(error));
     QVERIFY2(error.contains(QLatin1String("could not be saved in the gallery")), qPrintable(error));
     QVERIFY2(error.contains(QString::fromLocal8Bit(std::strerror(EFBIG))), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("Free some disk space")), qPrintable(error));
     QCOMPARE(files(folder, QStringLiteral("*")), before);  // nothing partial, no temporary
 
     // A star rewrite that hits the limit leaves the PNG as it was and says why.
@@ -299,7 +278,9 @@ void TestGalleryCrashSafety::read_only_gallery_folder_is_reported_not_crashed_on
         write_gallery_png(folder, gallery_test_image(64, 64, 9), gallery_test_item(QStringLiteral("new"), 4, 9));
         QFAIL("an image was written into a read-only folder");
     } catch (const lightning::Error& error) {
-        QVERIFY2(QString::fromStdString(error.what()).contains(QLatin1String("could not be saved")),
+        const QString text = QString::fromStdString(error.what());
+        QVERIFY2(text.contains(QLatin1String("could not be saved")), error.what());
+        QVERIFY2(text.contains(QLatin1String("Choose a gallery folder you can write to")),
                  error.what());
     }
     model.set_favourite({1}, true);

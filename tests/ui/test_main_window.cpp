@@ -15,6 +15,7 @@
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
 
+#include "support/file_size_limit.h"
 #include "support/fixtures.h"
 
 #include <QtTest/QtTest>
@@ -40,8 +41,12 @@
 #include <QTemporaryDir>
 #include <QTextBrowser>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <thread>
+
+#include <unistd.h>
 
 using namespace lightning::ui;
 using lightning::kStepChoices;
@@ -132,6 +137,8 @@ private Q_SLOTS:
     void missing_lightning_file_disables_its_step_entry();
     void corrupt_model_file_shows_error_and_app_recovers();
     void event_loop_keeps_running_during_generation();
+    void full_disk_while_saving_is_reported_and_the_app_keeps_working();
+    void read_only_gallery_folder_is_reported_not_crashed_on();
     void dropping_a_png_restores_its_settings();
     void token_counts_mark_the_truncated_part();
     void log_view_shows_engine_messages();
@@ -693,6 +700,62 @@ void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
     set_form(QStringLiteral("recovered"), 2, 64, 64, 3);
     click_generate();
     wait_idle(3);
+}
+
+void TestMainWindow::full_disk_while_saving_is_reported_and_the_app_keeps_working() {
+    open_window();
+    set_form(QStringLiteral("no room for this"), 2, 64, 64, 21);
+    QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
+    {
+        // The disk fills up while the image is generated (support/file_size_limit.h: writes
+        // past 1 KiB fail with "File too large", as they fail with ENOSPC on a full disk).
+        lightning::testing::FileSizeLimit full(1024);
+        QVERIFY(full.active());
+        click_generate();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kTimeoutMs);
+    }
+    const QString shown = window_->message_text();
+    qInfo("shown: %s", qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("could not be saved in the gallery")), qPrintable(shown));
+    QVERIFY2(shown.contains(QString::fromLocal8Bit(std::strerror(EFBIG))), qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("Free some disk space")), qPrintable(shown));
+    QCOMPARE(gallery()->rowCount(), 0);
+    QVERIFY(QDir(gallery_dir_).entryList({QStringLiteral("*.png*")}, QDir::Files).isEmpty());
+
+    // With space again the same window saves the next image.
+    set_form(QStringLiteral("room again"), 2, 64, 64, 22);
+    click_generate();
+    wait_idle(1);
+    QCOMPARE(gallery()->item(0).record.request.prompt, std::string("room again"));
+}
+
+void TestMainWindow::read_only_gallery_folder_is_reported_not_crashed_on() {
+    if (::geteuid() == 0) QSKIP("root writes into read-only folders: run as another user");
+    QVERIFY(QDir().mkpath(gallery_dir_));
+    const auto read_only = QFileDevice::ReadOwner | QFileDevice::ExeOwner;
+    QVERIFY(QFile::setPermissions(gallery_dir_, read_only));
+    auto writable = qScopeGuard(
+        [&] { QFile::setPermissions(gallery_dir_, read_only | QFileDevice::WriteOwner); });
+    open_window();
+    QTRY_VERIFY_WITH_TIMEOUT(window_->message_text().contains(QLatin1String("cannot be written")),
+                             kTimeoutMs);
+    qInfo("shown: %s", qPrintable(window_->message_text()));
+
+    // Generating there fails with the reason; the window stays usable.
+    set_form(QStringLiteral("nowhere to go"), 2, 64, 64, 23);
+    QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
+    click_generate();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kTimeoutMs);
+    const QString shown = window_->message_text();
+    qInfo("shown: %s", qPrintable(shown));
+    QVERIFY2(shown.contains(QString::fromLocal8Bit(std::strerror(EACCES))), qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("gallery folder you can write to")), qPrintable(shown));
+    QCOMPARE(gallery()->rowCount(), 0);
+    writable.dismiss();
+    QVERIFY(QFile::setPermissions(gallery_dir_, read_only | QFileDevice::WriteOwner));
+    set_form(QStringLiteral("writable again"), 2, 64, 64, 24);
+    click_generate();
+    wait_idle(1);
 }
 
 void TestMainWindow::event_loop_keeps_running_during_generation() {
