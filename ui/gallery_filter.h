@@ -11,11 +11,11 @@ struct GalleryItem;
 class GalleryModel;
 
 struct GalleryFilter {
-    QString text;       // words that must all appear in the prompt (any case, any order)
-    int steps = 0;      // 0: any
-    QString model;      // checkpoint_name(); "": any
-    QDateTime since;    // created at or after (UTC); invalid: no lower bound
-    QDateTime until;    // created before (UTC); invalid: no upper bound
+    QString text;     // words that must all appear in the prompt (any case, any order)
+    int steps = 0;    // 0: any
+    QString model;    // checkpoint_name(); "": any
+    QDateTime since;  // created at or after (UTC); invalid: no lower bound
+    QDateTime until;  // created before (UTC); invalid: no upper bound
     bool favourites_only = false;
 
     bool accepts(const GalleryItem& item) const;

@@ -128,12 +128,14 @@ bool read_index_file(const QString& folder, IndexContents& index) {
 
 // Creates and removes a file: access() knows nothing of read-only mounts, quotas or /proc.
 QString write_problem(const QString& folder) {
-    QByteArray probe = QDir(folder).filePath(QStringLiteral(".lightning-write-test-XXXXXX")).toLocal8Bit();
+    QByteArray probe =
+        QDir(folder).filePath(QStringLiteral(".lightning-write-test-XXXXXX")).toLocal8Bit();
     const int fd = ::mkstemp(probe.data());
     if (fd < 0) {
-        return QStringLiteral("The gallery folder %1 cannot be written (%2): new images cannot be "
-                              "saved, and stars and deletions cannot be kept. Choose another "
-                              "folder in Settings.")
+        return QStringLiteral(
+                   "The gallery folder %1 cannot be written (%2): new images cannot be "
+                   "saved, and stars and deletions cannot be kept. Choose another "
+                   "folder in Settings.")
             .arg(QDir::toNativeSeparators(folder), QString::fromLocal8Bit(std::strerror(errno)));
     }
     ::close(fd);
@@ -321,8 +323,8 @@ GalleryLoad load_gallery(const QString& folder, const std::function<void(int, in
 
     // Index entries whose file still has the stamp they were read with; the rest is read again.
     QList<QFileInfo> to_read;
-    const QFileInfoList pngs = QDir(load.folder).entryInfoList({QStringLiteral("*.png")},
-                                                              QDir::Files, QDir::NoSort);
+    const QFileInfoList pngs =
+        QDir(load.folder).entryInfoList({QStringLiteral("*.png")}, QDir::Files, QDir::NoSort);
     int dropped = int(index.items.size());
     for (const QFileInfo& info : pngs) {
         const QString name = info.fileName();
@@ -342,8 +344,8 @@ GalleryLoad load_gallery(const QString& folder, const std::function<void(int, in
     sort_newest_first(load.items);
     load.index_outdated = !index_valid || !to_read.isEmpty() || dropped > 0 ||
                           load.ignored.size() != index.ignored.size();
-    load.note = load_note(had_index, index_valid, load, int(to_read.size()), dropped, skipped,
-                          temporaries);
+    load.note =
+        load_note(had_index, index_valid, load, int(to_read.size()), dropped, skipped, temporaries);
     load.problem = write_problem(load.folder);
     return load;
 }

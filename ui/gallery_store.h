@@ -66,19 +66,18 @@ void write_favourite(GalleryItem& item, bool favourite);
 
 // Everything a gallery folder holds, as read by load_gallery(): no GUI, safe on any thread.
 struct GalleryLoad {
-    QString folder;                 // absolute
-    QList<GalleryItem> items;       // newest first
-    QString note;                   // for the log: rebuilt, skipped files, removed temporaries
-    QString problem;                // for the user: why the folder cannot be written ("" if ok)
-    bool index_outdated = false;    // index.json should be written again
-    QHash<QString, QString> ignored; // PNGs without parameters: name -> file stamp
+    QString folder;                   // absolute
+    QList<GalleryItem> items;         // newest first
+    QString note;                     // for the log: rebuilt, skipped files, removed temporaries
+    QString problem;                  // for the user: why the folder cannot be written ("" if ok)
+    bool index_outdated = false;      // index.json should be written again
+    QHash<QString, QString> ignored;  // PNGs without parameters: name -> file stamp
 };
 
 // Reads `folder` (created if missing): index.json where its stamps match the PNGs, the rest
 // from the PNGs; removes abandoned AtomicFile temporaries; probes whether it can be written.
 // `progress`, when given, is called with (files read, files to read) while PNGs are read.
-GalleryLoad load_gallery(const QString& folder,
-                         const std::function<void(int, int)>& progress = {});
+GalleryLoad load_gallery(const QString& folder, const std::function<void(int, int)>& progress = {});
 
 // Writes index.json for `items` into `folder` atomically. Returns "" or the reason it failed.
 QString write_gallery_index(const QString& folder, const QList<GalleryItem>& items,

@@ -180,8 +180,9 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
     view_->setContextMenuPolicy(Qt::CustomContextMenu);
     view_->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     view_->setMouseTracking(true);  // the hover star
-    view_->setToolTip(tr("Click or Enter: large view · S: star · Delete: to the trash (Ctrl+Z "
-                         "undoes) · Ctrl+C: copy prompt · Ctrl+wheel: thumbnail size"));
+    view_->setToolTip(
+        tr("Click or Enter: large view · S: star · Delete: to the trash (Ctrl+Z "
+           "undoes) · Ctrl+C: copy prompt · Ctrl+wheel: thumbnail size"));
     view_->viewport()->installEventFilter(new WheelResizer(this, this));
     connect(view_, &QListView::customContextMenuRequested, this, &GalleryWidget::show_context_menu);
     // The view reports a click on the star as a click on the cell too (after the delegate
@@ -193,9 +194,8 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
         if (QApplication::keyboardModifiers() == Qt::NoModifier)
             open_viewer(filter_->source_row(index.row()));
     });
-    connect(view_, &QListView::activated, this, [this](const QModelIndex& index) {
-        open_viewer(filter_->source_row(index.row()));
-    });
+    connect(view_, &QListView::activated, this,
+            [this](const QModelIndex& index) { open_viewer(filter_->source_row(index.row())); });
     connect(delegate_, &GalleryGridDelegate::starClicked, this, [this](const QModelIndex& index) {
         star_clicked_ = true;
         toggle_favourite({filter_->source_row(index.row())});
@@ -358,8 +358,7 @@ void GalleryWidget::build_actions() {
         return action;
     };
     const auto on_view = Qt::WidgetShortcut;  // not while typing in the search field
-    add("openImageAction", tr("Open"), {}, view_, on_view,
-        [this] { open_viewer(current_row()); });
+    add("openImageAction", tr("Open"), {}, view_, on_view, [this] { open_viewer(current_row()); });
     add("favouriteAction", tr("Star / unstar"), QKeySequence(Qt::Key_S), view_, on_view,
         [this] { toggle_favourite(selected_rows()); });
     add("copyPromptAction", tr("Copy prompt"), QKeySequence::Copy, view_, on_view,
@@ -369,8 +368,8 @@ void GalleryWidget::build_actions() {
     add("copyParametersAction", tr("Copy parameters"),
         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), view_, on_view,
         [this] { copy_text(GalleryModel::ParametersRole, tr("parameters")); });
-    add("reuseAction", tr("Reuse parameters"), QKeySequence(Qt::CTRL | Qt::Key_R), view_,
-        on_view, [this] {
+    add("reuseAction", tr("Reuse parameters"), QKeySequence(Qt::CTRL | Qt::Key_R), view_, on_view,
+        [this] {
             if (const int row = current_row(); row >= 0)
                 Q_EMIT reuseRequested(model_->item(row).record.request);
         });
@@ -388,12 +387,10 @@ void GalleryWidget::build_actions() {
         search_->setFocus();
         search_->selectAll();
     });
-    add("largerThumbnailsAction", tr("Larger thumbnails"),
-        QKeySequence(Qt::CTRL | Qt::Key_Equal), this, in_gallery,
-        [this] { set_thumbnail_size(thumbnail_size() + 32); });
-    add("smallerThumbnailsAction", tr("Smaller thumbnails"),
-        QKeySequence(Qt::CTRL | Qt::Key_Minus), this, in_gallery,
-        [this] { set_thumbnail_size(thumbnail_size() - 32); });
+    add("largerThumbnailsAction", tr("Larger thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_Equal),
+        this, in_gallery, [this] { set_thumbnail_size(thumbnail_size() + 32); });
+    add("smallerThumbnailsAction", tr("Smaller thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_Minus),
+        this, in_gallery, [this] { set_thumbnail_size(thumbnail_size() - 32); });
 }
 
 QAction* GalleryWidget::action(const char* name) const {
@@ -407,8 +404,8 @@ GalleryFilter GalleryWidget::current_filter() const {
     filter.text = search_->text();
     filter.steps = steps_->currentData().toInt();
     filter.model = model_choice_->currentData().toString();
-    filter.since = range_start(DateRange(date_->currentData().toInt()),
-                               QDateTime::currentDateTimeUtc());
+    filter.since =
+        range_start(DateRange(date_->currentData().toInt()), QDateTime::currentDateTimeUtc());
     filter.favourites_only = favourites_only_->isChecked();
     return filter;
 }
@@ -569,7 +566,8 @@ void GalleryWidget::delete_rows(QList<int> rows) {
                 true);
     // Keep the keyboard where it was: the next image takes the deleted one's place.
     const int shown = filter_->rowCount();
-    if (shown > 0) view_->setCurrentIndex(filter_->index(std::clamp(next_position, 0, shown - 1), 0));
+    if (shown > 0)
+        view_->setCurrentIndex(filter_->index(std::clamp(next_position, 0, shown - 1), 0));
 }
 
 bool GalleryWidget::undo_delete() {
@@ -583,8 +581,9 @@ bool GalleryWidget::undo_delete() {
         show_notice(tr("Restored %1 image(s). Undo again for the deletion before.").arg(restored),
                     true);
     } else {
-        show_notice(restored == 1 ? tr("Restored 1 image.") : tr("Restored %1 images.").arg(restored),
-                    false);
+        show_notice(
+            restored == 1 ? tr("Restored 1 image.") : tr("Restored %1 images.").arg(restored),
+            false);
     }
     return restored > 0;
 }
@@ -654,8 +653,8 @@ void GalleryWidget::show_context_menu(const QPoint& position) {
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(item.file).absolutePath()));
     });
     menu.addAction(action("deleteAction"));
-    const QPoint at = view_->indexAt(position).isValid() ? position
-                                                          : view_->visualRect(index).center();
+    const QPoint at =
+        view_->indexAt(position).isValid() ? position : view_->visualRect(index).center();
     menu.exec(view_->viewport()->mapToGlobal(at));
 }
 

@@ -123,7 +123,7 @@ private:
     QSlider* size_slider_;
     QPushButton* save_gallery_;
     ImageViewer* viewer_ = nullptr;
-    int viewer_row_ = -1;  // gallery row shown in the viewer
+    int viewer_row_ = -1;        // gallery row shown in the viewer
     bool star_clicked_ = false;  // the click being handled hit a cell's star
     QList<TrashBatch> undo_stack_;
 };

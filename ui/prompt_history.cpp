@@ -82,8 +82,9 @@ PromptHistoryPopup::PromptHistoryPopup(PromptHistory* history, QWidget* parent)
     list_->setModel(proxy_);
     list_->setUniformItemSizes(true);
     list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    list_->setToolTip(tr("Recent prompts, newest first: Enter or a click puts one in the prompt "
-                         "box"));
+    list_->setToolTip(
+        tr("Recent prompts, newest first: Enter or a click puts one in the prompt "
+           "box"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(filter_);

@@ -30,7 +30,8 @@ void ThumbnailLoader::request(const QString& file, int size) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     // Repaints ask again while the decode runs: the result is on its way already.
-    if (const auto busy = in_flight_.constFind(file); busy != in_flight_.constEnd() && *busy >= size)
+    if (const auto busy = in_flight_.constFind(file);
+        busy != in_flight_.constEnd() && *busy >= size)
         return;
     const auto same = std::find_if(waiting_.begin(), waiting_.end(),
                                    [&](const Request& request) { return request.file == file; });

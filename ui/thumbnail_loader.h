@@ -2,10 +2,10 @@
 // what is on screen, so scrolling through thousands of images loads the visible ones first and
 // drops requests for rows long scrolled past (they are asked for again if painted again).
 #pragma once
+#include <QHash>
 #include <QImage>
 #include <QObject>
 #include <QString>
-#include <QHash>
 #include <QThreadPool>
 
 #include <atomic>
@@ -47,7 +47,7 @@ private:
     void drain();
 
     mutable std::mutex mutex_;
-    std::deque<Request> waiting_;  // front = newest
+    std::deque<Request> waiting_;    // front = newest
     QHash<QString, int> in_flight_;  // being decoded now: file -> size
     std::atomic<int> decoded_{0};
     int workers_ = 0;

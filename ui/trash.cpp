@@ -23,8 +23,8 @@ TrashedFile move_to_trash(const QString& file) {
     QFile handle(file);
     if (!handle.exists()) throw lightning::Error(to_std(file), "no such file");
     if (!handle.moveToTrash()) {
-        throw lightning::Error(to_std(file), "cannot move it to the trash: " +
-                                                 to_std(handle.errorString()));
+        throw lightning::Error(to_std(file),
+                               "cannot move it to the trash: " + to_std(handle.errorString()));
     }
     return {QFileInfo(file).absoluteFilePath(), handle.fileName()};
 }
@@ -39,9 +39,8 @@ void restore_from_trash(const TrashedFile& trashed) {
     QFile handle(trashed.in_trash);
     // rename() falls back to copy + remove when the trash is on another file system.
     if (!handle.rename(trashed.original))
-        throw lightning::Error(to_std(trashed.original),
-                               "cannot be restored from the trash: " +
-                                   to_std(handle.errorString()));
+        throw lightning::Error(to_std(trashed.original), "cannot be restored from the trash: " +
+                                                             to_std(handle.errorString()));
     QFile::remove(trash_info_path(trashed.in_trash));
 }
 

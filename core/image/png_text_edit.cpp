@@ -92,9 +92,9 @@ PngText read_png_text_fast(const std::string& path) {
         const uint32_t length = read_be32(header);
         const std::string type(reinterpret_cast<const char*>(header + 4), 4);
         if (length > 0x7fffffffu || file_size - pos - 12 < length)
-            throw Error(path, "truncated PNG: chunk '" + type + "' at byte " +
-                                  std::to_string(pos) + " needs " + std::to_string(length) +
-                                  " bytes, the file has " + std::to_string(file_size - pos - 12));
+            throw Error(path, "truncated PNG: chunk '" + type + "' at byte " + std::to_string(pos) +
+                                  " needs " + std::to_string(length) + " bytes, the file has " +
+                                  std::to_string(file_size - pos - 12));
         const bool keep = pos == 8 || type == "IEND" || is_png_text_chunk(type);
         if (keep) {
             kept.insert(kept.end(), header, header + 8);

@@ -2,8 +2,8 @@
 // too large") the way a full file system fails them with ENOSPC. Mounting a small tmpfs would
 // give the real ENOSPC but needs privileges that CI machines and containers lack.
 #pragma once
-#include <csignal>
 #include <sys/resource.h>
+#include <csignal>
 
 namespace lightning::testing {
 

@@ -34,7 +34,7 @@ struct Entry {
 
 // Six images, newest first in the gallery: seed 6 is the newest.
 const Entry kEntries[] = {
-    {"red fox in the snow", 4},     {"blue fox at night", 2},   {"red sports car", 4},
+    {"red fox in the snow", 4},        {"blue fox at night", 2},   {"red sports car", 4},
     {"a lighthouse, oil painting", 1}, {"red fox in the snow", 8}, {"portrait of a cat", 4},
 };
 
@@ -139,8 +139,8 @@ void TestGalleryBrowse::search_matches_every_word_of_the_prompt() {
 
 void TestGalleryBrowse::filters_by_steps_model_date_and_favourites() {
     // One image made today, the rest in 2024.
-    GalleryItem today = gallery_test_item(QStringLiteral("made today"), 2, 77,
-                                          QDateTime::currentDateTimeUtc());
+    GalleryItem today =
+        gallery_test_item(QStringLiteral("made today"), 2, 77, QDateTime::currentDateTimeUtc());
     write_gallery_png(folder_, gallery_test_image(64, 64, 77), today);
     QVERIFY(open_gallery());
     QCOMPARE(shown(), 7);
@@ -163,8 +163,7 @@ void TestGalleryBrowse::filters_by_steps_model_date_and_favourites() {
     auto* date = gallery_->findChild<QComboBox*>(QStringLiteral("galleryDateFilter"));
     date->setCurrentIndex(date->findData(int(DateRange::Today)));
     QCOMPARE(shown(), 1);
-    QCOMPARE(gallery_->filter_model()->index(0, 0).data().toString(),
-             QStringLiteral("made today"));
+    QCOMPARE(gallery_->filter_model()->index(0, 0).data().toString(), QStringLiteral("made today"));
     date->setCurrentIndex(0);
 
     gallery_->model()->set_favourite({1, 3}, true);
@@ -285,8 +284,8 @@ void TestGalleryBrowse::prompt_history_lists_recent_prompts_and_fills_the_prompt
              (QStringList{"portrait of a cat", "red fox in the snow", "a lighthouse, oil painting",
                           "red sports car", "blue fox at night"}));
     // A new image's prompt goes on top; a known one moves there.
-    GalleryItem item = gallery_test_item(QStringLiteral("a new idea"), 4, 900,
-                                         QDateTime::currentDateTimeUtc());
+    GalleryItem item =
+        gallery_test_item(QStringLiteral("a new idea"), 4, 900, QDateTime::currentDateTimeUtc());
     item = write_gallery_png(folder_, gallery_test_image(64, 64, 9), item);
     gallery_->model()->add(item, QImage());
     history->record(QStringLiteral("  red sports car "));
@@ -337,7 +336,8 @@ void TestGalleryBrowse::copy_actions_put_prompt_seed_and_parameters_on_the_clipb
     QTest::keyClick(gallery_->view(), Qt::Key_C, Qt::ControlModifier | Qt::AltModifier);
     QCOMPARE(QApplication::clipboard()->text(), QString::number(item.record.request.seed));
     QTest::keyClick(gallery_->view(), Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
-    const auto parsed = lightning::parse_parameters(QApplication::clipboard()->text().toStdString());
+    const auto parsed =
+        lightning::parse_parameters(QApplication::clipboard()->text().toStdString());
     QVERIFY(parsed);
     QCOMPARE(*parsed, item.record);
 }
@@ -419,8 +419,8 @@ void TestGalleryBrowse::every_control_has_a_tooltip() {
     gallery_->open_viewer(0);
     QVERIFY(gallery_->viewer());
     QList<QWidget*> controls;
-    for (QWidget* root : {static_cast<QWidget*>(gallery_.get()),
-                          static_cast<QWidget*>(gallery_->viewer())}) {
+    for (QWidget* root :
+         {static_cast<QWidget*>(gallery_.get()), static_cast<QWidget*>(gallery_->viewer())}) {
         for (auto* w : root->findChildren<QAbstractButton*>()) controls << w;
         for (auto* w : root->findChildren<QComboBox*>()) controls << w;
         for (auto* w : root->findChildren<QLineEdit*>()) controls << w;
@@ -436,7 +436,8 @@ void TestGalleryBrowse::every_control_has_a_tooltip() {
                             control->metaObject()->className()));
     }
     // The gallery's own commands (not Qt's, such as the search field's clear action).
-    for (QAction* action : gallery_->findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly)) {
+    for (QAction* action :
+         gallery_->findChildren<QAction*>(QString(), Qt::FindDirectChildrenOnly)) {
         if (action->objectName().isEmpty()) continue;
         QVERIFY2(!action->shortcut().isEmpty() || action->objectName() == "openImageAction",
                  qPrintable(action->objectName()));

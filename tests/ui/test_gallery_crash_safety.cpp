@@ -22,16 +22,16 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 
 using namespace lightning::ui;
-using lightning::testing::gallery_test_image;
 using lightning::testing::FileSizeLimit;
+using lightning::testing::gallery_test_image;
 using lightning::testing::gallery_test_item;
 
 namespace {
@@ -134,7 +134,8 @@ QString TestGalleryCrashSafety::make_gallery(const QString& name, int images) {
     return folder;
 }
 
-void TestGalleryCrashSafety::writer_killed_mid_image_leaves_no_partial_png_and_the_index_rebuilds() {
+void TestGalleryCrashSafety::
+    writer_killed_mid_image_leaves_no_partial_png_and_the_index_rebuilds() {
     const QString folder = make_gallery(QStringLiteral("killed"), 3);
     QCOMPARE(index_names(folder).size(), 3);
 
@@ -164,7 +165,8 @@ void TestGalleryCrashSafety::writer_killed_mid_image_leaves_no_partial_png_and_t
     QCOMPARE(pngs.size(), 3 + kCompleteBeforeKill);
     for (const QString& name : pngs) {
         try {
-            const lightning::Image8 image = lightning::read_png(QDir(folder).filePath(name).toStdString());
+            const lightning::Image8 image =
+                lightning::read_png(QDir(folder).filePath(name).toStdString());
             QVERIFY(image.width > 0);
         } catch (const std::exception& error) {
             QFAIL(error.what());
@@ -209,7 +211,8 @@ void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps
         FileSizeLimit limit(16 * 1024);
         QVERIFY(limit.active());
         try {
-            write_gallery_png(folder, noise_image(256, 7), gallery_test_item(QStringLiteral("too big"), 4, 7));
+            write_gallery_png(folder, noise_image(256, 7),
+                              gallery_test_item(QStringLiteral("too big"), 4, 7));
         } catch (const lightning::Error& failure) {
             error = QString::fromStdString(failure.what());
         }
@@ -241,8 +244,8 @@ void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps
     QCOMPARE(files(folder, QStringLiteral("*")), before);
 
     // With space again, the same gallery takes new images and stars.
-    const GalleryItem saved = write_gallery_png(folder, noise_image(256, 7),
-                                                gallery_test_item(QStringLiteral("fits now"), 4, 8));
+    const GalleryItem saved = write_gallery_png(
+        folder, noise_image(256, 7), gallery_test_item(QStringLiteral("fits now"), 4, 8));
     model.add(saved, QImage(16, 16, QImage::Format_RGB888));
     QCOMPARE(model.rowCount(), 3);
     model.set_favourite({0}, true);
@@ -256,8 +259,8 @@ void TestGalleryCrashSafety::read_only_gallery_folder_is_reported_not_crashed_on
                                               QFileDevice::ReadGroup | QFileDevice::ExeGroup |
                                               QFileDevice::ReadOther | QFileDevice::ExeOther));
     auto restore = qScopeGuard([&] {
-        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                          QFileDevice::ExeOwner);
+        QFile::setPermissions(
+            folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     });
     const QStringList before = files(folder, QStringLiteral("*"));
 
@@ -275,7 +278,8 @@ void TestGalleryCrashSafety::read_only_gallery_folder_is_reported_not_crashed_on
 
     // Saving, starring and deleting are refused with a reason; the files stay as they were.
     try {
-        write_gallery_png(folder, gallery_test_image(64, 64, 9), gallery_test_item(QStringLiteral("new"), 4, 9));
+        write_gallery_png(folder, gallery_test_image(64, 64, 9),
+                          gallery_test_item(QStringLiteral("new"), 4, 9));
         QFAIL("an image was written into a read-only folder");
     } catch (const lightning::Error& error) {
         const QString text = QString::fromStdString(error.what());

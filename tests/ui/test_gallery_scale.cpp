@@ -25,9 +25,9 @@ constexpr int kImages = 5000;
 constexpr int kBaseSize = 512;  // pixels of the base images (decode cost per thumbnail)
 constexpr int kTimeoutMs = 240000;
 
-const char* const kSubjects[] = {"a red fox",  "a lighthouse", "a portrait of a cat",
+const char* const kSubjects[] = {"a red fox",    "a lighthouse",    "a portrait of a cat",
                                  "a sports car", "a mountain lake", "an old library",
-                                 "a robot",    "a bowl of ramen"};
+                                 "a robot",      "a bowl of ramen"};
 const char* const kStyles[] = {"oil painting", "photograph", "watercolor", "pencil sketch",
                                "cinematic lighting"};
 const int kSteps[] = {1, 2, 4, 8};
@@ -164,8 +164,8 @@ void TestGalleryScale::initTestCase() {
                                              start.addSecs(60 * qint64(n)));
         item.favourite = n % 50 == 0;
         const QString name = QStringLiteral("lightning-%1.png").arg(n, 5, 10, QLatin1Char('0'));
-        QVERIFY(!lightning::testing::write_gallery_copy(bases[n % 4], folder_, name, item)
-                     .isEmpty());
+        QVERIFY(
+            !lightning::testing::write_gallery_copy(bases[n % 4], folder_, name, item).isEmpty());
     }
     qInfo("made %d gallery PNGs (%dx%d, %zu KB each) in %lld ms", kImages, kBaseSize, kBaseSize,
           bases[0].size() / 1024, clock.elapsed());
@@ -195,11 +195,12 @@ std::optional<TestGalleryScale::Opened> TestGalleryScale::open_and_measure(const
     result.worst_gap_ms = meter.worst;
     result.ticks = meter.ticks;
     result.ticks_while_loading = meter.ticks_while;
-    qInfo("%s: first paint with images %lld ms, visible thumbnails (%d) %lld ms; "
-          "RSS %ld -> %ld MiB; %d timer ticks (%d while loading), longest gap %lld ms",
-          label, result.first_paint_ms, int(visible_rows(gallery_.get()).size()),
-          result.thumbnails_ms, rss_before / 1024, rss_kib() / 1024, result.ticks,
-          result.ticks_while_loading, result.worst_gap_ms);
+    qInfo(
+        "%s: first paint with images %lld ms, visible thumbnails (%d) %lld ms; "
+        "RSS %ld -> %ld MiB; %d timer ticks (%d while loading), longest gap %lld ms",
+        label, result.first_paint_ms, int(visible_rows(gallery_.get()).size()),
+        result.thumbnails_ms, rss_before / 1024, rss_kib() / 1024, result.ticks,
+        result.ticks_while_loading, result.worst_gap_ms);
     return result;
 }
 
@@ -209,7 +210,8 @@ void TestGalleryScale::opening_5000_images_without_an_index_does_not_block_the_g
     QVERIFY(measured);
     const Opened& opened = *measured;
     QCOMPARE(gallery_->model()->rowCount(), kImages);
-    QCOMPARE(gallery_->model()->item(0).record.request.prompt, prompt_of(kImages - 1).toStdString());
+    QCOMPARE(gallery_->model()->item(0).record.request.prompt,
+             prompt_of(kImages - 1).toStdString());
     QVERIFY(gallery_->model()->item(49).favourite);  // n = 4950 (row 0 is n = 4999)
     QVERIFY(!gallery_->model()->item(50).favourite);
     // Not blocking, without a wall-clock bound: the call returned before reading, and the event
@@ -258,10 +260,11 @@ void TestGalleryScale::scrolling_through_5000_decodes_only_what_is_seen() {
     const qint64 total = meter.stop();
     const QList<int> rows = visible_rows(gallery_.get());
     QVERIFY(rows.contains(kImages - 1));  // the oldest image, at the end
-    qInfo("scrolled through %d images: visible thumbnails at the end after %lld ms; %d decoded "
-          "in all, %d in the cache; longest gap %lld ms; RSS %ld MiB",
-          kImages, total, gallery_->model()->thumbnails_decoded(),
-          gallery_->model()->cached_thumbnails(), meter.worst, rss_kib() / 1024);
+    qInfo(
+        "scrolled through %d images: visible thumbnails at the end after %lld ms; %d decoded "
+        "in all, %d in the cache; longest gap %lld ms; RSS %ld MiB",
+        kImages, total, gallery_->model()->thumbnails_decoded(),
+        gallery_->model()->cached_thumbnails(), meter.worst, rss_kib() / 1024);
     QVERIFY2(gallery_->model()->thumbnails_decoded() < kImages / 2,
              "thumbnails were decoded for rows nobody saw");
 }
