@@ -11,12 +11,14 @@
 #include "ui/main_window.h"
 #include "ui/preview_pane.h"
 #include "ui/prompt_box.h"
+#include "ui/prompt_history.h"
 #include "ui/settings_dialog.h"
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
 
 #include "support/file_size_limit.h"
 #include "support/fixtures.h"
+#include "support/gallery_fixtures.h"
 
 #include <QtTest/QtTest>
 
@@ -40,6 +42,7 @@
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QToolButton>
 
 #include <cerrno>
 #include <cstring>
@@ -137,6 +140,7 @@ private Q_SLOTS:
     void missing_lightning_file_disables_its_step_entry();
     void corrupt_model_file_shows_error_and_app_recovers();
     void event_loop_keeps_running_during_generation();
+    void gallery_grid_and_prompt_history_in_the_window();
     void full_disk_while_saving_is_reported_and_the_app_keeps_working();
     void read_only_gallery_folder_is_reported_not_crashed_on();
     void dropping_a_png_restores_its_settings();
@@ -700,6 +704,36 @@ void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
     set_form(QStringLiteral("recovered"), 2, 64, 64, 3);
     click_generate();
     wait_idle(3);
+}
+
+void TestMainWindow::gallery_grid_and_prompt_history_in_the_window() {
+    const char* prompts[] = {"an old prompt", "a castle at dawn", "the newest prompt"};
+    for (int n = 0; n < 3; ++n) {
+        write_gallery_png(gallery_dir_, lightning::testing::gallery_test_image(64, 64, n),
+                          lightning::testing::gallery_test_item(QString::fromUtf8(prompts[n]), 4,
+                                                                uint64_t(n + 1)));
+    }
+    open_window(false);
+    window_->resize(1280, 800);
+    QTRY_COMPARE(gallery()->rowCount(), 3);
+
+    // A grid: the first two images side by side at the default thumbnail size.
+    QListView* grid = window_->gallery()->view();
+    const QRect first = grid->visualRect(window_->gallery()->filter_model()->index(0, 0));
+    const QRect second = grid->visualRect(window_->gallery()->filter_model()->index(1, 0));
+    QCOMPARE(second.top(), first.top());
+
+    // The gallery's prompts, newest first, one click (or Alt+Down) from the prompt box.
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    editor->setPlainText(QStringLiteral("a draft"));
+    child<QToolButton>(window_.get(), "promptHistoryButton")->click();
+    auto* popup = editor->findChild<PromptHistoryPopup*>();
+    QVERIFY(popup);
+    QTRY_VERIFY(popup->isVisible());
+    QCOMPARE(popup->list()->model()->rowCount(), 3);
+    QTest::keyClicks(popup->filter(), QStringLiteral("castle"));
+    QTest::keyClick(popup->filter(), Qt::Key_Return);
+    QCOMPARE(editor->toPlainText(), QStringLiteral("a castle at dawn"));
 }
 
 void TestMainWindow::full_disk_while_saving_is_reported_and_the_app_keeps_working() {
