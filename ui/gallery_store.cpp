@@ -1,6 +1,8 @@
 #include "ui/gallery_store.h"
 
 #include "core/image/png.h"
+#include "core/image/png_text_edit.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "ui/string_convert.h"
 
@@ -10,19 +12,30 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QSet>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace lightning::ui {
 namespace {
 
-QString studio_chunk(const GalleryItem& item) {
+constexpr int kIndexVersion = 2;
+
+QJsonObject studio_object(const GalleryItem& item) {
     QJsonObject object;
     object[QStringLiteral("seconds")] = item.seconds;
     object[QStringLiteral("created")] = item.created.toString(Qt::ISODateWithMs);
     if (!item.device.isEmpty()) object[QStringLiteral("device")] = item.device;
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    if (item.favourite) object[QStringLiteral("favourite")] = true;
+    return object;
+}
+
+std::string to_chunk_text(const QJsonObject& object) {
+    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
 }
 
 void apply_studio_chunk(const std::string& text, GalleryItem& item) {
@@ -34,6 +47,7 @@ void apply_studio_chunk(const std::string& text, GalleryItem& item) {
                                                Qt::ISODateWithMs);
     if (created.isValid()) item.created = created;
     item.device = object.value(QStringLiteral("device")).toString();
+    item.favourite = object.value(QStringLiteral("favourite")).toBool(false);
 }
 
 void sort_newest_first(QList<GalleryItem>& items) {
@@ -56,6 +70,115 @@ QString unique_png_name(const QDir& dir, const GalleryItem& item) {
 
 QString html_escape(const QString& text) {
     return text.toHtmlEscaped();
+}
+
+bool mentions_error(const std::string& reason, std::initializer_list<int> codes) {
+    return std::any_of(codes.begin(), codes.end(), [&](int code) {
+        return reason.find(std::strerror(code)) != std::string::npos;
+    });
+}
+
+// What the user can do about a failed save, for the causes they can fix themselves.
+std::string save_advice(const std::string& reason) {
+    if (mentions_error(reason, {ENOSPC, EDQUOT, EFBIG}))
+        return ". Free some disk space or choose another gallery folder in Settings";
+    if (mentions_error(reason, {EACCES, EPERM, EROFS}))
+        return ". Choose a gallery folder you can write to in Settings";
+    return {};
+}
+
+void stamp_from(const QFileInfo& info, GalleryItem& item) {
+    item.file_size = info.size();
+    item.modified_ms = info.lastModified().toMSecsSinceEpoch();
+}
+
+QString stamp_text(const QFileInfo& info) {
+    return QStringLiteral("%1/%2").arg(info.size()).arg(info.lastModified().toMSecsSinceEpoch());
+}
+
+bool stamp_matches(const GalleryItem& item, const QFileInfo& info) {
+    return item.file_size == info.size() &&
+           item.modified_ms == info.lastModified().toMSecsSinceEpoch();
+}
+
+// What index.json holds; false when it is missing or not trustworthy as a whole.
+struct IndexContents {
+    QHash<QString, GalleryItem> items;  // by file name
+    QHash<QString, QString> ignored;
+};
+
+bool read_index_file(const QString& folder, IndexContents& index) {
+    QFile file(QDir(folder).filePath(kIndexFile));
+    if (!file.open(QIODevice::ReadOnly)) return false;
+    QJsonParseError error{};
+    const auto doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) return false;
+    const QJsonValue list = doc.object().value(QStringLiteral("items"));
+    if (!list.isArray()) return false;
+    for (const QJsonValue& value : list.toArray()) {
+        auto item = value.isObject() ? item_from_json(value.toObject(), folder) : std::nullopt;
+        if (!item) return false;  // one bad entry: trust none of it, rebuild from the PNGs
+        index.items.insert(QFileInfo(item->file).fileName(), std::move(*item));
+    }
+    const QJsonObject ignored = doc.object().value(QStringLiteral("ignored")).toObject();
+    for (auto it = ignored.begin(); it != ignored.end(); ++it)
+        index.ignored.insert(it.key(), it.value().toString());
+    return true;
+}
+
+// Creates and removes a file: access() knows nothing of read-only mounts, quotas or /proc.
+QString write_problem(const QString& folder) {
+    QByteArray probe =
+        QDir(folder).filePath(QStringLiteral(".lightning-write-test-XXXXXX")).toLocal8Bit();
+    const int fd = ::mkstemp(probe.data());
+    if (fd < 0) {
+        return QStringLiteral(
+                   "The gallery folder %1 cannot be written (%2): new images cannot be "
+                   "saved, and stars and deletions cannot be kept. Choose another "
+                   "folder in Settings.")
+            .arg(QDir::toNativeSeparators(folder), QString::fromLocal8Bit(std::strerror(errno)));
+    }
+    ::close(fd);
+    ::unlink(probe.constData());
+    return {};
+}
+
+// Reads the PNGs that the index does not describe; reports the unreadable ones.
+void read_pngs(const QList<QFileInfo>& files, GalleryLoad& load, QStringList& skipped,
+               const std::function<void(int, int)>& progress) {
+    for (int i = 0; i < files.size(); ++i) {
+        try {
+            if (auto item = read_gallery_png(files[i].absoluteFilePath()))
+                load.items.append(std::move(*item));
+            else
+                load.ignored.insert(files[i].fileName(), stamp_text(files[i]));
+        } catch (const std::exception& error) {
+            skipped << to_qstring(error.what());
+        }
+        if (progress && (i % 64 == 63 || i + 1 == files.size())) progress(i + 1, files.size());
+    }
+}
+
+QString load_note(bool had_index, bool index_valid, const GalleryLoad& load, int read, int dropped,
+                  const QStringList& skipped, size_t temporaries) {
+    QString note;
+    if (!index_valid) {
+        note = had_index ? QStringLiteral("Gallery index was unreadable; rebuilt it from %1 images")
+                         : QStringLiteral("Gallery index created from %1 images");
+        note = note.arg(load.items.size());
+    } else if (read > 0 || dropped > 0) {
+        note = QStringLiteral("Gallery index updated: %1 new or changed images read, %2 gone")
+                   .arg(read)
+                   .arg(dropped);
+    }
+    if (!skipped.isEmpty())
+        note += QStringLiteral(" (skipped: %1)").arg(skipped.join(QStringLiteral("; ")));
+    if (temporaries > 0) {
+        if (!note.isEmpty()) note += QStringLiteral("; ");
+        note += QStringLiteral("removed %1 unfinished file(s) left by an interrupted save")
+                    .arg(temporaries);
+    }
+    return note;
 }
 
 }  // namespace
@@ -84,6 +207,9 @@ QJsonObject item_to_json(const GalleryItem& item, const QString& file_name) {
     object[QStringLiteral("seconds")] = item.seconds;
     object[QStringLiteral("created")] = item.created.toString(Qt::ISODateWithMs);
     if (!item.device.isEmpty()) object[QStringLiteral("device")] = item.device;
+    if (item.favourite) object[QStringLiteral("favourite")] = true;
+    if (item.file_size >= 0) object[QStringLiteral("size")] = item.file_size;
+    if (item.modified_ms >= 0) object[QStringLiteral("mtime")] = item.modified_ms;
     object[QStringLiteral("parameters")] = to_qstring(lightning::format_parameters(item.record));
     return object;
 }
@@ -103,6 +229,9 @@ std::optional<GalleryItem> item_from_json(const QJsonObject& object, const QStri
     item.created = QDateTime::fromString(object.value(QStringLiteral("created")).toString(),
                                          Qt::ISODateWithMs);
     item.device = object.value(QStringLiteral("device")).toString();
+    item.favourite = object.value(QStringLiteral("favourite")).toBool(false);
+    item.file_size = object.value(QStringLiteral("size")).toInteger(-1);
+    item.modified_ms = object.value(QStringLiteral("mtime")).toInteger(-1);
     if (!item.created.isValid()) return std::nullopt;
     return item;
 }
@@ -117,116 +246,209 @@ GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& im
     lightning::PngText text;
     text.entries[kParametersKey] = lightning::format_parameters(item.record);
     item.record = as_written(item.record);
-    text.entries[kStudioKey] = to_std(studio_chunk(item));
-    lightning::write_png(to_std(item.file), image, text);
+    text.entries[kStudioKey] = to_chunk_text(studio_object(item));
+    try {
+        lightning::write_png(to_std(item.file), image, text);
+    } catch (const lightning::Error& error) {
+        // One line that says what failed before the system's reason (e.g. "No space left on
+        // device"); the image was not saved, nothing partial is left.
+        throw lightning::Error(error.where(), "the image could not be saved in the gallery: " +
+                                                  error.message() + save_advice(error.message()));
+    }
+    stamp_from(QFileInfo(item.file), item);
     return item;
 }
 
 std::optional<GalleryItem> read_gallery_png(const QString& file) {
-    const lightning::PngText text = lightning::read_png_text(to_std(file));
+    const lightning::PngText text = lightning::read_png_text_fast(to_std(file));
     const auto parameters = text.entries.find(kParametersKey);
     if (parameters == text.entries.end()) return std::nullopt;
     auto record = lightning::parse_parameters(parameters->second);
     if (!record) return std::nullopt;
+    const QFileInfo info(file);
     GalleryItem item;
-    item.file = QFileInfo(file).absoluteFilePath();
+    item.file = info.absoluteFilePath();
     item.record = std::move(*record);
-    item.created = QFileInfo(file).lastModified().toUTC();
+    item.created = info.lastModified().toUTC();
+    stamp_from(info, item);
     if (const auto studio = text.entries.find(kStudioKey); studio != text.entries.end())
         apply_studio_chunk(studio->second, item);
     return item;
 }
 
+void write_favourite(GalleryItem& item, bool favourite) {
+    const std::string path = to_std(item.file);
+    // The chunk as the file has it now (fields this version does not know are kept); one is
+    // made from the item for PNGs written by other tools.
+    const lightning::PngText text = lightning::read_png_text_fast(path);
+    QJsonObject object = studio_object(item);
+    if (const auto studio = text.entries.find(kStudioKey); studio != text.entries.end()) {
+        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(studio->second));
+        if (doc.isObject()) object = doc.object();
+    }
+    if (favourite)
+        object[QStringLiteral("favourite")] = true;
+    else
+        object.remove(QStringLiteral("favourite"));
+    lightning::PngText update;
+    update.entries[kStudioKey] = to_chunk_text(object);
+    lightning::rewrite_png_text(path, update);
+    item.favourite = favourite;
+    stamp_from(QFileInfo(item.file), item);
+}
+
 QList<GalleryItem> scan_gallery_pngs(const QString& folder, QStringList* skipped) {
-    QList<GalleryItem> items;
-    const QDir dir(folder);
-    for (const QFileInfo& info : dir.entryInfoList({QStringLiteral("*.png")}, QDir::Files)) {
-        try {
-            if (auto item = read_gallery_png(info.absoluteFilePath())) items.append(*item);
-        } catch (const std::exception& error) {
-            if (skipped) *skipped << to_qstring(error.what());
+    GalleryLoad load;
+    QStringList unreadable;
+    read_pngs(QDir(folder).entryInfoList({QStringLiteral("*.png")}, QDir::Files), load, unreadable,
+              {});
+    if (skipped) *skipped << unreadable;
+    sort_newest_first(load.items);
+    return load.items;
+}
+
+GalleryLoad load_gallery(const QString& folder, const std::function<void(int, int)>& progress) {
+    GalleryLoad load;
+    load.folder = QDir(folder).absolutePath();
+    if (!QDir().mkpath(load.folder)) {
+        load.problem = QStringLiteral("The gallery folder %1 does not exist and cannot be created.")
+                           .arg(QDir::toNativeSeparators(load.folder));
+        return load;
+    }
+    const size_t temporaries = lightning::remove_abandoned_temporaries(to_std(load.folder)).size();
+    IndexContents index;
+    const bool had_index = QFileInfo::exists(QDir(load.folder).filePath(kIndexFile));
+    const bool index_valid = read_index_file(load.folder, index);
+    if (!index_valid) index = {};  // a half-read index is not used at all
+
+    // Index entries whose file still has the stamp they were read with; the rest is read again.
+    QList<QFileInfo> to_read;
+    const QFileInfoList pngs =
+        QDir(load.folder).entryInfoList({QStringLiteral("*.png")}, QDir::Files, QDir::NoSort);
+    int dropped = int(index.items.size());
+    for (const QFileInfo& info : pngs) {
+        const QString name = info.fileName();
+        if (const auto found = index.items.constFind(name);
+            found != index.items.constEnd() && stamp_matches(*found, info)) {
+            load.items.append(*found);
+            --dropped;
+        } else if (index.ignored.value(name) == stamp_text(info)) {
+            load.ignored.insert(name, stamp_text(info));
+        } else {
+            if (index.items.contains(name)) --dropped;
+            to_read.append(info);
         }
     }
-    sort_newest_first(items);
-    return items;
+    QStringList skipped;
+    read_pngs(to_read, load, skipped, progress);
+    sort_newest_first(load.items);
+    load.index_outdated = !index_valid || !to_read.isEmpty() || dropped > 0 ||
+                          load.ignored.size() != index.ignored.size();
+    load.note =
+        load_note(had_index, index_valid, load, int(to_read.size()), dropped, skipped, temporaries);
+    load.problem = write_problem(load.folder);
+    return load;
+}
+
+QString write_gallery_index(const QString& folder, const QList<GalleryItem>& items,
+                            const QHash<QString, QString>& ignored) {
+    QJsonArray list;
+    for (const GalleryItem& item : items)
+        list.append(item_to_json(item, QFileInfo(item.file).fileName()));
+    QJsonObject ignored_object;
+    for (auto it = ignored.begin(); it != ignored.end(); ++it)
+        ignored_object[it.key()] = it.value();
+    QJsonObject root;
+    root[QStringLiteral("version")] = kIndexVersion;
+    root[QStringLiteral("items")] = list;
+    if (!ignored_object.isEmpty()) root[QStringLiteral("ignored")] = ignored_object;
+    const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
+    try {
+        // Atomic: a crash leaves the old index, never half a new one.
+        lightning::AtomicFile file(to_std(QDir(folder).filePath(kIndexFile)));
+        file.write(bytes.constData(), size_t(bytes.size()));
+        file.commit();
+        return {};
+    } catch (const std::exception& error) {
+        return to_qstring(error.what());
+    }
 }
 
 QString GalleryStore::index_path() const {
     return QDir(folder_).filePath(kIndexFile);
 }
 
-bool GalleryStore::read_index(QList<GalleryItem>& items) const {
-    QFile file(index_path());
-    if (!file.open(QIODevice::ReadOnly)) return false;
-    QJsonParseError error{};
-    const auto doc = QJsonDocument::fromJson(file.readAll(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) return false;
-    const QJsonValue list = doc.object().value(QStringLiteral("items"));
-    if (!list.isArray()) return false;
-    for (const QJsonValue& value : list.toArray()) {
-        auto item = value.isObject() ? item_from_json(value.toObject(), folder_) : std::nullopt;
-        if (!item) return false;  // one bad entry: trust none of it, rebuild from the PNGs
-        items.append(*item);
-    }
-    return true;
-}
-
 QString GalleryStore::open(const QString& folder) {
-    folder_ = QDir(folder).absolutePath();
-    items_.clear();
-    QDir().mkpath(folder_);
-
-    QList<GalleryItem> indexed;
-    QString note;
-    bool changed = false;
-    if (!read_index(indexed)) {
-        QStringList skipped;
-        items_ = scan_gallery_pngs(folder_, &skipped);
-        changed = true;
-        note = QFileInfo::exists(index_path())
-                   ? QStringLiteral("Gallery index was unreadable; rebuilt it from %1 images")
-                   : QStringLiteral("Gallery index created from %1 images");
-        note = note.arg(items_.size());
-        if (!skipped.isEmpty())
-            note += QStringLiteral(" (skipped: %1)").arg(skipped.join(QStringLiteral("; ")));
-    } else {
-        // Keep indexed items whose PNG is still there; pick up PNGs added behind our back.
-        QSet<QString> known;
-        for (const GalleryItem& item : indexed) {
-            if (QFileInfo(item.file).isFile()) {
-                items_.append(item);
-                known.insert(QFileInfo(item.file).fileName());
-            } else {
-                changed = true;
-            }
-        }
-        const QDir dir(folder_);
-        for (const QString& name : dir.entryList({QStringLiteral("*.png")}, QDir::Files)) {
-            if (known.contains(name)) continue;
-            try {
-                if (auto item = read_gallery_png(dir.filePath(name))) {
-                    items_.append(*item);
-                    changed = true;
-                }
-            } catch (const std::exception&) {
-                // Not a readable PNG: not part of the gallery.
-            }
-        }
-        sort_newest_first(items_);
+    GalleryLoad loaded = load_gallery(folder);
+    const bool outdated = loaded.index_outdated;
+    const QString note = loaded.note;
+    adopt(std::move(loaded));
+    if (outdated && problem_.isEmpty()) {
+        index_error_ = write_gallery_index(folder_, items_, ignored_);
+        index_outdated_ = !index_error_.isEmpty();
     }
-    if (changed) save_index();
     return note;
 }
 
+void GalleryStore::adopt(GalleryLoad loaded) {
+    folder_ = loaded.folder;
+    items_ = std::move(loaded.items);
+    ignored_ = std::move(loaded.ignored);
+    problem_ = loaded.problem;
+    index_outdated_ = loaded.index_outdated;
+    index_error_.clear();
+    rows_valid_ = false;
+}
+
+void GalleryStore::rebuild_rows() const {
+    rows_.clear();
+    rows_.reserve(items_.size());
+    for (int i = 0; i < items_.size(); ++i) rows_.insert(items_[i].file, i);
+    rows_valid_ = true;
+}
+
 int GalleryStore::index_of(const QString& file) const {
-    for (int i = 0; i < items_.size(); ++i)
-        if (items_[i].file == file) return i;
-    return -1;
+    if (!rows_valid_) rebuild_rows();
+    return rows_.value(file, -1);
+}
+
+void GalleryStore::changed() {
+    rows_valid_ = false;
+    index_outdated_ = true;
+    if (deferred_ || folder_.isEmpty()) return;
+    index_error_ = write_gallery_index(folder_, items_, ignored_);
+    index_outdated_ = !index_error_.isEmpty();
+}
+
+QList<GalleryItem> GalleryStore::take_index_snapshot() {
+    index_outdated_ = false;
+    return items_;
 }
 
 void GalleryStore::add(const GalleryItem& item) {
     items_.prepend(item);
-    save_index();
+    changed();
+}
+
+int GalleryStore::position_for(const GalleryItem& item) const {
+    // The order of sort_newest_first(): by time, then by file name, both descending.
+    const auto at = std::find_if(items_.begin(), items_.end(), [&](const GalleryItem& other) {
+        return other.created < item.created ||
+               (other.created == item.created && other.file < item.file);
+    });
+    return int(at - items_.begin());
+}
+
+void GalleryStore::insert(int row, const GalleryItem& item) {
+    items_.insert(std::clamp(row, 0, int(items_.size())), item);
+    changed();
+}
+
+void GalleryStore::update(const GalleryItem& item) {
+    const int row = index_of(item.file);
+    if (row < 0) return;
+    items_[row] = item;
+    changed();
 }
 
 bool GalleryStore::remove(const QString& file) {
@@ -234,22 +456,24 @@ bool GalleryStore::remove(const QString& file) {
     if (row < 0) return false;
     if (QFileInfo::exists(file) && !QFile::remove(file)) return false;
     items_.removeAt(row);
-    save_index();
+    changed();
     return true;
 }
 
-void GalleryStore::save_index() const {
-    QJsonArray list;
-    for (const GalleryItem& item : items_)
-        list.append(item_to_json(item, QFileInfo(item.file).fileName()));
-    QJsonObject root;
-    root[QStringLiteral("version")] = 1;
-    root[QStringLiteral("items")] = list;
-    QSaveFile file(index_path());  // atomic: a crash leaves the old index, never half a new one
-    if (file.open(QIODevice::WriteOnly)) {
-        file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-        file.commit();
-    }
+void GalleryStore::forget(const QString& file) {
+    const int row = index_of(file);
+    if (row < 0) return;
+    items_.removeAt(row);
+    changed();
+}
+
+void GalleryStore::set_favourite(const QString& file, bool favourite) {
+    const int row = index_of(file);
+    if (row < 0) throw lightning::Error(to_std(file), "not in the gallery");
+    GalleryItem item = items_[row];
+    write_favourite(item, favourite);
+    items_[row] = item;
+    changed();
 }
 
 namespace {

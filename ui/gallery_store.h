@@ -1,16 +1,19 @@
 // The gallery on disk: one PNG per image (pixels + A1111 `parameters` chunk + a small
-// `lightning-studio` JSON chunk with timing), and index.json listing them newest first. The PNGs
-// are the truth: a missing or corrupt index is rebuilt from them, and files added or removed
-// behind the app's back are picked up on load.
+// `lightning-studio` JSON chunk with timing and the favourite mark), and index.json listing them
+// newest first. The PNGs are the truth: a missing or corrupt index is rebuilt from them, files
+// added, changed (size or time stamp) or removed behind the app's back are picked up on load, and
+// temporaries left by a writer killed mid-write are removed.
 #pragma once
 #include "core/engine/parameters.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace lightning {
@@ -25,6 +28,11 @@ struct GalleryItem {
     double seconds = 0;             // generation time of this image
     QDateTime created;              // UTC
     QString device;                 // where it ran ("cpu", "cuda:0"), when known
+    bool favourite = false;         // starred; kept in the PNG's `lightning-studio` chunk
+    // The file's size and modification time when it was last read or written: an index entry
+    // whose stamp no longer matches the file is read again from the PNG.
+    qint64 file_size = -1;
+    qint64 modified_ms = -1;
 };
 
 // The checkpoint an image was made with, for short descriptions: the UNet file's name, else the
@@ -41,7 +49,8 @@ inline constexpr const char* kIndexFile = "index.json";
 
 // Writes one image into `folder` (created if needed) under a new unique name, atomically, with
 // its parameters chunks; returns the item with `file` filled in and `record` as_written().
-// Thread-safe (the worker calls it). Throws lightning::Error naming the file on failure.
+// Thread-safe (the worker calls it). Throws lightning::Error naming the file, with the system's
+// reason (e.g. "No space left on device"), on failure; nothing partial is left behind.
 GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& image,
                               GalleryItem item);
 
@@ -49,29 +58,83 @@ GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& im
 // Throws lightning::Error when the file is not a readable PNG.
 std::optional<GalleryItem> read_gallery_png(const QString& file);
 
+// Stars or unstars the image in its PNG (the `lightning-studio` chunk, rewritten atomically;
+// pixels and other chunks untouched) and updates `item` (favourite, file stamp). Throws
+// lightning::Error naming the file (e.g. a read-only folder); then the PNG and `item` are as
+// before.
+void write_favourite(GalleryItem& item, bool favourite);
+
+// Everything a gallery folder holds, as read by load_gallery(): no GUI, safe on any thread.
+struct GalleryLoad {
+    QString folder;                   // absolute
+    QList<GalleryItem> items;         // newest first
+    QString note;                     // for the log: rebuilt, skipped files, removed temporaries
+    QString problem;                  // for the user: why the folder cannot be written ("" if ok)
+    bool index_outdated = false;      // index.json should be written again
+    QHash<QString, QString> ignored;  // PNGs without parameters: name -> file stamp
+};
+
+// Reads `folder` (created if missing): index.json where its stamps match the PNGs, the rest
+// from the PNGs; removes abandoned AtomicFile temporaries; probes whether it can be written.
+// `progress`, when given, is called with (files read, files to read) while PNGs are read.
+GalleryLoad load_gallery(const QString& folder, const std::function<void(int, int)>& progress = {});
+
+// Writes index.json for `items` into `folder` atomically. Returns "" or the reason it failed.
+QString write_gallery_index(const QString& folder, const QList<GalleryItem>& items,
+                            const QHash<QString, QString>& ignored = {});
+
 class GalleryStore {
 public:
-    // Loads `folder`: index.json if valid, reconciled with the PNGs present; rebuilt from the
-    // PNGs when missing or corrupt (then rewritten). Returns a note for the log ("" if none).
+    // Loads `folder` (see load_gallery()) and writes the index when it was missing, corrupt or
+    // out of date. Returns a note for the log ("" if none).
     QString open(const QString& folder);
+    // Takes over a load made elsewhere (e.g. on a worker thread); does not write the index.
+    void adopt(GalleryLoad loaded);
 
     const QString& folder() const { return folder_; }
     const QList<GalleryItem>& items() const { return items_; }  // newest first
     int index_of(const QString& file) const;
+    // Why new images cannot be saved in this folder ("" when they can).
+    const QString& problem() const { return problem_; }
 
     // Adds an item whose PNG already exists (from write_gallery_png) at the top.
     void add(const GalleryItem& item);
+    // The row an item belongs at by creation time (newest first), and inserting it there.
+    int position_for(const GalleryItem& item) const;
+    void insert(int row, const GalleryItem& item);
+    // Replaces the item of the same file (e.g. after its PNG was rewritten).
+    void update(const GalleryItem& item);
     // Deletes the PNG and drops the item. Returns false (and keeps the item) if the file stays.
     bool remove(const QString& file);
+    // Drops the item without touching its file (moved to the trash by the caller).
+    void forget(const QString& file);
+    // write_favourite() for the item of `file`. Throws lightning::Error.
+    void set_favourite(const QString& file, bool favourite);
 
     QString index_path() const;
+    // By default every change writes index.json at once. Deferred: changes only mark it
+    // outdated, and the owner writes it (GalleryModel does so off the GUI thread, coalesced).
+    void set_deferred_index_writes(bool deferred) { deferred_ = deferred; }
+    bool index_outdated() const { return index_outdated_; }
+    // Marks the index written; returns what to write.
+    QList<GalleryItem> take_index_snapshot();
+    const QHash<QString, QString>& ignored() const { return ignored_; }
+    // The last index write's failure ("" when it worked).
+    const QString& index_error() const { return index_error_; }
 
 private:
-    void save_index() const;
-    bool read_index(QList<GalleryItem>& items) const;
+    void changed();
+    void rebuild_rows() const;
 
     QString folder_;
     QList<GalleryItem> items_;
+    QHash<QString, QString> ignored_;
+    QString problem_;
+    QString index_error_;
+    bool deferred_ = false;
+    bool index_outdated_ = false;
+    mutable QHash<QString, int> rows_;  // file -> row, rebuilt after changes
+    mutable bool rows_valid_ = false;
 };
 
 // Rebuilds a gallery listing from the PNGs in `folder` (newest first). PNGs without a

@@ -1,28 +1,50 @@
-// The gallery panel: thumbnails newest first with their settings, a large view on click, and a
-// context menu (save as, copy image, copy prompt, reuse parameters, regenerate with this seed,
-// delete, show in folder). "Save gallery…" exports the selection, or everything.
+// The gallery panel: a grid of thumbnails (adjustable size) newest first, search by prompt words,
+// filters (steps, model, date, favourites), stars, delete to the trash with undo, copy prompt /
+// seed / parameters, a large view with next/previous, and export ("Save gallery…").
+// Everything is reachable from the keyboard (shortcuts are listed in the tooltips and menus).
 #pragma once
+#include "ui/gallery_filter.h"
 #include "ui/gallery_model.h"
 
 #include <QListView>
 #include <QStyledItemDelegate>
 #include <QWidget>
 
+class QAction;
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
+class QSlider;
+class QTimer;
+class QToolButton;
 
 namespace lightning::ui {
 
 class ImageViewer;
 
-// Thumbnail on the left, prompt (two lines), negative and settings on the right.
-class GalleryDelegate : public QStyledItemDelegate {
+// One grid cell: the thumbnail, a star in its corner (click to toggle) and the prompt's start.
+class GalleryGridDelegate : public QStyledItemDelegate {
     Q_OBJECT
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    explicit GalleryGridDelegate(QObject* parent = nullptr);
+    void set_thumbnail_size(int size) { size_ = size; }
+    int thumbnail_size() const { return size_; }
+    QSize cell_size(const QFont& font) const;
+    // The star's square in a cell.
+    QRect star_rect(const QRect& cell) const;
+
     void paint(QPainter* painter, const QStyleOptionViewItem& option,
                const QModelIndex& index) const override;
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                     const QModelIndex& index) override;
+
+Q_SIGNALS:
+    void starClicked(QModelIndex index);
+
+private:
+    int size_ = GalleryModel::kDefaultThumbnailSize;
 };
 
 class GalleryWidget : public QWidget {
@@ -31,17 +53,35 @@ public:
     explicit GalleryWidget(QWidget* parent = nullptr);
 
     GalleryModel* model() const { return model_; }
-    // Wide enough for a thumbnail and a few words of its prompt and settings.
+    GalleryFilterModel* filter_model() const { return filter_; }
+    // Wide enough for three thumbnails of the default size.
     QSize sizeHint() const override { return {440, 600}; }
     QListView* view() const { return view_; }
 
-    QList<int> selected_rows() const;  // sorted
+    // Gallery rows (not grid positions), sorted.
+    QList<int> selected_rows() const;
+    void select_rows(const QList<int>& rows);
+    // The gallery row of the grid's current cell, -1 if none.
+    int current_row() const;
     // Exports the selected items (all when `selection_only` is false or nothing is selected) to
     // `folder`. Returns a message for the user.
     QString export_to(const QString& folder, bool selection_only);
-    void delete_rows(QList<int> rows);  // no confirmation (the menu asks first)
+    // Moves the rows to the trash (no confirmation: "Undo" brings them back).
+    void delete_rows(QList<int> rows);
+    // Brings back what the last deletion moved to the trash; false when there is nothing.
+    bool undo_delete();
+    // Stars the rows unless all are starred already, then unstars them.
+    void toggle_favourite(const QList<int>& rows);
     void open_viewer(int row);
     ImageViewer* viewer() const { return viewer_; }
+
+    void set_thumbnail_size(int size);
+    int thumbnail_size() const;
+    // The filter from the search field and the filter controls.
+    GalleryFilter current_filter() const;
+    QLineEdit* search_field() const { return search_; }
+    QLabel* notice() const { return notice_; }
+    QAction* action(const char* name) const;
 
 Q_SIGNALS:
     void reuseRequested(lightning::GenerationRequest request);
@@ -50,17 +90,42 @@ Q_SIGNALS:
 
 public Q_SLOTS:
     void save_gallery_dialog();
+    // Re-reads the search field and filter controls (the search field waits for a typing pause).
+    void apply_filter();
 
 private:
+    QLayout* build_filter_bar();
+    QLayout* build_bottom_bar();
+    void build_actions();
     void show_context_menu(const QPoint& position);
     void save_as(int row);
     void update_count();
+    void update_filter_choices();
+    void update_details();
+    void show_notice(const QString& text, bool with_undo);
+    void step_viewer(int delta);
+    void copy_text(int role, const QString& what);
 
     GalleryModel* model_;
+    GalleryFilterModel* filter_;
+    GalleryGridDelegate* delegate_;
     QListView* view_;
+    QLineEdit* search_;
+    QTimer* search_pause_;
+    QToolButton* favourites_only_;
+    QComboBox* steps_;
+    QComboBox* model_choice_;
+    QComboBox* date_;
+    QLabel* notice_;
+    QPushButton* undo_button_;
+    QLabel* details_;
     QLabel* count_;
+    QSlider* size_slider_;
     QPushButton* save_gallery_;
     ImageViewer* viewer_ = nullptr;
+    int viewer_row_ = -1;        // gallery row shown in the viewer
+    bool star_clicked_ = false;  // the click being handled hit a cell's star
+    QList<TrashBatch> undo_stack_;
 };
 
 }  // namespace lightning::ui

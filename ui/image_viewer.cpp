@@ -30,7 +30,8 @@ ZoomableImageView::ZoomableImageView(QWidget* parent) : QGraphicsView(parent) {
 void ZoomableImageView::set_image(const QImage& image) {
     pixmap_->setPixmap(QPixmap::fromImage(image));
     scene()->setSceneRect(pixmap_->boundingRect());
-    fit();
+    // Stepping through images keeps the zoom chosen (fit, or e.g. 100 % to compare details).
+    if (fitting_) fit();
 }
 
 void ZoomableImageView::fit() {
@@ -46,6 +47,13 @@ void ZoomableImageView::zoom_by(double factor) {
     fitting_ = false;
     const double target = std::clamp(zoom() * factor, 0.02, 32.0);
     scale(target / zoom(), target / zoom());
+}
+
+void ZoomableImageView::toggle_fit() {
+    if (fitting_)
+        actual_size();
+    else
+        fit();
 }
 
 void ZoomableImageView::actual_size() {
@@ -72,39 +80,85 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
     caption_ = new QLabel(this);
     caption_->setWordWrap(true);
     caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    position_ = new QLabel(this);
+    position_->setObjectName(QStringLiteral("viewerPosition"));
 
-    auto* fit = new QPushButton(tr("Fit"), this);
-    auto* actual = new QPushButton(tr("100 %"), this);
-    auto* zoom_in = new QPushButton(tr("Zoom in"), this);
-    auto* zoom_out = new QPushButton(tr("Zoom out"), this);
-    connect(fit, &QPushButton::clicked, view_, &ZoomableImageView::fit);
-    connect(actual, &QPushButton::clicked, view_, &ZoomableImageView::actual_size);
+    auto button = [this](const QString& text, const char* name, const QString& tip) {
+        auto* created = new QPushButton(text, this);
+        created->setObjectName(QString::fromLatin1(name));
+        created->setToolTip(tip);
+        created->setAutoDefault(false);  // Enter must not "click" a button of the dialog
+        return created;
+    };
+    previous_ = button(tr("◀ Previous"), "viewerPrevious", tr("Previous image (Left, Page Up)"));
+    next_ = button(tr("Next ▶"), "viewerNext", tr("Next image (Right, Page Down)"));
+    zoom_toggle_ = button(tr("100 %"), "viewerZoomToggle",
+                          tr("Toggle between zoom to fit and 100 % (Z; F fits, 1 is 100 %)"));
+    auto* zoom_in = button(tr("Zoom in"), "viewerZoomIn", tr("Zoom in (Ctrl++ or the wheel)"));
+    auto* zoom_out = button(tr("Zoom out"), "viewerZoomOut", tr("Zoom out (Ctrl+- or the wheel)"));
+    auto* star = button(tr("★ Star"), "viewerStar", tr("Star or unstar this image (S)"));
+    connect(previous_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(-1); });
+    connect(next_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(+1); });
+    connect(zoom_toggle_, &QPushButton::clicked, this, [this] {
+        view_->toggle_fit();
+        update_zoom_button();
+    });
     connect(zoom_in, &QPushButton::clicked, this, [this] { view_->zoom_by(1.25); });
     connect(zoom_out, &QPushButton::clicked, this, [this] { view_->zoom_by(0.8); });
-    new QShortcut(QKeySequence(Qt::Key_F), this, [this] { view_->fit(); });
-    new QShortcut(QKeySequence(Qt::Key_1), this, [this] { view_->actual_size(); });
-    new QShortcut(QKeySequence::ZoomIn, this, [this] { view_->zoom_by(1.25); });
-    new QShortcut(QKeySequence::ZoomOut, this, [this] { view_->zoom_by(0.8); });
+    connect(star, &QPushButton::clicked, this, &ImageViewer::favouriteRequested);
+
+    auto shortcut = [this](const QKeySequence& keys, auto handler) {
+        connect(new QShortcut(keys, this), &QShortcut::activated, this, [this, handler] {
+            handler();
+            update_zoom_button();
+        });
+    };
+    shortcut(QKeySequence(Qt::Key_Z), [this] { view_->toggle_fit(); });
+    shortcut(QKeySequence(Qt::Key_F), [this] { view_->fit(); });
+    shortcut(QKeySequence(Qt::Key_1), [this] { view_->actual_size(); });
+    shortcut(QKeySequence::ZoomIn, [this] { view_->zoom_by(1.25); });
+    shortcut(QKeySequence::ZoomOut, [this] { view_->zoom_by(0.8); });
+    for (auto key : {Qt::Key_Left, Qt::Key_PageUp})
+        shortcut(QKeySequence(key), [this] { Q_EMIT stepRequested(-1); });
+    for (auto key : {Qt::Key_Right, Qt::Key_PageDown})
+        shortcut(QKeySequence(key), [this] { Q_EMIT stepRequested(+1); });
+    shortcut(QKeySequence(Qt::Key_S), [this] { Q_EMIT favouriteRequested(); });
 
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(fit);
-    buttons->addWidget(actual);
+    buttons->addWidget(previous_);
+    buttons->addWidget(next_);
+    buttons->addWidget(position_);
+    buttons->addStretch();
+    buttons->addWidget(star);
+    buttons->addWidget(zoom_toggle_);
     buttons->addWidget(zoom_in);
     buttons->addWidget(zoom_out);
-    buttons->addStretch();
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(view_, 1);
     layout->addLayout(buttons);
     layout->addWidget(caption_);
 }
 
+void ImageViewer::update_zoom_button() {
+    // The button names what it does next.
+    zoom_toggle_->setText(view_->fitting() ? tr("100 %") : tr("Fit"));
+}
+
+void ImageViewer::set_position(int index, int count) {
+    position_->setText(index >= 0 ? tr("%1 / %2").arg(index + 1).arg(count) : QString());
+    previous_->setEnabled(index > 0);
+    next_->setEnabled(index >= 0 && index + 1 < count);
+}
+
 void ImageViewer::show_image(const QString& file, const QString& caption) {
     QImageReader reader(file);
+    reader.setAutoTransform(true);
     const QImage image = reader.read();
     setWindowTitle(QFileInfo(file).fileName());
     caption_->setText(image.isNull() ? tr("Cannot read %1: %2").arg(file, reader.errorString())
                                      : caption);
     view_->set_image(image);
+    update_zoom_button();
     show();
     raise();
     activateWindow();

@@ -1,5 +1,6 @@
 // Large, zoomable view of one gallery image (wheel or +/- to zoom around the cursor, drag to pan,
-// F to fit, 1 for 100 %), with its parameters underneath.
+// Z toggles zoom-to-fit / 100 %, F fits, 1 is 100 %), with its parameters underneath; Left/Right
+// (or Page Up/Down) step to the previous/next image of the gallery, S stars it.
 #pragma once
 #include <QDialog>
 #include <QGraphicsView>
@@ -7,6 +8,7 @@
 
 class QGraphicsPixmapItem;
 class QLabel;
+class QPushButton;
 
 namespace lightning::ui {
 
@@ -20,6 +22,9 @@ public:
     void zoom_by(double factor);
     void actual_size();
     double zoom() const;
+    bool fitting() const { return fitting_; }
+    // Zoom-to-fit when at another zoom, 100 % when fitting.
+    void toggle_fit();
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
@@ -36,11 +41,25 @@ public:
     explicit ImageViewer(QWidget* parent = nullptr);
 
     void show_image(const QString& file, const QString& caption);
+    // Where the image is in the gallery's current list (0-based; -1 when not in it) and how long
+    // the list is: enables previous/next and shows "3 / 120".
+    void set_position(int index, int count);
     ZoomableImageView* view() const { return view_; }
 
+Q_SIGNALS:
+    // -1: previous, +1: next.
+    void stepRequested(int delta);
+    void favouriteRequested();
+
 private:
+    void update_zoom_button();
+
     ZoomableImageView* view_;
     QLabel* caption_;
+    QLabel* position_;
+    QPushButton* previous_;
+    QPushButton* next_;
+    QPushButton* zoom_toggle_;
 };
 
 }  // namespace lightning::ui

@@ -13,6 +13,7 @@
 #include "ui/models_dialog.h"
 #include "ui/preview_pane.h"
 #include "ui/prompt_box.h"
+#include "ui/prompt_history.h"
 #include "ui/settings_dialog.h"
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
@@ -52,6 +53,7 @@
 #include <QTextBrowser>
 #include <QThread>
 #include <QTimer>
+#include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -127,6 +129,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter->setSizes({380, 620});
     setCentralWidget(splitter);
     build_docks();
+    // Recent prompts (fed by the gallery) under the prompt box; Alt+Down in it opens them too.
+    prompt_->layout()->addWidget(
+        attach_prompt_history(gallery_->model()->prompt_history(), prompt_->editor()));
     build_menus();
     build_status_bar();
 
@@ -138,8 +143,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
 
     connect_controller();
-    const QString note = gallery_->model()->open(engine_.output_dir);
-    if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
+    // The gallery folder is read on a worker thread: thousands of images do not hold the window.
+    connect(gallery_->model(), &GalleryModel::opened, this, [](const QString& note) {
+        if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
+    });
+    gallery_->model()->open_async(engine_.output_dir);
     apply_engine_settings(engine_);
 }
 
@@ -799,10 +807,7 @@ void MainWindow::apply_engine_settings(const EngineSettings& engine) {
     fill_device_combo(device_, engine_.device);
     fill_precision_combo(precision_, engine_.device, engine_.precision);
     restoring_ = false;
-    if (gallery_moved) {
-        const QString note = gallery_->model()->open(engine_.output_dir);
-        if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
-    }
+    if (gallery_moved) gallery_->model()->open_async(engine_.output_dir);
     update_step_choices();
     const bool base_ok =
         lightning::check_base_model(engine_.models.base, engine_.models.config_dir).empty();

@@ -2,7 +2,9 @@
 
 #include "core/util/error.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,6 +33,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     // O_EXCL with a pid+counter name instead of mkstemp: mkstemp forces mode 0600, while this
     // keeps the usual umask-derived permissions of a new file.
     for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+        // Keep this form in step with is_atomic_temporary().
         temp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
         fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd_ < 0 && errno != EEXIST) break;
@@ -87,6 +90,48 @@ void AtomicFile::commit() {
         ::fsync(dir);
         ::close(dir);
     }
+}
+
+namespace {
+
+bool all_digits(const std::string& text) {
+    return !text.empty() && text.size() <= 18 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool process_runs(long pid) {
+    // kill(pid, 0) delivers nothing; EPERM means it exists under another user.
+    return pid == long(::getpid()) || ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
+bool is_atomic_temporary(const std::string& file_name, long* pid) {
+    // NAME.tmp.PID.N: the last two dot-separated parts are numbers, ".tmp" comes before them.
+    const auto counter_dot = file_name.rfind('.');
+    if (counter_dot == std::string::npos || counter_dot == 0) return false;
+    const auto pid_dot = file_name.rfind('.', counter_dot - 1);
+    if (pid_dot == std::string::npos || pid_dot < 5) return false;
+    const std::string counter = file_name.substr(counter_dot + 1);
+    const std::string pid_text = file_name.substr(pid_dot + 1, counter_dot - pid_dot - 1);
+    if (!all_digits(counter) || !all_digits(pid_text)) return false;
+    if (file_name.compare(pid_dot - 4, 4, ".tmp") != 0) return false;
+    if (pid) *pid = std::stol(pid_text);
+    return true;
+}
+
+std::vector<std::string> remove_abandoned_temporaries(const std::string& folder) {
+    std::vector<std::string> removed;
+    DIR* dir = ::opendir(folder.c_str());
+    if (!dir) return removed;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string name = entry->d_name;
+        long pid = 0;
+        if (!is_atomic_temporary(name, &pid) || process_runs(pid)) continue;
+        if (::unlink((std::filesystem::path(folder) / name).c_str()) == 0) removed.push_back(name);
+    }
+    ::closedir(dir);
+    return removed;
 }
 
 }  // namespace lightning

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace lightning {
 
@@ -31,5 +32,15 @@ private:
     int fd_ = -1;
     bool committed_ = false;
 };
+
+// The temporary files AtomicFile writes are named "NAME.tmp.PID.N". A process killed while
+// writing (kill -9, power loss) leaves one behind; it never has the target's name, so readers
+// that look for "*.png" ignore it. True when `file_name` has that form; `pid` receives PID.
+bool is_atomic_temporary(const std::string& file_name, long* pid = nullptr);
+
+// Removes the AtomicFile temporaries in `folder` whose writing process no longer runs (files of
+// running processes, this one included, may still be committed). Returns the removed names;
+// files that cannot be removed are left alone.
+std::vector<std::string> remove_abandoned_temporaries(const std::string& folder);
 
 }  // namespace lightning

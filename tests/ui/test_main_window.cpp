@@ -11,11 +11,14 @@
 #include "ui/main_window.h"
 #include "ui/preview_pane.h"
 #include "ui/prompt_box.h"
+#include "ui/prompt_history.h"
 #include "ui/settings_dialog.h"
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
 
+#include "support/file_size_limit.h"
 #include "support/fixtures.h"
+#include "support/gallery_fixtures.h"
 
 #include <QtTest/QtTest>
 
@@ -39,9 +42,14 @@
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QToolButton>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <thread>
+
+#include <unistd.h>
 
 using namespace lightning::ui;
 using lightning::kStepChoices;
@@ -132,6 +140,9 @@ private Q_SLOTS:
     void missing_lightning_file_disables_its_step_entry();
     void corrupt_model_file_shows_error_and_app_recovers();
     void event_loop_keeps_running_during_generation();
+    void gallery_grid_and_prompt_history_in_the_window();
+    void full_disk_while_saving_is_reported_and_the_app_keeps_working();
+    void read_only_gallery_folder_is_reported_not_crashed_on();
     void dropping_a_png_restores_its_settings();
     void token_counts_mark_the_truncated_part();
     void log_view_shows_engine_messages();
@@ -503,7 +514,7 @@ void TestMainWindow::batch_and_gallery_export_round_trip() {
 
     // Selection only.
     auto* view = window_->gallery()->view();
-    view->selectionModel()->select(gallery()->index(1), QItemSelectionModel::ClearAndSelect);
+    window_->gallery()->select_rows({1});  // gallery rows (the grid shows them through a filter)
     const QString selected_dir = root_.filePath(QStringLiteral("export-selected"));
     QVERIFY(window_->gallery()->export_to(selected_dir, true).startsWith(QLatin1String("Saved 1")));
     QCOMPARE(QDir(selected_dir).entryList({QStringLiteral("*.png")}).size(), 1);
@@ -578,7 +589,7 @@ void TestMainWindow::restart_restores_settings_and_gallery() {
     QCOMPARE(child<QSpinBox>(window_.get(), "batchSpin")->value(), 3);
     QCOMPARE(window_->size(), QSize(1100, 700));
     QCOMPARE(window_->engine_settings(), tiny_engine());
-    QCOMPARE(gallery()->rowCount(), 1);
+    QTRY_COMPARE(gallery()->rowCount(), 1);  // the folder is read on a worker thread
     QCOMPARE(gallery()->item(0).file, item.file);
     QCOMPARE(gallery()->item(0).record, item.record);
     QCOMPARE(gallery()->item(0).seconds, item.seconds);
@@ -693,6 +704,92 @@ void TestMainWindow::corrupt_model_file_shows_error_and_app_recovers() {
     set_form(QStringLiteral("recovered"), 2, 64, 64, 3);
     click_generate();
     wait_idle(3);
+}
+
+void TestMainWindow::gallery_grid_and_prompt_history_in_the_window() {
+    const char* prompts[] = {"an old prompt", "a castle at dawn", "the newest prompt"};
+    for (int n = 0; n < 3; ++n) {
+        write_gallery_png(gallery_dir_, lightning::testing::gallery_test_image(64, 64, n),
+                          lightning::testing::gallery_test_item(QString::fromUtf8(prompts[n]), 4,
+                                                                uint64_t(n + 1)));
+    }
+    open_window(false);
+    window_->resize(1280, 800);
+    QTRY_COMPARE(gallery()->rowCount(), 3);
+
+    // A grid: the first two images side by side at the default thumbnail size.
+    QListView* grid = window_->gallery()->view();
+    const QRect first = grid->visualRect(window_->gallery()->filter_model()->index(0, 0));
+    const QRect second = grid->visualRect(window_->gallery()->filter_model()->index(1, 0));
+    QCOMPARE(second.top(), first.top());
+
+    // The gallery's prompts, newest first, one click (or Alt+Down) from the prompt box.
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    editor->setPlainText(QStringLiteral("a draft"));
+    child<QToolButton>(window_.get(), "promptHistoryButton")->click();
+    auto* popup = editor->findChild<PromptHistoryPopup*>();
+    QVERIFY(popup);
+    QTRY_VERIFY(popup->isVisible());
+    QCOMPARE(popup->list()->model()->rowCount(), 3);
+    QTest::keyClicks(popup->filter(), QStringLiteral("castle"));
+    QTest::keyClick(popup->filter(), Qt::Key_Return);
+    QCOMPARE(editor->toPlainText(), QStringLiteral("a castle at dawn"));
+}
+
+void TestMainWindow::full_disk_while_saving_is_reported_and_the_app_keeps_working() {
+    open_window();
+    set_form(QStringLiteral("no room for this"), 2, 64, 64, 21);
+    QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
+    {
+        // The disk fills up while the image is generated (support/file_size_limit.h: writes
+        // past 1 KiB fail with "File too large", as they fail with ENOSPC on a full disk).
+        lightning::testing::FileSizeLimit full(1024);
+        QVERIFY(full.active());
+        click_generate();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kTimeoutMs);
+    }
+    const QString shown = window_->message_text();
+    qInfo("shown: %s", qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("could not be saved in the gallery")), qPrintable(shown));
+    QVERIFY2(shown.contains(QString::fromLocal8Bit(std::strerror(EFBIG))), qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("Free some disk space")), qPrintable(shown));
+    QCOMPARE(gallery()->rowCount(), 0);
+    QVERIFY(QDir(gallery_dir_).entryList({QStringLiteral("*.png*")}, QDir::Files).isEmpty());
+
+    // With space again the same window saves the next image.
+    set_form(QStringLiteral("room again"), 2, 64, 64, 22);
+    click_generate();
+    wait_idle(1);
+    QCOMPARE(gallery()->item(0).record.request.prompt, std::string("room again"));
+}
+
+void TestMainWindow::read_only_gallery_folder_is_reported_not_crashed_on() {
+    if (::geteuid() == 0) QSKIP("root writes into read-only folders: run as another user");
+    QVERIFY(QDir().mkpath(gallery_dir_));
+    const auto read_only = QFileDevice::ReadOwner | QFileDevice::ExeOwner;
+    QVERIFY(QFile::setPermissions(gallery_dir_, read_only));
+    auto writable = qScopeGuard(
+        [&] { QFile::setPermissions(gallery_dir_, read_only | QFileDevice::WriteOwner); });
+    open_window();
+    QTRY_VERIFY_WITH_TIMEOUT(window_->message_text().contains(QLatin1String("cannot be written")),
+                             kTimeoutMs);
+    qInfo("shown: %s", qPrintable(window_->message_text()));
+
+    // Generating there fails with the reason; the window stays usable.
+    set_form(QStringLiteral("nowhere to go"), 2, 64, 64, 23);
+    QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
+    click_generate();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kTimeoutMs);
+    const QString shown = window_->message_text();
+    qInfo("shown: %s", qPrintable(shown));
+    QVERIFY2(shown.contains(QString::fromLocal8Bit(std::strerror(EACCES))), qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("gallery folder you can write to")), qPrintable(shown));
+    QCOMPARE(gallery()->rowCount(), 0);
+    writable.dismiss();
+    QVERIFY(QFile::setPermissions(gallery_dir_, read_only | QFileDevice::WriteOwner));
+    set_form(QStringLiteral("writable again"), 2, 64, 64, 24);
+    click_generate();
+    wait_idle(1);
 }
 
 void TestMainWindow::event_loop_keeps_running_during_generation() {

@@ -1,0 +1,193 @@
+// Editing a PNG's text chunks in place (a gallery star), reading only the text chunks of large
+// files, and recognising the temporaries of AtomicFile writers that were killed mid-write.
+#include "core/image/png.h"
+#include "core/image/png_text_edit.h"
+#include "core/util/atomic_file.h"
+#include "core/util/error.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+using lightning::Error;
+using lightning::Image8;
+using lightning::PngText;
+
+namespace {
+
+Image8 noise(int side) {
+    Image8 image;
+    image.width = side;
+    image.height = side;
+    uint32_t state = 12345;
+    for (int i = 0; i < side * side * 3; ++i) {
+        state = state * 1664525u + 1013904223u;
+        image.rgb.push_back(uint8_t(state >> 24));
+    }
+    return image;
+}
+
+std::vector<unsigned char> file_bytes(const std::string& path) {
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly)) qFatal("cannot read %s", path.c_str());
+    const QByteArray bytes = file.readAll();
+    return {bytes.begin(), bytes.end()};
+}
+
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::WriteOnly)) qFatal("cannot write %s", path.c_str());
+    file.write(reinterpret_cast<const char*>(bytes.data()), qint64(bytes.size()));
+}
+
+// Every chunk that is not text, header and data bytes as stored.
+std::vector<std::vector<unsigned char>> other_chunks(const std::vector<unsigned char>& bytes) {
+    std::vector<std::vector<unsigned char>> kept;
+    for (const lightning::PngChunk& chunk : lightning::parse_png_chunks(bytes, "<test>"))
+        if (!lightning::is_png_text_chunk(chunk.type))
+            kept.emplace_back(bytes.begin() + chunk.data_offset - 8,
+                              bytes.begin() + chunk.data_offset + chunk.length + 4);
+    return kept;
+}
+
+QString error_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& error) {
+        return QString::fromStdString(error.what());
+    }
+    return {};
+}
+
+}  // namespace
+
+class TestPngTextEdit : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void replace_changes_only_the_named_entries();
+    void rewrite_is_atomic_and_reads_back();
+    void fast_reader_matches_the_full_reader();
+    void fast_reader_rejects_broken_files();
+    void recognises_atomic_temporaries();
+    void removes_only_temporaries_of_dead_writers();
+};
+
+void TestPngTextEdit::replace_changes_only_the_named_entries() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("a.png").toStdString();
+    lightning::write_png(
+        path, noise(32),
+        {{{"parameters", "a cat\nSteps: 4"}, {"other", "kept 猫"}, {"gone", "x"}}});
+    const std::vector<unsigned char> before = file_bytes(path);
+    PngText updates;
+    updates.entries["parameters"] = "a dog\nSteps: 2";
+    updates.entries["lightning-studio"] = R"({"favourite":true})";
+    updates.entries["gone"] = "";  // empty: removed
+    const std::vector<unsigned char> after = lightning::replace_png_text(before, updates, path);
+
+    QVERIFY(other_chunks(after) == other_chunks(before));  // IHDR, IDAT, IEND byte for byte
+    const PngText text = lightning::parse_png_text(after, path);
+    QCOMPARE(text.entries.size(), size_t(3));
+    QCOMPARE(text.entries.at("parameters"), std::string("a dog\nSteps: 2"));
+    QCOMPARE(text.entries.at("other"), std::string("kept 猫"));
+    QCOMPARE(text.entries.at("lightning-studio"), std::string(R"({"favourite":true})"));
+    // A valid PNG for other readers too (the pixel decoder checks the framing and CRCs).
+    const std::string edited = dir.filePath("edited.png").toStdString();
+    write_bytes(edited, after);
+    QVERIFY(lightning::read_png(edited).rgb == noise(32).rgb);
+}
+
+void TestPngTextEdit::rewrite_is_atomic_and_reads_back() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("b.png").toStdString();
+    const Image8 image = noise(16);
+    lightning::write_png(path, image, {{{"parameters", "one"}}});
+    lightning::rewrite_png_text(path, {{{"parameters", "two"}}});
+    PngText text;
+    QVERIFY(lightning::read_png(path, &text).rgb == image.rgb);
+    QCOMPARE(text.entries.at("parameters"), std::string("two"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("b.png")});
+
+    // A missing file is an error naming it; nothing is created.
+    const std::string missing = dir.filePath("missing.png").toStdString();
+    QVERIFY(error_of([&] {
+                lightning::rewrite_png_text(missing, {{{"parameters", "x"}}});
+            }).contains(QLatin1String("missing.png")));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+}
+
+void TestPngTextEdit::fast_reader_matches_the_full_reader() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("c.png").toStdString();
+    // Latin-1 goes to tEXt, other text to iTXt: both kinds are read.
+    lightning::write_png(path, noise(256), {{{"parameters", "café"}, {"studio", "猫 {}"}}});
+    QCOMPARE(lightning::read_png_text_fast(path).entries, lightning::read_png_text(path).entries);
+}
+
+void TestPngTextEdit::fast_reader_rejects_broken_files() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("d.png").toStdString();
+    lightning::write_png(path, noise(64), {{{"parameters", "p"}}});
+    const std::vector<unsigned char> good = file_bytes(path);
+
+    // Cut short, as a writer without AtomicFile killed mid-write would leave it.
+    const std::string cut = dir.filePath("cut.png").toStdString();
+    write_bytes(cut, {good.begin(), good.begin() + good.size() / 2});
+    QVERIFY(
+        error_of([&] { lightning::read_png_text_fast(cut); }).contains(QLatin1String("truncated")));
+
+    // A damaged text chunk (its CRC no longer matches).
+    std::vector<unsigned char> damaged = good;
+    for (const auto& chunk : lightning::parse_png_chunks(good, path))
+        if (lightning::is_png_text_chunk(chunk.type)) damaged[chunk.data_offset] ^= 0x20;
+    const std::string bad = dir.filePath("bad.png").toStdString();
+    write_bytes(bad, damaged);
+    QVERIFY(!error_of([&] { lightning::read_png_text_fast(bad); }).isEmpty());
+
+    const std::string text = dir.filePath("text.png").toStdString();
+    write_bytes(text, {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!'});
+    QVERIFY(error_of([&] {
+                lightning::read_png_text_fast(text);
+            }).contains(QLatin1String("not a PNG")));
+}
+
+void TestPngTextEdit::recognises_atomic_temporaries() {
+    long pid = 0;
+    QVERIFY(lightning::is_atomic_temporary("image.png.tmp.4242.7", &pid));
+    QCOMPARE(pid, 4242L);
+    QVERIFY(lightning::is_atomic_temporary("index.json.tmp.1.0"));
+    QVERIFY(!lightning::is_atomic_temporary("image.png"));
+    QVERIFY(!lightning::is_atomic_temporary("image.png.tmp.42"));       // no counter
+    QVERIFY(!lightning::is_atomic_temporary("image.png.tmp.x2.7"));     // pid not a number
+    QVERIFY(!lightning::is_atomic_temporary("image.tmp.42.7.png"));     // a PNG's own name
+    QVERIFY(!lightning::is_atomic_temporary("image.png.temp.4242.7"));  // another writer's
+    QVERIFY(!lightning::is_atomic_temporary(".tmp.1.2"));
+}
+
+void TestPngTextEdit::removes_only_temporaries_of_dead_writers() {
+    // A process that has exited: its pid names no running process (until reused, which takes
+    // the kernel a full cycle of pids).
+    const pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    QVERIFY(dead > 0);
+    ::waitpid(dead, nullptr, 0);
+
+    QTemporaryDir dir;
+    const QString abandoned = QStringLiteral("a.png.tmp.%1.0").arg(dead);
+    const QString ours = QStringLiteral("b.png.tmp.%1.0").arg(::getpid());
+    for (const QString& name : {abandoned, ours, QStringLiteral("c.png")}) {
+        QFile file(dir.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    const auto removed = lightning::remove_abandoned_temporaries(dir.path().toStdString());
+    QCOMPARE(removed, std::vector<std::string>{abandoned.toStdString()});
+    QStringList left = QDir(dir.path()).entryList(QDir::Files);
+    left.sort();
+    QCOMPARE(left, (QStringList{ours, QStringLiteral("c.png")}));
+}
+
+QTEST_GUILESS_MAIN(TestPngTextEdit)
+#include "test_png_text_edit.moc"
