@@ -78,7 +78,11 @@ at::Tensor GraphCache::run(const std::vector<at::Tensor>& inputs, const Fn& fn) 
         c10::cuda::CUDAStreamGuard guard(side);
         for (int i = 0; i < 2; ++i) fn(entry->static_inputs);
         side.synchronize();
-        entry->graph.capture_begin();
+        // Thread-local capture mode: the default (global) mode makes every "unsafe" CUDA call
+        // of any other thread (a cudaMalloc, a synchronisation) fail and invalidate this
+        // capture, and `lightning batch --devices` runs one engine per device in threads of
+        // one process, each capturing its own graphs while the others run.
+        entry->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
         entry->static_output = fn(entry->static_inputs);
         entry->graph.capture_end();
         side.synchronize();
