@@ -512,13 +512,15 @@ void MainWindow::build_menus() {
                     [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(engine_.output_dir)); });
     // A `lightning batch` output folder (or any folder of PNGs with parameters) as the gallery,
     // indexed from its PNGs; new images still go to the output folder.
-    file->addAction(tr("Open &folder as gallery…"), this, [this] {
-            const QString folder = QFileDialog::getExistingDirectory(
-                this, tr("Open folder as gallery"), gallery_->model()->folder());
-            if (folder.isEmpty()) return;
-            const QString note = gallery_->model()->open(folder);
-            if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
-        })->setObjectName(QStringLiteral("openFolderAsGalleryAction"));
+    const auto open_folder_as_gallery = [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open folder as gallery"),
+                                                                 gallery_->model()->folder());
+        if (folder.isEmpty()) return;
+        const QString note = gallery_->model()->open(folder);
+        if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
+    };
+    file->addAction(tr("Open &folder as gallery…"), this, open_folder_as_gallery)
+        ->setObjectName(QStringLiteral("openFolderAsGalleryAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -478,7 +478,8 @@ void check_batch_args(const BatchArgs& b, const std::set<std::string>& seen) {
         throw UsageError("--device and --devices both given; give one");
     if (b.shard && b.shards)
         throw UsageError("--shard I/N and --shards N both given; --shards is for schedulers");
-    if (is_single_file(b.defaults.engine.models.base) && b.defaults.engine.models.config_dir.empty())
+    if (is_single_file(b.defaults.engine.models.base) &&
+        b.defaults.engine.models.config_dir.empty())
         throw UsageError("--config DIR is required with a single-file --model");
 #ifndef LIGHTNING_HAVE_OIIO
     if (!b.discard_images)
@@ -490,15 +491,16 @@ void check_batch_args(const BatchArgs& b, const std::set<std::string>& seen) {
 
 BatchArgs parse_batch(const std::vector<std::string>& args) {
     static const std::set<std::string> valued = {
-        "--model",     "--config",    "--unet",      "--lightning",     "--lora",
-        "--prediction", "--prompt",   "--negative",  "--steps",         "--guidance",
-        "--width",     "--height",    "--seed",      "--batch",         "--clip-skip",
-        "--dtype",     "--log-level", "--embedding", "--prompt-syntax", "--vae",
-        "--vae-tiling", "--out",      "--device",    "--devices",       "--shard",
-        "--shards",    "--json"};
+        "--model",      "--config",    "--unet",      "--lightning",     "--lora",
+        "--prediction", "--prompt",    "--negative",  "--steps",         "--guidance",
+        "--width",      "--height",    "--seed",      "--batch",         "--clip-skip",
+        "--dtype",      "--log-level", "--embedding", "--prompt-syntax", "--vae",
+        "--vae-tiling", "--out",       "--device",    "--devices",       "--shard",
+        "--shards",     "--json"};
     static const std::set<std::string> bare = {"--strict", "--discard-images"};
     if (args.empty() || args[0].rfind("--", 0) == 0)
-        throw UsageError("batch: the manifest comes first: lightning batch MANIFEST.jsonl --out DIR");
+        throw UsageError(
+            "batch: the manifest comes first: lightning batch MANIFEST.jsonl --out DIR");
     BatchArgs b;
     b.manifest = args[0];
     require_file("manifest", b.manifest);

@@ -36,12 +36,12 @@ struct BatchArgs {
     bool dtype_given = false;
     std::string manifest;
     std::string out_dir;
-    std::vector<std::string> devices;    // --devices / --device; {"all"} is resolved at run time
-    std::optional<batch::Shard> shard;   // --shard I/N
-    std::optional<int> shards;           // --shards N (with the scheduler's index variable)
-    bool strict = false;                 // stop at the first bad line instead of skipping it
-    bool discard_images = false;         // time only: no PNGs (builds without PNG support)
-    std::string json;                    // summary report path ("" = none)
+    std::vector<std::string> devices;   // --devices / --device; {"all"} is resolved at run time
+    std::optional<batch::Shard> shard;  // --shard I/N
+    std::optional<int> shards;          // --shards N (with the scheduler's index variable)
+    bool strict = false;                // stop at the first bad line instead of skipping it
+    bool discard_images = false;        // time only: no PNGs (builds without PNG support)
+    std::string json;                   // summary report path ("" = none)
 };
 
 struct InfoArgs {
@@ -71,7 +71,8 @@ struct BenchArgs {
 };
 
 struct Command {
-    enum class Kind { Help, Version, Generate, Batch, Verify, Bench, Info, Models } kind = Kind::Help;
+    enum class Kind { Help, Version, Generate, Batch, Verify, Bench, Info, Models };
+    Kind kind = Kind::Help;
     std::string help_topic;  // "", "generate", "batch", "verify", "bench", "info" or "models"
     GenerateArgs generate;
     BatchArgs batch;

@@ -28,7 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-const char* const kBatchHelp = R"(Usage: lightning batch MANIFEST.jsonl --out DIR --model PATH [options]
+const char* const kBatchHelp =
+    R"(Usage: lightning batch MANIFEST.jsonl --out DIR --model PATH [options]
 
 Renders every line of MANIFEST (JSON Lines: one request per line) into DIR: one PNG per image
 with its "parameters" text, named from the line number and seed (line000042-seed7.png), and
@@ -127,7 +128,8 @@ batch::Shard choose_shard(const BatchArgs& args) {
     try {
         const auto shard = batch::shard_from_environment(
             args.shards, [](const char* name) { return std::getenv(name); });
-        if (shard) say("lightning: shard " + shard->label() + " (from the scheduler's environment)");
+        if (shard)
+            say("lightning: shard " + shard->label() + " (from the scheduler's environment)");
         return shard.value_or(batch::Shard{});
     } catch (const Error& e) {
         throw UsageError(e.what());
@@ -135,8 +137,7 @@ batch::Shard choose_shard(const BatchArgs& args) {
 }
 
 void report_bad_line(const BatchArgs& args, const batch::ManifestLine& line) {
-    say("lightning: " + args.manifest + " line " + std::to_string(line.number) + ": " +
-        line.error);
+    say("lightning: " + args.manifest + " line " + std::to_string(line.number) + ": " + line.error);
 }
 
 // Parses and checks this shard's lines; prints every bad one.
@@ -159,12 +160,13 @@ std::vector<batch::ManifestLine> read_lines(const BatchArgs& args, const batch::
 
 nlohmann::json result_record(const WorkItem& item, const batch_files::ImageInfo& info,
                              bool discarded) {
-    nlohmann::json record = {{"line", item.line},
-                             {"file", discarded ? nlohmann::json(nullptr) : nlohmann::json(item.file)},
-                             {"seed", item.request.seed},
-                             {"seconds", info.seconds},
-                             {"time", info.created},
-                             {"device", info.device}};
+    nlohmann::json record = {
+        {"line", item.line},
+        {"file", discarded ? nlohmann::json(nullptr) : nlohmann::json(item.file)},
+        {"seed", item.request.seed},
+        {"seconds", info.seconds},
+        {"time", info.created},
+        {"device", info.device}};
     if (!item.meta.is_null()) record["meta"] = item.meta;
     return record;
 }
@@ -191,16 +193,15 @@ Plan plan_images(const BatchArgs& args, const std::vector<batch::ManifestLine>& 
                 plan.pending.push_back(std::move(item));
                 continue;
             }
-            const auto existing =
-                batch_files::find_existing((fs::path(args.out_dir) / item.file).string(),
-                                           item.request);
+            const auto existing = batch_files::find_existing(
+                (fs::path(args.out_dir) / item.file).string(), item.request);
             using batch_files::Found;
             if (existing.found == Found::Complete) {
                 ++plan.already_done;
                 if (!recorded.count(item.file)) record_recovered(log, item, existing.info);
             } else if (existing.found == Found::Different) {
-                say("lightning: " + args.manifest + " line " + std::to_string(line.number) +
-                    ": " + item.file + " already exists, made with " + existing.why +
+                say("lightning: " + args.manifest + " line " + std::to_string(line.number) + ": " +
+                    item.file + " already exists, made with " + existing.why +
                     "; kept (move it away, or use another --out)");
                 plan.bad_lines.insert(line.number);
             } else {
@@ -237,8 +238,7 @@ std::vector<std::string> resolve_devices(const std::vector<std::string>& devices
 EngineOptions options_for(const BatchArgs& args, const std::string& device) {
     EngineOptions options = args.defaults.engine;
     options.device = device;
-    if (!args.dtype_given)
-        options.precision = device == "cpu" ? Precision::FP32 : Precision::FP16;
+    if (!args.dtype_given) options.precision = device == "cpu" ? Precision::FP32 : Precision::FP16;
     return options;
 }
 
@@ -357,9 +357,9 @@ void execute(Run& run) {
         for (auto& engine : run.engines) engine->cancel();
     };
     try {
-        batch::run_workers(int(run.engines.size()), run.items.size(),
-                           [&run](int worker, size_t item) { render(run, worker, run.items[item]); },
-                           hooks);
+        batch::run_workers(
+            int(run.engines.size()), run.items.size(),
+            [&run](int worker, size_t item) { render(run, worker, run.items[item]); }, hooks);
     } catch (...) {
         std::signal(SIGINT, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);

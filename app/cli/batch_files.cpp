@@ -21,9 +21,8 @@ namespace fs = std::filesystem;
 constexpr const char* kStudioChunk = "lightning-studio";
 
 std::string studio_chunk(const ImageInfo& info) {
-    return nlohmann::json{{"seconds", info.seconds},
-                          {"created", info.created},
-                          {"device", info.device}}
+    return nlohmann::json{
+        {"seconds", info.seconds}, {"created", info.created}, {"device", info.device}}
         .dump();
 }
 
@@ -95,9 +94,8 @@ Existing find_existing(const std::string& path, const GenerationRequest& wanted)
         return existing;
     }
     const auto parameters = text.entries.find("parameters");
-    const auto record = parameters == text.entries.end()
-                            ? std::nullopt
-                            : parse_parameters(parameters->second);
+    const auto record =
+        parameters == text.entries.end() ? std::nullopt : parse_parameters(parameters->second);
     if (!record) {
         existing.found = Found::Different;
         existing.why = "it has no generation parameters";

@@ -44,12 +44,10 @@ Shard slurm_shard(const EnvLookup& env, std::optional<int> shards) {
                     "not set although SLURM_ARRAY_TASK_ID is (submit with sbatch --array)");
     const long long id = env_number(env, "SLURM_ARRAY_TASK_ID");
     const long long count = env_number(env, "SLURM_ARRAY_TASK_COUNT");
-    const long long min = env_set(env, "SLURM_ARRAY_TASK_MIN")
-                              ? env_number(env, "SLURM_ARRAY_TASK_MIN")
-                              : 0;
-    const long long step = env_set(env, "SLURM_ARRAY_TASK_STEP")
-                               ? env_number(env, "SLURM_ARRAY_TASK_STEP")
-                               : 1;
+    const long long min =
+        env_set(env, "SLURM_ARRAY_TASK_MIN") ? env_number(env, "SLURM_ARRAY_TASK_MIN") : 0;
+    const long long step =
+        env_set(env, "SLURM_ARRAY_TASK_STEP") ? env_number(env, "SLURM_ARRAY_TASK_STEP") : 1;
     if (count < 1 || step < 1 || id < min || (id - min) % step != 0 || (id - min) / step >= count)
         throw Error("SLURM_ARRAY_TASK_ID",
                     std::to_string(id) + " is not one of " + std::to_string(count) +
@@ -69,8 +67,8 @@ Shard kubernetes_shard(const EnvLookup& env, std::optional<int> shards) {
                     "not tell a pod how many there are)");
     const long long index = env_number(env, "JOB_COMPLETION_INDEX");
     if (index < 0 || index >= *shards)
-        throw Error("JOB_COMPLETION_INDEX", std::to_string(index) + " is not below --shards " +
-                                                std::to_string(*shards));
+        throw Error("JOB_COMPLETION_INDEX",
+                    std::to_string(index) + " is not below --shards " + std::to_string(*shards));
     return {int(index), *shards};
 }
 
@@ -84,7 +82,8 @@ std::string read_text_file(const std::string& path) {
 }
 
 bool is_blank(const std::string& line) {
-    return std::all_of(line.begin(), line.end(), [](char c) { return std::isspace((unsigned char)c); });
+    return std::all_of(line.begin(), line.end(),
+                       [](char c) { return std::isspace((unsigned char)c); });
 }
 
 }  // namespace
@@ -122,8 +121,8 @@ ManifestLine parse_manifest_line(const std::string& text, int number,
     try {
         nlohmann::json object = parse_bounded_json(text, "", "not JSON");
         if (!object.is_object())
-            throw Error("", std::string("expected a JSON object ({...}), got ") +
-                                object.type_name());
+            throw Error("",
+                        std::string("expected a JSON object ({...}), got ") + object.type_name());
         if (object.contains("meta")) {
             line.meta = object["meta"];
             object.erase("meta");

@@ -85,10 +85,9 @@ std::pair<int, int> read_size(const json& value) {
     int width = 0, height = 0;
     const char* begin = text.data();
     const char* end = begin + text.size();
-    const bool ok = x != std::string::npos &&
-                    std::from_chars(begin, begin + x, width).ptr == begin + x &&
-                    std::from_chars(begin + x + 1, end, height).ptr == end && x > 0 &&
-                    x + 1 < text.size();
+    const bool ok =
+        x != std::string::npos && std::from_chars(begin, begin + x, width).ptr == begin + x &&
+        std::from_chars(begin + x + 1, end, height).ptr == end && x > 0 && x + 1 < text.size();
     if (!ok) throw Error("size", "'" + text + "' is not WIDTHxHEIGHT (e.g. 1024x1024)");
     return {width, height};
 }
@@ -113,8 +112,9 @@ LoraSpec read_lora(const json& value, const RequestJsonOptions& options) {
                 throw Error("loras", "unknown key '" + key + "' (a LoRA has path and scale)");
         }
     } else {
-        throw Error("loras", std::string("expected \"FILE[:SCALE]\" or {\"path\", \"scale\"}, got ") +
-                                 type_name(value));
+        throw Error("loras",
+                    std::string("expected \"FILE[:SCALE]\" or {\"path\", \"scale\"}, got ") +
+                        type_name(value));
     }
     if (lora.path.empty()) throw Error("loras", "a LoRA without a path");
     lora.path = resolve_path(lora.path, options);
@@ -165,15 +165,16 @@ EmbeddingSpec read_embedding(const json& value, const RequestJsonOptions& option
 
 template <typename Spec, typename Reader>
 std::vector<Spec> read_list(const json& value, const std::string& key, Reader read) {
-    if (!value.is_array()) throw Error(key, std::string("expected a list, got ") + type_name(value));
+    if (!value.is_array())
+        throw Error(key, std::string("expected a list, got ") + type_name(value));
     std::vector<Spec> specs;
     for (const auto& item : value) specs.push_back(read(item));
     return specs;
 }
 
 TimestepSpacing parse_spacing(const std::string& text) {
-    for (auto spacing : {TimestepSpacing::Leading, TimestepSpacing::Trailing,
-                         TimestepSpacing::Linspace})
+    for (auto spacing :
+         {TimestepSpacing::Leading, TimestepSpacing::Trailing, TimestepSpacing::Linspace})
         if (text == to_string(spacing)) return spacing;
     throw Error("timestep_spacing", "'" + text + "' is not leading, trailing or linspace");
 }
@@ -184,8 +185,8 @@ bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
     if (key == "prompt") {
         r.prompt = require_string(value, key);
     } else if (key == "negative_prompt") {
-        r.negative_prompt = value.is_null() ? std::nullopt
-                                            : std::optional(require_string(value, key));
+        r.negative_prompt =
+            value.is_null() ? std::nullopt : std::optional(require_string(value, key));
     } else if (key == "steps") {
         r.steps = require_int(value, key);
     } else if (key == "guidance") {
@@ -247,10 +248,10 @@ void reject_double_spellings(const json& object) {
 
 const std::vector<std::string>& request_json_keys() {
     static const std::vector<std::string> keys = {
-        "prompt",     "negative_prompt", "negative",         "steps",     "guidance",
-        "width",      "height",          "size",             "seed",      "batch",
-        "clip_skip",  "unet_file",       "unet",             "prediction", "timestep_spacing",
-        "loras",      "prompt_syntax",   "embeddings",       "vae_tiling"};
+        "prompt",    "negative_prompt", "negative",   "steps",      "guidance",
+        "width",     "height",          "size",       "seed",       "batch",
+        "clip_skip", "unet_file",       "unet",       "prediction", "timestep_spacing",
+        "loras",     "prompt_syntax",   "embeddings", "vae_tiling"};
     return keys;
 }
 

@@ -30,8 +30,7 @@ struct RequestJsonOptions {
 // "loras" replaces the default list). Throws lightning::Error(key, message) for a key the
 // request has no field for, a value of the wrong JSON type, or text that names no known value
 // (e.g. "prompt_syntax": "markdown"); `object` must be a JSON object.
-GenerationRequest request_from_json(const nlohmann::json& object,
-                                    const GenerationRequest& defaults,
+GenerationRequest request_from_json(const nlohmann::json& object, const GenerationRequest& defaults,
                                     const RequestJsonOptions& options = {});
 
 // Every field, optional ones as null when unset, so that request_from_json reads back the same

@@ -41,9 +41,9 @@ QString q(const std::string& s) {
 // The environment of a process outside any scheduler, plus `extra`.
 QProcessEnvironment clean_environment(const std::map<QString, QString>& extra = {}) {
     auto env = QProcessEnvironment::systemEnvironment();
-    for (const char* name : {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
-                             "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP",
-                             "JOB_COMPLETION_INDEX"})
+    for (const char* name :
+         {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",
+          "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX"})
         env.remove(name);
     for (const auto& [name, value] : extra) env.insert(name, value);
     return env;
@@ -75,22 +75,14 @@ Run run_cli(const QStringList& args, const std::map<QString, QString>& env = {})
 
 // `lightning batch MANIFEST --out DIR` on the tiny model, small and fast.
 QStringList batch_args(const std::string& manifest, const QString& out, int size = 64) {
-    return {"batch",
-            q(manifest),
-            "--out",
-            out,
-            "--model",
-            q(testing::fixtures_dir() + "/tiny-sdxl"),
-            "--lightning",
-            q(testing::fixtures_dir() + "/tiny-lightning"),
-            "--steps",
-            "1",
-            "--width",
-            QString::number(size),
-            "--height",
-            QString::number(size),
-            "--log-level",
-            "warn"};
+    return {"batch",       q(manifest),
+            "--out",       out,
+            "--model",     q(testing::fixtures_dir() + "/tiny-sdxl"),
+            "--lightning", q(testing::fixtures_dir() + "/tiny-lightning"),
+            "--steps",     "1",
+            "--width",     QString::number(size),
+            "--height",    QString::number(size),
+            "--log-level", "warn"};
 }
 
 std::string write_manifest(const QString& path, const std::vector<std::string>& lines) {
@@ -190,15 +182,18 @@ private Q_SLOTS:
             QVERIFY(r.at("line").is_number_integer() && r.at("seed").is_number_unsigned());
             QVERIFY(r.at("time").get<std::string>().size() == 24);  // 2025-01-31T12:34:56.789Z
             QVERIFY(r.at("seconds").get<double>() > 0);
-            if (r.at("line") == 1) QCOMPARE(r.at("meta").at("id").get<std::string>(), std::string("a"));
+            if (r.at("line") == 1)
+                QCOMPARE(r.at("meta").at("id").get<std::string>(), std::string("a"));
         }
 
-        const auto mtime = fs::last_write_time(QDir(out).filePath(q(*expected.begin())).toStdString());
+        const auto mtime =
+            fs::last_write_time(QDir(out).filePath(q(*expected.begin())).toStdString());
         const auto again = run_cli(batch_args(manifest, out));
         QVERIFY2(again.exit_code == 0, qPrintable(again.err));
         QVERIFY2(again.err.contains("nothing to do"), qPrintable(again.err));
         QCOMPARE(results_in(out).size(), size_t(4));
-        QVERIFY(fs::last_write_time(QDir(out).filePath(q(*expected.begin())).toStdString()) == mtime);
+        QVERIFY(fs::last_write_time(QDir(out).filePath(q(*expected.begin())).toStdString()) ==
+                mtime);
     }
 
     void badLinesAreReportedByNumberAndSkipped() {
@@ -293,11 +288,13 @@ private Q_SLOTS:
         QProcess slurm_0, slurm_1, kubernetes;
         start(slurm_0, batch_args(manifest, out),
               {{"SLURM_ARRAY_TASK_ID", "0"}, {"SLURM_ARRAY_TASK_COUNT", "3"}});
-        start(slurm_1, batch_args(manifest, out) << "--shards"
-                                                 << "3",
+        start(slurm_1,
+              batch_args(manifest, out) << "--shards"
+                                        << "3",
               {{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_COUNT", "3"}});
-        start(kubernetes, batch_args(manifest, out) << "--shards"
-                                                    << "3",
+        start(kubernetes,
+              batch_args(manifest, out) << "--shards"
+                                        << "3",
               {{"JOB_COMPLETION_INDEX", "2"}});
         for (QProcess* process : {&slurm_0, &slurm_1, &kubernetes}) {
             const auto run = finish(*process);
@@ -307,8 +304,7 @@ private Q_SLOTS:
         for (int line = 1; line <= 7; ++line) expected.insert(batch::image_file_name(line, line));
         QCOMPARE(pngs_in(out), expected);
         for (int index = 0; index < 3; ++index) {
-            const QString log =
-                QDir(out).filePath(q(batch::results_file_name({index, 3})));
+            const QString log = QDir(out).filePath(q(batch::results_file_name({index, 3})));
             std::ifstream in(log.toStdString());
             int lines = 0;
             for (std::string text; std::getline(in, text); ++lines) {
@@ -323,14 +319,15 @@ private Q_SLOTS:
 #endif
 
     void shardsWithoutASchedulerIsAnError() {
-        const auto manifest = write_manifest(dir_.filePath("noscheduler.jsonl"), numbered_prompts(2));
+        const auto manifest =
+            write_manifest(dir_.filePath("noscheduler.jsonl"), numbered_prompts(2));
         const auto run = run_cli(batch_args(manifest, folder("noscheduler")) << "--shards"
-                                                                              << "2");
+                                                                             << "2");
         QCOMPARE(run.exit_code, 2);
         QVERIFY2(run.err.contains("--shards") && run.err.contains("SLURM_ARRAY_TASK_ID"),
                  qPrintable(run.err));
-        const auto k8s = run_cli(batch_args(manifest, folder("noscheduler")),
-                                 {{"JOB_COMPLETION_INDEX", "0"}});
+        const auto k8s =
+            run_cli(batch_args(manifest, folder("noscheduler")), {{"JOB_COMPLETION_INDEX", "0"}});
         QCOMPARE(k8s.exit_code, 2);
         QVERIFY2(k8s.err.contains("JOB_COMPLETION_INDEX"), qPrintable(k8s.err));
     }

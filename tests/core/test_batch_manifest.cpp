@@ -121,13 +121,13 @@ private Q_SLOTS:
         QVERIFY(check("{\"embeddings\": [\"/no/e.safetensors\"]}").find("not found") !=
                 std::string::npos);
         // A checked file is not read again, but a line naming it still passes.
-        const std::string lora = testing::fixtures_dir() +
-                                 "/tiny-lightning/sdxl_lightning_4step_lora.safetensors";
+        const std::string lora =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_lora.safetensors";
         QCOMPARE(check("{\"loras\": [\"" + lora + "\"]}"), std::string());
         QCOMPARE(check("{\"loras\": [\"" + lora + ":0.5\"]}"), std::string());
         // A UNet file where a LoRA belongs is named as such.
-        const std::string unet = testing::fixtures_dir() +
-                                 "/tiny-lightning/sdxl_lightning_4step_unet.safetensors";
+        const std::string unet =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_unet.safetensors";
         QVERIFY(!check("{\"loras\": [\"" + unet + "\"]}").empty());
     }
 
@@ -141,7 +141,8 @@ private Q_SLOTS:
         for (int count = 1; count <= 7; ++count) {
             std::map<int, int> taken;
             for (int index = 0; index < count; ++index)
-                for (const auto& line : read_manifest(path, defaults_with_prompt(), {index, count})) {
+                for (const auto& line :
+                     read_manifest(path, defaults_with_prompt(), {index, count})) {
                     ++taken[line.number];
                     QCOMPARE((line.number - 1) % count, index);
                 }
@@ -160,19 +161,21 @@ private Q_SLOTS:
     void schedulerVariablesPickTheShard() {
         QVERIFY(!shard_from_environment(std::nullopt, env_table({})));
         const auto slurm = shard_from_environment(
-            std::nullopt, env_table({{"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
+            std::nullopt,
+            env_table({{"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
         QVERIFY(slurm && *slurm == (Shard{2, 4}));
         // --array=1-8 and --array=0-14:2 count from their first task.
         QVERIFY(*shard_from_environment(4, env_table({{"SLURM_ARRAY_TASK_ID", "3"},
-                                                       {"SLURM_ARRAY_TASK_COUNT", "4"},
-                                                       {"SLURM_ARRAY_TASK_MIN", "1"}})) ==
+                                                      {"SLURM_ARRAY_TASK_COUNT", "4"},
+                                                      {"SLURM_ARRAY_TASK_MIN", "1"}})) ==
                 (Shard{2, 4}));
-        QVERIFY(*shard_from_environment(std::nullopt, env_table({{"SLURM_ARRAY_TASK_ID", "6"},
-                                                                  {"SLURM_ARRAY_TASK_COUNT", "8"},
-                                                                  {"SLURM_ARRAY_TASK_MIN", "0"},
-                                                                  {"SLURM_ARRAY_TASK_STEP", "2"}})) ==
-                (Shard{3, 8}));
-        const auto kubernetes = shard_from_environment(3, env_table({{"JOB_COMPLETION_INDEX", "1"}}));
+        QVERIFY(*shard_from_environment(
+                    std::nullopt, env_table({{"SLURM_ARRAY_TASK_ID", "6"},
+                                             {"SLURM_ARRAY_TASK_COUNT", "8"},
+                                             {"SLURM_ARRAY_TASK_MIN", "0"},
+                                             {"SLURM_ARRAY_TASK_STEP", "2"}})) == (Shard{3, 8}));
+        const auto kubernetes =
+            shard_from_environment(3, env_table({{"JOB_COMPLETION_INDEX", "1"}}));
         QVERIFY(kubernetes && *kubernetes == (Shard{1, 3}));
     }
 
@@ -180,14 +183,17 @@ private Q_SLOTS:
         QCOMPARE(shard_error(4, {}), std::string("--shards"));
         QCOMPARE(shard_error(std::nullopt, {{"JOB_COMPLETION_INDEX", "1"}}),
                  std::string("JOB_COMPLETION_INDEX"));
-        QCOMPARE(shard_error(2, {{"JOB_COMPLETION_INDEX", "2"}}), std::string("JOB_COMPLETION_INDEX"));
+        QCOMPARE(shard_error(2, {{"JOB_COMPLETION_INDEX", "2"}}),
+                 std::string("JOB_COMPLETION_INDEX"));
         QCOMPARE(shard_error(std::nullopt, {{"SLURM_ARRAY_TASK_ID", "1"}}),
                  std::string("SLURM_ARRAY_TASK_COUNT"));
         QCOMPARE(shard_error(3, {{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
                  std::string("--shards"));
-        QCOMPARE(shard_error(std::nullopt, {{"SLURM_ARRAY_TASK_ID", "4"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
+        QCOMPARE(shard_error(std::nullopt,
+                             {{"SLURM_ARRAY_TASK_ID", "4"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
                  std::string("SLURM_ARRAY_TASK_ID"));
-        QCOMPARE(shard_error(std::nullopt, {{"SLURM_ARRAY_TASK_ID", "x"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
+        QCOMPARE(shard_error(std::nullopt,
+                             {{"SLURM_ARRAY_TASK_ID", "x"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
                  std::string("SLURM_ARRAY_TASK_ID"));
     }
 
@@ -202,8 +208,8 @@ private Q_SLOTS:
     }
 
     void resultsLogSurvivesATornLastLine() {
-        const std::string path = write_file(dir_, "results-0-of-2.jsonl",
-                                            "{\"line\": 1, \"file\": \"a.png\"}\n{\"line\": 2, \"fi");
+        const std::string path = write_file(
+            dir_, "results-0-of-2.jsonl", "{\"line\": 1, \"file\": \"a.png\"}\n{\"line\": 2, \"fi");
         {
             ResultsLog log(path);
             log.append({{"line", 3}, {"file", "c.png"}});
@@ -244,18 +250,21 @@ private Q_SLOTS:
         std::atomic<int> failures_seen{0};
         WorkerHooks hooks;
         hooks.on_failure = [&] { ++failures_seen; };
-        QVERIFY_EXCEPTION_THROWN(run_workers(2, 1000,
-                                             [&](int, size_t item) {
-                                                 ++started;
-                                                 if (item == 5) throw std::runtime_error("boom");
-                                             },
-                                             hooks),
+        QVERIFY_EXCEPTION_THROWN(run_workers(
+                                     2, 1000,
+                                     [&](int, size_t item) {
+                                         ++started;
+                                         if (item == 5) throw std::runtime_error("boom");
+                                     },
+                                     hooks),
                                  std::runtime_error);
         QCOMPARE(failures_seen.load(), 1);
         QVERIFY(started < 1000);
         std::atomic<int> after_stop{0};
         hooks.should_stop = [&] { return after_stop >= 10; };
-        QCOMPARE(run_workers(2, 1000, [&](int, size_t) { ++after_stop; }, hooks) < 1000, true);
+        QCOMPARE(run_workers(
+                     2, 1000, [&](int, size_t) { ++after_stop; }, hooks) < 1000,
+                 true);
     }
 };
 

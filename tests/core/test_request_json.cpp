@@ -75,14 +75,13 @@ private Q_SLOTS:
     }
 
     void cliAndParameterSpellingsAreTheSameFields() {
-        const auto r = request_from_json(
-            json{{"negative", "n"},
-                 {"unet", "/u.safetensors"},
-                 {"size", "640x448"},
-                 {"seed", "9007199254740991"},
-                 {"loras", {"/l/a.safetensors:0.5"}},
-                 {"embeddings", {"/e/tok.safetensors:tok"}}},
-            GenerationRequest{});
+        const auto r = request_from_json(json{{"negative", "n"},
+                                              {"unet", "/u.safetensors"},
+                                              {"size", "640x448"},
+                                              {"seed", "9007199254740991"},
+                                              {"loras", {"/l/a.safetensors:0.5"}},
+                                              {"embeddings", {"/e/tok.safetensors:tok"}}},
+                                         GenerationRequest{});
         QCOMPARE(*r.negative_prompt, std::string("n"));
         QCOMPARE(r.unet_file, std::string("/u.safetensors"));
         QCOMPARE(r.width, 640);
@@ -94,8 +93,8 @@ private Q_SLOTS:
         const auto sized = request_from_json(json{{"size", {512, 256}}}, GenerationRequest{});
         QCOMPARE(sized.width, 512);
         QCOMPARE(sized.height, 256);
-        QVERIFY(!request_from_json(json{{"negative_prompt", nullptr}}, full_request())
-                     .negative_prompt);
+        QVERIFY(
+            !request_from_json(json{{"negative_prompt", nullptr}}, full_request()).negative_prompt);
     }
 
     void relativePathsAreTakenFromTheGivenFolder() {
