@@ -4,6 +4,9 @@
 # optionally the app's engine scenario and benchmarks of ours and the diffusers reference on one
 # random full-size SDXL (written by lightning-random-model, with four random Lightning UNets).
 #   scripts/gpu-check.sh [verify] [scenario] [bench-ours] [bench-ref-eager] [bench-ref-compiled]
+#                        [batch-scaling]
+# batch-scaling (a machine with 2 GPUs): `lightning batch` on one manifest with cuda:0, then
+# with cuda:0,cuda:1; writes $OUT/batch_1gpu.json, $OUT/batch_2gpu.json, $OUT/batch_scaling.txt.
 # Carried (git-ignored) inputs: .gpu/fixtures.tar.xz (../shared/fixtures), .gpu/deps.tar.xz,
 # .gpu/diffusers.tar.xz (diffusers' src/ at the fixtures' reference commit), .gpu/configs.
 set -uo pipefail
@@ -30,7 +33,8 @@ if [[ $STEPS == *" verify "* ]]; then
 fi
 MODEL=/tmp/sdxl-random
 LIGHTNING=/tmp/sdxl-random-lightning
-if [[ $STEPS == *" bench-"* || $STEPS == *" scenario "* ]] && [ ! -f $MODEL/model_index.json ]; then
+if [[ $STEPS == *" bench-"* || $STEPS == *" scenario "* || $STEPS == *" batch-scaling "* ]] &&
+   [ ! -f $MODEL/model_index.json ]; then
   build-gpu/bench/lightning-random-model --configs .gpu/configs/sdxl-base \
     --tokenizers $FIX/fixtures/tiny-sdxl --out $MODEL --lightning-out $LIGHTNING --device cuda \
     2>&1 | tail -3 || status=1
@@ -43,6 +47,45 @@ fi
 if [[ $STEPS == *" bench-ours "* ]]; then
   $CLI bench --model $MODEL --lightning $LIGHTNING --device cuda --dtype fp16 --runs 10 \
     --json "$OUT/ours.json" || status=1
+fi
+if [[ $STEPS == *" batch-scaling "* ]]; then
+  # The same manifest (BATCH_LINES prompts, 1024x1024, 4 steps, fp16) on 1 and on 2 GPUs: one
+  # process, one engine per GPU, one queue. The headless build has no PNG writer, so images are
+  # generated and timed but not written (--discard-images). A 2-line run first fills the model
+  # hash cache (hashing the 7 GB model happens with the first image otherwise) and the page cache.
+  BATCH_LINES=${BATCH_LINES:-128}
+  MANIFEST=/tmp/batch-scaling.jsonl
+  for i in $(seq 1 "$BATCH_LINES"); do
+    printf '{"prompt": "a lighthouse on a cliff at dusk, study %d", "seed": %d}\n' "$i" "$i"
+  done > $MANIFEST
+  BATCH=(batch $MANIFEST --model $MODEL --lightning $LIGHTNING --dtype fp16 --steps 4
+         --width 1024 --height 1024 --discard-images --log-level warn)
+  : > "$OUT/batch_scaling.txt"
+  head -2 $MANIFEST > /tmp/batch-warmup.jsonl
+  rm -rf /tmp/batch-warmup
+  $CLI batch /tmp/batch-warmup.jsonl "${BATCH[@]:2}" --out /tmp/batch-warmup --device cuda:0 \
+    > /tmp/batch_warmup.log 2>&1 || { status=1; tail -5 /tmp/batch_warmup.log >> "$OUT/batch_scaling.txt"; }
+  for gpus in 1 2; do
+    devices=cuda:0; [ $gpus = 2 ] && devices=cuda:0,cuda:1
+    rm -rf /tmp/batch-${gpus}gpu
+    $CLI "${BATCH[@]}" --out /tmp/batch-${gpus}gpu --devices $devices \
+      --json "$OUT/batch_${gpus}gpu.json" > /tmp/batch_${gpus}gpu.log 2>&1 || status=1
+    { echo "== $gpus GPU(s): $devices"; tail -3 /tmp/batch_${gpus}gpu.log; } >> "$OUT/batch_scaling.txt"
+  done
+  python3 - "$OUT" >> "$OUT/batch_scaling.txt" <<'PY' || status=1
+import json, sys
+one, two = (json.load(open(f"{sys.argv[1]}/batch_{n}gpu.json")) for n in (1, 2))
+for name, r in (("1 GPU", one), ("2 GPUs", two)):
+    print(f"{name}: {r['images']} images, {r['images_per_second']:.3f} images/s overall, "
+          f"{r['steady_images_per_second']:.3f} steady; load {r['load_seconds']:.1f} s")
+    for d in r["devices"]:
+        print(f"  {d['device']} ({d['name']}): {d['images']} images, {d['seconds_per_image']:.3f} "
+              f"s/image, peak {d['peak_allocated_gib']:.2f} GiB allocated, "
+              f"{d['reserved_gib']:.2f} GiB reserved")
+print(f"speed-up 2 vs 1 GPU: {two['steady_images_per_second'] / one['steady_images_per_second']:.3f}x "
+      f"steady, {two['images_per_second'] / one['images_per_second']:.3f}x overall")
+PY
+  cat "$OUT/batch_scaling.txt"
 fi
 for mode in eager compiled; do
   if [[ $STEPS == *" bench-ref-$mode "* ]]; then

@@ -29,6 +29,7 @@
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFrame>
@@ -517,6 +518,17 @@ void MainWindow::build_menus() {
     file->addAction(tr("Save &gallery…"), gallery_, &GalleryWidget::save_gallery_dialog);
     file->addAction(tr("&Open gallery folder"), this,
                     [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(engine_.output_dir)); });
+    // A `lightning batch` output folder (or any folder of PNGs with parameters) as the gallery,
+    // indexed from its PNGs; new images still go to the output folder.
+    const auto open_folder_as_gallery = [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open folder as gallery"),
+                                                                 gallery_->model()->folder());
+        if (folder.isEmpty()) return;
+        const QString note = gallery_->model()->open(folder);
+        if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
+    };
+    file->addAction(tr("Open &folder as gallery…"), this, open_folder_as_gallery)
+        ->setObjectName(QStringLiteral("openFolderAsGalleryAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

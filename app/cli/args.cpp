@@ -137,6 +137,8 @@ const char* const kMainHelp = R"(Usage: lightning <command> [options]
 
 Commands:
   generate    text-to-image (see: lightning generate --help)
+  batch       render a JSON Lines manifest: resumable, sharded for Slurm/Kubernetes,
+              one engine per GPU (see: lightning batch --help)
   info        print the parameters stored in PNGs (see: lightning info --help)
   verify      run the golden checks (see: lightning verify --help)
   bench       time the engine (see: lightning bench --help)
@@ -424,6 +426,108 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
     return g;
 }
 
+std::vector<std::string> parse_device_list(const std::string& flag, const std::string& text) {
+    if (text == "all") return {"all"};
+    std::vector<std::string> devices;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        if (item.empty())
+            throw UsageError(flag + ": '" + text + "' is not a comma-separated device list");
+        devices.push_back(parse_device(flag, item));
+        start = comma + 1;
+    }
+    return devices;
+}
+
+// The flags only `batch` has; false for the rest (generate's, applied to the defaults).
+bool apply_batch_flag(BatchArgs& b, const std::string& flag, const std::string& value) {
+    if (flag == "--out") {
+        b.out_dir = value;
+    } else if (flag == "--device") {
+        b.devices = {parse_device(flag, value)};
+    } else if (flag == "--devices") {
+        b.devices = parse_device_list(flag, value);
+    } else if (flag == "--shard") {
+        try {
+            b.shard = batch::parse_shard(value);
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+    } else if (flag == "--shards") {
+        b.shards = parse_int(flag, value, 1, 1000000);
+    } else if (flag == "--json") {
+        require_writable_parent(flag, value);
+        b.json = value;
+    } else if (flag == "--strict") {
+        b.strict = true;
+    } else if (flag == "--discard-images") {
+        b.discard_images = true;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void check_batch_args(const BatchArgs& b, const std::set<std::string>& seen) {
+    if (b.defaults.engine.models.base.empty()) throw UsageError("--model is required");
+    if (b.out_dir.empty()) throw UsageError("--out DIR is required (the folder for images)");
+    if (fs::exists(b.out_dir) && !fs::is_directory(b.out_dir))
+        throw UsageError("--out: '" + b.out_dir + "' exists and is not a folder");
+    if (seen.count("--device") && seen.count("--devices"))
+        throw UsageError("--device and --devices both given; give one");
+    if (b.shard && b.shards)
+        throw UsageError("--shard I/N and --shards N both given; --shards is for schedulers");
+    if (is_single_file(b.defaults.engine.models.base) &&
+        b.defaults.engine.models.config_dir.empty())
+        throw UsageError("--config DIR is required with a single-file --model");
+#ifndef LIGHTNING_HAVE_OIIO
+    if (!b.discard_images)
+        throw UsageError(
+            "--out: this build has no PNG support (built without OpenImageIO); "
+            "--discard-images times the batch without writing images");
+#endif
+}
+
+BatchArgs parse_batch(const std::vector<std::string>& args) {
+    static const std::set<std::string> valued = {
+        "--model",      "--config",    "--unet",      "--lightning",     "--lora",
+        "--prediction", "--prompt",    "--negative",  "--steps",         "--guidance",
+        "--width",      "--height",    "--seed",      "--batch",         "--clip-skip",
+        "--dtype",      "--log-level", "--embedding", "--prompt-syntax", "--vae",
+        "--vae-tiling", "--out",       "--device",    "--devices",       "--shard",
+        "--shards",     "--json"};
+    static const std::set<std::string> bare = {"--strict", "--discard-images"};
+    if (args.empty() || args[0].rfind("--", 0) == 0)
+        throw UsageError(
+            "batch: the manifest comes first: lightning batch MANIFEST.jsonl --out DIR");
+    BatchArgs b;
+    b.manifest = args[0];
+    require_file("manifest", b.manifest);
+    std::vector<std::pair<std::string, std::string>> flags;
+    std::set<std::string> seen;
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    ArgReader reader(rest);
+    while (!reader.done()) {
+        std::string value;
+        const std::string flag = reader.next_flag(valued, bare, &value);
+        if (flag != "--lora" && flag != "--embedding" && !seen.insert(flag).second)
+            throw UsageError(flag + " given more than once");
+        flags.emplace_back(flag, value);
+    }
+    Repeated given;
+    std::optional<std::string> dtype;
+    for (const auto& [flag, value] : flags)
+        if (!apply_batch_flag(b, flag, value))
+            apply_generate_flag(b.defaults, flag, value, b.prompt_given, dtype, given);
+    check_batch_args(b, seen);
+    if (b.devices.empty()) b.devices = {"cpu"};
+    b.dtype_given = dtype.has_value();
+    b.defaults.engine.preview = PreviewMode::Off;
+    return b;
+}
+
 InfoArgs parse_info(const std::vector<std::string>& args) {
     InfoArgs info;
     for (const auto& arg : args) {
@@ -556,6 +660,7 @@ bool wants_help(const std::vector<std::string>& args) {
 
 std::string usage(const std::string& topic) {
     if (topic == "generate") return kGenerateHelp;
+    if (topic == "batch") return batch_usage();
     if (topic == "verify") return kVerifyHelp;
     if (topic == "bench") return kBenchHelp;
     if (topic == "info") return kInfoHelp;
@@ -568,7 +673,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (args.empty()) throw UsageError("no command given (try: lightning --help)");
     const std::string& name = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    static const std::set<std::string> commands = {"generate", "verify", "bench", "info", "models"};
+    static const std::set<std::string> commands = {"generate", "batch", "verify",
+                                                   "bench",    "info",  "models"};
     if (name == "--version" || name == "version") {
         command.kind = Command::Kind::Version;
         return command;
@@ -581,7 +687,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
     }
     if (!commands.count(name))
         throw UsageError("unknown command '" + name +
-                         "' (commands: generate, info, models, verify, bench, help)");
+                         "' (commands: generate, batch, info, models, verify, bench, help)");
     if (wants_help(rest)) {
         command.help_topic = name;
         return command;
@@ -592,6 +698,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "generate") {
         command.kind = Command::Kind::Generate;
         command.generate = parse_generate(rest);
+    } else if (name == "batch") {
+        command.kind = Command::Kind::Batch;
+        command.batch = parse_batch(rest);
     } else if (name == "info") {
         command.kind = Command::Kind::Info;
         command.info = parse_info(rest);

@@ -1,5 +1,6 @@
 // Command-line parsing for `lightning`: every bad argument becomes one clear UsageError line.
 #pragma once
+#include "core/batch/manifest.h"
 #include "core/engine/engine.h"
 #include "core/engine/parameters.h"
 
@@ -25,6 +26,22 @@ struct GenerateArgs {
     std::string from;  // PNG whose parameters the request starts from ("" = none)
     std::optional<ImageRecord> from_record;  // its parameters, read while parsing
     std::string log_level;
+};
+
+// `lightning batch MANIFEST --out DIR`: generate's flags give the engine options and the
+// defaults of every manifest line.
+struct BatchArgs {
+    GenerateArgs defaults;  // engine options (model, dtype, ...) and request defaults
+    bool prompt_given = false;
+    bool dtype_given = false;
+    std::string manifest;
+    std::string out_dir;
+    std::vector<std::string> devices;   // --devices / --device; {"all"} is resolved at run time
+    std::optional<batch::Shard> shard;  // --shard I/N
+    std::optional<int> shards;          // --shards N (with the scheduler's index variable)
+    bool strict = false;                // stop at the first bad line instead of skipping it
+    bool discard_images = false;        // time only: no PNGs (builds without PNG support)
+    std::string json;                   // summary report path ("" = none)
 };
 
 struct InfoArgs {
@@ -55,9 +72,11 @@ struct BenchArgs {
 };
 
 struct Command {
-    enum class Kind { Help, Version, Generate, Verify, Bench, Info, Models } kind = Kind::Help;
-    std::string help_topic;  // "", "generate", "verify", "bench", "info" or "models"
+    enum class Kind { Help, Version, Generate, Batch, Verify, Bench, Info, Models };
+    Kind kind = Kind::Help;
+    std::string help_topic;  // "", "generate", "batch", "verify", "bench", "info" or "models"
     GenerateArgs generate;
+    BatchArgs batch;
     VerifyArgs verify;
     BenchArgs bench;
     InfoArgs info;

@@ -1,4 +1,5 @@
 // `lightning`: the headless command line. `generate` runs text-to-image through the engine;
+// `batch` renders a manifest (resumable, sharded, one engine per device);
 // `info` prints a PNG's parameters; `verify` runs every golden check (the GPU machine's Qt-free
 // entry point); `bench` times the engine.
 #include "app/cli/args.h"
@@ -33,6 +34,9 @@ int main(int argc, char** argv) {
             case cli::Command::Kind::Generate:
                 init_logging(command.generate.log_level);
                 return cli::run_generate(command.generate);
+            case cli::Command::Kind::Batch:
+                init_logging(command.batch.defaults.log_level);
+                return cli::run_batch(command.batch);
             case cli::Command::Kind::Verify:
                 // The report is the output; progress logs only below it when asked for.
                 init_logging(command.verify.log_level.empty() && !std::getenv("LIGHTNING_LOG_LEVEL")

@@ -3,6 +3,7 @@
 #include "core/util/log.h"
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #ifdef LIGHTNING_WITH_CUDA
 #include <ATen/cuda/CUDAEvent.h>
@@ -78,7 +79,16 @@ at::Tensor GraphCache::run(const std::vector<at::Tensor>& inputs, const Fn& fn) 
         c10::cuda::CUDAStreamGuard guard(side);
         for (int i = 0; i < 2; ++i) fn(entry->static_inputs);
         side.synchronize();
+        // Thread-local capture mode: the default (global) mode makes every "unsafe" CUDA call
+        // of any other thread (a cudaMalloc, a synchronisation) fail and invalidate this
+        // capture, and `lightning batch --devices` runs one engine per device in threads of
+        // one process, each capturing its own graphs while the others run. (Before libtorch
+        // 2.1 there is the global mode only: one device per process there.)
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+        entry->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+#else
         entry->graph.capture_begin();
+#endif
         entry->static_output = fn(entry->static_inputs);
         entry->graph.capture_end();
         side.synchronize();

@@ -27,6 +27,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <c10/core/DeviceGuard.h>
 
 #ifdef LIGHTNING_WITH_CUDA
 #include <c10/cuda/CUDAFunctions.h>
@@ -84,6 +85,14 @@ void synchronize(const c10::Device& device) {
 #else
     (void)device;
 #endif
+}
+
+// The pipeline's CUDA device, to be made the calling thread's current device for a call: CUDA
+// streams, graph capture and device_synchronize() act on the current device, which is cuda:0 in
+// every new thread (the app's worker, each engine thread of `lightning batch --devices`).
+c10::optional<c10::Device> cuda_device_of(const c10::Device& device) {
+    if (!device.is_cuda()) return c10::nullopt;
+    return device;
 }
 
 std::string require_file(const std::string& path) {
@@ -656,6 +665,7 @@ std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
     if (impl->device.is_cpu() && impl->unet_dtype == torch::kHalf)
         throw Error("precision", "fp16 is not supported on the CPU (use fp32 or bf16)");
     impl->text_dtype = impl->unet_dtype;
+    const c10::OptionalDeviceGuard on_device(cuda_device_of(impl->device));
     torch::NoGradGuard no_grad;
     with_lightning_errors(options.paths.base.c_str(), [&] { impl->load_models(); });
     log().info("loaded {} on {} ({}) in {:.2f} s", options.paths.base, impl->device.str(),
@@ -672,21 +682,25 @@ std::pair<int, int> Pipeline::count_tokens(const std::string& prompt) const {
 }
 
 GenerationResult Pipeline::generate(const GenerationRequest& request, const Callbacks& callbacks) {
+    const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
     return with_lightning_errors("generation", [&] { return impl_->run(request, callbacks); });
 }
 
 Image8 Pipeline::decode_preview(const at::Tensor& pred_x0, PreviewMode mode) {
+    const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
     return with_lightning_errors("preview", [&] { return impl_->preview(pred_x0, mode); });
 }
 
 CheckpointSwitch Pipeline::activate_unet(const std::string& path) {
     std::lock_guard<std::mutex> lock(impl_->generate_mutex);
+    const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
     c10::InferenceMode inference;
     return with_lightning_errors("UNet", [&] { return impl_->select_unet(path); });
 }
 
 bool Pipeline::preload_unet(const std::string& path) {
     std::lock_guard<std::mutex> lock(impl_->generate_mutex);
+    const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
     c10::InferenceMode inference;
     return with_lightning_errors("UNet", [&] { return impl_->checkpoints->preload(path); });
 }

@@ -1,0 +1,202 @@
+#include "core/batch/manifest.h"
+
+#include "core/engine/limits.h"
+#include "core/engine/request_json.h"
+#include "core/util/bounded_json.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace lightning::batch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A whole decimal number, or nullopt.
+std::optional<long long> read_whole_number(const std::string& text) {
+    long long value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+long long env_number(const EnvLookup& env, const char* name) {
+    const char* text = env(name);
+    const auto value = read_whole_number(text ? text : "");
+    if (!value) throw Error(name, "'" + std::string(text ? text : "") + "' is not a whole number");
+    return *value;
+}
+
+bool env_set(const EnvLookup& env, const char* name) {
+    const char* text = env(name);
+    return text && *text;
+}
+
+Shard slurm_shard(const EnvLookup& env, std::optional<int> shards) {
+    if (!env_set(env, "SLURM_ARRAY_TASK_COUNT"))
+        throw Error("SLURM_ARRAY_TASK_COUNT",
+                    "not set although SLURM_ARRAY_TASK_ID is (submit with sbatch --array)");
+    const long long id = env_number(env, "SLURM_ARRAY_TASK_ID");
+    const long long count = env_number(env, "SLURM_ARRAY_TASK_COUNT");
+    const long long min =
+        env_set(env, "SLURM_ARRAY_TASK_MIN") ? env_number(env, "SLURM_ARRAY_TASK_MIN") : 0;
+    const long long step =
+        env_set(env, "SLURM_ARRAY_TASK_STEP") ? env_number(env, "SLURM_ARRAY_TASK_STEP") : 1;
+    if (count < 1 || step < 1 || id < min || (id - min) % step != 0 || (id - min) / step >= count)
+        throw Error("SLURM_ARRAY_TASK_ID",
+                    std::to_string(id) + " is not one of " + std::to_string(count) +
+                        " tasks from " + std::to_string(min) + " in steps of " +
+                        std::to_string(step) + " (use a plain range such as --array=0-" +
+                        std::to_string(count - 1) + ")");
+    if (shards && *shards != count)
+        throw Error("--shards", std::to_string(*shards) + " differs from SLURM_ARRAY_TASK_COUNT=" +
+                                    std::to_string(count));
+    return {int((id - min) / step), int(count)};
+}
+
+Shard kubernetes_shard(const EnvLookup& env, std::optional<int> shards) {
+    if (!shards)
+        throw Error("JOB_COMPLETION_INDEX",
+                    "is set: give --shards N with N = the Job's completions (Kubernetes does "
+                    "not tell a pod how many there are)");
+    const long long index = env_number(env, "JOB_COMPLETION_INDEX");
+    if (index < 0 || index >= *shards)
+        throw Error("JOB_COMPLETION_INDEX",
+                    std::to_string(index) + " is not below --shards " + std::to_string(*shards));
+    return {int(index), *shards};
+}
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path, "cannot open the manifest");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw Error(path, "cannot read the manifest");
+    return text.str();
+}
+
+bool is_blank(const std::string& line) {
+    return std::all_of(line.begin(), line.end(),
+                       [](char c) { return std::isspace((unsigned char)c); });
+}
+
+}  // namespace
+
+std::string Shard::label() const {
+    return std::to_string(index) + "/" + std::to_string(count);
+}
+
+Shard parse_shard(const std::string& text) {
+    const auto slash = text.find('/');
+    const auto index = read_whole_number(text.substr(0, slash));
+    const auto count =
+        slash == std::string::npos ? std::nullopt : read_whole_number(text.substr(slash + 1));
+    if (!index || !count || *count < 1 || *count > 1000000 || *index < 0 || *index >= *count)
+        throw Error("--shard", "'" + text + "' is not I/N with 0 <= I < N (e.g. 0/4 ... 3/4)");
+    return {int(*index), int(*count)};
+}
+
+std::optional<Shard> shard_from_environment(std::optional<int> shards, const EnvLookup& env) {
+    if (shards && *shards < 1) throw Error("--shards", "must be at least 1");
+    if (env_set(env, "SLURM_ARRAY_TASK_ID")) return slurm_shard(env, shards);
+    if (env_set(env, "JOB_COMPLETION_INDEX")) return kubernetes_shard(env, shards);
+    if (shards)
+        throw Error("--shards",
+                    "needs SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX (a "
+                    "Kubernetes Indexed Job) to say which shard this is; use --shard I/N "
+                    "elsewhere");
+    return std::nullopt;
+}
+
+ManifestLine parse_manifest_line(const std::string& text, int number,
+                                 const ManifestDefaults& defaults, const std::string& folder) {
+    ManifestLine line;
+    line.number = number;
+    try {
+        nlohmann::json object = parse_bounded_json(text, "", "not JSON");
+        if (!object.is_object())
+            throw Error("",
+                        std::string("expected a JSON object ({...}), got ") + object.type_name());
+        if (object.contains("meta")) {
+            line.meta = object["meta"];
+            object.erase("meta");
+        }
+        if (!object.contains("prompt") && !defaults.prompt_given)
+            throw Error("prompt", "missing (give it on the line, or --prompt for every line)");
+        GenerationRequest base = defaults.request;
+        // A seed per line keeps a re-run's file names (and so resume) the same.
+        if (!defaults.seed_given) base.seed = uint64_t(number);
+        line.request = request_from_json(object, base, {folder});
+    } catch (const Error& e) {
+        line.request.reset();
+        line.error = e.what();
+    }
+    return line;
+}
+
+std::vector<ManifestLine> read_manifest(const std::string& path, const ManifestDefaults& defaults,
+                                        const Shard& shard) {
+    std::string text = read_text_file(path);
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a BOM from Windows editors
+    const std::string folder = fs::absolute(fs::path(path)).parent_path().string();
+    std::vector<ManifestLine> lines;
+    std::istringstream in(text);
+    int number = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!shard.owns(number) || is_blank(line)) continue;
+        lines.push_back(parse_manifest_line(line, number, defaults, folder));
+    }
+    return lines;
+}
+
+void LineChecker::check_files(const GenerationRequest& request) {
+    auto checked = [&](const std::string& path) {
+        return std::find(checked_files_.begin(), checked_files_.end(), path) !=
+               checked_files_.end();
+    };
+    GenerationRequest files_only;
+    files_only.unet_file = checked(request.unet_file) ? "" : request.unet_file;
+    for (const auto& lora : request.loras)
+        if (!checked(lora.path)) files_only.loras.push_back(lora);
+    check_request_files(files_only);
+    if (!files_only.unet_file.empty()) checked_files_.push_back(files_only.unet_file);
+    for (const auto& lora : files_only.loras) checked_files_.push_back(lora.path);
+    for (const auto& embedding : request.embeddings)
+        if (!fs::is_regular_file(embedding.path))
+            throw Error(embedding.path, "embedding file not found");
+}
+
+void LineChecker::check(ManifestLine& line) {
+    if (!line.request) return;
+    try {
+        limits::validate(*line.request);
+        unet_file_for(models_, *line.request);
+        check_files(*line.request);
+    } catch (const Error& e) {
+        line.request.reset();
+        line.error = e.what();
+    }
+}
+
+std::string image_file_name(int line_number, uint64_t seed) {
+    char name[64];
+    std::snprintf(name, sizeof name, "line%06d-seed%llu.png", line_number,
+                  static_cast<unsigned long long>(seed));
+    return name;
+}
+
+std::string results_file_name(const Shard& shard) {
+    if (shard.count == 1) return "results.jsonl";
+    return "results-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) +
+           ".jsonl";
+}
+
+}  // namespace lightning::batch

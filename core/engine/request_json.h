@@ -1,0 +1,43 @@
+// The one JSON form of a generation request, next to the `parameters` codec (parameters.h): batch
+// manifests (`lightning batch`, one object per line), and whatever else stores requests as JSON
+// (the app's gallery index may reuse it). Keys are the request record's field names:
+//   {"prompt": "a lighthouse", "negative_prompt": "fog", "steps": 4, "guidance": 0,
+//    "width": 1024, "height": 1024, "seed": 42, "batch": 1, "clip_skip": 0,
+//    "unet_file": "x.safetensors", "prediction": "sample", "timestep_spacing": "trailing",
+//    "loras": [{"path": "style.safetensors", "scale": 0.8}], "prompt_syntax": "a1111",
+//    "embeddings": [{"path": "emb.safetensors", "token": "emb"}], "vae_tiling": "auto"}
+// plus the spellings of the CLI and the PNG text: "negative" (= negative_prompt), "unet"
+// (= unet_file), "size": "1024x1024" or [1024, 1024] (= width and height), LoRAs as
+// "FILE[:SCALE]" and embeddings as "FILE[:TOKEN]" strings, seeds as decimal strings (exact in
+// every JSON reader). Ranges are not checked here: that is limits::validate's job.
+#pragma once
+#include "core/engine/request.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+namespace lightning {
+
+struct RequestJsonOptions {
+    // Folder that relative file paths (unet_file, loras, embeddings) are resolved against, e.g.
+    // a manifest's folder; "" keeps them as written.
+    std::string relative_to;
+};
+
+// The request `object` describes: its keys replace those fields of `defaults` (a list such as
+// "loras" replaces the default list). Throws lightning::Error(key, message) for a key the
+// request has no field for, a value of the wrong JSON type, or text that names no known value
+// (e.g. "prompt_syntax": "markdown"); `object` must be a JSON object.
+GenerationRequest request_from_json(const nlohmann::json& object, const GenerationRequest& defaults,
+                                    const RequestJsonOptions& options = {});
+
+// Every field, optional ones as null when unset, so that request_from_json reads back the same
+// request whatever the defaults (record_trace, a debugging switch, is left out).
+nlohmann::json request_to_json(const GenerationRequest& request);
+
+// The keys request_from_json reads, for messages and documentation.
+const std::vector<std::string>& request_json_keys();
+
+}  // namespace lightning

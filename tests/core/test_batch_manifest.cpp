@@ -1,0 +1,272 @@
+// Batch manifests without a model (core/batch/): bad lines are reported with their line numbers
+// and the good ones kept; shards partition the lines (every line exactly once for N = 1..7);
+// Slurm and Kubernetes variables pick the shard; names are the same in every run; the queue of
+// several engines runs each item exactly once and stops on a failure.
+#include "core/batch/manifest.h"
+#include "core/batch/results_log.h"
+#include "core/batch/work_queue.h"
+#include "core/util/error.h"
+#include "support/fixtures.h"
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+
+using namespace lightning;
+using namespace lightning::batch;
+
+namespace {
+
+std::string write_file(const QTemporaryDir& dir, const char* name, const std::string& text) {
+    const std::string path = dir.filePath(name).toStdString();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
+ManifestDefaults defaults_with_prompt() {
+    ManifestDefaults defaults;
+    defaults.prompt_given = true;
+    defaults.request.prompt = "default prompt";
+    defaults.request.width = defaults.request.height = 64;
+    return defaults;
+}
+
+EnvLookup env_table(std::map<std::string, std::string> table) {
+    return [table = std::move(table)](const char* name) -> const char* {
+        const auto found = table.find(name);
+        return found == table.end() ? nullptr : found->second.c_str();
+    };
+}
+
+std::string shard_error(std::optional<int> shards, std::map<std::string, std::string> table) {
+    try {
+        shard_from_environment(shards, env_table(std::move(table)));
+    } catch (const Error& e) {
+        return e.where();
+    }
+    return "";
+}
+
+}  // namespace
+
+class TestBatchManifest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+private Q_SLOTS:
+    void badLinesAreReportedWithTheirLineNumbers() {
+        const std::string path = write_file(dir_, "bad.jsonl",
+                                            "{\"prompt\": \"one\", \"seed\": 1}\n"
+                                            "\n"
+                                            "{\"prompt\": \"three\", \"steps\": \"four\"}\n"
+                                            "not json at all\n"
+                                            "[1, 2]\r\n"
+                                            "{\"prompt\": \"six\", \"stpes\": 4}\n"
+                                            "{\"seed\": 7}\n"
+                                            "{\"prompt\": \"eight\", \"meta\": {\"id\": 8}}");
+        ManifestDefaults defaults;  // no --prompt: a line without one is bad
+        const auto lines = read_manifest(path, defaults);
+        std::map<int, std::string> errors;
+        std::set<int> good;
+        for (const auto& line : lines) {
+            if (line.request)
+                good.insert(line.number);
+            else
+                errors[line.number] = line.error;
+        }
+        QCOMPARE(good, (std::set<int>{1, 8}));
+        QCOMPARE(errors.size(), size_t(5));
+        QVERIFY2(errors[3].rfind("steps: ", 0) == 0, errors[3].c_str());
+        QVERIFY2(errors[4].find("not JSON") != std::string::npos, errors[4].c_str());
+        QVERIFY2(errors[5].find("JSON object") != std::string::npos, errors[5].c_str());
+        QVERIFY2(errors[6].rfind("stpes: ", 0) == 0, errors[6].c_str());
+        QVERIFY2(errors[7].rfind("prompt: ", 0) == 0, errors[7].c_str());
+        QCOMPARE(lines.back().meta["id"].get<int>(), 8);
+    }
+
+    void lineWithoutSeedUsesItsLineNumberUnlessSeedGiven() {
+        auto defaults = defaults_with_prompt();
+        QCOMPARE(parse_manifest_line("{}", 12, defaults, "/").request->seed, uint64_t(12));
+        defaults.seed_given = true;
+        defaults.request.seed = 99;
+        QCOMPARE(parse_manifest_line("{}", 12, defaults, "/").request->seed, uint64_t(99));
+        QCOMPARE(parse_manifest_line("{\"seed\": 5}", 12, defaults, "/").request->seed,
+                 uint64_t(5));
+    }
+
+    void checkerRejectsLimitsAndMissingFilesPerLine() {
+        ModelLocations models;
+        models.base = testing::fixtures_dir() + "/tiny-sdxl";
+        models.lightning_dir = testing::fixtures_dir() + "/tiny-lightning";
+        LineChecker checker(models);
+        const auto defaults = defaults_with_prompt();
+        auto check = [&](const std::string& text) {
+            auto line = parse_manifest_line(text, 3, defaults, "/");
+            checker.check(line);
+            return line.error;
+        };
+        QCOMPARE(check("{\"steps\": 2}"), std::string());
+        QVERIFY(check("{\"steps\": 0}").rfind("steps", 0) == 0);
+        QVERIFY(check("{\"steps\": 3}").find("no Lightning checkpoint") != std::string::npos);
+        QVERIFY(check("{\"width\": 65}").rfind("width", 0) == 0);
+        QVERIFY(check("{\"loras\": [\"/no/such.safetensors\"]}").find("not found") !=
+                std::string::npos);
+        QVERIFY(check("{\"embeddings\": [\"/no/e.safetensors\"]}").find("not found") !=
+                std::string::npos);
+        // A checked file is not read again, but a line naming it still passes.
+        const std::string lora =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_lora.safetensors";
+        QCOMPARE(check("{\"loras\": [\"" + lora + "\"]}"), std::string());
+        QCOMPARE(check("{\"loras\": [\"" + lora + ":0.5\"]}"), std::string());
+        // A UNet file where a LoRA belongs is named as such.
+        const std::string unet =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_unet.safetensors";
+        QVERIFY(!check("{\"loras\": [\"" + unet + "\"]}").empty());
+    }
+
+    void shardsPartitionEveryLineExactlyOnce() {
+        std::string text;
+        for (int i = 1; i <= 23; ++i)
+            text += i % 5 == 0 ? "\n" : "{\"prompt\": \"p" + std::to_string(i) + "\"}\n";
+        const std::string path = write_file(dir_, "partition.jsonl", text);
+        const auto all = read_manifest(path, defaults_with_prompt());
+        QCOMPARE(all.size(), size_t(23 - 4));
+        for (int count = 1; count <= 7; ++count) {
+            std::map<int, int> taken;
+            for (int index = 0; index < count; ++index)
+                for (const auto& line :
+                     read_manifest(path, defaults_with_prompt(), {index, count})) {
+                    ++taken[line.number];
+                    QCOMPARE((line.number - 1) % count, index);
+                }
+            QCOMPARE(taken.size(), all.size());
+            for (const auto& line : all) QCOMPARE(taken[line.number], 1);
+        }
+    }
+
+    void shardArgumentIsIndexOverCount() {
+        QVERIFY(parse_shard("0/1") == (Shard{0, 1}));
+        QVERIFY(parse_shard("6/7") == (Shard{6, 7}));
+        for (const char* bad : {"7/7", "-1/3", "1", "1/0", "a/b", "1/2/3", "", "/3"})
+            QVERIFY_EXCEPTION_THROWN(parse_shard(bad), Error);
+    }
+
+    void schedulerVariablesPickTheShard() {
+        QVERIFY(!shard_from_environment(std::nullopt, env_table({})));
+        const auto slurm = shard_from_environment(
+            std::nullopt,
+            env_table({{"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
+        QVERIFY(slurm && *slurm == (Shard{2, 4}));
+        // --array=1-8 and --array=0-14:2 count from their first task.
+        QVERIFY(*shard_from_environment(4, env_table({{"SLURM_ARRAY_TASK_ID", "3"},
+                                                      {"SLURM_ARRAY_TASK_COUNT", "4"},
+                                                      {"SLURM_ARRAY_TASK_MIN", "1"}})) ==
+                (Shard{2, 4}));
+        QVERIFY(*shard_from_environment(
+                    std::nullopt, env_table({{"SLURM_ARRAY_TASK_ID", "6"},
+                                             {"SLURM_ARRAY_TASK_COUNT", "8"},
+                                             {"SLURM_ARRAY_TASK_MIN", "0"},
+                                             {"SLURM_ARRAY_TASK_STEP", "2"}})) == (Shard{3, 8}));
+        const auto kubernetes =
+            shard_from_environment(3, env_table({{"JOB_COMPLETION_INDEX", "1"}}));
+        QVERIFY(kubernetes && *kubernetes == (Shard{1, 3}));
+    }
+
+    void contradictorySchedulerVariablesAreErrors() {
+        QCOMPARE(shard_error(4, {}), std::string("--shards"));
+        QCOMPARE(shard_error(std::nullopt, {{"JOB_COMPLETION_INDEX", "1"}}),
+                 std::string("JOB_COMPLETION_INDEX"));
+        QCOMPARE(shard_error(2, {{"JOB_COMPLETION_INDEX", "2"}}),
+                 std::string("JOB_COMPLETION_INDEX"));
+        QCOMPARE(shard_error(std::nullopt, {{"SLURM_ARRAY_TASK_ID", "1"}}),
+                 std::string("SLURM_ARRAY_TASK_COUNT"));
+        QCOMPARE(shard_error(3, {{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
+                 std::string("--shards"));
+        QCOMPARE(shard_error(std::nullopt,
+                             {{"SLURM_ARRAY_TASK_ID", "4"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
+                 std::string("SLURM_ARRAY_TASK_ID"));
+        QCOMPARE(shard_error(std::nullopt,
+                             {{"SLURM_ARRAY_TASK_ID", "x"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
+                 std::string("SLURM_ARRAY_TASK_ID"));
+    }
+
+    void namesDependOnlyOnLineAndSeed() {
+        QCOMPARE(image_file_name(42, 7), std::string("line000042-seed7.png"));
+        QCOMPARE(image_file_name(1234567, (uint64_t(1) << 53) - 1),
+                 std::string("line1234567-seed9007199254740991.png"));
+        QVERIFY(image_file_name(2, 10) < image_file_name(10, 2));  // sorted by line
+        QCOMPARE(results_file_name({0, 1}), std::string("results.jsonl"));
+        QCOMPARE(results_file_name({3, 8}), std::string("results-3-of-8.jsonl"));
+        QVERIFY(results_file_name({0, 2}) != results_file_name({1, 2}));
+    }
+
+    void resultsLogSurvivesATornLastLine() {
+        const std::string path = write_file(
+            dir_, "results-0-of-2.jsonl", "{\"line\": 1, \"file\": \"a.png\"}\n{\"line\": 2, \"fi");
+        {
+            ResultsLog log(path);
+            log.append({{"line", 3}, {"file", "c.png"}});
+        }
+        write_file(dir_, "results-1-of-2.jsonl", "{\"line\": 4, \"file\": \"d.png\"}\n");
+        write_file(dir_, "notes.jsonl", "{\"file\": \"not-a-result.png\"}\n");
+        QCOMPARE(recorded_files(dir_.path().toStdString()),
+                 (std::set<std::string>{"a.png", "c.png", "d.png"}));
+    }
+
+    void queueRunsEveryItemOnceAcrossEngines() {
+        constexpr size_t kItems = 200;
+        std::vector<std::atomic<int>> runs(kItems);
+        std::atomic<int> by_worker[3] = {0, 0, 0};
+        // Worker 0 waits on its first item until another worker has taken one: the queue must
+        // let the others go on while one engine is busy.
+        std::mutex mutex;
+        std::condition_variable others_took_one;
+        bool other_took = false;
+        const size_t ran = run_workers(3, kItems, [&](int worker, size_t item) {
+            ++runs[item];
+            ++by_worker[worker];
+            std::unique_lock<std::mutex> lock(mutex);
+            if (worker != 0) {
+                other_took = true;
+                others_took_one.notify_all();
+            } else if (by_worker[0] == 1) {
+                others_took_one.wait(lock, [&] { return other_took; });
+            }
+        });
+        QCOMPARE(ran, kItems);
+        for (const auto& count : runs) QCOMPARE(count.load(), 1);
+        QVERIFY(by_worker[1] + by_worker[2] > 0);
+    }
+
+    void queueStopsTakingItemsAfterAFailure() {
+        std::atomic<int> started{0};
+        std::atomic<int> failures_seen{0};
+        WorkerHooks hooks;
+        hooks.on_failure = [&] { ++failures_seen; };
+        QVERIFY_EXCEPTION_THROWN(run_workers(
+                                     2, 1000,
+                                     [&](int, size_t item) {
+                                         ++started;
+                                         if (item == 5) throw std::runtime_error("boom");
+                                     },
+                                     hooks),
+                                 std::runtime_error);
+        QCOMPARE(failures_seen.load(), 1);
+        QVERIFY(started < 1000);
+        std::atomic<int> after_stop{0};
+        hooks.should_stop = [&] { return after_stop >= 10; };
+        QCOMPARE(run_workers(
+                     2, 1000, [&](int, size_t) { ++after_stop; }, hooks) < 1000,
+                 true);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBatchManifest)
+#include "test_batch_manifest.moc"
