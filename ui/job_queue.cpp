@@ -18,6 +18,9 @@ QString describe_job(const GenerationJob& job, int prompt_chars) {
                        .arg(r.height);
     if (r.batch > 1) text += QStringLiteral(" · ×%1").arg(r.batch);
     text += QStringLiteral(" · seed %1").arg(r.seed);
+    if (job.purpose == JobPurpose::Compare) text += QStringLiteral(" · compare");
+    if (job.purpose == JobPurpose::Variations) text += QStringLiteral(" · variations");
+    if (job.purpose == JobPurpose::Live) text += QStringLiteral(" · live");
     return text + QStringLiteral(" — ") + prompt;
 }
 

@@ -185,7 +185,7 @@ void TestParameters::form_settings_round_trip() {
     form.request.loras.clear();  // settings the form has no control for are not stored
     form.request.clip_skip = 0;
     form.request.timestep_spacing.reset();
-    form.keep_seed = true;
+    form.seed_mode = SeedMode::Increment;
     form.size_preset = QStringLiteral("custom");
     save_form_settings(settings, form);
     QCOMPARE(load_form_settings(settings), form);
