@@ -29,6 +29,9 @@ struct GenerationJob {
     bool saves_to_gallery() const { return purpose == JobPurpose::Gallery; }
 };
 
+// "1 step", "4 steps": how the app names a step count (and its Lightning checkpoint).
+QString steps_text(int steps);
+
 // One line for lists and logs: "#3  4 steps · 1024×1024 · ×2 · seed 42 — a cat in…".
 QString describe_job(const GenerationJob& job, int prompt_chars = 60);
 

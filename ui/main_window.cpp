@@ -73,10 +73,6 @@ int round_to_valid_side(int value) {
     return std::clamp((value + m / 2) / m * m, limits::kMinSide, limits::kMaxSide);
 }
 
-QString steps_text(int steps) {
-    return steps == 1 ? QObject::tr("1 step") : QObject::tr("%1 steps").arg(steps);
-}
-
 // A form label whose mnemonic focuses `field` (QFormLayout only sets buddies for widget rows).
 QLabel* buddy_label(const QString& text, QWidget* field, QWidget* parent) {
     auto* label = new QLabel(text, parent);

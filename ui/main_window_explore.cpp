@@ -36,10 +36,6 @@
 namespace lightning::ui {
 namespace {
 
-QString steps_label(int steps) {
-    return steps == 1 ? QObject::tr("1 step") : QObject::tr("%1 steps").arg(steps);
-}
-
 // A side scaled for live mode, kept a valid size (multiple of 8 inside the limits).
 int scaled_side(int side, double scale) {
     const int m = lightning::limits::kSideMultiple;
@@ -165,7 +161,7 @@ void MainWindow::on_live_result(const GalleryItem& item, const QImage& image) {
     step_label_->setText(tr("Live · %1 s · seed %2 · %3")
                              .arg(item.seconds, 0, 'f', 2)
                              .arg(item.record.request.seed)
-                             .arg(steps_label(item.record.request.steps)));
+                             .arg(steps_text(item.record.request.steps)));
     update_explore_actions();
     Q_EMIT liveResultShown(item);
 }
@@ -258,7 +254,7 @@ int MainWindow::compare_steps() {
     // The engine keeps every checkpoint resident (its checkpoint cache), so the four renders
     // switch between them without reading a file again.
     for (GenerationJob& job : jobs)
-        tiles << ResultGrid::Tile{controller_->submit(job), 0, steps_label(job.request.steps)};
+        tiles << ResultGrid::Tile{controller_->submit(job), 0, steps_text(job.request.steps)};
     grid_->begin(tr("Compare steps · seed %1 · %2×%3 — %4")
                      .arg(request->seed)
                      .arg(request->width)
@@ -310,7 +306,7 @@ int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
         tiles << ResultGrid::Tile{id, i, tr("seed %1").arg(request.seed + uint64_t(i))};
     grid_->begin(tr("More like seed %1 · %2 · %3×%4 — %5")
                      .arg(source.seed)
-                     .arg(steps_label(request.steps))
+                     .arg(steps_text(request.steps))
                      .arg(request.width)
                      .arg(request.height)
                      .arg(to_qstring(request.prompt).simplified().left(80)),
