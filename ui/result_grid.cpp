@@ -1,11 +1,11 @@
 #include "ui/result_grid.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QPainter>
 #include <QPushButton>
-#include <QResizeEvent>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -46,6 +46,9 @@ ResultGrid::ResultGrid(QWidget* parent) : QWidget(parent) {
     view_->setUniformItemSizes(true);
     view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     view_->setSpacing(6);
+    view_->setWordWrap(true);  // "8 steps · 12.34 s · ✓ kept" takes two lines on small tiles
+    // The tiles follow the viewport's size, which changes after this widget's own resize.
+    view_->viewport()->installEventFilter(this);
     view_->setToolTip(
         tr("Arrow keys choose, Enter or a double-click keeps the image in the "
            "gallery; Ctrl/Shift select several"));
@@ -196,7 +199,7 @@ void ResultGrid::refresh(int tile) {
 void ResultGrid::fit_tiles() {
     const int n = std::max(1, count());
     const QSize area = view_->viewport()->size();
-    const int text_height = fontMetrics().height() + 12;
+    const int text_height = 2 * fontMetrics().height() + 12;
     int best = 64;
     for (int columns = 1; columns <= n; ++columns) {
         const int rows = (n + columns - 1) / columns;
@@ -210,9 +213,9 @@ void ResultGrid::fit_tiles() {
     for (int i = 0; i < count(); ++i) refresh(i);
 }
 
-void ResultGrid::resizeEvent(QResizeEvent* event) {
-    QWidget::resizeEvent(event);
-    fit_tiles();
+bool ResultGrid::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == view_->viewport() && event->type() == QEvent::Resize) fit_tiles();
+    return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace lightning::ui

@@ -57,7 +57,7 @@ Q_SIGNALS:
     void closeRequested();
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     struct State {

@@ -356,6 +356,12 @@ void TestExploration::compare_renders_every_checkpoint_as_single_runs_do() {
     ResultGrid* grid = window_->result_grid();
     QCOMPARE(child<QStackedWidget>(window_.get(), "centerStack")->currentWidget(), grid);
     QCOMPARE(grid->count(), 4);
+    // The four fill the view side by side, none cut off or scrolled away.
+    const QRect viewport = grid->view()->viewport()->rect();
+    QTRY_VERIFY(grid->view()->iconSize().width() >=
+                std::min(viewport.width(), viewport.height()) / 3);
+    for (int tile = 0; tile < 4; ++tile)
+        QVERIFY(viewport.contains(grid->view()->visualItemRect(grid->view()->item(tile))));
     QTRY_COMPARE_WITH_TIMEOUT(grid->finished_count(), 4, kTimeoutMs);
     wait_idle();
     QCOMPARE(gallery()->rowCount(), 0);  // nothing saved until kept
