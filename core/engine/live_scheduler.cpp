@@ -35,8 +35,9 @@ double LiveScheduler::grace_seconds() const {
 LiveScheduler::Decision LiveScheduler::poll() {
     Decision decision;
     if (running_) {
-        // The running render is out of date once a newer input waits: stop it at the next step.
-        if (pending_ && !running_->cancel_sent) {
+        // The running render is out of date once a newer input waits: stop it at the next step,
+        // unless it already replaced a cancelled one (then the newest input runs after it).
+        if (pending_ && !running_->cancel_sent && !running_->replaces_cancelled) {
             running_->cancel_sent = true;
             decision.action = Action::Cancel;
             decision.input = running_->input.number;
@@ -51,7 +52,7 @@ LiveScheduler::Decision LiveScheduler::poll() {
         decision.wait_seconds = start_at - now;
         return decision;
     }
-    running_ = Running{*pending_, now, false};
+    running_ = Running{*pending_, now, false, last_cancelled_};
     pending_.reset();
     ++started_jobs_;
     decision.action = Action::Start;
@@ -64,6 +65,7 @@ bool LiveScheduler::finished(uint64_t input, bool completed) {
     if (!running_ || running_->input.number != input) return false;
     const double elapsed = clock_() - running_->started_at;
     const GenerationRequest request = running_->input.request;
+    last_cancelled_ = !completed && running_->cancel_sent;
     running_.reset();
     if (!completed) {
         // A cancelled render ran at least this long: a lower bound for the next estimate.
@@ -81,6 +83,7 @@ void LiveScheduler::reset() {
     pending_.reset();
     running_.reset();
     last_rendered_.reset();
+    last_cancelled_ = false;
 }
 
 }  // namespace lightning

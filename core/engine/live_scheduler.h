@@ -8,6 +8,10 @@
 //     the newest input wait for the rest of that render instead of at most one step: the
 //     lowest input-to-image latency is to cancel. The running job's step previews still keep
 //     the picture moving while typing.
+//   - But a render that replaced a cancelled one runs to its end: with inputs coming faster
+//     than renders, cancelling every time would never finish an image. So at most one cancel
+//     in a row: an image at least every two render times, each input on screen within about
+//     two render times.
 //   - Grace period (Krita AI Diffusion's rule): none while renders are fast; once they take
 //     longer than 1.5 s, start only after a pause in the input that grows with the render time
 //     (0.25 s at 1.5 s, at most 3 s), so slow renders are not started for every keystroke.
@@ -38,7 +42,7 @@ public:
         Idle,    // nothing to do until the next input or the running job's end
         Wait,    // poll again after wait_seconds (the grace period runs)
         Start,   // run `request` (input number `input`); it now counts as running
-        Cancel,  // cancel the running job (input number `input`); said once per job
+        Cancel,  // cancel the running job (input number `input`); said at most once per job
     };
     struct Decision {
         Action action = Action::Idle;
@@ -77,6 +81,7 @@ private:
         Input input;
         double started_at = 0;
         bool cancel_sent = false;
+        bool replaces_cancelled = false;  // the job before it was cancelled: this one finishes
     };
 
     SecondsClock clock_;
@@ -85,6 +90,7 @@ private:
     std::optional<Running> running_;
     std::optional<GenerationRequest> last_rendered_;
     std::optional<double> render_seconds_;  // of the last completed render
+    bool last_cancelled_ = false;           // the last job to end was cancelled
     uint64_t next_input_ = 1;
     uint64_t shown_input_ = 0;
     int started_jobs_ = 0;

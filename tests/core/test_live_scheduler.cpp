@@ -1,9 +1,12 @@
 // Live mode's scheduling policy (core/engine/live_scheduler.h) on a clock the test moves by
-// hand: newest input wins, one job in flight, cancel on a newer input, the grace period only
+// hand: newest input wins, one job in flight, cancel on a newer input (but never two renders in
+// a row, so input faster than renders still shows images), the grace period only
 // for slow renders (0.25 s just over 1.5 s, never more than 3 s), nothing for an unchanged form.
 #include "core/engine/live_scheduler.h"
 
 #include <QtTest/QtTest>
+
+#include <map>
 
 using namespace lightning;
 using Action = LiveScheduler::Action;
@@ -73,6 +76,47 @@ private Q_SLOTS:
         QVERIFY(live.finished(next.input, true));
         QCOMPARE(live.shown_input(), next.input);
         QCOMPARE(live.started_jobs(), 2);
+    }
+
+    void the_render_after_a_cancel_finishes_so_fast_input_still_shows_images() {
+        ManualClock time;
+        LiveScheduler live(time.clock());
+        render(live, time, "warm", 0.2);  // fast renders: no grace period
+        // An input every 0.04 s for 4 s; renders take 0.2 s and stop at once when cancelled.
+        const double render_time = 0.2, interval = 0.04;
+        int images = 0, cancels = 0;
+        uint64_t running = 0;
+        double render_ends = 0, worst_wait = 0;
+        std::map<uint64_t, double> unseen;  // input -> when it was made, until it (or a newer
+                                            // one) is on screen
+        for (int tick = 0; tick < 100; ++tick) {
+            unseen[live.input(text("prompt " + std::to_string(tick)))] = time.now;
+            for (auto d = live.poll(); d.action != Action::Idle; d = live.poll()) {
+                if (d.action == Action::Cancel) {
+                    ++cancels;
+                    QVERIFY(!live.finished(running, false));
+                } else {
+                    QCOMPARE(d.action, Action::Start);
+                    running = d.input;
+                    render_ends = time.now + render_time;
+                }
+            }
+            time.now += interval;
+            if (running && time.now >= render_ends - 1e-9) {
+                QVERIFY(live.finished(running, true));
+                ++images;
+                for (auto it = unseen.begin(); it != unseen.end() && it->first <= running;)
+                    worst_wait = std::max(worst_wait, time.now - it->second), it = unseen.erase(it);
+                running = 0;
+            }
+        }
+        qInfo(
+            "100 inputs %.2f s apart, %.1f s renders: %d images, %d cancels, longest wait "
+            "from an input to it or a newer one on screen %.2f s",
+            interval, render_time, images, cancels, worst_wait);
+        QVERIFY(cancels <= images + 1);  // never two cancels in a row
+        QVERIFY(images >= int(100 * interval / (2 * render_time)) - 1);
+        QVERIFY(worst_wait <= 2 * render_time + 2 * interval + 1e-9);
     }
 
     void a_job_that_finished_despite_the_cancel_is_shown() {
