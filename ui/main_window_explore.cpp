@@ -219,8 +219,7 @@ void MainWindow::show_grid(bool shown) {
 
 void MainWindow::on_image_made(int job_id, int image_index, const GalleryItem& item,
                                const QImage& image) {
-    if (const auto& job = controller_->current_job())
-        eta_.image_done(int(item.record.request.seed - job->request.seed), item.seconds);
+    eta_.image_done(image_index, item.seconds);
     if (grid_->owns(job_id)) grid_->set_result(job_id, image_index, item, image);
 }
 
