@@ -233,6 +233,31 @@ void TestExploration::live_mode_coalesces_a_burst_and_shows_the_final_text() {
     QCOMPARE(to_qstring(last.record.request.prompt), final_text);
     QCOMPARE(last.record.request.seed, uint64_t(7));
     QCOMPARE(window_->preview()->image().size(), QSize(64, 64));
+
+    // Renders are fast now (the last took no time on this clock): no grace period, so the
+    // burst's first edit starts at once and the second cancels it. The render that replaces it
+    // runs to its end whatever comes, then the final text: at most 3 whatever the machine speed.
+    QCOMPARE(window_->live_mode()->scheduler().grace_seconds(), 0.0);
+    const int fast_before = live_jobs_started();
+    const int shown_before = int(shown.count());
+    for (int i = 0; i < 20; ++i) {
+        QTest::keyClick(editor, Qt::Key_Backspace);
+        now_ += 0.05;
+        QTest::qWait(5);
+    }
+    const QString fast_final = editor->toPlainText();
+    QCOMPARE(fast_final, QStringLiteral("a red fox"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        shown.count() > shown_before &&
+            to_qstring(shown.last()[0].value<GalleryItem>().record.request.prompt) == fast_final,
+        kTimeoutMs);
+    wait_idle();
+    const int fast_generations = live_jobs_started() - fast_before;
+    qInfo("a burst of 20 edits with fast renders: %d live generation(s), %d shown",
+          fast_generations, int(shown.count()) - shown_before);
+    QVERIFY(fast_generations >= 1);
+    QVERIFY(fast_generations <= 3);
+    QCOMPARE(to_qstring(shown.last()[0].value<GalleryItem>().record.request.prompt), fast_final);
     // Live images are not saved.
     QCOMPARE(gallery()->rowCount(), 0);
     QVERIFY(QDir(gallery_dir_).entryList({QStringLiteral("*.png")}).isEmpty());
