@@ -39,7 +39,8 @@ void GenerationController::connect_worker() {
             queued);
     connect(
         worker_, &GenerationWorker::imageSaved, this,
-        [this](int, const GalleryItem& item, const QImage& image) {
+        [this](int job_id, const GalleryItem& item, const QImage& image) {
+            if (current_ && current_->id == job_id) ++current_images_saved_;
             Q_EMIT imageSaved(item, image);
         },
         queued);
@@ -140,7 +141,14 @@ void GenerationController::report_dropped(int job_id) {
 
 QList<GenerationJob> GenerationController::unfinished_gallery_jobs() const {
     QList<GenerationJob> jobs;
-    if (current_ && current_->saves_to_gallery()) jobs << *current_;
+    if (current_ && current_->saves_to_gallery() &&
+        current_images_saved_ < current_->request.batch) {
+        // The images of the batch already in the gallery are not made again.
+        GenerationJob rest = *current_;
+        rest.request.seed += uint64_t(current_images_saved_);
+        rest.request.batch -= current_images_saved_;
+        jobs << rest;
+    }
     for (int row = 0; row < queue_.count(); ++row)
         if (queue_.at(row).saves_to_gallery()) jobs << queue_.at(row);
     return jobs;
@@ -185,6 +193,7 @@ void GenerationController::dispatch() {
     if (!job) job = queue_.take_first();
     if (!job) return;
     current_ = job;
+    current_images_saved_ = 0;
     Q_EMIT busyChanged(true);
     Q_EMIT jobStarted(*job);
     worker_->announce_work();

@@ -53,8 +53,8 @@ public:
     bool busy() const { return current_.has_value(); }
     // Busy with a job the user asked for (not live mode's background renders).
     bool busy_with_user_job() const { return current_ && current_->purpose != JobPurpose::Live; }
-    // Jobs that would be lost on quitting: the running gallery job (it restarts) and the queued
-    // ones, in order.
+    // Jobs that would be lost on quitting, in order: what is left of the running gallery job
+    // (its images not saved yet) and the queued ones.
     QList<GenerationJob> unfinished_gallery_jobs() const;
     // Lightning checkpoints the engine read ahead after the last load; -1 while that is not done
     // (or was cut short by a job, or failed: then they are read on first use).
@@ -103,6 +103,7 @@ private:
     bool loading_ = false;
     std::optional<GenerationJob> current_;
     std::optional<GenerationJob> live_waiting_;
+    int current_images_saved_ = 0;  // of the running job's batch (image i has seed + i)
     int next_job_id_ = 1;
     int preloaded_ = -1;
     ModelState state_ = ModelState::NotConfigured;

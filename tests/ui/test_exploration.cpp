@@ -632,29 +632,38 @@ void TestExploration::maximised_window_and_pending_queue_survive_a_restart() {
     open_window();
     window_->showMaximized();
     QTRY_VERIFY(window_->isMaximized());
-    // One job runs, two wait; then quit at once.
+    // One job of two images runs, two wait; quit once its first image is saved.
     set_form(QStringLiteral("job one"), 8, 256, 256, 1);
+    auto* batch = child<QSpinBox>(window_.get(), "batchSpin");
+    batch->setValue(2);
     QVERIFY(window_->generate() > 0);
+    batch->setValue(1);
     set_prompt(QStringLiteral("job two"));
     QVERIFY(window_->generate() > 0);
     set_prompt(QStringLiteral("job three"));
     QVERIFY(window_->generate() > 0);
     QCOMPARE(window_->controller()->queue()->count(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(gallery()->rowCount(), 1, kTimeoutMs);
     window_.reset();
     QCOMPARE(QSettings().value(QStringLiteral("window/maximized")).toBool(), true);
 
     open_window();
     QVERIFY(window_->isMaximized());
-    QTRY_VERIFY_WITH_TIMEOUT(gallery()->rowCount() >= 3 && !window_->controller()->busy() &&
+    QTRY_VERIFY_WITH_TIMEOUT(gallery()->rowCount() >= 4 && !window_->controller()->busy() &&
                                  window_->controller()->queue()->count() == 0,
                              kTimeoutMs);
-    QStringList prompts;
+    QStringList images;
     for (const GalleryItem& item : gallery()->items())
-        prompts << to_qstring(item.record.request.prompt);
-    qInfo("after the restart: %s", qPrintable(prompts.join(QStringLiteral(" | "))));
-    QCOMPARE(prompts.count(QStringLiteral("job two")), 1);
-    QCOMPARE(prompts.count(QStringLiteral("job three")), 1);
-    QVERIFY(prompts.contains(QStringLiteral("job one")));  // interrupted, so it ran again
+        images << QStringLiteral("%1 (seed %2)")
+                      .arg(to_qstring(item.record.request.prompt))
+                      .arg(item.record.request.seed);
+    qInfo("after the restart: %s", qPrintable(images.join(QStringLiteral(" | "))));
+    QCOMPARE(images.size(), 4);
+    // The interrupted batch made only the image it had not saved yet.
+    QCOMPARE(images.count(QStringLiteral("job one (seed 1)")), 1);
+    QCOMPARE(images.count(QStringLiteral("job one (seed 2)")), 1);
+    QCOMPARE(images.count(QStringLiteral("job two (seed 1)")), 1);
+    QCOMPARE(images.count(QStringLiteral("job three (seed 1)")), 1);
     // Taken: a third start queues nothing more.
     window_.reset();
     open_window();
