@@ -142,6 +142,10 @@ void MainWindow::set_live(bool on) {
 // with the seed shown, at the live resolution.
 void MainWindow::on_form_changed() {
     if (restoring_ || !live_ || !live()) return;
+    if (!seed_value()) {  // being typed: live mode renders the seed shown, and none is
+        step_label_->setText(tr("Live: type a seed (or press Random)"));
+        return;
+    }
     QString why_not;
     auto request = form_request(&why_not);
     if (!request) {

@@ -356,6 +356,18 @@ void TestExploration::live_images_are_saved_only_when_kept() {
             shown.last()[0].value<GalleryItem>().record.request.prompt == "keep me smaller",
         kTimeoutMs);
     QCOMPARE(shown.last()[0].value<GalleryItem>().record.request.width, 64);
+    // An emptied seed field renders nothing (no seed is shown); the seed typed then runs.
+    wait_idle();
+    auto* seed = child<QLineEdit>(window_.get(), "seedEdit");
+    const int before_clear = live_jobs_started();
+    seed->clear();
+    QTest::qWait(100);
+    QCOMPARE(live_jobs_started(), before_clear);
+    QVERIFY(child<QLabel>(window_.get(), "stepLabel")->text().contains(QLatin1String("seed")));
+    QTest::keyClicks(seed, QStringLiteral("22"));
+    QTRY_VERIFY_WITH_TIMEOUT(shown.last()[0].value<GalleryItem>().record.request.seed == 22 &&
+                                 !window_->controller()->busy(),
+                             kTimeoutMs);
     // Switching live mode off stops following the form.
     QTest::keyClick(window_.get(), Qt::Key_L, Qt::ControlModifier);
     QVERIFY(!window_->live());
