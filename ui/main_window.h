@@ -92,7 +92,8 @@ public:
     int compare_steps();
     // Renders `source` with seeds seed+1 .. seed+N (N from the settings) as a grid.
     int more_like_this(const lightning::GenerationRequest& source);
-    // "More like this" for the gallery's current image.
+    // "More like this" for the image in view: the grid's selected tile, the live image, or the
+    // gallery's current image.
     int more_like_selected();
     // Writes an image that was not saved yet (live, compare, variations) into the gallery, off
     // the GUI thread; kept() follows.
@@ -237,8 +238,9 @@ private:
     QAction* more_like_action_ = nullptr;
 
     LiveMode* live_ = nullptr;
-    // The live image on screen, until kept or replaced.
+    // The live image on screen, until a gallery image replaces it.
     std::optional<std::pair<GalleryItem, QImage>> live_result_;
+    bool live_result_kept_ = false;
     EtaEstimate eta_;
     QString eta_text_;        // "about 3 s left", "" when unknown
     QThreadPool keep_pool_;   // PNG encoding of kept images

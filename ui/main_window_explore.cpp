@@ -62,7 +62,8 @@ QLayout* MainWindow::build_explore_buttons(QWidget* panel) {
     more_like_button_ = new QPushButton(tr("More like this"), panel);
     more_like_button_->setObjectName(QStringLiteral("moreLikeThisButton"));
     more_like_button_->setToolTip(
-        tr("Render the next seeds of the gallery's selected image, everything else the same "
+        tr("Render the next seeds of the image in view, everything else the same: the grid's "
+           "selected image, the live image, or else the gallery's selected image "
            "(Ctrl+Shift+M)"));
     connect(more_like_button_, &QPushButton::clicked, this, [this] { more_like_selected(); });
     auto* row = new QHBoxLayout;
@@ -114,7 +115,7 @@ void MainWindow::update_explore_actions() {
     // Not tied to the gallery's selection (its view may change); without one it says so.
     more_like_button_->setEnabled(ready);
     more_like_action_->setEnabled(ready);
-    const bool live_image = live_result_.has_value();
+    const bool live_image = live_result_.has_value() && !live_result_kept_;
     keep_live_button_->setVisible(live_image || live());
     keep_live_button_->setEnabled(live_image);
 }
@@ -162,6 +163,7 @@ void MainWindow::on_live_result(const GalleryItem& item, const QImage& image) {
     show_grid(false);
     preview_->set_image(image);
     live_result_ = {item, image};
+    live_result_kept_ = false;
     step_label_->setText(tr("Live · %1 s · seed %2 · %3")
                              .arg(item.seconds, 0, 'f', 2)
                              .arg(item.record.request.seed)
@@ -171,9 +173,9 @@ void MainWindow::on_live_result(const GalleryItem& item, const QImage& image) {
 }
 
 bool MainWindow::keep_live_result() {
-    if (!live_result_) return false;
+    if (!live_result_ || live_result_kept_) return false;
     const auto [item, image] = *live_result_;
-    live_result_.reset();
+    live_result_kept_ = true;  // still the image in view ("More like this" starts from it)
     update_explore_actions();
     keep_result(item, image);
     return true;
@@ -318,9 +320,18 @@ int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
     return id;
 }
 
-// The gallery's current image, found by its file so it works whatever the gallery's view
-// sorts or filters.
+// The image in view: the grid's selected, rendered tile while the grid is shown, the live
+// image on the preview, else the gallery's current image (found by its file, whatever the
+// gallery's view sorts or filters).
 int MainWindow::more_like_selected() {
+    if (center_stack_->currentWidget() == grid_) {
+        const QList<int> tiles = grid_->selected_tiles();
+        if (!tiles.isEmpty())
+            if (const auto result = grid_->result(tiles.front()))
+                return more_like_this(result->first.record.request);
+    } else if (live_result_) {
+        return more_like_this(live_result_->first.record.request);
+    }
     const QModelIndex index = gallery_->view()->currentIndex();
     const QString file = index.data(GalleryModel::FileRole).toString();
     if (file.isEmpty()) {

@@ -345,6 +345,12 @@ void TestExploration::live_images_are_saved_only_when_kept() {
     QCOMPARE(item.record.request.seed, uint64_t(21));
     QVERIFY(parameters_of(item.file).contains(QLatin1String("Seed: 21, Size: 64x64")));
     QVERIFY(pixels_of(item.file) == to_image8(window_->preview()->image()).rgb);
+    // "More like this" starts from the live image on screen.
+    QTest::keyClick(window_.get(), Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(window_->result_grid()->title().startsWith(QLatin1String("More like seed 21")));
+    QTRY_COMPARE_WITH_TIMEOUT(window_->result_grid()->finished_count(), 4, kTimeoutMs);
+    QCOMPARE(window_->result_grid()->result(0)->first.record.request.seed, uint64_t(22));
+    QTest::mouseClick(child<QPushButton>(window_.get(), "closeGridButton"), Qt::LeftButton);
 
     // The live resolution setting renders smaller; Generate still makes the form's size.
     EngineSettings engine = window_->engine_settings();
@@ -469,6 +475,14 @@ void TestExploration::more_like_this_renders_the_next_seeds() {
     QTest::keyClick(grid->view(), Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(kept.count(), 1, kTimeoutMs);
     QCOMPARE(gallery()->item(0).record.request.seed, uint64_t(503));
+    // Again from the grid's selected tile (seed 503): its next seeds.
+    QTest::keyClick(window_.get(), Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(grid->count(), n);
+    QVERIFY(grid->title().startsWith(QLatin1String("More like seed 503")));
+    QTRY_COMPARE_WITH_TIMEOUT(grid->finished_count(), n, kTimeoutMs);
+    wait_idle();
+    for (int i = 0; i < n; ++i)
+        QCOMPARE(grid->result(i)->first.record.request.seed, uint64_t(504 + i));
     // The kept variation is the image a normal run of seed 503 makes.
     child<QLineEdit>(window_.get(), "seedEdit")->setText(QStringLiteral("503"));
     QVERIFY(window_->generate() > 0);
