@@ -127,7 +127,8 @@ A full-size SDXL with random weights for it: bench/reference/make_random_sdxl.py
   --width W, --height H image size (default 1024 x 1024)
   --steps LIST          comma-separated step counts (default 1,2,4,8)
   --runs N              timed runs per measurement (default 10)
-  --warmup N            untimed runs per step count first (default 2)
+  --warmup N            untimed runs per step count first (default 2; 0 times the first run)
+  --no-previews         skip the 4-step runs with previews at every step (slow on a CPU)
   --json FILE           write the report as JSON
   --log-level L         as for generate
 )";
@@ -506,7 +507,7 @@ BenchArgs parse_bench(const std::vector<std::string>& args) {
     ArgReader reader(args);
     while (!reader.done()) {
         std::string value;
-        const std::string flag = reader.next_flag(valued, {}, &value);
+        const std::string flag = reader.next_flag(valued, {"--no-previews"}, &value);
         if (flag == "--model") {
             b.model = value;
         } else if (flag == "--lightning") {
@@ -528,7 +529,9 @@ BenchArgs parse_bench(const std::vector<std::string>& args) {
         } else if (flag == "--runs") {
             b.runs = parse_positive(flag, value, 100000);
         } else if (flag == "--warmup") {
-            b.warmup = parse_positive(flag, value, 1000);
+            b.warmup = value == "0" ? 0 : parse_positive(flag, value, 1000);
+        } else if (flag == "--no-previews") {
+            b.previews = false;
         } else if (flag == "--json") {
             b.json = value;
         } else if (flag == "--log-level") {

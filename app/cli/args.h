@@ -49,7 +49,8 @@ struct BenchArgs {
     std::vector<int> steps = {1, 2, 4, 8};
     int runs = 10;
     int warmup = 2;
-    std::string json;  // report path ("" = none)
+    bool previews = true;  // also time the 4-step run with previews at every step
+    std::string json;      // report path ("" = none)
     std::string log_level;
 };
 

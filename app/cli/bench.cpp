@@ -5,6 +5,8 @@
 // (generate returns pixels on the CPU; the pipeline synchronises after every step).
 #include "app/cli/commands.h"
 #include "core/engine/engine.h"
+
+#include <sys/resource.h>
 #include "core/pipeline/pipeline.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -64,6 +66,13 @@ void reset_peak(const std::string& device) {
         c10::cuda::CUDACachingAllocator::resetPeakStats(
             static_cast<c10::DeviceIndex>(c10::cuda::current_device()));
 #endif
+}
+
+// The process's peak resident set (getrusage: kilobytes on Linux).
+double peak_host_rss_gib() {
+    struct rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) * 1024 / double(1 << 30);
 }
 
 struct RunTimes {
@@ -178,10 +187,14 @@ int run_bench(const BenchArgs& args) {
             run_series(steps, PreviewMode::Off, std::to_string(steps) + " steps");
     report["steps"] = per_steps;
     report["peak_memory_gb"] = peak_gpu_gib(args.device);
-    report["preview_reduced_4step"] = run_series(4, PreviewMode::Reduced, "4 steps + preview");
-    report["preview_full_4step"] = run_series(4, PreviewMode::Full, "4 steps + full preview");
-    std::printf("load %.2f s, peak GPU memory %.2f GiB\n", report["load_s"].get<double>(),
-                report["peak_memory_gb"].get<double>());
+    report["peak_host_rss_gb"] = peak_host_rss_gib();
+    if (args.previews) {
+        report["preview_reduced_4step"] = run_series(4, PreviewMode::Reduced, "4 steps + preview");
+        report["preview_full_4step"] = run_series(4, PreviewMode::Full, "4 steps + full preview");
+    }
+    std::printf("load %.2f s, peak GPU memory %.2f GiB, peak host RSS %.2f GiB\n",
+                report["load_s"].get<double>(), report["peak_memory_gb"].get<double>(),
+                report["peak_host_rss_gb"].get<double>());
     if (!args.json.empty()) {
         std::ofstream out(args.json);
         out << report.dump(2) << '\n';

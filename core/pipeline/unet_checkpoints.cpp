@@ -111,9 +111,14 @@ std::shared_ptr<const TensorSource> UnetCheckpoints::open(const std::string& pat
 
 std::optional<CheckpointHome> UnetCheckpoints::room_for(uint64_t bytes) const {
     const bool cuda = device_.is_cuda();
+    // Copies already made count as available to the budget (they are the budget's own use).
+    const uint64_t cached = cuda ? used(CheckpointHome::Device) : used(CheckpointHome::Host);
+    // On the CPU the module's own weights take memory only once written: before the first
+    // checkpoint fills them, what is free now must also hold them.
+    const uint64_t module_to_come = !cuda && !module_filled_ ? unet_bytes_ : 0;
     const uint64_t device_budget = budget_.device_bytes.value_or(
-        minus_reserve(free_memory(device_.str()) + used(CheckpointHome::Device),
-                      cuda ? kDeviceReserve : kHostReserve));
+        minus_reserve(free_memory(device_.str()) + cached,
+                      (cuda ? kDeviceReserve : kHostReserve) + module_to_come));
     if (used(CheckpointHome::Device) + used(CheckpointHome::Host) + bytes <= device_budget)
         return cuda ? CheckpointHome::Device : CheckpointHome::Host;
     if (!cuda) return std::nullopt;
@@ -180,6 +185,7 @@ CheckpointSwitch UnetCheckpoints::activate(const std::string& path) {
         result.from = CheckpointHome::Disk;
     }
     active_ = path;
+    module_filled_ = true;
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     log().info("UNet {} active in {:.3f} s (from {})", path.empty() ? "of the base model" : path,

@@ -95,6 +95,7 @@ private:
     uint64_t unet_bytes_ = 0;  // one checkpoint in the module's dtype
     std::map<std::string, std::unique_ptr<Entry>> entries_;
     std::optional<std::string> active_;
+    bool module_filled_ = false;  // the module's weights were written once (memory committed)
 };
 
 }  // namespace lightning
