@@ -1,14 +1,17 @@
 #include "ui/app_settings.h"
 
+#include "core/engine/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"
 #include "ui/string_convert.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <cmath>
 
 namespace lightning::ui {
@@ -49,7 +52,72 @@ lightning::Precision precision_from_setting(const QString& text, const QString& 
     return precisions_for(device).front();
 }
 
+template <class Parse, class Value>
+Value parse_setting(const QVariant& stored, Parse parse, Value fallback) {
+    try {
+        return stored.isValid() ? parse(to_std(stored.toString())) : fallback;
+    } catch (const lightning::Error&) {
+        return fallback;
+    }
+}
+
 }  // namespace
+
+const char* to_string(SeedMode mode) {
+    switch (mode) {
+        case SeedMode::Fixed:
+            return "fixed";
+        case SeedMode::Increment:
+            return "increment";
+        case SeedMode::Random:
+            break;
+    }
+    return "random";
+}
+
+SeedMode parse_seed_mode(const QString& text) {
+    if (text == QLatin1String("fixed")) return SeedMode::Fixed;
+    if (text == QLatin1String("increment")) return SeedMode::Increment;
+    return SeedMode::Random;
+}
+
+uint64_t next_seed(SeedMode mode, const lightning::GenerationRequest& request,
+                   uint64_t random_seed) {
+    switch (mode) {
+        case SeedMode::Fixed:
+            return request.seed;
+        case SeedMode::Increment:
+            // Past the batch's last seed; back to 0 beyond the largest seed the limits allow.
+            return request.seed + uint64_t(request.batch) > lightning::limits::kMaxSeed
+                       ? 0
+                       : request.seed + uint64_t(request.batch);
+        case SeedMode::Random:
+            break;
+    }
+    return random_seed;
+}
+
+std::vector<lightning::EmbeddingSpec> embeddings_for(const QString& folder,
+                                                     const lightning::GenerationRequest& request) {
+    std::vector<lightning::EmbeddingSpec> used;
+    if (folder.isEmpty()) return used;
+    const QString text = to_qstring(request.prompt + "\n" + request.negative_prompt.value_or(""));
+    const QDir dir(folder);
+    for (const QString& token : embedding_tokens(folder))
+        if (text.contains(token, Qt::CaseInsensitive))
+            used.push_back(
+                {to_std(dir.filePath(token + QStringLiteral(".safetensors"))), to_std(token)});
+    return used;
+}
+
+QStringList embedding_tokens(const QString& folder) {
+    QStringList tokens;
+    if (folder.isEmpty()) return tokens;
+    const QFileInfoList files = QDir(folder).entryInfoList(
+        {QStringLiteral("*.safetensors")}, QDir::Files | QDir::Readable, QDir::Name);
+    for (const QFileInfo& file : files) tokens << file.completeBaseName();
+    return tokens;
+}
 
 bool EngineSettings::models_unset() const {
     return models.base.empty() && models.lightning_dir.empty();
@@ -62,6 +130,7 @@ lightning::EngineOptions to_engine_options(const EngineSettings& settings) {
     options.device = to_std(settings.device.isEmpty() ? QStringLiteral("cpu") : settings.device);
     options.precision = settings.precision;
     options.preview = settings.preview;
+    options.vae = to_std(settings.vae);
     if (settings.checkpoint_cache_gb > 0)
         options.checkpoint_budget.device_bytes =
             uint64_t(std::llround(settings.checkpoint_cache_gb * kBytesPerGB));
@@ -94,6 +163,17 @@ EngineSettings load_engine_settings(QSettings& settings) {
     engine.preview = preview_from_setting(settings.value(QStringLiteral("preview")).toString());
     engine.checkpoint_cache_gb =
         std::max(0.0, settings.value(QStringLiteral("checkpoint_cache_gb"), 0.0).toDouble());
+    engine.prompt_syntax = parse_setting(settings.value(QStringLiteral("prompt_syntax")),
+                                         lightning::parse_prompt_syntax, engine.prompt_syntax);
+    engine.embeddings_dir = settings.value(QStringLiteral("embeddings_dir")).toString();
+    engine.vae = settings.value(QStringLiteral("vae")).toString();
+    engine.vae_tiling = parse_setting(settings.value(QStringLiteral("vae_tiling")),
+                                      lightning::parse_vae_tiling, engine.vae_tiling);
+    engine.live_scale =
+        std::clamp(settings.value(QStringLiteral("live_scale"), 1.0).toDouble(), 0.25, 1.0);
+    engine.variation_count = std::clamp(
+        settings.value(QStringLiteral("variation_count"), engine.variation_count).toInt(), 1,
+        lightning::limits::kMaxBatch);
     settings.endGroup();
     return engine;
 }
@@ -111,6 +191,14 @@ void save_engine_settings(QSettings& settings, const EngineSettings& engine) {
     settings.setValue(QStringLiteral("preview"),
                       QString::fromLatin1(lightning::to_string(engine.preview)));
     settings.setValue(QStringLiteral("checkpoint_cache_gb"), engine.checkpoint_cache_gb);
+    settings.setValue(QStringLiteral("prompt_syntax"),
+                      QString::fromLatin1(lightning::to_string(engine.prompt_syntax)));
+    settings.setValue(QStringLiteral("embeddings_dir"), engine.embeddings_dir);
+    settings.setValue(QStringLiteral("vae"), engine.vae);
+    settings.setValue(QStringLiteral("vae_tiling"),
+                      QString::fromLatin1(lightning::to_string(engine.vae_tiling)));
+    settings.setValue(QStringLiteral("live_scale"), engine.live_scale);
+    settings.setValue(QStringLiteral("variation_count"), engine.variation_count);
     settings.endGroup();
 }
 
@@ -127,7 +215,11 @@ FormSettings load_form_settings(QSettings& settings) {
     r.height = settings.value(QStringLiteral("height"), r.height).toInt();
     r.seed = settings.value(QStringLiteral("seed"), 0).toULongLong();
     r.batch = settings.value(QStringLiteral("batch"), r.batch).toInt();
-    form.keep_seed = settings.value(QStringLiteral("keep_seed"), false).toBool();
+    // Before seed modes there was a "Keep" tick: kept meant a fixed seed.
+    const bool kept = settings.value(QStringLiteral("keep_seed"), false).toBool();
+    form.seed_mode = settings.contains(QStringLiteral("seed_mode"))
+                         ? parse_seed_mode(settings.value(QStringLiteral("seed_mode")).toString())
+                         : (kept ? SeedMode::Fixed : SeedMode::Random);
     form.size_preset = settings.value(QStringLiteral("size_preset")).toString();
     settings.endGroup();
     return form;
@@ -147,7 +239,8 @@ void save_form_settings(QSettings& settings, const FormSettings& form) {
     settings.setValue(QStringLiteral("height"), r.height);
     settings.setValue(QStringLiteral("seed"), QVariant::fromValue<qulonglong>(r.seed));
     settings.setValue(QStringLiteral("batch"), r.batch);
-    settings.setValue(QStringLiteral("keep_seed"), form.keep_seed);
+    settings.remove(QStringLiteral("keep_seed"));
+    settings.setValue(QStringLiteral("seed_mode"), QString::fromLatin1(to_string(form.seed_mode)));
     settings.setValue(QStringLiteral("size_preset"), form.size_preset);
     settings.endGroup();
 }

@@ -7,6 +7,9 @@
 #include "core/engine/request.h"
 
 #include <QString>
+#include <QStringList>
+
+#include <vector>
 
 class QSettings;
 
@@ -19,6 +22,15 @@ struct EngineSettings {
     lightning::Precision precision = lightning::Precision::FP32;
     lightning::PreviewMode preview = lightning::PreviewMode::Reduced;
     double checkpoint_cache_gb = 0;  // UNet checkpoints kept for switching; 0 = automatic
+    // How prompts are read (every request carries it; its PNG records it).
+    lightning::PromptSyntax prompt_syntax = lightning::PromptSyntax::A1111;
+    // Textual-inversion files (*.safetensors) usable in prompts by their file stem ("" = none).
+    QString embeddings_dir;
+    QString vae;  // a VAE file or folder instead of the model's own ("" = the model's)
+    lightning::VaeTiling vae_tiling = lightning::VaeTiling::Auto;
+    // Live mode renders at this fraction of the form's width and height (1 = full size).
+    double live_scale = 1.0;
+    int variation_count = 4;  // images "More like this" makes
 
     bool operator==(const EngineSettings&) const = default;
 
@@ -33,14 +45,35 @@ lightning::EngineOptions to_engine_options(const EngineSettings& settings);
 // Whether switching from `a` to `b` needs a new Engine::load (model, device or precision).
 bool needs_reload(const EngineSettings& a, const EngineSettings& b);
 
+// What the seed field shows after a run (the seed shown is always the one that runs).
+enum class SeedMode {
+    Random,     // a new random seed
+    Fixed,      // the same seed again
+    Increment,  // the seed after the last one used (+1 per image, so batches never overlap)
+};
+const char* to_string(SeedMode mode);
+SeedMode parse_seed_mode(const QString& text);  // unknown: Random
+
+// The seed to show after a run of `request` in `mode` (`random_seed` for Random).
+uint64_t next_seed(SeedMode mode, const lightning::GenerationRequest& request,
+                   uint64_t random_seed);
+
 // Values of the generation form, restored on the next start.
 struct FormSettings {
     lightning::GenerationRequest request;  // prompt, negative, steps, guidance, size, seed, batch
-    bool keep_seed = false;
+    SeedMode seed_mode = SeedMode::Random;
     QString size_preset;  // "1024x1024" or "custom"
 
     bool operator==(const FormSettings&) const = default;
 };
+
+// The embeddings of `folder` whose token (file stem) a prompt uses, in file-name order. Tokens
+// are matched case-insensitively anywhere in the text, as the tokenizer splits added tokens out
+// even inside words; an unused file is not loaded and not recorded.
+std::vector<lightning::EmbeddingSpec> embeddings_for(const QString& folder,
+                                                     const lightning::GenerationRequest& request);
+// Every embedding token (file stem) in `folder`, sorted.
+QStringList embedding_tokens(const QString& folder);
 
 // Default gallery folder: <Pictures>/Lightning Studio.
 QString default_output_dir();

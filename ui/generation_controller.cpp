@@ -6,6 +6,8 @@
 #include "ui/model_setup.h"
 #include "ui/string_convert.h"
 
+#include <utility>
+
 namespace lightning::ui {
 
 GenerationController::GenerationController(QObject* parent) : QObject(parent) {
@@ -37,11 +39,15 @@ void GenerationController::connect_worker() {
             queued);
     connect(
         worker_, &GenerationWorker::imageSaved, this,
-        [this](int, const GalleryItem& item, const QImage& image) {
+        [this](int job_id, const GalleryItem& item, const QImage& image) {
+            if (current_ && current_->id == job_id) ++current_images_saved_;
             Q_EMIT imageSaved(item, image);
         },
         queued);
     connect(worker_, &GenerationWorker::jobFinished, this, &GenerationController::on_job_finished,
+            queued);
+    connect(worker_, &GenerationWorker::imageMade, this, &GenerationController::imageMade, queued);
+    connect(worker_, &GenerationWorker::checkpointUsed, this, &GenerationController::checkpointUsed,
             queued);
     connect(worker_, &GenerationWorker::stepsSwitched, this, &GenerationController::stepsSwitched,
             queued);
@@ -99,12 +105,62 @@ int GenerationController::submit(GenerationJob job) {
     return job.id;
 }
 
+int GenerationController::submit_live(GenerationJob job) {
+    job.id = next_job_id_++;
+    job.purpose = JobPurpose::Live;
+    if (live_waiting_) report_dropped(live_waiting_->id);
+    live_waiting_ = job;
+    dispatch();
+    return job.id;
+}
+
+void GenerationController::cancel(int job_id) {
+    if (current_ && current_->id == job_id) {
+        worker_->request_cancel(job_id);
+        return;
+    }
+    if (live_waiting_ && live_waiting_->id == job_id) {
+        live_waiting_.reset();
+        report_dropped(job_id);
+        return;
+    }
+    for (int row = 0; row < queue_.count(); ++row)
+        if (queue_.at(row).id == job_id) {
+            queue_.remove(row);
+            report_dropped(job_id);
+            return;
+        }
+}
+
+// Said from the event loop, so a caller reacting to jobFinished is never re-entered.
+void GenerationController::report_dropped(int job_id) {
+    QMetaObject::invokeMethod(
+        this, [this, job_id] { Q_EMIT jobFinished(job_id, true, QString()); },
+        Qt::QueuedConnection);
+}
+
+QList<GenerationJob> GenerationController::unfinished_gallery_jobs() const {
+    QList<GenerationJob> jobs;
+    if (current_ && current_->saves_to_gallery() &&
+        current_images_saved_ < current_->request.batch) {
+        // The images of the batch already in the gallery are not made again.
+        GenerationJob rest = *current_;
+        rest.request.seed += uint64_t(current_images_saved_);
+        rest.request.batch -= current_images_saved_;
+        jobs << rest;
+    }
+    for (int row = 0; row < queue_.count(); ++row)
+        if (queue_.at(row).saves_to_gallery()) jobs << queue_.at(row);
+    return jobs;
+}
+
 void GenerationController::cancel_current() {
     if (current_) worker_->request_cancel(current_->id);
 }
 
 void GenerationController::cancel_all() {
     queue_.clear();
+    if (live_waiting_) report_dropped(std::exchange(live_waiting_, std::nullopt)->id);
     cancel_current();
 }
 
@@ -132,9 +188,12 @@ void GenerationController::dispatch() {
         start_load();
         return;
     }
-    auto job = queue_.take_first();
+    // Live mode's render goes first: it is what the user is looking at.
+    auto job = std::exchange(live_waiting_, std::nullopt);
+    if (!job) job = queue_.take_first();
     if (!job) return;
     current_ = job;
+    current_images_saved_ = 0;
     Q_EMIT busyChanged(true);
     Q_EMIT jobStarted(*job);
     worker_->announce_work();

@@ -34,6 +34,12 @@ public:
 
     // Queues a job (id assigned here) and starts it when the worker is free. Returns the id.
     int submit(GenerationJob job);
+    // Live mode's job: not shown in the queue, runs before queued jobs as soon as the worker is
+    // free. A live job still waiting is replaced (and reported as cancelled). Returns the id.
+    int submit_live(GenerationJob job);
+    // Cancels one job: the running one before its next UNet step; a waiting live job or a queued
+    // one is dropped and reported finished (cancelled) from the event loop.
+    void cancel(int job_id);
     // Cancels the running job before its next UNet step; the queue goes on.
     void cancel_current();
     // Drops queued jobs and cancels the running one.
@@ -45,6 +51,11 @@ public:
     void switch_to_steps(int steps);
 
     bool busy() const { return current_.has_value(); }
+    // Busy with a job the user asked for (not live mode's background renders).
+    bool busy_with_user_job() const { return current_ && current_->purpose != JobPurpose::Live; }
+    // Jobs that would be lost on quitting, in order: what is left of the running gallery job
+    // (its images not saved yet) and the queued ones.
+    QList<GenerationJob> unfinished_gallery_jobs() const;
     // Lightning checkpoints the engine read ahead after the last load; -1 while that is not done
     // (or was cut short by a job, or failed: then they are read on first use).
     int preloaded_checkpoints() const { return preloaded_; }
@@ -59,6 +70,9 @@ Q_SIGNALS:
     void stepFinished(int job_id, int image_index, int batch, int step, int total_steps,
                       double seconds, QImage preview);
     void imageSaved(lightning::ui::GalleryItem item, QImage image);
+    // An image of a live, compare or variations job (not saved; item.file is empty).
+    void imageMade(int job_id, int image_index, lightning::ui::GalleryItem item, QImage image);
+    void checkpointUsed(int job_id, QString from);
     void jobFinished(int job_id, bool cancelled, QString error);
     // Engine warnings worth showing (a setting it advises against, a request it doubts).
     void warningsRaised(QStringList warnings);
@@ -75,6 +89,7 @@ private:
     void on_load_failed(const QString& message);
     void on_job_started(int job_id, const QStringList& warnings);
     void on_job_finished(int job_id, bool cancelled, const QString& error);
+    void report_dropped(int job_id);
     bool is_loaded(const EngineSettings& engine) const;
 
     QThread thread_;
@@ -87,6 +102,8 @@ private:
     EngineSettings loading_target_;         // what the running load is for
     bool loading_ = false;
     std::optional<GenerationJob> current_;
+    std::optional<GenerationJob> live_waiting_;
+    int current_images_saved_ = 0;  // of the running job's batch (image i has seed + i)
     int next_job_id_ = 1;
     int preloaded_ = -1;
     ModelState state_ = ModelState::NotConfigured;

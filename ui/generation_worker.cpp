@@ -173,7 +173,10 @@ lightning::EngineCallbacks GenerationWorker::callbacks_for(const GenerationJob& 
     // Each image goes into the gallery as soon as it is decoded: a cancelled or failed batch
     // keeps what was finished.
     callbacks.on_image = [this, &job](const lightning::ImageEvent& event) {
-        save_image(job, event);
+        if (job.saves_to_gallery())
+            save_image(job, event);
+        else
+            hand_over_image(job, event);
     };
     return callbacks;
 }
@@ -204,7 +207,10 @@ void GenerationWorker::run(const GenerationJob& job) {
     bool cancelled = false;
     QString error;
     try {
-        cancelled = engine_->generate(job.request, callbacks_for(job)).run.cancelled;
+        const lightning::EngineResult result = engine_->generate(job.request, callbacks_for(job));
+        cancelled = result.run.cancelled;
+        Q_EMIT checkpointUsed(
+            job.id, QString::fromLatin1(lightning::to_string(result.run.unet_switch.from)));
     } catch (const lightning::Cancelled&) {
         cancelled = true;
     } catch (...) {
@@ -226,6 +232,17 @@ void GenerationWorker::save_image(const GenerationJob& job, const lightning::Ima
     item = write_gallery_png(job.output_dir, event.image->pixels, item);
     lightning::log().info("Saved {} ({:.2f} s)", to_std(item.file), item.seconds);
     Q_EMIT imageSaved(job.id, item, to_qimage(event.image->pixels));
+}
+
+// Not saved: the GUI shows it and writes it only if the user keeps it.
+void GenerationWorker::hand_over_image(const GenerationJob& job,
+                                       const lightning::ImageEvent& event) {
+    GalleryItem item;
+    item.record = event.record;
+    item.seconds = event.image->seconds;
+    item.device = device();
+    item.created = QDateTime::currentDateTimeUtc();
+    Q_EMIT imageMade(job.id, event.index, item, to_qimage(event.image->pixels));
 }
 
 }  // namespace lightning::ui

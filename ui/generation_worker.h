@@ -56,6 +56,11 @@ Q_SIGNALS:
     void stepFinished(int job_id, int image_index, int batch, int step, int total_steps,
                       double seconds, QImage preview);
     void imageSaved(int job_id, lightning::ui::GalleryItem item, QImage image);
+    // An image of a job that does not save to the gallery (live, compare, variations): `item`
+    // has its record and time but no file yet.
+    void imageMade(int job_id, int image_index, lightning::ui::GalleryItem item, QImage image);
+    // Where the job's UNet checkpoint came from ("active", "device", "disk", ...).
+    void checkpointUsed(int job_id, QString from);
     // `error` is empty on success and on cancel.
     void jobFinished(int job_id, bool cancelled, QString error);
 
@@ -66,6 +71,7 @@ private:
     void set_running(lightning::Engine* engine, int job_id);
     void preload_checkpoints();
     void save_image(const GenerationJob& job, const lightning::ImageEvent& event);
+    void hand_over_image(const GenerationJob& job, const lightning::ImageEvent& event);
     QString device() const;
 
     std::unique_ptr<lightning::Engine> engine_;  // written on the worker thread only

@@ -5,19 +5,25 @@
 
 namespace lightning::ui {
 
+QString steps_text(int steps) {
+    return steps == 1 ? QObject::tr("1 step") : QObject::tr("%1 steps").arg(steps);
+}
+
 QString describe_job(const GenerationJob& job, int prompt_chars) {
     const lightning::GenerationRequest& r = job.request;
     QString prompt = to_qstring(r.prompt).simplified();
     if (prompt.size() > prompt_chars) prompt = prompt.left(prompt_chars - 1) + QChar(0x2026);
     if (prompt.isEmpty()) prompt = QStringLiteral("(empty prompt)");
-    QString text = QStringLiteral("#%1  %2 step%3 · %4×%5")
+    QString text = QStringLiteral("#%1  %2 · %3×%4")
                        .arg(job.id)
-                       .arg(r.steps)
-                       .arg(r.steps == 1 ? "" : "s")
+                       .arg(steps_text(r.steps))
                        .arg(r.width)
                        .arg(r.height);
     if (r.batch > 1) text += QStringLiteral(" · ×%1").arg(r.batch);
     text += QStringLiteral(" · seed %1").arg(r.seed);
+    if (job.purpose == JobPurpose::Compare) text += QStringLiteral(" · compare");
+    if (job.purpose == JobPurpose::Variations) text += QStringLiteral(" · variations");
+    if (job.purpose == JobPurpose::Live) text += QStringLiteral(" · live");
     return text + QStringLiteral(" — ") + prompt;
 }
 

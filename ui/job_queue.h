@@ -11,11 +11,26 @@
 
 namespace lightning::ui {
 
+// What a job's images are for: the gallery (each saved the moment it is made), or a view that
+// shows them first and saves only what the user keeps.
+enum class JobPurpose {
+    Gallery,
+    Live,        // live mode's newest-input render
+    Compare,     // one of "compare steps"' renders
+    Variations,  // "more like this": seeds s+1..s+N
+};
+
 struct GenerationJob {
     int id = 0;                            // assigned by the controller, increasing
     lightning::GenerationRequest request;  // the whole batch: image i uses seed + i
-    QString output_dir;                    // gallery folder the images go to
+    QString output_dir;                    // gallery folder the images go to (when kept)
+    JobPurpose purpose = JobPurpose::Gallery;
+
+    bool saves_to_gallery() const { return purpose == JobPurpose::Gallery; }
 };
+
+// "1 step", "4 steps": how the app names a step count (and its Lightning checkpoint).
+QString steps_text(int steps);
 
 // One line for lists and logs: "#3  4 steps · 1024×1024 · ×2 · seed 42 — a cat in…".
 QString describe_job(const GenerationJob& job, int prompt_chars = 60);

@@ -7,13 +7,17 @@
 #include "core/util/log.h"
 #include "ui/device_choice.h"
 #include "ui/eliding_label.h"
+#include "ui/error_text.h"
 #include "ui/gallery_widget.h"
+#include "ui/live_mode.h"
 #include "ui/log_view.h"
 #include "ui/model_setup.h"
 #include "ui/models_dialog.h"
 #include "ui/preview_pane.h"
 #include "ui/prompt_box.h"
 #include "ui/prompt_history.h"
+#include "ui/result_grid.h"
+#include "ui/saved_jobs.h"
 #include "ui/settings_dialog.h"
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
@@ -40,6 +44,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -69,10 +74,6 @@ constexpr int kCustomSize = -1;
 int round_to_valid_side(int value) {
     const int m = limits::kSideMultiple;
     return std::clamp((value + m / 2) / m * m, limits::kMinSide, limits::kMaxSide);
-}
-
-QString steps_text(int steps) {
-    return steps == 1 ? QObject::tr("1 step") : QObject::tr("%1 steps").arg(steps);
 }
 
 // A form label whose mnemonic focuses `field` (QFormLayout only sets buddies for widget rows).
@@ -107,7 +108,7 @@ void discover_models_on_first_start(EngineSettings& engine, QSettings& settings)
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent, lightning::SecondsClock live_clock) : QMainWindow(parent) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Lightning Studio"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/lightning-studio.png")));
@@ -119,7 +120,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     discover_models_on_first_start(engine_, settings);
 
     controller_ = new GenerationController(this);
+    live_ = new LiveMode(controller_, std::move(live_clock), this);
     token_counter_ = new TokenCounter(this);
+    keep_pool_.setMaxThreadCount(1);  // kept images reach the gallery in the order kept
 
     auto* splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -139,6 +142,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     restore_form(load_form_settings(settings));
     resize(1280, 800);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    // Said explicitly: restoreGeometry() alone loses it on some window managers.
+    if (settings.value(QStringLiteral("window/maximized"), false).toBool())
+        setWindowState(windowState() | Qt::WindowMaximized);
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
         first_layout_pending_ = true;  // sized in showEvent()
     splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
@@ -150,10 +156,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     gallery_->model()->open_async(engine_.output_dir);
     apply_engine_settings(engine_);
+    restore_pending_jobs();
 }
 
 MainWindow::~MainWindow() {
     save_state();
+    live_->set_enabled(false);
+    keep_pool_.waitForDone();  // a kept image being written finishes (and is not lost)
 }
 
 // ---------------------------------------------------------------------------------- building
@@ -182,6 +191,7 @@ QWidget* MainWindow::build_form() {
     form->addRow(buddy_label(tr("&Device"), device_, panel), engine_row);
     layout->addLayout(form);
     layout->addLayout(build_buttons(panel));
+    layout->addLayout(build_explore_buttons(panel));
 
     auto* scroll = new QScrollArea;
     scroll->setObjectName(QStringLiteral("formScroll"));
@@ -279,17 +289,31 @@ QLayout* MainWindow::build_seed_row(QWidget* panel) {
     random_seed_ = new QPushButton(tr("Random"), panel);
     random_seed_->setObjectName(QStringLiteral("randomSeedButton"));
     random_seed_->setToolTip(tr("Pick a new random seed"));
-    keep_seed_ = new QCheckBox(tr("Keep"), panel);
-    keep_seed_->setObjectName(QStringLiteral("keepSeedCheck"));
-    keep_seed_->setToolTip(
-        tr("Use this seed again for the next image instead of a new random one"));
+    // The seed shown is the one that runs; the mode only says what is shown after a run.
+    seed_mode_ = new QComboBox(panel);
+    seed_mode_->setObjectName(QStringLiteral("seedModeCombo"));
+    seed_mode_->addItem(tr("then random"), int(SeedMode::Random));
+    seed_mode_->setItemData(0, tr("After each run, show a new random seed"), Qt::ToolTipRole);
+    seed_mode_->addItem(tr("then same"), int(SeedMode::Fixed));
+    seed_mode_->setItemData(1, tr("Keep this seed for the next runs"), Qt::ToolTipRole);
+    seed_mode_->addItem(tr("then +1"), int(SeedMode::Increment));
+    seed_mode_->setItemData(
+        2,
+        tr("Step on to the next seed after each run (+1 per image, so batches never repeat one)"),
+        Qt::ToolTipRole);
+    seed_mode_->setToolTip(
+        tr("The seed shown always runs next; this chooses the seed shown after a run: a random "
+           "one, the same one, or the next one"));
     connect(random_seed_, &QPushButton::clicked, this, &MainWindow::randomize_seed);
-    // Typing a seed means wanting that seed.
-    connect(seed_, &QLineEdit::textEdited, this, [this] { keep_seed_->setChecked(true); });
+    // Typing a seed means wanting that seed, also for the runs after.
+    connect(seed_, &QLineEdit::textEdited, this, [this] {
+        if (SeedMode(seed_mode_->currentData().toInt()) == SeedMode::Random)
+            seed_mode_->setCurrentIndex(seed_mode_->findData(int(SeedMode::Fixed)));
+    });
     auto* row = new QHBoxLayout;
     row->addWidget(seed_, 1);
     row->addWidget(random_seed_);
-    row->addWidget(keep_seed_);
+    row->addWidget(seed_mode_);
     return row;
 }
 
@@ -317,8 +341,18 @@ QLayout* MainWindow::build_buttons(QWidget* panel) {
     queue_button_->setToolTip(tr("Queue another job with the current settings (Ctrl+Enter)"));
     queue_button_->setMinimumHeight(36);
     connect(queue_button_, &QPushButton::clicked, this, [this] { generate(); });
+    live_button_ = new QPushButton(tr("&Live"), panel);
+    live_button_->setObjectName(QStringLiteral("liveButton"));
+    live_button_->setCheckable(true);
+    live_button_->setMinimumHeight(36);
+    live_button_->setToolTip(
+        tr("Live mode (Ctrl+L): every change to the prompt, size, steps or seed renders again "
+           "with the seed shown; the newest change wins. Live images are not saved unless you "
+           "keep them (Ctrl+S)."));
+    connect(live_button_, &QPushButton::toggled, this, &MainWindow::set_live);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(generate_button_, 2);
+    buttons->addWidget(live_button_, 1);
     buttons->addWidget(queue_button_, 1);
     return buttons;
 }
@@ -344,6 +378,8 @@ QWidget* MainWindow::build_center() {
     center_stack_ = new QStackedWidget(center);
     center_stack_->setObjectName(QStringLiteral("centerStack"));
     auto* preview_page = new QWidget(center_stack_);
+    preview_page->setObjectName(QStringLiteral("previewPage"));
+    preview_page_ = preview_page;
     auto* preview_layout = new QVBoxLayout(preview_page);
     preview_ = new PreviewPane(preview_page);
     preview_->set_placeholder(
@@ -360,13 +396,24 @@ QWidget* MainWindow::build_center() {
     progress_->setTextVisible(false);
     progress_->setMaximumHeight(8);
     progress_->setMaximumWidth(240);
+    progress_->hide();  // shown while a job runs, so the "Done in …" line has the whole row
+    keep_live_button_ = new QPushButton(tr("Keep"), preview_page);
+    keep_live_button_->setObjectName(QStringLiteral("keepLiveButton"));
+    keep_live_button_->setToolTip(tr("Save the live image shown to the gallery (Ctrl+S)"));
+    keep_live_button_->hide();
+    connect(keep_live_button_, &QPushButton::clicked, this, [this] { keep_live_result(); });
     preview_layout->addWidget(preview_, 1);
     auto* status_row = new QHBoxLayout;
     status_row->addWidget(step_label_, 1);
     status_row->addWidget(progress_);
+    status_row->addWidget(keep_live_button_);
     preview_layout->addLayout(status_row);
     center_stack_->addWidget(preview_page);
     center_stack_->addWidget(build_welcome());
+    grid_ = new ResultGrid(center_stack_);
+    center_stack_->addWidget(grid_);
+    connect(grid_, &ResultGrid::keepRequested, this, &MainWindow::keep_result);
+    connect(grid_, &ResultGrid::closeRequested, this, [this] { show_grid(false); });
     layout->addWidget(center_stack_, 1);
     return center;
 }
@@ -389,11 +436,28 @@ QWidget* MainWindow::build_banner(QWidget* parent) {
     });
     auto* close = new QPushButton(tr("Dismiss"), banner_);
     connect(close, &QPushButton::clicked, this, &MainWindow::hide_message);
-    auto* banner_layout = new QHBoxLayout(banner_);
-    banner_layout->addWidget(banner_text_, 1);
-    banner_layout->addWidget(retry);
-    banner_layout->addWidget(banner_action_);
-    banner_layout->addWidget(close);
+    banner_details_button_ = new QPushButton(tr("Show details"), banner_);
+    banner_details_button_->setObjectName(QStringLiteral("showDetailsButton"));
+    banner_details_button_->setCheckable(true);
+    banner_details_button_->setToolTip(tr("The engine's full message, to copy into a bug report"));
+    banner_details_ = new QPlainTextEdit(banner_);
+    banner_details_->setObjectName(QStringLiteral("messageDetails"));
+    banner_details_->setReadOnly(true);
+    banner_details_->setMaximumHeight(120);
+    banner_details_->hide();
+    connect(banner_details_button_, &QPushButton::toggled, this, [this](bool shown) {
+        banner_details_->setVisible(shown);
+        banner_details_button_->setText(shown ? tr("Hide details") : tr("Show details"));
+    });
+    auto* banner_row = new QHBoxLayout;
+    banner_row->addWidget(banner_text_, 1);
+    banner_row->addWidget(banner_details_button_);
+    banner_row->addWidget(retry);
+    banner_row->addWidget(banner_action_);
+    banner_row->addWidget(close);
+    auto* banner_layout = new QVBoxLayout(banner_);
+    banner_layout->addLayout(banner_row);
+    banner_layout->addWidget(banner_details_);
     banner_->hide();
     return banner_;
 }
@@ -443,13 +507,23 @@ void MainWindow::build_docks() {
     gallery_dock->setObjectName(QStringLiteral("galleryDock"));
     gallery_dock->setWidget(gallery_);
     addDockWidget(Qt::RightDockWidgetArea, gallery_dock);
-    connect(gallery_, &GalleryWidget::reuseRequested, this, &MainWindow::apply_request);
+    // With the prompt syntax and tiling the image was made with, so it comes out the same.
+    auto reuse = [this](const lightning::GenerationRequest& request) {
+        apply_request(request);
+        lightning::ImageRecord record;
+        record.request = request;
+        for (const GalleryItem& item : gallery_->model()->items())
+            if (item.record.request == request) record = item.record;
+        apply_recorded_settings(record);
+    };
+    connect(gallery_, &GalleryWidget::reuseRequested, this, reuse);
     connect(gallery_, &GalleryWidget::regenerateRequested, this,
-            [this](const lightning::GenerationRequest& request) {
-                apply_request(request);
+            [this, reuse](const lightning::GenerationRequest& request) {
+                reuse(request);
                 generate();
             });
-    connect(gallery_, &GalleryWidget::message, this, &MainWindow::show_message);
+    connect(gallery_, &GalleryWidget::message, this,
+            [this](const QString& text, bool is_error) { show_message(text, is_error); });
 
     auto* queue_dock = new QDockWidget(tr("Queue"), this);
     queue_dock->setObjectName(QStringLiteral("queueDock"));
@@ -547,6 +621,7 @@ void MainWindow::build_menus() {
     run->addAction(tr("Cancel &all"), controller_, &GenerationController::cancel_all);
     run->addSeparator();
     run->addAction(tr("&Random seed"), this, &MainWindow::randomize_seed);
+    build_explore_menu();
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
@@ -575,6 +650,22 @@ void MainWindow::connect_controller() {
     connect(controller_, &GenerationController::stepFinished, this, &MainWindow::on_step);
     connect(controller_, &GenerationController::imageSaved, this, &MainWindow::on_image_saved);
     connect(controller_, &GenerationController::jobFinished, this, &MainWindow::on_job_finished);
+    connect(controller_, &GenerationController::imageMade, this, &MainWindow::on_image_made);
+    connect(controller_, &GenerationController::checkpointUsed, this,
+            [](int job_id, const QString& from) {
+                lightning::log().debug("Job #{}: checkpoint from {}", job_id, to_std(from));
+            });
+    connect(live_, &LiveMode::resultReady, this, &MainWindow::on_live_result);
+    connect(live_, &LiveMode::failed, this,
+            [this](const QString& message) { step_label_->setText(tr("Live: %1").arg(message)); });
+    // Live mode follows every change of what the image depends on.
+    connect(prompt_, &PromptBox::textChanged, this, &MainWindow::on_form_changed);
+    connect(negative_, &PromptBox::textChanged, this, &MainWindow::on_form_changed);
+    connect(steps_, &QComboBox::currentIndexChanged, this, &MainWindow::on_form_changed);
+    connect(guidance_, &QDoubleSpinBox::valueChanged, this, &MainWindow::on_form_changed);
+    connect(width_, &QSpinBox::valueChanged, this, &MainWindow::on_form_changed);
+    connect(height_, &QSpinBox::valueChanged, this, &MainWindow::on_form_changed);
+    connect(seed_, &QLineEdit::textChanged, this, &MainWindow::on_form_changed);
     connect(controller_, &GenerationController::warningsRaised, this, &MainWindow::show_warnings);
     connect(controller_, &GenerationController::stepsSwitched, this,
             [this](int steps, double seconds, const QString& from) {
@@ -624,10 +715,11 @@ void MainWindow::restore_form(const FormSettings& form) {
     select_size(r.width, r.height);
     if (form.size_preset == QLatin1String("custom")) size_->setCurrentIndex(size_->count() - 1);
     seed_->setText(QString::number(r.seed));
-    keep_seed_->setChecked(form.keep_seed);
+    seed_mode_->setCurrentIndex(seed_mode_->findData(int(form.seed_mode)));
     batch_->setValue(r.batch);
     restoring_ = false;
-    if (seed_->text() == QLatin1String("0") && !form.keep_seed) randomize_seed();
+    // Nothing stored yet (first start): a random seed, shown before it runs.
+    if (seed_->text() == QLatin1String("0") && form.seed_mode == SeedMode::Random) randomize_seed();
     update_guidance_dependent();
     on_size_preset_changed();
 }
@@ -644,7 +736,7 @@ FormSettings MainWindow::form() const {
     r.height = round_to_valid_side(height_->value());
     r.seed = seed_value().value_or(0);
     r.batch = batch_->value();
-    form.keep_seed = keep_seed_->isChecked();
+    form.seed_mode = SeedMode(seed_mode_->currentData().toInt());
     form.size_preset = size_->currentData().toInt() == kCustomSize
                            ? QStringLiteral("custom")
                            : QStringLiteral("%1x%2").arg(r.width).arg(r.height);
@@ -654,6 +746,8 @@ FormSettings MainWindow::form() const {
 void MainWindow::save_state() {
     QSettings settings;
     save_form_settings(settings, form());
+    save_pending_jobs(settings, controller_->unfinished_gallery_jobs());
+    settings.setValue(QStringLiteral("window/maximized"), isMaximized());
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     if (auto* splitter = qobject_cast<QSplitter*>(centralWidget()))
@@ -824,17 +918,20 @@ void MainWindow::apply_engine_settings(const EngineSettings& engine) {
     const bool base_ok =
         lightning::check_base_model(engine_.models.base, engine_.models.config_dir).empty();
     token_counter_->set_tokenizer_root(base_ok ? tokenizer_root(engine_.models) : QString());
+    token_counter_->set_syntax(engine_.prompt_syntax);
+    live_->set_output_dir(engine_.output_dir);
     controller_->set_engine(engine_);
     update_setup_views();
     update_generate_button();
     update_cpu_notice();
+    on_form_changed();  // live mode: the syntax or embeddings may change the image
 }
 
 void MainWindow::update_setup_views() {
     const QStringList problems =
         model_problems(engine_.models) + output_dir_problems(engine_.output_dir);
     if (problems.isEmpty()) {
-        center_stack_->setCurrentIndex(0);
+        if (center_stack_->currentIndex() == 1) center_stack_->setCurrentIndex(0);  // not the grid
         return;
     }
     QStringList lines;
@@ -846,7 +943,8 @@ void MainWindow::update_setup_views() {
 }
 
 void MainWindow::update_generate_button() {
-    const bool busy = controller_->busy();
+    // Live mode's background renders leave Generate as it is (it queues a gallery job).
+    const bool busy = controller_->busy_with_user_job();
     const bool configured =
         controller_->model_state() != GenerationController::ModelState::NotConfigured;
     const int steps = steps_->currentData(Qt::UserRole).toInt();
@@ -867,7 +965,8 @@ void MainWindow::update_generate_button() {
     }
     queue_button_->setEnabled(busy && why_not.isEmpty());
     queue_button_->setToolTip(why_not.isEmpty() ? tr("Queue another job (Ctrl+Enter)") : why_not);
-    cancel_action_->setEnabled(busy);
+    cancel_action_->setEnabled(controller_->busy());
+    update_explore_actions();
 }
 
 // The state of the model, or of the job while one runs ("Ready" only when it is).
@@ -877,11 +976,16 @@ void MainWindow::update_status_label() {
         text = tr("Model not set up");
     else if (controller_->model_state() == GenerationController::ModelState::Failed)
         text = tr("Model failed to load");
-    else if (const auto& job = controller_->current_job())
-        text = controller_->queue()->count() > 0 ? tr("Generating job #%1 (%2 more queued)")
-                                                       .arg(job->id)
-                                                       .arg(controller_->queue()->count())
-                                                 : tr("Generating job #%1").arg(job->id);
+    else if (const auto& job = controller_->current_job()) {
+        if (job->purpose == JobPurpose::Live)
+            text = tr("Live mode: rendering the newest change");
+        else
+            text = controller_->queue()->count() > 0 ? tr("Generating job #%1 (%2 more queued)")
+                                                           .arg(job->id)
+                                                           .arg(controller_->queue()->count())
+                                                     : tr("Generating job #%1").arg(job->id);
+        if (!eta_text_.isEmpty()) text += QStringLiteral(" · ") + eta_text_;
+    }
     model_state_label_->setText(text);
 }
 
@@ -911,40 +1015,59 @@ QString MainWindow::cpu_notice() const {
 }
 
 void MainWindow::on_generate_clicked() {
-    if (controller_->busy())
+    if (controller_->busy_with_user_job())
         controller_->cancel_current();
     else
         generate();
 }
 
 int MainWindow::generate() {
-    FormSettings current = form();
     if (controller_->model_state() == GenerationController::ModelState::NotConfigured) {
         show_message(tr("Set up the model first: %1").arg(controller_->model_message()), true);
         return 0;
     }
-    if (!keep_seed_->isChecked() || !seed_value()) {
-        randomize_seed();
-        current.request.seed = *seed_value();
-    }
-    GenerationJob job;
-    job.request = current.request;
-    job.output_dir = engine_.output_dir;
-    // Without guidance a negative prompt does nothing; the image's record must not claim it did.
-    if (!job.request.uses_guidance()) job.request.negative_prompt.reset();
-    // The checks the CLI makes before loading, from the same table and with the same words; the
-    // engine checks again against the loaded model.
-    try {
-        lightning::limits::validate(job.request);
-        lightning::unet_file_for(to_engine_options(engine_).models, job.request);
-    } catch (const lightning::Error& error) {
-        show_message(tr("Cannot generate: %1").arg(to_qstring(error.what())), true);
+    if (!seed_value()) randomize_seed();  // an empty field: the seed shown is what runs
+    QString why_not;
+    const auto request = form_request(&why_not);
+    if (!request) {
+        show_message(tr("Cannot generate: %1").arg(why_not), true);
         return 0;
     }
     hide_message();
+    GenerationJob job;
+    job.request = *request;
+    job.output_dir = engine_.output_dir;
+    const int id = controller_->submit(job);
+    advance_seed(job.request);
     QSettings settings;
-    save_form_settings(settings, current);
-    return controller_->submit(job);
+    save_form_settings(settings, form());
+    return id;
+}
+
+std::optional<lightning::GenerationRequest> MainWindow::form_request(QString* why_not) const {
+    lightning::GenerationRequest request = form().request;
+    // Without guidance a negative prompt does nothing; the image's record must not claim it did.
+    if (!request.uses_guidance()) request.negative_prompt.reset();
+    request.prompt_syntax = engine_.prompt_syntax;
+    request.vae_tiling = engine_.vae_tiling;
+    request.embeddings = embeddings_for(engine_.embeddings_dir, request);
+    // The checks the CLI makes before loading, from the same table and with the same words; the
+    // engine checks again against the loaded model.
+    try {
+        lightning::limits::validate(request);
+        lightning::unet_file_for(to_engine_options(engine_).models, request);
+    } catch (const lightning::Error& error) {
+        if (why_not) *why_not = to_qstring(error.what());
+        return std::nullopt;
+    }
+    return request;
+}
+
+// What the seed field shows next, by the seed mode: the seed that ran stays on screen only
+// when asked to, so what is shown is always what runs.
+void MainWindow::advance_seed(const lightning::GenerationRequest& ran) {
+    const auto mode = SeedMode(seed_mode_->currentData().toInt());
+    seed_->setText(QString::number(next_seed(mode, ran, QRandomGenerator::global()->generate())));
 }
 
 void MainWindow::apply_request(const lightning::GenerationRequest& request) {
@@ -959,7 +1082,8 @@ void MainWindow::apply_request(const lightning::GenerationRequest& request) {
     }
     select_size(request.width, request.height);
     seed_->setText(QString::number(request.seed));
-    keep_seed_->setChecked(true);
+    // Reusing an image's settings means building on its seed.
+    seed_mode_->setCurrentIndex(seed_mode_->findData(int(SeedMode::Fixed)));
     statusBar()->showMessage(tr("Settings restored"), 4000);
 }
 
@@ -975,6 +1099,7 @@ bool MainWindow::restore_from_png(const QString& file) {
             return false;
         }
         apply_request(record->request);
+        apply_recorded_settings(*record);
         statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
                                  5000);
         return true;
@@ -1031,8 +1156,11 @@ void MainWindow::search_hf_cache() {
     apply_engine_settings(engine);
 }
 
-void MainWindow::show_message(const QString& text, bool is_error) {
+void MainWindow::show_message(const QString& text, bool is_error, const QString& details) {
     banner_text_->setText(text);
+    banner_details_->setPlainText(details);
+    banner_details_button_->setChecked(false);
+    banner_details_button_->setVisible(!details.isEmpty());
     QPalette palette = banner_->palette();
     palette.setColor(QPalette::Window,
                      is_error ? QColor(0xfd, 0xe2, 0xe2) : QColor(0xe2, 0xef, 0xfd));
@@ -1053,20 +1181,34 @@ void MainWindow::show_warnings(const QStringList& warnings) {
     show_message(lines.join(u'\n'), false);
 }
 
+// Engine failures can be long and technical (loader text with byte offsets, tensor names):
+// the banner says in one line what failed and where; the whole text is behind "Show details".
+void MainWindow::show_error(const QString& context, const QString& full_text) {
+    const QString summary = summarize_error(full_text);
+    show_message(tr("%1: %2").arg(context, summary), true,
+                 summary == full_text.trimmed() ? QString() : full_text);
+}
+
 void MainWindow::hide_message() {
     banner_->hide();
     banner_text_->clear();
+    banner_details_->clear();
+    banner_details_button_->setChecked(false);
 }
 
 QString MainWindow::message_text() const {
     return banner_->isHidden() ? QString() : banner_text_->text();
 }
 
+QString MainWindow::message_details() const {
+    return banner_->isHidden() ? QString() : banner_details_->toPlainText();
+}
+
 // ------------------------------------------------------------------------ controller events
 
 void MainWindow::on_model_state(GenerationController::ModelState state, const QString& message) {
     if (state == GenerationController::ModelState::Failed)
-        show_message(tr("Could not load the model: %1").arg(message), true);
+        show_error(tr("Could not load the model"), message);
     update_status_label();
     update_setup_views();
     update_generate_button();
@@ -1075,46 +1217,74 @@ void MainWindow::on_model_state(GenerationController::ModelState state, const QS
 void MainWindow::on_busy(bool busy) {
     update_generate_button();
     update_status_label();
+    progress_->setVisible(busy);
     if (!busy) {
         running_label_->setText(tr("Idle"));
         progress_->setValue(0);
+        eta_.stop();
+        eta_text_.clear();
     }
 }
 
 void MainWindow::on_job_started(const GenerationJob& job) {
     running_label_->setText(tr("Running: %1").arg(describe_job(job)));
-    step_label_->setText(tr("Starting %1…").arg(describe_job(job, 40)));
+    if (job.purpose != JobPurpose::Live)
+        step_label_->setText(tr("Starting %1…").arg(describe_job(job, 40)));
     progress_->setValue(0);
+    progress_->show();
+    eta_.start(job.request.batch, job.request.steps);
+    eta_text_.clear();
+    update_generate_button();
     update_status_label();
 }
 
 void MainWindow::on_step(int job_id, int image_index, int batch, int step, int total,
                          double seconds, const QImage& preview) {
+    eta_.step_done(image_index, step, seconds);
+    update_eta_text();
     QString text = tr("step %1/%2 · %3 s").arg(step + 1).arg(total).arg(seconds, 0, 'f', 2);
     if (batch > 1) text = tr("image %1/%2 · ").arg(image_index + 1).arg(batch) + text;
-    step_label_->setText(text);
+    if (!eta_text_.isEmpty()) text += QStringLiteral(" · ") + eta_text_;
     const int done = image_index * total + step + 1;
     progress_->setValue(int(100.0 * done / std::max(1, batch * total)));
+    if (grid_->owns(job_id)) {  // compare / variations: the tile shows its own render
+        grid_->set_progress(job_id, image_index, step, total, preview);
+        step_label_->setText(text);
+        return;
+    }
+    if (live_->owns(job_id)) text = tr("Live · ") + text;
+    step_label_->setText(text);
     if (!preview.isNull()) {
+        show_grid(false);
         preview_->set_image(preview);
         Q_EMIT previewShown(job_id, image_index, step, total);
     }
 }
 
+// Short enough for the row under the preview at any usual window size; the checkpoint is the
+// step count's (the gallery has the file name).
 void MainWindow::on_image_saved(const GalleryItem& item, const QImage& image) {
+    if (const auto& job = controller_->current_job())  // image i of a batch has seed + i
+        eta_.image_done(int(item.record.request.seed - job->request.seed), item.seconds);
     // The gallery folder may have been changed while this image was generated.
     if (QFileInfo(item.file).absolutePath() == gallery_->model()->folder())
         gallery_->model()->add(item, image);
+    show_grid(false);
     preview_->set_image(image);
+    live_result_.reset();
+    keep_live_button_->hide();
     step_label_->setText(tr("Done in %1 s · seed %2 · %3")
                              .arg(item.seconds, 0, 'f', 2)
                              .arg(item.record.request.seed)
-                             .arg(checkpoint_name(item.record)));
+                             .arg(steps_text(item.record.request.steps)));
 }
 
 void MainWindow::on_job_finished(int job_id, bool cancelled, const QString& error) {
+    if (grid_->owns(job_id)) grid_->set_finished(job_id, cancelled, error);
+    if (live_->owns(job_id) || (cancelled && error.isEmpty() && grid_->owns(job_id)))
+        return;  // live mode reports its own; a cancelled tile says so itself
     if (!error.isEmpty()) {
-        show_message(tr("Job #%1 failed: %2").arg(job_id).arg(error), true);
+        show_error(tr("Job #%1 failed").arg(job_id), error);
         step_label_->setText(tr("Failed"));
     } else if (cancelled) {
         step_label_->setText(tr("Cancelled"));

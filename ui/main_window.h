@@ -1,10 +1,16 @@
 // Lightning Studio's main window: the generation form on the left, the live preview in the
 // middle, gallery / queue / log in docks. Everything slow runs on the generation worker thread.
 #pragma once
+#include "core/engine/live_scheduler.h"
 #include "ui/app_settings.h"
+#include "ui/eta_estimate.h"
 #include "ui/generation_controller.h"
 
+#include <QImage>
 #include <QMainWindow>
+#include <QThreadPool>
+
+#include <optional>
 
 class QAction;
 class QCheckBox;
@@ -12,6 +18,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QListView;
 class QProgressBar;
 class QPushButton;
@@ -25,7 +32,9 @@ class QVBoxLayout;
 namespace lightning::ui {
 
 class GalleryWidget;
+class LiveMode;
 class LogView;
+class ResultGrid;
 class PreviewPane;
 class PromptBox;
 class TokenCounter;
@@ -44,14 +53,18 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // Reads QSettings (organisation/application names of the QCoreApplication). With no model
-    // configured, looks in the Hugging Face cache first.
-    explicit MainWindow(QWidget* parent = nullptr);
+    // configured, looks in the Hugging Face cache first. `live_clock` drives live mode's
+    // scheduler (tests pass a clock they move by hand).
+    explicit MainWindow(QWidget* parent = nullptr,
+                        lightning::SecondsClock live_clock = lightning::steady_clock_seconds);
     ~MainWindow() override;  // saves the form, layout and window state
 
     GenerationController* controller() const { return controller_; }
     GalleryWidget* gallery() const { return gallery_; }
     TokenCounter* token_counter() const { return token_counter_; }
     PreviewPane* preview() const { return preview_; }
+    LiveMode* live_mode() const { return live_; }
+    ResultGrid* result_grid() const { return grid_; }
     const EngineSettings& engine_settings() const { return engine_; }
 
     // What the settings dialog's OK does: validate, save, reload the model if needed.
@@ -65,16 +78,41 @@ public:
     // id, 0 when refused (with the check's message).
     int generate();
     FormSettings form() const;
+    // The request Generate would queue now (seed as shown, settings' syntax, tiling and the
+    // embeddings the prompts use), or the reason it cannot run.
+    std::optional<lightning::GenerationRequest> form_request(QString* why_not) const;
+
+    // Live mode (the toggle next to Generate): every form change renders the newest input.
+    void set_live(bool on);
+    bool live() const;
+    // Saves the live image on screen to the gallery; false when there is none (or it is kept).
+    bool keep_live_result();
+    // Renders the form's prompt and seed with every available checkpoint side by side. Returns
+    // how many jobs were queued (0 when refused, with the reason shown).
+    int compare_steps();
+    // Renders `source` with seeds seed+1 .. seed+N (N from the settings) as a grid.
+    int more_like_this(const lightning::GenerationRequest& source);
+    // "More like this" for the image in view: the grid's selected tile, the live image, or the
+    // gallery's current image.
+    int more_like_selected();
+    // Writes an image that was not saved yet (live, compare, variations) into the gallery, off
+    // the GUI thread; kept() follows.
+    void keep_result(const GalleryItem& item, const QImage& image);
     bool steps_available(int steps) const;
-    QString message_text() const;  // the banner's text, "" when hidden
-    QString status_text() const;   // the model/job state in the status bar
-    QString cpu_notice() const;    // the status bar's CPU estimate, "" on a GPU
+    QString message_text() const;     // the banner's text, "" when hidden
+    QString message_details() const;  // the full text behind "Show details" ("" when none)
+    QString status_text() const;      // the model/job state in the status bar
+    QString cpu_notice() const;       // the status bar's CPU estimate, "" on a GPU
 
     void save_state();
 
 Q_SIGNALS:
     // A live preview was drawn (step is 0-based).
     void previewShown(int job_id, int image_index, int step, int total_steps);
+    // A live-mode image is on screen (the newest result).
+    void liveResultShown(lightning::ui::GalleryItem item);
+    // An image was kept (written into the gallery folder and added to the gallery).
+    void kept(lightning::ui::GalleryItem item);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -91,6 +129,7 @@ private:
     QLayout* build_seed_row(QWidget* panel);
     QLayout* build_engine_row(QWidget* panel);
     QLayout* build_buttons(QWidget* panel);
+    QLayout* build_explore_buttons(QWidget* panel);
     void build_status_bar();
     QWidget* build_center();
     QWidget* build_banner(QWidget* parent);
@@ -98,6 +137,7 @@ private:
     void build_docks();
     QWidget* build_queue_panel();
     void build_menus();
+    void build_explore_menu();
     void connect_controller();
 
     void restore_form(const FormSettings& form);
@@ -114,12 +154,15 @@ private:
     void on_size_preset_changed();
     void on_engine_option_changed();
     void randomize_seed();
+    void advance_seed(const lightning::GenerationRequest& ran);
     std::optional<uint64_t> seed_value() const;
     void on_generate_clicked();
     void open_settings();
     void search_hf_cache();
     void open_models_dialog();
-    void show_message(const QString& text, bool is_error);
+    void show_message(const QString& text, bool is_error, const QString& details = {});
+    // An engine failure: its one-line summary, the whole text behind "Show details".
+    void show_error(const QString& context, const QString& full_text);
     void show_warnings(const QStringList& warnings);
     void hide_message();
 
@@ -130,6 +173,15 @@ private:
                  const QImage& preview);
     void on_image_saved(const GalleryItem& item, const QImage& image);
     void on_job_finished(int job_id, bool cancelled, const QString& error);
+    void on_image_made(int job_id, int image_index, const GalleryItem& item, const QImage& image);
+    void on_live_result(const GalleryItem& item, const QImage& image);
+    void on_form_changed();
+    void on_kept(const GalleryItem& item, const QImage& image);
+    void show_grid(bool shown);
+    void update_explore_actions();
+    void update_eta_text();
+    void restore_pending_jobs();
+    void apply_recorded_settings(const lightning::ImageRecord& record);
 
     EngineSettings engine_;
     GenerationController* controller_ = nullptr;
@@ -146,20 +198,28 @@ private:
     QSpinBox* height_ = nullptr;
     QLineEdit* seed_ = nullptr;
     QPushButton* random_seed_ = nullptr;
-    QCheckBox* keep_seed_ = nullptr;
+    QComboBox* seed_mode_ = nullptr;
     QSpinBox* batch_ = nullptr;
     QComboBox* device_ = nullptr;
     QComboBox* precision_ = nullptr;
     QPushButton* generate_button_ = nullptr;
     QPushButton* queue_button_ = nullptr;
+    QPushButton* live_button_ = nullptr;
+    QPushButton* compare_button_ = nullptr;
+    QPushButton* more_like_button_ = nullptr;
+    QPushButton* keep_live_button_ = nullptr;
 
     QStackedWidget* center_stack_ = nullptr;
     PreviewPane* preview_ = nullptr;
+    QWidget* preview_page_ = nullptr;
+    ResultGrid* grid_ = nullptr;
     QLabel* step_label_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QWidget* banner_ = nullptr;
     QLabel* banner_text_ = nullptr;
     QPushButton* banner_action_ = nullptr;
+    QPushButton* banner_details_button_ = nullptr;
+    QPlainTextEdit* banner_details_ = nullptr;
     QTextBrowser* welcome_text_ = nullptr;
     QLabel* welcome_problems_ = nullptr;
 
@@ -172,6 +232,18 @@ private:
 
     QAction* generate_action_ = nullptr;
     QAction* cancel_action_ = nullptr;
+    QAction* live_action_ = nullptr;
+    QAction* keep_action_ = nullptr;
+    QAction* compare_action_ = nullptr;
+    QAction* more_like_action_ = nullptr;
+
+    LiveMode* live_ = nullptr;
+    // The live image on screen, until a gallery image replaces it.
+    std::optional<std::pair<GalleryItem, QImage>> live_result_;
+    bool live_result_kept_ = false;
+    EtaEstimate eta_;
+    QString eta_text_;        // "about 3 s left", "" when unknown
+    QThreadPool keep_pool_;   // PNG encoding of kept images
     bool restoring_ = false;  // suppresses reactions while the form is filled programmatically
     bool first_layout_pending_ = false;  // no saved layout: size the docks once shown
 };

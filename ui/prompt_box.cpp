@@ -92,7 +92,23 @@ void PromptBox::recount() {
     const QString text = editor_->toPlainText();
     const TokenCount count = counter_->count(text);
     highlighter_->set_cut(count.cut);
+    if (!count.error.isEmpty()) {
+        count_->setText(QStringLiteral("<span style='color:#b02020'>%1</span>")
+                            .arg(tr("cannot read the prompt").toHtmlEscaped()));
+        count_->setToolTip(count.error);
+        return;
+    }
     QString label = tr("%1 / %2 tokens").arg(count.first).arg(count.limit);
+    if (count.chunks > 0) {
+        // Long prompts are encoded in several chunks: nothing is cut, each chunk holds 75.
+        count_->setText(label);
+        count_->setToolTip((count.chunks == 1 ? tr("1 chunk of %1 tokens")
+                                              : tr("%1 chunks of %2 tokens").arg(count.chunks))
+                               .arg(count.limit / count.chunks) +
+                           tr("; a longer prompt takes another chunk (prompt syntax %1)")
+                               .arg(QString::fromLatin1(lightning::to_string(counter_->syntax()))));
+        return;
+    }
     if (count.second != count.first) label += tr(" (OpenCLIP: %1)").arg(count.second);
     if (count.cut >= 0) {
         label = QStringLiteral("<span style='color:#b02020'>%1 — the struck-out end is cut</span>")

@@ -1,6 +1,8 @@
 #include "ui/settings_dialog.h"
 
+#include "core/engine/limits.h"
 #include "ui/device_choice.h"
+#include "ui/eliding_label.h"
 #include "ui/model_setup.h"
 #include "ui/string_convert.h"
 
@@ -9,26 +11,33 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace lightning::ui {
 namespace {
 
+// One line whatever the result, so no row below moves while a path is typed; what does not fit
+// is in the tooltip (ElidingLabel).
 void show_check(QLabel* label, const QStringList& problems, const QString& ok_text) {
-    if (problems.isEmpty()) {
-        label->setText(
-            QStringLiteral("<span style='color:#2a7a2a'>✔ %1</span>").arg(ok_text.toHtmlEscaped()));
-    } else {
-        QStringList lines;
-        for (const QString& problem : problems) lines << problem.toHtmlEscaped();
-        label->setText(QStringLiteral("<span style='color:#b02020'>✘ %1</span>")
-                           .arg(lines.join(QStringLiteral("<br>✘ "))));
-    }
+    const bool ok = problems.isEmpty();
+    label->setText(ok ? QStringLiteral("✔ ") + ok_text
+                      : QStringLiteral("✘ ") + problems.join(QStringLiteral("   ✘ ")));
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText,
+                     ok ? QColor(0x2a, 0x7a, 0x2a) : QColor(0xb0, 0x20, 0x20));
+    label->setPalette(palette);
+}
+
+void show_note(QLabel* label, const QString& text) {
+    label->setText(text);
+    label->setPalette(QPalette());
 }
 
 QString path_text(const QLineEdit* edit) {
@@ -58,6 +67,8 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     output_dir_ = add_path_row(form, tr("Gallery folder"), QStringLiteral("outputDirEdit"), true,
                                false, &output_status_);
     build_engine_rows(form, settings);
+    build_prompt_rows(form, settings);
+    build_exploration_rows(form, settings);
 
     auto* find = new QPushButton(tr("Find in Hugging Face cache"), this);
     find->setObjectName(QStringLiteral("findHfButton"));
@@ -82,7 +93,9 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     config_dir_->setText(to_qstring(settings.models.config_dir));
     lightning_dir_->setText(to_qstring(settings.models.lightning_dir));
     output_dir_->setText(settings.output_dir);
-    for (QLineEdit* edit : {base_, config_dir_, lightning_dir_, output_dir_})
+    embeddings_dir_->setText(settings.embeddings_dir);
+    vae_->setText(settings.vae);
+    for (QLineEdit* edit : {base_, config_dir_, lightning_dir_, output_dir_, embeddings_dir_, vae_})
         connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     validate();
 }
@@ -124,6 +137,69 @@ void SettingsDialog::build_engine_rows(QFormLayout* form, const EngineSettings& 
     form->addRow(tr("UNet checkpoint cache"), checkpoint_cache_);
 }
 
+void SettingsDialog::build_prompt_rows(QFormLayout* form, const EngineSettings& settings) {
+    prompt_syntax_ = new QComboBox(this);
+    prompt_syntax_->setObjectName(QStringLiteral("settingsPromptSyntax"));
+    prompt_syntax_->addItem(tr("A1111: (word:1.2), [word], BREAK"),
+                            int(lightning::PromptSyntax::A1111));
+    prompt_syntax_->addItem(tr("Compel: word++, (phrase)1.2, .and()"),
+                            int(lightning::PromptSyntax::Compel));
+    prompt_syntax_->addItem(tr("None: plain text, 75 tokens"), int(lightning::PromptSyntax::None));
+    prompt_syntax_->setCurrentIndex(prompt_syntax_->findData(int(settings.prompt_syntax)));
+    prompt_syntax_->setToolTip(
+        tr("How prompts are read. A1111 and Compel weight words and encode long prompts in "
+           "75-token chunks; None is diffusers' plain encoding (cut after 75 tokens). Each image "
+           "records its syntax, so restoring it reproduces it."));
+    form->addRow(tr("Prompt s&yntax"), prompt_syntax_);
+
+    embeddings_dir_ =
+        add_path_row(form, tr("Embeddings folder"), QStringLiteral("embeddingsDirEdit"), true,
+                     false, &embeddings_status_);
+    embeddings_dir_->setPlaceholderText(tr("textual-inversion .safetensors files (optional)"));
+    embeddings_dir_->setToolTip(
+        tr("Each SDXL embedding file here (clip_l and clip_g) is a token named after the file: "
+           "neg1.safetensors is used by writing neg1 in a prompt."));
+    vae_ = add_path_row(form, tr("VAE"), QStringLiteral("vaeEdit"), true, true, &vae_status_);
+    vae_->setPlaceholderText(tr("the model's own VAE (or a VAE file / diffusers VAE folder)"));
+    vae_->setToolTip(
+        tr("A VAE used instead of the model's, e.g. sdxl-vae-fp16-fix's "
+           "sdxl.vae.safetensors (decodes in fp16 on a GPU)"));
+
+    vae_tiling_ = new QComboBox(this);
+    vae_tiling_->setObjectName(QStringLiteral("settingsVaeTiling"));
+    vae_tiling_->addItem(tr("Automatic (when memory is short)"), int(lightning::VaeTiling::Auto));
+    vae_tiling_->addItem(tr("On"), int(lightning::VaeTiling::On));
+    vae_tiling_->addItem(tr("Off"), int(lightning::VaeTiling::Off));
+    vae_tiling_->setCurrentIndex(vae_tiling_->findData(int(settings.vae_tiling)));
+    vae_tiling_->setToolTip(
+        tr("Decode the image in overlapping tiles (as diffusers' enable_tiling): large sizes fit "
+           "in less memory; the result differs slightly from an untiled decode"));
+    form->addRow(tr("VAE &tiling"), vae_tiling_);
+}
+
+void SettingsDialog::build_exploration_rows(QFormLayout* form, const EngineSettings& settings) {
+    live_scale_ = new QComboBox(this);
+    live_scale_->setObjectName(QStringLiteral("settingsLiveScale"));
+    live_scale_->addItem(tr("Full size"), 1.0);
+    live_scale_->addItem(tr("¾ width and height"), 0.75);
+    live_scale_->addItem(tr("½ width and height (4× faster)"), 0.5);
+    const int scale = live_scale_->findData(settings.live_scale);
+    live_scale_->setCurrentIndex(scale >= 0 ? scale : 0);
+    live_scale_->setToolTip(
+        tr("Live mode renders at this size for a quicker response; Generate and Keep record the "
+           "size that was rendered"));
+    form->addRow(tr("&Live mode resolution"), live_scale_);
+
+    variation_count_ = new QSpinBox(this);
+    variation_count_->setObjectName(QStringLiteral("settingsVariationCount"));
+    variation_count_->setRange(1, 16);
+    variation_count_->setValue(settings.variation_count);
+    variation_count_->setSuffix(tr(" images"));
+    variation_count_->setToolTip(
+        tr("\"More like this\" renders the next seeds of an image (seed + 1 … seed + N)"));
+    form->addRow(tr("&More like this"), variation_count_);
+}
+
 QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
                                         const QString& name, bool folder, bool file,
                                         QLabel** status) {
@@ -133,6 +209,7 @@ QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
     row->addWidget(edit, 1);
     if (folder) {
         auto* browse = new QPushButton(file ? tr("Folder…") : tr("Browse…"), this);
+        browse->setToolTip(tr("Choose the folder for: %1").arg(label));
         connect(browse, &QPushButton::clicked, this, [this, edit, label] {
             const QString dir =
                 QFileDialog::getExistingDirectory(this, label, edit->text().trimmed());
@@ -142,6 +219,7 @@ QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
     }
     if (file) {
         auto* browse = new QPushButton(tr("File…"), this);
+        browse->setToolTip(tr("Choose the file for: %1").arg(label));
         connect(browse, &QPushButton::clicked, this, [this, edit, label] {
             const QString path = QFileDialog::getOpenFileName(this, label, edit->text().trimmed(),
                                                               tr("Safetensors (*.safetensors)"));
@@ -149,8 +227,7 @@ QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
         });
         row->addWidget(browse);
     }
-    *status = new QLabel(this);
-    (*status)->setWordWrap(true);
+    *status = new ElidingLabel(this);
     (*status)->setObjectName(name + QStringLiteral("Status"));
     auto* column = new QVBoxLayout;
     column->addLayout(row);
@@ -166,8 +243,11 @@ void SettingsDialog::validate() {
     const QStringList base_problems = base_model_problems(base, path_text(config_dir_));
     show_check(base_status_, base_problems,
                single ? tr("single-file checkpoint with configs") : tr("SDXL base folder"));
-    config_status_->setVisible(single);
-    if (single) show_check(config_status_, base_problems, tr("configs and tokenizers found"));
+    // Emptied, not hidden, when unused: hiding it would move every row below.
+    if (single)
+        show_check(config_status_, base_problems, tr("configs and tokenizers found"));
+    else
+        show_note(config_status_, QString());
 
     const QString lightning_dir = path_text(lightning_dir_);
     QStringList found;
@@ -178,6 +258,35 @@ void SettingsDialog::validate() {
                    ? tr("Lightning UNets found")
                    : tr("Lightning UNets for %1 steps").arg(found.join(QStringLiteral("/"))));
     show_check(output_status_, output_dir_problems(path_text(output_dir_)), tr("writable"));
+    validate_optional_paths();
+}
+
+void SettingsDialog::validate_optional_paths() {
+    const QString embeddings = path_text(embeddings_dir_);
+    if (embeddings.isEmpty()) {
+        show_note(embeddings_status_, tr("no embeddings"));
+    } else if (!QFileInfo(embeddings).isDir()) {
+        show_check(embeddings_status_, {tr("No folder %1").arg(embeddings)}, {});
+    } else {
+        const QStringList tokens = embedding_tokens(embeddings);
+        if (tokens.isEmpty())
+            show_note(embeddings_status_, tr("no .safetensors files in this folder yet"));
+        else
+            show_check(embeddings_status_, {},
+                       (tokens.size() == 1 ? tr("1 embedding: %1")
+                                           : tr("%1 embeddings: %2").arg(tokens.size()))
+                           .arg(tokens.join(QStringLiteral(", "))));
+    }
+    const QString vae = path_text(vae_);
+    if (vae.isEmpty())
+        show_note(vae_status_, tr("the model's own VAE"));
+    else if (QFileInfo(vae).isFile())
+        show_check(vae_status_, {}, tr("VAE file"));
+    else if (QFileInfo(QDir(vae).filePath(QStringLiteral("config.json"))).isFile())
+        show_check(vae_status_, {}, tr("diffusers VAE folder"));
+    else
+        show_check(vae_status_, {tr("No VAE file or folder (with config.json) at %1").arg(vae)},
+                   {});
 }
 
 QString SettingsDialog::find_in_hf_cache() {
@@ -214,6 +323,12 @@ EngineSettings SettingsDialog::settings() const {
     settings.precision = lightning::Precision(precision_->currentData().toInt());
     settings.preview = lightning::PreviewMode(preview_->currentData().toInt());
     settings.checkpoint_cache_gb = checkpoint_cache_->value();
+    settings.prompt_syntax = lightning::PromptSyntax(prompt_syntax_->currentData().toInt());
+    settings.embeddings_dir = path_text(embeddings_dir_);
+    settings.vae = path_text(vae_);
+    settings.vae_tiling = lightning::VaeTiling(vae_tiling_->currentData().toInt());
+    settings.live_scale = live_scale_->currentData().toDouble();
+    settings.variation_count = variation_count_->value();
     return settings;
 }
 

@@ -11,6 +11,7 @@ class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QSpinBox;
 
 namespace lightning::ui {
 
@@ -25,7 +26,10 @@ public:
 
 private:
     void validate();
+    void validate_optional_paths();
     void build_engine_rows(QFormLayout* form, const EngineSettings& settings);
+    void build_prompt_rows(QFormLayout* form, const EngineSettings& settings);
+    void build_exploration_rows(QFormLayout* form, const EngineSettings& settings);
     QLineEdit* add_path_row(QFormLayout* form, const QString& label, const QString& name,
                             bool folder, bool file, QLabel** status);
 
@@ -33,15 +37,23 @@ private:
     QLineEdit* config_dir_ = nullptr;
     QLineEdit* lightning_dir_ = nullptr;
     QLineEdit* output_dir_ = nullptr;
+    QLineEdit* embeddings_dir_ = nullptr;
+    QLineEdit* vae_ = nullptr;
     QLabel* base_status_ = nullptr;
     QLabel* config_status_ = nullptr;
     QLabel* lightning_status_ = nullptr;
     QLabel* output_status_ = nullptr;
+    QLabel* embeddings_status_ = nullptr;
+    QLabel* vae_status_ = nullptr;
     QLabel* hf_status_ = nullptr;
     QComboBox* device_ = nullptr;
     QComboBox* precision_ = nullptr;
     QComboBox* preview_ = nullptr;
     QDoubleSpinBox* checkpoint_cache_ = nullptr;
+    QComboBox* prompt_syntax_ = nullptr;
+    QComboBox* vae_tiling_ = nullptr;
+    QComboBox* live_scale_ = nullptr;
+    QSpinBox* variation_count_ = nullptr;
     QDialogButtonBox* buttons_ = nullptr;
 };
 

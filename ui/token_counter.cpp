@@ -1,6 +1,8 @@
 #include "ui/token_counter.h"
 
 #include "core/text/clip_tokenizer.h"
+#include "core/text/prompt_encoder.h"
+#include "core/util/error.h"
 #include "ui/string_convert.h"
 
 #include <QDir>
@@ -103,9 +105,36 @@ int TokenCounter::cut_position(const lightning::ClipTokenizer& tokenizer, const 
     return start;
 }
 
+void TokenCounter::set_syntax(lightning::PromptSyntax syntax) {
+    if (syntax == syntax_) return;
+    syntax_ = syntax;
+    Q_EMIT readyChanged();  // the boxes count again
+}
+
+// The engine's own chunking (core/text/prompt_encoder.h), on the tokenizers alone. Textual-
+// inversion tokens count as the words they are spelled with (the embeddings are not loaded).
+TokenCount TokenCounter::count_chunked(const QString& text) const {
+    TokenCount count;
+    lightning::TextEncoders encoders;
+    encoders.tokenizer_1 = &tokenizers_->first;
+    encoders.tokenizer_2 = &tokenizers_->second;
+    try {
+        const lightning::PromptLength length =
+            lightning::prompt_length(encoders, to_std(text), syntax_);
+        count.first = count.second = int(length.tokens);
+        count.chunks = int(std::max<int64_t>(1, length.chunks));
+        count.limit = count.chunks * (tokenizers_->first.max_length() - 2);
+    } catch (const lightning::Error& error) {
+        count.chunks = 1;
+        count.error = to_qstring(error.what());
+    }
+    return count;
+}
+
 TokenCount TokenCounter::count(const QString& text) const {
     TokenCount count;
     if (!tokenizers_) return count;
+    if (syntax_ != lightning::PromptSyntax::None) return count_chunked(text);
     count.limit = tokenizers_->first.max_length() - 2;
     count.first = count_with(tokenizers_->first, text);
     count.second = count_with(tokenizers_->second, text);

@@ -8,12 +8,13 @@
 //   3. a cancel during an 8-step image: time from cancel() to the worker being free, against
 //      one UNet step;
 //   4. N further jobs (4 steps): time per image, GPU memory and host RSS after jobs 1/50/N;
-//   5. live mode: newest-wins regeneration at 2 steps as inputs arrive every 250 ms;
+//   5. live mode through the app's LiveScheduler at 2 steps, inputs every 250 ms and 40 ms;
 //   6. out of memory under a memory cap (2048² batch 4), then a normal request.
 //   lightning-scenario --model DIR --lightning DIR [--device cuda] [--dtype fp16]
 //       [--size 1024] [--jobs 200] [--json FILE]
 #include "core/engine/engine.h"
 #include "core/engine/file_hashes.h"
+#include "core/engine/live_scheduler.h"
 #include "core/engine/model_layout.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
@@ -30,6 +31,7 @@
 #include <functional>
 #include <future>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -239,36 +241,66 @@ Json many_jobs(Engine& engine, Worker& worker, const Args& a) {
     return out;
 }
 
-// Inputs arrive every `interval` ms for `seconds`; at most one job runs; when it ends, the
-// newest input not yet rendered runs next (older ones are dropped). Latency: input -> image.
+// Live mode as the app runs it: inputs (a prompt change each) arrive every `interval` ms for
+// `seconds` and go through the app's LiveScheduler (core/engine/live_scheduler.h): at most one
+// job in flight, the newest input wins, a newer input cancels the running render (at most one
+// cancel in a row), a grace period only when renders are slow. Previews are decoded at every
+// step, as in the app. Reports the images shown per second and, for every input, the wait until
+// it or a newer one is on screen.
 Json live_mode(Engine& engine, const Args& a, double interval_ms, double seconds) {
     std::mutex mutex;
     std::condition_variable changed;
-    std::optional<std::pair<int, Clock::time_point>> pending;
+    LiveScheduler scheduler;
+    std::map<uint64_t, Clock::time_point> unseen;  // inputs not on screen yet (nor a newer one)
+    std::vector<double> waits;
     bool done = false;
-    std::vector<double> latencies;
-    int images = 0;
+    int images = 0, started = 0, cancels = 0;
     const auto start = Clock::now();
     std::thread worker([&] {
+        std::unique_lock<std::mutex> lock(mutex);
         for (;;) {
-            std::pair<int, Clock::time_point> input;
-            {
-                std::unique_lock<std::mutex> lock(mutex);
-                changed.wait(lock, [&] { return pending || done; });
-                if (!pending) return;
-                input = *pending;
-                pending.reset();
+            const LiveScheduler::Decision decision = scheduler.poll();
+            if (decision.action == LiveScheduler::Action::Start) {
+                ++started;
+                lock.unlock();
+                EngineCallbacks callbacks;
+                callbacks.on_step = [](const StepEvent&) {};  // previews decoded, as in the app
+                bool completed = false;
+                try {
+                    completed = !engine.generate(decision.request, callbacks).run.cancelled;
+                } catch (const Cancelled&) {
+                }
+                lock.lock();
+                if (scheduler.finished(decision.input, completed)) {
+                    ++images;
+                    const auto now = Clock::now();
+                    for (auto it = unseen.begin();
+                         it != unseen.end() && it->first <= decision.input; it = unseen.erase(it))
+                        waits.push_back(ms_between(it->second, now));
+                }
+                continue;
             }
-            engine.generate(job(a, 2, 5000 + uint64_t(input.first)));
-            latencies.push_back(ms_between(input.second, Clock::now()));
-            ++images;
+            if (done && !scheduler.has_pending()) return;
+            if (decision.action == LiveScheduler::Action::Wait)
+                changed.wait_for(lock, std::chrono::duration<double>(decision.wait_seconds));
+            else
+                changed.wait(lock);
         }
     });
     int n = 0;
     while (ms_between(start, Clock::now()) < seconds * 1000) {
         {
             std::lock_guard<std::mutex> lock(mutex);
-            pending = {n++, Clock::now()};
+            auto request = job(a, 2, 5000);
+            request.prompt += ", variation " + std::to_string(n++);  // what typing changes
+            const uint64_t input = scheduler.input(request);
+            unseen[input] = Clock::now();
+            // While a render runs, poll() says only whether to cancel it (the worker starts
+            // the next one when it is free).
+            if (scheduler.running() && scheduler.poll().action == LiveScheduler::Action::Cancel) {
+                engine.cancel();
+                ++cancels;
+            }
         }
         changed.notify_one();
         std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(interval_ms));
@@ -282,11 +314,13 @@ Json live_mode(Engine& engine, const Args& a, double interval_ms, double seconds
     const double elapsed = ms_between(start, Clock::now()) / 1000;
     return {{"input_interval_ms", interval_ms},
             {"inputs", n},
+            {"renders_started", started},
+            {"renders_cancelled", cancels},
             {"images", images},
             {"images_per_s", images / elapsed},
-            {"latency_ms_median", median(latencies)},
-            {"latency_ms_max",
-             latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end())}};
+            {"wait_to_screen_ms_median", median(waits)},
+            {"wait_to_screen_ms_max",
+             waits.empty() ? 0 : *std::max_element(waits.begin(), waits.end())}};
 }
 
 // Peak device memory of one image with the VAE decode tiled and untiled, at 1024² and 2048².

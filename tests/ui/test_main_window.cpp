@@ -161,6 +161,9 @@ private:
     void select_steps(int steps);
     void click_generate();
     void wait_idle(int images);
+    SeedMode seed_mode() const {
+        return SeedMode(child<QComboBox>(window_.get(), "seedModeCombo")->currentData().toInt());
+    }
     GalleryModel* gallery() const { return window_->gallery()->model(); }
     QByteArray run_cli(const QStringList& arguments, const QString& out);
 
@@ -246,7 +249,7 @@ void TestMainWindow::set_form(const QString& prompt, int steps, int width, int h
     auto* seed_edit = child<QLineEdit>(window_.get(), "seedEdit");
     seed_edit->clear();
     QTest::keyClicks(seed_edit, QString::number(seed));
-    QVERIFY(child<QCheckBox>(window_.get(), "keepSeedCheck")->isChecked());  // typing keeps it
+    QCOMPARE(seed_mode(), SeedMode::Fixed);  // typing a seed keeps it
 }
 
 void TestMainWindow::click_generate() {
@@ -551,7 +554,8 @@ void TestMainWindow::regenerate_with_seed_reproduces_the_image() {
     const GalleryItem first = gallery()->item(0);
     // Change the form, then "Regenerate with this seed" from the gallery's menu.
     set_form(QStringLiteral("something else"), 4, 96, 64, 9);
-    child<QCheckBox>(window_.get(), "keepSeedCheck")->setChecked(false);
+    auto* mode = child<QComboBox>(window_.get(), "seedModeCombo");
+    mode->setCurrentIndex(mode->findData(int(SeedMode::Random)));
     Q_EMIT window_->gallery()->regenerateRequested(first.record.request);
     wait_idle(2);
     const GalleryItem again = gallery()->item(0);
@@ -585,7 +589,7 @@ void TestMainWindow::restart_restores_settings_and_gallery() {
     QCOMPARE(child<QSpinBox>(window_.get(), "widthSpin")->value(), 832);
     QCOMPARE(child<QSpinBox>(window_.get(), "heightSpin")->value(), 1216);
     QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("77"));
-    QVERIFY(child<QCheckBox>(window_.get(), "keepSeedCheck")->isChecked());
+    QCOMPARE(seed_mode(), SeedMode::Fixed);
     QCOMPARE(child<QSpinBox>(window_.get(), "batchSpin")->value(), 3);
     QCOMPARE(window_->size(), QSize(1100, 700));
     QCOMPARE(window_->engine_settings(), tiny_engine());
@@ -848,7 +852,7 @@ void TestMainWindow::dropping_a_png_restores_its_settings() {
     QCOMPARE(child<QComboBox>(window_.get(), "sizeCombo")->currentText(),
              QStringLiteral("896 × 1152"));
     QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("777"));
-    QVERIFY(child<QCheckBox>(window_.get(), "keepSeedCheck")->isChecked());
+    QCOMPARE(seed_mode(), SeedMode::Fixed);
 
     // A PNG without parameters says so and changes nothing.
     const QString plain = root_.filePath(QStringLiteral("plain.png"));
@@ -875,6 +879,10 @@ void TestMainWindow::token_counts_mark_the_truncated_part() {
     QCOMPARE(box->count_label()->text(), QStringLiteral("5 / 75 tokens"));
     QCOMPARE(box->cut_position(), -1);
 
+    // Only the plain syntax cuts (a1111 and compel add 75-token chunks: test_exploration).
+    EngineSettings engine = window_->engine_settings();
+    engine.prompt_syntax = lightning::PromptSyntax::None;
+    window_->apply_engine_settings(engine);
     QStringList words;
     for (int i = 0; i < 80; ++i) words << QStringLiteral("cat");
     box->set_text(words.join(u' '));

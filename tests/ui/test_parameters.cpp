@@ -8,6 +8,7 @@
 #include "ui/gallery_model.h"
 #include "ui/gallery_store.h"
 #include "ui/job_queue.h"
+#include "ui/saved_jobs.h"
 #include "ui/string_convert.h"
 
 #include <QtTest/QtTest>
@@ -68,6 +69,8 @@ private Q_SLOTS:
     void foreign_png_joins_the_gallery();
     void queued_job_shows_its_parameters();
     void form_settings_round_trip();
+    void seed_modes_step_past_the_batch();
+    void pending_jobs_round_trip();
     void engine_settings_round_trip_and_map_onto_engine_options();
     void text_helpers_keep_utf8();
 };
@@ -185,7 +188,7 @@ void TestParameters::form_settings_round_trip() {
     form.request.loras.clear();  // settings the form has no control for are not stored
     form.request.clip_skip = 0;
     form.request.timestep_spacing.reset();
-    form.keep_seed = true;
+    form.seed_mode = SeedMode::Increment;
     form.size_preset = QStringLiteral("custom");
     save_form_settings(settings, form);
     QCOMPARE(load_form_settings(settings), form);
@@ -193,6 +196,59 @@ void TestParameters::form_settings_round_trip() {
     form.request.negative_prompt.reset();
     save_form_settings(settings, form);
     QVERIFY(!load_form_settings(settings).request.negative_prompt);
+}
+
+void TestParameters::seed_modes_step_past_the_batch() {
+    lightning::GenerationRequest ran;
+    ran.seed = 90;
+    ran.batch = 2;
+    QCOMPARE(next_seed(SeedMode::Fixed, ran, 5), uint64_t(90));
+    QCOMPARE(next_seed(SeedMode::Increment, ran, 5), uint64_t(92));  // 90 and 91 ran
+    QCOMPARE(next_seed(SeedMode::Random, ran, 5), uint64_t(5));
+    ran.seed = lightning::limits::kMaxSeed;
+    QCOMPARE(next_seed(SeedMode::Increment, ran, 5), uint64_t(0));  // past the largest: 0
+
+    // Settings from before seed modes: the "Keep" tick meant a fixed seed.
+    QTemporaryDir dir;
+    QSettings legacy(dir.filePath(QStringLiteral("legacy.ini")), QSettings::IniFormat);
+    legacy.setValue(QStringLiteral("form/keep_seed"), true);
+    QCOMPARE(load_form_settings(legacy).seed_mode, SeedMode::Fixed);
+    legacy.setValue(QStringLiteral("form/keep_seed"), false);
+    QCOMPARE(load_form_settings(legacy).seed_mode, SeedMode::Random);
+    QCOMPARE(parse_seed_mode(QStringLiteral("sometimes")), SeedMode::Random);
+    for (SeedMode mode : {SeedMode::Random, SeedMode::Fixed, SeedMode::Increment})
+        QCOMPARE(parse_seed_mode(QString::fromLatin1(to_string(mode))), mode);
+}
+
+void TestParameters::pending_jobs_round_trip() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("jobs.ini")), QSettings::IniFormat);
+    GenerationJob first;
+    first.request = full_record().request;
+    first.request.timestep_spacing.reset();  // the form has no control for it
+    first.request.batch = 3;
+    first.request.prompt_syntax = lightning::PromptSyntax::Compel;
+    first.request.vae_tiling = lightning::VaeTiling::On;
+    first.request.embeddings = {{"/models/embeddings/neg1.safetensors", "neg1"}};
+    first.output_dir = dir.filePath(QStringLiteral("gallery"));
+    GenerationJob second = first;
+    second.request.prompt = "second";
+    second.request.negative_prompt.reset();
+    second.request.seed = 7;
+    GenerationJob live = first;
+    live.purpose = JobPurpose::Live;  // a view of the moment: not kept
+    save_pending_jobs(settings, {first, live, second});
+
+    const QList<GenerationJob> loaded = load_pending_jobs(settings);
+    QCOMPARE(loaded.size(), 2);
+    QCOMPARE(loaded[0].request, first.request);
+    QCOMPARE(loaded[0].output_dir, first.output_dir);
+    QCOMPARE(loaded[0].purpose, JobPurpose::Gallery);
+    QCOMPARE(loaded[1].request, second.request);
+    QVERIFY(!loaded[1].request.negative_prompt);
+
+    save_pending_jobs(settings, {});
+    QVERIFY(load_pending_jobs(settings).isEmpty());
 }
 
 void TestParameters::engine_settings_round_trip_and_map_onto_engine_options() {
@@ -206,6 +262,12 @@ void TestParameters::engine_settings_round_trip_and_map_onto_engine_options() {
     engine.precision = lightning::Precision::FP32;
     engine.preview = lightning::PreviewMode::Full;
     engine.checkpoint_cache_gb = 12.5;
+    engine.prompt_syntax = lightning::PromptSyntax::Compel;
+    engine.embeddings_dir = dir.filePath(QStringLiteral("embeddings"));
+    engine.vae = dir.filePath(QStringLiteral("vae.safetensors"));
+    engine.vae_tiling = lightning::VaeTiling::Off;
+    engine.live_scale = 0.5;
+    engine.variation_count = 6;
     save_engine_settings(settings, engine);
     QCOMPARE(load_engine_settings(settings), engine);
 
