@@ -87,10 +87,18 @@ std::string pick_snapshot(const fs::path& repo_dir,
 }  // namespace
 
 std::vector<std::string> required_base_files(bool with_weights) {
+    // A tokenizer is vocab.json + merges.txt, or tokenizer.json alone (transformers 5 may save
+    // only that one).
     std::vector<std::string> files = {
-        "model_index.json",         "scheduler/scheduler_config.json", "tokenizer/vocab.json",
-        "tokenizer/merges.txt",     "tokenizer_2/vocab.json",          "tokenizer_2/merges.txt",
-        "text_encoder/config.json", "text_encoder_2/config.json",      "unet/config.json",
+        "model_index.json",
+        "scheduler/scheduler_config.json",
+        "tokenizer/vocab.json|tokenizer/tokenizer.json",
+        "tokenizer/merges.txt|tokenizer/tokenizer.json",
+        "tokenizer_2/vocab.json|tokenizer_2/tokenizer.json",
+        "tokenizer_2/merges.txt|tokenizer_2/tokenizer.json",
+        "text_encoder/config.json",
+        "text_encoder_2/config.json",
+        "unet/config.json",
         "vae/config.json",
     };
     if (with_weights) {
@@ -148,6 +156,24 @@ std::string config_folder_for_single_file(const std::string& checkpoint) {
     return is_file(folder / "model_index.json") ? folder.string() : std::string();
 }
 
+namespace {
+
+void check_component_weights(const std::string& base, std::vector<std::string>& problems) {
+    // A folder whose only weights are one whole-SDXL checkpoint is a valid model too.
+    if (!find_single_file_checkpoint(base).empty()) return;
+    const std::pair<const char*, const char*> components[] = {
+        {"text_encoder", "model"}, {"text_encoder_2", "model"}, {"vae", "diffusion_pytorch_model"}};
+    for (const auto& [component, stem] : components) {
+        const std::string folder = (fs::path(base) / component).string();
+        if (find_component_weights(folder, stem).empty())
+            problems.push_back("Missing " + std::string(component) + "/" + stem +
+                               ".safetensors (or its .fp16 variant, or one .safetensors file) in " +
+                               base);
+    }
+}
+
+}  // namespace
+
 std::vector<std::string> check_base_model(const std::string& base, const std::string& config_dir) {
     std::vector<std::string> problems;
     if (base.find_first_not_of(" \t") == std::string::npos) {
@@ -162,7 +188,8 @@ std::vector<std::string> check_base_model(const std::string& base, const std::st
         return problems;
     }
     if (is_dir(base)) {
-        check_files(base, required_base_files(true), problems);
+        check_files(base, required_base_files(false), problems);
+        check_component_weights(base, problems);
         return problems;
     }
     if (!is_single_file(base)) {
@@ -170,14 +197,18 @@ std::vector<std::string> check_base_model(const std::string& base, const std::st
         return problems;
     }
     if (::access(base.c_str(), R_OK) != 0) problems.push_back(base + " cannot be read");
-    if (config_dir.find_first_not_of(" \t") == std::string::npos)
+    // As the pipeline resolves it: a checkpoint beside model_index.json brings its configs.
+    const std::string configs = config_dir.find_first_not_of(" \t") == std::string::npos
+                                    ? config_folder_for_single_file(base)
+                                    : config_dir;
+    if (configs.empty())
         problems.push_back(
             "A single-file checkpoint needs a diffusers folder for its configs and tokenizers "
             "(e.g. stable-diffusion-xl-base-1.0 without the weights)");
-    else if (!is_dir(config_dir))
-        problems.push_back("Config folder " + config_dir + " does not exist");
+    else if (!is_dir(configs))
+        problems.push_back("Config folder " + configs + " does not exist");
     else
-        check_files(config_dir, required_base_files(false), problems);
+        check_files(configs, required_base_files(false), problems);
     return problems;
 }
 
