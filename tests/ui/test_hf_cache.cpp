@@ -174,16 +174,21 @@ void TestHfCache::names_each_missing_file() {
     QTemporaryDir root;
     const QString base = root.filePath(QStringLiteral("sdxl"));
     for (const QString& alternatives : required_base_files(true)) {
-        const QString name = alternatives.split(u'|').last();  // the fp16 variants are fine too
+        // Tokenizers as vocab.json + merges.txt; weights as their fp16 variants (fine too).
+        const QStringList names = alternatives.split(u'|');
+        const QString name = names.first().startsWith(QLatin1String("tokenizer")) ? names.first()
+                                                                                 : names.last();
         if (name.startsWith(QLatin1String("text_encoder_2/model"))) continue;
         if (name == QLatin1String("tokenizer/merges.txt")) continue;
         touch(QDir(base).filePath(name));
     }
     const QStringList problems = base_model_problems(base, {});
     QCOMPARE(problems.size(), 2);
-    QCOMPARE(problems[0], QStringLiteral("Missing tokenizer/merges.txt in %1").arg(base));
-    QCOMPARE(problems[1], QStringLiteral("Missing text_encoder_2/model.safetensors or "
-                                         "text_encoder_2/model.fp16.safetensors in %1")
+    QCOMPARE(problems[0],
+             QStringLiteral("Missing tokenizer/merges.txt or tokenizer/tokenizer.json in %1")
+                 .arg(base));
+    QCOMPARE(problems[1], QStringLiteral("Missing text_encoder_2/model.safetensors (or its .fp16 "
+                                         "variant, or one .safetensors file) in %1")
                               .arg(base));
     QVERIFY(base_model_problems(root.filePath(QStringLiteral("absent")), {})
                 .first()
@@ -201,7 +206,8 @@ void TestHfCache::single_file_needs_configs() {
     QVERIFY(problems[0].contains(QLatin1String("configs and tokenizers")));
 
     const QString configs = root.filePath(QStringLiteral("configs"));
-    for (const QString& name : required_base_files(false)) touch(QDir(configs).filePath(name));
+    for (const QString& alternatives : required_base_files(false))
+        touch(QDir(configs).filePath(alternatives.split(u'|').first()));
     QVERIFY(base_model_problems(checkpoint, configs).isEmpty());  // no weights needed there
     QFile::remove(QDir(configs).filePath(QStringLiteral("vae/config.json")));
     problems = base_model_problems(checkpoint, configs);
