@@ -6,21 +6,54 @@
 #include <QObject>
 
 #include <cmath>
+#include <iterator>
 
 namespace lightning::ui {
 namespace {
 
-// What one image costs on the CPU, measured on the ordinary 2-core development machine with
-// full-size SDXL weights in fp32 at 512 × 512. Rough on purpose (issue #9 point 5 refines these
-// numbers): the estimate scales both parts with the pixel count and assumes the work spreads
-// evenly over libtorch's threads; with guidance above 1 every step runs the UNet twice.
+// What one image costs on the CPU: `lightning bench --device cpu --dtype fp32 --steps 1,4 --runs 1
+// --warmup 0 --no-previews` on the 2-core development machine (Intel Xeon with AVX-512), full-size
+// random SDXL weights, medians of the 1- and 4-step runs (README, "CPU"). Sizes between the
+// measured ones are interpolated in pixel count, others scaled from the nearest one; the work is
+// assumed to spread evenly over libtorch's threads; with guidance above 1 every step runs the
+// UNet twice.
 struct CpuCost {
-    int reference_pixels;
-    int reference_threads;
+    int side;
+    double encode_seconds;
     double unet_step_seconds;
     double vae_decode_seconds;
 };
-constexpr CpuCost kCpuCost{512 * 512, 2, 50.0, 25.0};
+constexpr CpuCost kCpuCosts[] = {
+    {512, 2.7, 13.9, 12.8},
+    {768, 2.6, 31.1, 34.3},
+    {1024, 3.3, 60.0, 68.0},
+};
+constexpr int kCpuCostThreads = 2;
+
+double pixels(const CpuCost& cost) {
+    return double(cost.side) * cost.side;
+}
+
+// The costs at `pixel_count`, interpolated (or scaled) from the measured sizes.
+CpuCost cost_at(double pixel_count) {
+    const auto scaled = [&](const CpuCost& c) {
+        const double f = pixel_count / pixels(c);
+        return CpuCost{0, c.encode_seconds, c.unet_step_seconds * f, c.vae_decode_seconds * f};
+    };
+    const size_t n = std::size(kCpuCosts);
+    if (pixel_count <= pixels(kCpuCosts[0])) return scaled(kCpuCosts[0]);
+    for (size_t i = 1; i < n; ++i) {
+        const CpuCost& a = kCpuCosts[i - 1];
+        const CpuCost& b = kCpuCosts[i];
+        if (pixel_count > pixels(b)) continue;
+        const double t = (pixel_count - pixels(a)) / (pixels(b) - pixels(a));
+        const auto mix = [t](double x, double y) { return x + (y - x) * t; };
+        return CpuCost{0, mix(a.encode_seconds, b.encode_seconds),
+                       mix(a.unet_step_seconds, b.unet_step_seconds),
+                       mix(a.vae_decode_seconds, b.vae_decode_seconds)};
+    }
+    return scaled(kCpuCosts[n - 1]);
+}
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
@@ -96,12 +129,11 @@ void fill_precision_combo(QComboBox* combo, const QString& device_id,
 }
 
 double estimated_cpu_seconds(const lightning::GenerationRequest& request, int cpu_threads) {
-    const double pixel_scale =
-        double(request.width) * request.height / double(kCpuCost.reference_pixels);
-    const double thread_scale = double(kCpuCost.reference_threads) / std::max(1, cpu_threads);
+    const CpuCost cost = cost_at(double(request.width) * request.height);
+    const double thread_scale = double(kCpuCostThreads) / std::max(1, cpu_threads);
     const double unet_runs = request.steps * (request.uses_guidance() ? 2.0 : 1.0);
-    return (unet_runs * kCpuCost.unet_step_seconds + kCpuCost.vae_decode_seconds) * pixel_scale *
-           thread_scale;
+    const double per_image = unet_runs * cost.unet_step_seconds + cost.vae_decode_seconds;
+    return (cost.encode_seconds + per_image) * thread_scale;  // one image (the notice says so)
 }
 
 QString describe_duration(double seconds) {
