@@ -277,6 +277,24 @@ ImageRecord read_from_png(const std::string& path) {
 #endif
 }
 
+// The flags of a generate-like command in order, each once (--lora and --embedding repeat);
+// `seen` gets the names given.
+std::vector<std::pair<std::string, std::string>> read_flags(const std::vector<std::string>& args,
+                                                            const std::set<std::string>& valued,
+                                                            const std::set<std::string>& bare,
+                                                            std::set<std::string>& seen) {
+    std::vector<std::pair<std::string, std::string>> flags;
+    ArgReader reader(args);
+    while (!reader.done()) {
+        std::string value;
+        const std::string flag = reader.next_flag(valued, bare, &value);
+        if (flag != "--lora" && flag != "--embedding" && !seen.insert(flag).second)
+            throw UsageError(flag + " given more than once");
+        flags.emplace_back(flag, value);
+    }
+    return flags;
+}
+
 // Which repeatable flags were given (they replace, not extend, what --from read).
 struct Repeated {
     bool loras = false;
@@ -377,16 +395,8 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
         "--device",        "--dtype",     "--out",      "--dump",       "--log-level",
         "--prompt-syntax", "--embedding", "--vae",      "--vae-tiling", "--from"};
     static const std::set<std::string> bare = {"--overwrite"};
-    std::vector<std::pair<std::string, std::string>> flags;
     std::set<std::string> seen;
-    ArgReader reader(args);
-    while (!reader.done()) {
-        std::string value;
-        const std::string flag = reader.next_flag(valued, bare, &value);
-        if (flag != "--lora" && flag != "--embedding" && !seen.insert(flag).second)
-            throw UsageError(flag + " given more than once");
-        flags.emplace_back(flag, value);
-    }
+    const auto flags = read_flags(args, valued, bare, seen);
     GenerateArgs g;
     bool prompt_given = false;
     Repeated given;
@@ -505,17 +515,9 @@ BatchArgs parse_batch(const std::vector<std::string>& args) {
     BatchArgs b;
     b.manifest = args[0];
     require_file("manifest", b.manifest);
-    std::vector<std::pair<std::string, std::string>> flags;
     std::set<std::string> seen;
-    const std::vector<std::string> rest(args.begin() + 1, args.end());
-    ArgReader reader(rest);
-    while (!reader.done()) {
-        std::string value;
-        const std::string flag = reader.next_flag(valued, bare, &value);
-        if (flag != "--lora" && flag != "--embedding" && !seen.insert(flag).second)
-            throw UsageError(flag + " given more than once");
-        flags.emplace_back(flag, value);
-    }
+    const auto flags =
+        read_flags(std::vector<std::string>(args.begin() + 1, args.end()), valued, bare, seen);
     Repeated given;
     std::optional<std::string> dtype;
     for (const auto& [flag, value] : flags)
