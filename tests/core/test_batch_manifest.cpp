@@ -18,6 +18,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 using namespace lightning;
 using namespace lightning::batch;
@@ -255,6 +256,11 @@ private Q_SLOTS:
                                      [&](int, size_t item) {
                                          ++started;
                                          if (item == 5) throw std::runtime_error("boom");
+                                         // Later items wait for the failure to be recorded:
+                                         // else, on a busy machine, the other worker may run
+                                         // all 1000 before item 5's thread gets to throw.
+                                         while (item > 5 && failures_seen == 0)
+                                             std::this_thread::yield();
                                      },
                                      hooks),
                                  std::runtime_error);
