@@ -3,8 +3,11 @@
 # golden checks on CUDA (fp32 with TF32 off must pass; fp16/bf16 deviations are reported), then
 # optionally the app's engine scenario and benchmarks of ours and the diffusers reference on one
 # random full-size SDXL (written by lightning-random-model, with four random Lightning UNets).
-#   scripts/gpu-check.sh [verify] [scenario] [bench-ours] [bench-ref-eager] [bench-ref-compiled]
-#                        [batch-scaling]
+#   scripts/gpu-check.sh [verify] [verify-fp32] [scenario] [bench-ours] [levers] [vae-levers]
+#                        [bench-ref-eager] [bench-ref-compiled] [batch-scaling]
+# levers: `lightning bench` with the default CUDA speed levers (and a batch of 4), then with each
+# one flipped alone (docs/performance.md "Levers"); vae-levers: bench/reference/vae_levers.py
+# (where diffusers' VAE decode spends its time, and what graphs/cuDNN/compile give it).
 # batch-scaling (a machine with 2 GPUs): `lightning batch` on one manifest with cuda:0, then
 # with cuda:0,cuda:1; writes $OUT/batch_1gpu.json, $OUT/batch_2gpu.json, $OUT/batch_scaling.txt.
 # Carried (git-ignored) inputs: .gpu/fixtures.tar.xz (../shared/fixtures), .gpu/deps.tar.xz,
@@ -17,23 +20,31 @@ STEPS=" $* "
 FIX=/tmp/lightning-fixtures
 [ -d $FIX/fixtures ] || { mkdir -p $FIX && tar -xJf .gpu/fixtures.tar.xz -C $FIX; }
 export GPU_FIXTURES=$FIX/fixtures
+build_start=$(date +%s)
 if ! scripts/gpu-build.sh >"$OUT/build.log" 2>&1; then
-  tail -60 "$OUT/build.log"
-  exit 1
+  grep -B2 -A12 -m3 "error" "$OUT/build.log" | head -60
+  echo "build with the project's CUDA kernels failed: building without them"
+  if ! scripts/gpu-build.sh -DLIGHTNING_CUDA_KERNELS=OFF >"$OUT/build_without_kernels.log" 2>&1; then
+    tail -60 "$OUT/build_without_kernels.log"
+    exit 1
+  fi
 fi
 grep -E "Lightning:|warning" "$OUT/build.log" | head -20
+echo "build: $(( $(date +%s) - build_start )) s"
 export LD_LIBRARY_PATH=/tmp/lightning-deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
 CLI=build-gpu/app/lightning
 status=0
-if [[ $STEPS == *" verify "* ]]; then
-  for dtype in fp32 fp16 bf16; do
+if [[ $STEPS == *" verify "* || $STEPS == *" verify-fp32 "* ]]; then
+  dtypes="fp32 fp16 bf16"; [[ $STEPS == *" verify "* ]] || dtypes=fp32
+  for dtype in $dtypes; do
     $CLI verify --fixtures $FIX/fixtures --device cuda --dtype $dtype 2>&1 | tee "$OUT/verify_$dtype.txt"
     [ "${PIPESTATUS[0]}" = 0 ] || { [ $dtype = fp32 ] && status=1; }
   done
 fi
 MODEL=/tmp/sdxl-random
 LIGHTNING=/tmp/sdxl-random-lightning
-if [[ $STEPS == *" bench-"* || $STEPS == *" scenario "* || $STEPS == *" batch-scaling "* ]] &&
+if [[ $STEPS == *" bench-"* || $STEPS == *" scenario "* || $STEPS == *" batch-scaling "* ||
+      $STEPS == *"levers "* ]] &&
    [ ! -f $MODEL/model_index.json ]; then
   build-gpu/bench/lightning-random-model --configs .gpu/configs/sdxl-base \
     --tokenizers $FIX/fixtures/tiny-sdxl --out $MODEL --lightning-out $LIGHTNING --device cuda \
@@ -45,8 +56,26 @@ if [[ $STEPS == *" scenario "* ]]; then
   tail -c 3000 "$OUT/scenario.txt"
 fi
 if [[ $STEPS == *" bench-ours "* ]]; then
-  $CLI bench --model $MODEL --lightning $LIGHTNING --device cuda --dtype fp16 --runs 10 \
+  $CLI bench --model $MODEL --lightning $LIGHTNING --device cuda --dtype fp16 --runs 10 --batch 4 \
     --json "$OUT/ours.json" || status=1
+fi
+if [[ $STEPS == *" levers "* ]]; then
+  BENCH=(bench --model $MODEL --lightning $LIGHTNING --device cuda --dtype fp16)
+  $CLI "${BENCH[@]}" --runs 10 --batch 4 --json "$OUT/levers_all_on.json" \
+    --profile /tmp/profile_1step.json || status=1
+  [ -f /tmp/profile_1step.json ] && gzip -c /tmp/profile_1step.json > "$OUT/profile_1step.json.gz"
+  for lever in ${LEVERS:-unet-graphs text-graphs vae-graphs cudnn-benchmark group-norm batch-images}; do
+    flip=--without; [ $lever = cudnn-benchmark ] && flip=--with  # off by default
+    echo "== $flip $lever"
+    batch=(); [ $lever = batch-images ] && batch=(--batch 4 --no-previews)
+    $CLI "${BENCH[@]}" --runs 5 --steps 1,4 $flip $lever "${batch[@]}" \
+      --json "$OUT/levers_${flip#--}_$lever.json" | tail -5 || status=1
+  done
+fi
+if [[ $STEPS == *" vae-levers "* ]]; then
+  [ -d /tmp/diffusers/src ] || { mkdir -p /tmp/diffusers && tar -xJf .gpu/diffusers.tar.xz -C /tmp/diffusers; }
+  PYTHONPATH=/tmp/diffusers/src PYTHONUNBUFFERED=1 python3 bench/reference/vae_levers.py \
+    --vae $MODEL/vae --json "$OUT/vae_levers.json" ${VAE_LEVERS_COMPILE:+--compile} 2>&1 | tail -60 || status=1
 fi
 if [[ $STEPS == *" batch-scaling "* ]]; then
   # The same manifest (BATCH_LINES prompts, 1024x1024, 4 steps, fp16) on 1 and on 2 GPUs: one
@@ -92,7 +121,7 @@ for mode in eager compiled; do
     [ -d /tmp/diffusers/src ] || { mkdir -p /tmp/diffusers && tar -xJf .gpu/diffusers.tar.xz -C /tmp/diffusers; }
     flag=""; [ $mode = compiled ] && flag=--compile
     PYTHONPATH=/tmp/diffusers/src PYTHONUNBUFFERED=1 python3 bench/reference/diffusers_bench.py \
-      --model $MODEL --runs 10 $flag --json "$OUT/ref_$mode.json" 2>&1 | grep -v "should be kept in float32" || status=1
+      --model $MODEL --runs ${REF_RUNS:-10} $flag --json "$OUT/ref_$mode.json" 2>&1 | grep -v "should be kept in float32" || status=1
   fi
 done
 exit $status

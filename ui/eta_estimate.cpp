@@ -9,21 +9,25 @@ void EtaEstimate::start(int images, int steps) {
     images_ = std::max(1, images);
     steps_ = std::max(1, steps);
     steps_done_ = images_done_ = 0;
-    step_seconds_ = current_image_steps_ = 0;
+    step_seconds_ = 0;
+    image_step_seconds_.assign(size_t(images_), 0.0);
 }
 
 void EtaEstimate::step_done(int image_index, int step, double seconds) {
     if (!running_) return;
-    steps_done_ = image_index * steps_ + step + 1;
+    (void)step;
+    ++steps_done_;
     step_seconds_ += seconds;
-    current_image_steps_ += seconds;
+    if (image_index >= 0 && image_index < images_)
+        image_step_seconds_[size_t(image_index)] += seconds;
 }
 
 void EtaEstimate::image_done(int image_index, double seconds) {
     if (!running_) return;
-    images_done_ = image_index + 1;
-    decode_seconds_ = std::max(0.0, seconds - current_image_steps_);
-    current_image_steps_ = 0;
+    ++images_done_;
+    const double steps =
+        image_index >= 0 && image_index < images_ ? image_step_seconds_[size_t(image_index)] : 0.0;
+    decode_seconds_ = std::max(0.0, seconds - steps);
 }
 
 std::optional<double> EtaEstimate::remaining_seconds() const {

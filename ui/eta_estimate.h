@@ -2,6 +2,7 @@
 // images took (which per-step events do not cover). Qt-free; the window feeds it events.
 #pragma once
 #include <optional>
+#include <vector>
 
 namespace lightning::ui {
 
@@ -9,7 +10,8 @@ class EtaEstimate {
 public:
     // A job of `images` images with `steps` steps each begins.
     void start(int images, int steps);
-    // Step `step` (0-based) of image `image_index` took `seconds`.
+    // Step `step` (0-based) of image `image_index` took `seconds` (its share of the step, when
+    // images are denoised together: the events of a batch then interleave by step).
     void step_done(int image_index, int step, double seconds);
     // Image `image_index` is finished; `seconds` is its whole time (steps and decode).
     void image_done(int image_index, double seconds);
@@ -24,8 +26,8 @@ private:
     int steps_ = 0;
     int steps_done_ = 0;
     int images_done_ = 0;
-    double step_seconds_ = 0;         // sum over this job
-    double current_image_steps_ = 0;  // step time of the image being made
+    double step_seconds_ = 0;                 // sum over this job
+    std::vector<double> image_step_seconds_;  // per image of the job
     std::optional<double>
         decode_seconds_;  // what an image took beyond its steps (kept across jobs)
 };

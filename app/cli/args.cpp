@@ -1,6 +1,7 @@
 #include "app/cli/args.h"
 
 #include "app/cli/commands.h"
+#include "core/engine/limits.h"
 #include "core/engine/model_layout.h"
 #include "core/text/textual_inversion.h"
 #include "core/util/error.h"
@@ -129,6 +130,13 @@ A full-size SDXL with random weights for it: bench/reference/make_random_sdxl.py
   --runs N              timed runs per measurement (default 10)
   --warmup N            untimed runs per step count first (default 2; 0 times the first run)
   --no-previews         skip the 4-step runs with previews at every step (slow on a CPU)
+  --batch N             also time 4 steps with N images per request (time per image)
+  --with LEVERS, --without LEVERS
+                        turn CUDA speed levers on or off, comma-separated: unet-graphs,
+                        text-graphs, vae-graphs, cudnn-benchmark (off by default), group-norm,
+                        batch-images (docs/performance.md)
+  --profile FILE        write a Chrome trace (CPU ops, CUDA kernels) of one 1-step image with a
+                        reduced preview (CUDA builds of libtorch 2)
   --json FILE           write the report as JSON
   --log-level L         as for generate
 )";
@@ -436,17 +444,31 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
     return g;
 }
 
-std::vector<std::string> parse_device_list(const std::string& flag, const std::string& text) {
-    if (text == "all") return {"all"};
-    std::vector<std::string> devices;
+// "a,b,,c" -> {"a", "b", "", "c"}: empty items are kept for the caller to reject.
+std::vector<std::string> comma_items(const std::string& text) {
+    std::vector<std::string> items;
     size_t start = 0;
     while (start <= text.size()) {
         const size_t comma = std::min(text.find(',', start), text.size());
-        const std::string item = text.substr(start, comma - start);
+        items.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return items;
+}
+
+std::string joined(const std::vector<std::string>& items, const std::string& separator) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+    return out;
+}
+
+std::vector<std::string> parse_device_list(const std::string& flag, const std::string& text) {
+    if (text == "all") return {"all"};
+    std::vector<std::string> devices;
+    for (const auto& item : comma_items(text)) {
         if (item.empty())
             throw UsageError(flag + ": '" + text + "' is not a comma-separated device list");
         devices.push_back(parse_device(flag, item));
-        start = comma + 1;
     }
     return devices;
 }
@@ -576,10 +598,7 @@ VerifyArgs parse_verify(const std::vector<std::string>& args) {
 
 std::vector<int> parse_step_list(const std::string& flag, const std::string& value) {
     std::vector<int> steps;
-    size_t start = 0;
-    while (start <= value.size()) {
-        const auto comma = std::min(value.find(',', start), value.size());
-        const auto item = value.substr(start, comma - start);
+    for (const auto& item : comma_items(value)) {
         try {
             size_t used = 0;
             const int n = std::stoi(item, &used);
@@ -589,7 +608,6 @@ std::vector<int> parse_step_list(const std::string& flag, const std::string& val
             throw UsageError(flag + ": '" + value +
                              "' is not a comma-separated list of step counts");
         }
-        start = comma + 1;
     }
     return steps;
 }
@@ -606,9 +624,10 @@ int parse_positive(const std::string& flag, const std::string& value, int max) {
 }
 
 BenchArgs parse_bench(const std::vector<std::string>& args) {
-    static const std::set<std::string> valued = {"--model",  "--lightning", "--device",   "--dtype",
-                                                 "--width",  "--height",    "--steps",    "--runs",
-                                                 "--warmup", "--json",      "--log-level"};
+    static const std::set<std::string> valued = {
+        "--model",     "--lightning", "--device", "--dtype",   "--width",
+        "--height",    "--steps",     "--runs",   "--warmup",  "--json",
+        "--log-level", "--batch",     "--with",   "--without", "--profile"};
     BenchArgs b;
     ArgReader reader(args);
     while (!reader.done()) {
@@ -638,6 +657,15 @@ BenchArgs parse_bench(const std::vector<std::string>& args) {
             b.warmup = value == "0" ? 0 : parse_positive(flag, value, 1000);
         } else if (flag == "--no-previews") {
             b.previews = false;
+        } else if (flag == "--batch") {
+            b.batch = parse_positive(flag, value, limits::kMaxBatch);
+        } else if (flag == "--with" || flag == "--without") {
+            for (const auto& lever : comma_items(value))
+                if (!set_speedup(b.speedups, lever, flag == "--with"))
+                    throw UsageError(flag + ": '" + lever + "' is not one of " +
+                                     joined(cuda_speedup_names(), ", "));
+        } else if (flag == "--profile") {
+            b.profile = value;
         } else if (flag == "--json") {
             b.json = value;
         } else if (flag == "--log-level") {

@@ -66,8 +66,11 @@ struct BenchArgs {
     std::vector<int> steps = {1, 2, 4, 8};
     int runs = 10;
     int warmup = 2;
-    bool previews = true;  // also time the 4-step run with previews at every step
-    std::string json;      // report path ("" = none)
+    bool previews = true;   // also time the 4-step run with previews at every step
+    int batch = 1;          // > 1: also time a 4-step run of this many images (per image)
+    CudaSpeedups speedups;  // --without turns levers off
+    std::string profile;    // Chrome trace of one 1-step run with a preview ("" = none)
+    std::string json;       // report path ("" = none)
     std::string log_level;
 };
 

@@ -12,8 +12,13 @@
 #include "core/util/log.h"
 
 #include <torch/torch.h>
+#include <torch/version.h>
 #include <nlohmann/json.hpp>
 
+#if defined(LIGHTNING_WITH_CUDA) && TORCH_VERSION_MAJOR >= 2
+#define LIGHTNING_WITH_KINETO 1
+#include <torch/csrc/autograd/profiler_kineto.h>
+#endif
 #ifdef LIGHTNING_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -25,6 +30,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 namespace lightning::cli {
 namespace {
@@ -121,6 +127,27 @@ struct Series {
     }
 };
 
+// One 1-step image with a reduced preview at its step, traced by PyTorch's profiler (Kineto):
+// CPU ops, CUDA runtime calls and kernels on one timeline, for chrome://tracing or Perfetto.
+void write_profile(Pipeline& pipeline, GenerationRequest request, const std::string& path) {
+#ifdef LIGHTNING_WITH_KINETO
+    namespace tpi = torch::profiler::impl;
+    const tpi::ProfilerConfig config(tpi::ProfilerState::KINETO);
+    const std::set<tpi::ActivityType> activities{tpi::ActivityType::CPU, tpi::ActivityType::CUDA};
+    request.steps = 1;
+    timed_generate(pipeline, request, PreviewMode::Reduced);  // warm: shapes, graphs
+    torch::autograd::profiler::prepareProfiler(config, activities);
+    torch::autograd::profiler::enableProfiler(config, activities);
+    timed_generate(pipeline, request, PreviewMode::Reduced);
+    torch::autograd::profiler::disableProfiler()->save(path);
+    std::printf("profile: %s\n", path.c_str());
+#else
+    (void)pipeline;
+    (void)request;
+    throw Error(path, "--profile needs a CUDA build of libtorch 2");
+#endif
+}
+
 }  // namespace
 
 int run_bench(const BenchArgs& args) {
@@ -142,6 +169,14 @@ int run_bench(const BenchArgs& args) {
     options.device = args.device;
     options.precision = args.precision;
     options.preview = PreviewMode::Off;
+    options.speedups = args.speedups;
+    nlohmann::json on = nlohmann::json::array();
+    for (const auto& lever : cuda_speedup_names()) {
+        CudaSpeedups with = args.speedups;
+        set_speedup(with, lever, true);
+        if (with == args.speedups) on.push_back(lever);
+    }
+    report["levers_on"] = on;
     synchronize(args.device);
     const auto load_start = Clock::now();
     auto engine = Engine::load(options);
@@ -168,14 +203,18 @@ int run_bench(const BenchArgs& args) {
     nlohmann::json per_steps;
     std::printf("%-28s %10s %10s %10s %10s %10s\n", "run (median ms)", "total", "encode",
                 "unet/step", "decode", "preview");
-    auto run_series = [&](int steps, PreviewMode preview, const std::string& label) {
+    auto run_series = [&](int steps, PreviewMode preview, const std::string& label, int batch = 1) {
         request.steps = steps;
+        request.batch = batch;
         request.unet_file.clear();
         request.unet_file = engine->unet_for(request);
-        if (preview != PreviewMode::Off) timed_generate(*pipeline, request, preview);  // warm
+        // Previews and a new batch size bring new shapes (graph capture, cuDNN timing): warm.
+        if (preview != PreviewMode::Off || batch > 1) timed_generate(*pipeline, request, preview);
         Series series;
         for (int i = 0; i < args.runs; ++i) series.add(timed_generate(*pipeline, request, preview));
         auto m = series.medians();
+        m["images"] = batch;
+        m["per_image_ms"] = m["end_to_end_ms"].get<double>() / batch;
         std::printf("%-28s %10.1f %10.2f %10.2f %10.2f %10.2f\n", label.c_str(),
                     m["end_to_end_ms"].get<double>(), m["prompt_encoding_ms"].get<double>(),
                     m["unet_step_ms"].get<double>(), m["vae_decode_ms"].get<double>(),
@@ -191,6 +230,23 @@ int run_bench(const BenchArgs& args) {
     if (args.previews) {
         report["preview_reduced_4step"] = run_series(4, PreviewMode::Reduced, "4 steps + preview");
         report["preview_full_4step"] = run_series(4, PreviewMode::Full, "4 steps + full preview");
+    }
+    if (args.batch > 1) {
+        const std::string label = "4 steps, " + std::to_string(args.batch) + " images";
+        report["batch_4step"] = run_series(4, PreviewMode::Off, label, args.batch);
+        const double single = report["steps"].contains("4")
+                                  ? report["steps"]["4"]["end_to_end_ms"].get<double>()
+                                  : 0.0;
+        std::printf("per image: %.1f ms (%.2fx one image alone)\n",
+                    report["batch_4step"]["per_image_ms"].get<double>(),
+                    single > 0 ? report["batch_4step"]["per_image_ms"].get<double>() / single : 0);
+    }
+    if (!args.profile.empty()) {
+        request.batch = 1;
+        request.unet_file.clear();
+        request.steps = 1;
+        request.unet_file = engine->unet_for(request);
+        write_profile(*pipeline, request, args.profile);
     }
     std::printf("load %.2f s, peak GPU memory %.2f GiB, peak host RSS %.2f GiB\n",
                 report["load_s"].get<double>(), report["peak_memory_gb"].get<double>(),

@@ -114,9 +114,20 @@ void write_model(const Options& o) {
     fs::create_directories(o.out + "/scheduler");
     fs::copy_file(o.configs + "/scheduler/scheduler_config.json",
                   o.out + "/scheduler/scheduler_config.json", fs::copy_options::overwrite_existing);
-    std::ofstream(o.out + "/model_index.json")
-        << R"({"_class_name": "StableDiffusionXLPipeline", "force_zeros_for_empty_prompt": true,)"
-        << R"( "add_watermarker": false})" << '\n';
+    // diffusers' own index (components and their classes), so the reference loads the folder too.
+    std::ofstream(o.out + "/model_index.json") << R"({
+  "_class_name": "StableDiffusionXLPipeline",
+  "force_zeros_for_empty_prompt": true,
+  "add_watermarker": false,
+  "scheduler": ["diffusers", "EulerDiscreteScheduler"],
+  "text_encoder": ["transformers", "CLIPTextModel"],
+  "text_encoder_2": ["transformers", "CLIPTextModelWithProjection"],
+  "tokenizer": ["transformers", "CLIPTokenizer"],
+  "tokenizer_2": ["transformers", "CLIPTokenizer"],
+  "unet": ["diffusers", "UNet2DConditionModel"],
+  "vae": ["diffusers", "AutoencoderKL"]
+}
+)";
 }
 
 std::vector<int> parse_steps(const std::string& text) {

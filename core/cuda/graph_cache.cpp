@@ -12,6 +12,7 @@
 #include <c10/cuda/CUDAStream.h>
 #endif
 
+#include <algorithm>
 #include <sstream>
 
 namespace lightning {
@@ -28,7 +29,7 @@ std::string signature(const std::vector<at::Tensor>& inputs) {
 struct GraphCache::Entry {
     std::string key;
     std::vector<at::Tensor> static_inputs;
-    at::Tensor static_output;
+    std::vector<at::Tensor> static_outputs;
 #ifdef LIGHTNING_WITH_CUDA
     at::cuda::CUDAGraph graph;
 #endif
@@ -52,20 +53,47 @@ void GraphCache::set_enabled(bool enabled) {
     enabled_ = enabled;
     if (!enabled) clear();
 }
+void GraphCache::set_max_graphs(size_t count) {
+    max_graphs_ = std::max<size_t>(1, count);
+    while (entries_.size() > max_graphs_) entries_.erase(entries_.begin());
+}
 size_t GraphCache::size() const {
     return entries_.size();
 }
 
 at::Tensor GraphCache::run(const std::vector<at::Tensor>& inputs, const Fn& fn) {
+    return run_many(
+               inputs,
+               [&](const std::vector<at::Tensor>& in) { return std::vector<at::Tensor>{fn(in)}; })
+        .front();
+}
+
+namespace {
+
+std::vector<at::Tensor> clones(const std::vector<at::Tensor>& tensors) {
+    std::vector<at::Tensor> out;
+    out.reserve(tensors.size());
+    for (const auto& t : tensors) out.push_back(t.defined() ? t.clone() : t);
+    return out;
+}
+
+}  // namespace
+
+std::vector<at::Tensor> GraphCache::run_many(const std::vector<at::Tensor>& inputs,
+                                             const MultiFn& fn, const std::string& variant) {
 #ifdef LIGHTNING_WITH_CUDA
     if (!enabled_ || inputs.empty() || !inputs.front().is_cuda()) return fn(inputs);
-    const auto key = signature(inputs);
-    for (auto& entry : entries_) {
-        if (entry->key != key) continue;
-        for (size_t i = 0; i < inputs.size(); ++i) entry->static_inputs[i].copy_(inputs[i]);
-        entry->graph.replay();
-        return entry->static_output.clone();
+    const auto key = variant + '|' + signature(inputs);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        auto& entry = **it;
+        if (entry.key != key) continue;
+        for (size_t i = 0; i < inputs.size(); ++i) entry.static_inputs[i].copy_(inputs[i]);
+        entry.graph.replay();
+        auto out = clones(entry.static_outputs);
+        std::rotate(it, it + 1, entries_.end());  // most recently used last
+        return out;
     }
+    if (entries_.size() >= max_graphs_) entries_.erase(entries_.begin());
     auto entry = std::make_unique<Entry>();
     entry->key = key;
     for (const auto& t : inputs) entry->static_inputs.push_back(t.clone());
@@ -89,17 +117,18 @@ at::Tensor GraphCache::run(const std::vector<at::Tensor>& inputs, const Fn& fn) 
 #else
         entry->graph.capture_begin();
 #endif
-        entry->static_output = fn(entry->static_inputs);
+        entry->static_outputs = fn(entry->static_inputs);
         entry->graph.capture_end();
         side.synchronize();
     }
     // Later replays run on the caller's stream, after it has finished what it queued.
     log().debug("captured CUDA graph #{} for {}", entries_.size() + 1, key);
     entry->graph.replay();
-    auto out = entry->static_output.clone();
+    auto out = clones(entry->static_outputs);
     entries_.push_back(std::move(entry));
     return out;
 #else
+    (void)variant;
     return fn(inputs);
 #endif
 }

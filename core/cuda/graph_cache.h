@@ -16,6 +16,7 @@ namespace lightning {
 class GraphCache {
 public:
     using Fn = std::function<at::Tensor(const std::vector<at::Tensor>& inputs)>;
+    using MultiFn = std::function<std::vector<at::Tensor>(const std::vector<at::Tensor>& inputs)>;
 
     GraphCache();
     ~GraphCache();
@@ -28,11 +29,18 @@ public:
     // after the next call. fn must be free of host synchronisation and must read nothing but
     // its inputs and tensors that stay at the same address (module weights).
     at::Tensor run(const std::vector<at::Tensor>& inputs, const Fn& fn);
+    // The same for a function of several outputs. `variant` tells apart functions that differ
+    // in more than their inputs' signature (e.g. how many layers run); it is part of the key.
+    std::vector<at::Tensor> run_many(const std::vector<at::Tensor>& inputs, const MultiFn& fn,
+                                     const std::string& variant = {});
 
     // Graphs hold pointers to module weights: drop them whenever weights are reallocated.
     // (Copying new values into existing weights, as a checkpoint swap does, keeps them valid.)
     void clear();
     void set_enabled(bool enabled);
+    // Each graph keeps its own memory pool (the function's activations) for good: beyond this
+    // many signatures the least recently used graph is dropped.
+    void set_max_graphs(size_t count);
     bool enabled() const { return enabled_; }
     size_t size() const;
 
@@ -42,6 +50,7 @@ private:
     struct Entry;
     std::vector<std::unique_ptr<Entry>> entries_;
     bool enabled_ = true;
+    size_t max_graphs_ = 4;
 };
 
 }  // namespace lightning

@@ -115,6 +115,7 @@ std::unique_ptr<Engine> Engine::load(const EngineOptions& options) {
     load.precision = options.precision;
     load.checkpoint_budget = options.checkpoint_budget;
     load.vae = options.vae;
+    load.speedups = options.speedups;
     auto engine = std::unique_ptr<Engine>(new Engine(options, Pipeline::load(load)));
     for (const auto& warning : engine->load_warnings_) log().warn("{}", warning);
     auto files = engine->pipeline_->base_files(/*with_unet=*/false);

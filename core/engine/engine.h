@@ -25,10 +25,11 @@ struct EngineOptions {
     CheckpointBudget checkpoint_budget;  // UNet checkpoints kept ready for switching
     // A VAE instead of the model's own (folder or single file; "" = the model's).
     std::string vae;
+    CudaSpeedups speedups;
 
     bool operator==(const EngineOptions& other) const {
         return models == other.models && device == other.device && precision == other.precision &&
-               vae == other.vae;
+               vae == other.vae && speedups == other.speedups;
     }
 };
 
@@ -37,8 +38,10 @@ struct StepEvent {
     int batch = 1;
     int step = 0;  // 0-based
     int total_steps = 0;
-    double seconds = 0;  // this step's wall time (UNet and scheduler; the preview not included)
-    Image8 preview;      // empty when previews are off or the decode failed
+    // This step's wall time (UNet and scheduler; the preview not included); when the batch's
+    // images share UNet calls (CUDA), each image's share of it.
+    double seconds = 0;
+    Image8 preview;                  // empty when previews are off or the decode failed
     const StepInfo* info = nullptr;  // latents and x0 of the step (valid during the call)
 };
 

@@ -8,8 +8,7 @@
 
 namespace lightning {
 at::Tensor group_norm_silu(const GroupNorm& norm, const at::Tensor& x) {
-    auto y = norm->forward(x);
-    return at::silu_(y);
+    return group_norm(x, norm->groups, norm->weight, norm->bias, norm->eps, /*silu=*/true);
 }
 
 // ---- ResnetBlock2D ---------------------------------------------------------------------------

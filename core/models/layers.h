@@ -39,6 +39,20 @@ public:
 };
 TORCH_MODULE(GroupNorm);
 
+// On CUDA, GroupNorm (and the SiLU after it) by the project's kernel (core/cuda/
+// group_norm_kernel.h), or, in builds without it, by general reduction kernels; not by
+// PyTorch's GroupNorm kernel, which gives each (sample, group) a single thread block: at batch 1
+// that is 32 blocks for maps of millions of values (the VAE decoder spent 49 of its 85 ms there
+// on an H200 at 1024²). Statistics in fp32 either way. Process-wide; on by default; the CPU
+// always uses at::group_norm.
+void set_wide_group_norm(bool enabled);
+// x [N, C, ...] -> group-normalised x * weight + bias (then SiLU), in x's dtype.
+at::Tensor group_norm(const at::Tensor& x, int64_t groups, const at::Tensor& weight,
+                      const at::Tensor& bias, double eps, bool silu = false);
+// The CUDA path itself, on any device (tests compare it with at::group_norm on the CPU).
+at::Tensor wide_group_norm(const at::Tensor& x, int64_t groups, const at::Tensor& weight,
+                           const at::Tensor& bias, double eps);
+
 class LayerNormImpl : public torch::nn::Module {
 public:
     LayerNormImpl(int64_t dim, double eps, c10::TensorOptions options = {});

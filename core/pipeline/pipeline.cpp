@@ -113,17 +113,23 @@ at::Tensor to_trace(const at::Tensor& t) {
 }
 
 // x in [0, 1] (1x3xHxW float) -> 8-bit RGB: round half to even of x * 255, as numpy/PIL do.
+// Converted on the image's device: from a GPU only the bytes travel.
 Image8 to_image8(const at::Tensor& image) {
-    const auto pixels = (image.to(torch::kCPU, torch::kFloat) * 255)
+    const auto pixels = (image.to(torch::kFloat) * 255)
                             .round()
                             .to(torch::kUInt8)
                             .squeeze(0)
                             .permute({1, 2, 0})
                             .contiguous();
+    at::Tensor host = pixels;
+    if (pixels.is_cuda()) {  // through pinned memory: a pageable copy runs at a fraction of it
+        host = at::empty(pixels.sizes(), pixels.options().device(at::kCPU).pinned_memory(true));
+        host.copy_(pixels);
+    }
     Image8 out;
     out.height = static_cast<int>(pixels.size(0));
     out.width = static_cast<int>(pixels.size(1));
-    out.rgb.assign(pixels.data_ptr<uint8_t>(), pixels.data_ptr<uint8_t>() + pixels.numel());
+    out.rgb.assign(host.data_ptr<uint8_t>(), host.data_ptr<uint8_t>() + host.numel());
     return out;
 }
 
@@ -198,6 +204,7 @@ struct Pipeline::Impl {
     std::vector<EmbeddingSpec> current_embeddings;
     std::unique_ptr<TextualInversion> textual_inversion;  // null: no embeddings loaded
     GraphCache unet_graphs;
+    GraphCache vae_graphs;  // untiled decodes: the final image's size and the preview's
 
     std::mutex generate_mutex;  // one generation at a time per pipeline
 
@@ -213,9 +220,11 @@ struct Pipeline::Impl {
     std::unique_ptr<Scheduler> make_request_scheduler(const GenerationRequest& request,
                                                       const std::string& unet_name) const;
     Conditioning encode_conditioning(const GenerationRequest& request, const Trace& trace);
+    int images_per_unet_batch(const GenerationRequest& request) const;
     bool denoise(const GenerationRequest& request, const Scheduler& scheduler,
-                 const Conditioning& cond, int image, const Callbacks& callbacks,
+                 const Conditioning& cond, int first_image, int images, const Callbacks& callbacks,
                  at::Tensor& latents, const Trace& trace);
+    void apply_speedups();
     GeneratedImage decode_image(const at::Tensor& latents, int image, VaeTiling tiling,
                                 const Trace& trace, GenerationResult& result);
     GenerationResult run(const GenerationRequest& request, const Callbacks& callbacks);
@@ -334,6 +343,7 @@ void Pipeline::Impl::load_models() {
     text_encoder_2->eval();
     vae->eval();
     unet->eval();
+    apply_speedups();
 }
 
 // Makes `path` ("" = base) the UNet's weights: a copy from the checkpoint cache, or a strict
@@ -409,7 +419,21 @@ at::Tensor Pipeline::Impl::decode(const at::Tensor& latents, VaeTiling tiling) {
     if (use_vae_tiling(tiling, vae->config(), z.size(2), z.size(3) * z.size(0),
                        int64_t(c10::elementSize(vae->dtype())), device))
         return tiled_decode(*vae, z, default_tile_settings(vae->config()));
-    return vae->decode(z);
+    return vae_graphs.run({z},
+                          [this](const std::vector<at::Tensor>& in) { return vae->decode(in[0]); });
+}
+
+void Pipeline::Impl::apply_speedups() {
+    const auto& levers = options.speedups;
+    const bool cuda = device.is_cuda();
+    unet_graphs.set_enabled(cuda && levers.unet_graphs);
+    vae_graphs.set_enabled(cuda && levers.vae_graphs);
+    text_encoder_1->use_cuda_graphs(cuda && levers.text_encoder_graphs);
+    text_encoder_2->use_cuda_graphs(cuda && levers.text_encoder_graphs);
+    // Process-wide; the first use of each convolution shape then times cuDNN's algorithms
+    // (once, before any graph capture records the winner).
+    if (cuda) at::globalContext().setBenchmarkCuDNN(levers.cudnn_benchmark);
+    if (cuda) set_wide_group_norm(levers.wide_group_norm);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,7 +485,8 @@ Conditioning Pipeline::Impl::encode_conditioning(const GenerationRequest& reques
             encode_for_guidance(encoders, request.prompt, request.negative_prompt,
                                 request.prompt_syntax, request.clip_skip);
     else
-        positive = encode_prompt(encoders, request.prompt, request.prompt_syntax, request.clip_skip);
+        positive =
+            encode_prompt(encoders, request.prompt, request.prompt_syntax, request.clip_skip);
     for (const auto& [name, t] : positive.trace) trace(name, t);
     for (const auto& [name, t] : negative.trace) trace(name, t);
     cond.embeds = positive.embeds.to(text_dtype);
@@ -483,22 +508,41 @@ Conditioning Pipeline::Impl::encode_conditioning(const GenerationRequest& reques
     return cond;
 }
 
-// The Euler loop of one image from its seeded noise. Returns false when cancelled.
+// How many of a request's images share one UNet batch. On CUDA a batch of images keeps the GPU
+// busier than one image does; on the CPU it gains nothing. Traces (golden checks) go one image
+// at a time, as the reference does.
+int Pipeline::Impl::images_per_unet_batch(const GenerationRequest& request) const {
+    constexpr int kMaxImagesPerUnetBatch = 4;
+    if (!device.is_cuda() || !options.speedups.batch_images || request.record_trace) return 1;
+    return std::min(request.batch, kMaxImagesPerUnetBatch);
+}
+
+// The Euler loop of images first_image .. first_image + images - 1, each from its own seeded
+// noise, as one UNet batch. Returns false when cancelled.
 bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& scheduler,
-                             const Conditioning& cond, int image, const Callbacks& callbacks,
-                             at::Tensor& latents, const Trace& trace) {
-    const uint64_t seed = request.seed + uint64_t(image);
-    auto name = [&](const std::string& n) { return image_name(image, n); };
-    // Noise: one CPU draw of exactly the latent shape, then moved (CPU and CUDA generators
-    // differ; the CPU one reproduces torch.Generator("cpu").manual_seed(seed)).
-    auto generator = at::detail::createCPUGenerator(seed);
-    const auto noise =
-        torch::randn({1, unet->config().in_channels, request.height / 8, request.width / 8},
-                     generator, torch::TensorOptions().dtype(torch::kFloat));
+                             const Conditioning& cond, int first_image, int images,
+                             const Callbacks& callbacks, at::Tensor& latents, const Trace& trace) {
+    auto name = [&](const std::string& n) { return image_name(first_image, n); };
+    // Noise: one CPU draw of exactly the latent shape per image, then moved (CPU and CUDA
+    // generators differ; the CPU one reproduces torch.Generator("cpu").manual_seed(seed)).
+    std::vector<at::Tensor> noises;
+    for (int k = 0; k < images; ++k) {
+        auto generator = at::detail::createCPUGenerator(request.seed + uint64_t(first_image + k));
+        noises.push_back(
+            torch::randn({1, unet->config().in_channels, request.height / 8, request.width / 8},
+                         generator, torch::TensorOptions().dtype(torch::kFloat)));
+    }
+    const auto noise = images == 1 ? noises.front() : torch::cat(noises);
     trace(name("noise"), noise);
     const auto init_sigma = scheduler.init_noise_sigma();
     latents = noise.to(device) * init_sigma.to(device);
     trace(name("latents_init"), latents);
+    // Conditioning rows per image: [negative x images, positive x images] with CFG.
+    const auto per_image = [&](const at::Tensor& t) {
+        return images == 1 ? t : t.repeat_interleave(images, 0);
+    };
+    const auto embeds = per_image(cond.embeds), pooled = per_image(cond.pooled),
+               time_ids = per_image(cond.time_ids);
 
     const int steps = scheduler.num_steps();
     for (int i = 0; i < steps; ++i) {
@@ -511,7 +555,7 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
         const auto model_input =
             scheduler.scale_model_input(cond.cfg ? torch::cat({latents, latents}) : latents, i);
         const auto unet_output =
-            run_unet(model_input, timestep.to(device), cond.embeds, cond.pooled, cond.time_ids);
+            run_unet(model_input, timestep.to(device), embeds, pooled, time_ids);
         at::Tensor model_output = unet_output;
         if (cond.cfg) {
             const auto chunks = unet_output.chunk(2);
@@ -531,16 +575,18 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
         trace(step_name("model_output"), model_output);
         trace(step_name("pred_x0"), step.pred_x0);
         trace(step_name("latents"), latents);
-        if (callbacks.on_step) {
+        if (!callbacks.on_step) continue;
+        const double seconds = seconds_since(step_start);
+        for (int k = 0; k < images; ++k) {
             StepInfo info;
-            info.image_index = image;
+            info.image_index = first_image + k;
             info.step = i;
             info.total_steps = steps;
             info.timestep = timestep.item<double>();
             info.sigma = scheduler.noise_level(i);
-            info.latents = latents;
-            info.pred_x0 = step.pred_x0;
-            info.seconds = seconds_since(step_start);
+            info.latents = latents.slice(0, k, k + 1);
+            info.pred_x0 = step.pred_x0.slice(0, k, k + 1);
+            info.seconds = seconds / images;  // its share of the batch's step
             // Cancel before the next UNet call; the last step's result is not decoded.
             if (!callbacks.on_step(info)) return false;
         }
@@ -548,9 +594,8 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
     return true;
 }
 
-GeneratedImage Pipeline::Impl::decode_image(const at::Tensor& latents, int image,
-                                            VaeTiling tiling, const Trace& trace,
-                                            GenerationResult& result) {
+GeneratedImage Pipeline::Impl::decode_image(const at::Tensor& latents, int image, VaeTiling tiling,
+                                            const Trace& trace, GenerationResult& result) {
     auto name = [&](const std::string& n) { return image_name(image, n); };
     trace(name("final_latents"), latents);
     const auto decode_start = Clock::now();
@@ -566,8 +611,8 @@ GeneratedImage Pipeline::Impl::decode_image(const at::Tensor& latents, int image
     const auto pixels = (decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1);
     trace(name("image"), pixels);
     GeneratedImage generated;
-    generated.image = pixels.to(torch::kCPU);
-    generated.pixels = to_image8(generated.image);
+    generated.image = pixels;
+    generated.pixels = to_image8(pixels);
     return generated;
 }
 
@@ -597,19 +642,27 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     const Conditioning cond = encode_conditioning(request, trace);
     result.encode_seconds = seconds_since(encode_start);
 
-    for (int image = 0; image < request.batch; ++image) {
-        const auto image_start = Clock::now();
+    const int group = images_per_unet_batch(request);
+    for (int first = 0; first < request.batch && !result.cancelled; first += group) {
+        const int images = std::min(group, request.batch - first);
+        const auto group_start = Clock::now();
         at::Tensor latents;
-        if (!denoise(request, *scheduler, cond, image, callbacks, latents, trace)) {
+        if (!denoise(request, *scheduler, cond, first, images, callbacks, latents, trace)) {
             result.cancelled = true;
             break;
         }
-        GeneratedImage generated =
-            decode_image(latents, image, request.vae_tiling, trace, result);
-        generated.seed = request.seed + uint64_t(image);
-        generated.seconds = seconds_since(image_start);
-        if (callbacks.on_image) callbacks.on_image(image, generated);
-        result.images.push_back(std::move(generated));
+        const double denoise_seconds = seconds_since(group_start);
+        // Decoded one at a time: each image is handed over as soon as it exists.
+        for (int k = 0; k < images; ++k) {
+            const auto image_start = Clock::now();
+            GeneratedImage generated = decode_image(latents.slice(0, k, k + 1), first + k,
+                                                    request.vae_tiling, trace, result);
+            generated.seed = request.seed + uint64_t(first + k);
+            // Its decode and its share of the group's denoising.
+            generated.seconds = seconds_since(image_start) + denoise_seconds / images;
+            if (callbacks.on_image) callbacks.on_image(first + k, generated);
+            result.images.push_back(std::move(generated));
+        }
     }
     result.seconds = seconds_since(start);
     return result;

@@ -7,6 +7,7 @@
 #include "core/engine/model_layout.h"
 #include "core/engine/request.h"
 #include "core/io/config.h"
+#include "core/pipeline/cuda_speedups.h"
 #include "core/pipeline/unet_checkpoints.h"
 
 #include <ATen/core/Tensor.h>
@@ -30,6 +31,7 @@ struct LoadOptions {
     // ldm names; core/convert/vae_file.h). "" = the model's. A VAE whose config says
     // force_upcast false (sdxl-vae-fp16-fix) decodes in fp16 in an fp16 pipeline.
     std::string vae;
+    CudaSpeedups speedups;  // ignored on the CPU
 };
 
 struct StepInfo {
@@ -40,7 +42,7 @@ struct StepInfo {
     double sigma = 0;
     at::Tensor latents;  // after this step
     at::Tensor pred_x0;  // predicted clean latent of this step
-    double seconds = 0;  // wall time of this step
+    double seconds = 0;  // wall time of this step (the image's share, in a shared UNet batch)
 };
 
 // 8-bit RGB, row-major, no padding.
@@ -52,7 +54,7 @@ struct Image8 {
 
 struct GeneratedImage {
     Image8 pixels;
-    at::Tensor image;  // 1x3xHxW float in [0, 1]
+    at::Tensor image;  // 1x3xHxW float in [0, 1], on the pipeline's device
     uint64_t seed = 0;
     double seconds = 0;  // this image's denoising and decode
 };
@@ -71,10 +73,10 @@ struct GenerationResult {
     std::vector<GeneratedImage> images;
     bool cancelled = false;
     double seconds = 0;
-    double encode_seconds = 0;  // prompt encoding (positive and negative), synchronised
-    double decode_seconds = 0;  // final VAE decodes of the batch, synchronised
-    std::string unet_name;      // checkpoint used (file name)
-    std::string unet_path;      // its path ("" = the base model's own UNet)
+    double encode_seconds = 0;     // prompt encoding (positive and negative), synchronised
+    double decode_seconds = 0;     // final VAE decodes of the batch, synchronised
+    std::string unet_name;         // checkpoint used (file name)
+    std::string unet_path;         // its path ("" = the base model's own UNet)
     CheckpointSwitch unet_switch;  // how the checkpoint became active for this request
     std::vector<std::pair<std::string, at::Tensor>> trace;  // golden names, when requested
 };

@@ -1,5 +1,6 @@
 #include "core/text/clip_text_model.h"
 
+#include "core/cuda/graph_cache.h"
 #include "core/io/state_dict.h"
 #include "core/models/attention.h"
 #include "core/util/error.h"
@@ -325,6 +326,7 @@ void ClipTextModelImpl::set_added_token_embeddings(const at::Tensor& rows) {
     if (!rows.defined() || rows.size(0) == 0) {
         embeddings.added_rows = at::Tensor();
         config_.vocab_size = static_cast<int>(base_vocab_size_);
+        if (graphs_) graphs_->clear();
         return;
     }
     const auto& table = embeddings.token_embedding->weight;
@@ -335,6 +337,15 @@ void ClipTextModelImpl::set_added_token_embeddings(const at::Tensor& rows) {
                                              std::to_string(table.size(1)));
     embeddings.added_rows = rows.to(table.device(), table.scalar_type()).contiguous();
     config_.vocab_size = static_cast<int>(base_vocab_size_ + rows.size(0));
+    if (graphs_) graphs_->clear();  // they read the old rows
+}
+
+void ClipTextModelImpl::use_cuda_graphs(bool enabled) {
+    if (!enabled) {
+        graphs_.reset();
+        return;
+    }
+    if (!graphs_) graphs_ = std::make_shared<GraphCache>();
 }
 
 ClipTextOutput ClipTextModelImpl::forward(const at::Tensor& input_ids,
@@ -345,6 +356,8 @@ ClipTextOutput ClipTextModelImpl::forward(const at::Tensor& input_ids,
         throw Error("ClipTextRequest", "layers " + std::to_string(request.layers) +
                                            " exceeds the model's " + std::to_string(layer_count));
     const auto& embedding = text_model->embeddings->token_embedding->weight;
+    if (graphs_ && embedding.is_cuda() && !request.attention_mask.defined())
+        return forward_graphed(input_ids, request);
     const auto ids = prepare_ids(input_ids, config_, embedding.device());
 
     int64_t full_layers = request.layers < 0 ? layer_count : request.layers;
@@ -379,6 +392,51 @@ ClipTextOutput ClipTextModelImpl::forward(const at::Tensor& input_ids,
             layer_norm(final_norm, last->forward_at(hidden, to_host_vector(out.pooled_index)));
     }
     if (text_projection) out.text_embeds = text_projection(out.pooled_output);
+    return out;
+}
+
+// Everything that needs the host (id checks, the pooled position) happens before the graph,
+// on the host copy of the ids; the graph reads only device tensors and weights.
+ClipTextOutput ClipTextModelImpl::forward_graphed(const at::Tensor& input_ids,
+                                                  const ClipTextRequest& request) {
+    const int64_t layer_count = config_.num_hidden_layers;
+    const auto host_ids = prepare_ids(input_ids, config_, at::kCPU);
+    const auto device = text_model->embeddings->token_embedding->weight.device();
+    const int64_t full_layers =
+        request.pooled || request.layers < 0 ? layer_count : int64_t(request.layers);
+    std::vector<at::Tensor> inputs = {host_ids.to(device)};
+    ClipTextOutput out;
+    out.num_hidden_layers = layer_count;
+    if (request.pooled) {
+        out.pooled_index = pooled_index(host_ids).to(device);
+        inputs.push_back(out.pooled_index);
+    }
+    const bool pooled = request.pooled, projected = bool(text_projection);
+    auto outputs = graphs_->run_many(
+        inputs,
+        [&](const std::vector<at::Tensor>& in) {
+            std::vector<at::Tensor> r;
+            auto hidden = text_model->embeddings(in[0]);
+            r.push_back(hidden);
+            for (int64_t i = 0; i < full_layers; ++i) {
+                hidden = text_model->encoder->layer(i)->forward(hidden, {});
+                r.push_back(hidden);
+            }
+            if (full_layers < layer_count) return r;
+            const auto last = layer_norm(text_model->final_layer_norm, hidden);
+            r.push_back(last);
+            if (!pooled) return r;
+            const auto rows = at::arange(in[0].size(0), in[1].options());
+            r.push_back(last.index({rows, in[1]}));
+            if (projected) r.push_back(text_projection(r.back()));
+            return r;
+        },
+        "layers " + std::to_string(full_layers) + (pooled ? " pooled" : ""));
+    out.hidden_states.assign(outputs.begin(), outputs.begin() + full_layers + 1);
+    size_t next = size_t(full_layers) + 1;
+    if (full_layers == layer_count) out.last_hidden_state = outputs[next++];
+    if (pooled) out.pooled_output = outputs[next++];
+    if (pooled && projected) out.text_embeds = outputs[next++];
     return out;
 }
 

@@ -15,10 +15,13 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace lightning {
+
+class GraphCache;
 
 enum class ClipActivation { QuickGelu, Gelu };
 
@@ -173,12 +176,22 @@ public:
     // resize_token_embeddings. An undefined tensor removes them. config().vocab_size follows.
     void set_added_token_embeddings(const at::Tensor& rows);
 
+    // On CUDA, replay requests without an attention mask from CUDA graphs (one per id shape and
+    // request kind): a 77-token SDXL prompt is ~1,000 small kernels, bound by their launches.
+    // The last layer then runs over the whole sequence instead of the pooled token alone (the
+    // same values: the causal mask makes the shortcut exact), since the shortcut's shapes
+    // depend on where the pooled token is.
+    void use_cuda_graphs(bool enabled);
+
     ClipTextTransformer text_model{nullptr};
     Linear text_projection{nullptr};  // WithProjection only: [projection, hidden]
 
 private:
+    ClipTextOutput forward_graphed(const at::Tensor& ids, const ClipTextRequest& request);
+
     ClipTextConfig config_;
     int64_t base_vocab_size_ = 0;
+    std::shared_ptr<GraphCache> graphs_;  // null: eager
 };
 TORCH_MODULE(ClipTextModel);
 

@@ -1,12 +1,14 @@
 // Shared building blocks (core/models/blocks.h): names, resampling geometry, meta construction.
 // Their numerics are covered end to end by the UNet and VAE goldens.
 #include "core/models/blocks.h"
+#include "core/models/layers.h"
 
 #include "core/util/error.h"
 
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void downsamplePaddingZeroPadsRightBottom();
     void metaConstructionAllocatesNothing();
     void badInputsThrow();
+    void wideGroupNormMatchesAtGroupNorm();
 };
 
 void TestBlocks::resnetNamesFollowDiffusers() {
@@ -121,6 +124,33 @@ void TestBlocks::badInputsThrow() {
     ResnetBlock2D block(8, 8, 16, 4, 1e-5, torch::kFloat);
     QVERIFY_THROWS_EXCEPTION(Error, block->forward(torch::zeros({1, 4, 2, 2})));
     QVERIFY_THROWS_EXCEPTION(Error, block->forward(torch::zeros({1, 8, 2, 2})));  // no temb
+}
+
+// The CUDA GroupNorm path (statistics by general reductions) against at::group_norm, here on the
+// CPU. In fp32 they may differ by the order of fp32 sums (relative ~ 2^-24 * sqrt(values per
+// group), far below 1e-5 here); in bf16 the output must be the exact normalisation rounded once
+// (within one rounding step, 2^-8 relative). The input has a large mean (5 vs a
+// spread of 3), where a careless E[x^2] - E[x]^2 would lose digits.
+void TestBlocks::wideGroupNormMatchesAtGroupNorm() {
+    c10::InferenceMode inference;
+    torch::manual_seed(3);
+    const auto x = torch::randn({2, 64, 24, 20}) * 3 + 5;
+    const auto weight = torch::randn({64}), bias = torch::randn({64});
+    const auto expected = at::group_norm(x, 32, weight, bias, 1e-6);
+    const auto got = wide_group_norm(x, 32, weight, bias, 1e-6);
+    QCOMPARE(got.sizes(), x.sizes());
+    QVERIFY2((got - expected).abs().max().item<double>() < 1e-5, "fp32");
+
+    // bf16: the exact (fp32) normalisation of the bf16 values, rounded once.
+    const auto xb = x.to(torch::kBFloat16);
+    const auto wb = weight.to(torch::kBFloat16), bb = bias.to(torch::kBFloat16);
+    const auto exact =
+        at::group_norm(xb.to(torch::kFloat), 32, wb.to(torch::kFloat), bb.to(torch::kFloat), 1e-6);
+    const auto got_bf16 = wide_group_norm(xb, 32, wb, bb, 1e-6);
+    QCOMPARE(got_bf16.scalar_type(), torch::kBFloat16);
+    const auto a = got_bf16.to(torch::kFloat), b = exact;
+    const auto step = b.abs() * std::ldexp(1.0, -8) + 1e-6;
+    QVERIFY2(((a - b).abs() <= step).all().item<bool>(), "bf16: more than one rounding step");
 }
 
 QTEST_GUILESS_MAIN(TestBlocks)

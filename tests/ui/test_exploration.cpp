@@ -758,6 +758,17 @@ void TestExploration::eta_is_shown_while_generating() {
     eta.image_done(0, 4.5);  // its decode took 0.5 s
     QCOMPARE(*eta.remaining_seconds(), 4.0 + 0.5);
 
+    // Images denoised together (a GPU batch): events interleave by step, each image with its
+    // share of the step's time.
+    eta.start(2, 2);
+    eta.step_done(0, 0, 0.5);
+    eta.step_done(1, 0, 0.5);
+    QCOMPARE(*eta.remaining_seconds(), 2 * 0.5 + 2 * 0.5);  // 2 image-steps, 2 decodes
+    eta.step_done(0, 1, 0.5);
+    eta.step_done(1, 1, 0.5);
+    eta.image_done(0, 1.25);  // its steps took 1 s: decode 0.25 s
+    QCOMPARE(*eta.remaining_seconds(), 0.25);
+
     open_window();
     set_form(QStringLiteral("how long"), 8, 128, 128, 2);
     QStringList seen;
