@@ -114,20 +114,16 @@ void write_model(const Options& o) {
     fs::create_directories(o.out + "/scheduler");
     fs::copy_file(o.configs + "/scheduler/scheduler_config.json",
                   o.out + "/scheduler/scheduler_config.json", fs::copy_options::overwrite_existing);
-    // diffusers' own index (components and their classes), so the reference loads the folder too.
-    std::ofstream(o.out + "/model_index.json") << R"({
-  "_class_name": "StableDiffusionXLPipeline",
-  "force_zeros_for_empty_prompt": true,
-  "add_watermarker": false,
-  "scheduler": ["diffusers", "EulerDiscreteScheduler"],
-  "text_encoder": ["transformers", "CLIPTextModel"],
-  "text_encoder_2": ["transformers", "CLIPTextModelWithProjection"],
-  "tokenizer": ["transformers", "CLIPTokenizer"],
-  "tokenizer_2": ["transformers", "CLIPTokenizer"],
-  "unet": ["diffusers", "UNet2DConditionModel"],
-  "vae": ["diffusers", "AutoencoderKL"]
-}
-)";
+    // The tokenizers' folder is a diffusers SDXL (the fixtures' tiny-sdxl): its index names the
+    // components and their classes, so diffusers loads this folder too. Without one, the index
+    // our engine reads.
+    if (fs::exists(o.tokenizers + "/model_index.json"))
+        fs::copy_file(o.tokenizers + "/model_index.json", o.out + "/model_index.json",
+                      fs::copy_options::overwrite_existing);
+    else
+        std::ofstream(o.out + "/model_index.json")
+            << R"({"_class_name": "StableDiffusionXLPipeline", "force_zeros_for_empty_prompt": true})"
+            << '\n';
 }
 
 std::vector<int> parse_steps(const std::string& text) {
