@@ -36,7 +36,7 @@ LIGHTNING_BIN=${LIGHTNING_BIN:-build/app/lightning}
 THREADS=${THREADS:-$(nproc)}
 RACE_RUNS=${RACE_RUNS:-sdcpp_f16_1 sdcpp_f16_4 sdcpp_f32_1 sdcpp_f32_4 ours_fp32_512_1 ours_fp32_512_4 ours_bf16_512_1 ours_bf16_512_4 ours_fp32_1024_1 ours_fp32_1024_4}
 PROMPT="A girl smiling, photograph, golden hour"
-LOCK=/tmp/cpu-timing.lock
+LOCK=${CPU_TIMING_LOCK:-/tmp/cpu-timing.lock}
 WORK=$(mktemp -d /tmp/cpu-race.XXXXXX)
 echo "cpu-race: logs in $WORK"
 
@@ -45,7 +45,11 @@ timed() {
   local name=$1; shift
   printf '%q ' "$@" > "$WORK/$name.cmd"
   echo "cpu-race: $name: $*"
-  flock "$LOCK" /usr/bin/time -v -o "$WORK/$name.time" "$@" > "$WORK/$name.log" 2>&1 ||
+  # The machine's busy time over the run (/proc/stat), beside the run's own CPU time, shows
+  # whether anything else ran meanwhile: other_cpu_s in the JSON.
+  flock "$LOCK" bash -c 'out=$1; shift; head -1 /proc/stat > "$out.stat0"; "$@"; rc=$?
+                         head -1 /proc/stat > "$out.stat1"; exit $rc' \
+    _ "$WORK/$name" /usr/bin/time -v -o "$WORK/$name.time" "$@" > "$WORK/$name.log" 2>&1 ||
     { echo "cpu-race: $name failed (log: $WORK/$name.log)"; tail -5 "$WORK/$name.log"; }
 }
 
@@ -95,7 +99,15 @@ def time_v(path):
         secs = secs * 60 + float(part)
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
     status = int(re.search(r"Exit status: (\d+)", text).group(1))
-    return {"wall_s": secs, "peak_rss_gib": rss_kb / 2**20, "exit_status": status}
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1))
+              for kind in ("User", "System"))
+    return {"wall_s": secs, "cpu_s": round(cpu, 2), "peak_rss_gib": rss_kb / 2**20,
+            "exit_status": status}
+
+def busy_s(path):  # non-idle CPU seconds of the whole machine so far
+    fields = [int(v) for v in open(path).read().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 def sdcpp_log(path):
     text = open(path).read()
@@ -132,6 +144,9 @@ for name in sorted({f.rsplit(".", 1)[0] for f in os.listdir(work) if f.endswith(
     run = {"command": open(f"{work}/{name}.cmd").read().strip()}
     if os.path.exists(f"{work}/{name}.time"):
         run.update(time_v(f"{work}/{name}.time"))
+    if os.path.exists(f"{work}/{name}.stat1"):
+        busy = busy_s(f"{work}/{name}.stat1") - busy_s(f"{work}/{name}.stat0")
+        run["other_cpu_s"] = round(busy - run.get("cpu_s", 0), 2)  # ~0 when the run was alone
     if name.startswith("sdcpp"):
         run.update(sdcpp_log(f"{work}/{name}.log"))
         if run.get("generate_s") is not None:
