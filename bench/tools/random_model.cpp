@@ -5,10 +5,19 @@
 //   lightning-random-model --configs ../shared/configs/sdxl-base --tokenizers DIR --out DIR
 //       [--lightning-out DIR] [--steps 1,2,4,8] [--no-base-unet] [--device cuda] [--seed N]
 //
+// Or a diffusers-layout SDXL folder (this tool's --out, or any other) rewritten as ONE file in
+// the original single-file layout (model.diffusion_model.*, first_stage_model.*,
+// conditioner.embedders.*), fp16, so engines that read only that layout (stable-diffusion.cpp,
+// ComfyUI) load the same weights; --unet puts a Lightning UNet file in place of the base UNet:
+//
+//   lightning-random-model --single-file OUT.safetensors --from DIR [--unet FILE]
+//
 // Weights are scaled like a trained network's (unit-variance activations, as
 // bench/reference/make_random_sdxl.py does), so half precision behaves as with real weights:
 // matrices and kernels randn / sqrt(fan_in), norm scales 1 + 0.1 randn, other vectors
 // 0.02 randn. Text encoders use the legacy `text_model.*` key names of the SDXL repository.
+#include "core/convert/single_file.h"
+#include "core/convert/text_encoder_names.h"
 #include "core/engine/model_layout.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
@@ -34,6 +43,7 @@ namespace {
 
 struct Options {
     std::string configs, tokenizers, out, lightning_out;
+    std::string single_file, from, unet;  // --single-file mode
     std::vector<int> steps = {1, 2, 4, 8};
     bool base_unet = true;
     std::string device = "cpu";
@@ -126,6 +136,30 @@ void write_model(const Options& o) {
             << '\n';
 }
 
+// A diffusers folder (and optionally another UNet file) as one single-file checkpoint, fp16.
+void write_single_file_from(const Options& o) {
+    const auto unet_config = read_unet_config(o.from + "/unet/config.json");
+    const auto vae_config = read_vae_config(o.from + "/vae/config.json");
+    const auto te2_config = read_clip_text_config(o.from + "/text_encoder_2/config.json");
+    auto open = [](const std::string& path) -> std::shared_ptr<TensorSource> {
+        return SafeTensorsFile::open(path);
+    };
+    SingleFileParts parts;
+    const std::string unet_file =
+        o.unet.empty() ? component_weights(o.from + "/unet", "diffusion_pytorch_model") : o.unet;
+    parts.unet = unet_weights_any_layout(open(unet_file), unet_config);
+    parts.vae = vae_weights_any_layout(
+        open(component_weights(o.from + "/vae", "diffusion_pytorch_model")), vae_config);
+    parts.text_encoder =
+        clip_text_weights_any_layout(open(component_weights(o.from + "/text_encoder", "model")));
+    parts.text_encoder_2 =
+        clip_text_weights_any_layout(open(component_weights(o.from + "/text_encoder_2", "model")));
+    const auto start = std::chrono::steady_clock::now();
+    write_single_file(o.single_file, parts, unet_config, vae_config, te2_config, at::kHalf);
+    std::printf("wrote %s (UNet %s) in %.1f s\n", o.single_file.c_str(), unet_file.c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
 std::vector<int> parse_steps(const std::string& text) {
     std::vector<int> steps;
     std::stringstream items(text);
@@ -157,8 +191,18 @@ Options parse(int argc, char** argv) {
             o.device = value();
         else if (arg == "--seed")
             o.seed = std::stoull(value());
+        else if (arg == "--single-file")
+            o.single_file = value();
+        else if (arg == "--from")
+            o.from = value();
+        else if (arg == "--unet")
+            o.unet = value();
         else
             throw Error(arg, "unknown option (see the comment at the top of random_model.cpp)");
+    }
+    if (!o.single_file.empty()) {
+        if (o.from.empty()) throw Error("usage", "--single-file OUT needs --from DIR");
+        return o;
     }
     if (o.configs.empty() || o.tokenizers.empty() || o.out.empty())
         throw Error("usage", "--configs DIR --tokenizers DIR --out DIR are required");
@@ -171,6 +215,10 @@ int main(int argc, char** argv) {
     try {
         const Options o = parse(argc, argv);
         torch::NoGradGuard no_grad;
+        if (!o.single_file.empty()) {
+            write_single_file_from(o);
+            return 0;
+        }
         const auto start = std::chrono::steady_clock::now();
         write_model(o);
         if (!o.lightning_out.empty())

@@ -1,5 +1,6 @@
 #include "core/convert/single_file.h"
 
+#include "core/io/safetensors.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 
@@ -234,6 +235,43 @@ RuleTable text_encoder_2_rules(const ClipTextConfig& c) {
     return rules;
 }
 
+RuleTable unet_rules(const UNetConfig& c) {
+    RuleTable rules;
+    for (auto& [ldm, hf] : unet_prefixes(c)) rules[ldm] = {hf};
+    return rules;
+}
+
+// The four parts of a single file: where each sits in the file, its table, the file names it
+// ignores, and its place in SingleFileParts. Reading (open_single_file) and writing
+// (single_file_layout) both go through this list.
+struct PartTable {
+    const char* file_prefix;
+    const char* part;
+    std::shared_ptr<TensorSource> SingleFileParts::*member;
+    RuleTable rules;
+    std::unordered_set<std::string> ignored;
+};
+
+std::vector<PartTable> part_tables(const UNetConfig& unet, const VaeConfig& vae,
+                                   const ClipTextConfig& text_encoder_2) {
+    std::vector<PartTable> tables;
+    tables.push_back({kUNetPrefix, "UNet", &SingleFileParts::unet, unet_rules(unet), {}});
+    tables.push_back({kVaePrefix, "VAE", &SingleFileParts::vae, vae_rules(vae), {}});
+    // position_ids is a buffer transformers no longer stores; logit_scale belongs to CLIP's
+    // image-text contrastive head, which a text encoder does not have.
+    tables.push_back({kTextEncoderPrefix,
+                      "text_encoder",
+                      &SingleFileParts::text_encoder,
+                      text_encoder_rules(),
+                      {"text_model.embeddings.position_ids"}});
+    tables.push_back({kTextEncoder2Prefix,
+                      "text_encoder_2",
+                      &SingleFileParts::text_encoder_2,
+                      text_encoder_2_rules(text_encoder_2),
+                      {"logit_scale"}});
+    return tables;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The converting source.
 
@@ -370,6 +408,113 @@ std::shared_ptr<TensorSource> convert_part(const std::shared_ptr<const TensorSou
         std::move(entries));
 }
 
+// ---------------------------------------------------------------------------------------------
+// The other direction: diffusers-named parts written in the single-file layout. Derived from
+// the same tables by inverting them, so a name the reader maps one way the writer maps back.
+
+struct InverseRule {
+    std::string ldm;  // single-file prefix (or whole name)
+    Transform transform = Transform::None;
+    int chunk = 0;  // SplitQKV: which third of the fused tensor this diffusers tensor is
+};
+
+std::unordered_map<std::string, InverseRule> invert(const RuleTable& rules,
+                                                    const std::string& part) {
+    std::unordered_map<std::string, InverseRule> inverse;
+    auto add = [&](const std::string& target, const InverseRule& rule) {
+        auto [it, inserted] = inverse.emplace(target, rule);
+        if (!inserted)
+            throw Error(part + " name table", "'" + it->second.ldm + "' and '" + rule.ldm +
+                                                  "' both map to '" + target +
+                                                  "': the table cannot be inverted");
+    };
+    for (const auto& [ldm, rule] : rules) {
+        if (rule.transform == Transform::SplitQKV) {
+            const auto slot = rule.target.find("{qkv}");
+            for (int chunk = 0; chunk < 3; ++chunk) {
+                std::string target = rule.target;
+                target.replace(slot, 5, std::string(1, "qkv"[chunk]));
+                add(target, {ldm, rule.transform, chunk});
+            }
+        } else {
+            add(rule.target, {ldm, rule.transform, 0});
+        }
+    }
+    return inverse;
+}
+
+// The inverse of converted_shape for one single-file tensor made of `shape` (each diffusers
+// source tensor's shape; three for SplitQKV).
+std::vector<int64_t> single_file_shape(std::vector<int64_t> shape, Transform transform) {
+    switch (transform) {
+        case Transform::None:
+            return shape;
+        case Transform::Conv1x1ToLinear:  // the original stores 1x1 convolutions
+            if (shape.size() == 2) shape.insert(shape.end(), {1, 1});
+            return shape;
+        case Transform::Transpose:
+            return {shape.at(1), shape.at(0)};
+        case Transform::SplitQKV:
+            shape.at(0) *= 3;
+            return shape;
+    }
+    return shape;
+}
+
+struct LayoutEntry {
+    std::shared_ptr<const TensorSource> part;
+    Transform transform = Transform::None;
+    std::vector<std::string> sources;  // diffusers names (q, k, v for SplitQKV)
+    std::vector<int64_t> shape;
+};
+
+class SingleFileLayoutSource final : public TensorSource {
+public:
+    explicit SingleFileLayoutSource(std::map<std::string, LayoutEntry> entries)
+        : entries_(std::move(entries)) {}
+
+    std::vector<std::string> names() const override {
+        std::vector<std::string> names;
+        names.reserve(entries_.size());
+        for (const auto& [name, entry] : entries_) names.push_back(name);
+        return names;
+    }
+
+    bool contains(const std::string& name) const override { return entries_.count(name) != 0; }
+
+    std::vector<int64_t> shape(const std::string& name) const override { return find(name).shape; }
+
+    at::Tensor load(const std::string& name, std::optional<c10::ScalarType> dtype,
+                    c10::Device device) const override {
+        const LayoutEntry& entry = find(name);
+        std::vector<at::Tensor> tensors;
+        for (const auto& source : entry.sources)
+            tensors.push_back(entry.part->load(source, dtype, device));
+        switch (entry.transform) {
+            case Transform::None:
+                return tensors.at(0);
+            case Transform::Conv1x1ToLinear:
+                return tensors.at(0).reshape(entry.shape);
+            case Transform::Transpose:
+                return tensors.at(0).t().contiguous();
+            case Transform::SplitQKV:
+                return at::cat(tensors, 0);
+        }
+        throw Error(describe(), "unknown conversion of tensor '" + name + "'");
+    }
+
+    std::string describe() const override { return "single-file layout"; }
+
+private:
+    const LayoutEntry& find(const std::string& name) const {
+        auto it = entries_.find(name);
+        if (it == entries_.end()) throw Error(describe(), "no tensor named '" + name + "'");
+        return it->second;
+    }
+
+    std::map<std::string, LayoutEntry> entries_;
+};
+
 // Why `names` is not an SDXL base single-file checkpoint, or "" when it is.
 std::string not_sdxl_reason(const std::vector<std::string>& names) {
     auto any_prefix = [&](const std::string& prefix) {
@@ -416,19 +561,10 @@ SingleFileParts open_single_file(std::shared_ptr<const TensorSource> file,
     if (auto reason = not_sdxl_reason(names); !reason.empty())
         throw Error(file->describe(), "not an SDXL single-file checkpoint: " + reason);
 
-    RuleTable unet_rules;
-    for (auto& [ldm, hf] : unet_prefixes(unet_config)) unet_rules[ldm] = {hf};
-
     SingleFileParts parts;
-    parts.unet = convert_part(file, names, kUNetPrefix, "UNet", unet_rules, {});
-    parts.vae = convert_part(file, names, kVaePrefix, "VAE", vae_rules(vae_config), {});
-    // position_ids is a buffer transformers no longer stores; logit_scale belongs to CLIP's
-    // image-text contrastive head, which a text encoder does not have.
-    parts.text_encoder = convert_part(file, names, kTextEncoderPrefix, "text_encoder",
-                                      text_encoder_rules(), {"text_model.embeddings.position_ids"});
-    parts.text_encoder_2 =
-        convert_part(file, names, kTextEncoder2Prefix, "text_encoder_2",
-                     text_encoder_2_rules(text_encoder_2_config), {"logit_scale"});
+    for (const auto& table : part_tables(unet_config, vae_config, text_encoder_2_config))
+        parts.*table.member =
+            convert_part(file, names, table.file_prefix, table.part, table.rules, table.ignored);
 
     const auto part_size = [](const std::shared_ptr<TensorSource>& part) {
         return part ? part->names().size() : size_t{0};
@@ -443,6 +579,60 @@ std::shared_ptr<TensorSource> open_ldm_vae(std::shared_ptr<const TensorSource> f
                                            const VaeConfig& config, const std::string& prefix) {
     if (!file) throw Error("open_ldm_vae", "no file given");
     return convert_part(file, file->names(), prefix, "VAE", vae_rules(config), {});
+}
+
+std::shared_ptr<TensorSource> single_file_layout(const SingleFileParts& parts,
+                                                 const UNetConfig& unet_config,
+                                                 const VaeConfig& vae_config,
+                                                 const ClipTextConfig& text_encoder_2_config) {
+    std::map<std::string, LayoutEntry> entries;
+    for (const auto& table : part_tables(unet_config, vae_config, text_encoder_2_config)) {
+        const std::shared_ptr<const TensorSource> part = parts.*table.member;
+        if (!part) throw Error("single_file_layout", std::string("no ") + table.part + " given");
+        const auto inverse = invert(table.rules, table.part);
+        std::map<std::string, std::vector<std::pair<int, std::string>>> sources;  // by file name
+        std::map<std::string, Transform> transforms;
+        for (const auto& name : part->names()) {
+            const auto* match = longest_match(inverse, name);
+            if (!match)
+                throw Error(part->describe(), std::string("tensor '") + name + "' has no " +
+                                                  table.part + " equivalent in the single-file " +
+                                                  "layout for this model configuration");
+            const auto& [target, rule] = *match;
+            const std::string file_name = table.file_prefix + rule.ldm + name.substr(target.size());
+            sources[file_name].emplace_back(rule.chunk, name);
+            transforms[file_name] = rule.transform;
+        }
+        for (auto& [file_name, chunks] : sources) {
+            std::sort(chunks.begin(), chunks.end());
+            LayoutEntry entry{part, transforms[file_name], {}, {}};
+            const size_t expected = entry.transform == Transform::SplitQKV ? 3 : 1;
+            if (chunks.size() != expected)
+                throw Error(part->describe(), "'" + file_name + "' needs q, k and v (" +
+                                                  std::string(table.part) + " tensors like '" +
+                                                  chunks.front().second + "')");
+            for (const auto& [chunk, name] : chunks) entry.sources.push_back(name);
+            const auto shape = part->shape(entry.sources.front());
+            for (const auto& name : entry.sources)
+                if (part->shape(name) != shape)
+                    throw Error(part->describe(), "q, k and v of '" + file_name +
+                                                      "' differ in shape ('" + name + "')");
+            entry.shape = single_file_shape(shape, entry.transform);
+            entries.emplace(file_name, std::move(entry));
+        }
+    }
+    return std::make_shared<SingleFileLayoutSource>(std::move(entries));
+}
+
+void write_single_file(const std::string& path, const SingleFileParts& parts,
+                       const UNetConfig& unet_config, const VaeConfig& vae_config,
+                       const ClipTextConfig& text_encoder_2_config,
+                       std::optional<c10::ScalarType> dtype) {
+    const auto layout = single_file_layout(parts, unet_config, vae_config, text_encoder_2_config);
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (const auto& name : layout->names())
+        tensors.emplace_back(name, layout->load(name, dtype, c10::kCPU));
+    save_safetensors(path, tensors);
 }
 
 LdmUNetNames::LdmUNetNames(const UNetConfig& config) : prefixes_(unet_prefixes(config)) {}
@@ -470,9 +660,7 @@ std::shared_ptr<TensorSource> unet_weights_any_layout(std::shared_ptr<TensorSour
         prefix = kUNetPrefix;
     else if (!any_name_starts_with(names, "input_blocks."))
         return file;  // diffusers names
-    RuleTable rules;
-    for (auto& [ldm, hf] : unet_prefixes(config)) rules[ldm] = {hf};
-    auto part = convert_part(file, names, prefix, "UNet", rules, {});
+    auto part = convert_part(file, names, prefix, "UNet", unet_rules(config), {});
     log().debug("{}: UNet weights in the ldm layout{}", file->describe(),
                 prefix.empty() ? "" : " (inside a single-file checkpoint)");
     return part;

@@ -46,6 +46,23 @@ SingleFileParts open_single_file(std::shared_ptr<const TensorSource> file,
                                  const UNetConfig& unet_config, const VaeConfig& vae_config,
                                  const ClipTextConfig& text_encoder_2_config);
 
+// The reverse of open_single_file: four diffusers-named parts (all set) seen as one source with
+// the single-file names (model.diffusion_model.*, first_stage_model.*, conditioner.embedders.*),
+// from the same tables inverted: VAE attention Linear weights become 1x1 convolutions again,
+// q/k/v_proj are fused into OpenCLIP's in_proj, text_projection is transposed back. Tensors load
+// lazily. lightning::Error for a missing part or a tensor with no single-file name.
+std::shared_ptr<TensorSource> single_file_layout(const SingleFileParts& parts,
+                                                 const UNetConfig& unet_config,
+                                                 const VaeConfig& vae_config,
+                                                 const ClipTextConfig& text_encoder_2_config);
+
+// single_file_layout written to `path` as one safetensors file, each tensor converted to
+// `dtype` when given (fp16 for a checkpoint as published). Holds the whole file in memory.
+void write_single_file(const std::string& path, const SingleFileParts& parts,
+                       const UNetConfig& unet_config, const VaeConfig& vae_config,
+                       const ClipTextConfig& text_encoder_2_config,
+                       std::optional<c10::ScalarType> dtype = std::nullopt);
+
 // A VAE alone in the ldm layout (encoder.down.N.block.M..., decoder.up..., mid.attn_1 as 1x1
 // convolutions), e.g. madebyollin's sdxl-vae-fp16-fix `sdxl.vae.safetensors`: its tensors under
 // `prefix` ("" or "first_stage_model.") seen with diffusers names. Null when none is there;

@@ -29,6 +29,8 @@ public:
     std::vector<int64_t> shape(const std::string& name) const override;
     at::Tensor load(const std::string& name, std::optional<c10::ScalarType> dtype = std::nullopt,
                     c10::Device device = c10::kCPU) const override;
+    // On the CPU: converted straight from the mapping into `target`.
+    void load_into(const std::string& name, const at::Tensor& target) const override;
     std::string describe() const override;
 
     struct Impl;

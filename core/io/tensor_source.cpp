@@ -17,6 +17,14 @@ std::string tensor_where(const std::string& source, const std::string& name) {
 
 }  // namespace
 
+void TensorSource::load_into(const std::string& name, const at::Tensor& target) const {
+    const at::Tensor value = load(name, target.scalar_type(), target.device());
+    if (!value.sizes().equals(target.sizes()))
+        throw Error(tensor_where(describe(), name),
+                    "shape differs from the module's (" + std::to_string(value.dim()) + " dims)");
+    target.copy_(value);
+}
+
 TensorMapSource::TensorMapSource(std::vector<std::pair<std::string, at::Tensor>> tensors,
                                  std::string description)
     : tensors_(std::move(tensors)), description_(std::move(description)) {

@@ -27,6 +27,10 @@ public:
     virtual at::Tensor load(const std::string& name,
                             std::optional<c10::ScalarType> dtype = std::nullopt,
                             c10::Device device = c10::kCPU) const = 0;
+    // Loads one tensor into `target`, which has its shape, converting to target's dtype and
+    // device. The default is load() then copy_(); a memory-mapped file converts straight from
+    // the mapping (no intermediate tensor). Throws lightning::Error like load().
+    virtual void load_into(const std::string& name, const at::Tensor& target) const;
     // Human-readable origin for error messages (usually a file path).
     virtual std::string describe() const = 0;
 };

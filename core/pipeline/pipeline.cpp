@@ -145,10 +145,6 @@ struct Conditioning {
 // Records golden-named tensors when the request asks for a trace.
 using Trace = std::function<void(const std::string& name, const at::Tensor& t)>;
 
-bool all_finite(const at::Tensor& t) {
-    return at::isfinite(t).all().item<bool>();
-}
-
 // libtorch failures (out of memory, a kernel missing for a dtype, ...) reach callers as
 // lightning::Error like every other failure, with torch's first line as the message.
 // Out of memory becomes one message that says what to change; the allocator's cached blocks

@@ -146,7 +146,7 @@ std::unique_ptr<UnetCheckpoints::Entry> UnetCheckpoints::read_entry(const Tensor
         at::Tensor value =
             source.load(names[i], target.scalar_type(),
                         home == CheckpointHome::Device ? device_ : c10::Device(c10::kCPU));
-        if (value.is_floating_point() && !at::isfinite(value).all().item<bool>())
+        if (!all_finite(value))
             throw Error(source.describe() + " [" + names[i] + "]",
                         "contains NaN or infinite values (a damaged or diverged checkpoint)");
         if (home == CheckpointHome::PinnedHost) value = value.pin_memory();

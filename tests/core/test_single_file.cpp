@@ -118,6 +118,88 @@ private Q_SLOTS:
         QVERIFY2(message.find("encoder.no_such.weight") != std::string::npos, message.c_str());
     }
 
+    // The writer (lightning-random-model --single-file): the fixture's diffusers files in the
+    // single-file layout are the reference single file (converted from the same tensors by
+    // diffusers' tables), name for name and bit for bit; written to disk and read back, each
+    // part is again its diffusers file.
+    void writes_the_single_file_layout() {
+        const Configs c;
+        SingleFileParts diffusers;
+        diffusers.unet =
+            SafeTensorsFile::open(fixture("tiny-lightning/sdxl_lightning_4step_unet.safetensors"));
+        diffusers.vae =
+            SafeTensorsFile::open(fixture("tiny-sdxl/vae/diffusion_pytorch_model.safetensors"));
+        diffusers.text_encoder =
+            SafeTensorsFile::open(fixture("tiny-sdxl/text_encoder/model.safetensors"));
+        diffusers.text_encoder_2 =
+            SafeTensorsFile::open(fixture("tiny-sdxl/text_encoder_2/model.safetensors"));
+        const auto layout = single_file_layout(diffusers, c.unet, c.vae, c.text_encoder_2);
+
+        const auto reference = SafeTensorsFile::open(fixture(kSingleFile));
+        for (const auto& name : layout->names()) {
+            QVERIFY2(reference->contains(name), ("not in the reference file: " + name).c_str());
+            QCOMPARE(layout->shape(name), reference->shape(name));
+            const auto written = layout->load(name, c10::kFloat, c10::kCPU);
+            QCOMPARE(written.sizes().vec(), reference->shape(name));
+            const auto cmp =
+                compare_exact(name, written, reference->load(name, c10::kFloat, c10::kCPU));
+            QVERIFY2(cmp.ok, cmp.message.c_str());
+        }
+        // Every reference tensor of the four parts, except the two the reader ignores.
+        size_t parts_tensors = 0;
+        for (const auto& name : reference->names()) {
+            const bool in_part = name.rfind("model.diffusion_model.", 0) == 0 ||
+                                 name.rfind("first_stage_model.", 0) == 0 ||
+                                 name.rfind("conditioner.embedders.", 0) == 0;
+            if (!in_part || name.ends_with(".position_ids") || name.ends_with(".logit_scale"))
+                continue;
+            ++parts_tensors;
+            QVERIFY2(layout->contains(name), ("not written: " + name).c_str());
+        }
+        QCOMPARE(layout->names().size(), parts_tensors);
+
+        // fp16 on disk, as the tool writes it (the fixture's values are exact in fp16).
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.path().toStdString() + "/written.safetensors";
+        write_single_file(path, diffusers, c.unet, c.vae, c.text_encoder_2, c10::kHalf);
+        const auto written = SafeTensorsFile::open(path);
+        QVERIFY(is_sdxl_single_file(*written));
+        QCOMPARE(written->load(written->names().front()).scalar_type(), c10::kHalf);
+        const auto parts = open_parts(written);
+        verify_part_equals(parts.unet, "tiny-lightning/sdxl_lightning_4step_unet.safetensors");
+        verify_part_equals(parts.vae, "tiny-sdxl/vae/diffusion_pytorch_model.safetensors");
+        verify_part_equals(parts.text_encoder, "tiny-sdxl/text_encoder/model.safetensors");
+        verify_part_equals(parts.text_encoder_2, "tiny-sdxl/text_encoder_2/model.safetensors");
+    }
+
+    void writer_names_what_it_cannot_place() {
+        const Configs c;
+        SingleFileParts parts;
+        parts.unet =
+            SafeTensorsFile::open(fixture("tiny-lightning/sdxl_lightning_4step_unet.safetensors"));
+        parts.vae =
+            SafeTensorsFile::open(fixture("tiny-sdxl/vae/diffusion_pytorch_model.safetensors"));
+        parts.text_encoder =
+            SafeTensorsFile::open(fixture("tiny-sdxl/text_encoder/model.safetensors"));
+        QVERIFY(error_of([&] {
+                    single_file_layout(parts, c.unet, c.vae, c.text_encoder_2);
+                }).find("no text_encoder_2") != std::string::npos);
+        parts.text_encoder_2 =
+            std::make_shared<TensorMapSource>(std::vector<std::pair<std::string, at::Tensor>>{
+                {"text_model.encoder.layers.0.self_attn.q_proj.weight", torch::zeros({48, 48})},
+                {"text_model.encoder.layers.0.no_such.weight", torch::zeros({2})}});
+        const auto message =
+            error_of([&] { single_file_layout(parts, c.unet, c.vae, c.text_encoder_2); });
+        QVERIFY2(message.find("no_such") != std::string::npos, message.c_str());
+        parts.text_encoder_2 =
+            std::make_shared<TensorMapSource>(std::vector<std::pair<std::string, at::Tensor>>{
+                {"text_model.encoder.layers.0.self_attn.q_proj.weight", torch::zeros({48, 48})}});
+        const auto missing =
+            error_of([&] { single_file_layout(parts, c.unet, c.vae, c.text_encoder_2); });
+        QVERIFY2(missing.find("needs q, k and v") != std::string::npos, missing.c_str());
+    }
+
     void detects_sdxl_single_files() {
         QVERIFY(is_sdxl_single_file(*SafeTensorsFile::open(fixture(kSingleFile))));
         QVERIFY(!is_sdxl_single_file(*SafeTensorsFile::open(

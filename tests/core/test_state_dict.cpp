@@ -7,6 +7,8 @@
 
 #include <QTemporaryDir>
 
+#include <cmath>
+
 using lightning::Error;
 using lightning::TensorMapSource;
 
@@ -113,6 +115,7 @@ private Q_SLOTS:
     void allProblemsTogether();
     void prefixSelectsComponent();
     void largeReportIsReadable();
+    void allFiniteIsExact();
 };
 
 void TestStateDict::moduleNamesAreAsExpected() {
@@ -284,4 +287,26 @@ void TestStateDict::largeReportIsReadable() {
 }
 
 QTEST_GUILESS_MAIN(TestStateDict)
+// The load check (a sum, re-checked element by element when the sum is not finite): finite
+// values whose sum overflows are finite; any NaN or infinity is not, in every float dtype.
+void TestStateDict::allFiniteIsExact() {
+    using lightning::all_finite;
+    const float big = 3e38f;
+    QVERIFY(all_finite(at::full({4}, big)));                 // the float sum overflows to inf
+    QVERIFY(all_finite(at::full({4}, 60000.0, at::kHalf)));  // overflows fp16's range
+    QVERIFY(all_finite(at::zeros({0})));
+    QVERIFY(all_finite(at::arange(10, at::kLong)));
+    for (const auto dtype : {at::kFloat, at::kHalf, at::kBFloat16, at::kDouble}) {
+        for (const double bad : {std::nan(""), double(INFINITY), -double(INFINITY)}) {
+            at::Tensor t = at::ones({3, 5}, dtype);
+            t[2][4] = bad;
+            QVERIFY2(!all_finite(t), c10::toString(dtype));
+        }
+        at::Tensor both = at::ones({2}, dtype);
+        both[0] = INFINITY;
+        both[1] = -INFINITY;
+        QVERIFY(!all_finite(both));
+    }
+}
+
 #include "test_state_dict.moc"
