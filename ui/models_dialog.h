@@ -1,7 +1,7 @@
 // "Models": fetches SDXL base and the chosen SDXL-Lightning UNets into the Hugging Face cache
 // (core/hub) on a background thread, with progress, speed, time left and cancel. The app's
-// cache discovery (core/engine/model_layout.h) then finds them. Reached from the first-run panel and
-// File ▸ Models….
+// cache discovery (core/engine/model_layout.h) then finds them. Reached from the first-run panel
+// and File ▸ Models….
 #pragma once
 #include "core/hub/hub_settings.h"
 

@@ -16,8 +16,6 @@ namespace lightning {
 
 class AutoencoderKL;
 
-
-
 struct VaeTileSettings {
     int64_t sample_size = 0;  // tile_sample_min_size (pixels)
     int64_t latent_size = 0;  // tile_latent_min_size (latent cells)

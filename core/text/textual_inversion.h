@@ -14,7 +14,6 @@
 
 namespace lightning {
 
-
 // "FILE[:TOKEN]": the part after the first ':' following the file name is the token. A ':' in
 // the file's own path is kept when no existing file is named by the text before it.
 EmbeddingSpec parse_embedding_spec(const std::string& text);

@@ -558,7 +558,6 @@ private Q_SLOTS:
         QCOMPARE(folder.entryList({"*.tmp.*"}, QDir::Files | QDir::Hidden).size(), 0);
 #endif
     }
-
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -176,17 +176,17 @@ void TestHfCache::names_each_missing_file() {
     for (const QString& alternatives : required_base_files(true)) {
         // Tokenizers as vocab.json + merges.txt; weights as their fp16 variants (fine too).
         const QStringList names = alternatives.split(u'|');
-        const QString name = names.first().startsWith(QLatin1String("tokenizer")) ? names.first()
-                                                                                 : names.last();
+        const QString name =
+            names.first().startsWith(QLatin1String("tokenizer")) ? names.first() : names.last();
         if (name.startsWith(QLatin1String("text_encoder_2/model"))) continue;
         if (name == QLatin1String("tokenizer/merges.txt")) continue;
         touch(QDir(base).filePath(name));
     }
     const QStringList problems = base_model_problems(base, {});
     QCOMPARE(problems.size(), 2);
-    QCOMPARE(problems[0],
-             QStringLiteral("Missing tokenizer/merges.txt or tokenizer/tokenizer.json in %1")
-                 .arg(base));
+    QCOMPARE(
+        problems[0],
+        QStringLiteral("Missing tokenizer/merges.txt or tokenizer/tokenizer.json in %1").arg(base));
     QCOMPARE(problems[1], QStringLiteral("Missing text_encoder_2/model.safetensors (or its .fp16 "
                                          "variant, or one .safetensors file) in %1")
                               .arg(base));

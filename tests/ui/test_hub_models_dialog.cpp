@@ -2,11 +2,11 @@
 // repositories: from the first-run panel it downloads off the GUI thread into the Hugging Face
 // cache and the main window then uses the models; a slow download cancels, keeps its partial
 // file and shows nothing half-written.
+#include "core/engine/model_layout.h"
 #include "core/hub/hub_cache.h"
 #include "core/hub/model_files.h"
 #include "support/fake_hub.h"
 #include "support/fixtures.h"
-#include "core/engine/model_layout.h"
 #include "ui/main_window.h"
 #include "ui/models_dialog.h"
 
@@ -97,7 +97,8 @@ private Q_SLOTS:
         QVERIFY(seen_dialog);
         QVERIFY2(status.startsWith(QLatin1String("Done")), qPrintable(status));
 
-        const lightning::DiscoveredModels found = lightning::discover_hf_models(cache_.toStdString());
+        const lightning::DiscoveredModels found =
+            lightning::discover_hf_models(cache_.toStdString());
         QVERIFY(found.complete());
         QCOMPARE(window.engine_settings().models.base, found.base_dir);
         QCOMPARE(window.engine_settings().models.lightning_dir, found.lightning_dir);
