@@ -282,13 +282,13 @@ struct Entry {
     std::vector<int64_t> shape;
 };
 
-class ConvertedSource final : public TensorSource {
+// A TensorSource over a table of entries (name -> how to make that tensor): the names, the
+// shapes and the lookup; the subclass says how an entry loads.
+template <typename EntryType>
+class EntryTableSource : public TensorSource {
 public:
-    ConvertedSource(std::shared_ptr<const TensorSource> file, std::string description,
-                    std::map<std::string, Entry> entries)
-        : file_(std::move(file)),
-          description_(std::move(description)),
-          entries_(std::move(entries)) {}
+    EntryTableSource(std::string description, std::map<std::string, EntryType> entries)
+        : description_(std::move(description)), entries_(std::move(entries)) {}
 
     std::vector<std::string> names() const override {
         std::vector<std::string> names;
@@ -300,6 +300,26 @@ public:
     bool contains(const std::string& name) const override { return entries_.count(name) != 0; }
 
     std::vector<int64_t> shape(const std::string& name) const override { return find(name).shape; }
+
+    std::string describe() const override { return description_; }
+
+protected:
+    const EntryType& find(const std::string& name) const {
+        auto it = entries_.find(name);
+        if (it == entries_.end()) throw Error(description_, "no tensor named '" + name + "'");
+        return it->second;
+    }
+
+private:
+    std::string description_;
+    std::map<std::string, EntryType> entries_;
+};
+
+class ConvertedSource final : public EntryTableSource<Entry> {
+public:
+    ConvertedSource(std::shared_ptr<const TensorSource> file, std::string description,
+                    std::map<std::string, Entry> entries)
+        : EntryTableSource(std::move(description), std::move(entries)), file_(std::move(file)) {}
 
     at::Tensor load(const std::string& name, std::optional<c10::ScalarType> dtype,
                     c10::Device device) const override {
@@ -319,21 +339,11 @@ public:
                 return tensor.narrow(0, entry.chunk * rows, rows).clone();
             }
         }
-        throw Error(description_, "unknown conversion of tensor '" + name + "'");
+        throw Error(describe(), "unknown conversion of tensor '" + name + "'");
     }
-
-    std::string describe() const override { return description_; }
 
 private:
-    const Entry& find(const std::string& name) const {
-        auto it = entries_.find(name);
-        if (it == entries_.end()) throw Error(description_, "no tensor named '" + name + "'");
-        return it->second;
-    }
-
     std::shared_ptr<const TensorSource> file_;
-    std::string description_;
-    std::map<std::string, Entry> entries_;
 };
 
 std::vector<int64_t> converted_shape(const TensorSource& file, const std::string& key,
@@ -468,21 +478,10 @@ struct LayoutEntry {
     std::vector<int64_t> shape;
 };
 
-class SingleFileLayoutSource final : public TensorSource {
+class SingleFileLayoutSource final : public EntryTableSource<LayoutEntry> {
 public:
     explicit SingleFileLayoutSource(std::map<std::string, LayoutEntry> entries)
-        : entries_(std::move(entries)) {}
-
-    std::vector<std::string> names() const override {
-        std::vector<std::string> names;
-        names.reserve(entries_.size());
-        for (const auto& [name, entry] : entries_) names.push_back(name);
-        return names;
-    }
-
-    bool contains(const std::string& name) const override { return entries_.count(name) != 0; }
-
-    std::vector<int64_t> shape(const std::string& name) const override { return find(name).shape; }
+        : EntryTableSource("single-file layout", std::move(entries)) {}
 
     at::Tensor load(const std::string& name, std::optional<c10::ScalarType> dtype,
                     c10::Device device) const override {
@@ -502,17 +501,6 @@ public:
         }
         throw Error(describe(), "unknown conversion of tensor '" + name + "'");
     }
-
-    std::string describe() const override { return "single-file layout"; }
-
-private:
-    const LayoutEntry& find(const std::string& name) const {
-        auto it = entries_.find(name);
-        if (it == entries_.end()) throw Error(describe(), "no tensor named '" + name + "'");
-        return it->second;
-    }
-
-    std::map<std::string, LayoutEntry> entries_;
 };
 
 // Why `names` is not an SDXL base single-file checkpoint, or "" when it is.

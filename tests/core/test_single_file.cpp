@@ -23,6 +23,21 @@ std::string fixture(const std::string& relative) {
 
 const char* kSingleFile = "tiny-lightning/sdxl_lightning_4step.safetensors";
 
+// The diffusers files of the single file's four parts: UNet, VAE, text encoders 1 and 2.
+const char* const kPartFiles[4] = {"tiny-lightning/sdxl_lightning_4step_unet.safetensors",
+                                   "tiny-sdxl/vae/diffusion_pytorch_model.safetensors",
+                                   "tiny-sdxl/text_encoder/model.safetensors",
+                                   "tiny-sdxl/text_encoder_2/model.safetensors"};
+
+SingleFileParts fixture_diffusers_parts() {
+    SingleFileParts parts;
+    parts.unet = SafeTensorsFile::open(fixture(kPartFiles[0]));
+    parts.vae = SafeTensorsFile::open(fixture(kPartFiles[1]));
+    parts.text_encoder = SafeTensorsFile::open(fixture(kPartFiles[2]));
+    parts.text_encoder_2 = SafeTensorsFile::open(fixture(kPartFiles[3]));
+    return parts;
+}
+
 struct Configs {
     UNetConfig unet = read_unet_config(fixture("tiny-sdxl/unet/config.json"));
     VaeConfig vae = read_vae_config(fixture("tiny-sdxl/vae/config.json"));
@@ -124,15 +139,7 @@ private Q_SLOTS:
     // part is again its diffusers file.
     void writes_the_single_file_layout() {
         const Configs c;
-        SingleFileParts diffusers;
-        diffusers.unet =
-            SafeTensorsFile::open(fixture("tiny-lightning/sdxl_lightning_4step_unet.safetensors"));
-        diffusers.vae =
-            SafeTensorsFile::open(fixture("tiny-sdxl/vae/diffusion_pytorch_model.safetensors"));
-        diffusers.text_encoder =
-            SafeTensorsFile::open(fixture("tiny-sdxl/text_encoder/model.safetensors"));
-        diffusers.text_encoder_2 =
-            SafeTensorsFile::open(fixture("tiny-sdxl/text_encoder_2/model.safetensors"));
+        const SingleFileParts diffusers = fixture_diffusers_parts();
         const auto layout = single_file_layout(diffusers, c.unet, c.vae, c.text_encoder_2);
 
         const auto reference = SafeTensorsFile::open(fixture(kSingleFile));
@@ -167,21 +174,16 @@ private Q_SLOTS:
         QVERIFY(is_sdxl_single_file(*written));
         QCOMPARE(written->load(written->names().front()).scalar_type(), c10::kHalf);
         const auto parts = open_parts(written);
-        verify_part_equals(parts.unet, "tiny-lightning/sdxl_lightning_4step_unet.safetensors");
-        verify_part_equals(parts.vae, "tiny-sdxl/vae/diffusion_pytorch_model.safetensors");
-        verify_part_equals(parts.text_encoder, "tiny-sdxl/text_encoder/model.safetensors");
-        verify_part_equals(parts.text_encoder_2, "tiny-sdxl/text_encoder_2/model.safetensors");
+        verify_part_equals(parts.unet, kPartFiles[0]);
+        verify_part_equals(parts.vae, kPartFiles[1]);
+        verify_part_equals(parts.text_encoder, kPartFiles[2]);
+        verify_part_equals(parts.text_encoder_2, kPartFiles[3]);
     }
 
     void writer_names_what_it_cannot_place() {
         const Configs c;
-        SingleFileParts parts;
-        parts.unet =
-            SafeTensorsFile::open(fixture("tiny-lightning/sdxl_lightning_4step_unet.safetensors"));
-        parts.vae =
-            SafeTensorsFile::open(fixture("tiny-sdxl/vae/diffusion_pytorch_model.safetensors"));
-        parts.text_encoder =
-            SafeTensorsFile::open(fixture("tiny-sdxl/text_encoder/model.safetensors"));
+        SingleFileParts parts = fixture_diffusers_parts();
+        parts.text_encoder_2 = nullptr;
         QVERIFY(error_of([&] {
                     single_file_layout(parts, c.unet, c.vae, c.text_encoder_2);
                 }).find("no text_encoder_2") != std::string::npos);
