@@ -134,8 +134,10 @@ MainWindow::MainWindow(QWidget* parent, lightning::SecondsClock live_clock) : QM
     setCentralWidget(splitter);
     build_docks();
     // Recent prompts (fed by the gallery) under the prompt box; Alt+Down in it opens them too.
-    prompt_->layout()->addWidget(
-        attach_prompt_history(gallery_->model()->prompt_history(), prompt_->editor()));
+    auto* history = attach_prompt_history(gallery_->model()->prompt_history(), prompt_->editor());
+    prompt_->layout()->addWidget(history);
+    // Created after the form, it would be the last Tab stop: it belongs right after the prompt.
+    QWidget::setTabOrder(prompt_->editor(), history);
     build_menus();
     build_status_bar();
 
@@ -588,7 +590,12 @@ void MainWindow::build_menus() {
     QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::open_settings);
     file->addAction(tr("&Models…"), this, [this] { open_models_dialog(); })
         ->setObjectName(QStringLiteral("modelsAction"));
-    settings->setShortcut(QKeySequence::Preferences);
+    // The platform's key (Ctrl+, on KDE, Cmd+, on macOS) has none elsewhere (GNOME, XFCE, ...):
+    // Ctrl+, there too, as most applications do.
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    const auto platform = QKeySequence::keyBindings(QKeySequence::Preferences);
+    settings->setShortcuts(platform.isEmpty() ? QList<QKeySequence>{QKeySequence(tr("Ctrl+,"))}
+                                              : platform);
     file->addAction(tr("Save &gallery…"), gallery_, &GalleryWidget::save_gallery_dialog);
     file->addAction(tr("&Open gallery folder"), this,
                     [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(engine_.output_dir)); });

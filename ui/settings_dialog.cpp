@@ -144,11 +144,13 @@ void SettingsDialog::build_prompt_rows(QFormLayout* form, const EngineSettings& 
                             int(lightning::PromptSyntax::A1111));
     prompt_syntax_->addItem(tr("Compel: word++, (phrase)1.2, .and()"),
                             int(lightning::PromptSyntax::Compel));
-    prompt_syntax_->addItem(tr("None: plain text, 75 tokens"), int(lightning::PromptSyntax::None));
+    prompt_syntax_->addItem(tr("None: plain text, first 75 tokens"),
+                            int(lightning::PromptSyntax::None));
     prompt_syntax_->setCurrentIndex(prompt_syntax_->findData(int(settings.prompt_syntax)));
     prompt_syntax_->setToolTip(
         tr("How prompts are read. A1111 and Compel weight words and encode long prompts in "
-           "75-token chunks; None is diffusers' plain encoding (cut after 75 tokens). Each image "
+           "75-token chunks; None is diffusers' plain encoding (cut after 75 tokens, 77 with start "
+           "and end; a note says when). Each image "
            "records its syntax, so restoring it reproduces it."));
     form->addRow(tr("Prompt s&yntax"), prompt_syntax_);
 

@@ -4,7 +4,9 @@
 #include "core/engine/limits.h"
 #include "core/engine/model_layout.h"
 #include "core/text/textual_inversion.h"
+#include "core/util/devices.h"
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
 #include "core/image/png.h"
@@ -54,13 +56,14 @@ Generation:
   --guidance G          classifier-free guidance scale; active only when > 1 (default 0,
                         as Lightning is trained)
   --width W, --height H image size in pixels, multiples of 8 (default 1024 x 1024)
-  --seed S              seed of the CPU noise generator (default: random, printed)
+  --seed S              seed of the CPU noise generator (default, or -1 as in A1111: random,
+                        printed and written into the PNG)
   --batch N             number of images; image i uses seed S + i (default 1)
   --clip-skip N         skip the last N CLIP layers (default 0)
   --prompt-syntax S     how prompt and negative are read: a1111 (default; (word:1.2),
                         [word], BREAK, 75-token chunks), compel (word++, (phrase)1.3,
-                        .and(), 77-token chunks) or none (diffusers: literal text cut at 77
-                        tokens)
+                        .and(), 77-token chunks) or none (diffusers: literal text cut at 75
+                        tokens, 77 with start and end; a warning says when it is cut)
   --embedding FILE[:TOKEN]
                         textual-inversion embedding (SDXL clip_l/clip_g .safetensors); TOKEN
                         defaults to the file stem; repeatable, loaded in order
@@ -123,8 +126,9 @@ A full-size SDXL with random weights for it: bench/reference/make_random_sdxl.py
 
   --model DIR           diffusers folder (required)
   --lightning DIR       use the SDXL-Lightning UNet files of DIR for each step count
-  --device D            cpu | cuda | cuda:N (default cuda)
-  --dtype T             fp32 | fp16 | bf16 (default fp16)
+  --device D            cpu | cuda | cuda:N (default: cuda when this build and machine have a
+                        GPU, else cpu)
+  --dtype T             fp32 | fp16 | bf16 (default fp16 on cuda, fp32 on cpu)
   --width W, --height H image size (default 1024 x 1024)
   --steps LIST          comma-separated step counts (default 1,2,4,8)
   --runs N              timed runs per measurement (default 10)
@@ -239,7 +243,11 @@ void check_log_level(const std::string& flag, const std::string& text) {
 }
 
 void require_file(const std::string& flag, const std::string& path) {
-    if (!fs::is_regular_file(path)) throw UsageError(flag + ": no such file '" + path + "'");
+    try {
+        require_regular_file(path, flag);
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
 }
 
 void require_dir(const std::string& flag, const std::string& path) {
@@ -283,6 +291,26 @@ ImageRecord read_from_png(const std::string& path) {
                          " has no settings line (Steps: ..., Seed: ...)");
     return *record;
 #endif
+}
+
+// A setting of --from's PNG that names a request field but whose value could not be read:
+// without its flag the image would not be the same, so it is an error, not a silent default.
+void check_unreadable_from_settings(const GenerateArgs& g, const std::set<std::string>& seen) {
+    static const std::map<std::string, std::string> kFlagOf = {{"Seed", "--seed"},
+                                                               {"Steps", "--steps"},
+                                                               {"CFG scale", "--guidance"},
+                                                               {"Size", "--width and --height"},
+                                                               {"Clip skip", "--clip-skip"},
+                                                               {"Prompt syntax", "--prompt-syntax"},
+                                                               {"VAE tiling", "--vae-tiling"},
+                                                               {"Prediction", "--prediction"},
+                                                               {"Schedule type", ""}};
+    for (const auto& key : unreadable_settings(*g.from_record)) {
+        const auto flag = kFlagOf.find(key);
+        const std::string name = flag == kFlagOf.end() ? "" : flag->second;
+        if (name.empty() || seen.count(name.substr(0, name.find(' ')))) continue;
+        throw UsageError("--from: the " + key + " of " + g.from + " cannot be read; give " + name);
+    }
 }
 
 // The flags of a generate-like command in order, each once (--lora and --embedding repeat);
@@ -367,8 +395,9 @@ void apply_generate_flag(GenerateArgs& g, const std::string& flag, const std::st
     } else if (flag == "--width" || flag == "--height") {
         (flag == "--width" ? r.width : r.height) = parse_int(flag, value, INT32_MIN, INT32_MAX);
     } else if (flag == "--seed") {
-        r.seed = parse_number<uint64_t>(flag, value);
-        g.seed_given = true;
+        // -1 is "random" as in A1111 (the seed drawn is printed and written into the PNG).
+        g.seed_given = value != "-1";
+        if (g.seed_given) r.seed = parse_number<uint64_t>(flag, value);
     } else if (flag == "--batch") {
         r.batch = parse_int(flag, value, INT32_MIN, INT32_MAX);
     } else if (flag == "--clip-skip") {
@@ -429,6 +458,7 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
         throw UsageError("nothing to write: give --out FILE.png and/or --dump FILE.safetensors");
     if (g.out == "-" && g.request.batch > 1)
         throw UsageError("--out -: standard output takes one image; use a file name with --batch");
+    if (g.from_record) check_unreadable_from_settings(g, seen);
     if (g.from_record && !given.embeddings)
         for (const auto& embedding : g.from_record->request.embeddings)
             throw UsageError("--from: " + g.from + " was made with the embedding '" +
@@ -623,12 +653,20 @@ int parse_positive(const std::string& flag, const std::string& value, int max) {
                      std::to_string(max));
 }
 
+// The first GPU when this build and machine have one, else the CPU.
+std::string default_device() {
+    for (const auto& device : list_devices())
+        if (device.id.rfind("cuda", 0) == 0) return "cuda";
+    return "cpu";
+}
+
 BenchArgs parse_bench(const std::vector<std::string>& args) {
     static const std::set<std::string> valued = {
         "--model",     "--lightning", "--device", "--dtype",   "--width",
         "--height",    "--steps",     "--runs",   "--warmup",  "--json",
         "--log-level", "--batch",     "--with",   "--without", "--profile"};
     BenchArgs b;
+    bool device_given = false, dtype_given = false;
     ArgReader reader(args);
     while (!reader.done()) {
         std::string value;
@@ -639,7 +677,9 @@ BenchArgs parse_bench(const std::vector<std::string>& args) {
             b.lightning_dir = value;
         } else if (flag == "--device") {
             b.device = parse_device(flag, value);
+            device_given = true;
         } else if (flag == "--dtype") {
+            dtype_given = true;
             try {
                 b.precision = parse_precision(value);
             } catch (const Error&) {
@@ -675,6 +715,8 @@ BenchArgs parse_bench(const std::vector<std::string>& args) {
     }
     if (b.model.empty()) throw UsageError("--model DIR is required");
     require_dir("--model", b.model);
+    if (!device_given) b.device = default_device();
+    if (!dtype_given) b.precision = b.device == "cpu" ? Precision::FP32 : Precision::FP16;
     if (b.device == "cpu" && b.precision == Precision::FP16)
         throw UsageError("--dtype fp16 is not supported on cpu (use fp32 or bf16)");
     return b;

@@ -4,6 +4,8 @@
 // between processes (core/batch/manifest.h).
 #include "app/cli/batch_files.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
+#include "app/cli/terminal_text.h"
 #include "core/batch/manifest.h"
 #include "core/batch/results_log.h"
 #include "core/batch/work_queue.h"
@@ -14,7 +16,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -86,20 +87,24 @@ Exit status: 0 when every line of the shard is done, 1 when some lines were bad 
 interrupted (Ctrl+C or SIGTERM: images in progress are dropped, finished ones are kept).
 )";
 
-std::atomic<bool> g_interrupted{false};
-std::vector<Engine*> g_engines;  // filled before the handler is installed, not changed after
-
-// Async-signal-safe: sets flags that the workers and the engines poll.
-void on_interrupt(int) {
-    g_interrupted = true;
-    for (Engine* engine : g_engines) engine->cancel();
-}
-
 // stderr lines from several engine threads, whole.
 void say(const std::string& line) {
     static std::mutex mutex;
     std::lock_guard<std::mutex> lock(mutex);
-    std::cerr << line << '\n';
+    std::cerr << printable(line) << '\n';
+}
+
+// A request's warning (a step count the checkpoint was not trained for, ...) the first time it
+// comes up, with the line that raised it: a thousand lines do not repeat it a thousand times.
+void warn_once(int line, const std::string& warning) {
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!said.insert(warning).second) return;
+    }
+    say("lightning: warning: line " + std::to_string(line) + ": " + warning +
+        " (said once for the whole run)");
 }
 
 // One image of a manifest line.
@@ -257,6 +262,7 @@ std::vector<std::unique_ptr<Engine>> load_engines(const BatchArgs& args,
         engines.push_back(Engine::load(options_for(args, device)));
         for (const auto& warning : engines.back()->load_warnings())
             say("lightning: warning: " + device + ": " + warning);
+        if (interrupted()) break;  // the run stops before its first image: load no more
     }
     return engines;
 }
@@ -318,7 +324,7 @@ void fail(Run& run, const WorkItem& item, const std::string& message) {
 void render(Run& run, int worker, const WorkItem& item) {
     WorkerStats& stats = run.stats[size_t(worker)];
     EngineCallbacks callbacks;
-    callbacks.should_cancel = [] { return g_interrupted.load(); };
+    callbacks.should_cancel = [] { return interrupted(); };
     const auto start = Clock::now();
     EngineResult result;
     try {
@@ -327,6 +333,7 @@ void render(Run& run, int worker, const WorkItem& item) {
         fail(run, item, e.what());
         return;
     }
+    for (const auto& warning : result.warnings) warn_once(item.line, warning);
     if (result.run.cancelled || result.run.images.empty()) return;
     const batch_files::ImageInfo info{seconds_between(start, Clock::now()),
                                       batch_files::utc_timestamp_now(), stats.device};
@@ -348,25 +355,18 @@ void render(Run& run, int worker, const WorkItem& item) {
 // Runs the queue with Ctrl+C / SIGTERM (Slurm and Kubernetes stop jobs with it) stopping it
 // between steps.
 void execute(Run& run) {
-    for (auto& engine : run.engines) g_engines.push_back(engine.get());
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    std::vector<Engine*> engines;
+    for (auto& engine : run.engines) engines.push_back(engine.get());
+    const CancelOnInterrupt cancel(engines);
     batch::WorkerHooks hooks;
-    hooks.should_stop = [] { return g_interrupted.load(); };
+    hooks.should_stop = [] { return interrupted(); };
     hooks.on_failure = [&run] {
         for (auto& engine : run.engines) engine->cancel();
     };
-    try {
-        batch::run_workers(
-            int(run.engines.size()), run.items.size(),
-            [&run](int worker, size_t item) { render(run, worker, run.items[item]); }, hooks);
-    } catch (...) {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-        throw;
-    }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    if (interrupted()) return;  // during loading
+    batch::run_workers(
+        int(run.engines.size()), run.items.size(),
+        [&run](int worker, size_t item) { render(run, worker, run.items[item]); }, hooks);
 }
 
 // Images per second once every engine has made its first image (model hashing, CUDA graph
@@ -422,7 +422,7 @@ nlohmann::json summary(const Run& run, const Plan& plan, const batch::Shard& sha
             {"already_done", plan.already_done},
             {"bad_lines", plan.bad_lines},
             {"failed_lines", run.failed_lines},
-            {"interrupted", g_interrupted.load()},
+            {"interrupted", interrupted()},
             {"discard_images", run.args.discard_images},
             {"load_seconds", timings.load_seconds},
             {"generation_seconds", timings.generation_seconds},
@@ -452,13 +452,13 @@ int finish(const Run& run, const Plan& plan, const batch::Shard& shard, const Ti
     const auto report = summary(run, plan, shard, timings);
     if (!run.args.json.empty()) write_json(run.args.json, report);
     const size_t problems = plan.bad_lines.size() + run.failed_lines.size();
-    say("lightning: " + std::to_string(run.done.load()) + " images in " +
+    say("lightning: " + counted(run.done.load(), "image") + " in " +
         fixed(timings.generation_seconds) + " s (" + fixed(report["images_per_second"], 3) +
-        " images/s; " + std::to_string(plan.already_done) + " were already done" +
+        " images/s; " + std::to_string(plan.already_done) + " already done" +
         (problems ? "; lines with problems: " + std::to_string(problems) : "") + ")");
-    if (g_interrupted) {
+    if (interrupted()) {
         say("lightning: interrupted; finished images are kept, a re-run resumes");
-        return 130;
+        return kInterruptedExit;
     }
     return problems ? 1 : 0;
 }
@@ -480,8 +480,8 @@ int run_batch(const BatchArgs& args) {
     if (args.strict && !plan.bad_lines.empty())
         throw UsageError("existing images of other settings (--strict: nothing was generated)");
     if (plan.pending.empty()) {
-        say("lightning: nothing to do: " + std::to_string(plan.already_done) +
-            " images of this shard already exist");
+        say("lightning: nothing to do: " + counted(plan.already_done, "image") +
+            " of this shard already exist");
         return plan.bad_lines.empty() ? 0 : 1;
     }
     check_output_space(args, plan, log_path);
@@ -490,6 +490,8 @@ int run_batch(const BatchArgs& args) {
     batch_files::remove_stale_temporaries(out.string(), pending_files);
 
     const auto devices = resolve_devices(args.devices);
+    // From here on SIGINT/SIGTERM stop at the next check: exit 130 with engines joined.
+    const InterruptGuard guard;
     const auto load_start = Clock::now();
     auto engines = load_engines(args, devices);
     Timings timings;
@@ -498,9 +500,9 @@ int run_batch(const BatchArgs& args) {
     if (args.strict && !plan.bad_lines.empty())
         throw UsageError("bad line(s) for this model (--strict: nothing was generated)");
 
-    say("lightning: " + std::to_string(plan.pending.size()) + " images to make (" +
-        std::to_string(plan.already_done) + " already done) on " + std::to_string(devices.size()) +
-        " engine(s)");
+    say("lightning: " + counted(plan.pending.size(), "image") + " to make (" +
+        std::to_string(plan.already_done) + " already done) on " +
+        counted(devices.size(), "engine"));
     Run run{args, plan.pending, engines, log, {}, {}, {}, {}};
     for (const auto& device : devices) run.stats.push_back(WorkerStats{device, 0, 0, {}});
     const auto start = Clock::now();

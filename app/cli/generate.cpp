@@ -1,6 +1,8 @@
 // `lightning generate`: arguments -> one request -> the engine -> PNGs, each written the moment
 // its image is done, so an interrupted batch keeps what it finished.
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
+#include "app/cli/terminal_text.h"
 #include "core/engine/file_hashes.h"
 #include "core/engine/limits.h"
 #include "core/io/safetensors.h"
@@ -12,8 +14,7 @@
 #include "core/image/png.h"
 #endif
 
-#include <atomic>
-#include <csignal>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -24,15 +25,6 @@ namespace lightning::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-Engine* g_running_engine = nullptr;
-std::atomic<bool> g_interrupted{false};
-
-// Async-signal-safe: sets flags the engine polls before each UNet step.
-void on_interrupt(int) {
-    g_interrupted = true;
-    if (g_running_engine) g_running_engine->cancel();
-}
 
 // Trace tensors that go into --dump: the golden names the fixtures compare end to end.
 bool is_dump_tensor(const std::string& name) {
@@ -50,6 +42,15 @@ std::string numbered_path(const std::string& path, int index, int batch) {
         .string();
 }
 
+// --out writes PNG bytes only: a name promising another format would mislead every viewer.
+void check_png_name(const std::string& path) {
+    std::string extension = fs::path(path).extension().string();
+    for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (extension != ".png")
+        throw Error("--out", "'" + path + "' does not end in .png; images are written as PNG " +
+                                 "(with their parameters), so name the file FILE.png");
+}
+
 // Everything that can be known wrong before loading: the request against the limits table,
 // the options, every output file. Errors here are bad arguments (exit 2), worded as the app
 // words them.
@@ -60,6 +61,7 @@ void check_before_loading(const GenerateArgs& args) {
         unet_file_for(args.engine.models, args.request);
         check_request_files(args.request);
         if (!args.out.empty() && args.out != "-") {
+            check_png_name(args.out);
             const int batch = args.request.batch;
             const uint64_t bytes = png_size_bound(args.request.width, args.request.height);
             for (int i = 0; i < batch; ++i)
@@ -71,24 +73,47 @@ void check_before_loading(const GenerateArgs& args) {
     }
 }
 
-// --from: the files given now against the hashes the image recorded.
+// --from: the files given now against the hashes the image recorded. The model's hash covers
+// its own UNet when no other UNet is used, so a missing --lightning is named as such, not
+// blamed on the model.
 void compare_with_recorded(const GenerateArgs& args, Engine& engine) {
     if (!args.from_record) return;
     const auto& recorded = *args.from_record;
     GenerationResult probe;
     probe.unet_path = engine.unet_for(args.request);
     const ImageRecord now = engine.record_for(args.request, probe, 0);
+    const std::string from = "--from: " + args.from;
+    if (recorded.unet.name.empty() != now.unet.name.empty()) {
+        print_warning(recorded.unet.name.empty()
+                          ? from + " was made with the base model's own UNet; this run uses " +
+                                now.unet.name + ": the image will not be identical"
+                          : from + " was made with the UNet " + recorded.unet.name + " (" +
+                                recorded.unet.hash + "); this run uses the base model's own " +
+                                "UNet: give --lightning FOLDER or --unet FILE");
+        return;
+    }
     auto compare = [&](const char* what, const FileIdentity& then, const FileIdentity& current) {
         if (!then.hash.empty() && !current.hash.empty() && then.hash != current.hash)
-            std::cerr << "lightning: warning: " << what << " differs from the one " << args.from
-                      << " was made with (" << then.name << " " << then.hash << ", now "
-                      << current.name << " " << current.hash
-                      << "); the image will not be identical\n";
+            print_warning(std::string(what) + " differs from the one " + args.from +
+                          " was made with (" + then.name + " " + then.hash + ", now " +
+                          current.name + " " + current.hash + "); the image will not be identical");
     };
     compare("the model", recorded.model, now.model);
     compare("the UNet", recorded.unet, now.unet);
     for (size_t i = 0; i < recorded.loras.size() && i < now.loras.size(); ++i)
         compare("a LoRA", recorded.loras[i], now.loras[i]);
+}
+
+// Settings of --from's PNG that this program has no use for (another tool's sampler, hires fix,
+// ...), said once, so that a different-looking result is not a mystery.
+void report_unused_settings(const GenerateArgs& args) {
+    if (!args.from_record) return;
+    std::string unused;
+    for (const auto& setting : unused_settings(*args.from_record))
+        unused += (unused.empty() ? "" : ", ") + setting;
+    if (!unused.empty())
+        print_warning("--from: settings of " + args.from +
+                      " not used (Lightning Studio samples with Euler, one pass): " + unused);
 }
 
 #ifdef LIGHTNING_HAVE_OIIO
@@ -133,15 +158,22 @@ int run_generate(const GenerateArgs& input) {
     args.request.record_trace = !args.dump.empty();
     check_before_loading(args);
 
+    // From here on Ctrl+C stops at the next check and exits 130 (engine joined, nothing partial).
+    const InterruptGuard guard;
     auto engine = Engine::load(args.engine);
+    const CancelOnInterrupt cancel({engine.get()});
     try {
         engine->validate(args.request);
     } catch (const Error& e) {
         throw UsageError(e.what());
     }
+    report_unused_settings(args);
+    for (const auto& warning : engine->load_warnings()) print_warning(warning);
+    for (const auto& warning : engine->warnings_for(args.request)) print_warning(warning);
     compare_with_recorded(args, *engine);
 
     EngineCallbacks callbacks;
+    callbacks.should_cancel = [] { return interrupted(); };
     callbacks.on_step = [&](const StepEvent& step) {
         log().info("image {}/{} step {}/{} ({:.2f} s)", step.image_index + 1, step.batch,
                    step.step + 1, step.total_steps, step.seconds);
@@ -151,25 +183,12 @@ int run_generate(const GenerateArgs& input) {
         if (!args.out.empty()) write_image(args, event, args.request.batch);
 #endif
     };
-    g_running_engine = engine.get();
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
     EngineResult result;
-    try {
-        result = engine->generate(args.request, callbacks);
-    } catch (...) {
-        g_running_engine = nullptr;
-        throw;
-    }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_running_engine = nullptr;
-    for (const auto& warning : result.warnings)
-        std::cerr << "lightning: warning: " << warning << '\n';
-    if (result.run.cancelled || g_interrupted) {
+    if (!interrupted()) result = engine->generate(args.request, callbacks);
+    if (result.run.cancelled || interrupted()) {
         std::cerr << "lightning: interrupted after " << result.run.images.size() << " of "
-                  << args.request.batch << " image(s); finished ones are kept\n";
-        return 130;
+                  << counted(args.request.batch, "image") << "; finished ones are kept\n";
+        return kInterruptedExit;
     }
     if (!args.dump.empty()) write_dump(args.dump, result.run);
     std::fprintf(stderr, "done in %.2f s (seed %llu)\n", result.run.seconds,

@@ -1,6 +1,9 @@
-// `lightning info`: the parameters stored in PNGs, as written or as read back (--json).
+// `lightning info`: the parameters stored in PNGs, as written (control characters escaped) or
+// as read back (--json).
 #include "app/cli/commands.h"
+#include "app/cli/terminal_text.h"
 #include "core/engine/parameters.h"
+#include "core/engine/request_json.h"
 #include "core/util/error.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
@@ -14,26 +17,23 @@
 namespace lightning::cli {
 namespace {
 
+nlohmann::json identity_json(const FileIdentity& file) {
+    return {{"name", file.name}, {"hash", file.hash}};
+}
+
+// The request in its one JSON form (request_json.h: every field, prompt syntax, embeddings and
+// VAE tiling included), plus what the PNG says of the files it was made with.
 nlohmann::json record_json(const ImageRecord& record) {
-    const auto& r = record.request;
-    nlohmann::json loras = nlohmann::json::array();
-    for (size_t i = 0; i < r.loras.size(); ++i)
-        loras.push_back({{"name", r.loras[i].path},
-                         {"scale", r.loras[i].scale},
-                         {"hash", i < record.loras.size() ? record.loras[i].hash : ""}});
-    nlohmann::json out = {{"prompt", r.prompt},
-                          {"steps", r.steps},
-                          {"guidance", r.guidance},
-                          {"seed", r.seed},
-                          {"width", r.width},
-                          {"height", r.height},
-                          {"clip_skip", r.clip_skip},
-                          {"sampler", record.sampler},
-                          {"model", {{"name", record.model.name}, {"hash", record.model.hash}}},
-                          {"unet", {{"name", record.unet.name}, {"hash", record.unet.hash}}},
-                          {"loras", loras},
-                          {"version", record.version}};
-    out["negative_prompt"] = r.negative_prompt ? nlohmann::json(*r.negative_prompt) : nullptr;
+    nlohmann::json out = request_to_json(record.request);
+    for (size_t i = 0; i < out["loras"].size() && i < record.loras.size(); ++i)
+        out["loras"][i]["hash"] = record.loras[i].hash;
+    for (size_t i = 0; i < out["embeddings"].size() && i < record.embeddings.size(); ++i)
+        out["embeddings"][i]["hash"] = record.embeddings[i].hash;
+    out["model"] = identity_json(record.model);
+    out["unet"] = identity_json(record.unet);
+    out["vae"] = identity_json(record.vae);
+    out["sampler"] = record.sampler;
+    out["version"] = record.version;
     for (const auto& [key, value] : record.extra) out["extra"][key] = value;
     return out;
 }
@@ -55,13 +55,15 @@ int run_info(const InfoArgs& args) {
                 if (!record) throw Error(file, "the parameters text has no settings line");
                 auto json = record_json(*record);
                 json["file"] = file;
-                std::cout << json.dump(2) << '\n';
+                // JSON escapes control characters; bytes that are not UTF-8 become U+FFFD.
+                std::cout << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                          << '\n';
             } else {
-                if (args.files.size() > 1) std::cout << "== " << file << '\n';
-                std::cout << found->second << '\n';
+                if (args.files.size() > 1) std::cout << "== " << printable(file) << '\n';
+                std::cout << printable(found->second) << '\n';
             }
         } catch (const Error& e) {
-            std::cerr << "lightning: error: " << e.what() << '\n';
+            std::cerr << "lightning: error: " << printable(e.what()) << '\n';
             status = 1;
         }
     }

@@ -4,6 +4,7 @@
 // entry point); `bench` times the engine.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/terminal_text.h"
 #include "core/engine/engine.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
     try {
         command = cli::parse_command_line(args);
     } catch (const cli::UsageError& e) {
-        std::cerr << "lightning: error: " << e.what() << '\n';
+        std::cerr << "lightning: error: " << cli::printable(e.what()) << '\n';
         return 2;
     }
     try {
@@ -51,13 +52,13 @@ int main(int argc, char** argv) {
                 return cli::run_models(command.models);
         }
     } catch (const cli::UsageError& e) {
-        std::cerr << "lightning: error: " << e.what() << '\n';
+        std::cerr << "lightning: error: " << cli::printable(e.what()) << '\n';
         return 2;
     } catch (const std::exception& e) {
         // lightning::Error reads "where: message"; torch errors can span lines, keep the first.
         std::string text = e.what();
         if (const auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
-        std::cerr << "lightning: error: " << text << '\n';
+        std::cerr << "lightning: error: " << cli::printable(text) << '\n';
         return 1;
     }
     return 0;

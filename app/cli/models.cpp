@@ -2,6 +2,7 @@
 // Arguments are parsed here (not in args.cpp) so the subcommand stays in one file.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "core/hub/hub_cache.h"
 #include "core/hub/hub_settings.h"
 #include "core/hub/model_files.h"
@@ -15,7 +16,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -212,23 +212,16 @@ int run_verify_cache(const ModelsArgs& args) {
 }
 
 #ifdef LIGHTNING_HAVE_HUB
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_interrupt(int) {
-    g_interrupted = true;
-}
-
 int run_download(const ModelsArgs& args) {
     auto requests = hub::requests_for(args.selection);
     for (auto& request : requests) request.revision = args.revision;
     hub::HubDownloader downloader(args.settings);
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    const InterruptGuard guard;  // Ctrl+C stops the download between chunks
 
     const bool tty = ::isatty(STDERR_FILENO);
     auto last_line = std::chrono::steady_clock::now();
     hub::DownloadCallbacks callbacks;
-    callbacks.should_cancel = [] { return g_interrupted.load(); };
+    callbacks.should_cancel = [] { return interrupted(); };
     callbacks.on_note = [&](const std::string& text) {
         std::cerr << (tty ? "\r\033[K" : "") << text << "\n";
     };
@@ -259,7 +252,7 @@ int run_download(const ModelsArgs& args) {
         std::cerr << (tty ? "\n" : "")
                   << "lightning: download stopped; what arrived is kept and the next "
                      "`lightning models download` resumes it\n";
-        return 130;
+        return kInterruptedExit;
     }
     if (tty) std::cerr << "\n";
     std::string base_dir, lightning_dir;

@@ -7,11 +7,11 @@
 #include "core/io/safetensors.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 #include "core/util/log.h"
 #include "core/version.h"
 
 #include <filesystem>
-#include <thread>
 
 namespace lightning {
 namespace {
@@ -22,11 +22,6 @@ std::string join(const std::vector<int>& values) {
     std::string text;
     for (int v : values) text += (text.empty() ? "" : ", ") + std::to_string(v);
     return text.empty() ? "none" : text;
-}
-
-bool exists_file(const std::string& path) {
-    std::error_code error;
-    return fs::is_regular_file(path, error);
 }
 
 void validate_device(const std::string& device, Precision precision) {
@@ -43,25 +38,11 @@ void validate_device(const std::string& device, Precision precision) {
         throw Error("precision", "fp16 is not supported on the CPU (use fp32, or bf16)");
 }
 
-// Hashes the model files in the background after loading, so the first image's PNG does not
-// wait for seconds of SHA-256 over gigabytes (results land in the on-disk hash cache).
-void hash_in_background(std::vector<std::string> files) {
-    std::thread([files = std::move(files)] {
-        for (const auto& file : files) {
-            try {
-                short_file_hash(file);
-            } catch (const std::exception& e) {
-                log().debug("background hash of {} failed: {}", file, e.what());
-            }
-        }
-    }).detach();
-}
-
 }  // namespace
 
 void check_request_files(const GenerationRequest& request) {
     auto check = [](const std::string& path, CheckpointKind wanted, const char* as) {
-        if (!exists_file(path)) throw Error(path, std::string(as) + " file not found");
+        require_regular_file(path, as);
         const auto kind = classify_checkpoint(*SafeTensorsFile::open(path));
         if (kind == wanted || kind == CheckpointKind::Unknown) return;
         throw Error(path, std::string("this is ") + describe(kind) + ", not " + as + "; " +
@@ -70,6 +51,8 @@ void check_request_files(const GenerationRequest& request) {
     if (!request.unet_file.empty())
         check(request.unet_file, CheckpointKind::DiffusersUNet, "a UNet");
     for (const auto& lora : request.loras) check(lora.path, CheckpointKind::Lora, "a LoRA");
+    for (const auto& embedding : request.embeddings)
+        check(embedding.path, CheckpointKind::TextualInversion, "an embedding");
 }
 
 std::string program_version() {
@@ -117,11 +100,13 @@ std::unique_ptr<Engine> Engine::load(const EngineOptions& options) {
     load.vae = options.vae;
     load.speedups = options.speedups;
     auto engine = std::unique_ptr<Engine>(new Engine(options, Pipeline::load(load)));
-    for (const auto& warning : engine->load_warnings_) log().warn("{}", warning);
+    // Callers show warnings their way (the CLI's "warning:" lines, the app's banner); the log
+    // keeps them only for debugging, so that no terminal shows one twice.
+    for (const auto& warning : engine->load_warnings_) log().debug("warning: {}", warning);
     auto files = engine->pipeline_->base_files(/*with_unet=*/false);
     for (int steps : engine->available_steps())
         files.push_back(lightning_file(options.models.lightning_dir, steps));
-    hash_in_background(std::move(files));
+    engine->hashes_ = std::make_unique<BackgroundHashes>(std::move(files));
     return engine;
 }
 
@@ -139,7 +124,7 @@ std::string unet_file_for(const ModelLocations& models, const GenerationRequest&
         if (!dir.empty())
             throw Error("unet", "an explicit UNet file (" + request.unet_file +
                                     ") and a Lightning folder both choose the UNet; give one");
-        if (!exists_file(request.unet_file)) throw Error(request.unet_file, "UNet file not found");
+        require_regular_file(request.unet_file, "a UNet");
         return request.unet_file;
     }
     if (dir.empty()) return {};
@@ -165,6 +150,9 @@ void Engine::validate(const GenerationRequest& request) const {
     check_request_files(request);
 }
 
+// CLIP's 77 positions less the start and end tokens.
+constexpr int kPlainPromptTokens = 75;
+
 std::vector<std::string> Engine::warnings_for(const GenerationRequest& request) const {
     std::vector<std::string> warnings;
     auto check_trained_steps = [&](const std::string& file) {
@@ -178,6 +166,21 @@ std::vector<std::string> Engine::warnings_for(const GenerationRequest& request) 
     const auto unet = unet_for(request);
     if (!unet.empty()) check_trained_steps(unet);
     for (const auto& lora : request.loras) check_trained_steps(lora.path);
+    if (request.prompt_syntax == PromptSyntax::None) {
+        // diffusers' plain encoding cuts silently; say so (77 tokens with start and end).
+        auto check_length = [&](const std::string& text, const char* what) {
+            const auto [clip_l, clip_g] = count_tokens(text);
+            const int tokens = std::max(clip_l, clip_g);
+            if (tokens > kPlainPromptTokens)
+                warnings.push_back(std::string(what) + " is " + std::to_string(tokens) +
+                                   " tokens long; prompt syntax none uses only the first " +
+                                   std::to_string(kPlainPromptTokens) +
+                                   " (a1111 or compel encode all of it)");
+        };
+        check_length(request.prompt, "the prompt");
+        if (request.negative_prompt && request.uses_guidance())
+            check_length(*request.negative_prompt, "the negative prompt");
+    }
     if (request.negative_prompt && !request.negative_prompt->empty() && !request.uses_guidance())
         warnings.push_back("the negative prompt has no effect without guidance above 1");
     return warnings;
@@ -202,7 +205,7 @@ EngineResult Engine::generate(const GenerationRequest& input, const EngineCallba
     validate(input);
     EngineResult out;
     out.warnings = warnings_for(input);
-    for (const auto& warning : out.warnings) log().warn("{}", warning);
+    for (const auto& warning : out.warnings) log().debug("warning: {}", warning);
     GenerationRequest request = input;
     request.unet_file = unet_for(input);
 

@@ -17,6 +17,8 @@
 
 namespace lightning {
 
+class BackgroundHashes;
+
 struct EngineOptions {
     ModelLocations models;
     std::string device = "cpu";  // cpu | cuda | cuda:N
@@ -77,7 +79,8 @@ std::vector<std::string> option_warnings(const EngineOptions& options);
 std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request);
 
 // Checks that the files a request names are what it uses them as (an explicit UNet file is a
-// diffusers UNet, each LoRA file a LoRA), from their tensor names alone. Throws lightning::Error
+// diffusers UNet, each LoRA file a LoRA, each embedding an embedding), from their tensor names
+// alone. Throws lightning::Error
 // naming the file, what it is, and where it belongs instead.
 void check_request_files(const GenerationRequest& request);
 
@@ -130,6 +133,9 @@ private:
     std::vector<std::string> load_warnings_;
     std::atomic<bool> cancel_{false};
     std::atomic<int> preview_mode_{int(PreviewMode::Reduced)};
+    // The model files' hashes for the PNGs, computed after loading; stopped and joined first
+    // when the engine goes.
+    std::unique_ptr<BackgroundHashes> hashes_;
 };
 
 }  // namespace lightning

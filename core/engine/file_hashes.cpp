@@ -57,6 +57,55 @@ void write_cache(const nlohmann::json& cache) {
     }
 }
 
+// Files being hashed, each with the future its waiters share. Never destroyed: a thread still
+// hashing while the process exits must not find it gone.
+std::map<std::string, std::shared_future<std::string>>& in_flight() {
+    static auto* files = new std::map<std::string, std::shared_future<std::string>>;
+    return *files;
+}
+
+std::string hash_or_wait(const std::string& path, const std::atomic<bool>* stop) {
+    std::error_code error;
+    const std::string key = fs::absolute(path, error).lexically_normal().string();
+    const std::string stamp = file_stamp(path);
+    std::promise<std::string> promise;
+    std::shared_future<std::string> other_thread;
+    {
+        std::lock_guard<std::mutex> lock(cache_mutex());
+        auto cache = read_cache();
+        if (cache.contains(key) && cache[key].value("stamp", "") == stamp)
+            return cache[key].value("sha256", "").substr(0, kShortHashLength);
+        if (const auto found = in_flight().find(key); found != in_flight().end())
+            other_thread = found->second;
+        else
+            in_flight()[key] = promise.get_future().share();
+    }
+    if (other_thread.valid()) return other_thread.get().substr(0, kShortHashLength);
+    try {
+        const auto start = std::chrono::steady_clock::now();
+        const std::string digest =
+            sha256_file(path, [stop](uint64_t, uint64_t) { return !stop || !stop->load(); });
+        log().info("hashed {} in {:.1f} s", path,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        {
+            std::lock_guard<std::mutex> lock(cache_mutex());
+            auto cache = read_cache();
+            cache[key] = {{"stamp", stamp}, {"sha256", digest}};
+            write_cache(cache);
+            in_flight().erase(key);
+        }
+        promise.set_value(digest);
+        return digest.substr(0, kShortHashLength);
+    } catch (...) {
+        {
+            std::lock_guard<std::mutex> lock(cache_mutex());
+            in_flight().erase(key);
+        }
+        promise.set_exception(std::current_exception());
+        throw;
+    }
+}
+
 }  // namespace
 
 std::string hash_cache_path() {
@@ -69,48 +118,33 @@ std::string hash_cache_path() {
     return (base / "lightning-studio" / "hashes.json").string();
 }
 
-std::string short_file_hash(const std::string& path) {
-    std::error_code error;
-    const std::string key = fs::absolute(path, error).lexically_normal().string();
-    const std::string stamp = file_stamp(path);
-    // Files hash concurrently; a file already being hashed by another thread is waited for,
-    // not hashed twice.
-    static std::map<std::string, std::shared_future<std::string>> in_flight;
-    std::promise<std::string> promise;
-    std::shared_future<std::string> other_thread;
-    {
-        std::lock_guard<std::mutex> lock(cache_mutex());
-        auto cache = read_cache();
-        if (cache.contains(key) && cache[key].value("stamp", "") == stamp)
-            return cache[key].value("sha256", "").substr(0, kShortHashLength);
-        if (const auto found = in_flight.find(key); found != in_flight.end())
-            other_thread = found->second;
-        else
-            in_flight[key] = promise.get_future().share();
-    }
-    if (other_thread.valid()) return other_thread.get().substr(0, kShortHashLength);
-    try {
-        const auto start = std::chrono::steady_clock::now();
-        const std::string digest = sha256_file(path);
-        log().info("hashed {} in {:.1f} s", path,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        {
-            std::lock_guard<std::mutex> lock(cache_mutex());
-            auto cache = read_cache();
-            cache[key] = {{"stamp", stamp}, {"sha256", digest}};
-            write_cache(cache);
-            in_flight.erase(key);
+std::string short_file_hash(const std::string& path, const std::atomic<bool>* stop) {
+    for (;;) {
+        try {
+            return hash_or_wait(path, stop);
+        } catch (const Cancelled&) {
+            // The thread this one waited for was stopped: hash it here, unless told to stop too.
+            if (stop && stop->load()) throw;
         }
-        promise.set_value(digest);
-        return digest.substr(0, kShortHashLength);
-    } catch (...) {
-        {
-            std::lock_guard<std::mutex> lock(cache_mutex());
-            in_flight.erase(key);
-        }
-        promise.set_exception(std::current_exception());
-        throw;
     }
+}
+
+BackgroundHashes::BackgroundHashes(std::vector<std::string> files)
+    : thread_([this, files = std::move(files)] {
+          for (const auto& file : files) {
+              try {
+                  short_file_hash(file, &stop_);
+              } catch (const Cancelled&) {
+                  return;
+              } catch (const std::exception& e) {
+                  log().debug("background hash of {} failed: {}", file, e.what());
+              }
+          }
+      }) {}
+
+BackgroundHashes::~BackgroundHashes() {
+    stop_ = true;
+    thread_.join();
 }
 
 std::string short_combined_hash(const std::vector<std::string>& paths) {

@@ -408,4 +408,31 @@ LoraSpec parse_lora_argument(const std::string& text) {
     return {path, scale};
 }
 
+// The settings keys that fill request fields; one of them in `extra` had a value not read.
+constexpr const char* kRequestSettingKeys[] = {"Steps",      "CFG scale",  "Seed",
+                                               "Clip skip",  "Size",       "Schedule type",
+                                               "Prediction", "VAE tiling", "Prompt syntax"};
+
+std::vector<std::string> unreadable_settings(const ImageRecord& record) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : record.extra)
+        for (const char* setting : kRequestSettingKeys)
+            if (key == setting) keys.push_back(key);
+    return keys;
+}
+
+std::vector<std::string> unused_settings(const ImageRecord& record) {
+    std::vector<std::string> unused;
+    auto add = [&](const std::string& key, const std::string& value) {
+        // A line of a message, not a place for another tool's whole blob.
+        unused.push_back(key + ": " + (value.size() > 60 ? value.substr(0, 57) + "..." : value));
+    };
+    if (!record.sampler.empty() && record.sampler != "Euler") add("Sampler", record.sampler);
+    const auto unreadable = unreadable_settings(record);
+    for (const auto& [key, value] : record.extra)
+        if (std::find(unreadable.begin(), unreadable.end(), key) == unreadable.end())
+            add(key, value);
+    return unused;
+}
+
 }  // namespace lightning

@@ -52,6 +52,16 @@ std::string format_parameters(const ImageRecord& record);
 // their defaults and are kept in `extra`.
 std::optional<ImageRecord> parse_parameters(const std::string& text);
 
+// Keys of the settings line that name a request field ("Seed", "Size", ...) but whose value
+// could not be read (parse_parameters keeps those in `extra`): using the record as it is would
+// silently put a default in their place.
+std::vector<std::string> unreadable_settings(const ImageRecord& record);
+
+// What a record (often another tool's) holds that generation here does not use, as "Key: value"
+// (values over 60 characters cut): a sampler other than Euler, and every key the codec does not
+// know (hires fix, denoising strength, ...), but not the unreadable ones above.
+std::vector<std::string> unused_settings(const ImageRecord& record);
+
 // "7", "1.5", "0.3333": up to 4 decimals, no trailing zeros (A1111's CFG style).
 std::string format_number(double value);
 

@@ -112,6 +112,46 @@ std::vector<std::pair<std::string, at::Tensor>> read_all(const std::string& path
     return tensors;
 }
 
+// A fresh copy of the tiny model and its Lightning folder (hard links: new paths, so none of
+// their hashes is cached and the engine hashes them in the background after loading).
+std::pair<std::string, std::string> fresh_model_copy(const QString& folder) {
+    namespace fs = std::filesystem;
+    const fs::path root = folder.toStdString();
+    auto link_tree = [&](const std::string& from, const fs::path& to) {
+        fs::create_directories(to);
+        for (const auto& entry : fs::recursive_directory_iterator(from)) {
+            const fs::path target = to / fs::relative(entry.path(), from);
+            if (entry.is_directory())
+                fs::create_directories(target);
+            else
+                fs::create_hard_link(entry.path(), target);
+        }
+    };
+    link_tree(testing::fixtures_dir() + "/tiny-sdxl", root / "tiny-sdxl");
+    link_tree(testing::fixtures_dir() + "/tiny-lightning", root / "tiny-lightning");
+    return {(root / "tiny-sdxl").string(), (root / "tiny-lightning").string()};
+}
+
+// Starts `args`, sends `signal` the moment the model is loaded (the log's "loaded" line), and
+// returns how the process ended.
+Run signal_after_loading(const QStringList& args, int signal) {
+    QProcess process;
+    process.setProcessChannelMode(QProcess::SeparateChannels);
+    process.start(QString::fromStdString(testing::cli_path()), args);
+    QByteArray err;
+    QElapsedTimer timer;
+    timer.start();
+    while (!err.contains("loaded ") && timer.elapsed() < 120000 &&
+           process.state() != QProcess::NotRunning) {
+        process.waitForReadyRead(10);
+        err += process.readAllStandardError();
+    }
+    if (err.contains("loaded ")) ::kill(pid_t(process.processId()), signal);
+    Run run = finish(process, 120000);
+    run.err = QString::fromUtf8(err) + run.err;
+    return run;
+}
+
 }  // namespace
 
 class TestCli : public QObject {
@@ -507,6 +547,132 @@ private Q_SLOTS:
         QVERIFY(version.out.startsWith("Lightning Studio "));
     }
 
+    // Issue 26's "confusing" list, each as a new user met it: the message now says what is
+    // wrong (or what was left out) and the exit status is that of a bad argument.
+    void confusingCasesSayWhatIsWrong() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const QString model = q(testing::fixtures_dir() + "/tiny-sdxl");
+        const QString lightning = q(testing::fixtures_dir() + "/tiny-lightning");
+        const QString text_file = dir_.filePath("notes.safetensors");
+        {
+            QFile file(text_file);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("these are not tensors, only some notes of the user\n");
+        }
+        auto png_with = [&](const QString& name, const std::string& parameters) {
+            Image8 image;
+            image.width = image.height = 8;
+            image.rgb.assign(8 * 8 * 3, 100);
+            PngText text;
+            text.entries["parameters"] = parameters;
+            write_png(dir_.filePath(name).toStdString(), image, text);
+            return dir_.filePath(name);
+        };
+        const QString a1111 = png_with(
+            "a1111.png",
+            "a cat\nSteps: 4, Sampler: DPM++ 2M Karras, CFG scale: 0, Seed: 5, Size: 64x64, "
+            "Hires upscale: 2, Denoising strength: 0.7");
+        const QString huge_seed =
+            png_with("seed.png",
+                     "a cat\nSteps: 4, Sampler: Euler, Seed: 99999999999999999999999, Size: 64x64");
+        const QStringList base{"generate", "--model", model,         "--width", "64",
+                               "--height", "64",      "--log-level", "warn"};
+        auto out = [&](const char* name) { return QStringList{"--out", dir_.filePath(name)}; };
+        struct Case {
+            const char* name;
+            QStringList args;
+            int exit_code;
+            const char* says;  // a part of stderr
+        };
+        const std::vector<Case> cases = {
+            {"jpg name", base + QStringList{"--prompt", "p", "--out", dir_.filePath("x.jpg")}, 2,
+             "does not end in .png"},
+            {"unet is a device",
+             base + QStringList{"--prompt", "p", "--unet", "/dev/zero"} + out("dev.png"), 2,
+             "device"},
+            {"embedding not a safetensors",
+             base + QStringList{"--prompt", "p", "--embedding", text_file} + out("e.png"), 2,
+             "notes.safetensors"},
+            {"lora not a safetensors",
+             base + QStringList{"--prompt", "p", "--lora", text_file} + out("l.png"), 2,
+             "notes.safetensors"},
+            {"unreadable seed",
+             base + QStringList{"--from", huge_seed, "--lightning", lightning} + out("s.png"), 2,
+             "give --seed"},
+            {"sampler and hires dropped",
+             base + QStringList{"--from", a1111, "--lightning", lightning} + out("a.png"), 0,
+             "not used (Lightning Studio samples with Euler, one pass): Sampler: DPM++ 2M "
+             "Karras, Hires upscale: 2, Denoising strength: 0.7"},
+            {"seed -1 is random",
+             base + QStringList{"--prompt", "p", "--seed", "-1", "--lightning", lightning} +
+                 out("r.png"),
+             0, "(seed "},
+            {"plain syntax cut",
+             base +
+                 QStringList{"--prompt", QString("word ").repeated(100), "--prompt-syntax", "none",
+                             "--lightning", lightning} +
+                 out("n.png"),
+             0, "the prompt is 100 tokens long; prompt syntax none uses only the first 75"},
+            {"base UNet against a Lightning image",
+             base + QStringList{"--from", dir_.filePath("r.png")} + out("b.png"), 0,
+             "give --lightning FOLDER or --unet FILE"},
+        };
+        for (const auto& c : cases) {
+            // In order: the last case reads the image the one before it wrote.
+            const Run run = run_cli(c.args);
+            const QString label = QString(c.name) + ": " + run.err;
+            QVERIFY2(run.exit_code == c.exit_code, qPrintable(label));
+            QVERIFY2(run.err.contains(c.says), qPrintable(label));
+            QVERIFY2(!run.err.contains("differs"), qPrintable(label));
+        }
+        // A warning the engine raises is printed once, not by the log and the CLI both.
+        const Run trained = run_cli(
+            base +
+            QStringList{"--prompt", "p", "--steps", "2", "--unet",
+                        q(testing::fixtures_dir() + "/tiny-lightning/"
+                                                    "sdxl_lightning_4step_unet.safetensors")} +
+            out("t.png"));
+        QVERIFY2(trained.exit_code == 0, qPrintable(trained.err));
+        QCOMPARE(trained.err.count("was trained for 4 steps"), 1);
+#endif
+    }
+
+    // Issue 26: `info` printed PNG text raw, so a crafted file could set the terminal's title,
+    // clear the screen or hide lines. Control characters come out as visible escapes; the JSON
+    // form escapes them as JSON does and reads back the same prompt.
+    void infoEscapesControlCharacters() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const std::string prompt =
+            "cat\x1b]0;pwned\x07\x1b[2J\rhidden\x7f\xc2\x9b"
+            "31m\x01end";
+        ImageRecord record;
+        record.request.prompt = prompt;
+        Image8 image;
+        image.width = image.height = 8;
+        image.rgb.assign(8 * 8 * 3, 128);
+        PngText text;
+        text.entries["parameters"] = format_parameters(record);
+        const QString file = dir_.filePath("escapes\x1b[2J.png");
+        write_png(file.toStdString(), image, text);
+        const auto plain = run_cli({"info", file, dir_.filePath("escapes-missing\x1b[2J.png")});
+        QCOMPARE(plain.exit_code, 1);  // the second file does not exist
+        for (const QString& output : {plain.out, plain.err})
+            for (const QChar c : output)
+                QVERIFY2(c == '\n' || c == '\t' ||
+                             (c.unicode() >= 0x20 && c.unicode() != 0x7f &&
+                              (c.unicode() < 0x80 || c.unicode() >= 0xa0)),
+                         qPrintable(QString("control character U+%1 printed")
+                                        .arg(c.unicode(), 4, 16, QChar('0'))));
+        QVERIFY(plain.out.contains("cat\\x1b]0;pwned\\x07\\x1b[2J\\rhidden\\x7f"));
+        const auto json = run_cli({"info", "--json", file});
+        QCOMPARE(json.exit_code, 0);
+        const auto doc = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(doc.value("prompt").toString().toStdString(), prompt);
+        QCOMPARE(doc.value("prompt_syntax").toString(), QString("a1111"));
+        QVERIFY(doc.contains("vae_tiling") && doc.contains("embeddings") && doc.contains("vae"));
+#endif
+    }
+
     // Ctrl+C during a batch: finished images stay (complete PNGs), the rest are not started,
     // exit 130.
     void interruptKeepsFinishedImages() {
@@ -557,6 +723,54 @@ private Q_SLOTS:
         QDir folder(dir_.path());
         QCOMPARE(folder.entryList({"*.tmp.*"}, QDir::Files | QDir::Hidden).size(), 0);
 #endif
+    }
+
+    // Issue 26: a signal right after loading, while the engine still hashes the model files in
+    // the background, ended in a crash (139, or an abort) as the process exited under the
+    // hashing thread. Now the command stops, joins the thread and exits 130, every time.
+    void signalAfterLoadingExits130_data() {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<int>("signal");
+        QTest::newRow("generate, SIGINT") << "generate" << SIGINT;
+        QTest::newRow("batch, SIGTERM") << "batch" << SIGTERM;
+    }
+    void signalAfterLoadingExits130() {
+        QFETCH(QString, command);
+        QFETCH(int, signal);
+        const int kRuns = 20;
+        for (int i = 0; i < kRuns; ++i) {
+            const QString folder = dir_.filePath(QString("signal-%1-%2").arg(command).arg(i));
+            const auto [model, lightning] = fresh_model_copy(folder);
+            QStringList args{command};
+            if (command == "batch") {
+                const QString manifest = folder + "/manifest.jsonl";
+                QFile file(manifest);
+                QVERIFY(file.open(QIODevice::WriteOnly));
+                file.write("{\"prompt\": \"a\", \"batch\": 8}\n");
+                file.close();
+                args << manifest << "--out" << folder + "/out";
+            } else {
+                args << "--prompt"
+                     << "a"
+                     << "--batch"
+                     << "8"
+                     << "--out" << folder + "/a.png";
+            }
+            args << "--model" << q(model) << "--lightning" << q(lightning) << "--steps"
+                 << "8"
+                 << "--width"
+                 << "256"
+                 << "--height"
+                 << "256"
+                 << "--log-level"
+                 << "info";
+            const Run run = signal_after_loading(args, signal);
+            QVERIFY2(run.exit_code == 130, qPrintable(QString("run %1 of %2 ended with %3: %4")
+                                                          .arg(i + 1)
+                                                          .arg(kRuns)
+                                                          .arg(run.exit_code)
+                                                          .arg(run.err.right(600))));
+        }
     }
 };
 

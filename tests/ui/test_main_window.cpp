@@ -141,6 +141,7 @@ private Q_SLOTS:
     void corrupt_model_file_shows_error_and_app_recovers();
     void event_loop_keeps_running_during_generation();
     void gallery_grid_and_prompt_history_in_the_window();
+    void settings_key_and_recent_prompts_tab_stop_on_every_desktop();
     void full_disk_while_saving_is_reported_and_the_app_keeps_working();
     void read_only_gallery_folder_is_reported_not_crashed_on();
     void dropping_a_png_restores_its_settings();
@@ -738,6 +739,24 @@ void TestMainWindow::gallery_grid_and_prompt_history_in_the_window() {
     QTest::keyClicks(popup->filter(), QStringLiteral("castle"));
     QTest::keyClick(popup->filter(), Qt::Key_Return);
     QCOMPARE(editor->toPlainText(), QStringLiteral("a castle at dawn"));
+}
+
+// Issue 26: Settings had no key outside KDE and macOS (QKeySequence::Preferences is empty
+// elsewhere, as under the offscreen platform here), and "Recent prompts…" was the last Tab stop
+// instead of the one after the prompt.
+void TestMainWindow::settings_key_and_recent_prompts_tab_stop_on_every_desktop() {
+    open_window(false);
+    auto* settings = window_->findChild<QAction*>(QStringLiteral("settingsAction"));
+    QVERIFY(settings);
+    QVERIFY(!settings->shortcut().isEmpty());
+    if (QKeySequence::keyBindings(QKeySequence::Preferences).isEmpty())
+        QCOMPARE(settings->shortcut(), QKeySequence(QStringLiteral("Ctrl+,")));
+    // The next Tab stop after the prompt box (its own viewport is not one).
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    QWidget* next = editor->nextInFocusChain();
+    while (next != editor && (editor->isAncestorOf(next) || !(next->focusPolicy() & Qt::TabFocus)))
+        next = next->nextInFocusChain();
+    QCOMPARE(next, static_cast<QWidget*>(child<QToolButton>(window_.get(), "promptHistoryButton")));
 }
 
 void TestMainWindow::full_disk_while_saving_is_reported_and_the_app_keeps_working() {
