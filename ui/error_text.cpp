@@ -1,5 +1,6 @@
 #include "ui/error_text.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QStringList>
@@ -22,21 +23,43 @@ bool says_damaged(const QString& text) {
     return false;
 }
 
+// A file as the user tells it apart: its name, with the component folder for the names every
+// component of a diffusers model uses ("text_encoder_2/model.safetensors", not just
+// "model.safetensors", which both text encoders have).
+QString file_label(const QString& path) {
+    static const QRegularExpression component(
+        QStringLiteral(R"(^(?:text_encoder(?:_\d+)?|tokenizer(?:_\d+)?|unet|vae|scheduler)$)"));
+    const QFileInfo info(path);
+    const QString folder = info.dir().dirName();
+    return component.match(folder).hasMatch() ? folder + u'/' + info.fileName() : info.fileName();
+}
+
 // The first model or config file the text names ("" when none).
 QString named_file(const QString& text) {
     static const QRegularExpression file(
         QStringLiteral(R"(([^\s'"\[\]()]+\.(?:safetensors|json|bin|ckpt|txt|png)))"));
     const auto match = file.match(text);
-    return match.hasMatch() ? QFileInfo(match.captured(1)).fileName() : QString();
+    return match.hasMatch() ? file_label(match.captured(1)) : QString();
+}
+
+// Every path in `line` replaced by its file_label().
+QString label_paths(const QString& line) {
+    static const QRegularExpression path(QStringLiteral(R"((?:/[^\s/:'"\[\]]+)+/[^\s/:'"\[\]]+)"));
+    QString out;
+    qsizetype done = 0;
+    for (auto it = path.globalMatch(line); it.hasNext();) {
+        const auto match = it.next();
+        out += line.mid(done, match.capturedStart() - done) + file_label(match.captured());
+        done = match.capturedEnd();
+    }
+    return out + line.mid(done);
 }
 
 QString shorten(QString line) {
-    // Paths to their file names, tensor names in brackets and parenthesised byte counts away.
-    static const QRegularExpression path(
-        QStringLiteral(R"((?:/[^\s/:'"\[\]]+)+/([^\s/:'"\[\]]+))"));
+    // Paths to their file labels, tensor names in brackets and parenthesised byte counts away.
     static const QRegularExpression tensor(QStringLiteral(R"(\s*\[[^\]]*\])"));
     static const QRegularExpression bytes(QStringLiteral(R"(\s*\([^()]*\bbytes?\b[^()]*\))"));
-    line.replace(path, QStringLiteral("\\1"));
+    line = label_paths(line);
     line.replace(tensor, QString());
     line.replace(bytes, QString());
     line = line.simplified();

@@ -62,25 +62,25 @@ void GalleryModel::flush() {
     index_timer_.stop();
     file_pool_.waitForDone();
     if (store_.index_outdated() && store_.problem().isEmpty() && !store_.folder().isEmpty()) {
-        const QString error =
-            write_gallery_index(store_.folder(), store_.take_index_snapshot(), store_.ignored());
+        const QString error = write_gallery_index(store_.folder(), store_.kind(),
+                                                  store_.take_index_snapshot(), store_.ignored());
         if (!error.isEmpty()) lightning::log().warn("Gallery index not saved: {}", to_std(error));
     }
 }
 
-QString GalleryModel::open(const QString& folder) {
+QString GalleryModel::open(const QString& folder, GalleryFolder kind) {
     flush();
     ++open_generation_;
     if (load_cancelled_) *load_cancelled_ = true;
     loader_->clear();
-    GalleryLoad loaded = load_gallery(folder);
+    GalleryLoad loaded = load_gallery(folder, {}, kind);
     const QString note = loaded.note;
     finish_open(std::move(loaded));
     flush();
     return note;
 }
 
-void GalleryModel::open_async(const QString& folder) {
+void GalleryModel::open_async(const QString& folder, GalleryFolder kind) {
     flush();
     const int generation = ++open_generation_;
     if (load_cancelled_) *load_cancelled_ = true;
@@ -89,6 +89,7 @@ void GalleryModel::open_async(const QString& folder) {
     beginResetModel();
     GalleryLoad empty;
     empty.folder = QDir(folder).absolutePath();
+    empty.kind = kind;
     store_.adopt(empty);
     thumbnails_.clear();
     endResetModel();
@@ -96,19 +97,20 @@ void GalleryModel::open_async(const QString& folder) {
 
     QPointer<GalleryModel> self(this);
     auto cancelled = load_cancelled_;
-    load_pool_.start([self, folder, generation, cancelled] {
+    load_pool_.start([self, folder, kind, generation, cancelled] {
+        const auto progress = [&](int done, int total) {
+            if (*cancelled) throw LoadAbandoned{};
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [self, generation, done, total] {
+                    if (self && self->open_generation_ == generation)
+                        Q_EMIT self->loadProgress(done, total);
+                },
+                Qt::QueuedConnection);
+        };
         GalleryLoad loaded;
         try {
-            loaded = load_gallery(folder, [&](int done, int total) {
-                if (*cancelled) throw LoadAbandoned{};
-                QMetaObject::invokeMethod(
-                    QCoreApplication::instance(),
-                    [self, generation, done, total] {
-                        if (self && self->open_generation_ == generation)
-                            Q_EMIT self->loadProgress(done, total);
-                    },
-                    Qt::QueuedConnection);
-            });
+            loaded = load_gallery(folder, progress, kind);
         } catch (const LoadAbandoned&) {
             return;
         }
@@ -164,7 +166,8 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
             return cached ? QVariant(cached->image) : QVariant();
         }
         case Qt::ToolTipRole:
-            return to_qstring(lightning::format_parameters(item.record)) +
+            return (item.refused.isEmpty() ? QString() : item.refused + u'\n') +
+                   to_qstring(lightning::format_parameters(item.record)) +
                    QStringLiteral("\nTime: %1 s").arg(item.seconds, 0, 'f', 2) +
                    QStringLiteral("\nFile: %1").arg(item.file);
         case FileRole:
@@ -179,6 +182,8 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
             return QString::number(item.record.request.seed);
         case ParametersRole:
             return to_qstring(lightning::format_parameters(item.record));
+        case RefusedRole:
+            return item.refused;
         default:
             return {};
     }
@@ -323,9 +328,10 @@ void GalleryModel::write_index_in_background() {
     const QList<GalleryItem> items = store_.take_index_snapshot();
     const QHash<QString, QString> ignored = store_.ignored();
     const QString folder = store_.folder();
+    const GalleryFolder kind = store_.kind();
     QPointer<GalleryModel> self(this);
-    file_pool_.start([self, folder, items, ignored] {
-        const QString error = write_gallery_index(folder, items, ignored);
+    file_pool_.start([self, folder, kind, items, ignored] {
+        const QString error = write_gallery_index(folder, kind, items, ignored);
         if (error.isEmpty()) return;
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),

@@ -42,18 +42,20 @@ public:
         FavouriteRole,
         SeedRole,
         ParametersRole,
+        RefusedRole,  // GalleryItem::refused
     };
 
     explicit GalleryModel(QObject* parent = nullptr);
     ~GalleryModel() override;  // writes a pending index, waits for file work in flight
 
     // Opens the gallery folder on this thread (see GalleryStore::open); returns its log note.
-    QString open(const QString& folder);
+    QString open(const QString& folder, GalleryFolder kind = GalleryFolder::Own);
     // Opens it on a worker thread: the model is empty (loading() true) until opened() follows.
     // Images added meanwhile are kept.
-    void open_async(const QString& folder);
+    void open_async(const QString& folder, GalleryFolder kind = GalleryFolder::Own);
     bool loading() const { return loading_; }
     const QString& folder() const { return store_.folder(); }
+    GalleryFolder kind() const { return store_.kind(); }
     // Why images cannot be saved in this folder ("" when they can).
     const QString& problem() const { return store_.problem(); }
 

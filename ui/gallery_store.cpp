@@ -1,17 +1,20 @@
 #include "ui/gallery_store.h"
 
+#include "core/engine/limits.h"
 #include "core/image/png.h"
 #include "core/image/png_text_edit.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "ui/string_convert.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QStandardPaths>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -107,12 +110,18 @@ struct IndexContents {
     QHash<QString, QString> ignored;
 };
 
-bool read_index_file(const QString& folder, IndexContents& index) {
-    QFile file(QDir(folder).filePath(kIndexFile));
+// The key that names a foreign folder's index in the cache, also stored inside it, so an index
+// is never taken for another folder's.
+constexpr const char* kFolderKey = "folder";
+
+bool read_index_file(const QString& folder, GalleryFolder kind, IndexContents& index) {
+    QFile file(gallery_index_path(folder, kind));
     if (!file.open(QIODevice::ReadOnly)) return false;
     QJsonParseError error{};
     const auto doc = QJsonDocument::fromJson(file.readAll(), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) return false;
+    const QJsonValue owner = doc.object().value(QLatin1String(kFolderKey));
+    if (!owner.isUndefined() && owner.toString() != folder) return false;
     const QJsonValue list = doc.object().value(QStringLiteral("items"));
     if (!list.isArray()) return false;
     for (const QJsonValue& value : list.toArray()) {
@@ -124,6 +133,15 @@ bool read_index_file(const QString& folder, IndexContents& index) {
     for (auto it = ignored.begin(); it != ignored.end(); ++it)
         index.ignored.insert(it.key(), it.value().toString());
     return true;
+}
+
+// A record the limits table refuses keeps no prompt texts, so no caption, tooltip or history
+// lays out (or echoes) what failed validation.
+void apply_limits(GalleryItem& item) {
+    if (item.refused.isEmpty()) item.refused = record_refusal(item.record);
+    if (item.refused.isEmpty()) return;
+    item.record.request.prompt.clear();
+    item.record.request.negative_prompt.reset();
 }
 
 // Creates and removes a file: access() knows nothing of read-only mounts, quotas or /proc.
@@ -183,6 +201,34 @@ QString load_note(bool had_index, bool index_valid, const GalleryLoad& load, int
 
 }  // namespace
 
+QString record_refusal(const lightning::ImageRecord& record) {
+    const lightning::GenerationRequest& request = record.request;
+    try {
+        lightning::limits::validate_prompt_text("prompt", request.prompt);
+        if (request.negative_prompt)
+            lightning::limits::validate_prompt_text("negative prompt", *request.negative_prompt);
+    } catch (const lightning::Error& error) {
+        return to_qstring(error.where() + " " + error.message());
+    }
+    return {};
+}
+
+QString refusal_message(const QString& file, const QString& refusal) {
+    return QObject::tr("The settings of %1 were not used: its %2")
+        .arg(QFileInfo(file).fileName(), refusal);
+}
+
+QString gallery_index_path(const QString& folder, GalleryFolder kind) {
+    if (kind == GalleryFolder::Own) return QDir(folder).filePath(kIndexFile);
+    const QByteArray key =
+        QCryptographicHash::hash(QDir(folder).absolutePath().toUtf8(), QCryptographicHash::Sha256)
+            .toHex()
+            .left(32);
+    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
+           QStringLiteral("/lightning-studio/galleries/") + QString::fromLatin1(key) +
+           QStringLiteral(".json");
+}
+
 QString checkpoint_name(const lightning::ImageRecord& record) {
     return to_qstring(record.unet.name.empty() ? record.model.name : record.unet.name);
 }
@@ -211,6 +257,7 @@ QJsonObject item_to_json(const GalleryItem& item, const QString& file_name) {
     if (item.file_size >= 0) object[QStringLiteral("size")] = item.file_size;
     if (item.modified_ms >= 0) object[QStringLiteral("mtime")] = item.modified_ms;
     object[QStringLiteral("parameters")] = to_qstring(lightning::format_parameters(item.record));
+    if (!item.refused.isEmpty()) object[QStringLiteral("refused")] = item.refused;
     return object;
 }
 
@@ -232,7 +279,9 @@ std::optional<GalleryItem> item_from_json(const QJsonObject& object, const QStri
     item.favourite = object.value(QStringLiteral("favourite")).toBool(false);
     item.file_size = object.value(QStringLiteral("size")).toInteger(-1);
     item.modified_ms = object.value(QStringLiteral("mtime")).toInteger(-1);
+    item.refused = object.value(QStringLiteral("refused")).toString();
     if (!item.created.isValid()) return std::nullopt;
+    apply_limits(item);
     return item;
 }
 
@@ -273,6 +322,7 @@ std::optional<GalleryItem> read_gallery_png(const QString& file) {
     stamp_from(info, item);
     if (const auto studio = text.entries.find(kStudioKey); studio != text.entries.end())
         apply_studio_chunk(studio->second, item);
+    apply_limits(item);
     return item;
 }
 
@@ -307,18 +357,26 @@ QList<GalleryItem> scan_gallery_pngs(const QString& folder, QStringList* skipped
     return load.items;
 }
 
-GalleryLoad load_gallery(const QString& folder, const std::function<void(int, int)>& progress) {
+GalleryLoad load_gallery(const QString& folder, const std::function<void(int, int)>& progress,
+                         GalleryFolder kind) {
     GalleryLoad load;
     load.folder = QDir(folder).absolutePath();
-    if (!QDir().mkpath(load.folder)) {
-        load.problem = QStringLiteral("The gallery folder %1 does not exist and cannot be created.")
+    load.kind = kind;
+    const bool own = kind == GalleryFolder::Own;
+    if (own ? !QDir().mkpath(load.folder) : !QFileInfo(load.folder).isDir()) {
+        load.problem = (own ? QStringLiteral("The gallery folder %1 does not exist and cannot be "
+                                             "created.")
+                            : QStringLiteral("The folder %1 does not exist."))
                            .arg(QDir::toNativeSeparators(load.folder));
         return load;
     }
-    const size_t temporaries = lightning::remove_abandoned_temporaries(to_std(load.folder)).size();
+    // A pid only says whether a writer runs on this machine: a foreign folder may be written by
+    // `lightning batch` shards elsewhere, so only the app's own folder is tidied.
+    const size_t temporaries =
+        own ? lightning::remove_abandoned_temporaries(to_std(load.folder)).size() : 0;
     IndexContents index;
-    const bool had_index = QFileInfo::exists(QDir(load.folder).filePath(kIndexFile));
-    const bool index_valid = read_index_file(load.folder, index);
+    const bool had_index = QFileInfo::exists(gallery_index_path(load.folder, kind));
+    const bool index_valid = read_index_file(load.folder, kind, index);
     if (!index_valid) index = {};  // a half-read index is not used at all
 
     // Index entries whose file still has the stamp they were read with; the rest is read again.
@@ -346,11 +404,12 @@ GalleryLoad load_gallery(const QString& folder, const std::function<void(int, in
                           load.ignored.size() != index.ignored.size();
     load.note =
         load_note(had_index, index_valid, load, int(to_read.size()), dropped, skipped, temporaries);
-    load.problem = write_problem(load.folder);
+    if (own) load.problem = write_problem(load.folder);
     return load;
 }
 
-QString write_gallery_index(const QString& folder, const QList<GalleryItem>& items,
+QString write_gallery_index(const QString& folder, GalleryFolder kind,
+                            const QList<GalleryItem>& items,
                             const QHash<QString, QString>& ignored) {
     QJsonArray list;
     for (const GalleryItem& item : items)
@@ -360,12 +419,17 @@ QString write_gallery_index(const QString& folder, const QList<GalleryItem>& ite
         ignored_object[it.key()] = it.value();
     QJsonObject root;
     root[QStringLiteral("version")] = kIndexVersion;
+    if (kind == GalleryFolder::Foreign)
+        root[QLatin1String(kFolderKey)] = QDir(folder).absolutePath();
     root[QStringLiteral("items")] = list;
     if (!ignored_object.isEmpty()) root[QStringLiteral("ignored")] = ignored_object;
     const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
+    const QString path = gallery_index_path(folder, kind);
     try {
+        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+            throw lightning::Error(to_std(path), "cannot create its folder");
         // Atomic: a crash leaves the old index, never half a new one.
-        lightning::AtomicFile file(to_std(QDir(folder).filePath(kIndexFile)));
+        lightning::AtomicFile file(to_std(path));
         file.write(bytes.constData(), size_t(bytes.size()));
         file.commit();
         return {};
@@ -375,16 +439,16 @@ QString write_gallery_index(const QString& folder, const QList<GalleryItem>& ite
 }
 
 QString GalleryStore::index_path() const {
-    return QDir(folder_).filePath(kIndexFile);
+    return gallery_index_path(folder_, kind_);
 }
 
-QString GalleryStore::open(const QString& folder) {
-    GalleryLoad loaded = load_gallery(folder);
+QString GalleryStore::open(const QString& folder, GalleryFolder kind) {
+    GalleryLoad loaded = load_gallery(folder, {}, kind);
     const bool outdated = loaded.index_outdated;
     const QString note = loaded.note;
     adopt(std::move(loaded));
     if (outdated && problem_.isEmpty()) {
-        index_error_ = write_gallery_index(folder_, items_, ignored_);
+        index_error_ = write_gallery_index(folder_, kind_, items_, ignored_);
         index_outdated_ = !index_error_.isEmpty();
     }
     return note;
@@ -392,6 +456,7 @@ QString GalleryStore::open(const QString& folder) {
 
 void GalleryStore::adopt(GalleryLoad loaded) {
     folder_ = loaded.folder;
+    kind_ = loaded.kind;
     items_ = std::move(loaded.items);
     ignored_ = std::move(loaded.ignored);
     problem_ = loaded.problem;
@@ -416,7 +481,7 @@ void GalleryStore::changed() {
     rows_valid_ = false;
     index_outdated_ = true;
     if (deferred_ || folder_.isEmpty()) return;
-    index_error_ = write_gallery_index(folder_, items_, ignored_);
+    index_error_ = write_gallery_index(folder_, kind_, items_, ignored_);
     index_outdated_ = !index_error_.isEmpty();
 }
 

@@ -2,7 +2,8 @@
 // `lightning-studio` JSON chunk with timing and the favourite mark), and index.json listing them
 // newest first. The PNGs are the truth: a missing or corrupt index is rebuilt from them, files
 // added, changed (size or time stamp) or removed behind the app's back are picked up on load, and
-// temporaries left by a writer killed mid-write are removed.
+// temporaries left by a writer of the app killed mid-write are removed. Only the app's own
+// gallery folder is written to on opening; any other folder keeps its index in the app's cache.
 #pragma once
 #include "core/engine/parameters.h"
 
@@ -33,7 +34,27 @@ struct GalleryItem {
     // whose stamp no longer matches the file is read again from the PNG.
     qint64 file_size = -1;
     qint64 modified_ms = -1;
+    // Why the PNG's parameters are not used ("prompt is 15000000 bytes long; at most 20000 are
+    // accepted"), "" when they are. A refused record keeps no prompt texts: nothing shows them.
+    QString refused;
 };
+
+// Why the app does not use `record`: a prompt or negative prompt the limits table refuses (too
+// long, not UTF-8, a NUL byte), as the CLI refuses it. "" when it is usable.
+QString record_refusal(const lightning::ImageRecord& record);
+// The user's message for a refused PNG: names the file and what broke the limit.
+QString refusal_message(const QString& file, const QString& refusal);
+
+// Whose folder a gallery is. The app's own gallery folder (the output folder of Settings) keeps
+// its index.json inside and is tidied (temporaries of a killed save removed). Any other folder
+// opened as a gallery (a `lightning batch` output, possibly still written by shards on other
+// machines; a folder of downloads) gets nothing written into it nor removed from it: its index
+// is kept in the app's cache folder.
+enum class GalleryFolder { Own, Foreign };
+
+// Where the index of `folder` is kept: `folder`/index.json for its own gallery, else
+// <cache>/lightning-studio/galleries/<hash of the absolute path>.json (XDG cache folder).
+QString gallery_index_path(const QString& folder, GalleryFolder kind);
 
 // The checkpoint an image was made with, for short descriptions: the UNet file's name, else the
 // base model's.
@@ -66,7 +87,8 @@ void write_favourite(GalleryItem& item, bool favourite);
 
 // Everything a gallery folder holds, as read by load_gallery(): no GUI, safe on any thread.
 struct GalleryLoad {
-    QString folder;                   // absolute
+    QString folder;  // absolute
+    GalleryFolder kind = GalleryFolder::Own;
     QList<GalleryItem> items;         // newest first
     QString note;                     // for the log: rebuilt, skipped files, removed temporaries
     QString problem;                  // for the user: why the folder cannot be written ("" if ok)
@@ -74,24 +96,29 @@ struct GalleryLoad {
     QHash<QString, QString> ignored;  // PNGs without parameters: name -> file stamp
 };
 
-// Reads `folder` (created if missing): index.json where its stamps match the PNGs, the rest
-// from the PNGs; removes abandoned AtomicFile temporaries; probes whether it can be written.
+// Reads `folder`: the index where its stamps match the PNGs, the rest from the PNGs. Its own
+// gallery folder is created if missing, has abandoned AtomicFile temporaries removed and is
+// probed for whether it can be written; a foreign one is only read.
 // `progress`, when given, is called with (files read, files to read) while PNGs are read.
-GalleryLoad load_gallery(const QString& folder, const std::function<void(int, int)>& progress = {});
+GalleryLoad load_gallery(const QString& folder, const std::function<void(int, int)>& progress = {},
+                         GalleryFolder kind = GalleryFolder::Own);
 
-// Writes index.json for `items` into `folder` atomically. Returns "" or the reason it failed.
-QString write_gallery_index(const QString& folder, const QList<GalleryItem>& items,
+// Writes the index of `folder` (gallery_index_path()) for `items` atomically. Returns "" or the
+// reason it failed.
+QString write_gallery_index(const QString& folder, GalleryFolder kind,
+                            const QList<GalleryItem>& items,
                             const QHash<QString, QString>& ignored = {});
 
 class GalleryStore {
 public:
     // Loads `folder` (see load_gallery()) and writes the index when it was missing, corrupt or
     // out of date. Returns a note for the log ("" if none).
-    QString open(const QString& folder);
+    QString open(const QString& folder, GalleryFolder kind = GalleryFolder::Own);
     // Takes over a load made elsewhere (e.g. on a worker thread); does not write the index.
     void adopt(GalleryLoad loaded);
 
     const QString& folder() const { return folder_; }
+    GalleryFolder kind() const { return kind_; }
     const QList<GalleryItem>& items() const { return items_; }  // newest first
     int index_of(const QString& file) const;
     // Why new images cannot be saved in this folder ("" when they can).
@@ -127,6 +154,7 @@ private:
     void rebuild_rows() const;
 
     QString folder_;
+    GalleryFolder kind_ = GalleryFolder::Own;
     QList<GalleryItem> items_;
     QHash<QString, QString> ignored_;
     QString problem_;

@@ -82,6 +82,14 @@ private:
 
 }  // namespace
 
+QString gallery_caption(const QString& text, const QFontMetrics& metrics, int width) {
+    // No glyph of a readable font is narrower than a pixel: `width` characters fill the line.
+    const qsizetype keep = std::max(16, width);
+    QString start = text.left(keep).simplified();
+    if (text.size() > keep) start += QChar(0x2026);  // an ellipsis: there is more
+    return metrics.elidedText(start, Qt::ElideRight, width);
+}
+
 // ------------------------------------------------------------------------------------ delegate
 
 GalleryGridDelegate::GalleryGridDelegate(QObject* parent) : QStyledItemDelegate(parent) {}
@@ -133,11 +141,15 @@ void GalleryGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& o
     const bool selected = option.state & QStyle::State_Selected;
     painter->setPen(option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text));
     const QFontMetrics metrics(option.font);
-    QString prompt = index.data(Qt::DisplayRole).toString().simplified();
-    if (prompt.isEmpty()) prompt = QObject::tr("(empty prompt)");
+    QString text = index.data(Qt::DisplayRole).toString();
+    if (const QString refused = index.data(GalleryModel::RefusedRole).toString();
+        !refused.isEmpty())
+        text = QObject::tr("(not used: %1)").arg(refused);
+    else if (text.trimmed().isEmpty())
+        text = QObject::tr("(empty prompt)");
     const QRect caption(option.rect.left() + kPadding, box.bottom() + 1, size_, metrics.height());
-    painter->drawText(caption, Qt::AlignLeft | Qt::AlignVCenter,
-                      metrics.elidedText(prompt, Qt::ElideRight, size_));
+    painter->drawText(caption, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine,
+                      gallery_caption(text, metrics, size_));
     painter->restore();
 }
 
@@ -370,13 +382,13 @@ void GalleryWidget::build_actions() {
         [this] { copy_text(GalleryModel::ParametersRole, tr("parameters")); });
     add("reuseAction", tr("Reuse parameters"), QKeySequence(Qt::CTRL | Qt::Key_R), view_, on_view,
         [this] {
-            if (const int row = current_row(); row >= 0)
-                Q_EMIT reuseRequested(model_->item(row).record.request);
+            if (const GalleryItem* item = usable_current_item())
+                Q_EMIT reuseRequested(item->record.request);
         });
     add("regenerateAction", tr("Regenerate with this seed"),
         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), view_, on_view, [this] {
-            if (const int row = current_row(); row >= 0)
-                Q_EMIT regenerateRequested(model_->item(row).record.request);
+            if (const GalleryItem* item = usable_current_item())
+                Q_EMIT regenerateRequested(item->record.request);
         });
     add("deleteAction", tr("Move to trash"), QKeySequence::Delete, view_, on_view,
         [this] { delete_rows(selected_rows()); });
@@ -497,6 +509,15 @@ void GalleryWidget::select_rows(const QList<int>& rows) {
     if (!selection.isEmpty())
         view_->selectionModel()->setCurrentIndex(selection.first().topLeft(),
                                                  QItemSelectionModel::NoUpdate);
+}
+
+const GalleryItem* GalleryWidget::usable_current_item() {
+    const int row = current_row();
+    if (row < 0) return nullptr;
+    const GalleryItem& item = model_->item(row);
+    if (item.refused.isEmpty()) return &item;
+    Q_EMIT message(refusal_message(item.file, item.refused), true);
+    return nullptr;
 }
 
 int GalleryWidget::current_row() const {

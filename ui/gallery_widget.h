@@ -12,6 +12,7 @@
 
 class QAction;
 class QComboBox;
+class QFontMetrics;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -22,6 +23,10 @@ class QToolButton;
 namespace lightning::ui {
 
 class ImageViewer;
+
+// The caption under a thumbnail: `text` on one line of at most `width` pixels, elided. Only its
+// start is laid out, so a long prompt costs no more than a short one.
+QString gallery_caption(const QString& text, const QFontMetrics& metrics, int width);
 
 // One grid cell: the thumbnail, a star in its corner (click to toggle) and the prompt's start.
 class GalleryGridDelegate : public QStyledItemDelegate {
@@ -105,6 +110,8 @@ private:
     void show_notice(const QString& text, bool with_undo);
     void step_viewer(int delta);
     void copy_text(int role, const QString& what);
+    // The current item when its parameters can be used; else says why not and returns null.
+    const GalleryItem* usable_current_item();
 
     GalleryModel* model_;
     GalleryFilterModel* filter_;

@@ -131,7 +131,15 @@ MainWindow::MainWindow(QWidget* parent, lightning::SecondsClock live_clock) : QM
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({380, 620});
-    setCentralWidget(splitter);
+    // The banner runs across form and preview: a long message takes the window's width, not the
+    // form's (which would get a horizontal scrollbar and clipped controls).
+    auto* central = new QWidget(this);
+    auto* central_layout = new QVBoxLayout(central);
+    central_layout->setContentsMargins(0, 0, 0, 0);
+    central_layout->setSpacing(0);
+    central_layout->addWidget(build_banner(central));
+    central_layout->addWidget(splitter, 1);
+    setCentralWidget(central);
     build_docks();
     // Recent prompts (fed by the gallery) under the prompt box; Alt+Down in it opens them too.
     auto* history = attach_prompt_history(gallery_->model()->prompt_history(), prompt_->editor());
@@ -375,7 +383,6 @@ QWidget* MainWindow::build_center() {
     auto* center = new QWidget;
     auto* layout = new QVBoxLayout(center);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(build_banner(center));
 
     center_stack_ = new QStackedWidget(center);
     center_stack_->setObjectName(QStringLiteral("centerStack"));
@@ -428,6 +435,9 @@ QWidget* MainWindow::build_banner(QWidget* parent) {
     banner_text_->setObjectName(QStringLiteral("messageText"));
     banner_text_->setWordWrap(true);
     banner_text_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A word longer than the space (a path) must not widen the window: it is wrapped or cut.
+    banner_text_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    banner_text_->setMinimumWidth(120);
     banner_action_ = new QPushButton(tr("Settings…"), banner_);
     connect(banner_action_, &QPushButton::clicked, this, &MainWindow::open_settings);
     auto* retry = new QPushButton(tr("Retry"), banner_);
@@ -437,6 +447,7 @@ QWidget* MainWindow::build_banner(QWidget* parent) {
         controller_->retry_load();
     });
     auto* close = new QPushButton(tr("Dismiss"), banner_);
+    close->setObjectName(QStringLiteral("dismissButton"));
     connect(close, &QPushButton::clicked, this, &MainWindow::hide_message);
     banner_details_button_ = new QPushButton(tr("Show details"), banner_);
     banner_details_button_->setObjectName(QStringLiteral("showDetailsButton"));
@@ -605,7 +616,10 @@ void MainWindow::build_menus() {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Open folder as gallery"),
                                                                  gallery_->model()->folder());
         if (folder.isEmpty()) return;
-        const QString note = gallery_->model()->open(folder);
+        // Only the output folder is the app's own: any other folder is read, never written.
+        const bool own = QDir(folder).absolutePath() == QDir(engine_.output_dir).absolutePath();
+        const QString note =
+            gallery_->model()->open(folder, own ? GalleryFolder::Own : GalleryFolder::Foreign);
         if (!note.isEmpty()) lightning::log().info("{}", to_std(note));
     };
     file->addAction(tr("Open &folder as gallery…"), this, open_folder_as_gallery)
@@ -1103,6 +1117,11 @@ bool MainWindow::restore_from_png(const QString& file) {
         if (!record) {
             show_message(tr("%1 has no generation parameters").arg(QFileInfo(file).fileName()),
                          true);
+            return false;
+        }
+        // Checked before any widget sees the text: a 15 MB prompt would hold the window.
+        if (const QString refusal = record_refusal(*record); !refusal.isEmpty()) {
+            show_message(refusal_message(file, refusal), true);
             return false;
         }
         apply_request(record->request);

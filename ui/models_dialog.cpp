@@ -299,8 +299,11 @@ void ModelsDialog::on_finished(bool ok, bool cancelled, const QString& message) 
     }
     set_running(false);
     if (ok) progress_->setValue(1000);
-    status_->setText(message);
-    if (!ok && !cancelled) notes_->appendPlainText(tr("Error: %1").arg(message));
+    // A failure's text (often long: a URL, the server's answer) is shown once, in the scrolling
+    // notes: in the status line it would grow the dialog's layout and squeeze the checkboxes.
+    const bool failed = !ok && !cancelled;
+    status_->setText(failed ? tr("Download failed; the reason is in the notes below.") : message);
+    if (failed) notes_->appendPlainText(tr("Error: %1").arg(message));
     refresh_cache_summary();
     Q_EMIT finishedWithMessage(ok, message);
     if (ok) Q_EMIT downloaded();

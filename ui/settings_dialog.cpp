@@ -23,8 +23,9 @@
 namespace lightning::ui {
 namespace {
 
-// One line whatever the result, so no row below moves while a path is typed; what does not fit
-// is in the tooltip (ElidingLabel).
+// Two lines whatever the result, so no row below moves while a path is typed and a problem such
+// as "No SDXL base model chosen: pick … (diffusers layout) or …" is read whole; what does not
+// fit is in the tooltip (ElidingLabel).
 void show_check(QLabel* label, const QStringList& problems, const QString& ok_text) {
     const bool ok = problems.isEmpty();
     label->setText(ok ? QStringLiteral("✔ ") + ok_text
@@ -229,7 +230,9 @@ QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
         });
         row->addWidget(browse);
     }
-    *status = new ElidingLabel(this);
+    auto* status_label = new ElidingLabel(this);
+    status_label->set_line_count(2);
+    *status = status_label;
     (*status)->setObjectName(name + QStringLiteral("Status"));
     auto* column = new QVBoxLayout;
     column->addLayout(row);

@@ -78,6 +78,10 @@ size_t find_invalid_utf8(const std::string& text) {
     return std::string::npos;
 }
 
+void validate_prompt_text(const char* field, const std::string& text) {
+    check_text(field, text);
+}
+
 // The prompt read with its syntax now, so a weight that is no number or Compel syntax that
 // cannot be encoded is reported before anything runs.
 static void check_syntax(const char* field, const std::string& text, PromptSyntax syntax) {

@@ -27,6 +27,12 @@ inline constexpr size_t kMaxPromptBytes = 20000;
 // bytes, at most kMaxPromptBytes). Checks only what needs no model.
 void validate(const GenerationRequest& request);
 
+// Throws lightning::Error(field, message) when `text` is no acceptable prompt: longer than
+// kMaxPromptBytes, not valid UTF-8, or holding a NUL byte. validate() checks each prompt with it;
+// readers of prompts from files (the app's PNG import and gallery) check them before any widget
+// shows them.
+void validate_prompt_text(const char* field, const std::string& text);
+
 // Byte offset of the first invalid UTF-8 sequence in `text`, or npos when it is valid.
 size_t find_invalid_utf8(const std::string& text);
 

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,8 +34,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     // O_EXCL with a pid+counter name instead of mkstemp: mkstemp forces mode 0600, while this
     // keeps the usual umask-derived permissions of a new file.
     for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
-        // Keep this form in step with is_atomic_temporary().
-        temp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+        temp_ = atomic_temporary_name(path_, long(::getpid()), counter++);
         fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd_ < 0 && errno != EEXIST) break;
     }
@@ -94,6 +94,8 @@ void AtomicFile::commit() {
 
 namespace {
 
+constexpr const char* kTemporaryMarker = ".tmp.lightning-";
+
 bool all_digits(const std::string& text) {
     return !text.empty() && text.size() <= 18 &&
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -104,18 +106,26 @@ bool process_runs(long pid) {
     return pid == long(::getpid()) || ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
 }
 
+bool is_regular_file(const std::string& path) {
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
 }  // namespace
 
+std::string atomic_temporary_name(const std::string& path, long pid, unsigned counter) {
+    return path + kTemporaryMarker + std::to_string(pid) + "-" + std::to_string(counter);
+}
+
 bool is_atomic_temporary(const std::string& file_name, long* pid) {
-    // NAME.tmp.PID.N: the last two dot-separated parts are numbers, ".tmp" comes before them.
-    const auto counter_dot = file_name.rfind('.');
-    if (counter_dot == std::string::npos || counter_dot == 0) return false;
-    const auto pid_dot = file_name.rfind('.', counter_dot - 1);
-    if (pid_dot == std::string::npos || pid_dot < 5) return false;
-    const std::string counter = file_name.substr(counter_dot + 1);
-    const std::string pid_text = file_name.substr(pid_dot + 1, counter_dot - pid_dot - 1);
-    if (!all_digits(counter) || !all_digits(pid_text)) return false;
-    if (file_name.compare(pid_dot - 4, 4, ".tmp") != 0) return false;
+    // NAME.tmp.lightning-PID-N: a non-empty NAME, then the marker, then two numbers.
+    const auto marker = file_name.rfind(kTemporaryMarker);
+    if (marker == std::string::npos || marker == 0) return false;
+    const std::string numbers = file_name.substr(marker + std::strlen(kTemporaryMarker));
+    const auto dash = numbers.find('-');
+    if (dash == std::string::npos) return false;
+    const std::string pid_text = numbers.substr(0, dash);
+    if (!all_digits(pid_text) || !all_digits(numbers.substr(dash + 1))) return false;
     if (pid) *pid = std::stol(pid_text);
     return true;
 }
@@ -126,9 +136,11 @@ std::vector<std::string> remove_abandoned_temporaries(const std::string& folder)
     if (!dir) return removed;
     while (const dirent* entry = ::readdir(dir)) {
         const std::string name = entry->d_name;
+        const std::string path = (std::filesystem::path(folder) / name).string();
         long pid = 0;
-        if (!is_atomic_temporary(name, &pid) || process_runs(pid)) continue;
-        if (::unlink((std::filesystem::path(folder) / name).c_str()) == 0) removed.push_back(name);
+        if (!is_atomic_temporary(name, &pid) || process_runs(pid) || !is_regular_file(path))
+            continue;
+        if (::unlink(path.c_str()) == 0) removed.push_back(name);
     }
     ::closedir(dir);
     return removed;

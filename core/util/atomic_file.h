@@ -33,14 +33,17 @@ private:
     bool committed_ = false;
 };
 
-// The temporary files AtomicFile writes are named "NAME.tmp.PID.N". A process killed while
-// writing (kill -9, power loss) leaves one behind; it never has the target's name, so readers
-// that look for "*.png" ignore it. True when `file_name` has that form; `pid` receives PID.
+// The temporary files AtomicFile writes are named "NAME.tmp.lightning-PID-N": a form no other
+// program produces, so the cleanup below never takes a file that is not ours (a user's
+// "notes.txt.tmp.99999.7" stays). A process killed while writing (kill -9, power loss) leaves
+// one behind; it never has the target's name, so readers that look for "*.png" ignore it.
+std::string atomic_temporary_name(const std::string& path, long pid, unsigned counter);
+// True when `file_name` has that form; `pid` receives PID.
 bool is_atomic_temporary(const std::string& file_name, long* pid = nullptr);
 
-// Removes the AtomicFile temporaries in `folder` whose writing process no longer runs (files of
-// running processes, this one included, may still be committed). Returns the removed names;
-// files that cannot be removed are left alone.
+// Removes the AtomicFile temporaries (regular files only) in `folder` whose writing process no
+// longer runs (files of running processes, this one included, may still be committed). Returns
+// the removed names; files that cannot be removed are left alone.
 std::vector<std::string> remove_abandoned_temporaries(const std::string& folder);
 
 }  // namespace lightning

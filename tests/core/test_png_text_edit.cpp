@@ -72,7 +72,7 @@ private Q_SLOTS:
     void fast_reader_matches_the_full_reader();
     void fast_reader_rejects_broken_files();
     void recognises_atomic_temporaries();
-    void removes_only_temporaries_of_dead_writers();
+    void removes_only_its_own_temporaries_of_dead_writers();
 };
 
 void TestPngTextEdit::replace_changes_only_the_named_entries() {
@@ -156,18 +156,25 @@ void TestPngTextEdit::fast_reader_rejects_broken_files() {
 
 void TestPngTextEdit::recognises_atomic_temporaries() {
     long pid = 0;
-    QVERIFY(lightning::is_atomic_temporary("image.png.tmp.4242.7", &pid));
+    QVERIFY(lightning::is_atomic_temporary("image.png.tmp.lightning-4242-7", &pid));
     QCOMPARE(pid, 4242L);
-    QVERIFY(lightning::is_atomic_temporary("index.json.tmp.1.0"));
+    QVERIFY(lightning::is_atomic_temporary("index.json.tmp.lightning-1-0"));
+    QCOMPARE(lightning::atomic_temporary_name("/a/b.png", 12, 3),
+             std::string("/a/b.png.tmp.lightning-12-3"));
+    QVERIFY(lightning::is_atomic_temporary(lightning::atomic_temporary_name("b.png", 12, 3)));
     QVERIFY(!lightning::is_atomic_temporary("image.png"));
-    QVERIFY(!lightning::is_atomic_temporary("image.png.tmp.42"));       // no counter
-    QVERIFY(!lightning::is_atomic_temporary("image.png.tmp.x2.7"));     // pid not a number
-    QVERIFY(!lightning::is_atomic_temporary("image.tmp.42.7.png"));     // a PNG's own name
-    QVERIFY(!lightning::is_atomic_temporary("image.png.temp.4242.7"));  // another writer's
-    QVERIFY(!lightning::is_atomic_temporary(".tmp.1.2"));
+    QVERIFY(!lightning::is_atomic_temporary("image.png.tmp.lightning-42"));    // no counter
+    QVERIFY(!lightning::is_atomic_temporary("image.png.tmp.lightning-x2-7"));  // pid not a number
+    QVERIFY(!lightning::is_atomic_temporary("image.tmp.lightning-4-7.png"));   // a PNG's own name
+    QVERIFY(!lightning::is_atomic_temporary(".tmp.lightning-1-2"));            // no NAME
+    // Other programs' temporaries, even of the old "NAME.tmp.PID.N" form, are not ours.
+    QVERIFY(!lightning::is_atomic_temporary("image.png.tmp.4242.7"));
+    QVERIFY(!lightning::is_atomic_temporary("notes.txt.tmp.99999.7"));
+    QVERIFY(!lightning::is_atomic_temporary("report.tmp.424242.1"));
+    QVERIFY(!lightning::is_atomic_temporary("image.png.temp.4242.7"));
 }
 
-void TestPngTextEdit::removes_only_temporaries_of_dead_writers() {
+void TestPngTextEdit::removes_only_its_own_temporaries_of_dead_writers() {
     // A process that has exited: its pid names no running process (until reused, which takes
     // the kernel a full cycle of pids).
     const pid_t dead = ::fork();
@@ -176,17 +183,29 @@ void TestPngTextEdit::removes_only_temporaries_of_dead_writers() {
     ::waitpid(dead, nullptr, 0);
 
     QTemporaryDir dir;
-    const QString abandoned = QStringLiteral("a.png.tmp.%1.0").arg(dead);
-    const QString ours = QStringLiteral("b.png.tmp.%1.0").arg(::getpid());
-    for (const QString& name : {abandoned, ours, QStringLiteral("c.png")}) {
+    const auto temporary = [](const char* name, long pid) {
+        return QString::fromStdString(lightning::atomic_temporary_name(name, pid, 0));
+    };
+    const QString abandoned = temporary("a.png", dead);
+    const QString ours = temporary("b.png", ::getpid());
+    // Files of the user's that look like temporaries of other programs, of dead "pids".
+    const QStringList foreign = {QStringLiteral("notes.txt.tmp.%1.7").arg(dead),
+                                 QStringLiteral("report.tmp.%1.1").arg(dead),
+                                 QStringLiteral("x.tmp.1.2")};
+    for (const QString& name : QStringList{abandoned, ours, QStringLiteral("c.png")} + foreign) {
         QFile file(dir.filePath(name));
         QVERIFY(file.open(QIODevice::WriteOnly));
     }
+    // A folder with our form is not a file: left alone.
+    QVERIFY(QDir(dir.path()).mkdir(temporary("d.png", dead)));
     const auto removed = lightning::remove_abandoned_temporaries(dir.path().toStdString());
     QCOMPARE(removed, std::vector<std::string>{abandoned.toStdString()});
     QStringList left = QDir(dir.path()).entryList(QDir::Files);
     left.sort();
-    QCOMPARE(left, (QStringList{ours, QStringLiteral("c.png")}));
+    QStringList expected = QStringList{ours, QStringLiteral("c.png")} + foreign;
+    expected.sort();
+    QCOMPARE(left, expected);
+    QVERIFY(QFileInfo(dir.filePath(temporary("d.png", dead))).isDir());
 }
 
 QTEST_GUILESS_MAIN(TestPngTextEdit)

@@ -173,11 +173,24 @@ void TestGalleryCrashSafety::
         }
     }
 
+    // Files of other programs that merely look like temporaries (of "pids" that do not run):
+    // not ours, so they stay, also in the app's own gallery folder.
+    const QStringList foreign = {QStringLiteral("notes.txt.tmp.99999.7"),
+                                 QStringLiteral("report.tmp.424242.1"),
+                                 QStringLiteral("x.png.tmp.1.2")};
+    for (const QString& name : foreign) {
+        QFile file(QDir(folder).filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("the user's");
+    }
+
     // The next open (as the app does it) rebuilds the index from the PNGs and removes the
-    // temporary of the killed writer.
+    // temporary of the killed writer, and nothing else.
     GalleryModel model;
     const QString note = model.open(folder);
     QVERIFY2(note.contains(QLatin1String("removed 1 unfinished file")), qPrintable(note));
+    for (const QString& name : foreign)
+        QVERIFY2(QFileInfo(QDir(folder).filePath(name)).size() > 0, qPrintable(name));
     QVERIFY2(note.contains(QLatin1String("2 new or changed images read")), qPrintable(note));
     QCOMPARE(model.rowCount(), 3 + kCompleteBeforeKill);
     int from_child = 0;

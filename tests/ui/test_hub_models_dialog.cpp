@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -132,6 +133,34 @@ private Q_SLOTS:
             for (const auto& file : snapshot.files)
                 QVERIFY2(file.path != "sdxl_lightning_4step_unet.safetensors", file.path.c_str());
         QVERIFY(dialog.cache_summary().contains(QLatin1String("will resume")));
+    }
+
+    // Issue #26: after a failed download the dialog showed the error twice (status and notes)
+    // and squeezed its checkboxes to make room for it.
+    void a_failed_download_shows_its_error_once_and_keeps_the_checkboxes_whole() {
+        hub_->set_faults(R"({"sdxl_lightning_4step_unet.safetensors": {"missing": true}})");
+        ModelsDialog dialog;
+        dialog.findChild<QCheckBox*>(QStringLiteral("modelsBaseCheck"))->setChecked(false);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QSignalSpy finished(&dialog, &ModelsDialog::finishedWithMessage);
+        QVERIFY(dialog.start_download());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.downloading(), 60000);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        const QString error = finished.at(0).at(1).toString();
+        QVERIFY(!error.isEmpty());
+        QApplication::processEvents();
+        if (!qEnvironmentVariableIsEmpty("LIGHTNING_UI_SHOTS"))
+            dialog.grab().save(qEnvironmentVariable("LIGHTNING_UI_SHOTS") +
+                               QStringLiteral("/models-failed.png"));
+        const QString notes =
+            dialog.findChild<QPlainTextEdit*>(QStringLiteral("modelsNotes"))->toPlainText();
+        QCOMPARE(int((dialog.status_text() + u'\n' + notes).count(error)), 1);
+        for (QCheckBox* box : dialog.findChildren<QCheckBox*>()) {
+            QVERIFY2(box->height() >= box->sizeHint().height(), qPrintable(box->text()));
+            QVERIFY2(box->width() >= box->sizeHint().width(), qPrintable(box->text()));
+        }
     }
 };
 

@@ -7,6 +7,7 @@
 #include "core/util/log.h"
 #include "ui/command_line.h"
 #include "ui/device_choice.h"
+#include "ui/eliding_label.h"
 #include "ui/gallery_widget.h"
 #include "ui/main_window.h"
 #include "ui/preview_pane.h"
@@ -22,11 +23,14 @@
 
 #include <QtTest/QtTest>
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -36,6 +40,8 @@
 #include <QMimeData>
 #include <QProcess>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -111,6 +117,32 @@ QString parameters_of(const QString& png) {
     return to_qstring(lightning::read_png_text(to_std(png)).entries.at("parameters"));
 }
 
+// A PNG whose parameters hold a prompt of `prompt_bytes` bytes (as an attacker would send it).
+void write_png_with_prompt(const QString& png, size_t prompt_bytes) {
+    lightning::Image8 pixels;
+    pixels.width = pixels.height = 8;
+    pixels.rgb.assign(8 * 8 * 3, 90);
+    lightning::PngText text;
+    text.entries["parameters"] = std::string(prompt_bytes, 'a') +
+                                 "\nSteps: 2, Sampler: Euler, CFG scale: 0, Seed: 99, Size: 64x64";
+    lightning::write_png(png.toStdString(), pixels, text);
+}
+
+// Every file in `folder` with its size and contents' hash: what "nothing changed" compares.
+QStringList folder_listing(const QString& folder) {
+    QStringList listing;
+    for (const QFileInfo& info : QDir(folder).entryInfoList(
+             QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name)) {
+        QFile file(info.absoluteFilePath());
+        if (!file.open(QIODevice::ReadOnly)) return {};
+        listing << info.fileName() + u' ' +
+                       QString::fromLatin1(
+                           QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256)
+                               .toHex());
+    }
+    return listing;
+}
+
 void link_into(const QString& folder, const QStringList& names) {
     QDir().mkpath(folder);
     for (const QString& name : names)
@@ -152,6 +184,10 @@ private Q_SLOTS:
     void form_refuses_what_the_cli_refuses_in_the_same_words();
     void idle_steps_change_switches_from_the_cache();
     void command_line_help_version_and_png();
+    void a_png_with_a_huge_prompt_is_refused_at_every_entry_point();
+    void opening_a_foreign_folder_as_gallery_writes_and_removes_nothing();
+    void a_long_model_error_leaves_the_form_uncut_and_names_the_component();
+    void settings_problems_are_read_whole();
     void screenshot_mid_generation();
 
 private:
@@ -166,6 +202,7 @@ private:
         return SeedMode(child<QComboBox>(window_.get(), "seedModeCombo")->currentData().toInt());
     }
     GalleryModel* gallery() const { return window_->gallery()->model(); }
+    void open_folder_as_gallery(const QString& folder);
     QByteArray run_cli(const QStringList& arguments, const QString& out);
 
     QTemporaryDir root_;
@@ -1091,6 +1128,202 @@ void TestMainWindow::command_line_help_version_and_png() {
     QVERIFY(studio_usage().contains(QLatin1String("--version")));
     QVERIFY(
         to_qstring(lightning::program_version()).startsWith(QLatin1String("Lightning Studio ")));
+}
+
+// Issue #26: a PNG whose `parameters` hold a 15 MB prompt froze the window (the prompt box laid
+// it out for minutes). The limits table the CLI applies refuses it before any widget sees it,
+// whichever way it comes in: the command line, a drop, the gallery's "Reuse parameters".
+void TestMainWindow::a_png_with_a_huge_prompt_is_refused_at_every_entry_point() {
+    const size_t huge = 15u << 20;
+    const QString png = root_.filePath(QStringLiteral("huge-prompt.png"));
+    write_png_with_prompt(png, huge);
+    QDir().mkpath(gallery_dir_);
+    QVERIFY(QFile::copy(png, QDir(gallery_dir_).filePath(QStringLiteral("in-gallery.png"))));
+    open_window(false);
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    editor->setPlainText(QStringLiteral("what I was writing"));
+    const QString limit = QString::number(lightning::limits::kMaxPromptBytes);
+    auto expect_refused = [&](const QString& file_name) {
+        const QString shown = window_->message_text();
+        qInfo("shown: %s", qPrintable(shown));
+        QVERIFY2(shown.contains(file_name), qPrintable(shown));
+        QVERIFY2(shown.contains(QString::number(huge)) && shown.contains(limit), qPrintable(shown));
+        QCOMPARE(editor->toPlainText(), QStringLiteral("what I was writing"));
+        child<QPushButton>(window_.get(), "dismissButton")->click();
+        QVERIFY(window_->message_text().isEmpty());
+    };
+    QElapsedTimer clock;
+
+    // `lightning-studio huge-prompt.png`, as app/studio/main.cpp opens it.
+    clock.start();
+    const StudioCommandLine command = parse_studio_command_line({png});
+    QCOMPARE(command.action, StudioCommandLine::Action::Run);
+    QVERIFY(!window_->restore_from_png(command.png));
+    qInfo("command line: refused in %lld ms", clock.elapsed());
+    expect_refused(QStringLiteral("huge-prompt.png"));
+
+    // Dropped on the window.
+    clock.restart();
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(png)});
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &drop);
+    qInfo("drop: refused in %lld ms", clock.elapsed());
+    expect_refused(QStringLiteral("huge-prompt.png"));
+
+    // In the gallery: listed (its caption says why it is not used), reuse and regenerate refused.
+    QTRY_COMPARE_WITH_TIMEOUT(gallery()->rowCount(), 1, kTimeoutMs);
+    QVERIFY(gallery()->item(0).record.request.prompt.empty());
+    QVERIFY2(gallery()->item(0).refused.contains(limit), qPrintable(gallery()->item(0).refused));
+    QListView* grid = window_->gallery()->view();
+    grid->setCurrentIndex(window_->gallery()->filter_model()->index(0, 0));
+    QVERIFY(!window_->gallery()->grab().isNull());  // paints the caption
+    clock.restart();
+    window_->gallery()->action("reuseAction")->trigger();
+    qInfo("gallery reuse: refused in %lld ms", clock.elapsed());
+    expect_refused(QStringLiteral("in-gallery.png"));
+    window_->gallery()->action("regenerateAction")->trigger();
+    expect_refused(QStringLiteral("in-gallery.png"));
+    QCOMPARE(window_->controller()->queue()->count(), 0);
+    QVERIFY(!window_->controller()->busy());
+
+    // The window keeps working: a PNG within the limits still fills the form.
+    const QString fine = root_.filePath(QStringLiteral("fine.png"));
+    write_png_with_prompt(fine, lightning::limits::kMaxPromptBytes);
+    QVERIFY(window_->restore_from_png(fine));
+    QCOMPARE(editor->toPlainText().size(), qsizetype(lightning::limits::kMaxPromptBytes));
+}
+
+// Opens `folder` through File > Open folder as gallery, answering its folder dialog.
+void TestMainWindow::open_folder_as_gallery(const QString& folder) {
+    bool answered = false;
+    QTimer::singleShot(0, this, [&] {
+        auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+        if (!dialog) return;
+        answered = true;
+        dialog->setDirectory(folder);
+        dialog->selectFile(folder);
+        dialog->accept();
+    });
+    child<QAction>(window_.get(), "openFolderAsGalleryAction")->trigger();
+    QVERIFY(answered);
+    QCOMPARE(gallery()->folder(), QDir(folder).absolutePath());
+}
+
+// Issue #26: opening a folder of the user's as a gallery deleted their "notes.txt.tmp.99999.7"
+// (taken for an interrupted save of the app's) and wrote a 30 MB index.json into it. A folder
+// that is not the app's own is only read; its index lives in the app's cache.
+void TestMainWindow::opening_a_foreign_folder_as_gallery_writes_and_removes_nothing() {
+    const QString folder = root_.filePath(QStringLiteral("users-folder"));
+    for (int n = 1; n <= 2; ++n)
+        write_gallery_png(folder, lightning::testing::gallery_test_image(64, 64, n),
+                          lightning::testing::gallery_test_item(QStringLiteral("image %1").arg(n),
+                                                                4, uint64_t(n)));
+    const QStringList others = {QStringLiteral("notes.txt.tmp.99999.7"),
+                                QStringLiteral("report.tmp.424242.1"),
+                                QStringLiteral("x.png.tmp.1.2"), QStringLiteral("index.json")};
+    for (const QString& name : others) {
+        QFile file(QDir(folder).filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"the user's\": \"" + name.toUtf8() + "\"}");
+    }
+    const QStringList before = folder_listing(folder);
+    QCOMPARE(before.size(), 2 + others.size());
+
+    open_window(false);
+    open_folder_as_gallery(folder);
+    QCOMPARE(gallery()->rowCount(), 2);
+    gallery()->flush();  // the index is written
+    QCOMPARE(folder_listing(folder), before);
+    QCOMPARE(gallery()->kind(), GalleryFolder::Foreign);
+    const QString index = gallery_index_path(folder, GalleryFolder::Foreign);
+    QVERIFY2(!index.startsWith(folder), qPrintable(index));
+    QVERIFY2(QFileInfo(index).size() > 0, qPrintable(index));
+
+    // A star is what the user asked for: written into that PNG, and still nothing else.
+    window_->gallery()->toggle_favourite({0});
+    gallery()->flush();
+    QTRY_VERIFY(gallery()->item(0).favourite);
+    gallery()->flush();
+    const auto not_pngs = [](QStringList listing) {
+        listing.removeIf(
+            [](const QString& entry) { return entry.contains(QLatin1String(".png ")); });
+        return listing;
+    };
+    QCOMPARE(folder_listing(folder).size(), before.size());
+    QCOMPARE(not_pngs(folder_listing(folder)), not_pngs(before));
+
+    // Reopened: the cached index describes it, no PNG is read again.
+    const GalleryLoad again = load_gallery(folder, {}, GalleryFolder::Foreign);
+    QCOMPARE(int(again.items.size()), 2);
+    QVERIFY2(again.note.isEmpty(), qPrintable(again.note));
+
+    // The output folder opened the same way is the app's own: its index is inside.
+    open_folder_as_gallery(gallery_dir_);
+    QCOMPARE(gallery()->kind(), GalleryFolder::Own);
+    QVERIFY(QFileInfo(QDir(gallery_dir_).filePath(QStringLiteral("index.json"))).isFile());
+}
+
+// Issue #26: a long model error in the banner took its width from the form, which got a
+// horizontal scrollbar and cut texts ("Add to queu"); and it named only "model.safetensors",
+// which both text encoders have.
+void TestMainWindow::a_long_model_error_leaves_the_form_uncut_and_names_the_component() {
+    // A base model whose second text encoder is damaged.
+    const QString bad_base = root_.filePath(QStringLiteral("bad-text-encoder-2"));
+    QVERIFY(QDir().mkpath(bad_base + QStringLiteral("/text_encoder_2")));
+    const QDir tiny(fixture(QStringLiteral("tiny-sdxl")));
+    for (const QString& entry : tiny.entryList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot))
+        if (entry != QLatin1String("text_encoder_2"))
+            QVERIFY(QFile::link(tiny.filePath(entry), QDir(bad_base).filePath(entry)));
+    QVERIFY(QFile::link(tiny.filePath(QStringLiteral("text_encoder_2/config.json")),
+                        bad_base + QStringLiteral("/text_encoder_2/config.json")));
+    {
+        QFile source(tiny.filePath(QStringLiteral("text_encoder_2/model.safetensors")));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QFile target(bad_base + QStringLiteral("/text_encoder_2/model.safetensors"));
+        QVERIFY(target.open(QIODevice::WriteOnly));
+        target.write(source.read(source.size() / 2));  // header intact, tensor data cut off
+    }
+    EngineSettings engine = tiny_engine();
+    engine.models.base = to_std(bad_base);
+    store_engine(engine);
+    open_window();
+    window_->resize(1280, 800);
+    QCOMPARE(window_->controller()->model_state(), GenerationController::ModelState::Failed);
+    const QString shown = window_->message_text();
+    qInfo("shown: %s", qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("text_encoder_2/model.safetensors")), qPrintable(shown));
+
+    // That message, and one with a word longer than any line (as a path can be).
+    for (const QString& text : {shown, QStringLiteral("Failed: ") + QString(600, u'x')}) {
+        Q_EMIT window_->gallery()->message(text, true);
+        QApplication::processEvents();
+        QCOMPARE(window_->message_text(), text);
+        auto* scroll = child<QScrollArea>(window_.get(), "formScroll");
+        QVERIFY(!scroll->horizontalScrollBar()->isVisible());
+        for (const char* name : {"generateButton", "queueButton", "liveButton"}) {
+            auto* button = child<QPushButton>(window_.get(), name);
+            QVERIFY2(button->fontMetrics().horizontalAdvance(button->text()) < button->width(),
+                     name);
+        }
+        auto* tokens = child<QLabel>(window_.get(), "promptTokens");
+        QVERIFY2(tokens->fontMetrics().horizontalAdvance(tokens->text()) <= tokens->width(),
+                 qPrintable(tokens->text()));
+    }
+}
+
+// Issue #26: the Settings error text was cut ("…(diffusers layo…"): two lines (the height kept,
+// so rows stay put) show the whole problem.
+void TestMainWindow::settings_problems_are_read_whole() {
+    SettingsDialog dialog(tiny_engine());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    child<QLineEdit>(&dialog, "baseEdit")->clear();
+    QApplication::processEvents();
+    auto* status = child<ElidingLabel>(&dialog, "baseEditStatus");
+    QVERIFY2(status->text().contains(QLatin1String("(diffusers layout)")),
+             qPrintable(status->text()));
+    QVERIFY2(!status->is_elided(), qPrintable(status->shown_lines().join(u'|')));
 }
 
 // Not a check: writes the README screenshot when LIGHTNING_SCREENSHOT names a PNG path (run under

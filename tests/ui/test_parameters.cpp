@@ -7,12 +7,15 @@
 #include "ui/device_choice.h"
 #include "ui/gallery_model.h"
 #include "ui/gallery_store.h"
+#include "ui/gallery_widget.h"
 #include "ui/job_queue.h"
 #include "ui/saved_jobs.h"
 #include "ui/string_convert.h"
 
 #include <QtTest/QtTest>
 
+#include <QApplication>
+#include <QFontMetrics>
 #include <QSettings>
 #include <QTemporaryDir>
 
@@ -67,6 +70,8 @@ private Q_SLOTS:
     void gallery_item_holds_what_the_png_says();
     void index_keeps_records_and_large_seeds();
     void foreign_png_joins_the_gallery();
+    void prompts_past_the_limits_are_refused_not_kept();
+    void captions_are_one_line_whatever_the_prompt();
     void queued_job_shows_its_parameters();
     void form_settings_round_trip();
     void seed_modes_step_past_the_batch();
@@ -164,6 +169,76 @@ void TestParameters::foreign_png_joins_the_gallery() {
     QVERIFY2(tooltip.contains(QLatin1String("Schedule type: Karras")) &&
                  tooltip.contains(QLatin1String("VAE: sdxl_vae.safetensors")),
              qPrintable(tooltip));
+}
+
+// Issue #26: the limits table the CLI applies holds for what the gallery reads too. A PNG (or
+// an index entry) whose prompt breaks it is listed, says why, and keeps none of that text.
+void TestParameters::prompts_past_the_limits_are_refused_not_kept() {
+    QTemporaryDir dir;
+    const size_t too_long = lightning::limits::kMaxPromptBytes + 1;
+    const QString file = dir.filePath(QStringLiteral("long.png"));
+    lightning::PngText text;
+    text.entries[kParametersKey] = std::string(too_long, 'a') +
+                                   "\nNegative prompt: fine\nSteps: 4, CFG scale: 2, Seed: 7, "
+                                   "Size: 64x64";
+    lightning::write_png(to_std(file), gray_image(), text);
+    const QString reason = QStringLiteral("prompt is %1 bytes long; at most %2 are accepted")
+                               .arg(too_long)
+                               .arg(lightning::limits::kMaxPromptBytes);
+
+    const auto item = read_gallery_png(file);
+    QVERIFY(item);
+    QCOMPARE(item->refused, reason);
+    QVERIFY(item->record.request.prompt.empty());
+    QVERIFY(!item->record.request.negative_prompt);
+    QCOMPARE(item->record.request.seed, uint64_t(7));
+    QCOMPARE(refusal_message(file, item->refused),
+             QStringLiteral("The settings of long.png were not used: its ") + reason);
+
+    // Kept through the index; an index written before the check (the prompt inside) is checked.
+    const auto back = item_from_json(item_to_json(*item, QStringLiteral("long.png")), dir.path());
+    QVERIFY(back);
+    QCOMPARE(back->refused, reason);
+    GalleryItem old = *item;
+    old.refused.clear();
+    old.record.request.prompt = std::string(too_long, 'a');
+    const auto checked = item_from_json(item_to_json(old, QStringLiteral("long.png")), dir.path());
+    QVERIFY(checked);
+    QCOMPARE(checked->refused, reason);
+    QVERIFY(checked->record.request.prompt.empty());
+
+    // A negative prompt with a NUL byte, and one at the limit (accepted).
+    lightning::ImageRecord record = full_record();
+    record.request.negative_prompt = std::string("a\0b", 3);
+    QCOMPARE(record_refusal(record),
+             QStringLiteral("negative prompt contains a NUL character (byte 1)"));
+    record.request.negative_prompt = std::string(lightning::limits::kMaxPromptBytes, 'n');
+    QCOMPARE(record_refusal(record), QString());
+
+    GalleryModel model;
+    model.open(dir.path());
+    QCOMPARE(model.rowCount(), 1);
+    QVERIFY(model.data(model.index(0), Qt::ToolTipRole).toString().startsWith(reason));
+    QCOMPARE(model.data(model.index(0), GalleryModel::RefusedRole).toString(), reason);
+}
+
+// Issue #26: captions are laid out from the prompt's start only (a 15 MB prompt took minutes)
+// and stay on one line of the cell's width.
+void TestParameters::captions_are_one_line_whatever_the_prompt() {
+    const QFontMetrics metrics(QApplication::font());
+    const QString line_breaks = QStringLiteral("first line\nsecond\u2028third\u2029fourth");
+    for (const QString& prompt :
+         {QString(5'000'000, u'w'), line_breaks, QStringLiteral("short"), QString()}) {
+        for (int width : {64, 128, 320}) {
+            const QString caption = gallery_caption(prompt, metrics, width);
+            QVERIFY2(metrics.horizontalAdvance(caption) <= width, qPrintable(caption));
+            QVERIFY(!caption.contains(u'\n') && !caption.contains(QChar(0x2028)) &&
+                    !caption.contains(QChar(0x2029)));
+        }
+    }
+    QCOMPARE(gallery_caption(QStringLiteral("short"), metrics, 320), QStringLiteral("short"));
+    QCOMPARE(gallery_caption(line_breaks, metrics, 1000),
+             QStringLiteral("first line second third fourth"));
 }
 
 void TestParameters::queued_job_shows_its_parameters() {
