@@ -160,6 +160,10 @@ PARAMETERS = {
                   "Size: 512x512",
     "unicode": "東京の夜景, café ☕\nNegative prompt: 低品質\nSteps: 4, Sampler: Euler, "
                "Schedule type: leading, CFG scale: 0, Seed: 99, Size: 1024x576, Model: base",
+    # A prompt and a negative holding a "Negative prompt:" line, written as JSON strings.
+    "quoted_negative_line": "\"a cat\\nNegative prompt: a dog\"\nNegative prompt: "
+                            "\" blurry\\r\\nNegative prompt: x \"\nSteps: 4, Sampler: Euler, "
+                            "CFG scale: 2, Seed: 5, Size: 64x64",
 }
 
 

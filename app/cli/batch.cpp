@@ -46,7 +46,8 @@ A manifest line:
 Keys: prompt, negative_prompt (or negative), steps, guidance, width and height (or size),
 seed (a number or a decimal string), batch, clip_skip, unet_file (or unet), prediction,
 timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, meta. What a line leaves out
-comes from the flags below; a line without "seed" uses --seed, else its own line number.
+comes from the flags below; a line without "seed" uses --seed, else its line number times 64
+(the largest batch), so no two lines share a seed.
 Relative file paths in a line are relative to the manifest's folder. Blank lines are skipped.
 
 Each line of this shard is checked before the first image (the limits, the UNet for its step

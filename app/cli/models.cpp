@@ -30,7 +30,8 @@ namespace fs = std::filesystem;
 const char* const kModelsHelp = R"(Usage: lightning models <download|list|verify> [options]
 
 The models live in the Hugging Face cache (shared with huggingface_hub, diffusers and the app):
-$HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.
+$HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
+~/.cache/huggingface/hub.
 
   download      fetch the SDXL base components (stabilityai/stable-diffusion-xl-base-1.0:
                 configs, tokenizers, text encoders, VAE) and SDXL-Lightning UNets

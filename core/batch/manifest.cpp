@@ -88,6 +88,10 @@ bool is_blank(const std::string& line) {
 
 }  // namespace
 
+uint64_t default_seed(int line_number) {
+    return uint64_t(line_number) * uint64_t(limits::kMaxBatch);
+}
+
 std::string Shard::label() const {
     return std::to_string(index) + "/" + std::to_string(count);
 }
@@ -119,7 +123,7 @@ ManifestLine parse_manifest_line(const std::string& text, int number,
     ManifestLine line;
     line.number = number;
     try {
-        nlohmann::json object = parse_bounded_json(text, "", "not JSON");
+        nlohmann::json object = parse_bounded_json(text, "", "not JSON", DuplicateKeys::Reject);
         if (!object.is_object())
             throw Error("",
                         std::string("expected a JSON object ({...}), got ") + object.type_name());
@@ -130,8 +134,7 @@ ManifestLine parse_manifest_line(const std::string& text, int number,
         if (!object.contains("prompt") && !defaults.prompt_given)
             throw Error("prompt", "missing (give it on the line, or --prompt for every line)");
         GenerationRequest base = defaults.request;
-        // A seed per line keeps a re-run's file names (and so resume) the same.
-        if (!defaults.seed_given) base.seed = uint64_t(number);
+        if (!defaults.seed_given) base.seed = default_seed(number);
         line.request = request_from_json(object, base, {folder});
     } catch (const Error& e) {
         line.request.reset();

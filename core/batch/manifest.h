@@ -45,8 +45,13 @@ std::optional<Shard> shard_from_environment(std::optional<int> shards, const Env
 struct ManifestDefaults {
     GenerationRequest request;
     bool prompt_given = false;  // otherwise every line must have "prompt"
-    bool seed_given = false;    // otherwise a line without "seed" uses its line number
+    bool seed_given = false;    // otherwise a line without "seed" uses default_seed(line)
 };
+
+// The seed of a line without "seed" (and no --seed): line L gets L * limits::kMaxBatch, so its
+// images (seed, seed + 1, ... up to the largest batch) never share a seed with another line's,
+// and it depends on the line number alone, so a re-run finds the same file names.
+uint64_t default_seed(int line_number);
 
 struct ManifestLine {
     int number = 0;  // 1-based line in the file

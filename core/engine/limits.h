@@ -21,6 +21,12 @@ inline constexpr uint64_t kMaxSeed = (uint64_t(1) << 53) - 1;
 inline constexpr double kMaxLoraScale = 10.0;
 inline constexpr int kMaxLoras = 16;
 inline constexpr size_t kMaxPromptBytes = 20000;
+// Prompt weights, explicit ((x:1.5), compel's (x)1.5) and multiplied by nesting ((((x))) =
+// 1.1^3, word+++), are clamped to -kMaxPromptWeight..kMaxPromptWeight by both parsers
+// (core/text/prompt_syntax.cpp): 3,000 nested brackets reached 1.1^3000 = inf, and the NaN it
+// made was reported as a broken UNet. As the LoRA scale's, the bound is far above what any
+// prompt uses (the syntaxes' own references go to about 2) and keeps the encodings finite.
+inline constexpr double kMaxPromptWeight = 10.0;
 
 // Throws lightning::Error(field, message) for the first value outside the table: size, steps,
 // batch, guidance, clip skip, seed, LoRA count and scales, prompt text (valid UTF-8 without NUL

@@ -1,5 +1,6 @@
 #include "core/engine/model_layout.h"
 
+#include "core/hub/hub_settings.h"
 #include "core/util/error.h"
 
 #include <unistd.h>
@@ -51,11 +52,6 @@ std::vector<fs::path> safetensors_in(const fs::path& folder) {
         if (entry.path().extension() == ".safetensors" && is_file(entry.path()))
             files.push_back(entry.path());
     return files;
-}
-
-std::string env(const char* name) {
-    const char* value = std::getenv(name);
-    return value ? value : "";
 }
 
 // The usable snapshot of a cached repository, or "".
@@ -289,9 +285,7 @@ std::vector<std::string> check_output_dir(const std::string& dir) {
 }
 
 std::string default_hf_hub_dir() {
-    if (const auto hub = env("HF_HUB_CACHE"); !hub.empty()) return hub;
-    if (const auto home = env("HF_HOME"); !home.empty()) return (fs::path(home) / "hub").string();
-    return (fs::path(env("HOME")) / ".cache/huggingface/hub").string();
+    return hub::hub_cache_dir();
 }
 
 std::string hf_repo_folder(const std::string& hub_dir, const std::string& repo_id) {
@@ -301,7 +295,13 @@ std::string hf_repo_folder(const std::string& hub_dir, const std::string& repo_i
 
 DiscoveredModels discover_hf_models(const std::string& hub_dir) {
     DiscoveredModels found;
-    if (hub_dir.empty() || !is_dir(hub_dir)) return found;
+    if (hub_dir.empty()) return found;
+    for (const auto& dir : {hub_dir, hf_repo_folder(hub_dir, kBaseRepo) + "/snapshots",
+                            hf_repo_folder(hub_dir, kLightningRepo) + "/snapshots"}) {
+        found.problem = hub::cache_dir_problem(dir);
+        if (!found.problem.empty()) return found;
+    }
+    if (!is_dir(hub_dir)) return found;
     found.base_dir = pick_snapshot(hf_repo_folder(hub_dir, kBaseRepo), [](const std::string& dir) {
         return check_base_model(dir, {}).empty();
     });

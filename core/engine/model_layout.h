@@ -88,7 +88,8 @@ std::vector<std::string> check_output_dir(const std::string& dir);
 
 // --- Hugging Face cache ------------------------------------------------------------------------
 
-// $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.
+// Where the downloader puts models: hub::hub_cache_dir() ($HF_HUB_CACHE, else $HF_HOME/hub,
+// else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub).
 std::string default_hf_hub_dir();
 
 // Folder of a repository in the cache: "<hub>/models--owner--name".
@@ -97,12 +98,16 @@ std::string hf_repo_folder(const std::string& hub_dir, const std::string& repo_i
 struct DiscoveredModels {
     std::string base_dir;  // .../models--stabilityai--stable-diffusion-xl-base-1.0/snapshots/REV
     std::string lightning_dir;  // .../models--ByteDance--SDXL-Lightning/snapshots/REV
+    // Why the cache could not be searched ("cannot read the Hugging Face cache folder DIR:
+    // Permission denied"); "" when it was searched, found or not.
+    std::string problem;
     bool complete() const { return !base_dir.empty() && !lightning_dir.empty(); }
 };
 
 // Usable snapshots of both repositories in `hub_dir`. Of several snapshots the one `refs/main`
 // names wins if usable, else the usable one modified last. Dangling symlinks of unfinished
-// downloads count as missing files.
+// downloads count as missing files. A cache folder (or repository folder) that exists but cannot
+// be read sets `problem` instead of looking empty.
 DiscoveredModels discover_hf_models(const std::string& hub_dir);
 
 }  // namespace lightning

@@ -111,6 +111,23 @@ std::string quote_if_needed(const std::string& value) {
     return plain ? value : json_quoted(value);
 }
 
+// The prompt and the negative are written as they are (what A1111 and every other reader
+// expect; edge blanks go, as the reader trims them) unless the reader would take them apart: a
+// line starting "Negative prompt:" (it ends the prompt), a CR (line ends are normalised), or a
+// text that is itself one JSON string (the reader unquotes it). Such a text is written whole as
+// one JSON string on one line, which the reader unquotes: the quoting settings values get.
+bool starts_negative(const std::string& line) {
+    return line.rfind(kNegativePrefix, 0) == 0;
+}
+
+std::string prompt_text(const std::string& text) {
+    const std::string plain = trim(text);
+    const bool quote = plain.find('\r') != std::string::npos || starts_negative(plain) ||
+                       plain.find("\n" + kNegativePrefix) != std::string::npos ||
+                       unquote(plain) != plain;
+    return quote ? json_quoted(text) : plain;
+}
+
 // One name or value inside such a list: the form has no escapes (A1111 writes it so), so ',' and
 // ':' become '_' and edge blanks go; what is written then reads back as itself.
 std::string list_item(std::string text) {
@@ -334,11 +351,11 @@ std::string format_number(double value) {
 }
 
 std::string format_parameters(const ImageRecord& record) {
-    std::string text = record.request.prompt;
+    std::string text = prompt_text(record.request.prompt);
     // A negative prompt without guidance had no effect on the image: recording it would claim
     // otherwise (and a reader could not tell the two apart).
     if (record.request.negative_prompt && record.request.uses_guidance())
-        text += "\n" + kNegativePrefix + " " + *record.request.negative_prompt;
+        text += "\n" + kNegativePrefix + " " + prompt_text(*record.request.negative_prompt);
     return text + "\n" + settings_line(record);
 }
 
@@ -378,15 +395,16 @@ std::optional<ImageRecord> parse_parameters(const std::string& raw) {
     std::optional<std::string> negative;
     for (int i = 0; i < settings_index; ++i) {
         const std::string& line = lines[i];
-        if (!negative && line.rfind(kNegativePrefix, 0) == 0)
+        if (!negative && starts_negative(line))
             negative = trim(line.substr(kNegativePrefix.size()));
         else if (negative)
             *negative += "\n" + line;
         else
             prompt += (i > 0 ? "\n" : "") + line;
     }
-    record.request.prompt = trim(prompt);
-    if (negative) record.request.negative_prompt = trim(*negative);
+    // A text written as one JSON string (prompt_text) reads back as what it holds.
+    record.request.prompt = unquote(trim(prompt));
+    if (negative) record.request.negative_prompt = unquote(trim(*negative));
     LoraFields loras;
     for (const auto& [key, value] : settings)
         if (!apply_setting(record, loras, key, value)) record.extra.emplace_back(key, value);

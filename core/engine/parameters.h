@@ -10,7 +10,10 @@
 //   Clip skip: 2, Version: Lightning Studio 0.2.0
 // The reader is lenient (A1111, Forge, ComfyUI exporters, InvokeAI's A1111 mode): multi-line
 // prompts and negatives, quoted values, missing keys (defaults kept) and unknown keys, which are
-// kept in order and written back.
+// kept in order and written back. A prompt or negative that would not read back as written (a
+// line starting "Negative prompt:", a CR, a text that is one JSON string itself) is written as
+// one JSON string ("a\nNegative prompt: b"), and a prompt or negative that is one JSON string
+// reads back unquoted; edge blanks of other prompts are trimmed.
 #pragma once
 #include "core/engine/request.h"
 

@@ -9,7 +9,9 @@
 // plus the spellings of the CLI and the PNG text: "negative" (= negative_prompt), "unet"
 // (= unet_file), "size": "1024x1024" or [1024, 1024] (= width and height), LoRAs as
 // "FILE[:SCALE]" and embeddings as "FILE[:TOKEN]" strings, seeds as decimal strings (exact in
-// every JSON reader). Ranges are not checked here: that is limits::validate's job.
+// every JSON reader). Ranges are not checked here: that is limits::validate's job. Text is parsed
+// with parse_bounded_json(..., DuplicateKeys::Reject) (core/util/bounded_json.h): a key given
+// twice is an error there, as a parsed object no longer shows it.
 #pragma once
 #include "core/engine/request.h"
 

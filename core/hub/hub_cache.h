@@ -65,7 +65,9 @@ public:
                    const std::string& commit) const;
     std::optional<std::string> read_ref(const std::string& repo_id, const std::string& ref) const;
 
-    // Every models--* repository in the cache (sorted by id).
+    // Every models--* repository in the cache (sorted by id); none when the folder does not
+    // exist. Throws lightning::Error naming the folder when it exists but cannot be read
+    // (cache_dir_problem in hub_settings.h), rather than looking empty.
     std::vector<CachedRepo> list() const;
 
 private:

@@ -40,14 +40,31 @@ std::string hf_home() {
     return env("HOME") + "/.cache/huggingface";
 }
 
+std::string hub_cache_dir() {
+    if (auto hub = env("HF_HUB_CACHE"); !hub.empty()) return hub;
+    return hf_home() + "/hub";
+}
+
+std::string cache_dir_problem(const std::string& dir) {
+    std::error_code error;
+    const auto status = std::filesystem::status(dir, error);
+    if (error && error != std::errc::no_such_file_or_directory)
+        return "cannot read the Hugging Face cache folder " + dir + ": " + error.message();
+    if (status.type() == std::filesystem::file_type::not_found) return {};
+    if (!std::filesystem::is_directory(status))
+        return "the Hugging Face cache folder " + dir + " is not a folder";
+    std::filesystem::directory_iterator listing(dir, error);
+    if (error) return "cannot read the Hugging Face cache folder " + dir + ": " + error.message();
+    return {};
+}
+
 HubSettings hub_settings_from_environment() {
     HubSettings settings;
     if (auto endpoint = env("HF_ENDPOINT"); !endpoint.empty()) {
         while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
         settings.endpoint = endpoint;
     }
-    settings.cache_dir = env("HF_HUB_CACHE");
-    if (settings.cache_dir.empty()) settings.cache_dir = hf_home() + "/hub";
+    settings.cache_dir = hub_cache_dir();
     settings.offline = truthy(env("HF_HUB_OFFLINE"));
 
     for (const char* name : {"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"}) {

@@ -305,12 +305,40 @@ Vocab read_vocab(const fs::path& path) {
 struct AddedToken {
     std::u32string content;  // for normalized tokens: the normalized content
     int64_t id = 0;
+    bool whole_word = false;  // matched only where stands_alone() (with_added_tokens)
 };
+
+bool is_word_char(char32_t c) {
+    const CharClass kind = classify(c);
+    return kind == CharClass::Letter || kind == CharClass::Number;
+}
+
+// text[begin, end) is not glued to a neighbour: no letter or digit at its edge next to a letter
+// or digit outside it.
+bool stands_alone(std::u32string_view text, size_t begin, size_t end) {
+    const bool left = begin > 0 && is_word_char(text[begin - 1]) && is_word_char(text[begin]);
+    const bool right = end < text.size() && is_word_char(text[end - 1]) && is_word_char(text[end]);
+    return !left && !right;
+}
 
 }  // namespace
 
 std::string replace_invalid_utf8(std::string_view text) {
     return to_utf8(decode_utf8_lossy(text));
+}
+
+bool is_whole_word(std::string_view utf8, size_t begin, size_t end) {
+    if (begin >= end || end > utf8.size()) return false;
+    // The code point either side (a UTF-8 sequence is at most 4 bytes long) around the word's.
+    const size_t from = begin >= 4 ? begin - 4 : 0;
+    const std::u32string left = decode_utf8_lossy(utf8.substr(from, begin - from));
+    const std::u32string right = decode_utf8_lossy(utf8.substr(end, 4));
+    std::u32string text = left.empty() ? std::u32string() : left.substr(left.size() - 1);
+    const size_t word_begin = text.size();
+    text += decode_utf8_lossy(utf8.substr(begin, end - begin));
+    const size_t word_end = text.size();
+    text += right.substr(0, 1);
+    return stands_alone(text, word_begin, word_end);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,7 +397,8 @@ void split_added_tokens(std::u32string_view text, const std::vector<AddedToken>&
     for (size_t i = 0; i < text.size();) {
         const AddedToken* match = nullptr;
         for (const auto& token : tokens) {
-            if (text.substr(i, token.content.size()) == token.content) {
+            if (text.substr(i, token.content.size()) == token.content &&
+                (!token.whole_word || stands_alone(text, i, i + token.content.size()))) {
                 match = &token;
                 break;
             }
@@ -773,8 +802,9 @@ ClipTokenizer ClipTokenizer::with_added_tokens(const std::vector<std::string>& t
             throw Error("tokenizer", "token \"" + token + "\" is already in the vocabulary");
         impl->added_by_content[token] = next;
         impl->added_by_id[next] = token;
-        // transformers' add_tokens: normalized, not special, so matched in normalized text.
-        impl->normalized_added.push_back({normalize(decode_utf8_lossy(token)), next});
+        // transformers' add_tokens: normalized, not special, so matched in normalized text;
+        // as whole words only (A1111's rule), not inside another word as transformers does.
+        impl->normalized_added.push_back({normalize(decode_utf8_lossy(token)), next, true});
         ++next;
     }
     std::erase_if(impl->normalized_added, [](const AddedToken& t) { return t.content.empty(); });

@@ -5,7 +5,8 @@
 //   2. added/special tokens declared `normalized: false` are split out of the raw text;
 //   3. each remaining segment: NFC, every Unicode White_Space run -> one space, per-code-point
 //      full lowercase (so 'İ' -> "i\u0307" and a word-final 'Σ' -> 'σ', never 'ς');
-//   4. added/special tokens declared `normalized: true` are split out of the normalized text;
+//   4. added/special tokens declared `normalized: true` are split out of the normalized text
+//      (those added by with_added_tokens only where they stand as whole words);
 //   5. CLIP pre-tokenizer regex
 //        <|startoftext|>|<|endoftext|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
 //      (whitespace between pieces is dropped);
@@ -50,7 +51,9 @@ public:
     // len(tokenizer): vocabulary plus added tokens; the next added token gets this id.
     int64_t size() const;
     // A copy with `tokens` added as transformers' add_tokens does (normalized, not special: split
-    // out of the normalized text before BPE, also inside words), ids size(), size() + 1, ...
+    // out of the normalized text before BPE), ids size(), size() + 1, ..., but matched as whole
+    // words only (is_whole_word), as A1111 finds embeddings: transformers also splits them out
+    // of other words, so the prompt "dinkwashed" used the embedding "inkwash".
     // Throws lightning::Error naming a token that is already in the vocabulary.
     ClipTokenizer with_added_tokens(const std::vector<std::string>& tokens) const;
 
@@ -70,5 +73,10 @@ private:
 // ill-formed sequence (Unicode §3.9 "best practice", as Python's decode(errors="replace")):
 // "\xE2\x82x" -> "\uFFFDx", overlong "\xC0\xAF" -> two U+FFFD, surrogates "\xED\xA0\x80" -> three.
 std::string replace_invalid_utf8(std::string_view text);
+
+// Whether the bytes [begin, end) of `utf8` stand as a word of their own, as added tokens are
+// matched: a letter or digit at either edge does not continue into a letter or digit beside it
+// ("inkwash" in "inkwash, fog" and "(inkwash:1.2)", not in "dinkwashed" or "inkwash2").
+bool is_whole_word(std::string_view utf8, size_t begin, size_t end);
 
 }  // namespace lightning

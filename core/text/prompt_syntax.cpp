@@ -5,11 +5,13 @@
 // NotAny and the inside of Combine).
 #include "core/text/prompt_syntax.h"
 
+#include "core/engine/limits.h"
 #include "core/text/clip_tokenizer.h"
 #include "core/util/error.h"
 
 #include <unicode/uchar.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -19,6 +21,12 @@
 
 namespace lightning {
 namespace {
+
+// A weight as given or multiplied, within the limits table's range. Clamping every factor and
+// every product keeps them finite, so no inf * 0 makes a NaN either.
+double clamp_weight(double weight) {
+    return std::clamp(weight, -limits::kMaxPromptWeight, limits::kMaxPromptWeight);
+}
 
 // --- UTF-8 <-> code points -------------------------------------------------------------------
 
@@ -242,9 +250,10 @@ private:
     }
     // Word('+') -> 1.1^n | Word('-') -> 0.9^n | number.
     std::optional<double> weight_operator(size_t& pos, bool numbers) const {
-        if (auto n = repeated(pos, '+')) return std::pow(1.1, double(*n));
-        if (auto n = repeated(pos, '-')) return std::pow(0.9, double(*n));
-        if (numbers) return number(pos);
+        if (auto n = repeated(pos, '+')) return clamp_weight(std::pow(1.1, double(*n)));
+        if (auto n = repeated(pos, '-')) return clamp_weight(std::pow(0.9, double(*n)));
+        if (numbers)
+            if (auto w = number(pos)) return clamp_weight(*w);
         return std::nullopt;
     }
     std::optional<std::u32string> keyword(size_t& pos) const {
@@ -625,10 +634,10 @@ void flatten(const Nodes& nodes, double scale, std::vector<WeightedText>& out,
         switch (node.kind) {
             case Node::Kind::Fragment:
                 texts.push_back(fragment_text(node.text));
-                out.push_back({{}, node.weight * scale});
+                out.push_back({{}, clamp_weight(node.weight * scale)});
                 break;
             case Node::Kind::Attention:
-                flatten(node.children, scale * node.weight, out, texts);
+                flatten(node.children, clamp_weight(scale * node.weight), out, texts);
                 break;
             case Node::Kind::Lora:
                 break;
@@ -757,7 +766,9 @@ std::vector<WeightedText> parse_a1111_prompt(const std::string& prompt) {
     std::vector<Entry> res;
     std::vector<size_t> round, square;
     const auto multiply_range = [&](size_t start, double multiplier) {
-        for (size_t p = start; p < res.size(); ++p) res[p].weight *= multiplier;
+        multiplier = clamp_weight(multiplier);
+        for (size_t p = start; p < res.size(); ++p)
+            res[p].weight = clamp_weight(res[p].weight * multiplier);
     };
     const auto plain = [&](const std::u32string& piece) {
         const auto parts = split_breaks(piece);

@@ -8,7 +8,9 @@
 //           `[x]` /1.1, `(x:w)`, nesting multiplies, `\(` `\[` `\\` escapes, unclosed brackets
 //           weighted to the end, BREAK
 //
-// Both parsers reproduce their reference's result exactly, including its quirks (which text is
+// Weights are clamped to -kMaxPromptWeight..kMaxPromptWeight (core/engine/limits.h) as they are
+// given and multiplied; within that range, both parsers reproduce their reference's result
+// exactly, including its quirks (which text is
 // re-joined with single spaces, where escapes survive); tests/data/prompt_parse_goldens.json
 // holds the references' own output for the cases the tests check.
 #pragma once

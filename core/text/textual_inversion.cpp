@@ -47,9 +47,20 @@ at::Tensor read_vectors(const SafeTensorsFile& file, const std::string& key, int
     return vectors.dim() == 1 ? vectors.unsqueeze(0) : vectors;
 }
 
-void replace_all(std::string& text, const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
+// Every whole-word `token` becomes `expanded` ("TOKEN TOKEN_1 ... TOKEN_{n-1}"), with a space
+// after it where the next character would join its last name to a word (as in "<t>s"), so the
+// tokenizer, which matches whole words only, finds every name.
+void expand_words(std::string& text, const std::string& token, const std::string& expanded) {
+    for (size_t at = text.find(token); at != std::string::npos;) {
+        if (!is_whole_word(text, at, at + token.size())) {
+            at = text.find(token, at + 1);
+            continue;
+        }
+        text.replace(at, token.size(), expanded);
+        size_t end = at + expanded.size();
+        if (!is_whole_word(text, at, end)) text.insert(end++, " ");
+        at = text.find(token, end);
+    }
 }
 
 }  // namespace
@@ -125,7 +136,7 @@ std::string TextualInversion::expand_prompt(const std::string& prompt,
         std::string replacement = t.token;
         for (int64_t i = 1; i < t.vectors; ++i)
             replacement += " " + t.token + "_" + std::to_string(i);
-        replace_all(out, t.token, replacement);
+        expand_words(out, t.token, replacement);
     }
     return out;
 }

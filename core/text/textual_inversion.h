@@ -41,7 +41,8 @@ public:
     const std::vector<EmbeddingToken>& tokens() const { return tokens_; }
 
     // diffusers' maybe_convert_prompt: every multi-vector TOKEN found by `tokenizer` in the
-    // prompt is replaced in the raw text by "TOKEN TOKEN_1 ... TOKEN_{n-1}".
+    // prompt is replaced in the raw text by "TOKEN TOKEN_1 ... TOKEN_{n-1}" where it stands as a
+    // whole word (the tokenizer matches it only there; see ClipTokenizer::with_added_tokens).
     std::string expand_prompt(const std::string& prompt, const ClipTokenizer& tokenizer) const;
     // The same on ids: a multi-vector token's first id becomes all of its ids.
     std::vector<int64_t> expand_ids(const std::vector<int64_t>& ids) const;

@@ -5,6 +5,8 @@
 #include "core/batch/manifest.h"
 #include "core/batch/results_log.h"
 #include "core/batch/work_queue.h"
+#include "core/engine/limits.h"
+#include "core/util/bounded_json.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
 
@@ -94,12 +96,58 @@ private Q_SLOTS:
 
     void lineWithoutSeedUsesItsLineNumberUnlessSeedGiven() {
         auto defaults = defaults_with_prompt();
-        QCOMPARE(parse_manifest_line("{}", 12, defaults, "/").request->seed, uint64_t(12));
+        QCOMPARE(parse_manifest_line("{}", 12, defaults, "/").request->seed, default_seed(12));
+        // The line number alone decides it: what other lines hold does not move it (resume).
+        QCOMPARE(parse_manifest_line("{\"batch\": 9}", 12, defaults, "/").request->seed,
+                 default_seed(12));
         defaults.seed_given = true;
         defaults.request.seed = 99;
         QCOMPARE(parse_manifest_line("{}", 12, defaults, "/").request->seed, uint64_t(99));
         QCOMPARE(parse_manifest_line("{\"seed\": 5}", 12, defaults, "/").request->seed,
                  uint64_t(5));
+    }
+
+    // Guards duplicate keys: nlohmann keeps the last value silently, so {"seed": 1, "seed": 2}
+    // ran with seed 2 and no word about the 1.
+    void duplicateKeysAreRejectedNamingKeyAndLine() {
+        const std::string path =
+            write_file(dir_, "duplicates.jsonl",
+                       "{\"prompt\": \"one\", \"seed\": 1}\n"
+                       "{\"prompt\": \"two\", \"seed\": 1, \"steps\": 4, \"seed\": 2}\n"
+                       "{\"prompt\": \"three\", \"meta\": {\"id\": 1, \"id\": 2}}\n"
+                       "{\"prompt\": \"four\", \"meta\": [{\"id\": 1}, {\"id\": 2}]}\n");
+        std::map<int, std::string> errors;
+        for (const auto& line : read_manifest(path, ManifestDefaults{}))
+            errors[line.number] = line.request ? "" : line.error;
+        QCOMPARE(errors.size(), size_t(4));
+        QCOMPARE(errors[1], std::string());
+        QVERIFY2(errors[2].find("\"seed\" is given twice") != std::string::npos, errors[2].c_str());
+        QVERIFY2(errors[3].find("\"id\" is given twice") != std::string::npos, errors[3].c_str());
+        QCOMPARE(errors[4], std::string());  // the same key in two objects is no duplicate
+        // Files of other tools keep their reader's rule (the last value wins).
+        QCOMPARE(parse_bounded_json("{\"a\": 1, \"a\": 2}", "f", "bad")["a"].get<int>(), 2);
+    }
+
+    // Guards the default seeds: they were the line number, so line 3 with "batch": 2 made
+    // seeds 3 and 4, and line 4 made seed 4 again (the same noise for two prompts).
+    void defaultSeedsOfBatchedLinesNeverCollide() {
+        std::string manifest;
+        size_t asked = 0;
+        for (int line = 1; line <= 40; ++line) {
+            const int batch = line % 3 == 0 ? limits::kMaxBatch : 1 + line % 5;
+            manifest += "{\"batch\": " + std::to_string(batch) + "}\n";
+            asked += size_t(batch);
+        }
+        const std::string path = write_file(dir_, "batches.jsonl", manifest);
+        std::set<uint64_t> seeds;
+        size_t images = 0;
+        for (const auto& line : read_manifest(path, defaults_with_prompt())) {
+            QVERIFY2(line.request, line.error.c_str());
+            for (int i = 0; i < line.request->batch; ++i, ++images)
+                seeds.insert(line.request->seed + uint64_t(i));
+        }
+        QCOMPARE(images, asked);
+        QCOMPARE(seeds.size(), images);
     }
 
     void checkerRejectsLimitsAndMissingFilesPerLine() {

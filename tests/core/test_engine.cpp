@@ -277,6 +277,15 @@ private Q_SLOTS:
         QCOMPARE(engine->generate(request).run.images.size(), size_t(1));
     }
 
+    // Guards the prompt-weight clamp end to end: 3,000 nested brackets (weight 1.1^3000 = inf)
+    // made NaN conditioning that stopped the run as "NaN or infinite" in the UNet.
+    void deeplyNestedPromptWeightsGenerate() {
+        auto request = small_request(4);
+        request.prompt = std::string(3000, '(') + "a lighthouse" + std::string(3000, ')');
+        request.prompt_syntax = PromptSyntax::A1111;
+        QCOMPARE(engine_->generate(request).run.images.size(), size_t(1));
+    }
+
     void overflowingLatentsStopWithTheStageNamed() {
         const auto engine = Engine::load(tiny_options(/*with_lightning=*/false));
         auto request = small_request(4);

@@ -424,6 +424,27 @@ private Q_SLOTS:
         QVERIFY2(status == 2 && out.contains("1, 2, 4 and 8"), qPrintable(out));
     }
 
+    // Guards the cache listing on a folder it cannot read: it said "no models" as for an empty
+    // cache. As root reads any folder, a file where the folder's parent should be stands in.
+    void lists_an_unreadable_cache_as_an_error() {
+        write_file(cache_, "a file, not a folder");
+        const std::string unreadable = (cache_ / "hub").string();
+        const auto error = error_of([&] { HubCache(unreadable).list(); });
+        QVERIFY2(error.find(unreadable) != std::string::npos, error.c_str());
+        QVERIFY2(error.find("Not a directory") != std::string::npos, error.c_str());
+        QVERIFY(HubCache((cache_.parent_path() / "absent").string()).list().empty());
+
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(QString::fromStdString(testing::cli_path()),
+                      {"models", "list", "--cache", QString::fromStdString(unreadable)});
+        QVERIFY(process.waitForFinished(60000));
+        const QString out = QString::fromUtf8(process.readAll());
+        QVERIFY2(process.exitCode() == 1, qPrintable(out));
+        QVERIFY2(out.contains(QString::fromStdString(unreadable)) && !out.contains("no models"),
+                 qPrintable(out));
+    }
+
     void says_offline_when_the_hub_cannot_be_reached() {
         HubSettings s = settings();
         s.endpoint = "http://127.0.0.1:9";  // discard port: nothing listens

@@ -48,6 +48,38 @@ private Q_SLOTS:
         QCOMPARE(format_parameters(*back), text);
     }
 
+    // Guards the prompt quoting: a prompt line "Negative prompt: ..." used to end the prompt
+    // there, so the PNG read back another prompt and negative than the image was made with.
+    void promptsWithNegativeLinesRoundTrip() {
+        const std::vector<std::string> prompts = {
+            "a cat\nNegative prompt: a dog",
+            "Negative prompt: first line",
+            "a cat\r\nNegative prompt: after a CRLF",
+            "\"a JSON string\"",
+            " edge blanks and a\nNegative prompt: line ",
+            "a fox\nSteps: 4, Sampler: Euler, CFG scale: 0, Seed: 1, Size: 64x64"};
+        for (const auto& prompt : prompts) {
+            for (const bool with_negative : {false, true}) {
+                auto record = sample_record();
+                record.request.prompt = prompt;
+                record.request.negative_prompt =
+                    with_negative ? std::optional(prompt) : std::nullopt;
+                const std::string text = format_parameters(record);
+                const auto back = parse_parameters(text);
+                QVERIFY2(back && *back == record, text.c_str());
+                QCOMPARE(format_parameters(*back), text);
+            }
+        }
+        // A negative holding such lines, with a plain prompt.
+        auto record = sample_record();
+        record.request.negative_prompt = "blurry\nNegative prompt: lowres";
+        QVERIFY(*parse_parameters(format_parameters(record)) == record);
+        // Ordinary prompts are written unquoted, as A1111 writes them.
+        record = sample_record();
+        QVERIFY(format_parameters(record).rfind(
+                    record.request.prompt + "\nNegative prompt: blurry\n", 0) == 0);
+    }
+
     void negativeWithoutGuidanceIsNotRecorded() {
         auto record = sample_record();
         record.request.guidance = 1.0;

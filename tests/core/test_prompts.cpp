@@ -3,6 +3,7 @@
 // chunking and encoding against compel 2.4.0 and the A1111 reference on the tiny encoders
 // (tests/data/prompt_goldens, made by bench/reference/make_prompt_goldens.py), and the
 // textual-inversion file checks.
+#include "core/engine/limits.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/text/clip_text_model.h"
@@ -119,6 +120,30 @@ private Q_SLOTS:
         QVERIFY(error_of([] { parse_a1111_prompt("(x:1.2.3)"); }).find("1.2.3") !=
                 std::string::npos);
         QVERIFY(!error_of([] { parse_a1111_prompt("(x:.)"); }).empty());
+    }
+
+    // Guards the weight clamp: 3,000 nested brackets multiplied the weight by 1.1 each up to
+    // inf (and inf * 0 to NaN), which reached the UNet and was reported as a broken UNet file.
+    void nestedWeightsAreClampedToTheExplicitLimit() {
+        const double limit = limits::kMaxPromptWeight;
+        const std::string open(3000, '('), close(3000, ')'), huge(400, '9');
+        const std::vector<std::pair<std::string, double>> cases = {
+            {open + "cat" + close, limit},                          // nesting
+            {open + "cat", limit},                                  // unclosed: to the end
+            {"(cat:" + huge + ")", limit},                          // explicit, past float range
+            {"(cat:-" + huge + ")", -limit},                        // and negative
+            {open + "cat" + std::string(2999, ')') + ":0)", 0.0}};  // inf * 0 was NaN
+        for (const auto& [prompt, weight] : cases) {
+            const auto parsed = parse_a1111_prompt(prompt);
+            QCOMPARE(parsed.size(), size_t(1));
+            QCOMPARE(parsed[0].text, std::string("cat"));
+            QCOMPARE(parsed[0].weight, weight);
+        }
+        const auto compel = parse_compel_prompt("cat" + std::string(3000, '+') + " dog");
+        QCOMPARE(compel.parts.at(0).at(0).weight, limit);
+        QCOMPARE(parse_compel_prompt("(cat)" + huge).parts.at(0).at(0).weight, limit);
+        // Below the limit nothing changes: (((x))) is 1.1^3 as in A1111.
+        QCOMPARE(parse_a1111_prompt("(((x)))")[0].weight, 1.1 * 1.1 * 1.1);
     }
 
     void compelParserMatchesCompel() {
@@ -325,12 +350,54 @@ private Q_SLOTS:
         QCOMPARE(ti.tokens()[1].token, std::string("inkwash"));
         QCOMPARE(ti.tokens()[1].first_id, int64_t(49411));
         QCOMPARE(*ti.tokenizer_2().token_id("<style3>_2"), int64_t(49410));
-        // Split out of the normalized text, also inside a word (transformers' added tokens).
-        QVERIFY(ti.tokenizer_1().tokenize("INKWASHED")[0] == 49411);
+        // Split out of the normalized text (transformers' added tokens).
+        QVERIFY(ti.tokenizer_1().tokenize("INKWASH")[0] == 49411);
         QCOMPARE(ti.expand_prompt("a <style3> b", ti.tokenizer_1()),
                  std::string("a <style3> <style3>_1 <style3>_2 b"));
         QCOMPARE(parse_embedding_spec(dir + "neg1.safetensors:<n>").token, std::string("<n>"));
         QCOMPARE(parse_embedding_spec(dir + "neg1.safetensors").token, std::string());
+    }
+
+    // Guards whole-word matching: transformers' added tokens are split out of any text, so
+    // the prompt "dinkwashed" was encoded with the embedding "inkwash".
+    void embeddingTokensMatchOnlyWholeWords() {
+        auto& text = tiny_text();
+        const auto dir = testing::fixtures_dir() + "/golden-prompts/embeddings/";
+        const auto ti = TextualInversion::load(
+            {{dir + "inkwash.safetensors", ""}, {dir + "style3.safetensors", "<style3>"}},
+            text.tokenizer_1, text.tokenizer_2, 32, 48);
+        const int64_t inkwash = ti.tokens()[0].first_id;
+        const auto uses = [&](const std::string& prompt, PromptSyntax syntax) {
+            const auto parsed = syntax == PromptSyntax::A1111
+                                    ? parse_a1111_prompt(prompt)
+                                    : std::vector<WeightedText>{{prompt, 1.0}};
+            for (const auto* tokenizer : {&ti.tokenizer_1(), &ti.tokenizer_2()})
+                for (const auto& chunk : a1111_chunks(*tokenizer, parsed, &ti).ids)
+                    if (std::count(chunk.begin(), chunk.end(), inkwash)) return true;
+            return false;
+        };
+        for (const auto syntax : {PromptSyntax::None, PromptSyntax::A1111}) {
+            QVERIFY(!uses("dinkwashed", syntax));
+            QVERIFY(!uses("a dinkwash b", syntax));
+            QVERIFY(!uses("inkwashed paper", syntax));
+            QVERIFY(!uses("inkwash2", syntax));
+            QVERIFY(uses("inkwash, fog", syntax));
+            QVERIFY(uses("a mountain village painted in inkwash style", syntax));
+            QVERIFY(uses("Inkwash", syntax));
+            QVERIFY(uses("(inkwash:1.2)", syntax));
+        }
+        // The weight reaches the embedding's position.
+        const auto chunks =
+            a1111_chunks(ti.tokenizer_1(), parse_a1111_prompt("(inkwash:1.2)"), &ti);
+        QCOMPARE(chunks.ids[0][1], inkwash);
+        QCOMPARE(chunks.multipliers[0][1], 1.2f);
+        // The multi-vector expansion of the text finds what the tokenizer finds.
+        for (const std::string prompt :
+             {"a<style3>s", "<style3>2 <style3>", "x <style3>_1", "dinkwashed <style3>, inkwash"}) {
+            const auto& tok = ti.tokenizer_1();
+            QCOMPARE(tok.tokenize(ti.expand_prompt(prompt, tok)),
+                     ti.expand_ids(tok.tokenize(prompt)));
+        }
     }
 };
 

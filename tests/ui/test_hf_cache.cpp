@@ -1,5 +1,6 @@
 // Hugging Face cache discovery and the model-setup checks as the app shows them, on fake cache
 // trees: core/engine/model_layout.h through the app's QString adapters (ui/model_setup.h).
+#include "core/hub/hub_settings.h"
 #include "ui/model_setup.h"
 #include "ui/string_convert.h"
 
@@ -10,6 +11,8 @@
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
+
+#include <unistd.h>
 
 using namespace lightning::ui;
 using lightning::kBaseRepo;
@@ -87,6 +90,8 @@ class TestHfCache : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void hub_dir_follows_the_environment();
+    void downloads_go_where_discovery_looks();
+    void unreadable_cache_is_reported_not_empty();
     void finds_complete_snapshots();
     void skips_incomplete_snapshot_named_by_ref();
     void prefers_ref_over_newer_snapshot();
@@ -106,8 +111,63 @@ void TestHfCache::hub_dir_follows_the_environment() {
     QCOMPARE(to_qstring(lightning::default_hf_hub_dir()), QStringLiteral("/fast/hub"));
     qunsetenv("HF_HUB_CACHE");
     qunsetenv("HF_HOME");
+    qunsetenv("XDG_CACHE_HOME");
     QCOMPARE(to_qstring(lightning::default_hf_hub_dir()),
              QDir::homePath() + QStringLiteral("/.cache/huggingface/hub"));
+}
+
+// Guards issue #25's note: with XDG_CACHE_HOME set (and HF_HOME not), the downloader wrote to
+// $XDG_CACHE_HOME/huggingface/hub while discovery searched ~/.cache/huggingface/hub.
+void TestHfCache::downloads_go_where_discovery_looks() {
+    qunsetenv("HF_HUB_CACHE");
+    qunsetenv("HF_HOME");
+    qputenv("XDG_CACHE_HOME", "/xdg/cache");
+    const std::string downloads = lightning::hub::hub_settings_from_environment().cache_dir;
+    QCOMPARE(downloads, std::string("/xdg/cache/huggingface/hub"));
+    QCOMPARE(lightning::default_hf_hub_dir(), downloads);
+    for (const char* name : {"HF_HOME", "HF_HUB_CACHE"}) {
+        qputenv(name, "/elsewhere");
+        QCOMPARE(lightning::default_hf_hub_dir(),
+                 lightning::hub::hub_settings_from_environment().cache_dir);
+    }
+    qunsetenv("HF_HUB_CACHE");
+    qunsetenv("HF_HOME");
+    qunsetenv("XDG_CACHE_HOME");
+}
+
+// Guards discovery on a cache it cannot read: it reported "no models" as for an empty cache.
+// Tests run as root, who reads any folder, so a file where a folder must be stands in for a
+// folder without permissions (that one is checked too when not root).
+void TestHfCache::unreadable_cache_is_reported_not_empty() {
+    QTemporaryDir root;
+    const QString file = root.filePath(QStringLiteral("HF_HOME"));
+    touch(file);
+    const auto below_file = lightning::discover_hf_models(to_std(file + QStringLiteral("/hub")));
+    QVERIFY2(below_file.problem.find(to_std(file + QStringLiteral("/hub"))) != std::string::npos,
+             below_file.problem.c_str());
+    QVERIFY2(below_file.problem.find("Not a directory") != std::string::npos,
+             below_file.problem.c_str());
+    const auto is_file = lightning::discover_hf_models(to_std(file));
+    QVERIFY2(is_file.problem.find("is not a folder") != std::string::npos, is_file.problem.c_str());
+    // A repository whose snapshots folder is a file.
+    const QString hub = root.filePath(QStringLiteral("hub"));
+    touch(hf_repo_folder(hub, kLightningRepo) + QStringLiteral("/snapshots"));
+    QVERIFY(lightning::discover_hf_models(to_std(hub)).problem.find("snapshots") !=
+            std::string::npos);
+    // Missing or empty: nothing found, and nothing wrong.
+    QVERIFY(lightning::discover_hf_models(to_std(root.filePath(QStringLiteral("none"))))
+                .problem.empty());
+    QVERIFY(lightning::discover_hf_models(to_std(root.path())).problem.empty());
+    if (::geteuid() != 0) {
+        const QString locked = root.filePath(QStringLiteral("locked"));
+        QVERIFY(QDir().mkpath(locked));
+        QFile::setPermissions(locked, QFileDevice::Permissions());
+        const auto denied = lightning::discover_hf_models(to_std(locked));
+        QFile::setPermissions(
+            locked, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QVERIFY2(denied.problem.find("Permission denied") != std::string::npos,
+                 denied.problem.c_str());
+    }
 }
 
 void TestHfCache::finds_complete_snapshots() {
