@@ -108,19 +108,19 @@ void write_png(const std::string& path, const Image8& image, const PngText& text
     file.commit();
 }
 
-Image8 read_png(const std::string& path, PngText* text) {
+Image8 read_png(const std::string& path, PngText* text, const TextKeys& keys) {
     const std::vector<unsigned char> bytes = read_file(path);
     // Chunk framing and CRCs are checked first, so a corrupt file is reported as such.
     if (text)
-        *text = parse_png_text(bytes, path);
+        *text = parse_png_text(bytes, path, keys);
     else
         parse_png_chunks(bytes, path);
     return decode_pixels(bytes, path);
 }
 
-PngText read_png_text(const std::string& path) {
+PngText read_png_text(const std::string& path, const TextKeys& keys) {
     const std::vector<unsigned char> bytes = read_file(path);
-    return parse_png_text(bytes, path);
+    return parse_png_text(bytes, path, keys);
 }
 
 }  // namespace lightning

@@ -19,10 +19,12 @@ std::vector<unsigned char> encode_png(const Image8& image, const PngText& text,
 // path on failure (no partial file left behind).
 void write_png(const std::string& path, const Image8& image, const PngText& text = {});
 
-// Reads pixels (converted to 8-bit RGB) and every tEXt/iTXt/zTXt entry. Throws Error.
-Image8 read_png(const std::string& path, PngText* text = nullptr);
+// Reads pixels (converted to 8-bit RGB) and the tEXt/iTXt/zTXt entries `keys` names (see
+// parse_png_text). Throws Error.
+Image8 read_png(const std::string& path, PngText* text = nullptr,
+                const TextKeys& keys = generation_keys());
 
 // Only the text chunks (cheap: no pixel decode). Throws Error.
-PngText read_png_text(const std::string& path);
+PngText read_png_text(const std::string& path, const TextKeys& keys = generation_keys());
 
 }  // namespace lightning
