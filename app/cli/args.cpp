@@ -80,8 +80,9 @@ Output (at least one):
   --out FILE.png        PNG with an A1111-style "parameters" text chunk, written as soon as the
                         image is done; with --batch N > 1 one file per image: FILE-0.png,
                         FILE-1.png, ...; "-" writes the PNG to standard output (batch 1)
-  --overwrite           replace existing output files (otherwise an existing file is an error;
-                        folders, devices, FIFOs and symbolic links are never replaced)
+  --overwrite           replace existing output files (otherwise an existing file is an error,
+                        also one another process writes while this one runs; folders,
+                        devices, FIFOs and symbolic links are never replaced)
   --dump FILE.safetensors
                         intermediate tensors under the golden fixture names: prompt_embeds,
                         add_text_embeds, noise, step{i}.latents, step{i}.pred_x0,

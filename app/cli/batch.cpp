@@ -108,6 +108,7 @@ struct WorkItem {
     GenerationRequest request;  // batch 1, the image's own seed
     std::string file;           // name inside the output folder
     nlohmann::json meta;
+    bool replace = false;  // a file found there when planning is made again (Incomplete)
 };
 
 struct Plan {
@@ -187,7 +188,7 @@ Plan plan_images(const BatchArgs& args, const std::vector<batch::ManifestLine>& 
     for (const auto& line : lines) {
         if (!line.request) continue;
         for (int i = 0; i < line.request->batch; ++i) {
-            WorkItem item{line.number, line.request->single_image(i), "", line.meta};
+            WorkItem item{line.number, line.request->single_image(i), "", line.meta, false};
             item.file = batch::image_file_name(line.number, item.request.seed);
             if (args.discard_images) {
                 plan.pending.push_back(std::move(item));
@@ -205,7 +206,8 @@ Plan plan_images(const BatchArgs& args, const std::vector<batch::ManifestLine>& 
                     "; kept (move it away, or use another --out)");
                 plan.bad_lines.insert(line.number);
             } else {
-                if (existing.found == Found::Incomplete)
+                item.replace = existing.found == Found::Incomplete;
+                if (item.replace)
                     say("lightning: making " + item.file + " again (" + existing.why + ")");
                 plan.pending.push_back(std::move(item));
             }
@@ -313,6 +315,21 @@ void fail(Run& run, const WorkItem& item, const std::string& message) {
     if (run.args.strict) throw Error(where, message + " (--strict: stopping)");
 }
 
+// A file that appeared since planning was written by another process rendering the same
+// images (the same shard started twice): it is kept, and this run ends with the reason.
+void write_image(const Run& run, const WorkItem& item, const EngineResult& result,
+                 const batch_files::ImageInfo& info) {
+    try {
+        batch_files::write_image((fs::path(run.args.out_dir) / item.file).string(),
+                                 result.run.images.front().pixels, result.records.front(), info,
+                                 item.replace);
+    } catch (const TargetExists& e) {
+        throw Error(e.where(), e.message() +
+                                   "; is another lightning batch writing the same shard into "
+                                   "this folder?");
+    }
+}
+
 // One image on one engine. Generation failures are the line's; failures to write the image or
 // its record (disk full, ...) end the batch: they would fail every image after.
 void render(Run& run, int worker, const WorkItem& item) {
@@ -330,9 +347,7 @@ void render(Run& run, int worker, const WorkItem& item) {
     if (result.run.cancelled || result.run.images.empty()) return;
     const batch_files::ImageInfo info{seconds_between(start, Clock::now()),
                                       batch_files::utc_timestamp_now(), stats.device};
-    if (!run.args.discard_images)
-        batch_files::write_image((fs::path(run.args.out_dir) / item.file).string(),
-                                 result.run.images.front().pixels, result.records.front(), info);
+    if (!run.args.discard_images) write_image(run, item, result, info);
     run.log.append(result_record(item, info, run.args.discard_images));
     ++stats.images;
     stats.busy_seconds += info.seconds;

@@ -101,9 +101,10 @@ std::vector<unsigned char> encode_png(const Image8& image, const PngText& text,
     return out;
 }
 
-void write_png(const std::string& path, const Image8& image, const PngText& text) {
+void write_png(const std::string& path, const Image8& image, const PngText& text,
+               IfExists if_exists) {
     const std::vector<unsigned char> out = encode_png(image, text, path);
-    AtomicFile file(path);
+    AtomicFile file(path, if_exists);
     file.write(out.data(), out.size());
     file.commit();
 }
