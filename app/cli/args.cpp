@@ -495,6 +495,8 @@ bool apply_batch_flag(BatchArgs& b, const std::string& flag, const std::string& 
         b.json = value;
     } else if (flag == "--strict") {
         b.strict = true;
+    } else if (flag == "--strict-paths") {
+        b.strict_paths = true;
     } else if (flag == "--discard-images") {
         b.discard_images = true;
     } else {
@@ -531,7 +533,7 @@ BatchArgs parse_batch(const std::vector<std::string>& args) {
         "--dtype",      "--log-level", "--embedding", "--prompt-syntax", "--vae",
         "--vae-tiling", "--out",       "--device",    "--devices",       "--shard",
         "--shards",     "--json"};
-    static const std::set<std::string> bare = {"--strict", "--discard-images"};
+    static const std::set<std::string> bare = {"--strict", "--strict-paths", "--discard-images"};
     if (args.empty() || args[0].rfind("--", 0) == 0)
         throw UsageError(
             "batch: the manifest comes first: lightning batch MANIFEST.jsonl --out DIR");

@@ -46,7 +46,8 @@ Keys: prompt, negative_prompt (or negative), steps, guidance, width and height (
 seed (a number or a decimal string), batch, clip_skip, unet_file (or unet), prediction,
 timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, meta. What a line leaves out
 comes from the flags below; a line without "seed" uses --seed, else its own line number.
-Relative file paths in a line are relative to the manifest's folder. Blank lines are skipped.
+Relative file paths in a line are relative to the manifest's folder; a line may name files
+anywhere (as the command line can) unless --strict-paths is given. Blank lines are skipped.
 
 Each line of this shard is checked before the first image (the limits, the UNet for its step
 count, that its files exist and are what they are used as); a bad line is reported with its
@@ -56,6 +57,9 @@ Output:
   --out DIR             output folder (created if missing)
   --strict              stop before the first image when a line is bad, and at the first
                         image that fails
+  --strict-paths        a line may name only files in the manifest's folder or below it
+                        (symbolic links resolved; for manifests from elsewhere); other
+                        lines are bad lines
   --json FILE           write a summary: images, images per second, time and memory per
                         device
   --discard-images      generate and time every image but write no PNG (throughput
@@ -148,6 +152,7 @@ std::vector<batch::ManifestLine> read_lines(const BatchArgs& args, const batch::
     defaults.request = args.defaults.request;
     defaults.prompt_given = args.prompt_given;
     defaults.seed_given = args.defaults.seed_given;
+    defaults.strict_paths = args.strict_paths;
     auto lines = batch::read_manifest(args.manifest, defaults, shard);
     batch::LineChecker checker(args.defaults.engine.models);
     for (auto& line : lines) {
