@@ -71,6 +71,22 @@ QString unique_png_name(const QDir& dir, const GalleryItem& item) {
     return name;
 }
 
+// Writes the PNG under a name no file has, set in item.file. A name taken between picking it and
+// writing (another window or process saving into this folder) is never replaced: the next free
+// name is picked.
+void write_under_free_name(const QDir& dir, const lightning::Image8& image,
+                           const lightning::PngText& text, GalleryItem& item) {
+    for (int attempt = 1;; ++attempt) {
+        item.file = dir.filePath(unique_png_name(dir, item));
+        try {
+            lightning::write_png(to_std(item.file), image, text, lightning::IfExists::Refuse);
+            return;
+        } catch (const lightning::TargetExists&) {
+            if (attempt == 10) throw;
+        }
+    }
+}
+
 QString html_escape(const QString& text) {
     return text.toHtmlEscaped();
 }
@@ -291,13 +307,12 @@ GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& im
     if (!QDir().mkpath(folder))
         throw lightning::Error(to_std(folder), "cannot create the gallery folder");
     if (!item.created.isValid()) item.created = QDateTime::currentDateTimeUtc();
-    item.file = dir.filePath(unique_png_name(dir, item));
     lightning::PngText text;
     text.entries[kParametersKey] = lightning::format_parameters(item.record);
     item.record = as_written(item.record);
     text.entries[kStudioKey] = to_chunk_text(studio_object(item));
     try {
-        lightning::write_png(to_std(item.file), image, text);
+        write_under_free_name(dir, image, text, item);
     } catch (const lightning::Error& error) {
         // One line that says what failed before the system's reason (e.g. "No space left on
         // device"); the image was not saved, nothing partial is left.

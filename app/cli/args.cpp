@@ -83,8 +83,9 @@ Output (at least one):
   --out FILE.png        PNG with an A1111-style "parameters" text chunk, written as soon as the
                         image is done; with --batch N > 1 one file per image: FILE-0.png,
                         FILE-1.png, ...; "-" writes the PNG to standard output (batch 1)
-  --overwrite           replace existing output files (otherwise an existing file is an error;
-                        folders, devices, FIFOs and symbolic links are never replaced)
+  --overwrite           replace existing output files (otherwise an existing file is an error,
+                        also one another process writes while this one runs; folders,
+                        devices, FIFOs and symbolic links are never replaced)
   --dump FILE.safetensors
                         intermediate tensors under the golden fixture names: prompt_embeds,
                         add_text_embeds, noise, step{i}.latents, step{i}.pred_x0,
@@ -524,6 +525,8 @@ bool apply_batch_flag(BatchArgs& b, const std::string& flag, const std::string& 
         b.json = value;
     } else if (flag == "--strict") {
         b.strict = true;
+    } else if (flag == "--strict-paths") {
+        b.strict_paths = true;
     } else if (flag == "--discard-images") {
         b.discard_images = true;
     } else {
@@ -560,7 +563,7 @@ BatchArgs parse_batch(const std::vector<std::string>& args) {
         "--dtype",      "--log-level", "--embedding", "--prompt-syntax", "--vae",
         "--vae-tiling", "--out",       "--device",    "--devices",       "--shard",
         "--shards",     "--json"};
-    static const std::set<std::string> bare = {"--strict", "--discard-images"};
+    static const std::set<std::string> bare = {"--strict", "--strict-paths", "--discard-images"};
     if (args.empty() || args[0].rfind("--", 0) == 0)
         throw UsageError(
             "batch: the manifest comes first: lightning batch MANIFEST.jsonl --out DIR");

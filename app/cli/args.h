@@ -40,6 +40,7 @@ struct BatchArgs {
     std::optional<batch::Shard> shard;  // --shard I/N
     std::optional<int> shards;          // --shards N (with the scheduler's index variable)
     bool strict = false;                // stop at the first bad line instead of skipping it
+    bool strict_paths = false;          // a line's files must lie in the manifest's folder
     bool discard_images = false;        // time only: no PNGs (builds without PNG support)
     std::string json;                   // summary report path ("" = none)
 };

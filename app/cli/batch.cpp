@@ -48,7 +48,8 @@ seed (a number or a decimal string), batch, clip_skip, unet_file (or unet), pred
 timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, meta. What a line leaves out
 comes from the flags below; a line without "seed" uses --seed, else its line number times 64
 (the largest batch), so no two lines share a seed.
-Relative file paths in a line are relative to the manifest's folder. Blank lines are skipped.
+Relative file paths in a line are relative to the manifest's folder; a line may name files
+anywhere (as the command line can) unless --strict-paths is given. Blank lines are skipped.
 
 Each line of this shard is checked before the first image (the limits, the UNet for its step
 count, that its files exist and are what they are used as); a bad line is reported with its
@@ -58,6 +59,9 @@ Output:
   --out DIR             output folder (created if missing)
   --strict              stop before the first image when a line is bad, and at the first
                         image that fails
+  --strict-paths        a line may name only files in the manifest's folder or below it
+                        (symbolic links resolved; for manifests from elsewhere); other
+                        lines are bad lines
   --json FILE           write a summary: images, images per second, time and memory per
                         device
   --discard-images      generate and time every image but write no PNG (throughput
@@ -114,6 +118,7 @@ struct WorkItem {
     GenerationRequest request;  // batch 1, the image's own seed
     std::string file;           // name inside the output folder
     nlohmann::json meta;
+    bool replace = false;  // a file found there when planning is made again (Incomplete)
 };
 
 struct Plan {
@@ -153,6 +158,7 @@ std::vector<batch::ManifestLine> read_lines(const BatchArgs& args, const batch::
     defaults.request = args.defaults.request;
     defaults.prompt_given = args.prompt_given;
     defaults.seed_given = args.defaults.seed_given;
+    defaults.strict_paths = args.strict_paths;
     auto lines = batch::read_manifest(args.manifest, defaults, shard);
     batch::LineChecker checker(args.defaults.engine.models);
     for (auto& line : lines) {
@@ -193,7 +199,7 @@ Plan plan_images(const BatchArgs& args, const std::vector<batch::ManifestLine>& 
     for (const auto& line : lines) {
         if (!line.request) continue;
         for (int i = 0; i < line.request->batch; ++i) {
-            WorkItem item{line.number, line.request->single_image(i), "", line.meta};
+            WorkItem item{line.number, line.request->single_image(i), "", line.meta, false};
             item.file = batch::image_file_name(line.number, item.request.seed);
             if (args.discard_images) {
                 plan.pending.push_back(std::move(item));
@@ -211,7 +217,8 @@ Plan plan_images(const BatchArgs& args, const std::vector<batch::ManifestLine>& 
                     "; kept (move it away, or use another --out)");
                 plan.bad_lines.insert(line.number);
             } else {
-                if (existing.found == Found::Incomplete)
+                item.replace = existing.found == Found::Incomplete;
+                if (item.replace)
                     say("lightning: making " + item.file + " again (" + existing.why + ")");
                 plan.pending.push_back(std::move(item));
             }
@@ -320,6 +327,21 @@ void fail(Run& run, const WorkItem& item, const std::string& message) {
     if (run.args.strict) throw Error(where, message + " (--strict: stopping)");
 }
 
+// A file that appeared since planning was written by another process rendering the same
+// images (the same shard started twice): it is kept, and this run ends with the reason.
+void write_image(const Run& run, const WorkItem& item, const EngineResult& result,
+                 const batch_files::ImageInfo& info) {
+    try {
+        batch_files::write_image((fs::path(run.args.out_dir) / item.file).string(),
+                                 result.run.images.front().pixels, result.records.front(), info,
+                                 item.replace);
+    } catch (const TargetExists& e) {
+        throw Error(e.where(), e.message() +
+                                   "; is another lightning batch writing the same shard into "
+                                   "this folder?");
+    }
+}
+
 // One image on one engine. Generation failures are the line's; failures to write the image or
 // its record (disk full, ...) end the batch: they would fail every image after.
 void render(Run& run, int worker, const WorkItem& item) {
@@ -338,9 +360,7 @@ void render(Run& run, int worker, const WorkItem& item) {
     if (result.run.cancelled || result.run.images.empty()) return;
     const batch_files::ImageInfo info{seconds_between(start, Clock::now()),
                                       batch_files::utc_timestamp_now(), stats.device};
-    if (!run.args.discard_images)
-        batch_files::write_image((fs::path(run.args.out_dir) / item.file).string(),
-                                 result.run.images.front().pixels, result.records.front(), info);
+    if (!run.args.discard_images) write_image(run, item, result, info);
     run.log.append(result_record(item, info, run.args.discard_images));
     ++stats.images;
     stats.busy_seconds += info.seconds;

@@ -74,11 +74,11 @@ bool png_supported() {
 }
 
 void write_image(const std::string& path, const Image8& pixels, const ImageRecord& record,
-                 const ImageInfo& info) {
+                 const ImageInfo& info, bool replace) {
     PngText text;
     text.entries["parameters"] = format_parameters(record);
     text.entries[kStudioChunk] = studio_chunk(info);
-    write_png(path, pixels, text);
+    write_png(path, pixels, text, replace ? IfExists::Replace : IfExists::Refuse);
 }
 
 Existing find_existing(const std::string& path, const GenerationRequest& wanted) {
@@ -114,7 +114,8 @@ bool png_supported() {
     return false;
 }
 
-void write_image(const std::string& path, const Image8&, const ImageRecord&, const ImageInfo&) {
+void write_image(const std::string& path, const Image8&, const ImageRecord&, const ImageInfo&,
+                 bool) {
     throw Error(path, "this build has no PNG support (built without OpenImageIO)");
 }
 

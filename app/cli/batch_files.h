@@ -24,9 +24,11 @@ std::string utc_timestamp_now();
 bool png_supported();
 
 // Writes the PNG atomically (a temporary file renamed into place): readers never see a partial
-// file. Throws lightning::Error naming the path.
+// file. `replace`: whether a file at `path` may be replaced (one found Incomplete); otherwise a
+// file that appeared there meanwhile (another process writing the same images) is kept and
+// TargetExists (core/util/atomic_file.h) thrown. Throws lightning::Error naming the path.
 void write_image(const std::string& path, const Image8& pixels, const ImageRecord& record,
-                 const ImageInfo& info);
+                 const ImageInfo& info, bool replace);
 
 enum class Found {
     Missing,

@@ -127,7 +127,14 @@ void write_image(const GenerateArgs& args, const ImageEvent& event, int batch) {
         return;
     }
     const auto path = numbered_path(args.out, event.index, batch);
-    write_png(path, event.image->pixels, text);
+    // The path was checked to be free (or --overwrite given) before loading; another process
+    // may have written it since.
+    try {
+        write_png(path, event.image->pixels, text,
+                  args.overwrite ? IfExists::Replace : IfExists::Refuse);
+    } catch (const TargetExists& e) {
+        throw Error(e.where(), e.message() + "; use --overwrite to replace it");
+    }
     std::cerr << "wrote " << path << " (seed " << event.image->seed << ")\n";
 }
 #endif

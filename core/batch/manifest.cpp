@@ -86,6 +86,32 @@ bool is_blank(const std::string& line) {
                        [](char c) { return std::isspace((unsigned char)c); });
 }
 
+// Throws unless `path`, symbolic links resolved, lies inside `folder` (--strict-paths).
+void require_inside(const std::string& path, const std::string& folder, const std::string& key) {
+    std::error_code path_error, folder_error;
+    const fs::path real = fs::weakly_canonical(path, path_error);
+    const fs::path root = fs::weakly_canonical(folder, folder_error);
+    const fs::path relative = real.lexically_relative(root);
+    if (path_error || folder_error || relative.empty() || *relative.begin() == ".." ||
+        relative == ".")
+        throw Error(key, "'" + path +
+                             "' lies outside the manifest's folder (--strict-paths allows only "
+                             "files in it or below it)");
+}
+
+// The files a line itself names (not those of the command line's defaults) under
+// --strict-paths.
+void require_files_inside(const nlohmann::json& object, const GenerationRequest& request,
+                          const std::string& folder) {
+    if (object.contains("loras"))
+        for (const auto& lora : request.loras) require_inside(lora.path, folder, "loras");
+    if (object.contains("embeddings"))
+        for (const auto& embedding : request.embeddings)
+            require_inside(embedding.path, folder, "embeddings");
+    if (object.contains("unet_file") || object.contains("unet"))
+        require_inside(request.unet_file, folder, "unet_file");
+}
+
 }  // namespace
 
 uint64_t default_seed(int line_number) {
@@ -136,6 +162,7 @@ ManifestLine parse_manifest_line(const std::string& text, int number,
         GenerationRequest base = defaults.request;
         if (!defaults.seed_given) base.seed = default_seed(number);
         line.request = request_from_json(object, base, {folder});
+        if (defaults.strict_paths) require_files_inside(object, *line.request, folder);
     } catch (const Error& e) {
         line.request.reset();
         line.error = e.what();

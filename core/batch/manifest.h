@@ -46,6 +46,11 @@ struct ManifestDefaults {
     GenerationRequest request;
     bool prompt_given = false;  // otherwise every line must have "prompt"
     bool seed_given = false;    // otherwise a line without "seed" uses default_seed(line)
+    // --strict-paths: the files a line names (loras, embeddings, unet_file) must lie in the
+    // manifest's folder or below it, symbolic links resolved; for manifests from elsewhere (a
+    // web form, another team) that must not reach other files of this machine. Without it a
+    // line may name any file the process can read, as the command line can.
+    bool strict_paths = false;
 };
 
 // The seed of a line without "seed" (and no --seed): line L gets L * limits::kMaxBatch, so its

@@ -101,26 +101,27 @@ std::vector<unsigned char> encode_png(const Image8& image, const PngText& text,
     return out;
 }
 
-void write_png(const std::string& path, const Image8& image, const PngText& text) {
+void write_png(const std::string& path, const Image8& image, const PngText& text,
+               IfExists if_exists) {
     const std::vector<unsigned char> out = encode_png(image, text, path);
-    AtomicFile file(path);
+    AtomicFile file(path, if_exists);
     file.write(out.data(), out.size());
     file.commit();
 }
 
-Image8 read_png(const std::string& path, PngText* text) {
+Image8 read_png(const std::string& path, PngText* text, const TextKeys& keys) {
     const std::vector<unsigned char> bytes = read_file(path);
     // Chunk framing and CRCs are checked first, so a corrupt file is reported as such.
     if (text)
-        *text = parse_png_text(bytes, path);
+        *text = parse_png_text(bytes, path, keys);
     else
         parse_png_chunks(bytes, path);
     return decode_pixels(bytes, path);
 }
 
-PngText read_png_text(const std::string& path) {
+PngText read_png_text(const std::string& path, const TextKeys& keys) {
     const std::vector<unsigned char> bytes = read_file(path);
-    return parse_png_text(bytes, path);
+    return parse_png_text(bytes, path, keys);
 }
 
 }  // namespace lightning

@@ -4,6 +4,7 @@
 #pragma once
 #include "core/image/png_text.h"
 #include "core/pipeline/pipeline.h"  // Image8
+#include "core/util/atomic_file.h"   // IfExists
 
 #include <map>
 #include <string>
@@ -16,13 +17,17 @@ std::vector<unsigned char> encode_png(const Image8& image, const PngText& text,
                                       const std::string& path = "<png>");
 
 // Writes atomically (temp file in the same folder + rename). Throws lightning::Error naming the
-// path on failure (no partial file left behind).
-void write_png(const std::string& path, const Image8& image, const PngText& text = {});
+// path on failure (no partial file left behind); with IfExists::Refuse TargetExists when a file
+// appeared at `path` meanwhile (it is left as it is).
+void write_png(const std::string& path, const Image8& image, const PngText& text = {},
+               IfExists if_exists = IfExists::Replace);
 
-// Reads pixels (converted to 8-bit RGB) and every tEXt/iTXt/zTXt entry. Throws Error.
-Image8 read_png(const std::string& path, PngText* text = nullptr);
+// Reads pixels (converted to 8-bit RGB) and the tEXt/iTXt/zTXt entries `keys` names (see
+// parse_png_text). Throws Error.
+Image8 read_png(const std::string& path, PngText* text = nullptr,
+                const TextKeys& keys = generation_keys());
 
 // Only the text chunks (cheap: no pixel decode). Throws Error.
-PngText read_png_text(const std::string& path);
+PngText read_png_text(const std::string& path, const TextKeys& keys = generation_keys());
 
 }  // namespace lightning

@@ -6,14 +6,15 @@
 
 #include <cstring>
 #include <optional>
+#include <string_view>
 
 namespace lightning {
 
 namespace {
 
 constexpr unsigned char kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-// Upper bound for an inflated text chunk: generation parameters are a few KB; this stops a
-// malicious "zip bomb" chunk from exhausting memory.
+// Upper bound for the inflated text of one file, all its decoded chunks together: generation
+// parameters are a few KB; this stops "zip bomb" chunks (one, or many) from exhausting memory.
 constexpr size_t kMaxInflatedText = 16u << 20;
 
 uint32_t read_be32(const unsigned char* p) {
@@ -27,9 +28,9 @@ void append_be32(std::vector<unsigned char>& out, uint32_t v) {
 
 // --- text encodings ---------------------------------------------------------------------------
 
-// Decodes UTF-8 into code points; nullopt when the text is not valid UTF-8.
-std::optional<std::vector<char32_t>> decode_utf8(const std::string& text) {
-    std::vector<char32_t> out;
+// Calls `use` with each code point of UTF-8 `text`; false when the text is not valid UTF-8.
+template <typename Use>
+bool for_each_code_point(const std::string& text, Use use) {
     for (size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         int extra;
@@ -43,21 +44,33 @@ std::optional<std::vector<char32_t>> decode_utf8(const std::string& text) {
         } else if ((c & 0xf8) == 0xf0) {
             extra = 3, cp = c & 0x07;
         } else {
-            return std::nullopt;
+            return false;
         }
-        if (i + extra >= text.size() && extra > 0) return std::nullopt;  // truncated sequence
+        if (i + extra >= text.size() && extra > 0) return false;  // truncated sequence
         for (int k = 1; k <= extra; ++k) {
             const auto cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xc0) != 0x80) return std::nullopt;
+            if ((cc & 0xc0) != 0x80) return false;
             cp = (cp << 6) | (cc & 0x3f);
         }
         static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
         if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return std::nullopt;  // overlong, out of range or surrogate
-        out.push_back(cp);
+            return false;  // overlong, out of range or surrogate
+        use(cp);
         i += 1 + extra;
     }
+    return true;
+}
+
+// Decodes UTF-8 into code points; nullopt when the text is not valid UTF-8.
+std::optional<std::vector<char32_t>> decode_utf8(const std::string& text) {
+    std::vector<char32_t> out;
+    if (!for_each_code_point(text, [&](char32_t cp) { out.push_back(cp); })) return std::nullopt;
     return out;
+}
+
+// Checks without a copy (4 bytes a character): read text may be megabytes.
+bool is_utf8(const std::string& text) {
+    return for_each_code_point(text, [](char32_t) {});
 }
 
 // Latin-1 bytes when every code point is <= U+00FF.
@@ -86,7 +99,9 @@ std::string latin1_to_utf8(const std::string& latin1) {
     return out;
 }
 
-std::string inflate_text(const unsigned char* data, size_t size, const std::string& where) {
+// Inflates into at most `budget` bytes, which it reduces by what it produced.
+std::string inflate_text(const unsigned char* data, size_t size, const std::string& where,
+                         size_t& budget) {
     z_stream stream{};
     if (inflateInit(&stream) != Z_OK) throw Error(where, "zlib initialisation failed");
     std::string out;
@@ -104,9 +119,11 @@ std::string inflate_text(const unsigned char* data, size_t size, const std::stri
                         "compressed text is corrupt (zlib error " + std::to_string(result) + ")");
         }
         out.append(reinterpret_cast<const char*>(buffer), sizeof buffer - stream.avail_out);
-        if (out.size() > kMaxInflatedText) {
+        if (out.size() > budget) {
             inflateEnd(&stream);
-            throw Error(where, "compressed text inflates beyond 16 MiB");
+            throw Error(where,
+                        "compressed text inflates beyond the 16 MiB allowed for the "
+                        "text of one file");
         }
         if (result == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) {
             inflateEnd(&stream);
@@ -114,6 +131,7 @@ std::string inflate_text(const unsigned char* data, size_t size, const std::stri
         }
     }
     inflateEnd(&stream);
+    budget -= out.size();
     return out;
 }
 
@@ -162,43 +180,60 @@ std::string text_chunk_data(const std::string& keyword, const std::string& text,
     return key + '\0' + '\0' + '\0' + '\0' + '\0' + text;
 }
 
-// Parses one text chunk into (keyword, UTF-8 text); nullopt for non-text chunks.
-std::optional<std::pair<std::string, std::string>> parse_text_chunk(
-    const PngChunk& chunk, std::span<const unsigned char> bytes, const std::string& path) {
-    if (!is_png_text_chunk(chunk.type)) return std::nullopt;
-    const char* data = reinterpret_cast<const char*>(&bytes[chunk.data_offset]);
-    const std::string body(data, chunk.length);
-    const std::string where = path + " [" + chunk.type + " chunk]";
-    const auto nul = body.find('\0');
-    if (nul == std::string::npos || nul == 0 || nul > 79)
-        throw Error(where, "corrupt text chunk: bad keyword");
-    const std::string keyword = latin1_to_utf8(body.substr(0, nul));
-    const auto* rest = reinterpret_cast<const unsigned char*>(data) + nul + 1;
-    const size_t rest_size = body.size() - nul - 1;
+// A text chunk split at its keyword: the keyword (Latin-1 bytes before the first NUL) as UTF-8,
+// and the bytes after that NUL.
+struct KeywordAndRest {
+    std::string keyword;
+    const unsigned char* rest;
+    size_t rest_size;
+};
 
-    if (chunk.type == "tEXt") return std::pair{keyword, latin1_to_utf8(body.substr(nul + 1))};
-    if (chunk.type == "zTXt") {
-        if (rest_size < 1 || rest[0] != 0)
-            throw Error(where, "corrupt zTXt chunk: unknown compression method");
-        return std::pair{keyword, latin1_to_utf8(inflate_text(rest + 1, rest_size - 1, where))};
-    }
-    // iTXt
+KeywordAndRest split_text_chunk(const PngChunk& chunk, std::span<const unsigned char> bytes,
+                                const std::string& where) {
+    const auto* data = &bytes[chunk.data_offset];
+    const auto* nul = static_cast<const unsigned char*>(std::memchr(data, 0, chunk.length));
+    if (!nul || nul == data || nul - data > 79)
+        throw Error(where, "corrupt text chunk: bad keyword");
+    const size_t keyword_size = size_t(nul - data);
+    return {latin1_to_utf8(std::string(reinterpret_cast<const char*>(data), keyword_size)), nul + 1,
+            chunk.length - keyword_size - 1};
+}
+
+// The text of an iTXt chunk (after its keyword) as UTF-8; compressed text takes from `budget`.
+std::string itxt_value(const unsigned char* rest, size_t rest_size, const std::string& where,
+                       size_t& budget) {
     if (rest_size < 2) throw Error(where, "corrupt iTXt chunk: too short");
     const bool compressed = rest[0] != 0;
     if (compressed && rest[1] != 0)
         throw Error(where, "corrupt iTXt chunk: unknown compression method");
-    const std::string tail(reinterpret_cast<const char*>(rest + 2), rest_size - 2);
+    const std::string_view tail(reinterpret_cast<const char*>(rest + 2), rest_size - 2);
     const auto language_end = tail.find('\0');
     const auto translated_end =
         language_end == std::string::npos ? std::string::npos : tail.find('\0', language_end + 1);
     if (translated_end == std::string::npos)
         throw Error(where, "corrupt iTXt chunk: missing language or translated keyword");
-    const auto* text = reinterpret_cast<const unsigned char*>(tail.data()) + translated_end + 1;
+    const auto* text = rest + 2 + translated_end + 1;
     const size_t text_size = tail.size() - translated_end - 1;
-    std::string value = compressed ? inflate_text(text, text_size, where)
+    std::string value = compressed ? inflate_text(text, text_size, where, budget)
                                    : std::string(reinterpret_cast<const char*>(text), text_size);
-    if (!decode_utf8(value)) throw Error(where, "iTXt text is not valid UTF-8");
-    return std::pair{keyword, std::move(value)};
+    if (!is_utf8(value)) throw Error(where, "iTXt text is not valid UTF-8");
+    return value;
+}
+
+// The UTF-8 text of a text chunk (its bytes after the keyword); compressed text takes from
+// `budget`.
+std::string text_chunk_value(const PngChunk& chunk, const KeywordAndRest& split,
+                             const std::string& where, size_t& budget) {
+    const auto* rest = split.rest;
+    const size_t rest_size = split.rest_size;
+    if (chunk.type == "tEXt")
+        return latin1_to_utf8(std::string(reinterpret_cast<const char*>(rest), rest_size));
+    if (chunk.type == "zTXt") {
+        if (rest_size < 1 || rest[0] != 0)
+            throw Error(where, "corrupt zTXt chunk: unknown compression method");
+        return latin1_to_utf8(inflate_text(rest + 1, rest_size - 1, where, budget));
+    }
+    return itxt_value(rest, rest_size, where, budget);
 }
 
 }  // namespace
@@ -221,9 +256,8 @@ std::vector<PngChunk> parse_png_chunks(std::span<const unsigned char> bytes,
                 throw Error(path, "corrupt PNG: invalid chunk type at byte " + std::to_string(pos));
         if (length > 0x7fffffffu || bytes.size() - pos - 12 < length)
             throw Error(path, "truncated PNG: chunk '" + chunk.type + "' at byte " +
-                                  std::to_string(pos) + " needs " + std::to_string(length) +
-                                  " bytes, the file has " +
-                                  std::to_string(bytes.size() - pos - 12));
+                                  std::to_string(pos) + " is longer than the rest of the " +
+                                  std::to_string(bytes.size()) + "-byte file");
         chunk.data_offset = pos + 8;
         chunk.length = length;
         const uint32_t stored_crc = read_be32(&bytes[pos + 8 + length]);
@@ -243,11 +277,21 @@ bool is_png_text_chunk(const std::string& type) {
     return type == "tEXt" || type == "zTXt" || type == "iTXt";
 }
 
-PngText parse_png_text(std::span<const unsigned char> bytes, const std::string& path) {
+TextKeys generation_keys() {
+    return {{"parameters", "lightning-studio"}, false};
+}
+
+PngText parse_png_text(std::span<const unsigned char> bytes, const std::string& path,
+                       const TextKeys& keys) {
     PngText text;
-    for (const auto& chunk : parse_png_chunks(bytes, path))
-        if (auto entry = parse_text_chunk(chunk, bytes, path))
-            text.entries.emplace(std::move(entry->first), std::move(entry->second));
+    size_t budget = kMaxInflatedText;
+    for (const auto& chunk : parse_png_chunks(bytes, path)) {
+        if (!is_png_text_chunk(chunk.type)) continue;
+        const std::string where = path + " [" + chunk.type + " chunk]";
+        const KeywordAndRest split = split_text_chunk(chunk, bytes, where);
+        if (!keys.wants(split.keyword) || text.entries.count(split.keyword)) continue;
+        text.entries.emplace(split.keyword, text_chunk_value(chunk, split, where, budget));
+    }
     return text;
 }
 

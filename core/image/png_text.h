@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,9 +28,26 @@ std::vector<PngChunk> parse_png_chunks(std::span<const unsigned char> bytes,
 
 bool is_png_text_chunk(const std::string& type);
 
-// Every tEXt/zTXt/iTXt entry of a whole PNG file's bytes, decoded to UTF-8 (Latin-1 tEXt is
-// converted; compressed text is inflated up to 16 MiB). Throws lightning::Error naming `path`.
-PngText parse_png_text(std::span<const unsigned char> bytes, const std::string& path);
+// Which text entries a reader decodes. The others are skipped undecoded (a compressed one is
+// never inflated), so a file of many large compressed chunks costs no memory.
+struct TextKeys {
+    std::set<std::string> names;
+    bool all = false;  // every entry (tests; tools that list everything)
+
+    bool wants(const std::string& keyword) const { return all || names.count(keyword) > 0; }
+    static TextKeys every() { return {{}, true}; }
+};
+
+// The entries the program reads back: "parameters" (generation parameters, as A1111 writes
+// them) and "lightning-studio" (the app gallery's chunk, ui/gallery_store.h).
+TextKeys generation_keys();
+
+// The tEXt/zTXt/iTXt entries `keys` names of a whole PNG file's bytes, decoded to UTF-8 (Latin-1
+// tEXt is converted). Of entries with the same keyword the first counts; later ones are not
+// decoded. Compressed text inflates to at most 16 MiB for the whole file. Throws
+// lightning::Error naming `path` (for a broken file, or text beyond that budget).
+PngText parse_png_text(std::span<const unsigned char> bytes, const std::string& path,
+                       const TextKeys& keys = generation_keys());
 
 // The entries as complete PNG chunks (length, type, data, CRC): tEXt when the text is Latin-1
 // representable, iTXt (UTF-8) otherwise, as PIL/A1111 write them. Throws lightning::Error naming

@@ -71,7 +71,7 @@ void rewrite_png_text(const std::string& path, const PngText& updates) {
     file.commit();
 }
 
-PngText read_png_text_fast(const std::string& path) {
+PngText read_png_text_fast(const std::string& path, const TextKeys& keys) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path, std::string("cannot open file: ") + std::strerror(errno));
     in.seekg(0, std::ios::end);
@@ -91,24 +91,26 @@ PngText read_png_text_fast(const std::string& path) {
                                   " before the IEND chunk");
         const uint32_t length = read_be32(header);
         const std::string type(reinterpret_cast<const char*>(header + 4), 4);
+        // Neither the length nor the type is quoted: they are bytes of a file that may not be
+        // a PNG at all.
         if (length > 0x7fffffffu || file_size - pos - 12 < length)
-            throw Error(path, "truncated PNG: chunk '" + type + "' at byte " + std::to_string(pos) +
-                                  " needs " + std::to_string(length) + " bytes, the file has " +
-                                  std::to_string(file_size - pos - 12));
+            throw Error(path, "truncated PNG: the chunk at byte " + std::to_string(pos) +
+                                  " is longer than the rest of the " + std::to_string(file_size) +
+                                  "-byte file");
         const bool keep = pos == 8 || type == "IEND" || is_png_text_chunk(type);
         if (keep) {
             kept.insert(kept.end(), header, header + 8);
             const size_t at = kept.size();
             kept.resize(at + length + 4);
             if (!in.read(reinterpret_cast<char*>(&kept[at]), length + 4))
-                throw Error(path, "read failed in chunk '" + type + "'");
+                throw Error(path, "read failed in the chunk at byte " + std::to_string(pos));
         } else {
             in.seekg(std::streamoff(length) + 4, std::ios::cur);
         }
         pos += 12 + uint64_t(length);
         if (type == "IEND") break;
     }
-    return parse_png_text(kept, path);
+    return parse_png_text(kept, path, keys);
 }
 
 }  // namespace lightning

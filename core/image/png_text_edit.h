@@ -25,7 +25,7 @@ void rewrite_png_text(const std::string& path, const PngText& updates);
 // The text entries of a PNG file, reading only the chunk headers and the text chunks (pixel
 // data is skipped with seeks), so listing thousands of large images stays fast. The framing is
 // still checked: a file cut short (no IEND) or with a bad text chunk CRC is an error.
-// Throws lightning::Error naming `path`.
-PngText read_png_text_fast(const std::string& path);
+// Decodes the entries `keys` names (see parse_png_text). Throws lightning::Error naming `path`.
+PngText read_png_text_fast(const std::string& path, const TextKeys& keys = generation_keys());
 
 }  // namespace lightning

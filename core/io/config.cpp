@@ -128,12 +128,12 @@ public:
     void require_string(const std::string& key, const std::string& expected) const {
         const std::string got = string(key, expected);
         if (got != expected)
-            fail(key, "unsupported value '" + got + "' (only '" + expected + "' is supported)");
+            fail(key, "unsupported value" + quote_if_name(got) + " (only '" + expected +
+                          "' is supported)");
     }
     void require_number(const std::string& key, double expected) const {
         if (number(key, expected) != expected)
-            fail(key, "unsupported value " + value(key).dump() + " (only " + json(expected).dump() +
-                          " is supported)");
+            fail(key, "unsupported value (only " + json(expected).dump() + " is supported)");
     }
 
     std::string one_of(const std::string& key, const std::string& fallback,
@@ -143,27 +143,25 @@ public:
             if (got == option) return got;
         std::string list;
         for (const char* option : allowed) list += (list.empty() ? "" : ", ") + std::string(option);
-        fail(key, "unsupported value '" + got + "' (supported: " + list + ")");
+        fail(key, "unsupported value" + quote_if_name(got) + " (supported: " + list + ")");
     }
 
     void check_class(const std::string& expected) const {
         if (has("_class_name") && string("_class_name") != expected)
-            fail("_class_name", "expected '" + expected + "', got '" + string("_class_name") + "'");
+            fail("_class_name",
+                 "expected '" + expected + "', got" + quote_if_name(string("_class_name")));
     }
 
 private:
-    static std::string describe(const json& v) {
-        std::string text = v.dump();
-        if (text.size() > 60) text = text.substr(0, 57) + "...";
-        return std::string(v.type_name()) + " " + text;
-    }
+    // The kind of a value that failed validation, not the value (see quote_if_name).
+    static std::string describe(const json& v) { return v.type_name(); }
 
     int to_int(const std::string& key, const json& v) const {
         if (!v.is_number_integer()) fail(key, "expected an integer, got " + describe(v));
         const int64_t n = v.get<int64_t>();
         if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT_MAX))
-            fail(key, "integer " + v.dump() + " is out of range");
-        if (n < INT_MIN || n > INT_MAX) fail(key, "integer " + v.dump() + " is out of range");
+            fail(key, "integer is out of range");
+        if (n < INT_MIN || n > INT_MAX) fail(key, "integer is out of range");
         return static_cast<int>(n);
     }
 
@@ -191,7 +189,8 @@ void require_block_types(const ConfigFile& file, const std::string& key,
                          [&](const char* name) { return type == name; })) {
             std::string list;
             for (const char* name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
-            file.fail(key, "unknown block type '" + type + "' (supported: " + list + ")");
+            file.fail(key,
+                      "unknown block type" + quote_if_name(type) + " (supported: " + list + ")");
         }
     }
 }

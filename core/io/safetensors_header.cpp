@@ -43,6 +43,12 @@ const DTypeName* entry_by_name(const std::string& name) {
     return nullptr;
 }
 
+std::string known_dtypes() {
+    std::string list = "known:";
+    for (const auto& e : kDTypeNames) list += std::string(" ") + e.name;
+    return list;
+}
+
 std::string tensor_where(const std::string& path, const std::string& name) {
     return path + " [" + name + "]";
 }
@@ -81,7 +87,9 @@ StTensorInfo parse_entry(const std::string& name, const nlohmann::json& value, u
     if (dtype_it == value.end() || !dtype_it->is_string())
         throw Error(where, "missing or non-string 'dtype'");
     const DTypeName* dtype = entry_by_name(dtype_it->get<std::string>());
-    if (!dtype) throw Error(where, "unknown dtype '" + dtype_it->get<std::string>() + "'");
+    if (!dtype)
+        throw Error(where, "unknown dtype" + quote_if_name(dtype_it->get<std::string>()) + " (" +
+                               known_dtypes() + ")");
     info.dtype = dtype->dtype;
 
     auto shape_it = value.find("shape");
@@ -89,15 +97,15 @@ StTensorInfo parse_entry(const std::string& name, const nlohmann::json& value, u
         throw Error(where, "missing or non-array 'shape'");
     uint64_t elements = 1;
     bool overflow = false;
-    for (const auto& dim : *shape_it) {
+    for (size_t i = 0; i < shape_it->size(); ++i) {
+        const auto& dim = (*shape_it)[i];
+        const std::string which = "shape entry " + std::to_string(i);
         if (dim.is_number_integer() && !dim.is_number_unsigned())
-            throw Error(where, "negative shape entry " + dim.dump() + " in " + shape_it->dump());
+            throw Error(where, which + " is negative");
         if (!dim.is_number_unsigned())
-            throw Error(where,
-                        "shape entry " + dim.dump() + " is not an integer in " + shape_it->dump());
+            throw Error(where, which + " is a " + dim.type_name() + ", not an integer");
         const uint64_t d = dim.get<uint64_t>();
-        if (d > static_cast<uint64_t>(INT64_MAX))
-            throw Error(where, "shape entry " + dim.dump() + " is too large");
+        if (d > static_cast<uint64_t>(INT64_MAX)) throw Error(where, which + " is too large");
         info.shape.push_back(static_cast<int64_t>(d));
         overflow = overflow || __builtin_mul_overflow(elements, d, &elements);
     }
@@ -157,13 +165,15 @@ SafeTensorsHeader parse_safetensors_header(std::span<const uint8_t> file, const 
                               std::to_string(file.size()) + " bytes (need at least 8)");
     uint64_t header_size = 0;
     std::memcpy(&header_size, file.data(), 8);  // little-endian u64
+    // The length is not quoted: for a file that is not safetensors (a key file given as a LoRA)
+    // it is the file's first 8 bytes.
     if (header_size > kMaxHeaderSize)
-        throw Error(path, "header length " + std::to_string(header_size) +
-                              " exceeds the 100000000-byte limit (not a safetensors file?)");
+        throw Error(path,
+                    "header length field exceeds the 100000000-byte limit (not a safetensors "
+                    "file?)");
     if (header_size > file.size() - 8)
-        throw Error(path, "header length " + std::to_string(header_size) +
-                              " is larger than the file (" + std::to_string(file.size()) +
-                              " bytes; truncated file?)");
+        throw Error(path, "header length field is larger than the file (" +
+                              std::to_string(file.size()) + " bytes; truncated file?)");
     SafeTensorsHeader header;
     header.data_start = 8 + header_size;
     const uint64_t data_size = file.size() - header.data_start;

@@ -25,6 +25,7 @@
 #include <unordered_map>
 
 #include "core/text/tokenizer_json.h"
+#include "core/util/bounded_json.h"
 #include "core/util/error.h"
 
 namespace lightning {
@@ -244,12 +245,7 @@ std::string read_file(const fs::path& path) {
 }
 
 json read_json(const fs::path& path) {
-    const std::string text = read_file(path);
-    try {
-        return json::parse(text);
-    } catch (const json::exception& e) {
-        throw Error(path.string(), std::string("invalid JSON: ") + e.what());
-    }
+    return parse_bounded_json(read_file(path), path.string(), "invalid JSON");
 }
 
 struct TokenDecl {
@@ -291,8 +287,8 @@ Vocab vocab_from_json(const json& doc, const fs::path& path) {
     for (const auto& [token, id] : doc.items()) {
         if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
             id.get<int64_t>() > std::numeric_limits<int32_t>::max())
-            throw Error(path.string(),
-                        "token \"" + token + "\": id must be a non-negative integer");
+            throw Error(path.string(), "the id of token " + std::to_string(vocab.size() + 1) +
+                                           " (in file order) must be a non-negative integer");
         vocab.emplace(token, id.get<int64_t>());
     }
     return vocab;
@@ -639,12 +635,13 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
             const std::string left = line.substr(0, space), right = line.substr(space + 1);
             const auto left_id = vocab_id(left), right_id = vocab_id(right);
             const auto result_id = vocab_id(left + right);
+            // The symbols are not quoted: the file may not be a merges list at all.
             if (!left_id || !right_id || !result_id)
-                throw Error(merges_origin.string(), "line " + std::to_string(line_no) + ": \"" +
-                                                        (!left_id    ? left
-                                                         : !right_id ? right
-                                                                     : left + right) +
-                                                        "\" is not in vocab.json");
+                throw Error(merges_origin.string(), "line " + std::to_string(line_no) + ": the " +
+                                                        (!left_id    ? "left symbol"
+                                                         : !right_id ? "right symbol"
+                                                                     : "merged symbol") +
+                                                        " is not in vocab.json");
             // A repeated pair takes its later rank, as the reference's dict construction does.
             impl->merges[Impl::pair_key(*left_id, *right_id)] = {rank++, *result_id};
         }
@@ -674,13 +671,13 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
         if (decl.content.empty()) throw Error(file, key + ": empty token");
         if (!id) {
             const auto found = vocab_id(decl.content);
-            if (!found) throw Error(file, key + ": \"" + decl.content + "\" is not in vocab.json");
+            if (!found) throw Error(file, key + ": the token is not in vocab.json");
             id = *found;
         }
         auto [it, inserted] = added.try_emplace(decl.content, *id, decl.normalized);
         if (!inserted) {
             if (it->second.first != *id)
-                throw Error(file, key + ": \"" + decl.content + "\" declared with two ids");
+                throw Error(file, key + ": the token is declared with two ids");
             it->second.second = it->second.second || decl.normalized;
         }
         return *id;
@@ -717,12 +714,12 @@ ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
         if (!it->is_object())
             throw Error(config_path.string(), "added_tokens_decoder: expected an object");
         for (const auto& [id_text, value] : it->items()) {
-            const std::string key = "added_tokens_decoder." + id_text;
             int64_t id = -1;
             const auto [end, err] =
                 std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
             if (err != std::errc() || end != id_text.data() + id_text.size() || id < 0)
-                throw Error(config_path.string(), key + ": key must be a token id");
+                throw Error(config_path.string(), "added_tokens_decoder: a key is not a token id");
+            const std::string key = "added_tokens_decoder." + id_text;
             if (auto decl = parse_token_decl(value, config_path.string(), key))
                 add_token(*decl, id, config_path.string(), key);
         }

@@ -1,5 +1,6 @@
 #include "core/text/tokenizer_json.h"
 
+#include "core/util/bounded_json.h"
 #include "core/util/error.h"
 
 #include <cerrno>
@@ -14,17 +15,12 @@ TokenizerJsonBpe read_tokenizer_json(const std::string& path) {
     if (!in) throw Error(path, std::string("cannot open: ") + std::strerror(errno));
     std::ostringstream text;
     text << in.rdbuf();
-    nlohmann::json doc;
-    try {
-        doc = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path, std::string("not valid JSON: ") + e.what());
-    }
+    const nlohmann::json doc = parse_bounded_json(text.str(), path, "not valid JSON");
     if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_object())
         throw Error(path, "no \"model\" object (not a tokenizers tokenizer.json)");
     const auto& model = doc["model"];
     if (model.value("type", std::string("BPE")) != "BPE")
-        throw Error(path, "model.type is " + model["type"].dump() + ", not BPE (not CLIP's)");
+        throw Error(path, "model.type is not BPE (not CLIP's tokenizer)");
     if (!model.contains("vocab") || !model["vocab"].is_object())
         throw Error(path, "model.vocab: expected an object of token -> id");
     if (!model.contains("merges") || !model["merges"].is_array())

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,7 +30,8 @@ std::string errno_text(int err) {
 
 }  // namespace
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+AtomicFile::AtomicFile(std::string path, IfExists if_exists)
+    : path_(std::move(path)), if_exists_(if_exists) {
     static std::atomic<unsigned> counter{0};
     // O_EXCL with a pid+counter name instead of mkstemp: mkstemp forces mode 0600, while this
     // keeps the usual umask-derived permissions of a new file.
@@ -81,7 +83,9 @@ void AtomicFile::commit() {
     const int closed = ::close(fd_);
     fd_ = -1;
     if (closed != 0) fail("close failed");
-    if (::rename(temp_.c_str(), path_.c_str()) != 0)
+    if (if_exists_ == IfExists::Refuse)
+        place_without_replacing();
+    else if (::rename(temp_.c_str(), path_.c_str()) != 0)
         fail("cannot rename the temporary file into place");
     committed_ = true;
     // Make the rename itself durable; a failure here does not undo the completed write.
@@ -90,6 +94,27 @@ void AtomicFile::commit() {
         ::fsync(dir);
         ::close(dir);
     }
+}
+
+// renameat2(RENAME_NOREPLACE) checks and renames in one step. File systems without it (EINVAL;
+// ENOSYS on kernels before 3.15) get link() + unlink(): link() also refuses an existing name,
+// and readers see the complete file under either name. Called with the temporary closed.
+void AtomicFile::place_without_replacing() {
+    constexpr unsigned kRenameNoReplace = 1;  // RENAME_NOREPLACE of <linux/fs.h>
+    auto refuse_or_fail = [&](const std::string& what) {
+        const int err = errno;
+        discard();
+        if (err == EEXIST) throw TargetExists(path_);
+        throw Error(path_, what + ": " + errno_text(err));
+    };
+    if (::syscall(SYS_renameat2, AT_FDCWD, temp_.c_str(), AT_FDCWD, path_.c_str(),
+                  kRenameNoReplace) == 0)
+        return;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        refuse_or_fail("cannot rename the temporary file into place");
+    if (::link(temp_.c_str(), path_.c_str()) != 0)
+        refuse_or_fail("cannot link the temporary file into place");
+    ::unlink(temp_.c_str());
 }
 
 namespace {

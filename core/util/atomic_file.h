@@ -1,17 +1,35 @@
 // Writing a file so that readers see either the old file or the complete new one, never a
 // partial one: a temporary file in the same folder, fsync, then rename over the target.
 #pragma once
+#include "core/util/error.h"
+
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace lightning {
 
+// What AtomicFile::commit() does with a file that exists at the path by then.
+enum class IfExists {
+    Replace,  // rename over it
+    // Leave it and throw TargetExists. For outputs checked to be free before a long piece of
+    // work: a file there at the end was written by another process meanwhile, and a plain
+    // rename would silently destroy it while both processes report success.
+    Refuse,
+};
+
+// Thrown by commit() under IfExists::Refuse; where() is the path.
+class TargetExists : public Error {
+public:
+    explicit TargetExists(const std::string& path)
+        : Error(path, "exists (written by another process meanwhile); not replaced") {}
+};
+
 class AtomicFile {
 public:
     // Creates the temporary file next to `path`. Throws lightning::Error naming `path` (e.g. for
     // a missing folder or missing permission).
-    explicit AtomicFile(std::string path);
+    explicit AtomicFile(std::string path, IfExists if_exists = IfExists::Replace);
     // Removes the temporary file unless commit() succeeded.
     ~AtomicFile();
     AtomicFile(const AtomicFile&) = delete;
@@ -19,7 +37,8 @@ public:
 
     // Appends bytes; throws lightning::Error naming `path` (e.g. disk full).
     void write(const void* data, size_t size);
-    // fsync + close + rename into place (+ fsync of the folder). Throws lightning::Error; the
+    // fsync + close + rename into place (+ fsync of the folder). Throws lightning::Error (with
+    // IfExists::Refuse TargetExists when the path exists, which is left as it is); the
     // temporary file is removed on failure.
     void commit();
 
@@ -27,7 +46,9 @@ public:
 
 private:
     void discard() noexcept;
+    void place_without_replacing();
     std::string path_;
+    IfExists if_exists_;
     std::string temp_;
     int fd_ = -1;
     bool committed_ = false;

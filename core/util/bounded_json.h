@@ -15,6 +15,22 @@ namespace lightning {
 
 constexpr int kMaxJsonDepth = 64;
 
+// nlohmann's reason for refusing a text, without the text it quotes: parse errors end in "; last
+// read: '<the input's bytes>'" and number overflows name the number. The input may be a file that
+// is not JSON at all (a key file given as a config or a manifest), so its bytes must not reach
+// an error message; the line, column and kind of error remain.
+inline std::string json_error_without_input(const nlohmann::json::exception& e) {
+    if (dynamic_cast<const nlohmann::json::parse_error*>(&e)) {
+        std::string reason = e.what();
+        if (const auto id_end = reason.find("] "); reason.starts_with("[json.exception."))
+            reason.erase(0, id_end + 2);
+        if (const auto quoted = reason.find("; last read"); quoted != std::string::npos)
+            reason.resize(quoted);
+        return reason;
+    }
+    return e.id == 406 ? "a number is out of range" : "malformed JSON";
+}
+
 // What an object that holds a key twice means: nlohmann keeps the last value silently, so a
 // manifest line {"seed": 1, ..., "seed": 2} ran with one of them without a word. Requests and
 // manifests reject it; files of other tools (configs, safetensors headers) are read as those
@@ -51,7 +67,7 @@ inline nlohmann::json parse_bounded_json(std::string_view text, const std::strin
         throw Error(
             where, "key " + nlohmann::json(duplicate.key).dump() + " is given twice in one object");
     } catch (const nlohmann::json::exception& e) {
-        throw Error(where, what + ": " + e.what());
+        throw Error(where, what + ": " + json_error_without_input(e));
     }
 }
 

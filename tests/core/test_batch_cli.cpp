@@ -1,7 +1,8 @@
 // `lightning batch` as a cluster job runs it (tiny model, 64x64, one step): one complete PNG
 // and one results line per image; bad lines reported by line number and skipped; a run killed
 // mid-way resumes without a duplicate or a partial file; Slurm and Kubernetes variables split
-// the lines so that no two shards write the same file; two engines share one queue.
+// the lines so that no two shards write the same file; two engines share one queue. Also: two
+// processes writing one output file, and errors about files that are not what they are used as.
 #include "core/batch/manifest.h"
 #include "core/engine/parameters.h"
 #include "support/fixtures.h"
@@ -19,6 +20,7 @@
 
 #include <sys/stat.h>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -333,6 +335,82 @@ private Q_SLOTS:
             run_cli(batch_args(manifest, folder("noscheduler")), {{"JOB_COMPLETION_INDEX", "0"}});
         QCOMPARE(k8s.exit_code, 2);
         QVERIFY2(k8s.err.contains("JOB_COMPLETION_INDEX"), qPrintable(k8s.err));
+    }
+
+#ifdef LIGHTNING_HAVE_OIIO
+    // Guards issue #26 item 2: two processes writing one --out both printed "wrote race.png"
+    // and exited 0; the later rename replaced the other's image. Now one image stays (whole)
+    // and the other process says why it wrote nothing. Which one wins is up to the scheduler;
+    // the loser may also stop at the check before loading, when the winner was that fast.
+    void concurrentGeneratesToOnePathKeepOneImage() {
+        const QString out = folder("race") + "/race.png";
+        const auto args = [&](int seed) {
+            return QStringList{"generate",
+                               "--model",
+                               q(testing::fixtures_dir() + "/tiny-sdxl"),
+                               "--prompt",
+                               "a race",
+                               "--width",
+                               "64",
+                               "--height",
+                               "64",
+                               "--steps",
+                               "1",
+                               "--seed",
+                               QString::number(seed),
+                               "--out",
+                               out,
+                               "--log-level",
+                               "warn"};
+        };
+        QProcess first, second;
+        start(first, args(1), {});
+        start(second, args(2), {});
+        const Run one = finish(first), two = finish(second);
+        const QString both = one.err + "\n---\n" + two.err;
+        QVERIFY2((one.exit_code == 0) != (two.exit_code == 0), qPrintable(both));
+        const Run& lost = one.exit_code == 0 ? two : one;
+        QVERIFY2(lost.err.contains(out) && (lost.err.contains("not replaced; use --overwrite") ||
+                                            lost.err.contains("already exists")),
+                 qPrintable(both));
+        uint64_t seed = 0;
+        QVERIFY(complete_png(out, &seed));
+        QCOMPARE(seed, uint64_t(one.exit_code == 0 ? 1 : 2));
+        QCOMPARE(QDir(folder("race")).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{"race.png"});
+    }
+#endif
+
+    // Guards issue #26 item 9: `--lora /etc/shadow` printed the file's first 8 bytes as a
+    // "header length", and a text file given as a manifest was quoted line by line.
+    void filesThatAreNotWhatTheyAreUsedAsAreNotQuoted() {
+        const QString secret = dir_.filePath("secret.txt");
+        {
+            QFile file(secret);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 20; ++i) file.write("\"SECRET-PASSWORD hunter2\n");
+        }
+        uint64_t first_eight = 0;
+        std::memcpy(&first_eight, "\"SECRET-", 8);
+        const QStringList generate = {
+            "generate", "--model",  q(testing::fixtures_dir() + "/tiny-sdxl"),
+            "--prompt", "p",        "--width",
+            "64",       "--height", "64",
+            "--steps",  "1",        "--log-level",
+            "warn",     "--out",    dir_.filePath("never.png")};
+        std::vector<std::pair<QString, QStringList>> runs;
+        for (const char* flag : {"--lora", "--embedding", "--vae", "--unet"})
+            runs.emplace_back(flag, QStringList(generate) << flag << secret);
+        runs.emplace_back("manifest", batch_args(secret.toStdString(), folder("secret")));
+        for (const auto& [what, args] : runs) {
+            const Run run = run_cli(args);
+            const QString label = what + ": " + run.err;
+            QVERIFY2(run.exit_code != 0, qPrintable(label));
+            QVERIFY2(run.err.contains("secret.txt"), qPrintable(label));
+            for (const QString& quoted :
+                 {QString("SECRET"), QString("hunter"), QString::number(first_eight)})
+                QVERIFY2(!run.err.contains(quoted), qPrintable(label));
+        }
     }
 
     // Two CPU engines in one process stand for two GPUs: every image made once, by one of them.

@@ -10,6 +10,8 @@
 #include "core/util/error.h"
 #include "support/fixtures.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -178,6 +180,58 @@ private Q_SLOTS:
         const std::string unet =
             testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_unet.safetensors";
         QVERIFY(!check("{\"loras\": [\"" + unet + "\"]}").empty());
+    }
+
+    // Guards issue #26 item 9: a line may name any file unless --strict-paths confines the
+    // files it names to the manifest's folder (symbolic links resolved).
+    void strictPathsKeepALinesFilesInTheManifestsFolder() {
+        QTemporaryDir root;
+        const QString folder = root.filePath("manifests");
+        QVERIFY(QDir().mkpath(folder + "/loras"));
+        const std::string inside = write_file(root, "manifests/loras/style.safetensors", "x");
+        const std::string outside = write_file(root, "secret.safetensors", "x");
+        QVERIFY(QFile::link(QString::fromStdString(outside), folder + "/loras/link.safetensors"));
+        auto defaults = defaults_with_prompt();
+        defaults.request.loras = {{outside, 1.0}};  // the command line's own: not restricted
+        const std::string dir = folder.toStdString();
+        auto error_of = [&](const std::string& text) {
+            return parse_manifest_line(text, 1, defaults, dir).error;
+        };
+        const std::vector<std::string> escaping = {
+            "{\"loras\": [\"" + outside + "\"]}",
+            "{\"loras\": [\"../secret.safetensors\"]}",
+            "{\"loras\": [\"loras/link.safetensors\"]}",
+            "{\"embeddings\": [\"../secret.safetensors:tok\"]}",
+            "{\"unet_file\": \"../secret.safetensors\"}",
+        };
+        const std::vector<std::string> kept = {
+            "{\"loras\": [\"loras/style.safetensors:0.5\"]}",
+            "{\"loras\": [\"" + inside + "\"]}",
+            "{\"embeddings\": [{\"path\": \"loras/style.safetensors\", \"token\": \"t\"}]}",
+            "{\"prompt\": \"no files\"}",
+        };
+        for (const auto& line : escaping) QCOMPARE(error_of(line), std::string());
+        defaults.strict_paths = true;
+        for (const auto& line : escaping) {
+            const std::string error = error_of(line);
+            QVERIFY2(error.find("outside the manifest's folder") != std::string::npos,
+                     (line + " -> " + error).c_str());
+        }
+        for (const auto& line : kept) QCOMPARE(error_of(line), std::string());
+    }
+
+    // Guards issue #26 item 9: a file given as a manifest that is not one (a key file) was quoted
+    // in every line's error ("last read: '...'").
+    void linesThatAreNotJsonAreNotQuoted() {
+        const auto line =
+            parse_manifest_line("SECRET-PASSWORD hunter2 \x01", 1, defaults_with_prompt(), "/");
+        QVERIFY(!line.request);
+        QVERIFY2(line.error.find("not JSON") != std::string::npos, line.error.c_str());
+        for (const char* quoted : {"SECRET", "hunter", "PASSWORD"})
+            QVERIFY2(line.error.find(quoted) == std::string::npos, line.error.c_str());
+        const auto in_string = parse_manifest_line("{\"prompt\": \"SECRET-PASSWORD\x01\"}", 1,
+                                                   defaults_with_prompt(), "/");
+        QVERIFY2(in_string.error.find("SECRET") == std::string::npos, in_string.error.c_str());
     }
 
     void shardsPartitionEveryLineExactlyOnce() {

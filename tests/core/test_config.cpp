@@ -66,6 +66,7 @@ private Q_SLOTS:
     void malformedUnet();
     void malformedOthers();
     void deeplyNestedJsonIsRefused();
+    void errorsNeverQuoteTheFilesText();
     void predictionTypeNames();
 
 private:
@@ -411,6 +412,28 @@ void TestConfig::deeplyNestedJsonIsRefused() {
                       R"({"_class_name": "UNet2DConditionModel", "block_out_channels": [[[1]]]})");
     const Error typed = expect_error([&] { lightning::read_unet_config(shallow); });
     QCOMPARE(typed.where(), shallow + " [block_out_channels]");
+}
+
+// Guards issue #26 item 9: a file given as a config (a key file, another program's settings)
+// was quoted in the error: nlohmann's "last read: '...'" and the offending values. Values that
+// have the form of a name are still named ("unsupported value 'fourier'").
+void TestConfig::errorsNeverQuoteTheFilesText() {
+    const std::string secret = "SECRET-PASSWORD hunter2";
+    const std::vector<std::string> files = {
+        secret + "\n" + secret,
+        "{\"_class_name\": \"" + secret + "\x01\"}",
+        "{\"_class_name\": \"" + secret + "\"}",
+        R"({"_class_name": "UNet2DConditionModel", "in_channels": ")" + secret + "\"}",
+        R"({"_class_name": "UNet2DConditionModel", "in_channels": 4)" + std::string(30, '4') + "}",
+    };
+    for (size_t i = 0; i < files.size(); ++i) {
+        const std::string path = write_variant("secret" + std::to_string(i) + ".json", files[i]);
+        const Error e = expect_error([&] { lightning::read_unet_config(path); });
+        const std::string what = e.what();
+        QVERIFY2(what.starts_with(path), what.c_str());
+        for (const char* quoted : {"SECRET", "hunter", "PASSWORD", "4444"})
+            QVERIFY2(what.find(quoted) == std::string::npos, what.c_str());
+    }
 }
 
 void TestConfig::predictionTypeNames() {

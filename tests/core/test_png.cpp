@@ -7,9 +7,15 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
+
+#include <functional>
 
 using lightning::Error;
 using lightning::Image8;
@@ -86,6 +92,50 @@ Error expect_error(F&& f) {
     qFatal("expected lightning::Error, nothing thrown");
 }
 
+// A PNG with a "parameters" tEXt and `count` zTXt chunks of other keywords, each inflating to
+// 16 MiB (the most one chunk may) of zeros, which deflate 1000:1: `count` 120 makes a 2 MB file.
+void write_png_with_compressed_chunks(const std::string& path, int count) {
+    lightning::write_png(path, gradient(8, 8), {{{"parameters", "a cat\nSteps: 4, Seed: 1"}}});
+    QByteArray bytes = read_bytes(QString::fromStdString(path));
+    const QByteArray iend = bytes.right(12);
+    bytes.chop(12);
+    const QByteArray zeros = qCompress(QByteArray(16 << 20, '\0'), 9).mid(4);  // zlib stream
+    for (int i = 0; i < count; ++i)
+        append_chunk(bytes, "zTXt", "comment " + QByteArray::number(i) + '\0' + '\0' + zeros);
+    bytes += iend;
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::WriteOnly)) qFatal("cannot write %s", path.c_str());
+    file.write(bytes);
+}
+
+// Runs `action` in a child process; the growth of its peak resident memory in bytes (-1 when
+// the action threw). Memory, not time: the same on a busy machine.
+long peak_memory_growth(const std::function<void()>& action) {
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) qFatal("pipe failed");
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::close(pipe_fds[0]);
+        rusage before{}, after{};
+        ::getrusage(RUSAGE_SELF, &before);
+        long growth = -1;
+        try {
+            action();
+            ::getrusage(RUSAGE_SELF, &after);
+            growth = (after.ru_maxrss - before.ru_maxrss) * 1024;  // ru_maxrss is in KiB
+        } catch (...) {
+        }
+        const ssize_t written = ::write(pipe_fds[1], &growth, sizeof growth);
+        ::_exit(written == sizeof growth ? 0 : 1);
+    }
+    ::close(pipe_fds[1]);
+    long growth = -2;
+    if (::read(pipe_fds[0], &growth, sizeof growth) != sizeof growth) growth = -2;
+    ::close(pipe_fds[0]);
+    ::waitpid(child, nullptr, 0);
+    return growth;
+}
+
 }  // namespace
 
 class TestPng : public QObject {
@@ -97,6 +147,8 @@ private Q_SLOTS:
     void nonLatin1GoesToITxt();
     void latin1GoesToTextAndRoundTrips();
     void readsZTxtAndCompressedITxt();
+    void compressedChunksOfOtherKeysCostNoMemory();
+    void inflatedTextHasOneBudgetPerFile();
     void goldenPngPixelsMatchGoldenTensor();
     void corruptFiles();
     void invalidInputs();
@@ -161,7 +213,7 @@ void TestPng::nonLatin1GoesToITxt() {
              QByteArray("parameters") + QByteArray(5, '\0') + QByteArray::fromStdString(prompt));
     QCOMPARE(text, QByteArray("Software") + '\0' + "Lightning");
     PngText read;
-    lightning::read_png(path, &read);
+    lightning::read_png(path, &read, lightning::TextKeys::every());
     QCOMPARE(read.entries.at("parameters"), prompt);
     QCOMPARE(read.entries.at("Software"), std::string("Lightning"));
 }
@@ -199,10 +251,43 @@ void TestPng::readsZTxtAndCompressedITxt() {
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(bytes);
     file.close();
-    const PngText text = lightning::read_png_text(path);
+    const PngText text = lightning::read_png_text(path, lightning::TextKeys::every());
     QCOMPARE(text.entries.at("Comment"),
              std::string("r\u00e9sum\u00e9 long text long text long text"));
     QCOMPARE(text.entries.at("Title"), utf8);
+}
+
+// Guards issue #26 item 8: every zTXt/iTXt chunk was inflated (16 MiB each) and kept, so a
+// 2 MB PNG of 120 such chunks took 2.2 GB to read its parameters. Only the entries the program
+// reads are decoded now.
+void TestPng::compressedChunksOfOtherKeysCostNoMemory() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("bomb.png").toStdString();
+    write_png_with_compressed_chunks(path, 120);
+    QVERIFY(QFileInfo(QString::fromStdString(path)).size() < 3'000'000);
+    const long growth = peak_memory_growth([&] {
+        const PngText text = lightning::read_png_text(path);
+        if (text.entries.at("parameters") != "a cat\nSteps: 4, Seed: 1") throw Error("", "");
+    });
+    QVERIFY2(growth >= 0, "reading the parameters failed");
+    QVERIFY2(growth < 100'000'000,
+             qPrintable(QString("reading the parameters took %1 MB").arg(growth / 1'000'000)));
+}
+
+// All entries asked for: the chunks together may inflate to 16 MiB, beyond that the file is
+// refused by name.
+void TestPng::inflatedTextHasOneBudgetPerFile() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("two.png").toStdString();
+    write_png_with_compressed_chunks(path, 2);  // 32 MiB in all
+    const Error e =
+        expect_error([&] { lightning::read_png_text(path, lightning::TextKeys::every()); });
+    QVERIFY2(e.where().starts_with(path), e.what());
+    QVERIFY2(e.message().find("16 MiB") != std::string::npos, e.what());
+    // One such chunk fits.
+    write_png_with_compressed_chunks(path, 1);
+    QCOMPARE(lightning::read_png_text(path, lightning::TextKeys::every()).entries.size(),
+             size_t(2));
 }
 
 void TestPng::goldenPngPixelsMatchGoldenTensor() {

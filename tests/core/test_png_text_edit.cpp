@@ -71,6 +71,8 @@ private Q_SLOTS:
     void rewrite_is_atomic_and_reads_back();
     void fast_reader_matches_the_full_reader();
     void fast_reader_rejects_broken_files();
+    void refusing_commit_keeps_a_file_written_meanwhile();
+    void refusing_png_writer_keeps_a_file_written_meanwhile();
     void recognises_atomic_temporaries();
     void removes_only_its_own_temporaries_of_dead_writers();
 };
@@ -89,7 +91,7 @@ void TestPngTextEdit::replace_changes_only_the_named_entries() {
     const std::vector<unsigned char> after = lightning::replace_png_text(before, updates, path);
 
     QVERIFY(other_chunks(after) == other_chunks(before));  // IHDR, IDAT, IEND byte for byte
-    const PngText text = lightning::parse_png_text(after, path);
+    const PngText text = lightning::parse_png_text(after, path, lightning::TextKeys::every());
     QCOMPARE(text.entries.size(), size_t(3));
     QCOMPARE(text.entries.at("parameters"), std::string("a dog\nSteps: 2"));
     QCOMPARE(text.entries.at("other"), std::string("kept 猫"));
@@ -123,8 +125,11 @@ void TestPngTextEdit::fast_reader_matches_the_full_reader() {
     QTemporaryDir dir;
     const std::string path = dir.filePath("c.png").toStdString();
     // Latin-1 goes to tEXt, other text to iTXt: both kinds are read.
-    lightning::write_png(path, noise(256), {{{"parameters", "café"}, {"studio", "猫 {}"}}});
-    QCOMPARE(lightning::read_png_text_fast(path).entries, lightning::read_png_text(path).entries);
+    lightning::write_png(path, noise(256),
+                         {{{"parameters", "café"}, {"lightning-studio", "猫 {}"}}});
+    const PngText fast = lightning::read_png_text_fast(path);
+    QCOMPARE(fast.entries.size(), size_t(2));
+    QCOMPARE(fast.entries, lightning::read_png_text(path).entries);
 }
 
 void TestPngTextEdit::fast_reader_rejects_broken_files() {
@@ -152,6 +157,52 @@ void TestPngTextEdit::fast_reader_rejects_broken_files() {
     QVERIFY(error_of([&] {
                 lightning::read_png_text_fast(text);
             }).contains(QLatin1String("not a PNG")));
+}
+
+// Guards issue #26 item 2: an output checked to be free before a long generation was replaced
+// by rename() when another process wrote it meanwhile, and both reported success.
+void TestPngTextEdit::refusing_commit_keeps_a_file_written_meanwhile() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("race.png").toStdString();
+    lightning::AtomicFile file(path, lightning::IfExists::Refuse);
+    file.write("mine", 4);
+    write_bytes(path,
+                {'t', 'h', 'e', 'i', 'r', 's'});  // the other process, between open and commit
+    bool refused = false;
+    try {
+        file.commit();
+    } catch (const lightning::TargetExists& e) {
+        refused = true;
+        QCOMPARE(e.where(), path);
+        QVERIFY2(std::string(e.what()).find("not replaced") != std::string::npos, e.what());
+    }
+    QVERIFY(refused);
+    QVERIFY((file_bytes(path) == std::vector<unsigned char>{'t', 'h', 'e', 'i', 'r', 's'}));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"race.png"});
+
+    // A free name is taken as usual; Replace (the default) still replaces.
+    const std::string free = dir.filePath("free.png").toStdString();
+    lightning::AtomicFile first(free, lightning::IfExists::Refuse);
+    first.write("one", 3);
+    first.commit();
+    QVERIFY((file_bytes(free) == std::vector<unsigned char>{'o', 'n', 'e'}));
+    lightning::AtomicFile second(free);
+    second.write("two", 3);
+    second.commit();
+    QVERIFY((file_bytes(free) == std::vector<unsigned char>{'t', 'w', 'o'}));
+}
+
+void TestPngTextEdit::refusing_png_writer_keeps_a_file_written_meanwhile() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("taken.png").toStdString();
+    lightning::write_png(path, noise(8), {{{"parameters", "first"}}});
+    const std::vector<unsigned char> before = file_bytes(path);
+    QVERIFY(error_of([&] {
+                lightning::write_png(path, noise(16), {{{"parameters", "second"}}},
+                                     lightning::IfExists::Refuse);
+            }).contains(QLatin1String("taken.png: exists")));
+    QVERIFY(file_bytes(path) == before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"taken.png"});
 }
 
 void TestPngTextEdit::recognises_atomic_temporaries() {

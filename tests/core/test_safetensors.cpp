@@ -187,6 +187,8 @@ private Q_SLOTS:
     void corruptFiles_data();
     void corruptFiles();
     void deeplyNestedHeaderIsRefused();
+    void errorsNeverQuoteTheFilesBytes_data();
+    void errorsNeverQuoteTheFilesBytes();
     void missingFileIsError();
     void unalignedDataLoads();
     void boolBytesAreChecked();
@@ -390,15 +392,15 @@ void TestSafeTensors::corruptFiles_data() {
         << "b";
     QTest::newRow("negative shape")
         << make_file(R"({"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", f32x2)
-        << "negative shape entry -2"
+        << "shape entry 0 is negative"
         << "a";
     QTest::newRow("non-integer shape")
         << make_file(R"({"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}})", f32x2)
-        << "shape entry 1.5 is not an integer"
+        << "shape entry 0 is a number, not an integer"
         << "a";
     QTest::newRow("string shape")
-        << make_file(R"({"a":{"dtype":"F32","shape":["2"],"data_offsets":[0,8]}})", f32x2)
-        << "is not an integer"
+        << make_file(R"({"a":{"dtype":"F32","shape":[1,"2"],"data_offsets":[0,8]}})", f32x2)
+        << "shape entry 1 is a string, not an integer"
         << "a";
     QTest::newRow("metadata value not string")
         << make_file(R"({"__metadata__":{"format":1},)" + ok_entry + "}", f32x2)
@@ -426,6 +428,41 @@ void TestSafeTensors::corruptFiles() {
         QCOMPARE(QString::fromStdString(e.where()), path + " [" + tensor + "]");
     else
         QCOMPARE(QString::fromStdString(e.where()), path);
+}
+
+// Guards issue #26 item 9: `--lora /etc/shadow` printed "header length 3619251681095544690
+// exceeds ...", the file's first 8 bytes as a number; JSON errors quoted the text they stopped
+// at. A file that fails validation is described by sizes and positions only.
+void TestSafeTensors::errorsNeverQuoteTheFilesBytes_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    const QByteArray secret = "SECRET-PASSWORD-hunter2";
+    QTest::newRow("text file") << (secret + "\n").repeated(40);
+    QTest::newRow("short text file") << secret.left(12);
+    QTest::newRow("header stops at text")
+        << make_file("[\"" + secret + "\x01\"]", {});  // nlohmann quotes what it last read
+    QTest::newRow("number too large") << make_file("[1" + QByteArray(400, '7') + "]", {});
+    QTest::newRow("dtype of text")
+        << make_file(R"({"a":{"dtype":")" + secret + R"( x","shape":[2],"data_offsets":[0,8]}})",
+                     QByteArray(8, '\0'));
+    QTest::newRow("shape of text")
+        << make_file(R"({"a":{"dtype":"F32","shape":[")" + secret + R"("],"data_offsets":[0,8]}})",
+                     QByteArray(8, '\0'));
+}
+
+void TestSafeTensors::errorsNeverQuoteTheFilesBytes() {
+    QFETCH(QByteArray, bytes);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("given-as-lora.safetensors");
+    write_bytes(path, bytes);
+    const Error e = expect_error([&] { SafeTensorsFile::open(path.toStdString()); });
+    const QString what = QString::fromStdString(e.what());
+    QVERIFY2(what.startsWith(path), qPrintable(what));
+    for (const char* quoted : {"SECRET", "hunter", "PASSWORD", "7777"})
+        QVERIFY2(!what.contains(quoted), qPrintable(what));
+    uint64_t first_eight = 0;
+    std::memcpy(&first_eight, bytes.constData(), std::min<size_t>(8, size_t(bytes.size())));
+    if (first_eight > 100'000'000)  // text: its first 8 bytes read as the header length
+        QVERIFY2(!what.contains(QString::number(first_eight)), qPrintable(what));
 }
 
 // Guards the header's JSON nesting limit: a shape nested 1,000,000 deep overflowed the stack when
