@@ -1108,6 +1108,22 @@ void MainWindow::apply_request(const lightning::GenerationRequest& request) {
     statusBar()->showMessage(tr("Settings restored"), 4000);
 }
 
+// What restoring a PNG did not take over, said rather than done silently: values the settings
+// line holds but that could not be read (the form keeps its own) and another tool's settings
+// with no counterpart here (its sampler, hires fix, ...).
+namespace {
+QString restore_note(const lightning::ImageRecord& record) {
+    QStringList notes;
+    if (const auto keys = lightning::unreadable_settings(record); !keys.empty())
+        notes << MainWindow::tr("Not readable in the image, kept as they were: %1")
+                     .arg(to_qstring_list(keys).join(QStringLiteral(", ")));
+    if (const auto unused = lightning::unused_settings(record); !unused.empty())
+        notes << MainWindow::tr("Not used here (Lightning Studio samples with Euler, one pass): %1")
+                     .arg(to_qstring_list(unused).join(QStringLiteral(", ")));
+    return notes.join(u'\n');
+}
+}  // namespace
+
 bool MainWindow::restore_from_png(const QString& file) {
     try {
         const lightning::PngText text = lightning::read_png_text(to_std(file));
@@ -1124,10 +1140,13 @@ bool MainWindow::restore_from_png(const QString& file) {
             show_message(refusal_message(file, refusal), true);
             return false;
         }
-        apply_request(record->request);
-        apply_recorded_settings(*record);
+        lightning::ImageRecord restored = *record;
+        lightning::keep_unreadable_settings(restored, form().request);
+        apply_request(restored.request);
+        apply_recorded_settings(restored);
         statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
                                  5000);
+        if (const QString note = restore_note(*record); !note.isEmpty()) show_message(note, false);
         return true;
     } catch (const std::exception& error) {
         show_message(to_qstring(error.what()), true);

@@ -439,6 +439,21 @@ std::vector<std::string> unreadable_settings(const ImageRecord& record) {
     return keys;
 }
 
+void keep_unreadable_settings(ImageRecord& record, const GenerationRequest& current) {
+    auto& r = record.request;
+    for (const auto& key : unreadable_settings(record)) {
+        if (key == "Steps") r.steps = current.steps;
+        if (key == "CFG scale") r.guidance = current.guidance;
+        if (key == "Seed") r.seed = current.seed;
+        if (key == "Clip skip") r.clip_skip = current.clip_skip;
+        if (key == "Size") r.width = current.width, r.height = current.height;
+        if (key == "Schedule type") r.timestep_spacing = current.timestep_spacing;
+        if (key == "Prediction") r.prediction = current.prediction;
+        if (key == "VAE tiling") r.vae_tiling = current.vae_tiling;
+        if (key == "Prompt syntax") r.prompt_syntax = current.prompt_syntax;
+    }
+}
+
 std::vector<std::string> unused_settings(const ImageRecord& record) {
     std::vector<std::string> unused;
     auto add = [&](const std::string& key, const std::string& value) {

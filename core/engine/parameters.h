@@ -60,6 +60,10 @@ std::optional<ImageRecord> parse_parameters(const std::string& text);
 // silently put a default in their place.
 std::vector<std::string> unreadable_settings(const ImageRecord& record);
 
+// Gives the fields of unreadable_settings() the values of `current` (the app's form: what the
+// user had stays, rather than a default such as seed 0).
+void keep_unreadable_settings(ImageRecord& record, const GenerationRequest& current);
+
 // What a record (often another tool's) holds that generation here does not use, as "Key: value"
 // (values over 60 characters cut): a sampler other than Euler, and every key the codec does not
 // know (hires fix, denoising strength, ...), but not the unreadable ones above.

@@ -909,6 +909,16 @@ void TestMainWindow::dropping_a_png_restores_its_settings() {
              QStringLiteral("896 × 1152"));
     QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("777"));
     QCOMPARE(seed_mode(), SeedMode::Fixed);
+    // Issue 26: what is not used (another tool's sampler) is said, not dropped silently.
+    QVERIFY(window_->message_text().contains(QLatin1String("Not used here")));
+    QVERIFY(window_->message_text().contains(QLatin1String("Sampler: Euler a")));
+    // A value that cannot be read keeps the form's (not seed 0), and the note names it.
+    const QString unreadable = root_.filePath(QStringLiteral("unreadable.png"));
+    text.entries["parameters"] = "p\nSteps: 2, Sampler: Euler, Seed: 99999999999999999999999";
+    lightning::write_png(unreadable.toStdString(), pixels, text);
+    QVERIFY(window_->restore_from_png(unreadable));
+    QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("777"));
+    QVERIFY(window_->message_text().contains(QLatin1String("kept as they were: Seed")));
 
     // A PNG without parameters says so and changes nothing.
     const QString plain = root_.filePath(QStringLiteral("plain.png"));
