@@ -50,6 +50,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpressionValidator>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -105,6 +106,21 @@ void discover_models_on_first_start(EngineSettings& engine, QSettings& settings)
     lightning::log().info("Found models in the Hugging Face cache {}: base '{}', Lightning '{}'",
                           hub, found.base_dir, found.lightning_dir);
 }
+
+// The form scrolls only vertically: it is never narrower than its controls plus the vertical
+// scrollbar (at 380 pixels with the scrollbar shown it was, and got a horizontal scrollbar and
+// cut texts such as "Add to queu").
+class FormScrollArea : public QScrollArea {
+public:
+    QSize minimumSizeHint() const override {
+        const int controls = widget() ? widget()->minimumSizeHint().width() : 0;
+        const int width = controls + verticalScrollBar()->sizeHint().width() + 2 * frameWidth();
+        return {std::max(kMinFormWidth, width), QScrollArea::minimumSizeHint().height()};
+    }
+
+private:
+    static constexpr int kMinFormWidth = 340;
+};
 
 }  // namespace
 
@@ -203,12 +219,11 @@ QWidget* MainWindow::build_form() {
     layout->addLayout(build_buttons(panel));
     layout->addLayout(build_explore_buttons(panel));
 
-    auto* scroll = new QScrollArea;
+    auto* scroll = new FormScrollArea;
     scroll->setObjectName(QStringLiteral("formScroll"));
     scroll->setWidget(panel);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(340);
     return scroll;
 }
 

@@ -1176,6 +1176,9 @@ void TestMainWindow::a_png_with_a_huge_prompt_is_refused_at_every_entry_point() 
     clock.restart();
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(png)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &enter);
+    QVERIFY(enter.isAccepted());
     QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(window_.get(), &drop);
     qInfo("drop: refused in %lld ms", clock.elapsed());
@@ -1213,7 +1216,7 @@ void TestMainWindow::open_folder_as_gallery(const QString& folder) {
         answered = true;
         dialog->setDirectory(folder);
         dialog->selectFile(folder);
-        dialog->accept();
+        static_cast<QDialog*>(dialog)->accept();  // QFileDialog::accept() is protected
     });
     child<QAction>(window_.get(), "openFolderAsGalleryAction")->trigger();
     QVERIFY(answered);
@@ -1310,6 +1313,11 @@ void TestMainWindow::a_long_model_error_leaves_the_form_uncut_and_names_the_comp
         QApplication::processEvents();
         QCOMPARE(window_->message_text(), text);
         auto* scroll = child<QScrollArea>(window_.get(), "formScroll");
+        if (!qEnvironmentVariableIsEmpty("LIGHTNING_UI_SHOTS"))
+            window_->grab().save(qEnvironmentVariable("LIGHTNING_UI_SHOTS") +
+                                 QStringLiteral("/long-error-%1.png").arg(text.size()));
+        qInfo("form %d wide, its contents need %d; window %d", scroll->viewport()->width(),
+              scroll->widget()->minimumSizeHint().width(), window_->width());
         QVERIFY(!scroll->horizontalScrollBar()->isVisible());
         for (const char* name : {"generateButton", "queueButton", "liveButton"}) {
             auto* button = child<QPushButton>(window_.get(), name);
