@@ -1,4 +1,5 @@
 #include "app/cli/batch_files.h"
+#include "core/util/atomic_file.h"
 
 #include "core/util/error.h"
 
@@ -136,8 +137,9 @@ int remove_stale_temporaries(const std::string& folder, const std::set<std::stri
     std::error_code error;
     for (const auto& entry : fs::directory_iterator(folder, error)) {
         const std::string name = entry.path().filename().string();
-        const auto tmp = name.find(".tmp.");
-        if (tmp == std::string::npos || !names.count(name.substr(0, tmp))) continue;
+        // Only AtomicFile's own temporaries of this run's images: never a user's "x.tmp.1".
+        if (!is_atomic_temporary(name)) continue;
+        if (!names.count(name.substr(0, name.rfind(".tmp.")))) continue;
         if (fs::remove(entry.path(), error)) ++removed;
     }
     return removed;

@@ -250,7 +250,10 @@ private Q_SLOTS:
         }
         // What a kill during a write leaves: a temporary, and a half-copied file.
         const std::string missing = batch::image_file_name(kLines, batch::default_seed(kLines));
-        std::ofstream(QDir(out).filePath(q(missing + ".tmp.999999.0")).toStdString()) << "partial";
+        std::ofstream(QDir(out).filePath(q(missing + ".tmp.lightning-999999-0")).toStdString())
+            << "partial";
+        // A user's file that only looks like one stays (issue 26).
+        std::ofstream(QDir(out).filePath(q(missing + ".tmp.1.2")).toStdString()) << "notes";
         const std::string half = *before.begin();
         fs::resize_file(QDir(out).filePath(q(half)).toStdString(), 100);
 
@@ -273,7 +276,8 @@ private Q_SLOTS:
         const auto counts = recorded_counts(out);
         QCOMPARE(counts.size(), size_t(kLines));
         for (const auto& [file, count] : counts) QVERIFY2(count == 1 || file == half, file.c_str());
-        QVERIFY(QDir(out).entryList({"*.tmp.*"}, QDir::Files | QDir::Hidden).isEmpty());
+        QCOMPARE(QDir(out).entryList({"*.tmp.*"}, QDir::Files | QDir::Hidden),
+                 QStringList{q(missing + ".tmp.1.2")});
 
         // Images finished but never recorded (killed between the two): recorded once on resume.
         QVERIFY(QFile::remove(QDir(out).filePath("results.jsonl")));
