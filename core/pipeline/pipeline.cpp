@@ -95,6 +95,15 @@ c10::optional<c10::Device> cuda_device_of(const c10::Device& device) {
     return device;
 }
 
+// libtorch's intra-op thread count is a per-thread setting (OpenMP), and CPU reductions split
+// their sums by it: the same request gave other bits on a thread that had run torch with another
+// count (the app's worker against `lightning generate --from` re-rendering its PNG). Every thread
+// that generates uses every core, whatever it ran before.
+void use_every_core_on_this_thread() {
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (at::get_num_threads() != threads) at::set_num_threads(threads);
+}
+
 std::string require_file(const std::string& path) {
     if (!fs::is_regular_file(path)) throw Error(path, "file not found");
     return path;
@@ -696,10 +705,7 @@ const LoadOptions& Pipeline::options() const {
 
 std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
     apply_cpu_backend_environment();
-    static std::once_flag threads_once;
-    std::call_once(threads_once, [] {
-        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-    });
+    use_every_core_on_this_thread();
     const auto start = Clock::now();
     auto impl = std::make_unique<Impl>();
     impl->options = options;
@@ -731,6 +737,7 @@ std::pair<int, int> Pipeline::count_tokens(const std::string& prompt) const {
 }
 
 GenerationResult Pipeline::generate(const GenerationRequest& request, const Callbacks& callbacks) {
+    use_every_core_on_this_thread();
     const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
     return with_lightning_errors("generation", [&] { return impl_->run(request, callbacks); });
 }

@@ -1,9 +1,20 @@
-// The pending-job queue: order, removal, reordering, and the model signals views rely on.
+// The pending-job queue: order, removal, reordering, and the model signals views rely on; and
+// jobs queued back to back through the app's controller and worker (tiny fixture model, CPU)
+// regenerate bit-exactly from their PNGs' records, as `lightning generate --from` does.
 #include "ui/job_queue.h"
+
+#include "core/engine/engine.h"
+#include "core/engine/parameters.h"
+#include "core/image/png.h"
+#include "ui/generation_controller.h"
+#include "ui/string_convert.h"
+
+#include "support/fixtures.h"
 
 #include <QtTest/QtTest>
 
 #include <QAbstractItemModelTester>
+#include <QTemporaryDir>
 
 using namespace lightning::ui;
 
@@ -36,6 +47,7 @@ private Q_SLOTS:
     void keeps_fifo_order();
     void removes_and_moves();
     void describes_jobs();
+    void queued_jobs_regenerate_bit_exactly_from_their_records();
 };
 
 void TestJobQueue::keeps_fifo_order() {
@@ -82,6 +94,80 @@ void TestJobQueue::describes_jobs() {
     QVERIFY(queue.data(queue.index(0), Qt::ToolTipRole)
                 .toString()
                 .contains(QLatin1String("Seed: 102")));
+}
+
+namespace {
+
+std::string fixture(const char* name) {
+    return lightning::testing::fixtures_dir() + "/" + name;
+}
+
+// The tiny fixture model on the CPU with the app's default previews.
+EngineSettings tiny_engine(const QString& gallery) {
+    EngineSettings engine;
+    engine.models.base = fixture("tiny-sdxl");
+    engine.models.lightning_dir = fixture("tiny-lightning");
+    engine.output_dir = gallery;
+    engine.device = QStringLiteral("cpu");
+    engine.precision = lightning::Precision::FP32;
+    engine.preview = lightning::PreviewMode::Reduced;
+    return engine;
+}
+
+// What `lightning generate --from PNG` renders: the PNG's recorded request on a fresh engine
+// with previews off, on the calling thread.
+std::vector<uint8_t> regenerate(lightning::Engine& engine, const QString& png) {
+    const auto text = lightning::read_png_text(to_std(png)).entries.at("parameters");
+    const auto record = lightning::parse_parameters(text);
+    if (!record) return {};
+    return engine.generate(record->request).run.images.at(0).pixels.rgb;
+}
+
+}  // namespace
+
+// The app's own job path (controller, queue, worker thread, previews on) against the CLI's
+// engine: 20 jobs queued at once, so each starts the moment the one before it ends. The worker
+// thread and this (GUI) thread start with different torch thread counts here; at 256² the tiny
+// model's image depends on that count (at 64² it does not).
+void TestJobQueue::queued_jobs_regenerate_bit_exactly_from_their_records() {
+    QTemporaryDir gallery;
+    QVERIFY(gallery.isValid());
+    GenerationController controller;
+    QSignalSpy saved(&controller, &GenerationController::imageSaved);
+    QSignalSpy finished(&controller, &GenerationController::jobFinished);
+    controller.set_engine(tiny_engine(gallery.path()));
+    constexpr int kJobs = 20;
+    for (int i = 0; i < kJobs; ++i) {
+        GenerationJob job;
+        job.request.prompt = "a lighthouse at dusk, study " + std::to_string(i);
+        job.request.steps = 4;
+        job.request.width = 256;
+        job.request.height = 256;
+        job.request.seed = 1000 + uint64_t(i);
+        job.output_dir = gallery.path();
+        controller.submit(job);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), kJobs, 600000);
+    QCOMPARE(saved.count(), kJobs);
+    for (const auto& job : finished)
+        QVERIFY2(job[2].toString().isEmpty(), qPrintable(job[2].toString()));
+
+    lightning::EngineOptions cli;
+    cli.models.base = fixture("tiny-sdxl");
+    cli.models.lightning_dir = fixture("tiny-lightning");
+    cli.preview = lightning::PreviewMode::Off;
+    const auto engine = lightning::Engine::load(cli);
+    QStringList differing;
+    for (const auto& signal : saved) {
+        const auto item = signal[0].value<GalleryItem>();
+        if (regenerate(*engine, item.file) != lightning::read_png(to_std(item.file)).rgb)
+            differing << QFileInfo(item.file).fileName();
+    }
+    QVERIFY2(differing.isEmpty(),
+             qPrintable(QStringLiteral("%1 of %2 differ from their re-render: %3")
+                            .arg(differing.size())
+                            .arg(kJobs)
+                            .arg(differing.join(QStringLiteral(", ")))));
 }
 
 QTEST_MAIN(TestJobQueue)
