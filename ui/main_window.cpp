@@ -99,6 +99,7 @@ void discover_models_on_first_start(EngineSettings& engine, QSettings& settings)
     if (!engine.models_unset()) return;
     const std::string hub = lightning::default_hf_hub_dir();
     const lightning::DiscoveredModels found = lightning::discover_hf_models(hub);
+    if (!found.problem.empty()) lightning::log().warn("{}", found.problem);
     if (found.base_dir.empty() && found.lightning_dir.empty()) return;
     engine.models.base = found.base_dir;
     engine.models.lightning_dir = found.lightning_dir;
@@ -1200,6 +1201,10 @@ void MainWindow::open_models_dialog() {
 void MainWindow::search_hf_cache() {
     const std::string hub = lightning::default_hf_hub_dir();
     const lightning::DiscoveredModels found = lightning::discover_hf_models(hub);
+    if (!found.problem.empty()) {  // unreadable: not the same as empty
+        show_message(to_qstring(found.problem), true);
+        return;
+    }
     if (found.base_dir.empty() && found.lightning_dir.empty()) {
         show_message(tr("No SDXL models in the Hugging Face cache %1")
                          .arg(QDir::toNativeSeparators(to_qstring(hub))),

@@ -312,6 +312,8 @@ QString SettingsDialog::find_in_hf_cache() {
     else if (!found.lightning_dir.empty())
         text = tr("Found SDXL-Lightning in %1, but no usable %2 snapshot")
                    .arg(QDir::toNativeSeparators(hub), QString::fromLatin1(lightning::kBaseRepo));
+    else if (!found.problem.empty())  // unreadable: not the same as empty
+        text = to_qstring(found.problem);
     else
         text = tr("Nothing usable in %1").arg(QDir::toNativeSeparators(hub));
     hf_status_->setText(text);
