@@ -1133,6 +1133,12 @@ QString restore_note(const lightning::ImageRecord& record) {
     if (const auto keys = lightning::unreadable_settings(record); !keys.empty())
         notes << MainWindow::tr("Not readable in the image, kept as they were: %1")
                      .arg(to_qstring_list(keys).join(QStringLiteral(", ")));
+    try {
+        lightning::limits::validate(record.request);
+    } catch (const lightning::Error& error) {  // e.g. CFG 50: the form holds the nearest value
+        notes << MainWindow::tr("Outside the limits, the form holds the nearest allowed value: %1")
+                     .arg(to_qstring(error.what()));
+    }
     if (const auto unused = lightning::unused_settings(record); !unused.empty())
         notes << MainWindow::tr("Not used here (Lightning Studio samples with Euler, one pass): %1")
                      .arg(to_qstring_list(unused).join(QStringLiteral(", ")));
