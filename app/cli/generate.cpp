@@ -61,11 +61,11 @@ void check_before_loading(const GenerateArgs& args) {
         unet_file_for(args.engine.models, args.request);
         check_request_files(args.request);
         if (!args.out.empty() && args.out != "-") {
-            check_png_name(args.out);
             const int batch = args.request.batch;
             const uint64_t bytes = png_size_bound(args.request.width, args.request.height);
             for (int i = 0; i < batch; ++i)
                 check_output_file(numbered_path(args.out, i, batch), args.overwrite, bytes * batch);
+            check_png_name(args.out);  // after: a folder is called a folder, not a bad name
         }
         if (!args.dump.empty()) check_output_file(args.dump, true, 0);
     } catch (const Error& e) {

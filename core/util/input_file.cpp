@@ -14,7 +14,7 @@ void require_regular_file(const std::string& path, const std::string& as) {
         case fs::file_type::regular:
             return;
         case fs::file_type::not_found:
-            throw Error(path, "no such file (given as " + as + ")");
+            throw Error(path, "file not found (given as " + as + ")");
         case fs::file_type::directory:
             throw Error(path, "is a folder, not a file (given as " + as + ")");
         case fs::file_type::none:

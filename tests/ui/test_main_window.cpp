@@ -71,6 +71,18 @@ const char* const kMoroccan =
     "A bustling Moroccan marketplace at sunset, with vibrant stalls displaying colorful "
     "textiles, spices, and lanterns, as merchants and shoppers engage in lively exchanges.";
 
+// Drags `file` over `window` and drops it there, as a file manager does; true when both the
+// drag and the drop were accepted.
+bool drop_file(QWidget* window, const QString& file) {
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(file)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window, &enter);
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window, &drop);
+    return enter.isAccepted() && drop.isAccepted();
+}
+
 QString fixture(const QString& name) {
     return QString::fromStdString(lightning::testing::fixtures_dir()) + u'/' + name;
 }
@@ -890,14 +902,7 @@ void TestMainWindow::dropping_a_png_restores_its_settings() {
         "Euler a, CFG scale: 3, Seed: 777, Size: 896x1152, Model hash: abc, Model: other";
     lightning::write_png(png.toStdString(), pixels, text);
 
-    QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(png)});
-    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(window_.get(), &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(window_.get(), &drop);
-    QVERIFY(drop.isAccepted());
+    QVERIFY(drop_file(window_.get(), png));
 
     QCOMPARE(child<QPlainTextEdit>(window_.get(), "promptEdit")->toPlainText(),
              QStringLiteral("a dropped prompt\nwith two lines"));
@@ -1180,13 +1185,7 @@ void TestMainWindow::a_png_with_a_huge_prompt_is_refused_at_every_entry_point() 
 
     // Dropped on the window.
     clock.restart();
-    QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(png)});
-    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(window_.get(), &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(window_.get(), &drop);
+    QVERIFY(drop_file(window_.get(), png));
     qInfo("drop: refused in %lld ms", clock.elapsed());
     expect_refused(QStringLiteral("huge-prompt.png"));
 
