@@ -925,7 +925,7 @@ void TestMainWindow::dropping_a_png_restores_its_settings() {
     QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(), QStringLiteral("777"));
     QVERIFY(window_->message_text().contains(QLatin1String("kept as they were: Seed")));
     // A value past the limits table is said too, not clamped silently.
-    text.entries["parameters"] = "p\nSteps: 2, Sampler: Euler, CFG scale: 50, Seed: 5";
+    text.entries["parameters"] = "p\nSteps: 2, Sampler: Euler, CFG scale: 50, Seed: 777";
     lightning::write_png(unreadable.toStdString(), pixels, text);
     QVERIFY(window_->restore_from_png(unreadable));
     QVERIFY(window_->message_text().contains(QLatin1String("Outside the limits")));
