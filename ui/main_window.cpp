@@ -1168,7 +1168,7 @@ bool MainWindow::restore_from_png(const QString& file) {
         apply_recorded_settings(restored);
         statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
                                  5000);
-        if (const QString note = restore_note(*record); !note.isEmpty()) show_message(note, false);
+        if (const QString note = restore_note(restored); !note.isEmpty()) show_message(note, false);
         return true;
     } catch (const std::exception& error) {
         show_message(to_qstring(error.what()), true);

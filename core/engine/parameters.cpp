@@ -426,32 +426,48 @@ LoraSpec parse_lora_argument(const std::string& text) {
     return {path, scale};
 }
 
-// The settings keys that fill request fields; one of them in `extra` had a value not read.
-constexpr const char* kRequestSettingKeys[] = {"Steps",      "CFG scale",  "Seed",
-                                               "Clip skip",  "Size",       "Schedule type",
-                                               "Prediction", "VAE tiling", "Prompt syntax"};
+namespace {
+
+// The settings keys that fill request fields, each with how it takes that field's value from
+// another request; one of them in `extra` had a value that could not be read.
+struct RequestSetting {
+    const char* key;
+    void (*keep)(GenerationRequest& r, const GenerationRequest& from);
+};
+constexpr RequestSetting kRequestSettings[] = {
+    {"Steps", [](auto& r, const auto& from) { r.steps = from.steps; }},
+    {"CFG scale", [](auto& r, const auto& from) { r.guidance = from.guidance; }},
+    {"Seed", [](auto& r, const auto& from) { r.seed = from.seed; }},
+    {"Clip skip", [](auto& r, const auto& from) { r.clip_skip = from.clip_skip; }},
+    {"Size", [](auto& r, const auto& from) { r.width = from.width, r.height = from.height; }},
+    {"Schedule type",
+     [](auto& r, const auto& from) { r.timestep_spacing = from.timestep_spacing; }},
+    {"Prediction", [](auto& r, const auto& from) { r.prediction = from.prediction; }},
+    {"VAE tiling", [](auto& r, const auto& from) { r.vae_tiling = from.vae_tiling; }},
+    {"Prompt syntax", [](auto& r, const auto& from) { r.prompt_syntax = from.prompt_syntax; }},
+};
+
+// The entries of kRequestSettings whose key `extra` holds.
+std::vector<const RequestSetting*> unreadable_request_settings(const ImageRecord& record) {
+    std::vector<const RequestSetting*> found;
+    for (const auto& [key, value] : record.extra)
+        for (const auto& setting : kRequestSettings)
+            if (key == setting.key) found.push_back(&setting);
+    return found;
+}
+
+}  // namespace
 
 std::vector<std::string> unreadable_settings(const ImageRecord& record) {
     std::vector<std::string> keys;
-    for (const auto& [key, value] : record.extra)
-        for (const char* setting : kRequestSettingKeys)
-            if (key == setting) keys.push_back(key);
+    for (const RequestSetting* setting : unreadable_request_settings(record))
+        keys.push_back(setting->key);
     return keys;
 }
 
 void keep_unreadable_settings(ImageRecord& record, const GenerationRequest& current) {
-    auto& r = record.request;
-    for (const auto& key : unreadable_settings(record)) {
-        if (key == "Steps") r.steps = current.steps;
-        if (key == "CFG scale") r.guidance = current.guidance;
-        if (key == "Seed") r.seed = current.seed;
-        if (key == "Clip skip") r.clip_skip = current.clip_skip;
-        if (key == "Size") r.width = current.width, r.height = current.height;
-        if (key == "Schedule type") r.timestep_spacing = current.timestep_spacing;
-        if (key == "Prediction") r.prediction = current.prediction;
-        if (key == "VAE tiling") r.vae_tiling = current.vae_tiling;
-        if (key == "Prompt syntax") r.prompt_syntax = current.prompt_syntax;
-    }
+    for (const RequestSetting* setting : unreadable_request_settings(record))
+        setting->keep(record.request, current);
 }
 
 std::vector<std::string> unused_settings(const ImageRecord& record) {
