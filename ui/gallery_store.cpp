@@ -3,6 +3,7 @@
 #include "core/engine/limits.h"
 #include "core/image/png.h"
 #include "core/image/png_text_edit.h"
+#include "core/util/app_cache.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "ui/string_convert.h"
@@ -14,7 +15,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QStandardPaths>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -240,9 +240,8 @@ QString gallery_index_path(const QString& folder, GalleryFolder kind) {
         QCryptographicHash::hash(QDir(folder).absolutePath().toUtf8(), QCryptographicHash::Sha256)
             .toHex()
             .left(32);
-    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
-           QStringLiteral("/lightning-studio/galleries/") + QString::fromLatin1(key) +
-           QStringLiteral(".json");
+    return to_qstring(lightning::app_cache_dir()) + QStringLiteral("/galleries/") +
+           QString::fromLatin1(key) + QStringLiteral(".json");
 }
 
 QString checkpoint_name(const lightning::ImageRecord& record) {

@@ -53,7 +53,7 @@ QString refusal_message(const QString& file, const QString& refusal);
 enum class GalleryFolder { Own, Foreign };
 
 // Where the index of `folder` is kept: `folder`/index.json for its own gallery, else
-// <cache>/lightning-studio/galleries/<hash of the absolute path>.json (XDG cache folder).
+// app_cache_dir()/galleries/<hash of the absolute path>.json (core/util/app_cache.h).
 QString gallery_index_path(const QString& folder, GalleryFolder kind);
 
 // The checkpoint an image was made with, for short descriptions: the UNet file's name, else the

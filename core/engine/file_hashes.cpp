@@ -1,5 +1,6 @@
 #include "core/engine/file_hashes.h"
 
+#include "core/util/app_cache.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -111,11 +112,7 @@ std::string hash_or_wait(const std::string& path, const std::atomic<bool>* stop)
 std::string hash_cache_path() {
     if (const char* override = std::getenv("LIGHTNING_HASH_CACHE"); override && *override)
         return override;
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    const fs::path base =
-        xdg && *xdg ? fs::path(xdg)
-                    : fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/tmp") / ".cache";
-    return (base / "lightning-studio" / "hashes.json").string();
+    return (fs::path(app_cache_dir()) / "hashes.json").string();
 }
 
 std::string short_file_hash(const std::string& path, const std::atomic<bool>* stop) {
