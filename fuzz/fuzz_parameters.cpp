@@ -1,7 +1,7 @@
 // The `parameters` codec on arbitrary text: parse_parameters either finds no settings line or
 // returns a record that writes out and reads back to the same text (one normalisation, then
 // stable: what the app writes, it reads back unchanged).
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "core/util/error.h"
 #include "fuzz_support.h"
 

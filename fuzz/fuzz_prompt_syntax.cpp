@@ -1,7 +1,7 @@
 // The prompt-weighting parsers (A1111 and Compel syntax) on arbitrary text: each returns
 // weighted fragments or throws lightning::Error (a weight that is no number, Compel syntax it
 // does not support), and never crashes.
-#include "core/text/prompt_syntax.h"
+#include "core/request/prompt_syntax.h"
 #include "core/util/error.h"
 #include "fuzz_support.h"
 

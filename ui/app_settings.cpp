@@ -1,6 +1,6 @@
 #include "ui/app_settings.h"
 
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"

@@ -3,8 +3,8 @@
 // nothing is copied field by field between a "ui" and an "engine" version of the same thing.
 #pragma once
 #include "core/engine/engine.h"
-#include "core/engine/model_layout.h"
-#include "core/engine/request.h"
+#include "core/request/model_layout.h"
+#include "core/request/request.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,7 +1,7 @@
 // The devices and precisions the app offers (from lightning::list_devices(): no free text, so
 // only what is present can be chosen) and what running on the CPU costs.
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 #include "core/util/devices.h"
 
 #include <QString>

@@ -1,6 +1,6 @@
 #include "ui/gallery_store.h"
 
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "core/image/png.h"
 #include "core/image/png_text_edit.h"
 #include "core/util/app_cache.h"

@@ -5,7 +5,7 @@
 // temporaries left by a writer of the app killed mid-write are removed. Only the app's own
 // gallery folder is written to on opening; any other folder keeps its index in the app's cache.
 #pragma once
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 
 #include <QDateTime>
 #include <QHash>

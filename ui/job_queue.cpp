@@ -1,6 +1,6 @@
 #include "ui/job_queue.h"
 
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "ui/string_convert.h"
 
 namespace lightning::ui {

@@ -1,7 +1,7 @@
 // Jobs waiting for the worker: visible in the queue panel, removable and reorderable while the
 // current job runs.
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 
 #include <QAbstractListModel>
 #include <QList>

@@ -1,7 +1,7 @@
 #include "ui/main_window.h"
 
-#include "core/engine/limits.h"
-#include "core/engine/parameters.h"
+#include "core/request/limits.h"
+#include "core/request/parameters.h"
 #include "core/image/png.h"
 #include "core/util/error.h"
 #include "core/util/log.h"

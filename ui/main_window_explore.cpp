@@ -1,7 +1,7 @@
 // The main window's prompt-exploration features: live mode, "Compare steps", "More like this"
 // (seed variations) and keeping images that were not saved when made. Kept apart from
 // main_window.cpp's form and job plumbing; the same class.
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"

@@ -1,7 +1,7 @@
-// The app's view of core/engine/model_layout.h, in Qt terms: the same checks (no rules of its
+// The app's view of core/request/model_layout.h, in Qt terms: the same checks (no rules of its
 // own) as lists the settings dialog and the welcome page show, and the download help text.
 #pragma once
-#include "core/engine/model_layout.h"
+#include "core/request/model_layout.h"
 
 #include <QString>
 #include <QStringList>

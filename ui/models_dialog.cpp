@@ -59,7 +59,7 @@ ModelsDialog::ModelsDialog(QWidget* parent)
     auto* what = new QGroupBox(tr("Download"), this);
     auto* what_layout = new QVBoxLayout(what);
     base_ = new QCheckBox(tr("SDXL base: text encoders, tokenizers, VAE, configs (%1)")
-                              .arg(QString::fromLatin1(hub::kSdxlBaseRepo)),
+                              .arg(QString::fromLatin1(kBaseRepo)),
                           what);
     base_->setObjectName(QStringLiteral("modelsBaseCheck"));
     base_->setChecked(true);
@@ -67,7 +67,7 @@ ModelsDialog::ModelsDialog(QWidget* parent)
     auto* steps_row = new QHBoxLayout;
     steps_row->addWidget(new QLabel(tr("SDXL-Lightning UNets:"), what));
     for (int i = 0; i < 4; ++i) {
-        const int steps = hub::kLightningSteps[i];
+        const int steps = kStepChoices[i];
         steps_[i] = new QCheckBox(steps == 1 ? tr("1 step") : tr("%1 steps").arg(steps), what);
         steps_[i]->setObjectName(QStringLiteral("modelsSteps%1Check").arg(steps));
         steps_[i]->setChecked(steps == 4);
@@ -164,7 +164,7 @@ void ModelsDialog::refresh_cache_summary() {
         repos = hub::HubCache(settings_.cache_dir).list();
     } catch (const std::exception&) {
     }
-    for (const char* id : {hub::kSdxlBaseRepo, hub::kLightningRepo}) {
+    for (const char* id : {kBaseRepo, kLightningRepo}) {
         const auto it = std::find_if(repos.begin(), repos.end(),
                                      [&](const auto& r) { return r.repo_id == id; });
         if (it == repos.end() || (it->snapshots.empty() && it->incomplete.empty())) {
@@ -177,8 +177,8 @@ void ModelsDialog::refresh_cache_summary() {
             for (const auto& file : snapshot.files) {
                 ++files;
                 present += file.present;
-                for (int n : hub::kLightningSteps)
-                    if (file.present && file.path == hub::lightning_unet_name(n))
+                for (int n : kStepChoices)
+                    if (file.present && file.path == published_lightning_file(n))
                         steps << QString::number(n);
             }
         QString line = tr("%1: %2 of %3 files in the cache (%4)")
@@ -186,7 +186,7 @@ void ModelsDialog::refresh_cache_summary() {
                            .arg(present)
                            .arg(files)
                            .arg(bytes_text(it->blob_bytes));
-        if (std::string(id) == hub::kLightningRepo)
+        if (std::string(id) == kLightningRepo)
             line += tr("; UNets for %1 steps")
                         .arg(steps.isEmpty() ? tr("no") : steps.join(QStringLiteral(", ")));
         if (!it->incomplete.empty())
@@ -204,7 +204,7 @@ bool ModelsDialog::start_download() {
     selection.base = base_->isChecked();
     selection.prefer_fp16 = fp16_->isChecked();
     for (int i = 0; i < 4; ++i)
-        if (steps_[i]->isChecked()) selection.lightning_steps.push_back(hub::kLightningSteps[i]);
+        if (steps_[i]->isChecked()) selection.lightning_steps.push_back(kStepChoices[i]);
     if (!selection.base && selection.lightning_steps.empty()) {
         status_->setText(tr("Nothing selected."));
         return false;

@@ -1,6 +1,6 @@
 // "Models": fetches SDXL base and the chosen SDXL-Lightning UNets into the Hugging Face cache
 // (core/hub) on a background thread, with progress, speed, time left and cancel. The app's
-// cache discovery (core/engine/model_layout.h) then finds them. Reached from the first-run panel
+// cache discovery (core/request/model_layout.h) then finds them. Reached from the first-run panel
 // and File ▸ Models….
 #pragma once
 #include "core/hub/hub_settings.h"

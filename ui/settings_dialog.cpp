@@ -1,6 +1,6 @@
 #include "ui/settings_dialog.h"
 
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "ui/device_choice.h"
 #include "ui/eliding_label.h"
 #include "ui/model_setup.h"

@@ -4,7 +4,7 @@
 // base model's own two CLIP tokenizers, loaded in the background and owned by the GUI thread, so
 // counts work while the pipeline is still loading or busy generating.
 #pragma once
-#include "core/text/prompt_syntax.h"
+#include "core/request/prompt_syntax.h"
 
 #include <QObject>
 #include <QString>

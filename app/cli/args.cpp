@@ -1,8 +1,8 @@
 #include "app/cli/args.h"
 
 #include "app/cli/commands.h"
-#include "core/engine/limits.h"
-#include "core/engine/model_layout.h"
+#include "core/request/limits.h"
+#include "core/request/model_layout.h"
 #include "core/text/textual_inversion.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"

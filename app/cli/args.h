@@ -2,7 +2,7 @@
 #pragma once
 #include "core/batch/manifest.h"
 #include "core/engine/engine.h"
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 
 #include <optional>
 #include <stdexcept>

@@ -2,7 +2,7 @@
 // (written atomically, with the `parameters` text and the app gallery's `lightning-studio`
 // chunk) and what a re-run finds there.
 #pragma once
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "core/pipeline/pipeline.h"
 
 #include <set>

@@ -2,8 +2,8 @@
 // as read back (--json).
 #include "app/cli/commands.h"
 #include "app/cli/terminal_text.h"
-#include "core/engine/parameters.h"
-#include "core/engine/request_json.h"
+#include "core/request/parameters.h"
+#include "core/request/request_json.h"
 #include "core/util/error.h"
 
 #ifdef LIGHTNING_HAVE_OIIO

@@ -143,9 +143,9 @@ std::string duration_text(double seconds) {
 // Which step counts a cached Lightning snapshot serves, e.g. "1, 4".
 std::string lightning_steps_in(const hub::CachedSnapshot& snapshot) {
     std::string steps;
-    for (int n : hub::kLightningSteps)
+    for (int n : kStepChoices)
         for (const auto& file : snapshot.files)
-            if (file.present && file.path == hub::lightning_unet_name(n))
+            if (file.present && file.path == published_lightning_file(n))
                 steps += (steps.empty() ? "" : ", ") + std::to_string(n);
     return steps;
 }
@@ -172,7 +172,7 @@ int run_list(const ModelsArgs& args) {
             std::cout << "  snapshot " << snapshot.commit << ": " << present << " of "
                       << snapshot.files.size() << " files present, " << hub::human_bytes(bytes)
                       << "\n    " << snapshot.dir << "\n";
-            if (repo.repo_id == hub::kLightningRepo) {
+            if (repo.repo_id == kLightningRepo) {
                 const auto steps = lightning_steps_in(snapshot);
                 std::cout << "    Lightning UNets for steps: " << (steps.empty() ? "none" : steps)
                           << "\n";
@@ -261,8 +261,8 @@ int run_download(const ModelsArgs& args) {
         std::cout << result.repo_id << ": " << result.files.size() << " files ("
                   << result.downloaded << " downloaded, " << result.reused
                   << " already there) in\n  " << result.snapshot_dir << "\n";
-        if (result.repo_id == hub::kSdxlBaseRepo) base_dir = result.snapshot_dir;
-        if (result.repo_id == hub::kLightningRepo) lightning_dir = result.snapshot_dir;
+        if (result.repo_id == kBaseRepo) base_dir = result.snapshot_dir;
+        if (result.repo_id == kLightningRepo) lightning_dir = result.snapshot_dir;
     }
     if (!base_dir.empty() && !lightning_dir.empty())
         std::cout << "Generate with:\n  lightning generate --model " << base_dir << " --lightning "

@@ -18,7 +18,7 @@
 // 0.02 randn. Text encoders use the legacy `text_model.*` key names of the SDXL repository.
 #include "core/convert/single_file.h"
 #include "core/convert/text_encoder_names.h"
-#include "core/engine/model_layout.h"
+#include "core/request/model_layout.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/models/unet.h"

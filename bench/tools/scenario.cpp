@@ -13,9 +13,9 @@
 //   lightning-scenario --model DIR --lightning DIR [--device cuda] [--dtype fp16]
 //       [--size 1024] [--jobs 200] [--json FILE]
 #include "core/engine/engine.h"
-#include "core/engine/file_hashes.h"
+#include "core/request/file_hashes.h"
 #include "core/engine/live_scheduler.h"
-#include "core/engine/model_layout.h"
+#include "core/request/model_layout.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/log.h"

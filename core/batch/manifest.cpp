@@ -1,7 +1,8 @@
 #include "core/batch/manifest.h"
 
-#include "core/engine/limits.h"
-#include "core/engine/request_json.h"
+#include "core/engine/engine.h"
+#include "core/request/limits.h"
+#include "core/request/request_json.h"
 #include "core/util/bounded_json.h"
 #include "core/util/error.h"
 

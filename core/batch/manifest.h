@@ -1,10 +1,9 @@
 // Batch manifests for `lightning batch`: JSON Lines, one request per line (the request JSON of
-// core/engine/request_json.h, plus an optional "meta" value passed through to results.jsonl),
+// core/request/request_json.h, plus an optional "meta" value passed through to results.jsonl),
 // split into shards by line number, and the deterministic names of what a batch writes. No
 // torch, no PNG code: the CLI adds engines and files (app/cli/batch.cpp).
 #pragma once
-#include "core/engine/engine.h"
-#include "core/engine/request.h"
+#include "core/request/request.h"
 
 #include <nlohmann/json.hpp>
 

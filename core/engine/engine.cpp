@@ -1,9 +1,9 @@
 #include "core/engine/engine.h"
 
 #include "core/convert/checkpoint_kind.h"
-#include "core/engine/file_hashes.h"
-#include "core/engine/limits.h"
-#include "core/engine/model_layout.h"
+#include "core/request/file_hashes.h"
+#include "core/request/limits.h"
+#include "core/request/model_layout.h"
 #include "core/io/safetensors.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
@@ -17,12 +17,6 @@ namespace lightning {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string join(const std::vector<int>& values) {
-    std::string text;
-    for (int v : values) text += (text.empty() ? "" : ", ") + std::to_string(v);
-    return text.empty() ? "none" : text;
-}
 
 void validate_device(const std::string& device, Precision precision) {
     const auto devices = list_devices();
@@ -116,25 +110,6 @@ std::vector<int> Engine::available_steps() const {
 
 std::string Engine::unet_for(const GenerationRequest& request) const {
     return unet_file_for(options_.models, request);
-}
-
-std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request) {
-    const auto& dir = models.lightning_dir;
-    if (!request.unet_file.empty()) {
-        if (!dir.empty())
-            throw Error("unet", "an explicit UNet file (" + request.unet_file +
-                                    ") and a Lightning folder both choose the UNet; give one");
-        require_regular_file(request.unet_file, "a UNet");
-        return request.unet_file;
-    }
-    if (dir.empty()) return {};
-    const auto file = lightning_file(dir, request.steps);
-    if (file.empty())
-        throw Error("steps", "no Lightning checkpoint for " + std::to_string(request.steps) +
-                                 " steps in " + dir +
-                                 " (available: " + join(available_lightning_steps(dir)) +
-                                 "; expected " + published_lightning_file(request.steps) + ")");
-    return file;
 }
 
 void Engine::validate(const GenerationRequest& request) const {

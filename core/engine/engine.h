@@ -1,12 +1,12 @@
 // The engine: the one object the app's worker thread, the CLI, benchmarks and the golden harness
 // drive. It owns the loaded model set and the step-checkpoint switching, validates each request
-// once (against core/engine/limits.h and the loaded model), decides previews, forwards progress,
+// once (against core/request/limits.h and the loaded model), decides previews, forwards progress,
 // cancels between steps, and describes every image it makes (ImageRecord, for the PNG).
 // Qt-free; one request at a time per engine; cancel() and set_preview_mode() may be called
 // from any thread.
 #pragma once
-#include "core/engine/parameters.h"
-#include "core/engine/request.h"
+#include "core/request/parameters.h"
+#include "core/request/request.h"
 #include "core/pipeline/pipeline.h"
 
 #include <atomic>
@@ -71,12 +71,6 @@ void validate_options(const EngineOptions& options);
 
 // Problems with options that do not stop loading (bf16 on a CPU without bf16 arithmetic, ...).
 std::vector<std::string> option_warnings(const EngineOptions& options);
-
-// The UNet file a request uses with these models ("" = the base model's own UNet): the explicit
-// file, else the Lightning checkpoint for its step count. Throws lightning::Error when the step
-// count has no checkpoint (no silent fallback) or both an explicit file and a Lightning folder
-// are given. Needs no loaded model.
-std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request);
 
 // Checks that the files a request names are what it uses them as (an explicit UNet file is a
 // diffusers UNet, each LoRA file a LoRA, each embedding an embedding), from their tensor names

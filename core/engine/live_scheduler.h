@@ -17,7 +17,7 @@
 //     (0.25 s at 1.5 s, at most 3 s), so slow renders are not started for every keystroke.
 //   - An input equal to what is running or was last rendered starts nothing.
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 
 #include <cstdint>
 #include <functional>

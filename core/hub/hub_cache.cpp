@@ -1,6 +1,7 @@
 #include "core/hub/hub_cache.h"
 
 #include "core/hub/hub_settings.h"
+#include "core/request/model_layout.h"
 
 #include "core/hub/git_blob_id.h"
 #include "core/util/atomic_file.h"
@@ -157,7 +158,7 @@ std::optional<std::string> HubCache::read_ref(const std::string& repo_id,
 }
 
 std::vector<CachedRepo> HubCache::list() const {
-    if (const auto problem = cache_dir_problem(root_); !problem.empty()) throw Error("", problem);
+    if (const auto problem = lightning::cache_dir_problem(root_); !problem.empty()) throw Error("", problem);
     std::vector<CachedRepo> repos;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(root_, ec)) {

@@ -67,7 +67,7 @@ public:
 
     // Every models--* repository in the cache (sorted by id); none when the folder does not
     // exist. Throws lightning::Error naming the folder when it exists but cannot be read
-    // (cache_dir_problem in hub_settings.h), rather than looking empty.
+    // (cache_dir_problem in core/request/model_layout.h), rather than looking empty.
     std::vector<CachedRepo> list() const;
 
 private:

@@ -1,5 +1,7 @@
 #include "core/hub/hub_settings.h"
 
+#include "core/request/model_layout.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,37 +36,13 @@ std::string read_token_file(const std::string& path) {
 
 }  // namespace
 
-std::string hf_home() {
-    if (auto home = env("HF_HOME"); !home.empty()) return home;
-    if (auto xdg = env("XDG_CACHE_HOME"); !xdg.empty()) return xdg + "/huggingface";
-    return env("HOME") + "/.cache/huggingface";
-}
-
-std::string hub_cache_dir() {
-    if (auto hub = env("HF_HUB_CACHE"); !hub.empty()) return hub;
-    return hf_home() + "/hub";
-}
-
-std::string cache_dir_problem(const std::string& dir) {
-    std::error_code error;
-    const auto status = std::filesystem::status(dir, error);
-    if (error && error != std::errc::no_such_file_or_directory)
-        return "cannot read the Hugging Face cache folder " + dir + ": " + error.message();
-    if (status.type() == std::filesystem::file_type::not_found) return {};
-    if (!std::filesystem::is_directory(status))
-        return "the Hugging Face cache folder " + dir + " is not a folder";
-    std::filesystem::directory_iterator listing(dir, error);
-    if (error) return "cannot read the Hugging Face cache folder " + dir + ": " + error.message();
-    return {};
-}
-
 HubSettings hub_settings_from_environment() {
     HubSettings settings;
     if (auto endpoint = env("HF_ENDPOINT"); !endpoint.empty()) {
         while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
         settings.endpoint = endpoint;
     }
-    settings.cache_dir = hub_cache_dir();
+    settings.cache_dir = default_hf_hub_dir();
     settings.offline = truthy(env("HF_HUB_OFFLINE"));
 
     for (const char* name : {"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"}) {
@@ -75,7 +53,7 @@ HubSettings hub_settings_from_environment() {
         }
     }
     std::string path = env("HF_TOKEN_PATH");
-    if (path.empty()) path = hf_home() + "/token";
+    if (path.empty()) path = lightning::hf_home() + "/token";
     if (auto token = read_token_file(path); !token.empty()) {
         settings.token = token;
         settings.token_source = path;

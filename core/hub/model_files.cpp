@@ -15,15 +15,10 @@ std::string fp16_variant(const std::string& name) {
 
 }  // namespace
 
-std::string lightning_unet_name(int steps) {
-    if (steps == 1) return "sdxl_lightning_1step_unet_x0.safetensors";
-    return "sdxl_lightning_" + std::to_string(steps) + "step_unet.safetensors";
-}
-
 std::vector<RepoRequest> requests_for(const ModelSelection& selection) {
     std::vector<RepoRequest> requests;
     if (selection.base) {
-        RepoRequest base{kSdxlBaseRepo, "main", {}, selection.prefer_fp16};
+        RepoRequest base{kBaseRepo, "main", {}, selection.prefer_fp16};
         base.files = {
             "model_index.json",
             "scheduler/scheduler_config.json",
@@ -44,12 +39,12 @@ std::vector<RepoRequest> requests_for(const ModelSelection& selection) {
     if (!selection.lightning_steps.empty()) {
         RepoRequest lightning{kLightningRepo, "main", {}, selection.prefer_fp16};
         for (int steps : selection.lightning_steps) {
-            if (std::find(std::begin(kLightningSteps), std::end(kLightningSteps), steps) ==
-                std::end(kLightningSteps))
+            if (std::find(std::begin(kStepChoices), std::end(kStepChoices), steps) ==
+                std::end(kStepChoices))
                 throw Error("steps", std::to_string(steps) +
                                          " is not a published SDXL-Lightning step count (1, 2, "
                                          "4 or 8)");
-            const auto name = lightning_unet_name(steps);
+            const auto name = published_lightning_file(steps);
             if (std::find(lightning.files.begin(), lightning.files.end(), name) ==
                 lightning.files.end())
                 lightning.files.push_back(name);

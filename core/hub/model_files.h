@@ -1,18 +1,21 @@
 // Which files of which hub repositories the app needs: the SDXL base components (no base UNet
 // weights: the Lightning UNets replace them) and the chosen SDXL-Lightning UNets.
 #pragma once
+#include "core/request/model_layout.h"
+
 #include <string>
 #include <vector>
 
 namespace lightning::hub {
 
-inline constexpr const char* kSdxlBaseRepo = "stabilityai/stable-diffusion-xl-base-1.0";
-inline constexpr const char* kLightningRepo = "ByteDance/SDXL-Lightning";
-inline constexpr int kLightningSteps[] = {1, 2, 4, 8};
+// The repositories and step counts: core/request/model_layout.h.
+using lightning::kBaseRepo;
+using lightning::kLightningRepo;
+using lightning::kStepChoices;
 
 struct ModelSelection {
     bool base = true;                  // SDXL base components
-    std::vector<int> lightning_steps;  // of kLightningSteps
+    std::vector<int> lightning_steps;  // of kStepChoices
     bool prefer_fp16 = true;           // take *.fp16.safetensors where the repository has one
 };
 
@@ -24,9 +27,6 @@ struct RepoRequest {
     std::vector<std::string> files;
     bool prefer_fp16 = true;
 };
-
-// The published Lightning UNet file for a step count (1: the x0-prediction UNet).
-std::string lightning_unet_name(int steps);
 
 // What `selection` needs, one request per repository. Throws lightning::Error for a step count
 // the Lightning repository does not publish.

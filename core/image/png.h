@@ -3,7 +3,7 @@
 // iTXt (UTF-8) chunk otherwise, as PIL/A1111 write it, so other tools read it intact.
 #pragma once
 #include "core/image/png_text.h"
-#include "core/pipeline/pipeline.h"  // Image8
+#include "core/request/image8.h"
 #include "core/util/atomic_file.h"   // IfExists
 
 #include <map>

@@ -378,9 +378,7 @@ SchedulerConfig read_scheduler_config(const std::string& path) {
 
     const std::string spacing =
         file.one_of("timestep_spacing", "leading", {"leading", "trailing", "linspace"});
-    c.timestep_spacing = spacing == "trailing"   ? TimestepSpacing::Trailing
-                         : spacing == "linspace" ? TimestepSpacing::Linspace
-                                                 : TimestepSpacing::Leading;
+    c.timestep_spacing = parse_timestep_spacing(spacing);
     const std::string prediction =
         file.one_of("prediction_type", "epsilon", {"epsilon", "sample", "v_prediction"});
     c.prediction_type = parse_prediction_type(prediction);
@@ -402,38 +400,6 @@ PipelineIndex read_pipeline_index(const std::string& path) {
     index.force_zeros_for_empty_prompt =
         file.boolean("force_zeros_for_empty_prompt", index.force_zeros_for_empty_prompt);
     return index;
-}
-
-const char* to_string(TimestepSpacing spacing) {
-    switch (spacing) {
-        case TimestepSpacing::Leading:
-            return "leading";
-        case TimestepSpacing::Trailing:
-            return "trailing";
-        case TimestepSpacing::Linspace:
-            return "linspace";
-    }
-    return "?";
-}
-
-const char* to_string(PredictionType prediction) {
-    switch (prediction) {
-        case PredictionType::Epsilon:
-            return "epsilon";
-        case PredictionType::Sample:
-            return "sample";
-        case PredictionType::VPrediction:
-            return "v_prediction";
-    }
-    return "?";
-}
-
-PredictionType parse_prediction_type(const std::string& text) {
-    if (text == "epsilon") return PredictionType::Epsilon;
-    if (text == "sample") return PredictionType::Sample;
-    if (text == "v_prediction") return PredictionType::VPrediction;
-    throw Error("prediction_type",
-                "unknown value '" + text + "' (supported: epsilon, sample, v_prediction)");
 }
 
 }  // namespace lightning

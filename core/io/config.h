@@ -1,6 +1,8 @@
 // diffusers / transformers configuration files, parsed into plain structs.
 // Unknown block types or unsupported options are a lightning::Error naming the file and key.
 #pragma once
+#include "core/request/enums.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -67,9 +69,6 @@ struct ClipTextConfig {
     int64_t bos_token_id = 0;
 };
 
-enum class TimestepSpacing { Leading, Trailing, Linspace };
-enum class PredictionType { Epsilon, Sample, VPrediction };
-
 struct SchedulerConfig {
     std::string class_name = "EulerDiscreteScheduler";
     int num_train_timesteps = 1000;
@@ -93,9 +92,5 @@ VaeConfig read_vae_config(const std::string& path);              // vae/config.j
 ClipTextConfig read_clip_text_config(const std::string& path);   // text_encoder*/config.json
 SchedulerConfig read_scheduler_config(const std::string& path);  // scheduler/scheduler_config.json
 PipelineIndex read_pipeline_index(const std::string& path);      // model_index.json
-
-const char* to_string(TimestepSpacing spacing);
-const char* to_string(PredictionType prediction);
-PredictionType parse_prediction_type(const std::string& text);  // throws Error on unknown
 
 }  // namespace lightning

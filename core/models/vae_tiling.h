@@ -3,7 +3,7 @@
 // tiles are cross-faded over blend_extent pixels (above, then left, in place, in row order) and
 // cropped to row_limit. Same tile sizes, overlap and blending, so the result matches diffusers.
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 #include "core/io/config.h"
 
 #include <ATen/core/Tensor.h>

@@ -7,7 +7,7 @@
 #include "core/convert/text_encoder_names.h"
 #include "core/convert/vae_file.h"
 #include "core/cuda/graph_cache.h"
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/io/state_dict.h"
@@ -238,7 +238,7 @@ struct Pipeline::Impl {
 
 void Pipeline::Impl::load_models() {
     if (options.paths.base.empty()) throw Error("model", "no model path given");
-    // Single-file layouts are detected, not configured (core/engine/model_layout.h).
+    // Single-file layouts are detected, not configured (core/request/model_layout.h).
     ModelLocations paths = options.paths;
     if (fs::is_regular_file(paths.base) && paths.config_dir.empty())
         paths.config_dir = config_folder_for_single_file(paths.base);

@@ -4,8 +4,9 @@
 // is given (request.unet_file, "" = the base model's own UNet). Torch-light on purpose: only
 // <ATen/core/Tensor.h>.
 #pragma once
-#include "core/engine/model_layout.h"
-#include "core/engine/request.h"
+#include "core/request/model_layout.h"
+#include "core/request/image8.h"
+#include "core/request/request.h"
 #include "core/io/config.h"
 #include "core/pipeline/cuda_speedups.h"
 #include "core/pipeline/unet_checkpoints.h"
@@ -43,13 +44,6 @@ struct StepInfo {
     at::Tensor latents;  // after this step
     at::Tensor pred_x0;  // predicted clean latent of this step
     double seconds = 0;  // wall time of this step (the image's share, in a shared UNet batch)
-};
-
-// 8-bit RGB, row-major, no padding.
-struct Image8 {
-    int width = 0;
-    int height = 0;
-    std::vector<uint8_t> rgb;
 };
 
 struct GeneratedImage {

@@ -108,15 +108,8 @@ PipelineCase read_case(const Json& entry, const std::string& fixtures_dir,
                 parse_prediction_type(scheduler.at("prediction_type").get<std::string>());
         if (scheduler.contains("timestep_spacing")) {
             const auto spacing = scheduler.at("timestep_spacing").get<std::string>();
-            if (spacing == "trailing")
-                c.timestep_spacing = TimestepSpacing::Trailing;
-            else if (spacing == "leading")
-                c.timestep_spacing = TimestepSpacing::Leading;
-            else if (spacing == "linspace")
-                c.timestep_spacing = TimestepSpacing::Linspace;
-            else
-                throw Error(manifest_path + ": " + c.id + ".scheduler.timestep_spacing",
-                            "unknown value '" + spacing + "'");
+            c.timestep_spacing = parse_enum<TimestepSpacing>(
+                spacing, (manifest_path + ": " + c.id + ".scheduler.timestep_spacing").c_str());
         }
     }
     // cli_extra: --prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M.

@@ -69,11 +69,6 @@ private:
     std::shared_ptr<const Impl> impl_;
 };
 
-// `text` with every invalid UTF-8 sequence replaced by U+FFFD, one per maximal subpart of an
-// ill-formed sequence (Unicode §3.9 "best practice", as Python's decode(errors="replace")):
-// "\xE2\x82x" -> "\uFFFDx", overlong "\xC0\xAF" -> two U+FFFD, surrogates "\xED\xA0\x80" -> three.
-std::string replace_invalid_utf8(std::string_view text);
-
 // Whether the bytes [begin, end) of `utf8` stand as a word of their own, as added tokens are
 // matched: a letter or digit at either edge does not continue into a letter or digit beside it
 // ("inkwash" in "inkwash, fog" and "(inkwash:1.2)", not in "dinkwashed" or "inkwash2").

@@ -20,7 +20,7 @@
 // tokenizer_1 for both encoders and multi-vector tokens are expanded on the ids (compel's
 // DiffusersTextualInversionManager re-encodes every fragment with pipe.tokenizer).
 #pragma once
-#include "core/text/prompt_syntax.h"
+#include "core/request/prompt_syntax.h"
 
 #include <ATen/core/Tensor.h>
 

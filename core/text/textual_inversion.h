@@ -4,7 +4,7 @@
 // same new ids in load order (49408, 49409, ... for SDXL), and the vectors become those ids'
 // rows of each encoder's token-embedding table (ClipTextModelImpl::set_added_token_embeddings).
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 #include "core/text/clip_tokenizer.h"
 
 #include <ATen/core/Tensor.h>

@@ -4,7 +4,7 @@
 // the lines so that no two shards write the same file; two engines share one queue. Also: two
 // processes writing one output file, and errors about files that are not what they are used as.
 #include "core/batch/manifest.h"
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "support/fixtures.h"
 
 #ifdef LIGHTNING_HAVE_OIIO

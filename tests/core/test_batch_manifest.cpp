@@ -5,7 +5,7 @@
 #include "core/batch/manifest.h"
 #include "core/batch/results_log.h"
 #include "core/batch/work_queue.h"
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "core/util/bounded_json.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"

@@ -2,8 +2,8 @@
 // (and --out), compared with the goldens; bad arguments give one error line and a non-zero
 // exit before anything loads; the PNG's parameters text reads back and regenerates the image;
 // output files are never clobbered; an interrupted batch keeps its finished images.
-#include "core/engine/model_layout.h"
-#include "core/engine/parameters.h"
+#include "core/request/model_layout.h"
+#include "core/request/parameters.h"
 #include "core/io/safetensors.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"

@@ -2,8 +2,8 @@
 // another thread, the one validation table, no silent fallback, warnings, per-image streaming
 // with records, and refusal of weights that would produce NaN (named by tensor) before any work.
 #include "core/engine/engine.h"
-#include "core/engine/limits.h"
-#include "core/engine/model_layout.h"
+#include "core/request/limits.h"
+#include "core/request/model_layout.h"
 #include "core/io/safetensors.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"

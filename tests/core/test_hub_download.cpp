@@ -112,9 +112,9 @@ private Q_SLOTS:
         write_file(repo / "config.json", config_);
         write_file(repo / "unet/weights.safetensors", weights_);
         write_file(repo / "unet/weights.fp16.safetensors", weights_fp16_);
-        write_file(hub_->repo_dir(kLightningRepo) / lightning_unet_name(4),
+        write_file(hub_->repo_dir(kLightningRepo) / published_lightning_file(4),
                    random_bytes(70'000, 3));
-        write_file(hub_->repo_dir(kLightningRepo) / lightning_unet_name(8),
+        write_file(hub_->repo_dir(kLightningRepo) / published_lightning_file(8),
                    random_bytes(70'000, 4));
         QVERIFY(hub_->start());
         endpoint_ = hub_->endpoint();
@@ -414,7 +414,7 @@ private Q_SLOTS:
         QVERIFY2(status == 0 && out.contains("1 files verified, 0 mismatched"), qPrintable(out));
         const auto blob =
             cache_ / "models--ByteDance--SDXL-Lightning/blobs" /
-            sha256_file((hub_->repo_dir(kLightningRepo) / lightning_unet_name(4)).string());
+            sha256_file((hub_->repo_dir(kLightningRepo) / published_lightning_file(4)).string());
         QVERIFY(fs::exists(blob));
         std::ofstream(blob, std::ios::binary | std::ios::in) << 'X';
         out = run({"models", "verify"}, &status);

@@ -1,7 +1,7 @@
-// The one `parameters` codec (core/engine/parameters.h): what the app and the CLI write reads
+// The one `parameters` codec (core/request/parameters.h): what the app and the CLI write reads
 // back as the same record; foreign A1111-style texts read leniently with unknown keys kept;
 // hostile sizes do not crash it.
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "core/util/error.h"
 
 #include <QtTest/QtTest>

@@ -3,7 +3,7 @@
 // is checked the same way), plus cancellation, batches, checkpoint switching through a
 // Lightning folder, previews and errors.
 #include "core/engine/engine.h"
-#include "core/engine/model_layout.h"
+#include "core/request/model_layout.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/testing/golden_pipeline.h"

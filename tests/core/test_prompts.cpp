@@ -3,13 +3,13 @@
 // chunking and encoding against compel 2.4.0 and the A1111 reference on the tiny encoders
 // (tests/data/prompt_goldens, made by bench/reference/make_prompt_goldens.py), and the
 // textual-inversion file checks.
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
 #include "core/text/prompt_encoder.h"
-#include "core/text/prompt_syntax.h"
+#include "core/request/prompt_syntax.h"
 #include "core/text/textual_inversion.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"

@@ -1,7 +1,7 @@
-// The one JSON <-> request codec (core/engine/request_json.h): every field round-trips whatever
+// The one JSON <-> request codec (core/request/request_json.h): every field round-trips whatever
 // the defaults; the CLI's and the PNG text's spellings read as the same fields; a wrong key or
 // type is an error naming the key, never silently ignored.
-#include "core/engine/request_json.h"
+#include "core/request/request_json.h"
 #include "core/util/error.h"
 
 #include <QtTest/QtTest>

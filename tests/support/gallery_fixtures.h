@@ -1,7 +1,7 @@
 // Gallery images for the ui tests: small deterministic pictures with records as the engine
 // writes them, and fast copies of a PNG under new parameters (thousands for the scale test).
 #pragma once
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "core/image/png.h"
 #include "core/image/png_text_edit.h"
 #include "ui/gallery_store.h"

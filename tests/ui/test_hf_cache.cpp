@@ -1,5 +1,5 @@
 // Hugging Face cache discovery and the model-setup checks as the app shows them, on fake cache
-// trees: core/engine/model_layout.h through the app's QString adapters (ui/model_setup.h).
+// trees: core/request/model_layout.h through the app's QString adapters (ui/model_setup.h).
 #include "core/hub/hub_settings.h"
 #include "ui/model_setup.h"
 #include "ui/string_convert.h"

@@ -2,7 +2,7 @@
 // repositories: from the first-run panel it downloads off the GUI thread into the Hugging Face
 // cache and the main window then uses the models; a slow download cancels, keeps its partial
 // file and shows nothing half-written.
-#include "core/engine/model_layout.h"
+#include "core/request/model_layout.h"
 #include "core/hub/hub_cache.h"
 #include "core/hub/model_files.h"
 #include "support/fake_hub.h"
@@ -61,8 +61,8 @@ private Q_SLOTS:
         qunsetenv("HF_HUB_OFFLINE");
         hub_ = std::make_unique<testing::FakeHub>(fs::path(root_.path().toStdString()) / "hub");
         const fs::path fixtures = testing::fixtures_dir();
-        link_files(fixtures / "tiny-sdxl", hub_->repo_dir(hub::kSdxlBaseRepo));
-        link_files(fixtures / "tiny-lightning", hub_->repo_dir(hub::kLightningRepo));
+        link_files(fixtures / "tiny-sdxl", hub_->repo_dir(kBaseRepo));
+        link_files(fixtures / "tiny-lightning", hub_->repo_dir(kLightningRepo));
         QVERIFY(hub_->start());
         qputenv("HF_ENDPOINT", QByteArray::fromStdString(hub_->endpoint()));
     }

@@ -4,7 +4,7 @@
 #include "ui/job_queue.h"
 
 #include "core/engine/engine.h"
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "core/image/png.h"
 #include "ui/generation_controller.h"
 #include "ui/string_convert.h"

@@ -1,7 +1,7 @@
-// The app's side of the one `parameters` codec (core/engine/parameters.h, tested in core): what
+// The app's side of the one `parameters` codec (core/request/parameters.h, tested in core): what
 // the gallery, the form and the settings keep of a request, and that they keep it exactly —
 // gallery PNGs and index.json, foreign PNGs, the job queue, QSettings round trips.
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 #include "core/image/png.h"
 #include "ui/app_settings.h"
 #include "ui/device_choice.h"

@@ -3,11 +3,11 @@
 // alternative that matches, greedy repetition without backtracking, and leading whitespace
 // (" \t\n\r") skipped by every element except those pyparsing exempts (CharsNotIn, White,
 // NotAny and the inside of Combine).
-#include "core/text/prompt_syntax.h"
+#include "core/request/prompt_syntax.h"
 
-#include "core/engine/limits.h"
-#include "core/text/clip_tokenizer.h"
+#include "core/request/limits.h"
 #include "core/util/error.h"
+#include "core/util/utf8.h"
 
 #include <unicode/uchar.h>
 
@@ -28,42 +28,8 @@ double clamp_weight(double weight) {
     return std::clamp(weight, -limits::kMaxPromptWeight, limits::kMaxPromptWeight);
 }
 
-// --- UTF-8 <-> code points -------------------------------------------------------------------
-
 std::u32string to_u32(const std::string& utf8) {
-    const std::string valid = replace_invalid_utf8(utf8);
-    std::u32string out;
-    for (size_t i = 0; i < valid.size();) {
-        const auto byte = static_cast<unsigned char>(valid[i]);
-        const int extra = byte < 0x80 ? 0 : byte < 0xE0 ? 1 : byte < 0xF0 ? 2 : 3;
-        char32_t cp = extra == 0 ? byte : byte & (0x3F >> extra);
-        for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (valid[i + k] & 0x3F);
-        out.push_back(cp);
-        i += extra + 1;
-    }
-    return out;
-}
-
-std::string to_utf8(std::u32string_view text) {
-    std::string out;
-    for (char32_t cp : text) {
-        if (cp < 0x80) {
-            out.push_back(char(cp));
-        } else if (cp < 0x800) {
-            out.push_back(char(0xC0 | (cp >> 6)));
-            out.push_back(char(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            out.push_back(char(0xE0 | (cp >> 12)));
-            out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(char(0x80 | (cp & 0x3F)));
-        } else {
-            out.push_back(char(0xF0 | (cp >> 18)));
-            out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-            out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(char(0x80 | (cp & 0x3F)));
-        }
-    }
-    return out;
+    return decode_utf8_lossy(utf8);
 }
 
 // Python's str.isspace (what re's \s and str.strip() use).
@@ -705,25 +671,6 @@ std::vector<std::u32string> split_breaks(const std::u32string& text) {
 }
 
 }  // namespace
-
-const char* to_string(PromptSyntax syntax) {
-    switch (syntax) {
-        case PromptSyntax::None:
-            return "none";
-        case PromptSyntax::Compel:
-            return "compel";
-        case PromptSyntax::A1111:
-            return "a1111";
-    }
-    return "?";
-}
-
-PromptSyntax parse_prompt_syntax(const std::string& text) {
-    if (text == "none") return PromptSyntax::None;
-    if (text == "compel") return PromptSyntax::Compel;
-    if (text == "a1111") return PromptSyntax::A1111;
-    throw Error("prompt syntax", "'" + text + "' is not none, compel or a1111");
-}
 
 CompelPrompt parse_compel_prompt(const std::string& prompt) {
     const std::u32string text = space_after_commas(to_u32(prompt));

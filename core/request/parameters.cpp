@@ -1,7 +1,7 @@
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 
-#include "core/engine/limits.h"
-#include "core/engine/model_layout.h"
+#include "core/request/limits.h"
+#include "core/request/model_layout.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -179,13 +179,6 @@ bool read_number(const std::string& text, T& out) {
     return true;
 }
 
-std::optional<TimestepSpacing> parse_spacing(const std::string& text) {
-    if (text == "trailing") return TimestepSpacing::Trailing;
-    if (text == "leading") return TimestepSpacing::Leading;
-    if (text == "linspace") return TimestepSpacing::Linspace;
-    return std::nullopt;
-}
-
 // Written where a file's hash was not computed (a list names every entry or none).
 const std::string kUnknownHash = "unknown";
 
@@ -240,7 +233,7 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
         return true;
     }
     if (key == "Schedule type") {
-        const auto spacing = parse_spacing(value);
+        const auto spacing = enum_from_name<TimestepSpacing>(value);
         if (spacing) r.timestep_spacing = spacing;
         return spacing.has_value();
     }

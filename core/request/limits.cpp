@@ -1,5 +1,6 @@
-#include "core/engine/limits.h"
+#include "core/request/limits.h"
 
+#include "core/request/prompt_syntax.h"
 #include "core/util/error.h"
 
 #include <cmath>

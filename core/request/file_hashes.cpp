@@ -1,4 +1,4 @@
-#include "core/engine/file_hashes.h"
+#include "core/request/file_hashes.h"
 
 #include "core/util/app_cache.h"
 #include "core/util/atomic_file.h"

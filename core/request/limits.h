@@ -1,7 +1,7 @@
 // The one table of request limits, used by the engine's validation, the CLI's argument parsing
 // and the app's form controls alike, so a value is either accepted everywhere or nowhere.
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 
 #include <cstdint>
 #include <string>
@@ -23,7 +23,7 @@ inline constexpr int kMaxLoras = 16;
 inline constexpr size_t kMaxPromptBytes = 20000;
 // Prompt weights, explicit ((x:1.5), compel's (x)1.5) and multiplied by nesting ((((x))) =
 // 1.1^3, word+++), are clamped to -kMaxPromptWeight..kMaxPromptWeight by both parsers
-// (core/text/prompt_syntax.cpp): 3,000 nested brackets reached 1.1^3000 = inf, and the NaN it
+// (core/request/prompt_syntax.cpp): 3,000 nested brackets reached 1.1^3000 = inf, and the NaN it
 // made was reported as a broken UNet. As the LoRA scale's, the bound is far above what any
 // prompt uses (the syntaxes' own references go to about 2) and keeps the encodings finite.
 inline constexpr double kMaxPromptWeight = 10.0;

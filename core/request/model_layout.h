@@ -3,13 +3,15 @@
 // (step count, prediction type), and the Hugging Face cache. The pipeline, the CLI and the app's
 // settings dialog all ask here; nothing else hard-codes a file name.
 #pragma once
-#include "core/io/config.h"
+#include "core/request/enums.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace lightning {
+
+struct GenerationRequest;
 
 inline constexpr const char* kBaseRepo = "stabilityai/stable-diffusion-xl-base-1.0";
 inline constexpr const char* kLightningRepo = "ByteDance/SDXL-Lightning";
@@ -88,9 +90,18 @@ std::vector<std::string> check_output_dir(const std::string& dir);
 
 // --- Hugging Face cache ------------------------------------------------------------------------
 
-// Where the downloader puts models: hub::hub_cache_dir() ($HF_HUB_CACHE, else $HF_HOME/hub,
-// else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub).
+// The folder huggingface_hub keeps its data in: $HF_HOME, else $XDG_CACHE_HOME/huggingface,
+// else ~/.cache/huggingface.
+std::string hf_home();
+
+// The hub cache folder, the one place that resolves it (the downloader writes and model
+// discovery reads there): $HF_HUB_CACHE, else hf_home() + "/hub".
 std::string default_hf_hub_dir();
+
+// Why the cache folder `dir` cannot be listed, naming it and the system's error ("" when it can,
+// or when it does not exist: nothing was downloaded yet). A folder that exists but cannot be
+// read (EACCES, a file where the folder or one of its parents should be) must not look empty.
+std::string cache_dir_problem(const std::string& dir);
 
 // Folder of a repository in the cache: "<hub>/models--owner--name".
 std::string hf_repo_folder(const std::string& hub_dir, const std::string& repo_id);
@@ -109,5 +120,11 @@ struct DiscoveredModels {
 // downloads count as missing files. A cache folder (or repository folder) that exists but cannot
 // be read sets `problem` instead of looking empty.
 DiscoveredModels discover_hf_models(const std::string& hub_dir);
+
+// The UNet file a request uses with these models ("" = the base model's own UNet): the explicit
+// file, else the Lightning checkpoint for its step count. Throws lightning::Error when the step
+// count has no checkpoint (no silent fallback) or both an explicit file and a Lightning folder
+// are given. Needs no loaded model.
+std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request);
 
 }  // namespace lightning

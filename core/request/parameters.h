@@ -15,7 +15,7 @@
 // one JSON string ("a\nNegative prompt: b"), and a prompt or negative that is one JSON string
 // reads back unquoted; edge blanks of other prompts are trimmed.
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,8 @@
-#include "core/engine/model_layout.h"
+#include "core/request/model_layout.h"
 
-#include "core/hub/hub_settings.h"
+#include "core/request/request.h"
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 #include <unistd.h>
 
@@ -16,6 +17,17 @@ namespace lightning {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? std::string(value) : std::string();
+}
+
+std::string join(const std::vector<int>& values) {
+    std::string text;
+    for (int v : values) text += (text.empty() ? "" : ", ") + std::to_string(v);
+    return text.empty() ? "none" : text;
+}
 
 bool is_file(const fs::path& path) {
     std::error_code error;
@@ -284,8 +296,28 @@ std::vector<std::string> check_output_dir(const std::string& dir) {
     return {};
 }
 
+std::string hf_home() {
+    if (auto home = env("HF_HOME"); !home.empty()) return home;
+    if (auto xdg = env("XDG_CACHE_HOME"); !xdg.empty()) return xdg + "/huggingface";
+    return env("HOME") + "/.cache/huggingface";
+}
+
 std::string default_hf_hub_dir() {
-    return hub::hub_cache_dir();
+    if (auto hub = env("HF_HUB_CACHE"); !hub.empty()) return hub;
+    return hf_home() + "/hub";
+}
+
+std::string cache_dir_problem(const std::string& dir) {
+    std::error_code error;
+    const auto status = fs::status(dir, error);
+    if (error && error != std::errc::no_such_file_or_directory)
+        return "cannot read the Hugging Face cache folder " + dir + ": " + error.message();
+    if (status.type() == fs::file_type::not_found) return {};
+    if (!fs::is_directory(status))
+        return "the Hugging Face cache folder " + dir + " is not a folder";
+    fs::directory_iterator listing(dir, error);
+    if (error) return "cannot read the Hugging Face cache folder " + dir + ": " + error.message();
+    return {};
 }
 
 std::string hf_repo_folder(const std::string& hub_dir, const std::string& repo_id) {
@@ -298,7 +330,7 @@ DiscoveredModels discover_hf_models(const std::string& hub_dir) {
     if (hub_dir.empty()) return found;
     for (const auto& dir : {hub_dir, hf_repo_folder(hub_dir, kBaseRepo) + "/snapshots",
                             hf_repo_folder(hub_dir, kLightningRepo) + "/snapshots"}) {
-        found.problem = hub::cache_dir_problem(dir);
+        found.problem = cache_dir_problem(dir);
         if (!found.problem.empty()) return found;
     }
     if (!is_dir(hub_dir)) return found;
@@ -309,6 +341,25 @@ DiscoveredModels discover_hf_models(const std::string& hub_dir) {
         pick_snapshot(hf_repo_folder(hub_dir, kLightningRepo),
                       [](const std::string& dir) { return check_lightning_dir(dir).empty(); });
     return found;
+}
+
+std::string unet_file_for(const ModelLocations& models, const GenerationRequest& request) {
+    const auto& dir = models.lightning_dir;
+    if (!request.unet_file.empty()) {
+        if (!dir.empty())
+            throw Error("unet", "an explicit UNet file (" + request.unet_file +
+                                    ") and a Lightning folder both choose the UNet; give one");
+        require_regular_file(request.unet_file, "a UNet");
+        return request.unet_file;
+    }
+    if (dir.empty()) return {};
+    const auto file = lightning_file(dir, request.steps);
+    if (file.empty())
+        throw Error("steps", "no Lightning checkpoint for " + std::to_string(request.steps) +
+                                 " steps in " + dir +
+                                 " (available: " + join(available_lightning_steps(dir)) +
+                                 "; expected " + published_lightning_file(request.steps) + ")");
+    return file;
 }
 
 }  // namespace lightning

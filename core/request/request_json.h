@@ -13,7 +13,7 @@
 // with parse_bounded_json(..., DuplicateKeys::Reject) (core/util/bounded_json.h): a key given
 // twice is an error there, as a parsed object no longer shows it.
 #pragma once
-#include "core/engine/request.h"
+#include "core/request/request.h"
 
 #include <nlohmann/json_fwd.hpp>
 

@@ -1,6 +1,6 @@
-#include "core/engine/request_json.h"
+#include "core/request/request_json.h"
 
-#include "core/engine/parameters.h"
+#include "core/request/parameters.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -172,13 +172,6 @@ std::vector<Spec> read_list(const json& value, const std::string& key, Reader re
     return specs;
 }
 
-TimestepSpacing parse_spacing(const std::string& text) {
-    for (auto spacing :
-         {TimestepSpacing::Leading, TimestepSpacing::Trailing, TimestepSpacing::Linspace})
-        if (text == to_string(spacing)) return spacing;
-    throw Error("timestep_spacing", "'" + text + "' is not leading, trailing or linspace");
-}
-
 // Applies one key; returns false for a key the request has no field for.
 bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
                const RequestJsonOptions& options) {
@@ -212,7 +205,7 @@ bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
         if (value.is_null())
             r.timestep_spacing.reset();
         else
-            r.timestep_spacing = parse_spacing(require_string(value, key));
+            r.timestep_spacing = parse_timestep_spacing(require_string(value, key));
     } else if (key == "loras") {
         r.loras = read_list<LoraSpec>(value, key,
                                       [&](const json& item) { return read_lora(item, options); });

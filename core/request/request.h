@@ -1,9 +1,8 @@
 // The one generation request: what the form, the CLI, the queue, the gallery, the PNG
 // `parameters` codec, batch manifests and the golden harness all pass around. Plain data, no
-// torch, no Qt. Limits and validation: core/engine/limits.h.
+// torch, no Qt. Limits and validation: core/request/limits.h.
 #pragma once
-#include "core/io/config.h"
-#include "core/text/prompt_syntax.h"
+#include "core/request/enums.h"
 
 #include <cstdint>
 #include <optional>
@@ -11,20 +10,6 @@
 #include <vector>
 
 namespace lightning {
-
-enum class Precision { FP32, FP16, BF16 };
-const char* to_string(Precision precision);
-Precision parse_precision(const std::string& text);  // fp32 | fp16 | bf16; throws Error
-
-enum class PreviewMode { Off, Reduced, Full };
-const char* to_string(PreviewMode mode);
-PreviewMode parse_preview_mode(const std::string& text);  // off | reduced | full; throws Error
-
-// Tiled VAE decode as diffusers' enable_tiling(); Auto: when an untiled decode would not fit the
-// device's free memory (core/models/vae_tiling.h).
-enum class VaeTiling { Auto, On, Off };
-const char* to_string(VaeTiling tiling);
-VaeTiling parse_vae_tiling(const std::string& text);  // auto | on | off; throws Error
 
 // A textual-inversion embedding file and the token it becomes (core/text/textual_inversion.h).
 struct EmbeddingSpec {
@@ -59,7 +44,7 @@ struct GenerationRequest {
     // otherwise, e.g. SDXL base's "leading").
     std::optional<TimestepSpacing> timestep_spacing;
     std::vector<LoraSpec> loras;
-    // How prompt and negative prompt are read (core/text/prompt_syntax.h). `None` is diffusers'
+    // How prompt and negative prompt are read (core/request/prompt_syntax.h). `None` is diffusers'
     // encode_prompt exactly (77 tokens, no weights).
     PromptSyntax prompt_syntax = PromptSyntax::A1111;
     // Textual-inversion embeddings, loaded in this order.

@@ -8,22 +8,18 @@
 //           `[x]` /1.1, `(x:w)`, nesting multiplies, `\(` `\[` `\\` escapes, unclosed brackets
 //           weighted to the end, BREAK
 //
-// Weights are clamped to -kMaxPromptWeight..kMaxPromptWeight (core/engine/limits.h) as they are
+// Weights are clamped to -kMaxPromptWeight..kMaxPromptWeight (core/request/limits.h) as they are
 // given and multiplied; within that range, both parsers reproduce their reference's result
 // exactly, including its quirks (which text is
 // re-joined with single spaces, where escapes survive); tests/data/prompt_parse_goldens.json
 // holds the references' own output for the cases the tests check.
 #pragma once
+#include "core/request/enums.h"
+
 #include <string>
 #include <vector>
 
 namespace lightning {
-
-enum class PromptSyntax { None, Compel, A1111 };
-
-const char* to_string(PromptSyntax syntax);
-// "none" | "compel" | "a1111"; anything else throws lightning::Error.
-PromptSyntax parse_prompt_syntax(const std::string& text);
 
 struct WeightedText {
     std::string text;  // UTF-8
