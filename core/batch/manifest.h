@@ -3,6 +3,7 @@
 // split into shards by line number, and the deterministic names of what a batch writes. No
 // torch, no PNG code: the CLI adds engines and files (app/cli/batch.cpp).
 #pragma once
+#include "core/request/model_layout.h"
 #include "core/request/request.h"
 
 #include <nlohmann/json.hpp>

@@ -6,6 +6,8 @@ namespace {
 
 constexpr char32_t kReplacementChar = 0xFFFD;
 
+}  // namespace
+
 void append_utf8(std::string& out, char32_t cp) {
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
@@ -23,8 +25,6 @@ void append_utf8(std::string& out, char32_t cp) {
         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
 }
-
-}  // namespace
 
 std::string to_utf8(std::u32string_view text) {
     std::string out;

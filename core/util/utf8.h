@@ -12,6 +12,7 @@ namespace lightning {
 std::u32string decode_utf8_lossy(std::string_view text);
 
 std::string to_utf8(std::u32string_view text);
+void append_utf8(std::string& out, char32_t code_point);
 
 // `text` with every invalid UTF-8 sequence replaced by U+FFFD, one per maximal subpart of an
 // ill-formed sequence (Unicode §3.9 "best practice", as Python's decode(errors="replace")):
