@@ -2,6 +2,7 @@
 // malformed or unsupported configs.
 #include "core/io/config.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <QFile>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 using lightning::Error;
+using lightning::testing::expect_error;
 
 namespace {
 
@@ -34,18 +36,6 @@ std::string replace_once(std::string text, const std::string& from, const std::s
     if (pos == std::string::npos || text.find(from, pos + 1) != std::string::npos)
         qFatal("replace_once: '%s' not found exactly once", from.c_str());
     return text.replace(pos, from.size(), to);
-}
-
-template <typename F>
-Error expect_error(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        qFatal("expected lightning::Error, got: %s", e.what());
-    }
-    qFatal("expected lightning::Error, nothing thrown");
 }
 
 }  // namespace

@@ -2,11 +2,12 @@
 // another thread, the one validation table, no silent fallback, warnings, per-image streaming
 // with records, and refusal of weights that would produce NaN (named by tensor) before any work.
 #include "core/engine/engine.h"
+#include "core/io/safetensors.h"
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
-#include "core/io/safetensors.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <QTemporaryDir>
@@ -18,6 +19,7 @@
 #include <thread>
 
 using namespace lightning;
+using lightning::testing::expect_error;
 
 namespace {
 
@@ -41,17 +43,6 @@ GenerationRequest small_request(int steps = 4) {
     request.height = 64;
     request.seed = 42;
     return request;
-}
-
-// The Error a call throws, or a failed QVERIFY.
-template <typename F>
-Error error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    }
-    return Error("", "no error thrown");
 }
 
 // A copy of a safetensors file with `edit` applied to every tensor (name, tensor) -> tensor.
@@ -158,8 +149,8 @@ private Q_SLOTS:
         for (const auto& c : cases) {
             auto request = small_request();
             c.spoil(request);
-            const Error from_table = error_of([&] { limits::validate(request); });
-            const Error from_engine = error_of([&] { engine_->validate(request); });
+            const Error from_table = expect_error([&] { limits::validate(request); });
+            const Error from_engine = expect_error([&] { engine_->validate(request); });
             QCOMPARE(from_table.where(), std::string(c.field));
             QCOMPARE(std::string(from_engine.what()), std::string(from_table.what()));
             QVERIFY_THROWS_EXCEPTION(Error, engine_->generate(request));
@@ -170,17 +161,17 @@ private Q_SLOTS:
         // Model-dependent: the tiny text encoders have 3 and 4 layers.
         auto deep = small_request();
         deep.clip_skip = 3;
-        QCOMPARE(error_of([&] { engine_->validate(deep); }).where(), std::string("clip skip"));
+        QCOMPARE(expect_error([&] { engine_->validate(deep); }).where(), std::string("clip skip"));
     }
 
     void noSilentFallbackForTheUNet() {
         auto three = small_request(3);
-        const Error missing = error_of([&] { engine_->validate(three); });
+        const Error missing = expect_error([&] { engine_->validate(three); });
         QCOMPARE(missing.where(), std::string("steps"));
         QVERIFY(missing.message().find("available: 1, 2, 4, 8") != std::string::npos);
         auto both = small_request();
         both.unet_file = fixture("tiny-lightning/sdxl_lightning_2step_unet.safetensors");
-        QCOMPARE(error_of([&] { engine_->validate(both); }).where(), std::string("unet"));
+        QCOMPARE(expect_error([&] { engine_->validate(both); }).where(), std::string("unet"));
     }
 
     void warnsWhenTheStepCountDoesNotMatchTheCheckpoint() {
@@ -268,7 +259,7 @@ private Q_SLOTS:
         int steps = 0;
         EngineCallbacks callbacks;
         callbacks.on_step = [&](const StepEvent&) { ++steps; };
-        const Error e = error_of([&] { engine->generate(request, callbacks); });
+        const Error e = expect_error([&] { engine->generate(request, callbacks); });
         QVERIFY2(e.where().find("mid_block.resnets.0.conv1.weight") != std::string::npos, e.what());
         QVERIFY2(e.message().find("NaN") != std::string::npos, e.what());
         QCOMPARE(steps, 0);
@@ -299,7 +290,7 @@ private Q_SLOTS:
         int images = 0;
         EngineCallbacks callbacks;
         callbacks.on_image = [&](const ImageEvent&) { ++images; };
-        const Error e = error_of([&] { engine->generate(request, callbacks); });
+        const Error e = expect_error([&] { engine->generate(request, callbacks); });
         QVERIFY2(e.where().rfind("step 1 of 4", 0) == 0, e.what());
         QVERIFY2(e.message().find("NaN or infinite") != std::string::npos, e.what());
         QCOMPARE(images, 0);
@@ -334,7 +325,7 @@ private Q_SLOTS:
                                  .toStdString(),
                              c.edit),
                  1.0}};
-            const Error e = error_of([&] { engine->generate(request); });
+            const Error e = expect_error([&] { engine->generate(request); });
             QVERIFY2(std::string(e.what()).find(c.says) != std::string::npos, e.what());
         }
         // Rank 0: empty factors.
@@ -346,7 +337,7 @@ private Q_SLOTS:
         save_safetensors(rank0, empty);
         auto request = small_request(4);
         request.loras = {{rank0, 1.0}};
-        const Error e = error_of([&] { engine->generate(request); });
+        const Error e = expect_error([&] { engine->generate(request); });
         QVERIFY2(std::string(e.what()).find("rank 0") != std::string::npos, e.what());
         // Nothing stuck: a plain request still works.
         QCOMPARE(engine->generate(small_request(1)).run.images.size(), size_t(0) + 1);
@@ -356,11 +347,11 @@ private Q_SLOTS:
         const auto engine = Engine::load(tiny_options(/*with_lightning=*/false));
         auto request = small_request(4);
         request.unet_file = fixture("tiny-lightning/sdxl_lightning_4step_lora.safetensors");
-        const Error lora = error_of([&] { engine->generate(request); });
+        const Error lora = expect_error([&] { engine->generate(request); });
         QVERIFY2(lora.message().find("this is a LoRA") != std::string::npos, lora.what());
         QVERIFY2(lora.message().find("--lora") != std::string::npos, lora.what());
         request.unet_file = fixture("tiny-lightning/sdxl_lightning_4step.safetensors");
-        const Error single = error_of([&] { engine->generate(request); });
+        const Error single = expect_error([&] { engine->generate(request); });
         QVERIFY2(single.message().find("single-file checkpoint") != std::string::npos,
                  single.what());
         // A mis-shaped UNet: the message lists the tensor with both shapes.
@@ -370,7 +361,7 @@ private Q_SLOTS:
                         [](const std::string& name, at::Tensor t) {
                             return name == "conv_in.bias" ? torch::zeros({7}) : t;
                         });
-        const Error shaped = error_of([&] { engine->generate(request); });
+        const Error shaped = expect_error([&] { engine->generate(request); });
         QVERIFY2(
             shaped.message().find("conv_in.bias: file [7] vs module [16]") != std::string::npos,
             shaped.what());

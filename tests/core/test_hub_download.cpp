@@ -8,6 +8,7 @@
 #include "core/hub/hub_cache.h"
 #include "core/util/error.h"
 #include "core/util/sha256.h"
+#include "support/errors.h"
 #include "support/fake_hub.h"
 #include "support/fixtures.h"
 
@@ -24,6 +25,8 @@
 using namespace lightning;
 using namespace lightning::hub;
 namespace fs = std::filesystem;
+
+using lightning::testing::error_of;
 
 namespace {
 
@@ -44,16 +47,6 @@ void write_file(const fs::path& path, const std::string& bytes) {
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 // A tmpfs of a given size, when this process may mount one (root in CI).

@@ -3,6 +3,7 @@
 #include "core/image/png.h"
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <QDir>
@@ -20,6 +21,7 @@
 using lightning::Error;
 using lightning::Image8;
 using lightning::PngText;
+using lightning::testing::expect_error;
 
 namespace {
 
@@ -78,18 +80,6 @@ void append_chunk(QByteArray& out, const QByteArray& type, const QByteArray& dat
         uint32_t(::crc32(0, reinterpret_cast<const Bytef*>(body.constData()), body.size()));
     const char c[4] = {char(crc >> 24), char(crc >> 16), char(crc >> 8), char(crc)};
     out.append(c, 4);
-}
-
-template <typename F>
-Error expect_error(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        qFatal("expected lightning::Error, got: %s", e.what());
-    }
-    qFatal("expected lightning::Error, nothing thrown");
 }
 
 // A PNG with a "parameters" tEXt and `count` zTXt chunks of other keywords, each inflating to

@@ -4,6 +4,7 @@
 #include "core/image/png_text_edit.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 
 #include <QDir>
 #include <QFile>
@@ -53,13 +54,9 @@ std::vector<std::vector<unsigned char>> other_chunks(const std::vector<unsigned 
     return kept;
 }
 
+// testing::error_of as a QString, for QString's contains().
 QString error_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return {};
+    return QString::fromStdString(lightning::testing::error_of(action));
 }
 
 }  // namespace

@@ -3,15 +3,16 @@
 // chunking and encoding against compel 2.4.0 and the A1111 reference on the tiny encoders
 // (tests/data/prompt_goldens, made by bench/reference/make_prompt_goldens.py), and the
 // textual-inversion file checks.
-#include "core/request/limits.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
+#include "core/request/limits.h"
+#include "core/request/prompt_syntax.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
 #include "core/text/prompt_encoder.h"
-#include "core/request/prompt_syntax.h"
 #include "core/text/textual_inversion.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <torch/torch.h>
@@ -23,6 +24,7 @@
 
 using namespace lightning;
 using Json = nlohmann::json;
+using lightning::testing::error_of;
 
 namespace {
 
@@ -37,16 +39,6 @@ Json read_json(const std::string& path) {
 
 std::string goldens(const std::string& file) {
     return testing::test_data_dir() + "/prompt_goldens/" + file;
-}
-
-template <typename F>
-std::string error_of(F&& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {

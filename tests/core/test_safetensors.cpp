@@ -2,6 +2,7 @@
 // manifest listings, corrupt files (each with its own message), writer round trip and atomicity.
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <QDir>
@@ -19,6 +20,7 @@
 using lightning::Error;
 using lightning::SafeTensorsFile;
 using lightning::StDType;
+using lightning::testing::expect_error;
 
 namespace {
 
@@ -152,18 +154,6 @@ void write_bytes(const QString& path, const QByteArray& bytes) {
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     QCOMPARE(file.write(bytes), bytes.size());
-}
-
-template <typename F>
-Error expect_error(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        qFatal("expected lightning::Error, got std::exception: %s", e.what());
-    }
-    qFatal("expected lightning::Error, nothing was thrown");
 }
 
 QStringList entries_of(const QString& dir) {

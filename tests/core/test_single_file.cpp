@@ -5,6 +5,7 @@
 #include "core/io/safetensors.h"
 #include "core/testing/compare.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <torch/torch.h>
@@ -14,6 +15,7 @@
 #include <algorithm>
 
 using namespace lightning;
+using lightning::testing::error_of;
 
 namespace {
 
@@ -47,16 +49,6 @@ struct Configs {
 
 SingleFileParts open_parts(std::shared_ptr<const TensorSource> file, const Configs& c = {}) {
     return open_single_file(std::move(file), c.unet, c.vae, c.text_encoder_2);
-}
-
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 std::vector<std::string> sorted_names(const TensorSource& source) {

@@ -4,6 +4,7 @@
 #include "core/testing/golden_text.h"
 #include "core/text/clip_text_model.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <torch/torch.h>
@@ -12,6 +13,7 @@
 #include <set>
 
 using namespace lightning;
+using lightning::testing::error_of;
 
 namespace {
 
@@ -37,17 +39,6 @@ std::vector<std::pair<std::string, at::Tensor>> own_tensors(const ClipTextModel&
 at::Tensor golden(const std::string& name) {
     static auto file = SafeTensorsFile::open(testing::golden_dir() + "/text_encoders.safetensors");
     return file->load(name);
-}
-
-// The message of the lightning::Error `action` throws ("" if it throws none).
-template <typename F>
-std::string error_of(F&& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {

@@ -6,6 +6,7 @@
 #include "core/testing/golden_vae.h"
 #include "core/testing/reduced_precision.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <torch/torch.h>
@@ -13,6 +14,7 @@
 #include <QtTest/QtTest>
 
 using namespace lightning;
+using lightning::testing::error_of;
 
 namespace {
 
@@ -23,17 +25,6 @@ std::string vae_dir() {
 std::shared_ptr<AutoencoderKL> tiny_vae(c10::ScalarType dtype = c10::kFloat) {
     const auto weights = SafeTensorsFile::open(vae_dir() + "/diffusion_pytorch_model.safetensors");
     return load_vae(read_vae_config(vae_dir() + "/config.json"), *weights, c10::kCPU, dtype);
-}
-
-// Runs `fn` and returns the lightning::Error message it throws ("" when it does not throw).
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 }  // namespace

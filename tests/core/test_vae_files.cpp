@@ -7,11 +7,13 @@
 #include "core/models/vae.h"
 #include "core/models/vae_tiling.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 
 #include <torch/torch.h>
 
 using namespace lightning;
+using lightning::testing::error_of;
 
 namespace {
 
@@ -35,16 +37,6 @@ at::Tensor golden(const std::string& name) {
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
     if (a.sizes() != b.sizes()) return 1e30;
     return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
-}
-
-template <typename F>
-std::string error_of(F&& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 }  // namespace
