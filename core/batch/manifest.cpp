@@ -5,12 +5,12 @@
 #include "core/request/request_json.h"
 #include "core/util/bounded_json.h"
 #include "core/util/error.h"
+#include "core/util/file_text.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace lightning::batch {
@@ -71,15 +71,6 @@ Shard kubernetes_shard(const EnvLookup& env, std::optional<int> shards) {
         throw Error("JOB_COMPLETION_INDEX",
                     std::to_string(index) + " is not below --shards " + std::to_string(*shards));
     return {int(index), *shards};
-}
-
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, "cannot open the manifest");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw Error(path, "cannot read the manifest");
-    return text.str();
 }
 
 bool is_blank(const std::string& line) {
@@ -173,7 +164,7 @@ ManifestLine parse_manifest_line(const std::string& text, int number,
 
 std::vector<ManifestLine> read_manifest(const std::string& path, const ManifestDefaults& defaults,
                                         const Shard& shard) {
-    std::string text = read_text_file(path);
+    std::string text = read_file_text(path, "the manifest");
     if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a BOM from Windows editors
     const std::string folder = fs::absolute(fs::path(path)).parent_path().string();
     std::vector<ManifestLine> lines;

@@ -1,11 +1,11 @@
 #include "core/hub/hub_settings.h"
 
 #include "core/request/model_layout.h"
+#include "core/util/error.h"
+#include "core/util/file_text.h"
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace lightning::hub {
 namespace {
@@ -27,11 +27,11 @@ bool truthy(const std::string& value) {
 }
 
 std::string read_token_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return {};
-    std::stringstream text;
-    text << in.rdbuf();
-    return trimmed(text.str());
+    try {
+        return trimmed(read_file_text(path));
+    } catch (const Error&) {
+        return {};  // no token file: anonymous downloads
+    }
 }
 
 }  // namespace

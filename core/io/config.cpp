@@ -1,14 +1,12 @@
 #include "core/io/config.h"
 
-#include "core/util/bounded_json.h"
 #include "core/util/error.h"
+#include "core/util/file_text.h"
 
 #include <algorithm>
 #include <climits>
-#include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace lightning {
 
@@ -21,11 +19,7 @@ using nlohmann::json;
 class ConfigFile {
 public:
     explicit ConfigFile(std::string path) : path_(std::move(path)) {
-        std::ifstream in(path_, std::ios::binary);
-        if (!in) throw Error(path_, "cannot open config file");
-        std::ostringstream text;
-        text << in.rdbuf();
-        root_ = parse_bounded_json(text.str(), path_, "not valid JSON");
+        root_ = read_json_file(path_, "the config file");
         if (!root_.is_object())
             throw Error(path_,
                         std::string("config must be a JSON object, got ") + root_.type_name());

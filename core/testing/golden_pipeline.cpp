@@ -5,6 +5,7 @@
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
+#include "core/util/file_text.h"
 #include "core/util/log.h"
 
 #include <nlohmann/json.hpp>
@@ -23,16 +24,6 @@ namespace lightning {
 namespace {
 
 using Json = nlohmann::json;
-
-Json read_json(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Error(path, "cannot open");
-    try {
-        return Json::parse(in);
-    } catch (const std::exception& e) {
-        throw Error(path, std::string("invalid JSON: ") + e.what());
-    }
-}
 
 Comparison failure(const std::string& message) {
     Comparison c;
@@ -163,20 +154,20 @@ std::vector<PipelineCase> read_cases(const std::string& manifest_path, const Jso
 
 std::vector<PipelineCase> read_pipeline_cases(const std::string& fixtures_dir) {
     const std::string manifest_path = fixtures_dir + "/golden/manifest.json";
-    const auto manifest = read_json(manifest_path);
+    const auto manifest = read_json_file(manifest_path);
     return read_cases(manifest_path, manifest.at("cases"), fixtures_dir, fixtures_dir + "/golden",
                       false);
 }
 
 std::vector<PipelineCase> read_prompt_pipeline_cases(const std::string& fixtures_dir) {
     const std::string dir = fixtures_dir + "/golden-prompts";
-    const auto manifest = read_json(dir + "/manifest.json");
+    const auto manifest = read_json_file(dir + "/manifest.json");
     return read_cases(dir + "/manifest.json", manifest.at("cases"), fixtures_dir, dir, true);
 }
 
 std::vector<PipelineCase> read_generated_pipeline_cases(const std::string& json_file,
                                                         const std::string& fixtures_dir) {
-    const auto doc = read_json(json_file);
+    const auto doc = read_json_file(json_file);
     const std::string dir = std::filesystem::path(json_file).parent_path().string();
     Json entries = Json::array();
     if (doc.contains("pipeline_cases")) entries = doc.at("pipeline_cases");

@@ -5,23 +5,12 @@
 #include "core/sched/euler.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"
+#include "core/util/file_text.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-
 namespace lightning {
 namespace {
-
-nlohmann::json read_json(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Error(path, "cannot open");
-    try {
-        return nlohmann::json::parse(in);
-    } catch (const std::exception& e) {
-        throw Error(path, std::string("invalid JSON: ") + e.what());
-    }
-}
 
 at::Tensor float_tensor(const std::vector<double>& values) {
     return torch::tensor(values, torch::kDouble).to(torch::kFloat);
@@ -35,7 +24,7 @@ GoldenReport check_scheduler_goldens(const GoldenOptions& options) {
     try {
         const auto config = read_scheduler_config(options.fixtures_dir +
                                                   "/tiny-sdxl/scheduler/scheduler_config.json");
-        const auto cases = read_json(golden + "/scheduler.json");
+        const auto cases = read_json_file(golden + "/scheduler.json");
         const auto tensors = SafeTensorsFile::open(golden + "/scheduler.safetensors");
         EulerDiscreteScheduler scheduler(config);
         report.push_back(

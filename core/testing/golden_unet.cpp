@@ -7,26 +7,16 @@
 #include "core/io/state_dict.h"
 #include "core/models/unet.h"
 #include "core/util/error.h"
+#include "core/util/file_text.h"
 
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <map>
 #include <string>
 
 namespace lightning {
 namespace {
-
-nlohmann::json read_manifest(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Error(path, "cannot open the golden manifest");
-    try {
-        return nlohmann::json::parse(in);
-    } catch (const std::exception& e) {
-        throw Error(path, std::string("malformed JSON: ") + e.what());
-    }
-}
 
 at::Tensor load(const SafeTensorsFile& file, const std::string& name) {
     return file.load(name, at::kFloat);
@@ -119,7 +109,7 @@ void check_lightning_steps(const nlohmann::json& manifest, const std::string& go
 
 GoldenReport check_unet_goldens(const GoldenOptions& options) {
     const std::string golden_dir = options.fixtures_dir + "/golden";
-    const auto manifest = read_manifest(golden_dir + "/manifest.json");
+    const auto manifest = read_json_file(golden_dir + "/manifest.json", "the golden manifest");
     const auto config = read_unet_config(options.fixtures_dir + "/tiny-sdxl/unet/config.json");
     GoldenReport report;
     check_unet_cases(manifest, golden_dir, options, config, report);

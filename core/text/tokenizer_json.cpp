@@ -1,21 +1,12 @@
 #include "core/text/tokenizer_json.h"
 
-#include "core/util/bounded_json.h"
 #include "core/util/error.h"
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include "core/util/file_text.h"
 
 namespace lightning {
 
 TokenizerJsonBpe read_tokenizer_json(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, std::string("cannot open: ") + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    const nlohmann::json doc = parse_bounded_json(text.str(), path, "not valid JSON");
+    const nlohmann::json doc = read_json_file(path);
     if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_object())
         throw Error(path, "no \"model\" object (not a tokenizers tokenizer.json)");
     const auto& model = doc["model"];

@@ -5,9 +5,12 @@
 #include "support/errors.h"
 #include "support/fixtures.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +60,7 @@ private Q_SLOTS:
     void malformedOthers();
     void deeplyNestedJsonIsRefused();
     void errorsNeverQuoteTheFilesText();
+    void unreadableConfigsSayWhy();
     void predictionTypeNames();
 
 private:
@@ -424,6 +428,20 @@ void TestConfig::errorsNeverQuoteTheFilesText() {
         for (const char* quoted : {"SECRET", "hunter", "PASSWORD", "4444"})
             QVERIFY2(what.find(quoted) == std::string::npos, what.c_str());
     }
+}
+
+// A missing config and a folder given as one: the error names the path and the system's reason
+// (the folder used to read as empty text, reported as "not valid JSON").
+void TestConfig::unreadableConfigsSayWhy() {
+    const std::string missing = dir_.filePath("missing.json").toStdString();
+    Error e = expect_error([&] { lightning::read_unet_config(missing); });
+    QCOMPARE(e.where(), missing);
+    QCOMPARE(e.message(), "cannot open the config file: " + std::string(std::strerror(ENOENT)));
+    const std::string folder = dir_.filePath("folder.json").toStdString();
+    QVERIFY(QDir().mkpath(QString::fromStdString(folder)));
+    e = expect_error([&] { lightning::read_vae_config(folder); });
+    QCOMPARE(e.where(), folder);
+    QCOMPARE(e.message(), "cannot read the config file: " + std::string(std::strerror(EISDIR)));
 }
 
 void TestConfig::predictionTypeNames() {
