@@ -9,11 +9,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -25,8 +22,8 @@
 #include <unordered_map>
 
 #include "core/text/tokenizer_json.h"
-#include "core/util/bounded_json.h"
 #include "core/util/error.h"
+#include "core/util/file_text.h"
 #include "core/util/utf8.h"
 
 namespace lightning {
@@ -41,7 +38,6 @@ constexpr std::string_view kEndOfWord = "</w>";
 constexpr size_t kMaxCachedPieceBytes = 256;
 // When the cache reaches this many pieces it starts over: a long-running UI sees many prompts.
 constexpr size_t kCacheCapacity = 32768;
-
 
 // ---------------------------------------------------------------------------------------------
 // Unicode classes, as the reference's regexes (Oniguruma) see them: `\s` is the White_Space
@@ -151,72 +147,6 @@ std::array<char32_t, 256> bytes_to_unicode() {
     return table;
 }
 
-// ---------------------------------------------------------------------------------------------
-// File parsing
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path.string(), std::string("cannot open: ") + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw Error(path.string(), "read failed");
-    return buffer.str();
-}
-
-json read_json(const fs::path& path) {
-    return parse_bounded_json(read_file(path), path.string(), "invalid JSON");
-}
-
-struct TokenDecl {
-    std::string content;
-    bool normalized = false;
-};
-
-// A special token as transformers writes it: a plain string (matched on the raw text, like
-// every special token added by name) or an AddedToken object with its own `normalized` flag.
-std::optional<TokenDecl> parse_token_decl(const json& value, const std::string& file,
-                                          const std::string& key) {
-    if (value.is_null()) return std::nullopt;
-    if (value.is_string()) return TokenDecl{value.get<std::string>(), false};
-    if (value.is_object() && value.contains("content") && value["content"].is_string()) {
-        TokenDecl decl{value["content"].get<std::string>(), false};
-        // Whitespace-absorbing or whole-word-only matching is not implemented: refuse rather
-        // than tokenize such a folder differently from the reference.
-        for (const char* flag : {"lstrip", "rstrip", "single_word"}) {
-            if (value.contains(flag) && value[flag] != false)
-                throw Error(file, key + "." + flag + ": only false is supported");
-        }
-        if (value.contains("normalized")) {
-            if (!value["normalized"].is_boolean())
-                throw Error(file, key + ".normalized: expected true or false");
-            decl.normalized = value["normalized"].get<bool>();
-        }
-        return decl;
-    }
-    throw Error(file, key + ": expected a string or an object with a string \"content\"");
-}
-
-using Vocab = std::unordered_map<std::string, int64_t>;
-
-Vocab vocab_from_json(const json& doc, const fs::path& path) {
-    if (!doc.is_object() || doc.empty())
-        throw Error(path.string(), "expected a non-empty JSON object of token -> id");
-    Vocab vocab;
-    vocab.reserve(doc.size());
-    for (const auto& [token, id] : doc.items()) {
-        if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
-            id.get<int64_t>() > std::numeric_limits<int32_t>::max())
-            throw Error(path.string(), "the id of token " + std::to_string(vocab.size() + 1) +
-                                           " (in file order) must be a non-negative integer");
-        vocab.emplace(token, id.get<int64_t>());
-    }
-    return vocab;
-}
-
-Vocab read_vocab(const fs::path& path) {
-    return vocab_from_json(read_json(path), path);
-}
-
 struct AddedToken {
     std::u32string content;  // for normalized tokens: the normalized content
     int64_t id = 0;
@@ -252,28 +182,43 @@ bool is_whole_word(std::string_view utf8, size_t begin, size_t end) {
     return stands_alone(text, word_begin, word_end);
 }
 
+namespace {
+
+// A merge rule of the BPE: its rank and the id of the merged symbol.
+struct Merge {
+    int32_t rank = 0;
+    int32_t result = 0;
+};
+using MergeTable = std::unordered_map<uint64_t, Merge>;  // key: pair_key(left id, right id)
+
+uint64_t pair_key(int32_t left, int32_t right) {
+    return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) |
+           static_cast<uint32_t>(right);
+}
+
+using Vocab = std::unordered_map<std::string, int64_t>;
+class TokenDecls;
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 
 struct ClipTokenizer::Impl {
-    struct Merge {
-        int32_t rank = 0;
-        int32_t result = 0;  // id of the merged symbol
-    };
     struct StringHash {
         using is_transparent = void;
         size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
 
-    std::array<int32_t, 256> byte_id{};          // symbol id of a byte inside a piece
-    std::array<int32_t, 256> byte_end_id{};      // ... of a piece's last byte ("</w>" appended)
-    std::unordered_map<uint64_t, Merge> merges;  // key: left id << 32 | right id
-    std::vector<AddedToken> raw_added;           // matched before normalization, longest first
-    std::vector<AddedToken> normalized_added;    // matched after normalization, longest first
+    std::array<int32_t, 256> byte_id{};      // symbol id of a byte inside a piece
+    std::array<int32_t, 256> byte_end_id{};  // ... of a piece's last byte ("</w>" appended)
+    MergeTable merges;
+    std::vector<AddedToken> raw_added;         // matched before normalization, longest first
+    std::vector<AddedToken> normalized_added;  // matched after normalization, longest first
     int64_t bos = 0, eos = 0, pad = 0, vocab_count = 0;
     int max_length = 0;
     // Token strings both ways (vocab.json entries and added tokens as declared), for
     // token_id()/token_string(); shared by the copies with_added_tokens() makes.
-    std::shared_ptr<const std::unordered_map<std::string, int64_t>> vocab;
+    std::shared_ptr<const Vocab> vocab;
     std::shared_ptr<const std::vector<std::string>> vocab_by_id;
     std::map<std::string, int64_t> added_by_content;
     std::map<int64_t, std::string> added_by_id;
@@ -282,10 +227,9 @@ struct ClipTokenizer::Impl {
     mutable std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>>
         cache;
 
-    static uint64_t pair_key(int32_t left, int32_t right) {
-        return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) |
-               static_cast<uint32_t>(right);
-    }
+    // from_folder's steps that fill the vocabulary and the added tokens.
+    void set_vocabulary(Vocab vocabulary);
+    void set_added_tokens(const TokenDecls& decls);
 
     void tokenize(std::u32string_view text, std::vector<int64_t>& out) const;
     void pretokenize(std::u32string_view text, std::vector<int64_t>& out) const;
@@ -475,198 +419,324 @@ std::vector<int32_t> ClipTokenizer::Impl::bpe(std::string_view bytes) const {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Tokenizer files. The BPE (vocabulary, merges, tokenizer.json's added tokens) comes from one of
+// two sources, each with its own reader; the special tokens from tokenizer_config.json and
+// special_tokens_map.json. Every check names the file (and key or line) at fault.
+
+namespace {
+
+// The BPE of a tokenizer folder as its files hold it, and which file holds each part.
+struct BpeSource {
+    Vocab vocab;
+    std::string vocab_file;
+    std::string merges_text;  // "#version" header, then one "left right" pair per line
+    std::string merges_file;
+    json added_tokens = json::array();  // tokenizer.json's declarations, each with its id
+};
+
+Vocab vocab_from_json(const json& doc, const std::string& file) {
+    if (!doc.is_object() || doc.empty())
+        throw Error(file, "expected a non-empty JSON object of token -> id");
+    Vocab vocab;
+    vocab.reserve(doc.size());
+    for (const auto& [token, id] : doc.items()) {
+        if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
+            id.get<int64_t>() > std::numeric_limits<int32_t>::max())
+            throw Error(file, "the id of token " + std::to_string(vocab.size() + 1) +
+                                  " (in file order) must be a non-negative integer");
+        vocab.emplace(token, id.get<int64_t>());
+    }
+    return vocab;
+}
+
+// The diffusers layout: vocab.json and merges.txt.
+BpeSource read_vocab_and_merges(const fs::path& folder) {
+    BpeSource source;
+    source.vocab_file = (folder / "vocab.json").string();
+    source.vocab = vocab_from_json(read_json_file(source.vocab_file), source.vocab_file);
+    source.merges_file = (folder / "merges.txt").string();
+    source.merges_text = read_file_text(source.merges_file);
+    return source;
+}
+
+// tokenizer.json alone (what transformers 5 may save): the same vocabulary, merges and added
+// tokens in one file.
+BpeSource read_one_file_bpe(const fs::path& file) {
+    TokenizerJsonBpe bpe = read_tokenizer_json(file.string());
+    BpeSource source;
+    source.vocab_file = source.merges_file = file.string();
+    source.vocab = vocab_from_json(bpe.vocab, source.vocab_file);
+    source.merges_text = std::move(bpe.merges_text);
+    source.added_tokens = std::move(bpe.added_tokens);
+    return source;
+}
+
+BpeSource read_bpe_source(const fs::path& folder) {
+    if (!fs::exists(folder / "vocab.json") && fs::exists(folder / "tokenizer.json"))
+        return read_one_file_bpe(folder / "tokenizer.json");
+    return read_vocab_and_merges(folder);
+}
+
+std::optional<int32_t> find_id(const Vocab& vocab, const std::string& token) {
+    const auto it = vocab.find(token);
+    if (it == vocab.end()) return std::nullopt;
+    return static_cast<int32_t>(it->second);
+}
+
+// Byte-level alphabet: every byte must exist as a symbol, with and without "</w>".
+void read_byte_symbols(const BpeSource& source, std::array<int32_t, 256>& byte_id,
+                       std::array<int32_t, 256>& byte_end_id) {
+    const auto byte_chars = bytes_to_unicode();
+    for (int b = 0; b < 256; ++b) {
+        std::string symbol;
+        append_utf8(symbol, byte_chars[b]);
+        const auto plain = find_id(source.vocab, symbol);
+        const auto end = find_id(source.vocab, symbol + std::string(kEndOfWord));
+        if (!plain || !end)
+            throw Error(source.vocab_file, "missing byte-level symbol \"" + symbol +
+                                               (plain ? std::string(kEndOfWord) : "") +
+                                               "\" (not a CLIP BPE vocabulary)");
+        byte_id[b] = *plain;
+        byte_end_id[b] = *end;
+    }
+}
+
+// merges.txt: "#version" header, then one "left right" pair per line in rank order.
+MergeTable parse_merges(const BpeSource& source) {
+    MergeTable merges;
+    merges.reserve(source.vocab.size());
+    std::istringstream lines(source.merges_text);
+    std::string line;
+    int line_no = 0;
+    int32_t rank = 0;
+    while (std::getline(lines, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line.starts_with("#version")) continue;
+        const std::string at_line = "line " + std::to_string(line_no) + ": ";
+        const size_t space = line.find(' ');
+        if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
+            line.find(' ', space + 1) != std::string::npos)
+            throw Error(source.merges_file, at_line + "expected two space-separated symbols");
+        const std::string left = line.substr(0, space), right = line.substr(space + 1);
+        const auto left_id = find_id(source.vocab, left), right_id = find_id(source.vocab, right);
+        const auto result_id = find_id(source.vocab, left + right);
+        // The symbols are not quoted: the file may not be a merges list at all.
+        if (!left_id || !right_id || !result_id)
+            throw Error(source.merges_file, at_line + "the " +
+                                                (!left_id    ? "left symbol"
+                                                 : !right_id ? "right symbol"
+                                                             : "merged symbol") +
+                                                " is not in vocab.json");
+        // A repeated pair takes its later rank, as the reference's dict construction does.
+        merges[pair_key(*left_id, *right_id)] = {rank++, *result_id};
+    }
+    if (merges.empty()) throw Error(source.merges_file, "no merges");
+    return merges;
+}
+
+// A JSON document and the file it came from.
+struct JsonFile {
+    json doc;
+    std::string file;
+};
+
+// tokenizer_config.json and (optional) special_tokens_map.json, where the special tokens are
+// declared; special_tokens_map.json wins, so it comes first.
+struct SpecialTokenFiles {
+    JsonFile map, config;
+
+    explicit SpecialTokenFiles(const fs::path& folder) {
+        config.file = (folder / "tokenizer_config.json").string();
+        config.doc = read_json_file(config.file);
+        if (!config.doc.is_object()) throw Error(config.file, "expected a JSON object");
+        map.file = (folder / "special_tokens_map.json").string();
+        map.doc = fs::exists(map.file) ? read_json_file(map.file) : json::object();
+        if (!map.doc.is_object()) throw Error(map.file, "expected a JSON object");
+    }
+    std::array<const JsonFile*, 2> in_order() const { return {&map, &config}; }
+};
+
+int read_max_length(const JsonFile& config) {
+    const auto it = config.doc.find("model_max_length");
+    // transformers writes ~1e30 for "unbounded"; CLIP needs its positional limit (77).
+    if (it == config.doc.end() || !it->is_number_integer() || it->get<int64_t>() < 2 ||
+        it->get<int64_t>() > 1'000'000)
+        throw Error(config.file, "model_max_length: expected an integer in [2, 1e6]");
+    return static_cast<int>(it->get<int64_t>());
+}
+
+struct TokenDecl {
+    std::string content;
+    bool normalized = false;
+};
+
+// A special token as transformers writes it: a plain string (matched on the raw text, like
+// every special token added by name) or an AddedToken object with its own `normalized` flag.
+std::optional<TokenDecl> parse_token_decl(const json& value, const std::string& file,
+                                          const std::string& key) {
+    if (value.is_null()) return std::nullopt;
+    if (value.is_string()) return TokenDecl{value.get<std::string>(), false};
+    if (value.is_object() && value.contains("content") && value["content"].is_string()) {
+        TokenDecl decl{value["content"].get<std::string>(), false};
+        // Whitespace-absorbing or whole-word-only matching is not implemented: refuse rather
+        // than tokenize such a folder differently from the reference.
+        for (const char* flag : {"lstrip", "rstrip", "single_word"}) {
+            if (value.contains(flag) && value[flag] != false)
+                throw Error(file, key + "." + flag + ": only false is supported");
+        }
+        if (value.contains("normalized")) {
+            if (!value["normalized"].is_boolean())
+                throw Error(file, key + ".normalized: expected true or false");
+            decl.normalized = value["normalized"].get<bool>();
+        }
+        return decl;
+    }
+    throw Error(file, key + ": expected a string or an object with a string \"content\"");
+}
+
+// The added and special tokens the files declare: content -> (id, normalized). A content
+// declared several times (CLIP's eos, unk and pad) is matched after normalization if any
+// declaration says so.
+class TokenDecls {
+public:
+    explicit TokenDecls(const Vocab& vocab) : vocab_(vocab) {}
+
+    // Declares `value` (if not null) under `key` of `file`; without an id, the token must be in
+    // the vocabulary. Returns the token's id.
+    std::optional<int64_t> declare(const json& value, std::optional<int64_t> id,
+                                   const std::string& file, const std::string& key) {
+        const auto decl = parse_token_decl(value, file, key);
+        if (!decl) return std::nullopt;
+        if (decl->content.empty()) throw Error(file, key + ": empty token");
+        if (!id) {
+            const auto found = find_id(vocab_, decl->content);
+            if (!found) throw Error(file, key + ": the token is not in vocab.json");
+            id = *found;
+        }
+        auto [it, inserted] = entries_.try_emplace(decl->content, *id, decl->normalized);
+        if (!inserted) {
+            if (it->second.first != *id)
+                throw Error(file, key + ": the token is declared with two ids");
+            it->second.second = it->second.second || decl->normalized;
+        }
+        return id;
+    }
+
+    const std::map<std::string, std::pair<int64_t, bool>>& entries() const { return entries_; }
+
+private:
+    const Vocab& vocab_;
+    std::map<std::string, std::pair<int64_t, bool>> entries_;
+};
+
+// bos/eos/unk/pad: the first file (in_order) that declares one decides it.
+std::optional<int64_t> declare_special(const SpecialTokenFiles& files, const char* key,
+                                       bool required, TokenDecls& decls) {
+    for (const JsonFile* source : files.in_order()) {
+        if (auto it = source->doc.find(key); it != source->doc.end()) {
+            if (auto id = decls.declare(*it, std::nullopt, source->file, key)) return id;
+        }
+    }
+    if (required)
+        throw Error(files.map.file, std::string("no ") + key + " here or in tokenizer_config.json");
+    return std::nullopt;
+}
+
+// additional_special_tokens of both files and tokenizer_config.json's added_tokens_decoder.
+void declare_other_special(const SpecialTokenFiles& files, TokenDecls& decls) {
+    for (const JsonFile* source : files.in_order()) {
+        const auto it = source->doc.find("additional_special_tokens");
+        if (it == source->doc.end() || it->is_null()) continue;
+        if (!it->is_array())
+            throw Error(source->file, "additional_special_tokens: expected an array");
+        for (const auto& value : *it)
+            decls.declare(value, std::nullopt, source->file, "additional_special_tokens");
+    }
+    const JsonFile& config = files.config;
+    const auto it = config.doc.find("added_tokens_decoder");
+    if (it == config.doc.end() || it->is_null()) return;
+    if (!it->is_object()) throw Error(config.file, "added_tokens_decoder: expected an object");
+    for (const auto& [id_text, value] : it->items()) {
+        int64_t id = -1;
+        const auto [end, err] =
+            std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+        if (err != std::errc() || end != id_text.data() + id_text.size() || id < 0)
+            throw Error(config.file, "added_tokens_decoder: a key is not a token id");
+        decls.declare(value, id, config.file, "added_tokens_decoder." + id_text);
+    }
+}
+
+// tokenizer.json's added_tokens: declarations with their ids.
+void declare_listed_tokens(const BpeSource& source, TokenDecls& decls) {
+    for (const auto& value : source.added_tokens) {
+        if (!value.is_object() || !value.contains("id") || !value["id"].is_number_integer())
+            throw Error(source.vocab_file, "added_tokens: each entry needs an integer id");
+        decls.declare(value, value["id"].get<int64_t>(), source.vocab_file, "added_tokens");
+    }
+}
+
+// Empty contents never match; longer tokens are tried first (leftmost-longest matching).
+void sort_for_matching(std::vector<AddedToken>& tokens) {
+    std::erase_if(tokens, [](const AddedToken& t) { return t.content.empty(); });
+    std::stable_sort(tokens.begin(), tokens.end(), [](const auto& a, const auto& b) {
+        return a.content.size() > b.content.size();
+    });
+}
+
+}  // namespace
 
 ClipTokenizer::ClipTokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+void ClipTokenizer::Impl::set_vocabulary(Vocab vocabulary) {
+    auto shared = std::make_shared<const Vocab>(std::move(vocabulary));
+    auto by_id = std::make_shared<std::vector<std::string>>();
+    for (const auto& [token, id] : *shared) {
+        if (id >= static_cast<int64_t>(by_id->size())) by_id->resize(id + 1);
+        (*by_id)[id] = token;
+    }
+    vocab_count = static_cast<int64_t>(shared->size());
+    vocab = std::move(shared);
+    vocab_by_id = std::move(by_id);
+}
+
+void ClipTokenizer::Impl::set_added_tokens(const TokenDecls& decls) {
+    for (const auto& [content, entry] : decls.entries()) {
+        const auto [id, normalized] = entry;
+        added_by_content[content] = id;
+        added_by_id[id] = content;
+        const std::u32string text = decode_utf8_lossy(content);
+        // Normalized tokens are matched in normalized text, so their content is normalized too.
+        if (normalized)
+            normalized_added.push_back({normalize(text), id});
+        else
+            raw_added.push_back({text, id});
+    }
+    sort_for_matching(raw_added);
+    sort_for_matching(normalized_added);
+}
 
 ClipTokenizer ClipTokenizer::from_folder(const std::string& dir) {
     const fs::path folder(dir);
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) throw Error(dir, "tokenizer folder not found");
-    const fs::path vocab_path = folder / "vocab.json";
-    const fs::path merges_path = folder / "merges.txt";
-    const fs::path config_path = folder / "tokenizer_config.json";
-    const fs::path map_path = folder / "special_tokens_map.json";
-    // transformers 5 may save only tokenizer.json: the same vocabulary, merges and added
-    // tokens in one file.
-    const fs::path one_file_path = folder / "tokenizer.json";
-    std::optional<TokenizerJsonBpe> one_file;
-    if (!fs::exists(vocab_path) && fs::exists(one_file_path))
-        one_file = read_tokenizer_json(one_file_path.string());
-    const fs::path merges_origin = one_file ? one_file_path : merges_path;
+    BpeSource source = read_bpe_source(folder);
 
     auto impl = std::make_shared<Impl>();
-    auto shared_vocab = std::make_shared<const Vocab>(
-        one_file ? vocab_from_json(one_file->vocab, one_file_path) : read_vocab(vocab_path));
-    const Vocab& vocab = *shared_vocab;
-    impl->vocab = shared_vocab;
-    impl->vocab_count = static_cast<int64_t>(vocab.size());
-    {
-        auto by_id = std::make_shared<std::vector<std::string>>();
-        for (const auto& [token, id] : vocab) {
-            if (id >= static_cast<int64_t>(by_id->size())) by_id->resize(id + 1);
-            (*by_id)[id] = token;
-        }
-        impl->vocab_by_id = std::move(by_id);
-    }
+    read_byte_symbols(source, impl->byte_id, impl->byte_end_id);
+    impl->merges = parse_merges(source);
+    const SpecialTokenFiles files(folder);
+    impl->max_length = read_max_length(files.config);
 
-    auto vocab_id = [&](const std::string& token) -> std::optional<int32_t> {
-        const auto it = vocab.find(token);
-        if (it == vocab.end()) return std::nullopt;
-        return static_cast<int32_t>(it->second);
-    };
-
-    // Byte-level alphabet: every byte must exist as a symbol, with and without "</w>".
-    const auto byte_chars = bytes_to_unicode();
-    for (int b = 0; b < 256; ++b) {
-        std::string symbol;
-        append_utf8(symbol, byte_chars[b]);
-        const auto plain = vocab_id(symbol);
-        const auto end = vocab_id(symbol + std::string(kEndOfWord));
-        if (!plain || !end)
-            throw Error(vocab_path.string(), "missing byte-level symbol \"" + symbol +
-                                                 (plain ? std::string(kEndOfWord) : "") +
-                                                 "\" (not a CLIP BPE vocabulary)");
-        impl->byte_id[b] = *plain;
-        impl->byte_end_id[b] = *end;
-    }
-
-    // merges.txt: "#version" header, then one "left right" pair per line in rank order.
-    {
-        const std::string text = one_file ? one_file->merges_text : read_file(merges_path);
-        impl->merges.reserve(vocab.size());
-        std::istringstream lines(text);
-        std::string line;
-        int line_no = 0;
-        int32_t rank = 0;
-        while (std::getline(lines, line)) {
-            ++line_no;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.empty() || line.starts_with("#version")) continue;
-            const size_t space = line.find(' ');
-            if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
-                line.find(' ', space + 1) != std::string::npos)
-                throw Error(merges_origin.string(), "line " + std::to_string(line_no) +
-                                                        ": expected two space-separated symbols");
-            const std::string left = line.substr(0, space), right = line.substr(space + 1);
-            const auto left_id = vocab_id(left), right_id = vocab_id(right);
-            const auto result_id = vocab_id(left + right);
-            // The symbols are not quoted: the file may not be a merges list at all.
-            if (!left_id || !right_id || !result_id)
-                throw Error(merges_origin.string(), "line " + std::to_string(line_no) + ": the " +
-                                                        (!left_id    ? "left symbol"
-                                                         : !right_id ? "right symbol"
-                                                                     : "merged symbol") +
-                                                        " is not in vocab.json");
-            // A repeated pair takes its later rank, as the reference's dict construction does.
-            impl->merges[Impl::pair_key(*left_id, *right_id)] = {rank++, *result_id};
-        }
-        if (impl->merges.empty()) throw Error(merges_origin.string(), "no merges");
-    }
-
-    const json config = read_json(config_path);
-    if (!config.is_object()) throw Error(config_path.string(), "expected a JSON object");
-    const json special_map = fs::exists(map_path) ? read_json(map_path) : json::object();
-    if (!special_map.is_object()) throw Error(map_path.string(), "expected a JSON object");
-
-    {
-        const auto it = config.find("model_max_length");
-        // transformers writes ~1e30 for "unbounded"; CLIP needs its positional limit (77).
-        if (it == config.end() || !it->is_number_integer() || it->get<int64_t>() < 2 ||
-            it->get<int64_t>() > 1'000'000)
-            throw Error(config_path.string(), "model_max_length: expected an integer in [2, 1e6]");
-        impl->max_length = static_cast<int>(it->get<int64_t>());
-    }
-
-    // Special tokens: special_tokens_map.json wins over tokenizer_config.json. A content
-    // declared several times (CLIP's eos, unk and pad) is matched after normalization if any
-    // declaration says so.
-    std::map<std::string, std::pair<int64_t, bool>> added;  // content -> (id, normalized)
-    auto add_token = [&](const TokenDecl& decl, std::optional<int64_t> id, const std::string& file,
-                         const std::string& key) -> int64_t {
-        if (decl.content.empty()) throw Error(file, key + ": empty token");
-        if (!id) {
-            const auto found = vocab_id(decl.content);
-            if (!found) throw Error(file, key + ": the token is not in vocab.json");
-            id = *found;
-        }
-        auto [it, inserted] = added.try_emplace(decl.content, *id, decl.normalized);
-        if (!inserted) {
-            if (it->second.first != *id)
-                throw Error(file, key + ": the token is declared with two ids");
-            it->second.second = it->second.second || decl.normalized;
-        }
-        return *id;
-    };
-    auto special = [&](const char* key, bool required) -> std::optional<int64_t> {
-        for (const auto& [doc, path] :
-             {std::pair{&special_map, &map_path}, std::pair{&config, &config_path}}) {
-            if (auto it = doc->find(key); it != doc->end()) {
-                if (auto decl = parse_token_decl(*it, path->string(), key))
-                    return add_token(*decl, std::nullopt, path->string(), key);
-            }
-        }
-        if (required)
-            throw Error(map_path.string(),
-                        std::string("no ") + key + " here or in tokenizer_config.json");
-        return std::nullopt;
-    };
-    impl->bos = *special("bos_token", true);
-    impl->eos = *special("eos_token", true);
-    special("unk_token", false);
-    impl->pad = *special("pad_token", true);
-    for (const auto& [doc, path] :
-         {std::pair{&special_map, &map_path}, std::pair{&config, &config_path}}) {
-        const auto it = doc->find("additional_special_tokens");
-        if (it == doc->end() || it->is_null()) continue;
-        if (!it->is_array())
-            throw Error(path->string(), "additional_special_tokens: expected an array");
-        for (const auto& value : *it) {
-            if (auto decl = parse_token_decl(value, path->string(), "additional_special_tokens"))
-                add_token(*decl, std::nullopt, path->string(), "additional_special_tokens");
-        }
-    }
-    if (auto it = config.find("added_tokens_decoder"); it != config.end() && !it->is_null()) {
-        if (!it->is_object())
-            throw Error(config_path.string(), "added_tokens_decoder: expected an object");
-        for (const auto& [id_text, value] : it->items()) {
-            int64_t id = -1;
-            const auto [end, err] =
-                std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-            if (err != std::errc() || end != id_text.data() + id_text.size() || id < 0)
-                throw Error(config_path.string(), "added_tokens_decoder: a key is not a token id");
-            const std::string key = "added_tokens_decoder." + id_text;
-            if (auto decl = parse_token_decl(value, config_path.string(), key))
-                add_token(*decl, id, config_path.string(), key);
-        }
-    }
-
-    if (one_file) {
-        for (const auto& value : one_file->added_tokens) {
-            if (!value.is_object() || !value.contains("id") || !value["id"].is_number_integer())
-                throw Error(one_file_path.string(), "added_tokens: each entry needs an integer id");
-            if (auto decl = parse_token_decl(value, one_file_path.string(), "added_tokens"))
-                add_token(*decl, value["id"].get<int64_t>(), one_file_path.string(),
-                          "added_tokens");
-        }
-    }
-
-    for (const auto& [content, entry] : added) {
-        const auto [id, normalized] = entry;
-        impl->added_by_content[content] = id;
-        impl->added_by_id[id] = content;
-        const std::u32string text = decode_utf8_lossy(content);
-        // Normalized tokens are matched in normalized text, so their content is normalized too.
-        if (normalized)
-            impl->normalized_added.push_back({normalize(text), id});
-        else
-            impl->raw_added.push_back({text, id});
-    }
-    for (auto* list : {&impl->raw_added, &impl->normalized_added}) {
-        std::erase_if(*list, [](const AddedToken& t) { return t.content.empty(); });
-        std::stable_sort(list->begin(), list->end(), [](const auto& a, const auto& b) {
-            return a.content.size() > b.content.size();
-        });
-    }
+    TokenDecls decls(source.vocab);
+    impl->bos = *declare_special(files, "bos_token", true, decls);
+    impl->eos = *declare_special(files, "eos_token", true, decls);
+    declare_special(files, "unk_token", false, decls);
+    impl->pad = *declare_special(files, "pad_token", true, decls);
+    declare_other_special(files, decls);
+    declare_listed_tokens(source, decls);
+    impl->set_added_tokens(decls);
+    impl->set_vocabulary(std::move(source.vocab));
     return ClipTokenizer(std::move(impl));
 }
 
@@ -719,10 +789,7 @@ ClipTokenizer ClipTokenizer::with_added_tokens(const std::vector<std::string>& t
         impl->normalized_added.push_back({normalize(decode_utf8_lossy(token)), next, true});
         ++next;
     }
-    std::erase_if(impl->normalized_added, [](const AddedToken& t) { return t.content.empty(); });
-    std::stable_sort(
-        impl->normalized_added.begin(), impl->normalized_added.end(),
-        [](const auto& a, const auto& b) { return a.content.size() > b.content.size(); });
+    sort_for_matching(impl->normalized_added);
     return ClipTokenizer(std::move(impl));
 }
 

@@ -333,6 +333,19 @@ private Q_SLOTS:
         QCOMPARE(from_config.pad_id(), int64_t(0));
         QCOMPARE(from_config.encode("word!word"), tok2_->encode("word!word"));
     }
+
+    // A folder with tokenizer.json alone: errors about its vocabulary name tokenizer.json, the
+    // file that holds it (a vocabulary without the byte alphabet was blamed on vocab.json).
+    void oneFileErrorsNameTokenizerJson() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const fs::path folder = dir.path().toStdString();
+        const nlohmann::json model = {
+            {"type", "BPE"}, {"vocab", {{"a", 0}, {"b", 1}, {"ab", 2}}}, {"merges", {"a b"}}};
+        std::ofstream(folder / "tokenizer.json") << nlohmann::json{{"model", model}}.dump();
+        std::ofstream(folder / "tokenizer_config.json") << R"({"model_max_length": 77})";
+        expect_load_error(folder.string(), folder.string() + "/tokenizer.json: missing byte-level");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTokenizer)
