@@ -196,6 +196,17 @@ struct PlanItem {
     uint64_t partial = 0;   // bytes of an earlier .incomplete
 };
 
+// The .incomplete file a download writes, and how far it got.
+struct PartialFile {
+    int fd;
+    std::string path;
+    uint64_t size;  // the listing's
+    ContentHasher& hasher;
+    uint64_t have = 0;     // bytes in the file (and hashed)
+    uint64_t counted = 0;  // bytes of this file counted in the progress's `done`
+    int write_error = 0;   // errno of a failed write
+};
+
 struct HubDownloader::Impl {
     Impl(const HubSettings& settings, const DownloadCallbacks& callbacks, int max_attempts)
         : settings(settings), callbacks(callbacks), max_attempts(max_attempts) {}
@@ -247,6 +258,12 @@ struct HubDownloader::Impl {
     void fetch(const PlanItem& item);
     void check_metadata(const std::string& url, const PlanItem& item);
     void transfer(const std::string& url, const PlanItem& item, const std::string& partial_path);
+    void resume(PartialFile& file, const PlanItem& item);
+    HttpResponse stream_into(const std::string& url, PartialFile& file);
+    bool check_response(const std::string& url, const PlanItem& item, const PartialFile& file,
+                        const HttpResponse& response);
+    void back_off(int attempt) const;
+    void verify_checksum(const std::string& url, const PlanItem& item, PartialFile& file);
 };
 
 RepoListing HubDownloader::Impl::list(const std::string& repo_id, const std::string& revision) {
@@ -356,122 +373,143 @@ void HubDownloader::Impl::transfer(const std::string& url, const PlanItem& item,
         ~FdCloser() { ::close(fd); }
     } closer{fd};
 
-    const uint64_t size = item.file.size;
-    uint64_t have = uint64_t(::lseek(fd, 0, SEEK_END));
-    if (have > size) {  // not this file's bytes: start over
-        if (::ftruncate(fd, 0) != 0) throw Error(partial_path, "truncate: " + errno_text(errno));
-        have = 0;
-    }
-    ContentHasher hasher(item.file.lfs, size);
-    if (have > 0) {  // hash what an earlier run left, then continue after it
-        progress.phase = DownloadPhase::Verifying;
-        report(true);
-        std::vector<char> chunk(4 << 20);
-        ::lseek(fd, 0, SEEK_SET);
-        for (uint64_t done = 0; done < have;) {
-            const ssize_t n =
-                ::read(fd, chunk.data(), std::min<uint64_t>(chunk.size(), have - done));
-            if (n <= 0) throw Error(partial_path, "read failed: " + errno_text(errno));
-            hasher.update(chunk.data(), size_t(n));
-            done += uint64_t(n);
-            if (cancelled()) throw Cancelled();
-        }
-        note("resuming " + item.file.path + " at " + human_bytes(have) + " of " +
-             human_bytes(size));
-    }
+    ContentHasher hasher(item.file.lfs, item.file.size);
+    PartialFile file{fd, partial_path, item.file.size, hasher};
+    resume(file, item);
     progress.phase = DownloadPhase::Downloading;
-    progress.file_done = have;
-
-    int write_error = 0;
-    uint64_t counted = 0;  // bytes of this file counted in progress.done
-    for (int attempt = 1; have < size; ++attempt) {
-        const uint64_t start = have;
-        auto on_start = [&](const HttpResponse& response) {
-            if (response.status == 206 && start > 0) {
-                // "Content-Range: bytes START-END/SIZE" must start where our file ends.
-                const std::string range = header(response.headers, "content-range");
-                if (range.rfind("bytes " + std::to_string(start) + "-", 0) != 0) return false;
-                return true;
-            }
-            // A 200 answers the whole file: our partial bytes are replaced.
-            if (start > 0) {
-                if (::ftruncate(fd, 0) != 0) return false;
-                hasher.reset();
-                // The partial bytes an earlier run left now have to come again.
-                progress.total += have - counted;
-                progress.done -= counted;
-                counted = 0;
-                have = 0;
-                progress.file_done = 0;
-            }
-            return true;
-        };
-        auto sink = [&](const char* data, size_t n) {
-            if (have + n > size) return false;  // more than the listing's size: not our file
-            for (size_t written = 0; written < n;) {
-                const ssize_t w = ::pwrite(fd, data + written, n - written, off_t(have + written));
-                if (w < 0 && errno == EINTR) continue;
-                if (w < 0) {
-                    write_error = errno;
-                    return false;
-                }
-                written += size_t(w);
-            }
-            hasher.update(data, n);
-            have += n;
-            counted += n;
-            progress.file_done = have;
-            progress.done += n;
-            report(false);
-            return true;
-        };
-        const HttpResponse response =
-            http.stream(url, have, on_start, sink, [this] { return !cancelled(); });
-        if (response.failure == TransferFailure::Cancelled) throw Cancelled();
-        if (write_error)
-            throw Error(partial_path,
-                        (is_disk_full(write_error) ? "disk full" : "write failed") +
-                            std::string(" (") + errno_text(write_error) + ") after " +
-                            human_bytes(have) + " of " + human_bytes(size) + " of " +
-                            item.file.path +
-                            "; free some space and run again: the download resumes there");
-        if (response.failure == TransferFailure::WriteFailed)
-            throw Error(url, "the server sent " + (response.status == 206
-                                                       ? std::string("a range that does not "
-                                                                     "continue the file")
-                                                       : "more bytes than the file has"));
-        const bool interrupted =
-            response.failure == TransferFailure::Interrupted ||
-            (response.failure == TransferFailure::None &&
-             (response.status == 200 || response.status == 206) && have < size);
-        if (!interrupted && response.failure != TransferFailure::None)
-            throw_request_error(url, response, settings);
-        if (!interrupted && response.status != 200 && response.status != 206)
-            throw_request_error(url, response, settings);
-        if (!interrupted) break;
+    progress.file_done = file.have;
+    for (int attempt = 1; file.have < file.size; ++attempt) {
+        const HttpResponse response = stream_into(url, file);
+        if (!check_response(url, item, file, response)) break;
         if (attempt >= max_attempts)
             throw Error(url, "the connection dropped " + std::to_string(attempt) + " times; " +
-                                 human_bytes(have) + " of " + human_bytes(size) +
+                                 human_bytes(file.have) + " of " + human_bytes(file.size) +
                                  " are kept and the next run resumes there");
-        note("connection dropped at " + human_bytes(have) + " of " + item.file.path +
+        note("connection dropped at " + human_bytes(file.have) + " of " + item.file.path +
              "; resuming (attempt " + std::to_string(attempt + 1) + ")");
-        // Back off a little (0.2 s, 0.4 s, ... at most 5 s), cancellable.
-        const auto wait = std::chrono::milliseconds(std::min(5000, 200 << (attempt - 1)));
-        for (auto until = Clock::now() + wait; Clock::now() < until;) {
-            if (cancelled()) throw Cancelled();
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
+        back_off(attempt);
     }
     if (::fsync(fd) != 0) throw Error(partial_path, "fsync failed: " + errno_text(errno));
+    verify_checksum(url, item, file);
+}
 
+// Picks up what an earlier run left in the .incomplete file: its bytes are hashed and the
+// download continues after them (bytes beyond the file's size are not its own: start over).
+void HubDownloader::Impl::resume(PartialFile& file, const PlanItem& item) {
+    file.have = uint64_t(::lseek(file.fd, 0, SEEK_END));
+    if (file.have > file.size) {
+        if (::ftruncate(file.fd, 0) != 0) throw Error(file.path, "truncate: " + errno_text(errno));
+        file.have = 0;
+    }
+    if (file.have == 0) return;
     progress.phase = DownloadPhase::Verifying;
     report(true);
-    const std::string digest = hasher.finish_hex();
+    std::vector<char> chunk(4 << 20);
+    ::lseek(file.fd, 0, SEEK_SET);
+    for (uint64_t done = 0; done < file.have;) {
+        const ssize_t n =
+            ::read(file.fd, chunk.data(), std::min<uint64_t>(chunk.size(), file.have - done));
+        if (n <= 0) throw Error(file.path, "read failed: " + errno_text(errno));
+        file.hasher.update(chunk.data(), size_t(n));
+        done += uint64_t(n);
+        if (cancelled()) throw Cancelled();
+    }
+    note("resuming " + item.file.path + " at " + human_bytes(file.have) + " of " +
+         human_bytes(file.size));
+}
+
+// One request for the bytes after file.have, written into the file as they come.
+HttpResponse HubDownloader::Impl::stream_into(const std::string& url, PartialFile& file) {
+    const uint64_t start = file.have;
+    auto on_start = [&](const HttpResponse& response) {
+        if (response.status == 206 && start > 0) {
+            // "Content-Range: bytes START-END/SIZE" must start where our file ends.
+            const std::string range = header(response.headers, "content-range");
+            return range.rfind("bytes " + std::to_string(start) + "-", 0) == 0;
+        }
+        // A 200 answers the whole file: our partial bytes are replaced.
+        if (start > 0) {
+            if (::ftruncate(file.fd, 0) != 0) return false;
+            file.hasher.reset();
+            // The partial bytes an earlier run left now have to come again.
+            progress.total += file.have - file.counted;
+            progress.done -= file.counted;
+            file.counted = 0;
+            file.have = 0;
+            progress.file_done = 0;
+        }
+        return true;
+    };
+    auto sink = [&](const char* data, size_t n) {
+        if (file.have + n > file.size) return false;  // more than the listing's size: not ours
+        for (size_t written = 0; written < n;) {
+            const ssize_t w =
+                ::pwrite(file.fd, data + written, n - written, off_t(file.have + written));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) {
+                file.write_error = errno;
+                return false;
+            }
+            written += size_t(w);
+        }
+        file.hasher.update(data, n);
+        file.have += n;
+        file.counted += n;
+        progress.file_done = file.have;
+        progress.done += n;
+        report(false);
+        return true;
+    };
+    return http.stream(url, file.have, on_start, sink, [this] { return !cancelled(); });
+}
+
+// Throws on a cancel, a failed write, a wrong answer or an HTTP error; returns whether the
+// connection dropped before the file was complete (worth another attempt).
+bool HubDownloader::Impl::check_response(const std::string& url, const PlanItem& item,
+                                         const PartialFile& file, const HttpResponse& response) {
+    if (response.failure == TransferFailure::Cancelled) throw Cancelled();
+    if (file.write_error)
+        throw Error(file.path, (is_disk_full(file.write_error) ? "disk full" : "write failed") +
+                                   std::string(" (") + errno_text(file.write_error) + ") after " +
+                                   human_bytes(file.have) + " of " + human_bytes(file.size) +
+                                   " of " + item.file.path +
+                                   "; free some space and run again: the download resumes there");
+    if (response.failure == TransferFailure::WriteFailed)
+        throw Error(
+            url, "the server sent " + (response.status == 206 ? std::string("a range that does not "
+                                                                            "continue the file")
+                                                              : "more bytes than the file has"));
+    const bool interrupted =
+        response.failure == TransferFailure::Interrupted ||
+        (response.failure == TransferFailure::None &&
+         (response.status == 200 || response.status == 206) && file.have < file.size);
+    if (!interrupted && response.failure != TransferFailure::None)
+        throw_request_error(url, response, settings);
+    if (!interrupted && response.status != 200 && response.status != 206)
+        throw_request_error(url, response, settings);
+    return interrupted;
+}
+
+// Back off a little before the next attempt (0.2 s, 0.4 s, ... at most 5 s), cancellable.
+void HubDownloader::Impl::back_off(int attempt) const {
+    const auto wait = std::chrono::milliseconds(std::min(5000, 200 << (attempt - 1)));
+    for (auto until = Clock::now() + wait; Clock::now() < until;) {
+        if (cancelled()) throw Cancelled();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+// The downloaded bytes must hash to the listing's checksum, or they are discarded.
+void HubDownloader::Impl::verify_checksum(const std::string& url, const PlanItem& item,
+                                          PartialFile& file) {
+    progress.phase = DownloadPhase::Verifying;
+    report(true);
+    const std::string digest = file.hasher.finish_hex();
     if (digest != item.file.etag) {
         std::error_code ec;
-        fs::remove(partial_path, ec);
-        throw Error(url, std::string("checksum mismatch: the hub's ") + hasher.name() + " is " +
-                             item.file.etag + " but the downloaded bytes have " + digest +
+        fs::remove(file.path, ec);
+        throw Error(url, std::string("checksum mismatch: the hub's ") + file.hasher.name() +
+                             " is " + item.file.etag + " but the downloaded bytes have " + digest +
                              "; the file was discarded (run again to retry)");
     }
 }
