@@ -7,7 +7,6 @@
 #include "core/convert/text_encoder_names.h"
 #include "core/convert/vae_file.h"
 #include "core/cuda/graph_cache.h"
-#include "core/request/limits.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/io/state_dict.h"
@@ -15,6 +14,7 @@
 #include "core/models/unet.h"
 #include "core/models/vae.h"
 #include "core/models/vae_tiling.h"
+#include "core/request/limits.h"
 #include "core/sched/euler.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
@@ -180,6 +180,23 @@ auto with_lightning_errors(const char* where, F&& f) -> decltype(f()) {
     }
 }
 
+// Where a model's files are (Pipeline::Impl::locate_model_files).
+struct ModelFiles {
+    ModelLocations paths;
+    bool single_file = false;
+    std::string root;  // the diffusers folder with the configs and tokenizers
+};
+
+struct ComponentConfigs {
+    UNetConfig unet;
+    VaeConfig vae;
+    ClipTextConfig text_encoder_1, text_encoder_2;
+};
+
+struct ComponentWeights {
+    std::shared_ptr<TensorSource> text_encoder_1, text_encoder_2, vae;
+};
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -214,6 +231,12 @@ struct Pipeline::Impl {
     std::mutex generate_mutex;  // one generation at a time per pipeline
 
     void load_models();
+    ModelFiles locate_model_files() const;
+    ComponentConfigs read_component_configs(const std::string& root);
+    ComponentWeights open_single_file_weights(const ModelFiles& files,
+                                              const ComponentConfigs& configs);
+    ComponentWeights open_folder_weights(const ModelFiles& files, const ComponentConfigs& configs);
+    void load_vae_model(const VaeConfig& model_config, std::shared_ptr<TensorSource> weights);
     CheckpointSwitch select_unet(const std::string& path);
     void apply_loras(const std::vector<LoraSpec>& loras);
     void apply_embeddings(const std::vector<EmbeddingSpec>& embeddings);
@@ -237,110 +260,24 @@ struct Pipeline::Impl {
 };
 
 void Pipeline::Impl::load_models() {
-    if (options.paths.base.empty()) throw Error("model", "no model path given");
-    // Single-file layouts are detected, not configured (core/request/model_layout.h).
-    ModelLocations paths = options.paths;
-    if (fs::is_regular_file(paths.base) && paths.config_dir.empty())
-        paths.config_dir = config_folder_for_single_file(paths.base);
-    if (auto checkpoint = find_single_file_checkpoint(paths.base); !checkpoint.empty()) {
-        paths.config_dir = paths.base;
-        paths.base = checkpoint;
-    }
-    const bool single_file = is_single_file(paths.base);
-    if (!single_file && !fs::is_directory(paths.base))
-        throw Error(paths.base, "no such file or folder");
-    // Configs and tokenizers come from the diffusers folder: the model itself, or config_dir.
-    const std::string root = config_root(paths);
-    if (root.empty())
-        throw Error(paths.base,
-                    "a single-file checkpoint needs a config folder (diffusers layout with "
-                    "model_index.json, tokenizers and component configs)");
-    if (!fs::is_directory(root)) throw Error(root, "config folder not found");
-
-    index = read_pipeline_index(require_file(root + "/model_index.json"));
-    scheduler_config =
-        read_scheduler_config(require_file(root + "/scheduler/scheduler_config.json"));
-    make_scheduler(scheduler_config);  // reject an unsupported scheduler now, not mid-request
-    const auto unet_config = read_unet_config(require_file(root + "/unet/config.json"));
-    const auto vae_config = read_vae_config(require_file(root + "/vae/config.json"));
-    const auto te1_config = read_clip_text_config(require_file(root + "/text_encoder/config.json"));
-    const auto te2_config =
-        read_clip_text_config(require_file(root + "/text_encoder_2/config.json"));
-    tokenizer_1 = std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(root + "/tokenizer"));
-    tokenizer_2 =
-        std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(root + "/tokenizer_2"));
-
-    std::shared_ptr<TensorSource> te1_weights, te2_weights, vae_weights;
-    if (single_file) {
-        const auto parts = open_single_file(SafeTensorsFile::open(paths.base), unet_config,
-                                            vae_config, te2_config);
-        base_unet_weights = parts.unet;
-        base_unet_file = paths.base;
-        base_component_files = {paths.base};
-        // A UNet-only checkpoint takes the other components from the config folder.
-        auto part_or_folder = [&](const std::shared_ptr<TensorSource>& part,
-                                  const std::string& folder, const std::string& stem) {
-            if (part) return part;
-            const auto file = component_weights(root + "/" + folder, stem);
-            base_component_files.push_back(file);
-            return std::shared_ptr<TensorSource>(SafeTensorsFile::open(file));
-        };
-        te1_weights = part_or_folder(parts.text_encoder, "text_encoder", "model");
-        te2_weights = part_or_folder(parts.text_encoder_2, "text_encoder_2", "model");
-        vae_weights = part_or_folder(parts.vae, "vae", "diffusion_pytorch_model");
-        base_unet_name = fs::path(paths.base).filename().string();
-    } else {
-        // The base UNet's weights are optional: SDXL-Lightning replaces the base UNet, so a
-        // base folder may hold only its config (what `lightning models download` fetches).
-        base_unet_file = find_component_weights(paths.base + "/unet", "diffusion_pytorch_model");
-        if (base_unet_file.empty() &&
-            fs::exists(paths.base + "/unet/diffusion_pytorch_model.safetensors.index.json"))
-            component_weights(paths.base + "/unet", "diffusion_pytorch_model");  // says why
-        if (!base_unet_file.empty())
-            base_unet_weights =
-                unet_weights_any_layout(SafeTensorsFile::open(base_unet_file), unet_config);
-        base_component_files = {component_weights(paths.base + "/text_encoder", "model"),
-                                component_weights(paths.base + "/text_encoder_2", "model"),
-                                component_weights(paths.base + "/vae", "diffusion_pytorch_model")};
-        te1_weights = SafeTensorsFile::open(base_component_files[0]);
-        te2_weights = SafeTensorsFile::open(base_component_files[1]);
-        vae_weights = SafeTensorsFile::open(base_component_files[2]);
-        base_unet_name = base_unet_file.empty() ? std::string("(no base UNet weights)")
-                                                : fs::path(base_unet_file).filename().string();
-    }
-
+    const ModelFiles files = locate_model_files();
+    const ComponentConfigs configs = read_component_configs(files.root);
+    const ComponentWeights weights = files.single_file ? open_single_file_weights(files, configs)
+                                                       : open_folder_weights(files, configs);
     const auto text_options = torch::TensorOptions().dtype(text_dtype).device(device);
-    text_encoder_1 = ClipTextModel(te1_config, text_options);
-    load_clip_text_model(text_encoder_1, *clip_text_weights_any_layout(te1_weights));
-    text_encoder_2 = ClipTextModel(te2_config, text_options);
-    load_clip_text_model(text_encoder_2, *clip_text_weights_any_layout(te2_weights));
-
-    // On CUDA an fp16 run decodes in bf16: it keeps fp32's exponent range, so the SDXL VAE does
-    // not overflow as it does in fp16, at a fraction of fp32's cost (H100, 1024²: 90 ms vs 400 ms
-    // with TF32 off). Elsewhere diffusers' rule applies (fp16 + force_upcast -> fp32).
-    // A VAE file given in the options replaces the model's; one that is safe in fp16
-    // (force_upcast false) decodes in fp16. The model's own may be in diffusers or ldm names.
-    VaeConfig chosen_vae_config = vae_config;
-    if (!options.vae.empty()) {
-        auto file = open_vae_file(options.vae, vae_config);
-        chosen_vae_config = file.config;
-        vae_weights = file.weights;
-    } else {
-        vae_weights = vae_weights_any_layout(vae_weights, vae_config);
-    }
-    const auto vae_dtype =
-        device.is_cuda() && unet_dtype == torch::kHalf && chosen_vae_config.force_upcast
-            ? torch::kBFloat16
-            : vae_compute_dtype(chosen_vae_config, unet_dtype);
-    vae = load_vae(chosen_vae_config, *vae_weights, device, vae_dtype);
+    text_encoder_1 = ClipTextModel(configs.text_encoder_1, text_options);
+    load_clip_text_model(text_encoder_1, *clip_text_weights_any_layout(weights.text_encoder_1));
+    text_encoder_2 = ClipTextModel(configs.text_encoder_2, text_options);
+    load_clip_text_model(text_encoder_2, *clip_text_weights_any_layout(weights.text_encoder_2));
+    load_vae_model(configs.vae, weights.vae);
     unet =
-        UNet2DConditionModel(unet_config, torch::TensorOptions().dtype(unet_dtype).device(device));
+        UNet2DConditionModel(configs.unet, torch::TensorOptions().dtype(unet_dtype).device(device));
     // Weights come in when a request (or preload) activates a checkpoint: loading the base
     // UNet here would be wasted work for every Lightning run. Checkpoint files may be in
     // diffusers or ldm names (Lightning all-in-one files).
     checkpoints = std::make_unique<UnetCheckpoints>(
         *unet, device, base_unet_weights,
-        [config = unet_config](const std::string& path) -> std::shared_ptr<const TensorSource> {
+        [config = configs.unet](const std::string& path) -> std::shared_ptr<const TensorSource> {
             return unet_weights_any_layout(SafeTensorsFile::open(path), config);
         },
         options.checkpoint_budget);
@@ -349,6 +286,119 @@ void Pipeline::Impl::load_models() {
     vae->eval();
     unet->eval();
     apply_speedups();
+}
+
+// Where the weights and the configs are: a diffusers folder, or a single file with a config
+// folder. Single-file layouts are detected, not configured (core/request/model_layout.h).
+ModelFiles Pipeline::Impl::locate_model_files() const {
+    if (options.paths.base.empty()) throw Error("model", "no model path given");
+    ModelFiles files;
+    files.paths = options.paths;
+    ModelLocations& paths = files.paths;
+    if (fs::is_regular_file(paths.base) && paths.config_dir.empty())
+        paths.config_dir = config_folder_for_single_file(paths.base);
+    if (auto checkpoint = find_single_file_checkpoint(paths.base); !checkpoint.empty()) {
+        paths.config_dir = paths.base;
+        paths.base = checkpoint;
+    }
+    files.single_file = is_single_file(paths.base);
+    if (!files.single_file && !fs::is_directory(paths.base))
+        throw Error(paths.base, "no such file or folder");
+    // Configs and tokenizers come from the diffusers folder: the model itself, or config_dir.
+    files.root = config_root(paths);
+    if (files.root.empty())
+        throw Error(paths.base,
+                    "a single-file checkpoint needs a config folder (diffusers layout with "
+                    "model_index.json, tokenizers and component configs)");
+    if (!fs::is_directory(files.root)) throw Error(files.root, "config folder not found");
+    return files;
+}
+
+// model_index.json, the scheduler's and components' configs and both tokenizers of `root`.
+ComponentConfigs Pipeline::Impl::read_component_configs(const std::string& root) {
+    index = read_pipeline_index(require_file(root + "/model_index.json"));
+    scheduler_config =
+        read_scheduler_config(require_file(root + "/scheduler/scheduler_config.json"));
+    make_scheduler(scheduler_config);  // reject an unsupported scheduler now, not mid-request
+    ComponentConfigs configs{
+        read_unet_config(require_file(root + "/unet/config.json")),
+        read_vae_config(require_file(root + "/vae/config.json")),
+        read_clip_text_config(require_file(root + "/text_encoder/config.json")),
+        read_clip_text_config(require_file(root + "/text_encoder_2/config.json")),
+    };
+    tokenizer_1 = std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(root + "/tokenizer"));
+    tokenizer_2 =
+        std::make_unique<ClipTokenizer>(ClipTokenizer::from_folder(root + "/tokenizer_2"));
+    return configs;
+}
+
+ComponentWeights Pipeline::Impl::open_single_file_weights(const ModelFiles& files,
+                                                          const ComponentConfigs& configs) {
+    const std::string& file = files.paths.base;
+    const auto parts = open_single_file(SafeTensorsFile::open(file), configs.unet, configs.vae,
+                                        configs.text_encoder_2);
+    base_unet_weights = parts.unet;
+    base_unet_file = file;
+    base_component_files = {file};
+    base_unet_name = fs::path(file).filename().string();
+    // A UNet-only checkpoint takes the other components from the config folder.
+    auto part_or_folder = [&](const std::shared_ptr<TensorSource>& part, const std::string& folder,
+                              const std::string& stem) {
+        if (part) return part;
+        const auto weights = component_weights(files.root + "/" + folder, stem);
+        base_component_files.push_back(weights);
+        return std::shared_ptr<TensorSource>(SafeTensorsFile::open(weights));
+    };
+    ComponentWeights weights;
+    weights.text_encoder_1 = part_or_folder(parts.text_encoder, "text_encoder", "model");
+    weights.text_encoder_2 = part_or_folder(parts.text_encoder_2, "text_encoder_2", "model");
+    weights.vae = part_or_folder(parts.vae, "vae", "diffusion_pytorch_model");
+    return weights;
+}
+
+ComponentWeights Pipeline::Impl::open_folder_weights(const ModelFiles& files,
+                                                     const ComponentConfigs& configs) {
+    const std::string& base = files.paths.base;
+    // The base UNet's weights are optional: SDXL-Lightning replaces the base UNet, so a
+    // base folder may hold only its config (what `lightning models download` fetches).
+    base_unet_file = find_component_weights(base + "/unet", "diffusion_pytorch_model");
+    if (base_unet_file.empty() &&
+        fs::exists(base + "/unet/diffusion_pytorch_model.safetensors.index.json"))
+        component_weights(base + "/unet", "diffusion_pytorch_model");  // says why
+    if (!base_unet_file.empty())
+        base_unet_weights =
+            unet_weights_any_layout(SafeTensorsFile::open(base_unet_file), configs.unet);
+    base_component_files = {component_weights(base + "/text_encoder", "model"),
+                            component_weights(base + "/text_encoder_2", "model"),
+                            component_weights(base + "/vae", "diffusion_pytorch_model")};
+    base_unet_name = base_unet_file.empty() ? std::string("(no base UNet weights)")
+                                            : fs::path(base_unet_file).filename().string();
+    ComponentWeights weights;
+    weights.text_encoder_1 = SafeTensorsFile::open(base_component_files[0]);
+    weights.text_encoder_2 = SafeTensorsFile::open(base_component_files[1]);
+    weights.vae = SafeTensorsFile::open(base_component_files[2]);
+    return weights;
+}
+
+// On CUDA an fp16 run decodes in bf16: it keeps fp32's exponent range, so the SDXL VAE does
+// not overflow as it does in fp16, at a fraction of fp32's cost (H100, 1024²: 90 ms vs 400 ms
+// with TF32 off). Elsewhere diffusers' rule applies (fp16 + force_upcast -> fp32).
+// A VAE file given in the options replaces the model's; one that is safe in fp16
+// (force_upcast false) decodes in fp16. The model's own may be in diffusers or ldm names.
+void Pipeline::Impl::load_vae_model(const VaeConfig& model_config,
+                                    std::shared_ptr<TensorSource> weights) {
+    VaeConfig config = model_config;
+    if (!options.vae.empty()) {
+        auto file = open_vae_file(options.vae, model_config);
+        config = file.config;
+        weights = file.weights;
+    } else {
+        weights = vae_weights_any_layout(weights, model_config);
+    }
+    const auto vae_dtype = device.is_cuda() && unet_dtype == torch::kHalf && config.force_upcast
+                               ? torch::kBFloat16
+                               : vae_compute_dtype(config, unet_dtype);
+    vae = load_vae(config, *weights, device, vae_dtype);
 }
 
 // Makes `path` ("" = base) the UNet's weights: a copy from the checkpoint cache, or a strict
