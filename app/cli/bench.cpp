@@ -148,9 +148,8 @@ void write_profile(Pipeline& pipeline, GenerationRequest request, const std::str
 #endif
 }
 
-}  // namespace
-
-int run_bench(const BenchArgs& args) {
+// What ran where, and which speed-up levers were on.
+nlohmann::json report_header(const BenchArgs& args) {
     nlohmann::json report;
     report["device"] = args.device;
     report["dtype"] = to_string(args.precision);
@@ -162,14 +161,6 @@ int run_bench(const BenchArgs& args) {
     }
 #endif
     report["torch"] = TORCH_VERSION;
-
-    EngineOptions options;
-    options.models.base = args.model;
-    options.models.lightning_dir = args.lightning_dir;
-    options.device = args.device;
-    options.precision = args.precision;
-    options.preview = PreviewMode::Off;
-    options.speedups = args.speedups;
     nlohmann::json on = nlohmann::json::array();
     for (const auto& lever : cuda_speedup_names()) {
         CudaSpeedups with = args.speedups;
@@ -177,41 +168,57 @@ int run_bench(const BenchArgs& args) {
         if (with == args.speedups) on.push_back(lever);
     }
     report["levers_on"] = on;
+    return report;
+}
+
+// Loads the engine and the first checkpoint's weights (the engine reads them on first use, so
+// they are part of loading); records the time in the report.
+std::unique_ptr<Engine> load_engine(const BenchArgs& args, nlohmann::json& report) {
+    EngineOptions options;
+    options.models.base = args.model;
+    options.models.lightning_dir = args.lightning_dir;
+    options.device = args.device;
+    options.precision = args.precision;
+    options.preview = PreviewMode::Off;
+    options.speedups = args.speedups;
     synchronize(args.device);
     const auto load_start = Clock::now();
     auto engine = Engine::load(options);
-    // The first checkpoint's weights are part of loading (the engine reads them on first use).
     GenerationRequest first;
     first.steps = args.steps.front();
     engine->pipeline().activate_unet(engine->unet_for(first));
     synchronize(args.device);
     report["load_s"] = ms_since(load_start) / 1000;
-    Pipeline* pipeline = &engine->pipeline();
+    return engine;
+}
 
-    GenerationRequest request;
-    request.prompt = "A girl smiling, photograph, golden hour";
-    request.width = args.width;
-    request.height = args.height;
-    request.guidance = 0;
-    for (int steps : args.steps) {
-        request.steps = steps;
-        request.unet_file.clear();  // the engine picks the step count's checkpoint
-        request.unet_file = engine->unet_for(request);
-        for (int i = 0; i < args.warmup; ++i) timed_generate(*pipeline, request, PreviewMode::Off);
+// Timed series of generations of one prompt on a loaded engine, each printed as a table row.
+class SeriesRunner {
+public:
+    SeriesRunner(Engine& engine, const BenchArgs& args) : engine_(engine), args_(args) {
+        request_.prompt = "A girl smiling, photograph, golden hour";
+        request_.width = args.width;
+        request_.height = args.height;
+        request_.guidance = 0;
     }
-    reset_peak(args.device);
-    nlohmann::json per_steps;
-    std::printf("%-28s %10s %10s %10s %10s %10s\n", "run (median ms)", "total", "encode",
-                "unet/step", "decode", "preview");
-    auto run_series = [&](int steps, PreviewMode preview, const std::string& label, int batch = 1) {
-        request.steps = steps;
-        request.batch = batch;
-        request.unet_file.clear();
-        request.unet_file = engine->unet_for(request);
+
+    // --warmup untimed generations at each step count.
+    void warm_up() {
+        for (int steps : args_.steps) {
+            use(steps, 1);
+            for (int i = 0; i < args_.warmup; ++i)
+                timed_generate(pipeline(), request_, PreviewMode::Off);
+        }
+    }
+
+    // The medians of --runs generations.
+    nlohmann::json run(int steps, PreviewMode preview, const std::string& label, int batch = 1) {
+        use(steps, batch);
         // Previews and a new batch size bring new shapes (graph capture, cuDNN timing): warm.
-        if (preview != PreviewMode::Off || batch > 1) timed_generate(*pipeline, request, preview);
+        if (preview != PreviewMode::Off || batch > 1) timed_generate(pipeline(), request_, preview);
         Series series;
-        for (int i = 0; i < args.runs; ++i) series.add(timed_generate(*pipeline, request, preview));
+        for (int i = 0; i < args_.runs; ++i)
+            series.add(timed_generate(pipeline(), request_, preview));
         auto m = series.medians();
         m["images"] = batch;
         m["per_image_ms"] = m["end_to_end_ms"].get<double>() / batch;
@@ -220,34 +227,62 @@ int run_bench(const BenchArgs& args) {
                     m["unet_step_ms"].get<double>(), m["vae_decode_ms"].get<double>(),
                     m["preview_decode_ms"].get<double>());
         return m;
-    };
+    }
+
+    void profile(const std::string& path) {
+        use(1, 1);
+        write_profile(pipeline(), request_, path);
+    }
+
+private:
+    Pipeline& pipeline() { return engine_.pipeline(); }
+    // The engine picks the step count's checkpoint.
+    void use(int steps, int batch) {
+        request_.steps = steps;
+        request_.batch = batch;
+        request_.unet_file.clear();
+        request_.unet_file = engine_.unet_for(request_);
+    }
+
+    Engine& engine_;
+    const BenchArgs& args_;
+    GenerationRequest request_;
+};
+
+// --batch N: N images at 4 steps, per image against one image alone.
+void run_batch(SeriesRunner& runner, int batch, nlohmann::json& report) {
+    const std::string label = "4 steps, " + std::to_string(batch) + " images";
+    report["batch_4step"] = runner.run(4, PreviewMode::Off, label, batch);
+    const double single =
+        report["steps"].contains("4") ? report["steps"]["4"]["end_to_end_ms"].get<double>() : 0.0;
+    const double per_image = report["batch_4step"]["per_image_ms"].get<double>();
+    std::printf("per image: %.1f ms (%.2fx one image alone)\n", per_image,
+                single > 0 ? per_image / single : 0);
+}
+
+}  // namespace
+
+int run_bench(const BenchArgs& args) {
+    nlohmann::json report = report_header(args);
+    const auto engine = load_engine(args, report);
+    SeriesRunner runner(*engine, args);
+    runner.warm_up();
+    reset_peak(args.device);
+    std::printf("%-28s %10s %10s %10s %10s %10s\n", "run (median ms)", "total", "encode",
+                "unet/step", "decode", "preview");
+    nlohmann::json per_steps;
     for (int steps : args.steps)
         per_steps[std::to_string(steps)] =
-            run_series(steps, PreviewMode::Off, std::to_string(steps) + " steps");
+            runner.run(steps, PreviewMode::Off, std::to_string(steps) + " steps");
     report["steps"] = per_steps;
     report["peak_memory_gb"] = peak_gpu_gib(args.device);
     report["peak_host_rss_gb"] = peak_host_rss_gib();
     if (args.previews) {
-        report["preview_reduced_4step"] = run_series(4, PreviewMode::Reduced, "4 steps + preview");
-        report["preview_full_4step"] = run_series(4, PreviewMode::Full, "4 steps + full preview");
+        report["preview_reduced_4step"] = runner.run(4, PreviewMode::Reduced, "4 steps + preview");
+        report["preview_full_4step"] = runner.run(4, PreviewMode::Full, "4 steps + full preview");
     }
-    if (args.batch > 1) {
-        const std::string label = "4 steps, " + std::to_string(args.batch) + " images";
-        report["batch_4step"] = run_series(4, PreviewMode::Off, label, args.batch);
-        const double single = report["steps"].contains("4")
-                                  ? report["steps"]["4"]["end_to_end_ms"].get<double>()
-                                  : 0.0;
-        std::printf("per image: %.1f ms (%.2fx one image alone)\n",
-                    report["batch_4step"]["per_image_ms"].get<double>(),
-                    single > 0 ? report["batch_4step"]["per_image_ms"].get<double>() / single : 0);
-    }
-    if (!args.profile.empty()) {
-        request.batch = 1;
-        request.unet_file.clear();
-        request.steps = 1;
-        request.unet_file = engine->unet_for(request);
-        write_profile(*pipeline, request, args.profile);
-    }
+    if (args.batch > 1) run_batch(runner, args.batch, report);
+    if (!args.profile.empty()) runner.profile(args.profile);
     std::printf("load %.2f s, peak GPU memory %.2f GiB, peak host RSS %.2f GiB\n",
                 report["load_s"].get<double>(), report["peak_memory_gb"].get<double>(),
                 report["peak_host_rss_gb"].get<double>());
