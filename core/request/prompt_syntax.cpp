@@ -704,73 +704,42 @@ CompelPrompt parse_compel_prompt(const std::string& prompt) {
     return result;
 }
 
-std::vector<WeightedText> parse_a1111_prompt(const std::string& prompt) {
-    const std::u32string text = to_u32(prompt);
+namespace {
+
+// A1111's parse_prompt_attention over one prompt: weights multiply over the entries since the
+// bracket that opened them.
+class A1111Parser {
+public:
+    explicit A1111Parser(std::u32string text) : text_(std::move(text)) {}
+
+    std::vector<WeightedText> parse() {
+        for (size_t i = 0; i < text_.size();) i = step(i);
+        for (size_t pos : round_) multiply_range(pos, 1.1);
+        for (size_t pos : square_) multiply_range(pos, 1 / 1.1);
+        if (entries_.empty()) entries_.push_back({U"", 1.0});
+        merge_equal_weights();
+        std::vector<WeightedText> out;
+        for (auto& e : entries_) out.push_back({to_utf8(e.text), e.weight});
+        return out;
+    }
+
+private:
     struct Entry {
         std::u32string text;
         double weight;
     };
-    std::vector<Entry> res;
-    std::vector<size_t> round, square;
-    const auto multiply_range = [&](size_t start, double multiplier) {
-        multiplier = clamp_weight(multiplier);
-        for (size_t p = start; p < res.size(); ++p)
-            res[p].weight = clamp_weight(res[p].weight * multiplier);
-    };
-    const auto plain = [&](const std::u32string& piece) {
-        const auto parts = split_breaks(piece);
-        for (size_t i = 0; i < parts.size(); ++i) {
-            if (i > 0) res.push_back({U"BREAK", kA1111BreakWeight});
-            res.push_back({parts[i], 1.0});
+
+    // Reads the token at i; returns where the next one starts.
+    size_t step(size_t i) {
+        const char32_t c = text_[i];
+        if (c == '\\') return escaped(i);
+        if (c == '(' || c == '[') {
+            (c == '(' ? round_ : square_).push_back(entries_.size());
+            return i + 1;
         }
-    };
-    const size_t n = text.size();
-    for (size_t i = 0; i < n;) {
-        const char32_t c = text[i];
-        if (c == '\\') {  // \( \) \[ \] \\ and a lone backslash: the next character, literally
-            const bool pair = i + 1 < n && std::u32string_view(U"()[]\\").find(text[i + 1]) !=
-                                               std::u32string_view::npos;
-            res.push_back({pair ? text.substr(i + 1, 1) : U"", 1.0});
-            i += pair ? 2 : 1;
-        } else if (c == '(') {
-            round.push_back(res.size());
-            ++i;
-        } else if (c == '[') {
-            square.push_back(res.size());
-            ++i;
-        } else if (c == ':') {
-            // :\s*([+-]?[.\d]+)\s*\)
-            size_t p = i + 1;
-            while (p < n && py_space(text[p])) ++p;
-            const size_t number_start = p;
-            if (p < n && (text[p] == '+' || text[p] == '-')) ++p;
-            const size_t digits_start = p;
-            while (p < n && (text[p] == '.' || py_digit(text[p]))) ++p;
-            const size_t number_end = p;
-            while (p < n && py_space(text[p])) ++p;
-            if (number_end > digits_start && p < n && text[p] == ')') {
-                const auto match = text.substr(i, p + 1 - i);
-                if (!round.empty()) {
-                    const std::string number =
-                        to_utf8(text.substr(number_start, number_end - number_start));
-                    char* end = nullptr;
-                    const double weight = std::strtod(number.c_str(), &end);
-                    if (end != number.c_str() + number.size() || number == "+" || number == "-")
-                        throw Error("prompt", "a1111 syntax: '" + number +
-                                                  "' is not a number (A1111 fails on it)");
-                    const size_t start = round.back();
-                    round.pop_back();
-                    multiply_range(start, weight);
-                } else {
-                    plain(match);
-                }
-                i = p + 1;
-            } else {
-                plain(U":");
-                ++i;
-            }
-        } else if (c == ')' || c == ']') {
-            auto& stack = c == ')' ? round : square;
+        if (c == ':') return weight(i);
+        if (c == ')' || c == ']') {
+            auto& stack = c == ')' ? round_ : square_;
             if (!stack.empty()) {
                 const size_t start = stack.back();
                 stack.pop_back();
@@ -778,30 +747,90 @@ std::vector<WeightedText> parse_a1111_prompt(const std::string& prompt) {
             } else {
                 plain(std::u32string(1, c));
             }
-            ++i;
-        } else {
-            size_t end = i;
-            while (end < n &&
-                   std::u32string_view(U"\\()[]:").find(text[end]) == std::u32string_view::npos)
-                ++end;
-            plain(text.substr(i, end - i));
-            i = end;
+            return i + 1;
+        }
+        size_t end = i;
+        while (end < text_.size() &&
+               std::u32string_view(U"\\()[]:").find(text_[end]) == std::u32string_view::npos)
+            ++end;
+        plain(text_.substr(i, end - i));
+        return end;
+    }
+
+    // \( \) \[ \] \\ and a lone backslash: the next character, literally.
+    size_t escaped(size_t i) {
+        const bool pair = i + 1 < text_.size() && std::u32string_view(U"()[]\\").find(
+                                                      text_[i + 1]) != std::u32string_view::npos;
+        entries_.push_back({pair ? text_.substr(i + 1, 1) : U"", 1.0});
+        return i + (pair ? 2 : 1);
+    }
+
+    // :\s*([+-]?[.\d]+)\s*\) closes the innermost '(' with that weight.
+    size_t weight(size_t i) {
+        const size_t n = text_.size();
+        size_t p = i + 1;
+        while (p < n && py_space(text_[p])) ++p;
+        const size_t number_start = p;
+        if (p < n && (text_[p] == '+' || text_[p] == '-')) ++p;
+        const size_t digits_start = p;
+        while (p < n && (text_[p] == '.' || py_digit(text_[p]))) ++p;
+        const size_t number_end = p;
+        while (p < n && py_space(text_[p])) ++p;
+        if (number_end <= digits_start || p >= n || text_[p] != ')') {
+            plain(U":");
+            return i + 1;
+        }
+        if (round_.empty()) {
+            plain(text_.substr(i, p + 1 - i));
+            return p + 1;
+        }
+        const std::string number = to_utf8(text_.substr(number_start, number_end - number_start));
+        char* end = nullptr;
+        const double value = std::strtod(number.c_str(), &end);
+        if (end != number.c_str() + number.size() || number == "+" || number == "-")
+            throw Error("prompt",
+                        "a1111 syntax: '" + number + "' is not a number (A1111 fails on it)");
+        const size_t start = round_.back();
+        round_.pop_back();
+        multiply_range(start, value);
+        return p + 1;
+    }
+
+    void multiply_range(size_t start, double multiplier) {
+        multiplier = clamp_weight(multiplier);
+        for (size_t p = start; p < entries_.size(); ++p)
+            entries_[p].weight = clamp_weight(entries_[p].weight * multiplier);
+    }
+
+    void plain(const std::u32string& piece) {
+        const auto parts = split_breaks(piece);
+        for (size_t i = 0; i < parts.size(); ++i) {
+            if (i > 0) entries_.push_back({U"BREAK", kA1111BreakWeight});
+            entries_.push_back({parts[i], 1.0});
         }
     }
-    for (size_t pos : round) multiply_range(pos, 1.1);
-    for (size_t pos : square) multiply_range(pos, 1 / 1.1);
-    if (res.empty()) res.push_back({U"", 1.0});
-    for (size_t i = 0; i + 1 < res.size();) {
-        if (res[i].weight == res[i + 1].weight) {
-            res[i].text += res[i + 1].text;
-            res.erase(res.begin() + long(i) + 1);
-        } else {
-            ++i;
+
+    // Neighbours of equal weight become one entry.
+    void merge_equal_weights() {
+        for (size_t i = 0; i + 1 < entries_.size();) {
+            if (entries_[i].weight == entries_[i + 1].weight) {
+                entries_[i].text += entries_[i + 1].text;
+                entries_.erase(entries_.begin() + long(i) + 1);
+            } else {
+                ++i;
+            }
         }
     }
-    std::vector<WeightedText> out;
-    for (auto& e : res) out.push_back({to_utf8(e.text), e.weight});
-    return out;
+
+    const std::u32string text_;
+    std::vector<Entry> entries_;
+    std::vector<size_t> round_, square_;  // entries_.size() at each open bracket
+};
+
+}  // namespace
+
+std::vector<WeightedText> parse_a1111_prompt(const std::string& prompt) {
+    return A1111Parser(to_u32(prompt)).parse();
 }
 
 }  // namespace lightning
