@@ -189,12 +189,8 @@ void require_block_types(const ConfigFile& file, const std::string& key,
     }
 }
 
-}  // namespace
-
-UNetConfig read_unet_config(const std::string& path) {
-    const ConfigFile file(path);
-    file.check_class("UNet2DConditionModel");
-    UNetConfig c;
+// The UNet's levels: channels, block types, layers and attention heads per level.
+void read_unet_levels(const ConfigFile& file, UNetConfig& c) {
     c.in_channels = file.integer("in_channels", c.in_channels);
     c.out_channels = file.integer("out_channels", c.out_channels);
     c.block_out_channels = file.int_list("block_out_channels");
@@ -232,7 +228,11 @@ UNetConfig read_unet_config(const std::string& path) {
     }
     require_positive(file, "transformer_layers_per_block", c.transformer_layers_per_block);
     file.require_null("reverse_transformer_layers_per_block");
+}
 
+// Cross-attention, normalisation, time and added embeddings, convolution kernels.
+void read_unet_layers(const ConfigFile& file, UNetConfig& c) {
+    const size_t levels = c.block_out_channels.size();
     if (file.has("cross_attention_dim") && file.value("cross_attention_dim").is_array())
         file.fail("cross_attention_dim", "a per-level list is not supported");
     c.cross_attention_dim = file.integer("cross_attention_dim", c.cross_attention_dim);
@@ -263,9 +263,11 @@ UNetConfig read_unet_config(const std::string& path) {
     for (const char* key : {"conv_in_kernel", "conv_out_kernel"})
         if (file.integer(key, 3) % 2 != 1) file.fail(key, "kernel size must be odd");
     c.downsample_padding = file.integer("downsample_padding", c.downsample_padding);
+}
 
-    // Options of UNet2DConditionModel that this implementation does not have: refuse them
-    // rather than silently computing something else.
+// Options of UNet2DConditionModel that this implementation does not have: refuse them
+// rather than silently computing something else.
+void refuse_unsupported_unet_options(const ConfigFile& file) {
     file.require_string("time_embedding_type", "positional");
     file.require_string("act_fn", "silu");
     file.require_string("resnet_time_scale_shift", "default");
@@ -287,6 +289,17 @@ UNetConfig read_unet_config(const std::string& path) {
     }
     file.require_number("resnet_out_scale_factor", 1.0);
     file.require_number("mid_block_scale_factor", 1.0);
+}
+
+}  // namespace
+
+UNetConfig read_unet_config(const std::string& path) {
+    const ConfigFile file(path);
+    file.check_class("UNet2DConditionModel");
+    UNetConfig c;
+    read_unet_levels(file, c);
+    read_unet_layers(file, c);
+    refuse_unsupported_unet_options(file);
     return c;
 }
 
