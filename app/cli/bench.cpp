@@ -2,12 +2,13 @@
 // on a diffusers folder: load time, prompt encoding, each UNet step, VAE decode, preview decode,
 // end to end at 1/2/4/8 steps, peak GPU memory. Medians over --runs after warm-up. Prints a
 // table and writes JSON. Time is measured on the host around calls that end synchronised
-// (generate returns pixels on the CPU; the pipeline synchronises after every step).
+// (generate returns pixels on the CPU; the pipeline synchronises after every step). Runs go
+// through the Engine, as the app's and the CLI's do.
 #include "app/cli/commands.h"
 #include "core/engine/engine.h"
 
 #include <sys/resource.h>
-#include "core/pipeline/pipeline.h"
+#include "core/request/file_hashes.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 
@@ -89,20 +90,16 @@ struct RunTimes {
     std::vector<double> preview_ms;
 };
 
-RunTimes timed_generate(Pipeline& pipeline, const GenerationRequest& request, PreviewMode preview) {
+RunTimes timed_generate(Engine& engine, const GenerationRequest& request, PreviewMode preview) {
     RunTimes times;
-    Callbacks callbacks;
-    callbacks.on_step = [&](const StepInfo& info) {
-        times.step_ms.push_back(info.seconds * 1000);
-        if (preview != PreviewMode::Off) {
-            const auto start = Clock::now();
-            pipeline.decode_preview(info.pred_x0, preview);
-            times.preview_ms.push_back(ms_since(start));
-        }
-        return true;
+    engine.set_preview_mode(preview);
+    EngineCallbacks callbacks;
+    callbacks.on_step = [&](const StepEvent& event) {
+        times.step_ms.push_back(event.seconds * 1000);
+        if (preview != PreviewMode::Off) times.preview_ms.push_back(event.preview_seconds * 1000);
     };
     const auto start = Clock::now();
-    const auto result = pipeline.generate(request, callbacks);
+    const auto result = engine.generate(request, callbacks).run;
     times.total_ms = ms_since(start);
     times.encode_ms = result.encode_seconds * 1000;
     times.decode_ms = result.decode_seconds * 1000;
@@ -129,20 +126,20 @@ struct Series {
 
 // One 1-step image with a reduced preview at its step, traced by PyTorch's profiler (Kineto):
 // CPU ops, CUDA runtime calls and kernels on one timeline, for chrome://tracing or Perfetto.
-void write_profile(Pipeline& pipeline, GenerationRequest request, const std::string& path) {
+void write_profile(Engine& engine, GenerationRequest request, const std::string& path) {
 #ifdef LIGHTNING_WITH_KINETO
     namespace tpi = torch::profiler::impl;
     const tpi::ProfilerConfig config(tpi::ProfilerState::KINETO);
     const std::set<tpi::ActivityType> activities{tpi::ActivityType::CPU, tpi::ActivityType::CUDA};
     request.steps = 1;
-    timed_generate(pipeline, request, PreviewMode::Reduced);  // warm: shapes, graphs
+    timed_generate(engine, request, PreviewMode::Reduced);  // warm: shapes, graphs
     torch::autograd::profiler::prepareProfiler(config, activities);
     torch::autograd::profiler::enableProfiler(config, activities);
-    timed_generate(pipeline, request, PreviewMode::Reduced);
+    timed_generate(engine, request, PreviewMode::Reduced);
     torch::autograd::profiler::disableProfiler()->save(path);
     std::printf("profile: %s\n", path.c_str());
 #else
-    (void)pipeline;
+    (void)engine;
     (void)request;
     throw Error(path, "--profile needs a CUDA build of libtorch 2");
 #endif
@@ -184,11 +181,12 @@ std::unique_ptr<Engine> load_engine(const BenchArgs& args, nlohmann::json& repor
     synchronize(args.device);
     const auto load_start = Clock::now();
     auto engine = Engine::load(options);
-    GenerationRequest first;
-    first.steps = args.steps.front();
-    engine->pipeline().activate_unet(engine->unet_for(first));
+    engine->switch_to_steps(args.steps.front());
     synchronize(args.device);
     report["load_s"] = ms_since(load_start) / 1000;
+    // The PNG records' file hashes (cached on disk after a model's first use), taken now so
+    // that no timed run waits for them.
+    for (const auto& file : engine->model_files()) short_file_hash(file);
     return engine;
 }
 
@@ -207,7 +205,7 @@ public:
         for (int steps : args_.steps) {
             use(steps, 1);
             for (int i = 0; i < args_.warmup; ++i)
-                timed_generate(pipeline(), request_, PreviewMode::Off);
+                timed_generate(engine_, request_, PreviewMode::Off);
         }
     }
 
@@ -215,10 +213,9 @@ public:
     nlohmann::json run(int steps, PreviewMode preview, const std::string& label, int batch = 1) {
         use(steps, batch);
         // Previews and a new batch size bring new shapes (graph capture, cuDNN timing): warm.
-        if (preview != PreviewMode::Off || batch > 1) timed_generate(pipeline(), request_, preview);
+        if (preview != PreviewMode::Off || batch > 1) timed_generate(engine_, request_, preview);
         Series series;
-        for (int i = 0; i < args_.runs; ++i)
-            series.add(timed_generate(pipeline(), request_, preview));
+        for (int i = 0; i < args_.runs; ++i) series.add(timed_generate(engine_, request_, preview));
         auto m = series.medians();
         m["images"] = batch;
         m["per_image_ms"] = m["end_to_end_ms"].get<double>() / batch;
@@ -231,17 +228,14 @@ public:
 
     void profile(const std::string& path) {
         use(1, 1);
-        write_profile(pipeline(), request_, path);
+        write_profile(engine_, request_, path);
     }
 
 private:
-    Pipeline& pipeline() { return engine_.pipeline(); }
     // The engine picks the step count's checkpoint.
     void use(int steps, int batch) {
         request_.steps = steps;
         request_.batch = batch;
-        request_.unet_file.clear();
-        request_.unet_file = engine_.unet_for(request_);
     }
 
     Engine& engine_;
