@@ -7,7 +7,6 @@
 #include "core/convert/text_encoder_names.h"
 #include "core/convert/vae_file.h"
 #include "core/cuda/graph_cache.h"
-#include "core/request/limits.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/io/state_dict.h"
@@ -15,6 +14,7 @@
 #include "core/models/unet.h"
 #include "core/models/vae.h"
 #include "core/models/vae_tiling.h"
+#include "core/request/limits.h"
 #include "core/sched/euler.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
@@ -237,9 +237,9 @@ struct Pipeline::Impl {
 };
 
 void Pipeline::Impl::load_models() {
-    if (options.paths.base.empty()) throw Error("model", "no model path given");
+    if (options.models.base.empty()) throw Error("model", "no model path given");
     // Single-file layouts are detected, not configured (core/request/model_layout.h).
-    ModelLocations paths = options.paths;
+    ModelLocations paths = options.models;
     if (fs::is_regular_file(paths.base) && paths.config_dir.empty())
         paths.config_dir = config_folder_for_single_file(paths.base);
     if (auto checkpoint = find_single_file_checkpoint(paths.base); !checkpoint.empty()) {
@@ -722,8 +722,8 @@ std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
     impl->text_dtype = impl->unet_dtype;
     const c10::OptionalDeviceGuard on_device(cuda_device_of(impl->device));
     torch::NoGradGuard no_grad;
-    with_lightning_errors(options.paths.base.c_str(), [&] { impl->load_models(); });
-    log().info("loaded {} on {} ({}) in {:.2f} s", options.paths.base, impl->device.str(),
+    with_lightning_errors(options.models.base.c_str(), [&] { impl->load_models(); });
+    log().info("loaded {} on {} ({}) in {:.2f} s", options.models.base, impl->device.str(),
                to_string(options.precision), seconds_since(start));
     return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }
