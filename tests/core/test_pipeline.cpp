@@ -83,15 +83,7 @@ class TestPipeline : public QObject {
     std::map<std::string, std::unique_ptr<Pipeline>> pipelines_;
     Pipeline& pipeline_for(const PipelineCase& c) {
         auto& p = pipelines_[c.paths.base + "|" + c.paths.config_dir + "|" + c.vae];
-        if (!p) {
-            const auto options = engine_options_for(c, cpu_fp32());
-            LoadOptions load;
-            load.paths = options.models;
-            load.device = options.device;
-            load.precision = options.precision;
-            load.vae = options.vae;
-            p = Pipeline::load(load);
-        }
+        if (!p) p = Pipeline::load(engine_options_for(c, cpu_fp32()));  // its LoadOptions part
         return *p;
     }
 
