@@ -1,10 +1,12 @@
 #include "ui/gallery_store.h"
 
-#include "core/request/limits.h"
 #include "core/image/png.h"
 #include "core/image/png_text_edit.h"
+#include "core/request/limits.h"
+#include "core/request/request_json.h"
 #include "core/util/app_cache.h"
 #include "core/util/atomic_file.h"
+#include "core/util/bounded_json.h"
 #include "core/util/error.h"
 #include "ui/string_convert.h"
 
@@ -12,9 +14,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSaveFile>
+
+#include <nlohmann/json.hpp>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -26,7 +30,9 @@
 namespace lightning::ui {
 namespace {
 
-constexpr int kIndexVersion = 2;
+// 3: the record in its JSON form (version 2 kept it as parameters text, beside copies of the
+// prompt, seed and sizes that nothing read).
+constexpr int kIndexVersion = 3;
 
 QJsonObject studio_object(const GalleryItem& item) {
     QJsonObject object;
@@ -131,23 +137,34 @@ struct IndexContents {
 constexpr const char* kFolderKey = "folder";
 
 bool read_index_file(const QString& folder, GalleryFolder kind, IndexContents& index) {
-    QFile file(gallery_index_path(folder, kind));
+    const QString path = gallery_index_path(folder, kind);
+    QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return false;
-    QJsonParseError error{};
-    const auto doc = QJsonDocument::fromJson(file.readAll(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) return false;
-    const QJsonValue owner = doc.object().value(QLatin1String(kFolderKey));
-    if (!owner.isUndefined() && owner.toString() != folder) return false;
-    const QJsonValue list = doc.object().value(QStringLiteral("items"));
-    if (!list.isArray()) return false;
-    for (const QJsonValue& value : list.toArray()) {
-        auto item = value.isObject() ? item_from_json(value.toObject(), folder) : std::nullopt;
+    const QByteArray bytes = file.readAll();
+    nlohmann::json doc;
+    try {
+        doc =
+            lightning::parse_bounded_json(std::string_view(bytes.constData(), size_t(bytes.size())),
+                                          to_std(path), "gallery index");
+    } catch (const lightning::Error&) {
+        return false;
+    }
+    if (!doc.is_object()) return false;
+    if (const auto owner = doc.find(kFolderKey);
+        owner != doc.end() &&
+        !(owner->is_string() && to_qstring(owner->get<std::string>()) == folder))
+        return false;
+    const auto list = doc.find("items");
+    if (list == doc.end() || !list->is_array()) return false;
+    for (const auto& value : *list) {
+        auto item = item_from_json(value, folder);
         if (!item) return false;  // one bad entry: trust none of it, rebuild from the PNGs
         index.items.insert(QFileInfo(item->file).fileName(), std::move(*item));
     }
-    const QJsonObject ignored = doc.object().value(QStringLiteral("ignored")).toObject();
-    for (auto it = ignored.begin(); it != ignored.end(); ++it)
-        index.ignored.insert(it.key(), it.value().toString());
+    if (const auto ignored = doc.find("ignored"); ignored != doc.end() && ignored->is_object())
+        for (const auto& [name, stamp] : ignored->items())
+            if (stamp.is_string())
+                index.ignored.insert(to_qstring(name), to_qstring(stamp.get<std::string>()));
     return true;
 }
 
@@ -252,49 +269,60 @@ lightning::ImageRecord as_written(const lightning::ImageRecord& record) {
     return lightning::parse_parameters(lightning::format_parameters(record)).value_or(record);
 }
 
-QJsonObject item_to_json(const GalleryItem& item, const QString& file_name) {
-    const lightning::GenerationRequest& r = item.record.request;
-    QJsonObject object;
-    object[QStringLiteral("file")] = file_name;
-    object[QStringLiteral("prompt")] = to_qstring(r.prompt);
-    if (r.negative_prompt)
-        object[QStringLiteral("negative_prompt")] = to_qstring(*r.negative_prompt);
-    object[QStringLiteral("seed")] = QString::number(r.seed);  // a string: exact in any reader
-    object[QStringLiteral("steps")] = r.steps;
-    object[QStringLiteral("model")] = checkpoint_name(item.record);
-    object[QStringLiteral("guidance")] = r.guidance;
-    object[QStringLiteral("width")] = r.width;
-    object[QStringLiteral("height")] = r.height;
-    object[QStringLiteral("seconds")] = item.seconds;
-    object[QStringLiteral("created")] = item.created.toString(Qt::ISODateWithMs);
-    if (!item.device.isEmpty()) object[QStringLiteral("device")] = item.device;
-    if (item.favourite) object[QStringLiteral("favourite")] = true;
-    if (item.file_size >= 0) object[QStringLiteral("size")] = item.file_size;
-    if (item.modified_ms >= 0) object[QStringLiteral("mtime")] = item.modified_ms;
-    object[QStringLiteral("parameters")] = to_qstring(lightning::format_parameters(item.record));
-    if (!item.refused.isEmpty()) object[QStringLiteral("refused")] = item.refused;
+nlohmann::json item_to_json(const GalleryItem& item, const QString& file_name) {
+    nlohmann::json object = {{"file", to_std(file_name)},
+                             {"record", lightning::record_to_json(item.record)},
+                             {"seconds", item.seconds},
+                             {"created", to_std(item.created.toString(Qt::ISODateWithMs))}};
+    if (!item.device.isEmpty()) object["device"] = to_std(item.device);
+    if (item.favourite) object["favourite"] = true;
+    if (item.file_size >= 0) object["size"] = item.file_size;
+    if (item.modified_ms >= 0) object["mtime"] = item.modified_ms;
+    if (!item.refused.isEmpty()) object["refused"] = to_std(item.refused);
     return object;
 }
 
-std::optional<GalleryItem> item_from_json(const QJsonObject& object, const QString& folder) {
-    const QString file_name = object.value(QStringLiteral("file")).toString();
+namespace {
+
+// The item's record: its JSON form, or the parameters text of a version 2 index.
+std::optional<lightning::ImageRecord> record_of_entry(const nlohmann::json& object) {
+    if (const auto record = object.find("record"); record != object.end())
+        return lightning::record_from_json(*record);
+    if (const auto text = object.find("parameters"); text != object.end() && text->is_string())
+        return lightning::parse_parameters(text->get<std::string>());
+    return std::nullopt;
+}
+
+QString string_or_empty(const nlohmann::json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? to_qstring(found->get<std::string>())
+                                                       : QString();
+}
+
+}  // namespace
+
+std::optional<GalleryItem> item_from_json(const nlohmann::json& object, const QString& folder) {
+    if (!object.is_object()) return std::nullopt;
+    const QString file_name = string_or_empty(object, "file");
     // Only plain names inside the gallery folder: an index must not point elsewhere.
     if (file_name.isEmpty() || file_name.contains(u'/') || file_name.contains(u'\\'))
         return std::nullopt;
-    auto record =
-        lightning::parse_parameters(to_std(object.value(QStringLiteral("parameters")).toString()));
-    if (!record) return std::nullopt;
     GalleryItem item;
+    try {
+        auto record = record_of_entry(object);
+        if (!record) return std::nullopt;
+        item.record = std::move(*record);
+        item.seconds = object.value("seconds", 0.0);
+        item.favourite = object.value("favourite", false);
+        item.file_size = object.value("size", qint64(-1));
+        item.modified_ms = object.value("mtime", qint64(-1));
+    } catch (const std::exception&) {  // lightning::Error, or a value of the wrong JSON type
+        return std::nullopt;
+    }
     item.file = QDir(folder).filePath(file_name);
-    item.record = std::move(*record);
-    item.seconds = object.value(QStringLiteral("seconds")).toDouble();
-    item.created = QDateTime::fromString(object.value(QStringLiteral("created")).toString(),
-                                         Qt::ISODateWithMs);
-    item.device = object.value(QStringLiteral("device")).toString();
-    item.favourite = object.value(QStringLiteral("favourite")).toBool(false);
-    item.file_size = object.value(QStringLiteral("size")).toInteger(-1);
-    item.modified_ms = object.value(QStringLiteral("mtime")).toInteger(-1);
-    item.refused = object.value(QStringLiteral("refused")).toString();
+    item.created = QDateTime::fromString(string_or_empty(object, "created"), Qt::ISODateWithMs);
+    item.device = string_or_empty(object, "device");
+    item.refused = string_or_empty(object, "refused");
     if (!item.created.isValid()) return std::nullopt;
     apply_limits(item);
     return item;
@@ -422,22 +450,31 @@ GalleryLoad load_gallery(const QString& folder, const std::function<void(int, in
     return load;
 }
 
+namespace {
+
+// Index and export files: bytes that are not UTF-8 (another tool's text) become U+FFFD.
+QByteArray json_bytes(const nlohmann::json& root) {
+    return QByteArray::fromStdString(
+        root.dump(1, '\t', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace
+
 QString write_gallery_index(const QString& folder, GalleryFolder kind,
                             const QList<GalleryItem>& items,
                             const QHash<QString, QString>& ignored) {
-    QJsonArray list;
+    nlohmann::json list = nlohmann::json::array();
     for (const GalleryItem& item : items)
-        list.append(item_to_json(item, QFileInfo(item.file).fileName()));
-    QJsonObject ignored_object;
-    for (auto it = ignored.begin(); it != ignored.end(); ++it)
-        ignored_object[it.key()] = it.value();
-    QJsonObject root;
-    root[QStringLiteral("version")] = kIndexVersion;
-    if (kind == GalleryFolder::Foreign)
-        root[QLatin1String(kFolderKey)] = QDir(folder).absolutePath();
-    root[QStringLiteral("items")] = list;
-    if (!ignored_object.isEmpty()) root[QStringLiteral("ignored")] = ignored_object;
-    const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
+        list.push_back(item_to_json(item, QFileInfo(item.file).fileName()));
+    nlohmann::json root = {{"version", kIndexVersion}};
+    if (kind == GalleryFolder::Foreign) root[kFolderKey] = to_std(QDir(folder).absolutePath());
+    root["items"] = std::move(list);
+    if (!ignored.isEmpty()) {
+        nlohmann::json& ignored_object = root["ignored"];
+        for (auto it = ignored.begin(); it != ignored.end(); ++it)
+            ignored_object[to_std(it.key())] = to_std(it.value());
+    }
+    const QByteArray bytes = json_bytes(root);
     const QString path = gallery_index_path(folder, kind);
     try {
         if (!QDir().mkpath(QFileInfo(path).absolutePath()))
@@ -607,12 +644,12 @@ QStringList export_gallery(const QList<GalleryItem>& items, const QString& targe
         throw lightning::Error(to_std(target), "cannot create the export folder");
     const QDir dir(target);
     QStringList written;
-    QJsonArray list;
+    nlohmann::json list = nlohmann::json::array();
     QString figures;
     for (const GalleryItem& item : items) {
         const QString name = QFileInfo(item.file).fileName();
         written << copy_into(dir, item);
-        list.append(item_to_json(item, name));
+        list.push_back(item_to_json(item, name));
         figures += html_figure(item, name);
     }
     auto write_text = [&](const QString& name, const QByteArray& bytes) {
@@ -621,10 +658,10 @@ QStringList export_gallery(const QList<GalleryItem>& items, const QString& targe
             throw lightning::Error(to_std(dir.filePath(name)), "cannot write");
         written << dir.filePath(name);
     };
-    QJsonObject root;
-    root[QStringLiteral("version")] = 1;
-    root[QStringLiteral("items")] = list;
-    write_text(QStringLiteral("gallery.json"), QJsonDocument(root).toJson());
+    // Version 2: each item's record in the one JSON form (version 1 had the prompt, seed and
+    // sizes at the top and the rest as parameters text).
+    write_text(QStringLiteral("gallery.json"),
+               json_bytes({{"version", 2}, {"items", std::move(list)}}));
     write_text(QStringLiteral("index.html"), contact_sheet_html(items.size(), figures).toUtf8());
     return written;
 }

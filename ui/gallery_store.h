@@ -9,10 +9,11 @@
 
 #include <QDateTime>
 #include <QHash>
-#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <functional>
 #include <optional>
@@ -173,8 +174,12 @@ QList<GalleryItem> scan_gallery_pngs(const QString& folder, QStringList* skipped
 // index.html (a contact sheet). Returns the paths written. Throws lightning::Error on failure.
 QStringList export_gallery(const QList<GalleryItem>& items, const QString& target);
 
-// index.json / gallery.json form of an item, and back.
-QJsonObject item_to_json(const GalleryItem& item, const QString& file_name);
-std::optional<GalleryItem> item_from_json(const QJsonObject& object, const QString& folder);
+// index.json / gallery.json form of an item, and back: {"file": name, "record": the record's one
+// JSON form (core/request/request_json.h: request, files, sampler, unknown keys), "seconds",
+// "created", and where known "device", "favourite", "size" and "mtime" (the file stamp),
+// "refused"}. Entries of earlier indexes (the record as "parameters" text) read too; nullopt for
+// an entry that cannot be read or names a file outside `folder`.
+nlohmann::json item_to_json(const GalleryItem& item, const QString& file_name);
+std::optional<GalleryItem> item_from_json(const nlohmann::json& object, const QString& folder);
 
 }  // namespace lightning::ui

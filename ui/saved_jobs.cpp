@@ -1,104 +1,74 @@
 #include "ui/saved_jobs.h"
 
+#include "core/request/request_json.h"
+#include "core/util/bounded_json.h"
 #include "core/util/error.h"
+#include "core/util/log.h"
 #include "ui/string_convert.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QSettings>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
 
 namespace lightning::ui {
 namespace {
 
 const QString kPendingJobsKey = QStringLiteral("queue/pending");
 
-template <class Parse>
-auto parse_or(const QJsonValue& value, Parse parse, decltype(parse(std::string())) fallback) {
-    if (!value.isString()) return fallback;
+// One saved job: {"request": <the request's JSON form>, "output_dir": "..."}; nullopt (logged)
+// when it cannot be read.
+std::optional<GenerationJob> job_from_json(const nlohmann::json& entry) {
+    if (!entry.is_object() || !entry.contains("request")) return std::nullopt;
+    GenerationJob job;
     try {
-        return parse(to_std(value.toString()));
-    } catch (const lightning::Error&) {
-        return fallback;
+        job.request = lightning::request_from_json(entry.at("request"), GenerationRequest{});
+    } catch (const lightning::Error& error) {
+        // The key only: the value is whatever the settings file holds.
+        lightning::log().warn("A saved job was not queued again: its {} could not be read",
+                              error.where());
+        return std::nullopt;
     }
+    const auto folder = entry.find("output_dir");
+    if (folder != entry.end() && folder->is_string())
+        job.output_dir = to_qstring(folder->get<std::string>());
+    if (job.output_dir.isEmpty()) return std::nullopt;
+    return job;
 }
 
 }  // namespace
 
-QJsonObject request_to_json(const lightning::GenerationRequest& r) {
-    QJsonObject object;
-    object[QStringLiteral("prompt")] = to_qstring(r.prompt);
-    if (r.negative_prompt) object[QStringLiteral("negative")] = to_qstring(*r.negative_prompt);
-    object[QStringLiteral("steps")] = r.steps;
-    object[QStringLiteral("guidance")] = r.guidance;
-    object[QStringLiteral("width")] = r.width;
-    object[QStringLiteral("height")] = r.height;
-    object[QStringLiteral("seed")] = QString::number(r.seed);  // exact beyond 2^53 in any reader
-    object[QStringLiteral("batch")] = r.batch;
-    object[QStringLiteral("clip_skip")] = r.clip_skip;
-    object[QStringLiteral("prompt_syntax")] = QString::fromLatin1(to_string(r.prompt_syntax));
-    object[QStringLiteral("vae_tiling")] = QString::fromLatin1(to_string(r.vae_tiling));
-    QJsonArray embeddings;
-    for (const auto& e : r.embeddings)
-        embeddings.append(QJsonObject{{QStringLiteral("path"), to_qstring(e.path)},
-                                      {QStringLiteral("token"), to_qstring(e.token)}});
-    object[QStringLiteral("embeddings")] = embeddings;
-    QJsonArray loras;
-    for (const auto& l : r.loras)
-        loras.append(QJsonObject{{QStringLiteral("path"), to_qstring(l.path)},
-                                 {QStringLiteral("scale"), l.scale}});
-    object[QStringLiteral("loras")] = loras;
-    return object;
-}
-
-lightning::GenerationRequest request_from_json(const QJsonObject& o) {
-    lightning::GenerationRequest r;
-    r.prompt = to_std(o.value(QStringLiteral("prompt")).toString());
-    if (o.contains(QStringLiteral("negative")))
-        r.negative_prompt = to_std(o.value(QStringLiteral("negative")).toString());
-    r.steps = o.value(QStringLiteral("steps")).toInt(r.steps);
-    r.guidance = o.value(QStringLiteral("guidance")).toDouble(r.guidance);
-    r.width = o.value(QStringLiteral("width")).toInt(r.width);
-    r.height = o.value(QStringLiteral("height")).toInt(r.height);
-    r.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
-    r.batch = o.value(QStringLiteral("batch")).toInt(r.batch);
-    r.clip_skip = o.value(QStringLiteral("clip_skip")).toInt(r.clip_skip);
-    r.prompt_syntax = parse_or(o.value(QStringLiteral("prompt_syntax")),
-                               lightning::parse_prompt_syntax, r.prompt_syntax);
-    r.vae_tiling =
-        parse_or(o.value(QStringLiteral("vae_tiling")), lightning::parse_vae_tiling, r.vae_tiling);
-    for (const QJsonValue& e : o.value(QStringLiteral("embeddings")).toArray())
-        r.embeddings.push_back({to_std(e[QStringLiteral("path")].toString()),
-                                to_std(e[QStringLiteral("token")].toString())});
-    for (const QJsonValue& l : o.value(QStringLiteral("loras")).toArray())
-        r.loras.push_back(
-            {to_std(l[QStringLiteral("path")].toString()), l[QStringLiteral("scale")].toDouble(1)});
-    return r;
-}
-
 void save_pending_jobs(QSettings& settings, const QList<GenerationJob>& jobs) {
-    QJsonArray array;
+    nlohmann::json array = nlohmann::json::array();
     for (const GenerationJob& job : jobs) {
         if (!job.saves_to_gallery()) continue;
-        array.append(QJsonObject{{QStringLiteral("request"), request_to_json(job.request)},
-                                 {QStringLiteral("output_dir"), job.output_dir}});
+        array.push_back({{"request", lightning::request_to_json(job.request)},
+                         {"output_dir", to_std(job.output_dir)}});
     }
-    if (array.isEmpty())
+    if (array.empty()) {
         settings.remove(kPendingJobsKey);
-    else
-        settings.setValue(kPendingJobsKey,
-                          QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+        return;
+    }
+    // Bytes that are not UTF-8 (a file name) become U+FFFD, as a QString would make them.
+    const std::string text = array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    settings.setValue(kPendingJobsKey, to_qstring(text));
 }
 
 QList<GenerationJob> load_pending_jobs(QSettings& settings) {
     QList<GenerationJob> jobs;
-    const QJsonDocument document =
-        QJsonDocument::fromJson(settings.value(kPendingJobsKey).toString().toUtf8());
-    for (const QJsonValue& value : document.array()) {
-        GenerationJob job;
-        job.request = request_from_json(value[QStringLiteral("request")].toObject());
-        job.output_dir = value[QStringLiteral("output_dir")].toString();
-        if (!job.output_dir.isEmpty()) jobs << job;
+    const QString text = settings.value(kPendingJobsKey).toString();
+    if (text.isEmpty()) return jobs;
+    nlohmann::json array;
+    try {
+        array = lightning::parse_bounded_json(to_std(text), to_std(kPendingJobsKey), "saved queue");
+    } catch (const lightning::Error& error) {
+        lightning::log().warn("The saved queue was not read: {}", error.message());
+        return jobs;
     }
+    if (!array.is_array()) return jobs;
+    for (const auto& entry : array)
+        if (auto job = job_from_json(entry)) jobs << std::move(*job);
     return jobs;
 }
 

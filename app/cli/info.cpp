@@ -15,30 +15,6 @@
 #include <iostream>
 
 namespace lightning::cli {
-namespace {
-
-nlohmann::json identity_json(const FileIdentity& file) {
-    return {{"name", file.name}, {"hash", file.hash}};
-}
-
-// The request in its one JSON form (request_json.h: every field, prompt syntax, embeddings and
-// VAE tiling included), plus what the PNG says of the files it was made with.
-nlohmann::json record_json(const ImageRecord& record) {
-    nlohmann::json out = request_to_json(record.request);
-    for (size_t i = 0; i < out["loras"].size() && i < record.loras.size(); ++i)
-        out["loras"][i]["hash"] = record.loras[i].hash;
-    for (size_t i = 0; i < out["embeddings"].size() && i < record.embeddings.size(); ++i)
-        out["embeddings"][i]["hash"] = record.embeddings[i].hash;
-    out["model"] = identity_json(record.model);
-    out["unet"] = identity_json(record.unet);
-    out["vae"] = identity_json(record.vae);
-    out["sampler"] = record.sampler;
-    out["version"] = record.version;
-    for (const auto& [key, value] : record.extra) out["extra"][key] = value;
-    return out;
-}
-
-}  // namespace
 
 int run_info(const InfoArgs& args) {
 #ifndef LIGHTNING_HAVE_OIIO
@@ -53,7 +29,8 @@ int run_info(const InfoArgs& args) {
             if (args.json) {
                 const auto record = parse_parameters(found->second);
                 if (!record) throw Error(file, "the parameters text has no settings line");
-                auto json = record_json(*record);
+                // The record in its one JSON form (request_json.h), files with names and hashes.
+                auto json = record_to_json(*record);
                 json["file"] = file;
                 // JSON escapes control characters; bytes that are not UTF-8 become U+FFFD.
                 std::cout << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)

@@ -1,10 +1,10 @@
 #include "core/engine/engine.h"
 
 #include "core/convert/checkpoint_kind.h"
+#include "core/io/safetensors.h"
 #include "core/request/file_hashes.h"
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
-#include "core/io/safetensors.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/input_file.h"
@@ -87,14 +87,7 @@ Engine::~Engine() = default;
 
 std::unique_ptr<Engine> Engine::load(const EngineOptions& options) {
     validate_options(options);
-    LoadOptions load;
-    load.paths = options.models;
-    load.device = options.device;
-    load.precision = options.precision;
-    load.checkpoint_budget = options.checkpoint_budget;
-    load.vae = options.vae;
-    load.speedups = options.speedups;
-    auto engine = std::unique_ptr<Engine>(new Engine(options, Pipeline::load(load)));
+    auto engine = std::unique_ptr<Engine>(new Engine(options, Pipeline::load(options)));
     // Callers show warnings their way (the CLI's "warning:" lines, the app's banner); the log
     // keeps them only for debugging, so that no terminal shows one twice.
     for (const auto& warning : engine->load_warnings_) log().debug("warning: {}", warning);

@@ -5,9 +5,9 @@
 // Qt-free; one request at a time per engine; cancel() and set_preview_mode() may be called
 // from any thread.
 #pragma once
+#include "core/pipeline/pipeline.h"
 #include "core/request/parameters.h"
 #include "core/request/request.h"
-#include "core/pipeline/pipeline.h"
 
 #include <atomic>
 #include <functional>
@@ -19,16 +19,13 @@ namespace lightning {
 
 class BackgroundHashes;
 
-struct EngineOptions {
-    ModelLocations models;
-    std::string device = "cpu";  // cpu | cuda | cuda:N
-    Precision precision = Precision::FP32;
+// What Engine::load takes: the pipeline's own load options (core/pipeline/pipeline.h: models,
+// device, precision, checkpoint budget, VAE, CUDA speedups), plus how steps are previewed.
+struct EngineOptions : LoadOptions {
     PreviewMode preview = PreviewMode::Reduced;
-    CheckpointBudget checkpoint_budget;  // UNet checkpoints kept ready for switching
-    // A VAE instead of the model's own (folder or single file; "" = the model's).
-    std::string vae;
-    CudaSpeedups speedups;
 
+    // Equal when an engine loaded with one serves the other: the checkpoint budget and the
+    // preview mode change on a loaded engine, the rest needs a new load.
     bool operator==(const EngineOptions& other) const {
         return models == other.models && device == other.device && precision == other.precision &&
                vae == other.vae && speedups == other.speedups;

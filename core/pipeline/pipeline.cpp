@@ -291,9 +291,9 @@ void Pipeline::Impl::load_models() {
 // Where the weights and the configs are: a diffusers folder, or a single file with a config
 // folder. Single-file layouts are detected, not configured (core/request/model_layout.h).
 ModelFiles Pipeline::Impl::locate_model_files() const {
-    if (options.paths.base.empty()) throw Error("model", "no model path given");
+    if (options.models.base.empty()) throw Error("model", "no model path given");
     ModelFiles files;
-    files.paths = options.paths;
+    files.paths = options.models;
     ModelLocations& paths = files.paths;
     if (fs::is_regular_file(paths.base) && paths.config_dir.empty())
         paths.config_dir = config_folder_for_single_file(paths.base);
@@ -772,8 +772,8 @@ std::unique_ptr<Pipeline> Pipeline::load(const LoadOptions& options) {
     impl->text_dtype = impl->unet_dtype;
     const c10::OptionalDeviceGuard on_device(cuda_device_of(impl->device));
     torch::NoGradGuard no_grad;
-    with_lightning_errors(options.paths.base.c_str(), [&] { impl->load_models(); });
-    log().info("loaded {} on {} ({}) in {:.2f} s", options.paths.base, impl->device.str(),
+    with_lightning_errors(options.models.base.c_str(), [&] { impl->load_models(); });
+    log().info("loaded {} on {} ({}) in {:.2f} s", options.models.base, impl->device.str(),
                to_string(options.precision), seconds_since(start));
     return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }

@@ -4,12 +4,12 @@
 // is given (request.unet_file, "" = the base model's own UNet). Torch-light on purpose: only
 // <ATen/core/Tensor.h>.
 #pragma once
-#include "core/request/model_layout.h"
-#include "core/request/image8.h"
-#include "core/request/request.h"
 #include "core/io/config.h"
 #include "core/pipeline/cuda_speedups.h"
 #include "core/pipeline/unet_checkpoints.h"
+#include "core/request/image8.h"
+#include "core/request/model_layout.h"
+#include "core/request/request.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -23,8 +23,9 @@
 
 namespace lightning {
 
+// How a pipeline is loaded; the engine's options (core/engine/engine.h) are these plus previews.
 struct LoadOptions {
-    ModelLocations paths;
+    ModelLocations models;
     std::string device = "cpu";  // cpu | cuda | cuda:N
     Precision precision = Precision::FP32;
     CheckpointBudget checkpoint_budget;  // UNet checkpoints kept for switching

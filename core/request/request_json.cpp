@@ -237,6 +237,66 @@ void reject_double_spellings(const json& object) {
         throw Error("size", "given together with width/height; give one");
 }
 
+// {"name", "hash"} of a model file.
+json identity_to_json(const FileIdentity& file) {
+    return {{"name", file.name}, {"hash", file.hash}};
+}
+
+FileIdentity read_identity(const json& value, const std::string& key) {
+    if (!value.is_object())
+        throw Error(key, std::string("expected {\"name\", \"hash\"}, got ") + type_name(value));
+    FileIdentity file;
+    for (const auto& [field, item] : value.items()) {
+        if (field == "name")
+            file.name = require_string(item, key + ".name");
+        else if (field == "hash")
+            file.hash = require_string(item, key + ".hash");
+        else
+            throw Error(key, "unknown key '" + field + "' (a file has name and hash)");
+    }
+    return file;
+}
+
+// The "name" and "hash" of each object of object[key] ("loras", "embeddings"), taken out so that
+// what remains is the request's form; one identity per entry, empty for "FILE[:SCALE]" strings.
+std::vector<FileIdentity> take_list_identities(json& object, const std::string& key) {
+    std::vector<FileIdentity> files;
+    const auto list = object.find(key);
+    if (list == object.end() || !list->is_array()) return files;  // request_from_json says why
+    for (auto& item : *list) {
+        json identity = json::object();
+        for (const char* field : {"name", "hash"}) {
+            if (!item.is_object() || !item.contains(field)) continue;
+            identity[field] = item[field];
+            item.erase(field);
+        }
+        files.push_back(read_identity(identity, key));
+    }
+    return files;
+}
+
+// Calls read(value) and removes `key` from `object` when it is there.
+template <typename Read>
+void take_key(json& object, const std::string& key, Read read) {
+    const auto found = object.find(key);
+    if (found == object.end()) return;
+    read(*found);
+    object.erase(found);
+}
+
+// [[key, value], ...]: the parameters text's unknown keys, in order and with repeats.
+std::vector<std::pair<std::string, std::string>> read_extra(const json& value) {
+    if (!value.is_array())
+        throw Error("extra", std::string("expected a list, got ") + type_name(value));
+    std::vector<std::pair<std::string, std::string>> extra;
+    for (const auto& pair : value) {
+        if (!pair.is_array() || pair.size() != 2)
+            throw Error("extra", "expected [key, value] pairs");
+        extra.emplace_back(require_string(pair[0], "extra"), require_string(pair[1], "extra"));
+    }
+    return extra;
+}
+
 }  // namespace
 
 const std::vector<std::string>& request_json_keys() {
@@ -296,6 +356,46 @@ json request_to_json(const GenerationRequest& r) {
         {"embeddings", embeddings},
         {"vae_tiling", to_string(r.vae_tiling)}};
     return object;
+}
+
+json record_to_json(const ImageRecord& record) {
+    json out = request_to_json(record.request);
+    const auto add_identities = [&](const char* key, const std::vector<FileIdentity>& files) {
+        for (size_t i = 0; i < out[key].size() && i < files.size(); ++i) {
+            out[key][i]["name"] = files[i].name;
+            out[key][i]["hash"] = files[i].hash;
+        }
+    };
+    add_identities("loras", record.loras);
+    add_identities("embeddings", record.embeddings);
+    out["model"] = identity_to_json(record.model);
+    out["unet"] = identity_to_json(record.unet);
+    out["vae"] = identity_to_json(record.vae);
+    out["sampler"] = record.sampler;
+    out["version"] = record.version;
+    json extra = json::array();
+    for (const auto& [key, value] : record.extra) extra.push_back(json::array({key, value}));
+    out["extra"] = std::move(extra);
+    return out;
+}
+
+ImageRecord record_from_json(const json& object) {
+    if (!object.is_object())
+        throw Error("record", std::string("expected a JSON object, got ") + type_name(object));
+    json rest = object;
+    ImageRecord record;
+    record.loras = take_list_identities(rest, "loras");
+    record.embeddings = take_list_identities(rest, "embeddings");
+    take_key(rest, "model", [&](const json& v) { record.model = read_identity(v, "model"); });
+    take_key(rest, "unet", [&](const json& v) { record.unet = read_identity(v, "unet"); });
+    take_key(rest, "vae", [&](const json& v) { record.vae = read_identity(v, "vae"); });
+    take_key(rest, "sampler",
+             [&](const json& v) { record.sampler = require_string(v, "sampler"); });
+    take_key(rest, "version",
+             [&](const json& v) { record.version = require_string(v, "version"); });
+    take_key(rest, "extra", [&](const json& v) { record.extra = read_extra(v); });
+    record.request = request_from_json(rest, GenerationRequest{});
+    return record;
 }
 
 }  // namespace lightning

@@ -1,6 +1,7 @@
 // The one JSON form of a generation request, next to the `parameters` codec (parameters.h): batch
-// manifests (`lightning batch`, one object per line), and whatever else stores requests as JSON
-// (the app's gallery index may reuse it). Keys are the request record's field names:
+// manifests (`lightning batch`, one object per line), `lightning info --json`, the app's saved
+// queue and gallery index, and the golden harness's cases. Keys are the request record's field
+// names:
 //   {"prompt": "a lighthouse", "negative_prompt": "fog", "steps": 4, "guidance": 0,
 //    "width": 1024, "height": 1024, "seed": 42, "batch": 1, "clip_skip": 0,
 //    "unet_file": "x.safetensors", "prediction": "sample", "timestep_spacing": "trailing",
@@ -13,6 +14,7 @@
 // with parse_bounded_json(..., DuplicateKeys::Reject) (core/util/bounded_json.h): a key given
 // twice is an error there, as a parsed object no longer shows it.
 #pragma once
+#include "core/request/parameters.h"
 #include "core/request/request.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -36,8 +38,18 @@ GenerationRequest request_from_json(const nlohmann::json& object, const Generati
                                     const RequestJsonOptions& options = {});
 
 // Every field, optional ones as null when unset, so that request_from_json reads back the same
-// request whatever the defaults (record_trace, a debugging switch, is left out).
+// request whatever the defaults. record_trace is left out: it is a switch of one run (the golden
+// harness's), not a setting a stored request should bring back.
 nlohmann::json request_to_json(const GenerationRequest& request);
+
+// An image's record (what its PNG's `parameters` say) as JSON, as `lightning info --json` prints
+// it and the gallery index keeps it: the request's object above, each LoRA and embedding object
+// with the "name" and "hash" of its file, plus "model", "unet" and "vae" as {"name", "hash"},
+// "sampler", "version" and "extra" (keys the parameters codec does not know, as [key, value]
+// pairs in their order). A record whose loras and embeddings lists match the request's (as
+// parse_parameters makes them) reads back equal. Throws lightning::Error as request_from_json.
+nlohmann::json record_to_json(const ImageRecord& record);
+ImageRecord record_from_json(const nlohmann::json& object);
 
 // The keys request_from_json reads, for messages and documentation.
 const std::vector<std::string>& request_json_keys();

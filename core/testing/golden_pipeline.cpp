@@ -4,6 +4,7 @@
 
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
+#include "core/request/request_json.h"
 #include "core/util/error.h"
 #include "core/util/file_text.h"
 #include "core/util/log.h"
@@ -58,6 +59,67 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 namespace {
 
+// The request fields of a manifest entry under their diffusers names ("inputs", the "model"'s
+// UNet file and LoRA, the "scheduler"), as the request's JSON form spells them. Paths are made
+// absolute here (models are relative to `fixtures_dir`).
+Json request_object(const Json& entry, const std::string& fixtures_dir) {
+    auto model_path = [&](const std::string& relative) { return fixtures_dir + "/" + relative; };
+    const auto& inputs = entry.at("inputs");
+    Json object = {{"prompt", inputs.at("prompt")},
+                   {"negative_prompt", inputs.value("negative_prompt", Json())},
+                   {"width", inputs.at("width")},
+                   {"height", inputs.at("height")},
+                   {"steps", inputs.at("num_inference_steps")},
+                   {"guidance", inputs.at("guidance_scale")},
+                   {"seed", inputs.at("seed")},
+                   {"batch", inputs.value("num_images_per_prompt", Json(1))}};
+    const auto& model = entry.at("model");
+    // "unet_weights" names a state-dict file, or the pipeline's own UNet folder.
+    if (model.contains("unet_weights")) {
+        const auto weights = model.at("unet_weights").get<std::string>();
+        if (ends_with(weights, ".safetensors")) object["unet_file"] = model_path(weights);
+    }
+    if (model.contains("lora"))
+        object["loras"] = {{{"path", model_path(model.at("lora").get<std::string>())},
+                            {"scale", model.value("lora_scale", Json(1.0))}}};
+    const Json scheduler = entry.value("scheduler", Json::object());
+    if (scheduler.contains("prediction_type"))
+        object["prediction"] = scheduler.at("prediction_type");
+    if (scheduler.contains("timestep_spacing"))
+        object["timestep_spacing"] = scheduler.at("timestep_spacing");
+    return object;
+}
+
+// cli_extra (--prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M): the
+// request's keys into `object`, the VAE into c.vae, and the arguments with absolute paths into
+// c.cli_extra. Files are relative to `golden_dir`.
+void read_cli_extra(const Json& entry, const std::string& golden_dir, const std::string& where,
+                    Json& object, PipelineCase& c) {
+    if (!entry.contains("cli_extra")) return;
+    const auto extra = entry.at("cli_extra").get<std::vector<std::string>>();
+    for (size_t i = 0; i + 1 < extra.size(); i += 2) {
+        const auto& flag = extra[i];
+        std::string value = extra[i + 1];
+        if (flag == "--prompt-syntax") {
+            object["prompt_syntax"] = value;
+        } else if (flag == "--embedding") {
+            const auto colon = value.find(':');
+            const std::string path = golden_dir + "/" + value.substr(0, colon);
+            const std::string token = colon == std::string::npos ? "" : value.substr(colon + 1);
+            object["embeddings"].push_back({{"path", path}, {"token", token}});
+            value = path + (colon == std::string::npos ? "" : ":" + token);
+        } else if (flag == "--vae") {
+            value = c.vae = golden_dir + "/" + value;
+        } else if (flag == "--vae-tiling") {
+            object["vae_tiling"] = value;
+        } else {
+            throw Error(where + ".cli_extra", "unknown flag " + flag);
+        }
+        c.cli_extra.push_back(flag);
+        c.cli_extra.push_back(value);
+    }
+}
+
 // One manifest entry of kind "pipeline"; `golden_dir` holds its files, models are relative to
 // `fixtures_dir`.
 PipelineCase read_case(const Json& entry, const std::string& fixtures_dir,
@@ -65,16 +127,18 @@ PipelineCase read_case(const Json& entry, const std::string& fixtures_dir,
     auto model_path = [&](const std::string& relative) { return fixtures_dir + "/" + relative; };
     PipelineCase c;
     c.id = entry.at("id").get<std::string>();
-    const auto& inputs = entry.at("inputs");
-    c.prompt = inputs.at("prompt").get<std::string>();
-    if (inputs.contains("negative_prompt") && !inputs.at("negative_prompt").is_null())
-        c.negative_prompt = inputs.at("negative_prompt").get<std::string>();
-    c.width = inputs.at("width").get<int>();
-    c.height = inputs.at("height").get<int>();
-    c.steps = inputs.at("num_inference_steps").get<int>();
-    c.guidance = inputs.at("guidance_scale").get<float>();
-    c.seed = inputs.at("seed").get<uint64_t>();
-    c.batch = inputs.value("num_images_per_prompt", 1);
+    const std::string where = manifest_path + ": " + c.id;
+    Json object = request_object(entry, fixtures_dir);
+    read_cli_extra(entry, golden_dir, where, object, c);
+    GenerationRequest defaults;
+    defaults.prompt_syntax = PromptSyntax::None;  // diffusers' encode_prompt
+    defaults.vae_tiling = VaeTiling::Off;         // diffusers decodes untiled unless told
+    defaults.record_trace = true;
+    try {
+        c.request = request_from_json(object, defaults);
+    } catch (const Error& e) {
+        throw Error(where + "." + e.where(), e.message());
+    }
 
     const auto& model = entry.at("model");
     if (model.contains("single_file")) {
@@ -82,51 +146,6 @@ PipelineCase read_case(const Json& entry, const std::string& fixtures_dir,
         c.paths.config_dir = model_path(model.at("config").get<std::string>());
     } else {
         c.paths.base = model_path(model.at("pipeline").get<std::string>());
-    }
-    // "unet_weights" names a state-dict file, or the pipeline's own UNet folder.
-    if (model.contains("unet_weights")) {
-        const auto weights = model.at("unet_weights").get<std::string>();
-        if (ends_with(weights, ".safetensors")) c.unet_file = model_path(weights);
-    }
-    if (model.contains("lora"))
-        c.loras.push_back(
-            {model_path(model.at("lora").get<std::string>()), model.value("lora_scale", 1.0f)});
-
-    if (entry.contains("scheduler")) {
-        const auto& scheduler = entry.at("scheduler");
-        if (scheduler.contains("prediction_type"))
-            c.prediction =
-                parse_prediction_type(scheduler.at("prediction_type").get<std::string>());
-        if (scheduler.contains("timestep_spacing")) {
-            const auto spacing = scheduler.at("timestep_spacing").get<std::string>();
-            c.timestep_spacing = parse_enum<TimestepSpacing>(
-                spacing, (manifest_path + ": " + c.id + ".scheduler.timestep_spacing").c_str());
-        }
-    }
-    // cli_extra: --prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M.
-    if (entry.contains("cli_extra")) {
-        const auto extra = entry.at("cli_extra").get<std::vector<std::string>>();
-        for (size_t i = 0; i + 1 < extra.size(); i += 2) {
-            const auto& flag = extra[i];
-            std::string value = extra[i + 1];
-            if (flag == "--prompt-syntax") {
-                c.prompt_syntax = parse_prompt_syntax(value);
-            } else if (flag == "--embedding") {
-                const auto colon = value.find(':');
-                EmbeddingSpec spec{golden_dir + "/" + value.substr(0, colon),
-                                   colon == std::string::npos ? "" : value.substr(colon + 1)};
-                value = spec.path + (colon == std::string::npos ? "" : ":" + spec.token);
-                c.embeddings.push_back(spec);
-            } else if (flag == "--vae") {
-                value = c.vae = golden_dir + "/" + value;
-            } else if (flag == "--vae-tiling") {
-                c.vae_tiling = parse_vae_tiling(value);
-            } else {
-                throw Error(manifest_path + ": " + c.id + ".cli_extra", "unknown flag " + flag);
-            }
-            c.cli_extra.push_back(flag);
-            c.cli_extra.push_back(value);
-        }
     }
     const auto& files = entry.at("files");
     c.tensors_file = golden_dir + "/" + files.at("tensors").get<std::string>();
@@ -185,27 +204,6 @@ EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& opt
                                                          : Precision::FP32;
     load.vae = c.vae;
     return load;
-}
-
-GenerationRequest request_for(const PipelineCase& c) {
-    GenerationRequest request;
-    request.prompt = c.prompt;
-    request.negative_prompt = c.negative_prompt;
-    request.steps = c.steps;
-    request.guidance = c.guidance;
-    request.width = c.width;
-    request.height = c.height;
-    request.seed = c.seed;
-    request.batch = c.batch;
-    request.unet_file = c.unet_file;
-    request.prediction = c.prediction;
-    request.timestep_spacing = c.timestep_spacing;
-    request.loras = c.loras;
-    request.prompt_syntax = c.prompt_syntax;
-    request.embeddings = c.embeddings;
-    request.vae_tiling = c.vae_tiling;
-    request.record_trace = true;
-    return request;
 }
 
 Tolerance pipeline_tolerance(const std::string& name, bool prompt_tolerances) {
@@ -338,7 +336,7 @@ GoldenReport compare_pipeline_tensors(const PipelineCase& c,
         const auto exact = pipeline_tolerance(name, c.prompt_tolerances);
         if (reduced && !(exact.atol == 0 && exact.rtol == 0)) {
             report.push_back(compare_reduced(label, found->second, expected, options.dtype,
-                                             depth->of(name, c.steps)));
+                                             depth->of(name, c.request.steps)));
             continue;
         }
         if (name == "image_uint8") {
@@ -370,7 +368,7 @@ GoldenReport check_cases(const GoldenOptions& options,
         try {
             auto& engine = engines[{c.paths.base, c.paths.config_dir, c.vae}];
             if (!engine) engine = Engine::load(engine_options_for(c, options));
-            const auto result = engine->generate(request_for(c)).run;
+            const auto result = engine->generate(c.request).run;
             auto tensors = result.trace;
             if (!result.images.empty())
                 tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));

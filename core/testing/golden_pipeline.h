@@ -23,28 +23,17 @@ GoldenReport check_pipeline_goldens(const GoldenOptions& options);
 // One pipeline case of the manifest, read generically from its entry (no id is special).
 struct PipelineCase {
     std::string id;
-    std::string prompt;
-    std::optional<std::string> negative_prompt;
-    int width = 0;
-    int height = 0;
-    int steps = 0;
-    float guidance = 0;
-    uint64_t seed = 0;
-    int batch = 1;
-    ModelLocations paths;   // absolute paths: diffusers folder, or single file + config folder
-    std::string unet_file;  // "" = the model's own UNet
-    std::vector<LoraSpec> loras;
-    std::optional<PredictionType> prediction;
-    std::optional<TimestepSpacing> timestep_spacing;
+    // What the case generates, read with the request's JSON codec (core/request/request_json.h)
+    // from the manifest's diffusers names; file paths absolute. The diffusers-reference cases of
+    // golden/ take their prompts literally (prompt syntax none) and decode untiled; record_trace
+    // is on, so that a run's trace holds the tensors the goldens name.
+    GenerationRequest request;
+    ModelLocations paths;      // absolute paths: diffusers folder, or single file + config folder
     std::string tensors_file;  // absolute path of the golden safetensors
     std::string png_file;      // absolute path of the golden PNG ("" when none)
-    // Prompt features (golden-prompts/ and tests/data/prompt_goldens/ cases): the syntax (the
-    // diffusers-reference cases of golden/ take their prompts literally: none), embeddings, VAE.
-    PromptSyntax prompt_syntax = PromptSyntax::None;
-    std::vector<EmbeddingSpec> embeddings;  // absolute paths
-    std::string vae;                        // absolute path, "" = the model's
-    VaeTiling vae_tiling = VaeTiling::Off;  // diffusers decodes untiled unless told
-    // The case's extra `lightning generate` arguments with absolute paths (from cli_extra).
+    std::string vae;           // absolute path, "" = the model's
+    // The case's extra `lightning generate` arguments with absolute paths (from cli_extra:
+    // prompt syntax, embeddings, VAE, tiling; golden-prompts/ and tests/data/prompt_goldens/).
     std::vector<std::string> cli_extra;
     // Compared at the prompt goldens' replay tolerances (golden-prompts/README.md): embeddings
     // 1e-4, latents 1e-3, image 5e-4.
@@ -67,7 +56,6 @@ std::vector<PipelineCase> read_generated_pipeline_cases(const std::string& json_
 GoldenReport check_prompt_pipeline_goldens(const GoldenOptions& options);
 
 EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& options);
-GenerationRequest request_for(const PipelineCase& c);
 
 // fp32 tolerance for one golden tensor name (the fixtures README's acceptance; {0, 0} = exact).
 // fp16/bf16 runs compare the inexact tensors by the derived relative bound instead

@@ -2,9 +2,9 @@
 // (and --out), compared with the goldens; bad arguments give one error line and a non-zero
 // exit before anything loads; the PNG's parameters text reads back and regenerates the image;
 // output files are never clobbered; an interrupted batch keeps its finished images.
+#include "core/io/safetensors.h"
 #include "core/request/model_layout.h"
 #include "core/request/parameters.h"
-#include "core/io/safetensors.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
@@ -78,19 +78,20 @@ QString q(const std::string& s) {
 QStringList case_args(const PipelineCase& c) {
     QStringList args{"generate", "--model", q(c.paths.base)};
     if (!c.paths.config_dir.empty()) args << "--config" << q(c.paths.config_dir);
-    if (!c.unet_file.empty()) args << "--unet" << q(c.unet_file);
-    for (const auto& lora : c.loras)
+    if (!c.request.unet_file.empty()) args << "--unet" << q(c.request.unet_file);
+    for (const auto& lora : c.request.loras)
         args << "--lora" << q(lora.path + ":" + format_number(lora.scale));
-    if (c.prediction) args << "--prediction" << q(to_string(*c.prediction));
+    if (c.request.prediction) args << "--prediction" << q(to_string(*c.request.prediction));
     // Every case names its syntax: the diffusers-reference cases take their prompts literally.
-    args << "--prompt-syntax" << q(to_string(c.prompt_syntax));
+    args << "--prompt-syntax" << q(to_string(c.request.prompt_syntax));
     for (size_t i = 0; i < c.cli_extra.size(); i += 2)
         if (c.cli_extra[i] != "--prompt-syntax") args << q(c.cli_extra[i]) << q(c.cli_extra[i + 1]);
-    args << "--prompt" << q(c.prompt);
-    if (c.negative_prompt) args << "--negative" << q(*c.negative_prompt);
-    args << "--steps" << QString::number(c.steps) << "--guidance" << QString::number(c.guidance)
-         << "--width" << QString::number(c.width) << "--height" << QString::number(c.height)
-         << "--seed" << QString::number(c.seed) << "--device"
+    args << "--prompt" << q(c.request.prompt);
+    if (c.request.negative_prompt) args << "--negative" << q(*c.request.negative_prompt);
+    args << "--steps" << QString::number(c.request.steps) << "--guidance"
+         << QString::number(c.request.guidance) << "--width" << QString::number(c.request.width)
+         << "--height" << QString::number(c.request.height) << "--seed"
+         << QString::number(c.request.seed) << "--device"
          << "cpu"
          << "--dtype"
          << "fp32"
@@ -213,7 +214,7 @@ private Q_SLOTS:
         for (const auto& [name, t] : tensors) names.insert(name);
         std::set<std::string> expected{"noise", "final_latents", "image", "prompt_embeds",
                                        "add_text_embeds"};
-        for (int i = 0; i < c.steps; ++i) {
+        for (int i = 0; i < c.request.steps; ++i) {
             expected.insert("step" + std::to_string(i) + ".latents");
             expected.insert("step" + std::to_string(i) + ".pred_x0");
         }
@@ -242,25 +243,28 @@ private Q_SLOTS:
         const auto record = parse_parameters(text.entries.at("parameters"));
         QVERIFY(record.has_value());
         const auto& r = record->request;
-        QCOMPARE(r.prompt, c.prompt);
+        QCOMPARE(r.prompt, c.request.prompt);
         // The negative prompt is recorded only when it had effect (guidance > 1).
-        QCOMPARE(r.negative_prompt.has_value(), c.negative_prompt.has_value() && c.guidance > 1);
-        if (r.negative_prompt) QCOMPARE(*r.negative_prompt, *c.negative_prompt);
-        QCOMPARE(r.steps, c.steps);
-        QCOMPARE(r.seed, c.seed);
-        QCOMPARE(r.width, c.width);
-        QCOMPARE(r.height, c.height);
-        QCOMPARE(r.guidance, double(c.guidance));
+        QCOMPARE(r.negative_prompt.has_value(),
+                 c.request.negative_prompt.has_value() && c.request.guidance > 1);
+        if (r.negative_prompt) QCOMPARE(*r.negative_prompt, *c.request.negative_prompt);
+        QCOMPARE(r.steps, c.request.steps);
+        QCOMPARE(r.seed, c.request.seed);
+        QCOMPARE(r.width, c.request.width);
+        QCOMPARE(r.height, c.request.height);
+        QCOMPARE(r.guidance, double(c.request.guidance));
         QCOMPARE(record->sampler, std::string("Euler"));
         QCOMPARE(record->model.name, model_display_name(c.paths.base));
         QCOMPARE(record->model.hash.size(), size_t(10));
-        QCOMPARE(record->unet.name, c.unet_file.empty()
-                                        ? std::string()
-                                        : std::filesystem::path(c.unet_file).stem().string());
-        QCOMPARE(r.loras.size(), c.loras.size());
-        for (size_t i = 0; i < c.loras.size(); ++i) {
-            QCOMPARE(r.loras[i].path, std::filesystem::path(c.loras[i].path).stem().string());
-            QCOMPARE(r.loras[i].scale, c.loras[i].scale);
+        QCOMPARE(record->unet.name,
+                 c.request.unet_file.empty()
+                     ? std::string()
+                     : std::filesystem::path(c.request.unet_file).stem().string());
+        QCOMPARE(r.loras.size(), c.request.loras.size());
+        for (size_t i = 0; i < c.request.loras.size(); ++i) {
+            QCOMPARE(r.loras[i].path,
+                     std::filesystem::path(c.request.loras[i].path).stem().string());
+            QCOMPARE(r.loras[i].scale, c.request.loras[i].scale);
             QCOMPARE(record->loras[i].hash.size(), size_t(10));
         }
 #endif
@@ -289,7 +293,7 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir_.filePath("batch.png")));
         const auto p1 = parse_parameters(
             read_png_text(dir_.filePath("batch-1.png").toStdString()).entries.at("parameters"));
-        QCOMPARE(p1->request.seed, c.seed + 1);
+        QCOMPARE(p1->request.seed, c.request.seed + 1);
 #endif
     }
 
@@ -483,9 +487,13 @@ private Q_SLOTS:
                     return;
                 }
         };
-        choose([](const PipelineCase& c) { return !c.unet_file.empty() && c.loras.empty(); });
-        choose([](const PipelineCase& c) { return !c.loras.empty(); });
-        choose([](const PipelineCase& c) { return c.guidance > 1 && c.negative_prompt; });
+        choose([](const PipelineCase& c) {
+            return !c.request.unet_file.empty() && c.request.loras.empty();
+        });
+        choose([](const PipelineCase& c) { return !c.request.loras.empty(); });
+        choose([](const PipelineCase& c) {
+            return c.request.guidance > 1 && c.request.negative_prompt;
+        });
         for (const auto* c : chosen) {
             QStringList args{"generate",
                              "--from",
@@ -496,8 +504,8 @@ private Q_SLOTS:
                              dir_.filePath(q(c->id + "-again.png")),
                              "--log-level",
                              "warn"};
-            if (!c->unet_file.empty()) args << "--unet" << q(c->unet_file);
-            for (const auto& lora : c->loras)
+            if (!c->request.unet_file.empty()) args << "--unet" << q(c->request.unet_file);
+            for (const auto& lora : c->request.loras)
                 args << "--lora" << q(lora.path + ":" + format_number(lora.scale));
             jobs.push_back(args);
         }
@@ -516,13 +524,14 @@ private Q_SLOTS:
         }
         // A LoRA image without its LoRA file is refused, naming the LoRA and how to pass it.
         for (const auto& c : cases_)
-            if (!c.loras.empty()) {
+            if (!c.request.loras.empty()) {
                 const auto run = run_cli({"generate", "--from", q(png_path(c)), "--model",
                                           q(c.paths.base), "--out", dir_.filePath("x.png")});
                 QCOMPARE(run.exit_code, 2);
-                QVERIFY2(run.err.contains("--lora") &&
-                             run.err.contains(q(std::filesystem::path(c.loras[0].path).stem())),
-                         qPrintable(run.err));
+                QVERIFY2(
+                    run.err.contains("--lora") &&
+                        run.err.contains(q(std::filesystem::path(c.request.loras[0].path).stem())),
+                    qPrintable(run.err));
             }
 #endif
     }
@@ -537,8 +546,8 @@ private Q_SLOTS:
         const auto json = run_cli({"info", "--json", q(png_path(c))});
         QCOMPARE(json.exit_code, 0);
         const auto doc = QJsonDocument::fromJson(json.out.toUtf8()).object();
-        QCOMPARE(doc.value("seed").toInteger(), qint64(c.seed));
-        QCOMPARE(doc.value("prompt").toString(), q(c.prompt));
+        QCOMPARE(doc.value("seed").toInteger(), qint64(c.request.seed));
+        QCOMPARE(doc.value("prompt").toString(), q(c.request.prompt));
         QVERIFY(!doc.value("model").toObject().value("hash").toString().isEmpty());
         QVERIFY(run_cli({"info", dir_.filePath("none.png")}).exit_code != 0);
 #endif

@@ -126,7 +126,7 @@ class TestLayouts : public QObject {
         options.models = paths;
         options.preview = PreviewMode::Off;
         const auto engine = Engine::load(options);
-        GenerationRequest request = request_for(c);
+        GenerationRequest request = c.request;
         if (own_unet) request.unet_file.clear();
         request.record_trace = true;
         const auto result = engine->generate(request).run;
@@ -266,7 +266,7 @@ private Q_SLOTS:
             options.models = paths;
             options.preview = PreviewMode::Off;
             const auto engine = Engine::load(options);
-            GenerationRequest request = request_for(golden_case("lightning_4step_w64_h64_seed42"));
+            GenerationRequest request = golden_case("lightning_4step_w64_h64_seed42").request;
             request.unet_file.clear();
             request.record_trace = true;
             const auto result = engine->generate(request).run;

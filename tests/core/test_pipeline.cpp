@@ -3,9 +3,9 @@
 // is checked the same way), plus cancellation, batches, checkpoint switching through a
 // Lightning folder, previews and errors.
 #include "core/engine/engine.h"
-#include "core/request/model_layout.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
+#include "core/request/model_layout.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/text/clip_text_model.h"
 #include "core/util/error.h"
@@ -83,15 +83,7 @@ class TestPipeline : public QObject {
     std::map<std::string, std::unique_ptr<Pipeline>> pipelines_;
     Pipeline& pipeline_for(const PipelineCase& c) {
         auto& p = pipelines_[c.paths.base + "|" + c.paths.config_dir + "|" + c.vae];
-        if (!p) {
-            const auto options = engine_options_for(c, cpu_fp32());
-            LoadOptions load;
-            load.paths = options.models;
-            load.device = options.device;
-            load.precision = options.precision;
-            load.vae = options.vae;
-            p = Pipeline::load(load);
-        }
+        if (!p) p = Pipeline::load(engine_options_for(c, cpu_fp32()));  // its LoadOptions part
         return *p;
     }
 
@@ -109,10 +101,10 @@ private Q_SLOTS:
         const auto& c = all_cases()[index];
         auto& engine = engine_for(c);
         const auto start = std::chrono::steady_clock::now();
-        const auto result = engine.generate(request_for(c)).run;
+        const auto result = engine.generate(c.request).run;
         const double seconds = seconds_since(start);
         QVERIFY(!result.cancelled);
-        QCOMPARE(int(result.images.size()), c.batch);
+        QCOMPARE(int(result.images.size()), c.request.batch);
         auto tensors = result.trace;
         tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
         const auto report = compare_pipeline_tensors(c, tensors, cpu_fp32(), /*require_all=*/true);
@@ -155,7 +147,7 @@ private Q_SLOTS:
     void promptGoldenCases() {
         QFETCH(int, index);
         const auto& c = prompt_cases()[index];
-        const auto result = engine_for(c).generate(request_for(c)).run;
+        const auto result = engine_for(c).generate(c.request).run;
         auto tensors = result.trace;
         tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
         const auto report = compare_pipeline_tensors(c, tensors, cpu_fp32(), /*require_all=*/true);
@@ -169,7 +161,8 @@ private Q_SLOTS:
         std::string summary;
         for (const auto& [kind, err] : worst)
             if (err > 0) summary += " " + kind + "=" + QString::number(err, 'g', 2).toStdString();
-        qInfo("%s (%s): max |diff|:%s", c.id.c_str(), to_string(c.prompt_syntax), summary.c_str());
+        qInfo("%s (%s): max |diff|:%s", c.id.c_str(), to_string(c.request.prompt_syntax),
+              summary.c_str());
     }
 
     void lightningFolderPicksTheUNetForTheStepCount() {
@@ -179,31 +172,34 @@ private Q_SLOTS:
         std::unique_ptr<Engine> engine;
         std::set<int> step_counts;
         for (const auto& c : all_cases()) {
-            if (c.unet_file.empty() || !c.loras.empty() || step_counts.count(c.steps)) continue;
-            const auto dir = std::filesystem::path(c.unet_file).parent_path().string();
-            if (lightning_file(dir, c.steps) != c.unet_file) continue;
+            if (c.request.unet_file.empty() || !c.request.loras.empty() ||
+                step_counts.count(c.request.steps))
+                continue;
+            const auto dir = std::filesystem::path(c.request.unet_file).parent_path().string();
+            if (lightning_file(dir, c.request.steps) != c.request.unet_file) continue;
             if (!engine) {
                 auto options = engine_options_for(c, cpu_fp32());
                 options.models.lightning_dir = dir;
                 engine = Engine::load(options);
             }
-            auto request = request_for(c);
+            auto request = c.request;
             request.unet_file.clear();
             request.prediction.reset();
             request.timestep_spacing.reset();
             const auto result = engine->generate(request).run;
-            QCOMPARE(result.unet_name, std::filesystem::path(c.unet_file).filename().string());
+            QCOMPARE(result.unet_name,
+                     std::filesystem::path(c.request.unet_file).filename().string());
             auto tensors = result.trace;
             tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
             verify_report(compare_pipeline_tensors(c, tensors, cpu_fp32(), true));
-            step_counts.insert(c.steps);
+            step_counts.insert(c.request.steps);
         }
         QVERIFY(step_counts.size() >= 4);  // 1 (x0), 2, 4 and 8 steps
     }
 
     void cancelAfterAStepLeavesNothingBehind() {
-        const auto& c =
-            find_case([](const PipelineCase& c) { return c.steps >= 4 && c.loras.empty(); });
+        const auto& c = find_case(
+            [](const PipelineCase& c) { return c.request.steps >= 4 && c.request.loras.empty(); });
         auto& pipeline = pipeline_for(c);
         for (int k = 0; k < 2; ++k) {
             int calls = 0;
@@ -213,7 +209,7 @@ private Q_SLOTS:
                 return info.step < k;  // false: cancel after step k
             };
             const auto start = std::chrono::steady_clock::now();
-            const auto result = pipeline.generate(request_for(c), callbacks);
+            const auto result = pipeline.generate(c.request, callbacks);
             QVERIFY(result.cancelled);
             QVERIFY(result.images.empty());
             QCOMPARE(calls, k + 1);  // no UNet call after the cancelling step
@@ -223,11 +219,11 @@ private Q_SLOTS:
         Callbacks before_start;
         int polls = 0;
         before_start.should_cancel = [&] { return ++polls >= 1; };
-        const auto none = pipeline.generate(request_for(c), before_start);
+        const auto none = pipeline.generate(c.request, before_start);
         QVERIFY(none.cancelled);
         QVERIFY(none.images.empty());
         // The next run is complete and still matches the goldens.
-        const auto result = pipeline.generate(request_for(c));
+        const auto result = pipeline.generate(c.request);
         QVERIFY(!result.cancelled);
         auto tensors = result.trace;
         tensors.emplace_back("image_uint8", image8_to_tensor(result.images[0].pixels));
@@ -235,8 +231,8 @@ private Q_SLOTS:
     }
 
     void stepCallbackSeesEveryStep() {
-        const auto& c =
-            find_case([](const PipelineCase& c) { return c.steps >= 2 && c.loras.empty(); });
+        const auto& c = find_case(
+            [](const PipelineCase& c) { return c.request.steps >= 2 && c.request.loras.empty(); });
         auto& pipeline = pipeline_for(c);
         std::vector<StepInfo> seen;
         Callbacks callbacks;
@@ -244,12 +240,12 @@ private Q_SLOTS:
             seen.push_back(info);
             return true;
         };
-        const auto result = pipeline.generate(request_for(c), callbacks);
-        QCOMPARE(int(seen.size()), c.steps);
+        const auto result = pipeline.generate(c.request, callbacks);
+        QCOMPARE(int(seen.size()), c.request.steps);
         std::map<std::string, at::Tensor> trace(result.trace.begin(), result.trace.end());
-        for (int i = 0; i < c.steps; ++i) {
+        for (int i = 0; i < c.request.steps; ++i) {
             QCOMPARE(seen[i].step, i);
-            QCOMPARE(seen[i].total_steps, c.steps);
+            QCOMPARE(seen[i].total_steps, c.request.steps);
             const auto prefix = "step" + std::to_string(i) + ".";
             QVERIFY(torch::equal(seen[i].latents.cpu(), trace.at(prefix + "latents")));
             QVERIFY(torch::equal(seen[i].pred_x0.cpu(), trace.at(prefix + "pred_x0")));
@@ -258,18 +254,18 @@ private Q_SLOTS:
     }
 
     void batchImageIsTheSingleRunWithSeedPlusI() {
-        const auto& c = find_case([](const PipelineCase& c) { return c.loras.empty(); });
+        const auto& c = find_case([](const PipelineCase& c) { return c.request.loras.empty(); });
         auto& pipeline = pipeline_for(c);
-        auto request = request_for(c);
+        auto request = c.request;
         request.batch = 3;
         const auto batch = pipeline.generate(request);
         QCOMPARE(int(batch.images.size()), 3);
         std::map<std::string, at::Tensor> trace(batch.trace.begin(), batch.trace.end());
         for (int i = 0; i < 3; ++i) {
-            auto single = request_for(c);
-            single.seed = c.seed + i;
+            auto single = c.request;
+            single.seed = c.request.seed + i;
             const auto one = pipeline.generate(single);
-            QCOMPARE(batch.images[i].seed, c.seed + i);
+            QCOMPARE(batch.images[i].seed, c.request.seed + i);
             QVERIFY(torch::equal(batch.images[i].image, one.images[0].image));
             QVERIFY(batch.images[i].pixels.rgb == one.images[0].pixels.rgb);
             const std::string prefix = i == 0 ? "" : "img" + std::to_string(i) + ".";
@@ -281,19 +277,19 @@ private Q_SLOTS:
     }
 
     void previewDecodesFullAndReduced() {
-        const auto& c = find_case([](const PipelineCase& c) { return c.loras.empty(); });
+        const auto& c = find_case([](const PipelineCase& c) { return c.request.loras.empty(); });
         auto& pipeline = pipeline_for(c);
         const auto golden = SafeTensorsFile::open(c.tensors_file);
         const auto final_latents = golden->load("final_latents");
         const auto full = pipeline.decode_preview(final_latents, PreviewMode::Full);
-        QCOMPARE(full.width, c.width);
-        QCOMPARE(full.height, c.height);
+        QCOMPARE(full.width, c.request.width);
+        QCOMPARE(full.height, c.request.height);
         const auto cmp = compare_uint8_images("preview full", image8_to_tensor(full),
                                               golden->load("image_uint8"), 1, 0.001);
         QVERIFY2(cmp.ok, cmp.message.c_str());
         const auto reduced = pipeline.decode_preview(final_latents, PreviewMode::Reduced);
-        QCOMPARE(reduced.width, c.width / 2);
-        QCOMPARE(reduced.height, c.height / 2);
+        QCOMPARE(reduced.width, c.request.width / 2);
+        QCOMPARE(reduced.height, c.request.height / 2);
         // It is the VAE's decode of the 2x-averaged latent.
         const auto pooled = torch::adaptive_avg_pool2d(
             final_latents, {final_latents.size(2) / 2, final_latents.size(3) / 2});
@@ -304,10 +300,11 @@ private Q_SLOTS:
     }
 
     void conditioningFollowsDiffusers() {
-        const auto& c =
-            find_case([](const PipelineCase& c) { return c.loras.empty() && !c.negative_prompt; });
+        const auto& c = find_case([](const PipelineCase& c) {
+            return c.request.loras.empty() && !c.request.negative_prompt;
+        });
         auto& pipeline = pipeline_for(c);
-        auto base = request_for(c);
+        auto base = c.request;
         base.steps = 1;
         auto trace_of = [&](const GenerationRequest& r) {
             const auto result = pipeline.generate(r);
@@ -387,28 +384,28 @@ private Q_SLOTS:
     }
 
     void badRequestsAreClearErrorsAndThePipelineStaysUsable() {
-        const auto& c = find_case([](const PipelineCase& c) { return c.loras.empty(); });
+        const auto& c = find_case([](const PipelineCase& c) { return c.request.loras.empty(); });
         auto& pipeline = pipeline_for(c);
-        auto bad = request_for(c);
+        auto bad = c.request;
         bad.width = 100;
         QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
         QVERIFY_THROWS_EXCEPTION(Error, engine_for(c).generate(bad));
-        bad = request_for(c);
+        bad = c.request;
         bad.steps = 0;
         QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
-        bad = request_for(c);
+        bad = c.request;
         bad.unet_file =
             testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_lora.safetensors";
         QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));  // not a UNet state dict
-        bad = request_for(c);
+        bad = c.request;
         bad.loras = {
             {testing::fixtures_dir() + "/tiny-sdxl/vae/diffusion_pytorch_model.safetensors", 1}};
         QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));  // not a LoRA
-        bad = request_for(c);
+        bad = c.request;
         bad.clip_skip = 50;
         QVERIFY_THROWS_EXCEPTION(Error, pipeline.generate(bad));
         // Still exact afterwards.
-        const auto result = pipeline.generate(request_for(c));
+        const auto result = pipeline.generate(c.request);
         verify_report(compare_pipeline_tensors(c, result.trace, cpu_fp32(), false));
 
         EngineOptions missing;

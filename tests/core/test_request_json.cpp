@@ -1,12 +1,16 @@
 // The one JSON <-> request codec (core/request/request_json.h): every field round-trips whatever
-// the defaults; the CLI's and the PNG text's spellings read as the same fields; a wrong key or
-// type is an error naming the key, never silently ignored.
+// the defaults (a field added to the request without the codec fails here); the CLI's and the
+// PNG text's spellings read as the same fields; a wrong key or type is an error naming the key,
+// never silently ignored; an image record (request, files, sampler, unknown keys) round-trips.
 #include "core/request/request_json.h"
 #include "core/util/error.h"
 
 #include <QtTest/QtTest>
 
 #include <nlohmann/json.hpp>
+
+#include <tuple>
+#include <utility>
 
 using namespace lightning;
 using nlohmann::json;
@@ -19,7 +23,7 @@ GenerationRequest full_request() {
     r.negative_prompt = "fog";
     r.steps = 8;
     r.guidance = 1.5;
-    r.width = 1024;
+    r.width = 832;
     r.height = 768;
     r.seed = (uint64_t(1) << 53) - 1;
     r.batch = 3;
@@ -32,6 +36,50 @@ GenerationRequest full_request() {
     r.embeddings = {{"/e/neg.safetensors", "neg"}};
     r.vae_tiling = VaeTiling::On;
     return r;
+}
+
+// The fields of a request, in order. The binding names every field, so a field added to
+// GenerationRequest stops this test from compiling until it is listed here: give it a key in the
+// codec (core/request/request_json.cpp) and a value other than its default in full_request().
+auto fields_of(const GenerationRequest& r) {
+    const auto& [prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
+                 unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
+                 vae_tiling, record_trace] = r;
+    return std::tie(prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
+                    unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
+                    vae_tiling, record_trace);
+}
+constexpr size_t kRecordTraceField = 16;  // a switch of one run, not stored (request_json.h)
+
+// The positions of the fields `a` and `b` have equal.
+template <typename Tuple, size_t... I>
+std::vector<size_t> equal_fields(const Tuple& a, const Tuple& b, std::index_sequence<I...>) {
+    std::vector<size_t> equal;
+    ((std::get<I>(a) == std::get<I>(b) ? equal.push_back(I) : void()), ...);
+    return equal;
+}
+
+std::vector<size_t> fields_at_default(const GenerationRequest& r) {
+    const auto a = fields_of(r);
+    const GenerationRequest plain;
+    return equal_fields(a, fields_of(plain),
+                        std::make_index_sequence<std::tuple_size_v<decltype(a)>>());
+}
+
+// A record as parse_parameters makes one (a file identity per LoRA and embedding), with every
+// field set and unknown keys out of alphabetical order, one of them twice.
+ImageRecord full_record() {
+    ImageRecord record;
+    record.request = full_request();
+    record.model = {"sd_xl_base_1.0", "31e35c80fc"};
+    record.unet = {"sdxl_lightning_8step_unet", "0f1e2d3c4b"};
+    record.loras = {{"style", "1a2b3c4d5e"}, {"detail", ""}};
+    record.embeddings = {{"neg", "2b3c4d5e6f"}};
+    record.vae = {"sdxl_vae", "3c4d5e6f7a"};
+    record.sampler = "DPM++ 2M";
+    record.version = "Lightning Studio 0.2.0";
+    record.extra = {{"Schedule type", "Karras"}, {"Hires upscale", "2"}, {"Schedule type", "x"}};
+    return record;
 }
 
 // The key an error names, or "" when no error.
@@ -62,6 +110,52 @@ private Q_SLOTS:
         const GenerationRequest plain;
         QVERIFY(request_from_json(request_to_json(plain), full_request()) == plain);
         QVERIFY(request_to_json(plain)["negative_prompt"].is_null());
+    }
+
+    // What makes the round trip above cover every field: full_request() leaves none at its
+    // default but record_trace, which the codec does not write.
+    void fullRequestSetsEveryFieldTheCodecKeeps() {
+        QCOMPARE(fields_at_default(full_request()), std::vector<size_t>{kRecordTraceField});
+        GenerationRequest traced = full_request();
+        traced.record_trace = true;
+        QVERIFY(fields_at_default(traced).empty());
+        QVERIFY(!request_to_json(traced).contains("record_trace"));
+        QVERIFY(!request_from_json(request_to_json(traced), GenerationRequest{}).record_trace);
+    }
+
+    void imageRecordRoundTrips() {
+        const ImageRecord record = full_record();
+        const json object = record_to_json(record);
+        QVERIFY(record_from_json(object) == record);
+        QVERIFY(record_from_json(record_to_json(ImageRecord{})) == ImageRecord{});
+        // The request's keys, with the files' names and hashes beside them (`info --json`).
+        QCOMPARE(object["seed"].get<uint64_t>(), record.request.seed);
+        QCOMPARE(object["loras"][0]["hash"].get<std::string>(), std::string("1a2b3c4d5e"));
+        QCOMPARE(object["unet"]["name"].get<std::string>(), record.unet.name);
+        QCOMPARE(object["extra"][2][0].get<std::string>(), std::string("Schedule type"));
+        // The record of a parameters text, as the gallery index keeps it.
+        const auto parsed = parse_parameters(format_parameters(record));
+        QVERIFY(parsed);
+        QVERIFY(record_from_json(record_to_json(*parsed)) == *parsed);
+    }
+
+    void recordErrorsNameTheKey() {
+        const auto record_error = [](const std::string& key, const json& value) {
+            json object = record_to_json(full_record());
+            object[key] = value;
+            try {
+                record_from_json(object);
+            } catch (const Error& e) {
+                return e.where();
+            }
+            return std::string();
+        };
+        QCOMPARE(record_error("model", "sd_xl_base"), std::string("model"));
+        QCOMPARE(record_error("vae", json{{"file", "x"}}), std::string("vae"));
+        QCOMPARE(record_error("sampler", 3), std::string("sampler"));
+        QCOMPARE(record_error("extra", json{{"Key", "value"}}), std::string("extra"));
+        QCOMPARE(record_error("steps", "4"), std::string("steps"));
+        QCOMPARE(record_error("cfg", 7), std::string("cfg"));
     }
 
     void absentKeysKeepTheDefaults() {

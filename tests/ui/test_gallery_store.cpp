@@ -11,7 +11,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
 #include <QTemporaryDir>
+#include <nlohmann/json.hpp>
 
 using namespace lightning::ui;
 
@@ -200,7 +202,7 @@ void TestGalleryStore::rejects_index_entries_outside_the_folder() {
     GalleryStore store;
     store.open(dir.path());
     store.add(write_gallery_png(dir.path(), test_image(64, 96, 1), test_item(1)));
-    QJsonObject entry = item_to_json(store.items().first(), QStringLiteral("../../etc/x.png"));
+    nlohmann::json entry = item_to_json(store.items().first(), QStringLiteral("../../etc/x.png"));
     QVERIFY(!item_from_json(entry, dir.path()));
     entry = item_to_json(store.items().first(), QFileInfo(store.items().first().file).fileName());
     const auto back = item_from_json(entry, dir.path());
@@ -245,12 +247,19 @@ void TestGalleryStore::export_writes_pngs_json_and_html() {
         QJsonDocument::fromJson(read_all(QDir(out).filePath(QStringLiteral("gallery.json"))));
     const QJsonArray items = json.object().value(QStringLiteral("items")).toArray();
     QCOMPARE(items.size(), 2);
-    QCOMPARE(items[0].toObject().value(QStringLiteral("seed")).toString(), QStringLiteral("1003"));
-    QCOMPARE(items[0].toObject().value(QStringLiteral("prompt")).toString(),
+    // Each image's record in the one JSON form (`lightning info --json`'s).
+    const auto record = [&](int i) {
+        return items[i].toObject().value(QStringLiteral("record")).toObject();
+    };
+    QCOMPARE(items[0].toObject().value(QStringLiteral("file")).toString(),
+             QFileInfo(chosen[0].file).fileName());
+    QCOMPARE(record(0).value(QStringLiteral("seed")).toInteger(), 1003);
+    QCOMPARE(record(0).value(QStringLiteral("prompt")).toString(),
              to_qstring(test_item(3).record.request.prompt));
-    QCOMPARE(items[0].toObject().value(QStringLiteral("model")).toString(),
-             QStringLiteral("sdxl_lightning_4step_unet"));
-    QCOMPARE(items[1].toObject().value(QStringLiteral("steps")).toInt(), 4);
+    QCOMPARE(
+        record(0).value(QStringLiteral("unet")).toObject().value(QStringLiteral("name")).toString(),
+        QStringLiteral("sdxl_lightning_4step_unet"));
+    QCOMPARE(record(1).value(QStringLiteral("steps")).toInt(), 4);
     const QString html =
         QString::fromUtf8(read_all(QDir(out).filePath(QStringLiteral("index.html"))));
     QVERIFY(html.contains(

@@ -1,8 +1,9 @@
 // The app's side of the one `parameters` codec (core/request/parameters.h, tested in core): what
 // the gallery, the form and the settings keep of a request, and that they keep it exactly —
 // gallery PNGs and index.json, foreign PNGs, the job queue, QSettings round trips.
-#include "core/request/limits.h"
 #include "core/image/png.h"
+#include "core/request/limits.h"
+#include "core/request/request_json.h"
 #include "ui/app_settings.h"
 #include "ui/device_choice.h"
 #include "ui/gallery_model.h"
@@ -18,6 +19,8 @@
 #include <QFontMetrics>
 #include <QSettings>
 #include <QTemporaryDir>
+
+#include <nlohmann/json.hpp>
 
 using namespace lightning::ui;
 
@@ -69,6 +72,7 @@ private Q_SLOTS:
     void gallery_png_carries_the_engine_record();
     void gallery_item_holds_what_the_png_says();
     void index_keeps_records_and_large_seeds();
+    void index_of_earlier_versions_is_read();
     void foreign_png_joins_the_gallery();
     void prompts_past_the_limits_are_refused_not_kept();
     void captions_are_one_line_whatever_the_prompt();
@@ -76,6 +80,7 @@ private Q_SLOTS:
     void form_settings_round_trip();
     void seed_modes_step_past_the_batch();
     void pending_jobs_round_trip();
+    void pending_jobs_of_earlier_versions_are_read();
     void engine_settings_round_trip_and_map_onto_engine_options();
     void text_helpers_keep_utf8();
 };
@@ -123,17 +128,55 @@ void TestParameters::index_keeps_records_and_large_seeds() {
     QTemporaryDir dir;
     const GalleryItem written =
         write_gallery_png(dir.path(), gray_image(), item_with(full_record()));
-    const QJsonObject json = item_to_json(written, QFileInfo(written.file).fileName());
-    // A string: JSON readers that hold numbers as doubles keep it exact too.
-    QCOMPARE(json.value(QStringLiteral("seed")).toString(), QStringLiteral("9007199254740991"));
-    QCOMPARE(json.value(QStringLiteral("model")).toString(),
-             QStringLiteral("sdxl_lightning_8step_unet"));
-    QCOMPARE(json.value(QStringLiteral("parameters")).toString(),
-             to_qstring(lightning::format_parameters(written.record)));
+    const nlohmann::json json = item_to_json(written, QFileInfo(written.file).fileName());
+    // The record in the one JSON form: exact 64-bit seeds, the files by name and hash.
+    QCOMPARE(json["record"]["seed"].get<uint64_t>(), lightning::limits::kMaxSeed);
+    QCOMPARE(json["record"]["unet"]["name"].get<std::string>(),
+             std::string("sdxl_lightning_8step_unet"));
+    QCOMPARE(lightning::record_from_json(json["record"]), written.record);
     const auto back = item_from_json(json, dir.path());
     QVERIFY(back);
     QCOMPARE(back->record, written.record);
     QCOMPARE(back->created, written.created);
+    QCOMPARE(back->seconds, written.seconds);
+    QCOMPARE(back->device, written.device);
+    QCOMPARE(back->file_size, written.file_size);
+    QCOMPARE(back->modified_ms, written.modified_ms);
+}
+
+// An index written before the record's JSON form (version 2: the record as parameters text) is
+// still used after an upgrade, not rebuilt from the PNGs.
+void TestParameters::index_of_earlier_versions_is_read() {
+    QTemporaryDir dir;
+    GalleryItem written = write_gallery_png(dir.path(), gray_image(), item_with(full_record()));
+    written.favourite = true;
+    const QString name = QFileInfo(written.file).fileName();
+    const nlohmann::json entry = {{"file", to_std(name)},
+                                  {"prompt", written.record.request.prompt},
+                                  {"seed", std::to_string(written.record.request.seed)},
+                                  {"model", "sdxl_lightning_8step_unet"},
+                                  {"seconds", written.seconds},
+                                  {"created", to_std(written.created.toString(Qt::ISODateWithMs))},
+                                  {"device", to_std(written.device)},
+                                  {"favourite", true},
+                                  {"size", written.file_size},
+                                  {"mtime", written.modified_ms},
+                                  {"parameters", lightning::format_parameters(written.record)}};
+    const auto back = item_from_json(entry, dir.path());
+    QVERIFY(back);
+    QCOMPARE(back->record, written.record);
+    QVERIFY(back->favourite);
+    QCOMPARE(back->modified_ms, written.modified_ms);
+
+    QFile index(gallery_index_path(dir.path(), GalleryFolder::Own));
+    QVERIFY(index.open(QIODevice::WriteOnly));
+    index.write(
+        nlohmann::json{{"version", 2}, {"items", nlohmann::json::array({entry})}}.dump().c_str());
+    index.close();
+    const GalleryLoad load = load_gallery(dir.path());
+    QCOMPARE(load.items.size(), 1);
+    QVERIFY(load.items[0].favourite);  // from the index: the PNG has no star
+    QVERIFY2(load.note.isEmpty(), qPrintable(load.note));
 }
 
 void TestParameters::foreign_png_joins_the_gallery() {
@@ -300,7 +343,11 @@ void TestParameters::pending_jobs_round_trip() {
     QSettings settings(dir.filePath(QStringLiteral("jobs.ini")), QSettings::IniFormat);
     GenerationJob first;
     first.request = full_record().request;
-    first.request.timestep_spacing.reset();  // the form has no control for it
+    // Every field: the UNet file, prediction and schedule too (a job from another PNG's
+    // settings has them; the Qt JSON form dropped them).
+    first.request.unet_file = "/models/unets/custom_unet.safetensors";
+    first.request.prediction = lightning::PredictionType::Epsilon;
+    first.request.timestep_spacing = lightning::TimestepSpacing::Leading;
     first.request.batch = 3;
     first.request.prompt_syntax = lightning::PromptSyntax::Compel;
     first.request.vae_tiling = lightning::VaeTiling::On;
@@ -324,6 +371,45 @@ void TestParameters::pending_jobs_round_trip() {
 
     save_pending_jobs(settings, {});
     QVERIFY(load_pending_jobs(settings).isEmpty());
+}
+
+// A queue saved by the version before the one JSON form (Qt JSON: "negative", the seed as a
+// string, no UNet file, prediction or schedule) is queued again after an upgrade; a job that
+// cannot be read is left out, the others stay.
+void TestParameters::pending_jobs_of_earlier_versions_are_read() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("jobs.ini")), QSettings::IniFormat);
+    settings.setValue(
+        QStringLiteral("queue/pending"),
+        QStringLiteral(
+            R"([{"output_dir":"/g","request":{"batch":2,"clip_skip":1,"embeddings":[{"path":)"
+            R"("/e/neg1.safetensors","token":"neg1"}],"guidance":2.5,"height":768,"loras":[{)"
+            R"("path":"/l/detail.safetensors","scale":0.8}],"negative":"blurry","prompt":"a cat",)"
+            R"("prompt_syntax":"compel","seed":"9007199254740991","steps":8,"vae_tiling":"on",)"
+            R"("width":640}},{"output_dir":"/g","request":{"prompt":"bad","steps":"many"}},)"
+            R"({"output_dir":"/h","request":{"prompt":"plain","seed":"5"}}])"));
+    const QList<GenerationJob> loaded = load_pending_jobs(settings);
+    QCOMPARE(loaded.size(), 2);
+    lightning::GenerationRequest expected;
+    expected.prompt = "a cat";
+    expected.negative_prompt = "blurry";
+    expected.steps = 8;
+    expected.guidance = 2.5;
+    expected.width = 640;
+    expected.height = 768;
+    expected.seed = 9007199254740991u;
+    expected.batch = 2;
+    expected.clip_skip = 1;
+    expected.prompt_syntax = lightning::PromptSyntax::Compel;
+    expected.vae_tiling = lightning::VaeTiling::On;
+    expected.embeddings = {{"/e/neg1.safetensors", "neg1"}};
+    expected.loras = {{"/l/detail.safetensors", 0.8}};
+    QCOMPARE(loaded[0].request, expected);
+    QCOMPARE(loaded[0].output_dir, QStringLiteral("/g"));
+    QCOMPARE(loaded[1].request.prompt, std::string("plain"));
+    QCOMPARE(loaded[1].request.seed, uint64_t(5));
+    QVERIFY(!loaded[1].request.negative_prompt);
+    QCOMPARE(loaded[1].output_dir, QStringLiteral("/h"));
 }
 
 void TestParameters::engine_settings_round_trip_and_map_onto_engine_options() {
