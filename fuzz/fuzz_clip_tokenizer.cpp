@@ -2,6 +2,7 @@
 // "!") on arbitrary prompt bytes. Invariants: no exception, ids inside the vocabulary, encode()
 // framed and padded to max_length, and replace_invalid_utf8 idempotent (its output is valid).
 #include "core/text/clip_tokenizer.h"
+#include "core/util/utf8.h"
 #include "fuzz_support.h"
 
 #include <algorithm>

@@ -144,7 +144,7 @@ void GenerationWorker::preload_checkpoints() {
 }
 
 void GenerationWorker::set_checkpoint_budget(const lightning::CheckpointBudget& budget) {
-    if (engine_) engine_->pipeline().set_checkpoint_budget(budget);
+    if (engine_) engine_->set_checkpoint_budget(budget);
 }
 
 void GenerationWorker::switch_to_steps(int steps) {

@@ -1,6 +1,6 @@
 // Pixel hand-over between the engine's Image8 and Qt's QImage (always deep copies).
 #pragma once
-#include "core/pipeline/pipeline.h"
+#include "core/request/image8.h"
 
 #include <QImage>
 

@@ -2,12 +2,13 @@
 // on a diffusers folder: load time, prompt encoding, each UNet step, VAE decode, preview decode,
 // end to end at 1/2/4/8 steps, peak GPU memory. Medians over --runs after warm-up. Prints a
 // table and writes JSON. Time is measured on the host around calls that end synchronised
-// (generate returns pixels on the CPU; the pipeline synchronises after every step).
+// (generate returns pixels on the CPU; the pipeline synchronises after every step). Runs go
+// through the Engine, as the app's and the CLI's do.
 #include "app/cli/commands.h"
 #include "core/engine/engine.h"
 
 #include <sys/resource.h>
-#include "core/pipeline/pipeline.h"
+#include "core/request/file_hashes.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 
@@ -89,20 +90,16 @@ struct RunTimes {
     std::vector<double> preview_ms;
 };
 
-RunTimes timed_generate(Pipeline& pipeline, const GenerationRequest& request, PreviewMode preview) {
+RunTimes timed_generate(Engine& engine, const GenerationRequest& request, PreviewMode preview) {
     RunTimes times;
-    Callbacks callbacks;
-    callbacks.on_step = [&](const StepInfo& info) {
-        times.step_ms.push_back(info.seconds * 1000);
-        if (preview != PreviewMode::Off) {
-            const auto start = Clock::now();
-            pipeline.decode_preview(info.pred_x0, preview);
-            times.preview_ms.push_back(ms_since(start));
-        }
-        return true;
+    engine.set_preview_mode(preview);
+    EngineCallbacks callbacks;
+    callbacks.on_step = [&](const StepEvent& event) {
+        times.step_ms.push_back(event.seconds * 1000);
+        if (preview != PreviewMode::Off) times.preview_ms.push_back(event.preview_seconds * 1000);
     };
     const auto start = Clock::now();
-    const auto result = pipeline.generate(request, callbacks);
+    const auto result = engine.generate(request, callbacks).run;
     times.total_ms = ms_since(start);
     times.encode_ms = result.encode_seconds * 1000;
     times.decode_ms = result.decode_seconds * 1000;
@@ -129,20 +126,20 @@ struct Series {
 
 // One 1-step image with a reduced preview at its step, traced by PyTorch's profiler (Kineto):
 // CPU ops, CUDA runtime calls and kernels on one timeline, for chrome://tracing or Perfetto.
-void write_profile(Pipeline& pipeline, GenerationRequest request, const std::string& path) {
+void write_profile(Engine& engine, GenerationRequest request, const std::string& path) {
 #ifdef LIGHTNING_WITH_KINETO
     namespace tpi = torch::profiler::impl;
     const tpi::ProfilerConfig config(tpi::ProfilerState::KINETO);
     const std::set<tpi::ActivityType> activities{tpi::ActivityType::CPU, tpi::ActivityType::CUDA};
     request.steps = 1;
-    timed_generate(pipeline, request, PreviewMode::Reduced);  // warm: shapes, graphs
+    timed_generate(engine, request, PreviewMode::Reduced);  // warm: shapes, graphs
     torch::autograd::profiler::prepareProfiler(config, activities);
     torch::autograd::profiler::enableProfiler(config, activities);
-    timed_generate(pipeline, request, PreviewMode::Reduced);
+    timed_generate(engine, request, PreviewMode::Reduced);
     torch::autograd::profiler::disableProfiler()->save(path);
     std::printf("profile: %s\n", path.c_str());
 #else
-    (void)pipeline;
+    (void)engine;
     (void)request;
     throw Error(path, "--profile needs a CUDA build of libtorch 2");
 #endif
@@ -183,10 +180,12 @@ int run_bench(const BenchArgs& args) {
     // The first checkpoint's weights are part of loading (the engine reads them on first use).
     GenerationRequest first;
     first.steps = args.steps.front();
-    engine->pipeline().activate_unet(engine->unet_for(first));
+    engine->switch_to_steps(first.steps);
     synchronize(args.device);
     report["load_s"] = ms_since(load_start) / 1000;
-    Pipeline* pipeline = &engine->pipeline();
+    // The PNG records' file hashes (cached on disk after a model's first use), taken now so
+    // that no timed run waits for them.
+    for (const auto& file : engine->model_files()) short_file_hash(file);
 
     GenerationRequest request;
     request.prompt = "A girl smiling, photograph, golden hour";
@@ -195,9 +194,7 @@ int run_bench(const BenchArgs& args) {
     request.guidance = 0;
     for (int steps : args.steps) {
         request.steps = steps;
-        request.unet_file.clear();  // the engine picks the step count's checkpoint
-        request.unet_file = engine->unet_for(request);
-        for (int i = 0; i < args.warmup; ++i) timed_generate(*pipeline, request, PreviewMode::Off);
+        for (int i = 0; i < args.warmup; ++i) timed_generate(*engine, request, PreviewMode::Off);
     }
     reset_peak(args.device);
     nlohmann::json per_steps;
@@ -206,12 +203,10 @@ int run_bench(const BenchArgs& args) {
     auto run_series = [&](int steps, PreviewMode preview, const std::string& label, int batch = 1) {
         request.steps = steps;
         request.batch = batch;
-        request.unet_file.clear();
-        request.unet_file = engine->unet_for(request);
         // Previews and a new batch size bring new shapes (graph capture, cuDNN timing): warm.
-        if (preview != PreviewMode::Off || batch > 1) timed_generate(*pipeline, request, preview);
+        if (preview != PreviewMode::Off || batch > 1) timed_generate(*engine, request, preview);
         Series series;
-        for (int i = 0; i < args.runs; ++i) series.add(timed_generate(*pipeline, request, preview));
+        for (int i = 0; i < args.runs; ++i) series.add(timed_generate(*engine, request, preview));
         auto m = series.medians();
         m["images"] = batch;
         m["per_image_ms"] = m["end_to_end_ms"].get<double>() / batch;
@@ -243,10 +238,8 @@ int run_bench(const BenchArgs& args) {
     }
     if (!args.profile.empty()) {
         request.batch = 1;
-        request.unet_file.clear();
         request.steps = 1;
-        request.unet_file = engine->unet_for(request);
-        write_profile(*pipeline, request, args.profile);
+        write_profile(*engine, request, args.profile);
     }
     std::printf("load %.2f s, peak GPU memory %.2f GiB, peak host RSS %.2f GiB\n",
                 report["load_s"].get<double>(), report["peak_memory_gb"].get<double>(),

@@ -158,12 +158,12 @@ Json switching(Engine& engine, Worker& worker) {
             {"steps", steps}, {"from", to_string(result.from)}, {"ms", result.seconds * 1000}};
     };
     // Pinned host copies: no device budget.
-    worker.post([&] { engine.pipeline().set_checkpoint_budget({0, std::nullopt}); });
+    worker.post([&] { engine.set_checkpoint_budget({0, std::nullopt}); });
     for (int steps : {2, 4, 2}) out["pinned_host_phase"].push_back(switch_to(steps));
     // Device copies: automatic budget, everything read once more from disk.
     worker.post([&] {
-        engine.pipeline().clear_cached_unets();
-        engine.pipeline().set_checkpoint_budget({});
+        engine.clear_cached_checkpoints();
+        engine.set_checkpoint_budget({});
     });
     for (int steps : {1, 2, 4, 8}) out["cold_disk"].push_back(switch_to(steps));
     for (int steps : {1, 2, 4, 8, 4}) out["resident"].push_back(switch_to(steps));
@@ -343,8 +343,8 @@ Json tiling_memory(Engine& engine, Worker& worker, const Args& a) {
 }
 
 Json out_of_memory(Engine& engine, Worker& worker, const Args& a) {
-    worker.post([&] { engine.pipeline().clear_cached_unets(); });  // a small card: no copies
-    worker.post([&] { engine.pipeline().set_checkpoint_budget({0, 0}); });
+    worker.post([&] { engine.clear_cached_checkpoints(); });  // a small card: no copies
+    worker.post([&] { engine.set_checkpoint_budget({0, 0}); });
     worker.drain();
     release_cached_device_memory();
     const uint64_t cap = allocated_device_memory(a.engine.device) + (uint64_t(6) << 30);
@@ -385,10 +385,7 @@ int main(int argc, char** argv) {
         // up front so that the timings below are those of every later session.
         const auto hash_start = Clock::now();
         std::vector<std::thread> hashers;
-        auto files = engine->pipeline().base_files(false);
-        for (int steps : engine->available_steps())
-            files.push_back(lightning_file(a.engine.models.lightning_dir, steps));
-        for (const auto& file : files) hashers.emplace_back([file] { short_file_hash(file); });
+        for (const auto& file : engine->model_files()) hashers.emplace_back([file] { short_file_hash(file); });
         for (auto& t : hashers) t.join();
         report["first_use_hashing_ms"] = ms_between(hash_start, Clock::now());
         report["switching"] = switching(*engine, worker);

@@ -11,6 +11,7 @@
 #include "core/util/log.h"
 #include "core/version.h"
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -124,10 +125,7 @@ std::unique_ptr<Engine> Engine::load(const EngineOptions& options) {
     // Callers show warnings their way (the CLI's "warning:" lines, the app's banner); the log
     // keeps them only for debugging, so that no terminal shows one twice.
     for (const auto& warning : engine->load_warnings_) log().debug("warning: {}", warning);
-    auto files = engine->pipeline_->base_files(/*with_unet=*/false);
-    for (int steps : engine->available_steps())
-        files.push_back(lightning_file(options.models.lightning_dir, steps));
-    engine->hashes_ = std::make_unique<BackgroundHashes>(std::move(files));
+    engine->hashes_ = std::make_unique<BackgroundHashes>(engine->model_files());
     return engine;
 }
 
@@ -235,7 +233,12 @@ EngineResult Engine::generate(const GenerationRequest& input, const EngineCallba
             event.total_steps = step.total_steps;
             event.seconds = step.seconds;
             event.info = &step;
+            const auto preview_start = std::chrono::steady_clock::now();
             event.preview = preview_of(step, preview_failed);
+            if (!event.preview.rgb.empty())
+                event.preview_seconds = std::chrono::duration<double>(
+                                            std::chrono::steady_clock::now() - preview_start)
+                                            .count();
             callbacks.on_step(event);
         }
         return !pipeline_callbacks.should_cancel();
@@ -268,6 +271,21 @@ CheckpointSwitch Engine::switch_to_steps(int steps) {
     GenerationRequest request;
     request.steps = steps;
     return pipeline_->activate_unet(unet_for(request));
+}
+
+void Engine::set_checkpoint_budget(CheckpointBudget budget) {
+    pipeline_->set_checkpoint_budget(budget);
+}
+
+void Engine::clear_cached_checkpoints() {
+    pipeline_->clear_cached_unets();
+}
+
+std::vector<std::string> Engine::model_files() const {
+    auto files = pipeline_->base_files(/*with_unet=*/false);
+    for (int steps : available_steps())
+        files.push_back(lightning_file(options_.models.lightning_dir, steps));
+    return files;
 }
 
 int Engine::preload_checkpoints(const std::function<bool()>& should_stop) {

@@ -43,7 +43,8 @@ struct StepEvent {
     // This step's wall time (UNet and scheduler; the preview not included); when the batch's
     // images share UNet calls (CUDA), each image's share of it.
     double seconds = 0;
-    Image8 preview;                  // empty when previews are off or the decode failed
+    Image8 preview;  // empty when previews are off or the decode failed
+    double preview_seconds = 0;      // the preview's decode (0 without one)
     const StepInfo* info = nullptr;  // latents and x0 of the step (valid during the call)
 };
 
@@ -115,13 +116,18 @@ public:
     // should_stop() says so (a job is waiting). Returns how many are cached.
     int preload_checkpoints(const std::function<bool()>& should_stop = {});
     std::vector<CachedCheckpoint> cached_checkpoints() const;
+    // How many checkpoints are kept ready, and where (the app's setting; benchmarks vary it).
+    void set_checkpoint_budget(CheckpointBudget budget);
+    void clear_cached_checkpoints();
+    // Every weight file the engine reads: the base model's (no UNet when Lightning checkpoints
+    // replace it) and each Lightning checkpoint; what the PNG records' hashes are taken of.
+    std::vector<std::string> model_files() const;
 
     ImageRecord record_for(const GenerationRequest& request, const GenerationResult& result,
                            int index) const;
     std::pair<int, int> count_tokens(const std::string& prompt) const;
     const EngineOptions& options() const { return options_; }
     const std::vector<std::string>& load_warnings() const { return load_warnings_; }
-    Pipeline& pipeline() { return *pipeline_; }
 
 private:
     Engine(EngineOptions options, std::unique_ptr<Pipeline> pipeline);

@@ -79,7 +79,21 @@ class TestPipeline : public QObject {
         if (!e) e = Engine::load(engine_options_for(c, cpu_fp32()));
         return *e;
     }
-    Pipeline& pipeline_for(const PipelineCase& c) { return engine_for(c).pipeline(); }
+    // The pipeline under the engine, tested on its own (the engine keeps its pipeline private).
+    std::map<std::string, std::unique_ptr<Pipeline>> pipelines_;
+    Pipeline& pipeline_for(const PipelineCase& c) {
+        auto& p = pipelines_[c.paths.base + "|" + c.paths.config_dir + "|" + c.vae];
+        if (!p) {
+            const auto options = engine_options_for(c, cpu_fp32());
+            LoadOptions load;
+            load.paths = options.models;
+            load.device = options.device;
+            load.precision = options.precision;
+            load.vae = options.vae;
+            p = Pipeline::load(load);
+        }
+        return *p;
+    }
 
 private Q_SLOTS:
     void manifestHasCases() { QVERIFY(all_cases().size() >= 19); }

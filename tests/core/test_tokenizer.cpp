@@ -14,6 +14,7 @@
 
 #include "core/text/clip_tokenizer.h"
 #include "core/util/error.h"
+#include "core/util/utf8.h"
 #include "support/fixtures.h"
 
 using lightning::ClipTokenizer;
