@@ -1,6 +1,7 @@
 #include "app/cli/args.h"
 
 #include "app/cli/commands.h"
+#include "app/cli/flag_table.h"
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
 #include "core/text/textual_inversion.h"
@@ -12,6 +13,7 @@
 #include "core/image/png.h"
 #endif
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <map>
@@ -22,81 +24,55 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kGenerateHelp = R"(Usage: lightning generate --model PATH --prompt TEXT [options]
+// The help texts around the flag tables below (each table writes its own rows).
+const char* const kGenerateIntro = R"(Usage: lightning generate --model PATH --prompt TEXT [options]
        lightning generate --from IMAGE.png --model PATH --lightning DIR [options]
 
 Text-to-image with SDXL-Lightning (or any SDXL UNet) using the Euler sampler on trailing
 timesteps, as ByteDance's reference pipeline does.
 
-Model:
-  --model PATH          diffusers folder (model_index.json, unet/, vae/, text_encoder*/,
-                        tokenizer*/, scheduler/) or a single-file .safetensors checkpoint
-  --config DIR          diffusers folder with the configs and tokenizers; required with a
-                        single-file --model
-  --lightning DIR       folder with sdxl_lightning_{N}step_unet.safetensors files; the file for
-                        --steps is used (1 step: sdxl_lightning_1step_unet_x0.safetensors); a
-                        step count without its file is an error
-  --unet FILE           UNet weights (diffusers names, .safetensors) instead of the model's own
-                        UNet; not together with --lightning
-  --lora FILE[:SCALE]   fuse a LoRA (kohya or diffusers/peft keys) at SCALE (default 1);
-                        repeatable
-  --prediction TYPE     epsilon | sample (default: sample for the 1-step x0 UNet, else the
-                        scheduler config's type)
-  --vae FILE_OR_DIR     VAE to use instead of the model's: diffusers VAE folder or single
-                        .safetensors (diffusers or ldm names, e.g. sdxl-vae-fp16-fix's
-                        sdxl.vae.safetensors); a VAE with force_upcast false decodes in fp16
-  --vae-tiling M        auto | on | off: diffusers' tiled VAE decode (default auto: tiled
-                        when an untiled decode would not fit the device's free memory)
+)";
 
-Generation:
-  --prompt TEXT         the prompt (required unless --from; may be empty)
-  --negative TEXT       negative prompt (used with --guidance > 1; without it the
-                        unconditional embedding is zeros, as SDXL does)
-  --steps N             denoising steps (default 4)
-  --guidance G          classifier-free guidance scale; active only when > 1 (default 0,
-                        as Lightning is trained)
-  --width W, --height H image size in pixels, multiples of 8 (default 1024 x 1024)
-  --seed S              seed of the CPU noise generator (default, or -1 as in A1111: random,
-                        printed and written into the PNG)
-  --batch N             number of images; image i uses seed S + i (default 1)
-  --clip-skip N         skip the last N CLIP layers (default 0)
-  --prompt-syntax S     how prompt and negative are read: a1111 (default; (word:1.2),
-                        [word], BREAK, 75-token chunks), compel (word++, (phrase)1.3,
-                        .and(), 77-token chunks) or none (diffusers: literal text cut at 75
-                        tokens, 77 with start and end; a warning says when it is cut)
-  --embedding FILE[:TOKEN]
-                        textual-inversion embedding (SDXL clip_l/clip_g .safetensors); TOKEN
-                        defaults to the file stem; repeatable, loaded in order
-  --from IMAGE.png      start from the parameters stored in a PNG (prompt, seed, size, steps,
-                        guidance, ...); flags given as well override them. The model, Lightning
-                        folder and LoRA files must still be given; their recorded hashes are
-                        compared and a difference is reported
-
-Runtime:
-  --device D            cpu | cuda | cuda:N (default cpu)
-  --dtype T             fp32 | fp16 | bf16 (default fp32 on cpu, fp16 on cuda; fp16 is not
-                        available on cpu)
-  --log-level L         trace | debug | info | warn | error | critical | off
-                        (default: $LIGHTNING_LOG_LEVEL, else info)
-
-Output (at least one):
-  --out FILE.png        PNG with an A1111-style "parameters" text chunk, written as soon as the
-                        image is done; with --batch N > 1 one file per image: FILE-0.png,
-                        FILE-1.png, ...; "-" writes the PNG to standard output (batch 1)
-  --overwrite           replace existing output files (otherwise an existing file is an error,
-                        also one another process writes while this one runs; folders,
-                        devices, FIFOs and symbolic links are never replaced)
-  --dump FILE.safetensors
-                        intermediate tensors under the golden fixture names: prompt_embeds,
-                        add_text_embeds, noise, step{i}.latents, step{i}.pred_x0,
-                        final_latents, image (1x3xHxW float in [0, 1]); with --batch N > 1, image i > 0 has the prefix "img{i}."
-                        (img1.noise, img1.step0.latents, ...)
-
+const char* const kGenerateOutro = R"(
 Limits, checked before anything loads: size 64..4096 in steps of 8, steps 1..150, batch
 1..64, guidance 0..30, seed 0..2^53-1, LoRA scale -10..10.
 
 Ctrl+C (or SIGTERM) stops before the next step; images already written are kept; exit 130.
 Exit status: 0 on success, 1 on a runtime error, 2 on a bad argument, 130 when interrupted.
+)";
+
+const char* const kBatchIntro =
+    R"(Usage: lightning batch MANIFEST.jsonl --out DIR --model PATH [options]
+
+Renders every line of MANIFEST (JSON Lines: one request per line) into DIR: one PNG per image
+with its "parameters" text, named from the line number and seed (line000042-seed7.png), and
+results.jsonl with a line per image written (line, file, seed, seconds, time, device, meta).
+A re-run skips images that already exist complete, so an interrupted or pre-empted batch
+resumes where it stopped. The app opens DIR as a gallery (File > Open folder as gallery).
+
+A manifest line:
+  {"prompt": "a lighthouse at dusk", "seed": 7, "steps": 4, "size": "1024x768",
+   "guidance": 0, "negative_prompt": "fog", "clip_skip": 0, "prompt_syntax": "a1111",
+   "loras": [{"path": "style.safetensors", "scale": 0.8}], "embeddings": ["emb.safetensors:tok"],
+   "batch": 4, "meta": {"id": "anything; copied to results.jsonl"}}
+Keys: prompt, negative_prompt (or negative), steps, guidance, width and height (or size),
+seed (a number or a decimal string), batch, clip_skip, unet_file (or unet), prediction,
+timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, meta. What a line leaves out
+comes from the flags below; a line without "seed" uses --seed, else its line number times 64
+(the largest batch), so no two lines share a seed.
+Relative file paths in a line are relative to the manifest's folder; a line may name files
+anywhere (as the command line can) unless --strict-paths is given. Blank lines are skipped.
+
+Each line of this shard is checked before the first image (the limits, the UNet for its step
+count, that its files exist and are what they are used as); a bad line is reported with its
+line number and skipped, and the exit status is 1 once the rest is done.
+
+)";
+
+const char* const kBatchOutro = R"(
+Exit status: 0 when every line of the shard is done, 1 when some lines were bad or failed
+(the others are done), 2 on a bad argument (or a bad line with --strict), 130 when
+interrupted (Ctrl+C or SIGTERM: images in progress are dropped, finished ones are kept).
 )";
 
 const char* const kInfoHelp = R"(Usage: lightning info [--json] IMAGE.png [IMAGE.png ...]
@@ -105,45 +81,21 @@ Prints the generation parameters stored in PNG files (the A1111-style "parameter
 written, or with --json as the fields this program reads from it.
 )";
 
-const char* const kVerifyHelp = R"(Usage: lightning verify [--fixtures DIR] [--device D] [--dtype T]
+const char* const kVerifyIntro =
+    R"(Usage: lightning verify [--fixtures DIR] [--device D] [--dtype T]
 
 Runs every golden check (tokenizer/text encoders, UNet, VAE, scheduler, all pipeline cases of
 golden/manifest.json) on the given device and prints a table. Exit status 0 iff all pass.
 
-  --fixtures DIR        folder with golden/, tiny-sdxl/, tiny-lightning/
-                        (default: $LIGHTNING_FIXTURES, else ../shared/fixtures)
-  --device D            cpu | cuda | cuda:N (default cpu)
-  --dtype T             fp32 | fp16 | bf16 (default fp32; fp16/bf16 report deviations against
-                        looser tolerances)
-  --log-level L         as for generate
 )";
 
-const char* const kBenchHelp = R"(Usage: lightning bench --model DIR [options]
+const char* const kBenchIntro = R"(Usage: lightning bench --model DIR [options]
 
 Times the engine as SDXL-Lightning is used (guidance 0, batch 1): model load from safetensors,
 prompt encoding, each UNet step, VAE decode, preview decode (reduced and full), end to end per
 step count, peak GPU memory. Medians over --runs after warm-up; prints a table, writes JSON.
 A full-size SDXL with random weights for it: bench/reference/make_random_sdxl.py.
 
-  --model DIR           diffusers folder (required)
-  --lightning DIR       use the SDXL-Lightning UNet files of DIR for each step count
-  --device D            cpu | cuda | cuda:N (default: cuda when this build and machine have a
-                        GPU, else cpu)
-  --dtype T             fp32 | fp16 | bf16 (default fp16 on cuda, fp32 on cpu)
-  --width W, --height H image size (default 1024 x 1024)
-  --steps LIST          comma-separated step counts (default 1,2,4,8)
-  --runs N              timed runs per measurement (default 10)
-  --warmup N            untimed runs per step count first (default 2; 0 times the first run)
-  --no-previews         skip the 4-step runs with previews at every step (slow on a CPU)
-  --batch N             also time 4 steps with N images per request (time per image)
-  --with LEVERS, --without LEVERS
-                        turn CUDA speed levers on or off, comma-separated: unet-graphs,
-                        text-graphs, vae-graphs, cudnn-benchmark (off by default), group-norm,
-                        batch-images (docs/performance.md)
-  --profile FILE        write a Chrome trace (CPU ops, CUDA kernels) of one 1-step image with a
-                        reduced preview (CUDA builds of libtorch 2)
-  --json FILE           write the report as JSON
-  --log-level L         as for generate
 )";
 
 const char* const kMainHelp = R"(Usage: lightning <command> [options]
@@ -161,42 +113,6 @@ Commands:
 
   --version   print the version and exit
 )";
-
-// --name VALUE or --name=VALUE; returns the flag and the value.
-class ArgReader {
-public:
-    explicit ArgReader(const std::vector<std::string>& args) : args_(args) {}
-    bool done() const { return index_ >= args_.size(); }
-
-    // Next flag; value filled in when the flag takes one.
-    std::string next_flag(const std::set<std::string>& valued, const std::set<std::string>& bare,
-                          std::string* value) {
-        std::string arg = args_[index_++];
-        if (arg.rfind("--", 0) != 0)
-            throw UsageError("unexpected argument '" + arg + "' (options start with --)");
-        std::optional<std::string> inline_value;
-        if (const auto eq = arg.find('='); eq != std::string::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        if (bare.count(arg)) {
-            if (inline_value) throw UsageError(arg + " takes no value");
-            return arg;
-        }
-        if (!valued.count(arg)) throw UsageError("unknown option '" + arg + "'");
-        if (inline_value) {
-            *value = *inline_value;
-        } else {
-            if (done()) throw UsageError(arg + " needs a value");
-            *value = args_[index_++];
-        }
-        return arg;
-    }
-
-private:
-    const std::vector<std::string>& args_;
-    size_t index_ = 0;
-};
 
 template <typename T>
 T parse_number(const std::string& flag, const std::string& text) {
@@ -314,165 +230,19 @@ void check_unreadable_from_settings(const GenerateArgs& g, const std::set<std::s
     }
 }
 
-// The flags of a generate-like command in order, each once (--lora and --embedding repeat);
-// `seen` gets the names given.
-std::vector<std::pair<std::string, std::string>> read_flags(const std::vector<std::string>& args,
-                                                            const std::set<std::string>& valued,
-                                                            const std::set<std::string>& bare,
-                                                            std::set<std::string>& seen) {
-    std::vector<std::pair<std::string, std::string>> flags;
-    ArgReader reader(args);
-    while (!reader.done()) {
-        std::string value;
-        const std::string flag = reader.next_flag(valued, bare, &value);
-        if (flag != "--lora" && flag != "--embedding" && !seen.insert(flag).second)
-            throw UsageError(flag + " given more than once");
-        flags.emplace_back(flag, value);
-    }
-    return flags;
-}
-
-// Which repeatable flags were given (they replace, not extend, what --from read).
-struct Repeated {
-    bool loras = false;
-    bool embeddings = false;
-};
-
-void apply_generate_flag(GenerateArgs& g, const std::string& flag, const std::string& value,
-                         bool& prompt_given, std::optional<std::string>& dtype, Repeated& given) {
-    bool& loras_given = given.loras;
-    bool& embeddings_given = given.embeddings;
-    auto& r = g.request;
-    if (flag == "--model") {
-        if (!fs::exists(value)) throw UsageError("--model: no such file or folder '" + value + "'");
-        g.engine.models.base = value;
-    } else if (flag == "--config") {
-        require_dir(flag, value);
-        g.engine.models.config_dir = value;
-    } else if (flag == "--unet") {
-        require_file(flag, value);
-        r.unet_file = value;
-    } else if (flag == "--lightning") {
-        require_dir(flag, value);
-        g.engine.models.lightning_dir = value;
-    } else if (flag == "--lora") {
-        if (!loras_given) r.loras.clear();  // flags replace the LoRAs of --from
-        loras_given = true;
-        r.loras.push_back(parse_lora(flag, value));
-    } else if (flag == "--prediction") {
-        if (value != "epsilon" && value != "sample")
-            throw UsageError("--prediction: '" + value + "' is not epsilon or sample");
-        r.prediction = parse_prediction_type(value);
-    } else if (flag == "--prompt-syntax") {
-        try {
-            r.prompt_syntax = parse_prompt_syntax(value);
-        } catch (const Error&) {
-            throw UsageError("--prompt-syntax: '" + value + "' is not a1111, compel or none");
-        }
-    } else if (flag == "--embedding") {
-        if (!embeddings_given) r.embeddings.clear();  // flags replace the embeddings of --from
-        embeddings_given = true;
-        auto spec = parse_embedding_spec(value);
-        require_file(flag, spec.path);
-        r.embeddings.push_back(spec);
-    } else if (flag == "--vae") {
-        if (!fs::exists(value)) throw UsageError("--vae: no such file or folder '" + value + "'");
-        g.engine.vae = value;
-    } else if (flag == "--vae-tiling") {
-        try {
-            r.vae_tiling = parse_vae_tiling(value);
-        } catch (const Error&) {
-            throw UsageError("--vae-tiling: '" + value + "' is not auto, on or off");
-        }
-    } else if (flag == "--prompt") {
-        r.prompt = value;
-        prompt_given = true;
-    } else if (flag == "--negative") {
-        r.negative_prompt = value;
-    } else if (flag == "--steps") {
-        r.steps = parse_int(flag, value, INT32_MIN, INT32_MAX);
-    } else if (flag == "--guidance") {
-        r.guidance = parse_float(flag, value);
-    } else if (flag == "--width" || flag == "--height") {
-        (flag == "--width" ? r.width : r.height) = parse_int(flag, value, INT32_MIN, INT32_MAX);
-    } else if (flag == "--seed") {
-        // -1 is "random" as in A1111 (the seed drawn is printed and written into the PNG).
-        g.seed_given = value != "-1";
-        if (g.seed_given) r.seed = parse_number<uint64_t>(flag, value);
-    } else if (flag == "--batch") {
-        r.batch = parse_int(flag, value, INT32_MIN, INT32_MAX);
-    } else if (flag == "--clip-skip") {
-        r.clip_skip = parse_int(flag, value, INT32_MIN, INT32_MAX);
-    } else if (flag == "--device") {
-        g.engine.device = parse_device(flag, value);
-    } else if (flag == "--dtype") {
-        try {
-            g.engine.precision = parse_precision(value);
-        } catch (const Error&) {
-            throw UsageError("--dtype: '" + value + "' is not fp32, fp16 or bf16");
-        }
-        dtype = value;
-    } else if (flag == "--out") {
-        g.out = value;
-    } else if (flag == "--overwrite") {
-        g.overwrite = true;
-    } else if (flag == "--dump") {
-        require_writable_parent(flag, value);
-        g.dump = value;
-    } else if (flag == "--log-level") {
-        check_log_level(flag, value);
-        g.log_level = value;
+// `parse` of `value`, its lightning::Error worded as `flag: 'value' is not <choices>`.
+template <typename Parse>
+auto parse_choice(const std::string& flag, const std::string& value, const char* choices,
+                  Parse parse) {
+    try {
+        return parse(value);
+    } catch (const Error&) {
+        throw UsageError(flag + ": '" + value + "' is not " + choices);
     }
 }
 
-GenerateArgs parse_generate(const std::vector<std::string>& args) {
-    static const std::set<std::string> valued = {
-        "--model",         "--config",    "--unet",     "--lightning",  "--lora",
-        "--prediction",    "--prompt",    "--negative", "--steps",      "--guidance",
-        "--width",         "--height",    "--seed",     "--batch",      "--clip-skip",
-        "--device",        "--dtype",     "--out",      "--dump",       "--log-level",
-        "--prompt-syntax", "--embedding", "--vae",      "--vae-tiling", "--from"};
-    static const std::set<std::string> bare = {"--overwrite"};
-    std::set<std::string> seen;
-    const auto flags = read_flags(args, valued, bare, seen);
-    GenerateArgs g;
-    bool prompt_given = false;
-    Repeated given;
-    std::optional<std::string> dtype;
-    for (const auto& [flag, value] : flags)
-        if (flag == "--from") {
-            g.from = value;
-            g.from_record = read_from_png(value);
-            g.request = g.from_record->request;
-            g.seed_given = prompt_given = true;
-        }
-    for (const auto& [flag, value] : flags)
-        apply_generate_flag(g, flag, value, prompt_given, dtype, given);
-
-    if (g.engine.models.base.empty()) throw UsageError("--model is required");
-    if (!prompt_given) throw UsageError("--prompt is required");
-    if (is_single_file(g.engine.models.base) && g.engine.models.config_dir.empty())
-        throw UsageError(
-            "--config DIR is required with a single-file --model (configs and "
-            "tokenizers come from a diffusers folder)");
-    if (g.out.empty() && g.dump.empty())
-        throw UsageError("nothing to write: give --out FILE.png and/or --dump FILE.safetensors");
-    if (g.out == "-" && g.request.batch > 1)
-        throw UsageError("--out -: standard output takes one image; use a file name with --batch");
-    if (g.from_record) check_unreadable_from_settings(g, seen);
-    if (g.from_record && !given.embeddings)
-        for (const auto& embedding : g.from_record->request.embeddings)
-            throw UsageError("--from: " + g.from + " was made with the embedding '" +
-                             embedding.token +
-                             "'; pass it with --embedding FILE:" + embedding.token);
-    if (g.from_record && !given.loras)
-        for (const auto& lora : g.from_record->request.loras)
-            throw UsageError("--from: " + g.from + " was made with the LoRA '" + lora.path +
-                             "' at " + format_number(lora.scale) +
-                             "; pass it with --lora FILE:" + format_number(lora.scale));
-    if (!dtype) g.engine.precision = g.engine.device == "cpu" ? Precision::FP32 : Precision::FP16;
-    g.engine.preview = PreviewMode::Off;
-    return g;
+Precision parse_dtype(const std::string& flag, const std::string& value) {
+    return parse_choice(flag, value, "fp32, fp16 or bf16", parse_precision);
 }
 
 // "a,b,,c" -> {"a", "b", "", "c"}: empty items are kept for the caller to reject.
@@ -502,131 +272,6 @@ std::vector<std::string> parse_device_list(const std::string& flag, const std::s
         devices.push_back(parse_device(flag, item));
     }
     return devices;
-}
-
-// The flags only `batch` has; false for the rest (generate's, applied to the defaults).
-bool apply_batch_flag(BatchArgs& b, const std::string& flag, const std::string& value) {
-    if (flag == "--out") {
-        b.out_dir = value;
-    } else if (flag == "--device") {
-        b.devices = {parse_device(flag, value)};
-    } else if (flag == "--devices") {
-        b.devices = parse_device_list(flag, value);
-    } else if (flag == "--shard") {
-        try {
-            b.shard = batch::parse_shard(value);
-        } catch (const Error& e) {
-            throw UsageError(e.what());
-        }
-    } else if (flag == "--shards") {
-        b.shards = parse_int(flag, value, 1, 1000000);
-    } else if (flag == "--json") {
-        require_writable_parent(flag, value);
-        b.json = value;
-    } else if (flag == "--strict") {
-        b.strict = true;
-    } else if (flag == "--strict-paths") {
-        b.strict_paths = true;
-    } else if (flag == "--discard-images") {
-        b.discard_images = true;
-    } else {
-        return false;
-    }
-    return true;
-}
-
-void check_batch_args(const BatchArgs& b, const std::set<std::string>& seen) {
-    if (b.defaults.engine.models.base.empty()) throw UsageError("--model is required");
-    if (b.out_dir.empty()) throw UsageError("--out DIR is required (the folder for images)");
-    if (fs::exists(b.out_dir) && !fs::is_directory(b.out_dir))
-        throw UsageError("--out: '" + b.out_dir + "' exists and is not a folder");
-    if (seen.count("--device") && seen.count("--devices"))
-        throw UsageError("--device and --devices both given; give one");
-    if (b.shard && b.shards)
-        throw UsageError("--shard I/N and --shards N both given; --shards is for schedulers");
-    if (is_single_file(b.defaults.engine.models.base) &&
-        b.defaults.engine.models.config_dir.empty())
-        throw UsageError("--config DIR is required with a single-file --model");
-#ifndef LIGHTNING_HAVE_OIIO
-    if (!b.discard_images)
-        throw UsageError(
-            "--out: this build has no PNG support (built without OpenImageIO); "
-            "--discard-images times the batch without writing images");
-#endif
-}
-
-BatchArgs parse_batch(const std::vector<std::string>& args) {
-    static const std::set<std::string> valued = {
-        "--model",      "--config",    "--unet",      "--lightning",     "--lora",
-        "--prediction", "--prompt",    "--negative",  "--steps",         "--guidance",
-        "--width",      "--height",    "--seed",      "--batch",         "--clip-skip",
-        "--dtype",      "--log-level", "--embedding", "--prompt-syntax", "--vae",
-        "--vae-tiling", "--out",       "--device",    "--devices",       "--shard",
-        "--shards",     "--json"};
-    static const std::set<std::string> bare = {"--strict", "--strict-paths", "--discard-images"};
-    if (args.empty() || args[0].rfind("--", 0) == 0)
-        throw UsageError(
-            "batch: the manifest comes first: lightning batch MANIFEST.jsonl --out DIR");
-    BatchArgs b;
-    b.manifest = args[0];
-    require_file("manifest", b.manifest);
-    std::set<std::string> seen;
-    const auto flags =
-        read_flags(std::vector<std::string>(args.begin() + 1, args.end()), valued, bare, seen);
-    Repeated given;
-    std::optional<std::string> dtype;
-    for (const auto& [flag, value] : flags)
-        if (!apply_batch_flag(b, flag, value))
-            apply_generate_flag(b.defaults, flag, value, b.prompt_given, dtype, given);
-    check_batch_args(b, seen);
-    if (b.devices.empty()) b.devices = {"cpu"};
-    b.dtype_given = dtype.has_value();
-    b.defaults.engine.preview = PreviewMode::Off;
-    return b;
-}
-
-InfoArgs parse_info(const std::vector<std::string>& args) {
-    InfoArgs info;
-    for (const auto& arg : args) {
-        if (arg == "--json")
-            info.json = true;
-        else if (arg.rfind("--", 0) == 0)
-            throw UsageError("unknown option '" + arg + "'");
-        else
-            info.files.push_back(arg);
-    }
-    if (info.files.empty()) throw UsageError("info: give one or more PNG files");
-    return info;
-}
-
-VerifyArgs parse_verify(const std::vector<std::string>& args) {
-    static const std::set<std::string> valued = {"--fixtures", "--device", "--dtype",
-                                                 "--log-level"};
-    VerifyArgs v;
-    if (const char* env = std::getenv("LIGHTNING_FIXTURES"); env && *env) v.fixtures_dir = env;
-    if (v.fixtures_dir.empty()) v.fixtures_dir = "../shared/fixtures";
-    ArgReader reader(args);
-    while (!reader.done()) {
-        std::string value;
-        const std::string flag = reader.next_flag(valued, {}, &value);
-        if (flag == "--fixtures") {
-            v.fixtures_dir = value;
-        } else if (flag == "--device") {
-            v.device = parse_device(flag, value);
-        } else if (flag == "--dtype") {
-            try {
-                parse_precision(value);
-            } catch (const Error&) {
-                throw UsageError("--dtype: '" + value + "' is not fp32, fp16 or bf16");
-            }
-            v.dtype = value;
-        } else if (flag == "--log-level") {
-            check_log_level(flag, value);
-            v.log_level = value;
-        }
-    }
-    require_dir("--fixtures", v.fixtures_dir + "/golden");
-    return v;
 }
 
 std::vector<int> parse_step_list(const std::string& flag, const std::string& value) {
@@ -663,63 +308,525 @@ std::string default_device() {
     return "cpu";
 }
 
-BenchArgs parse_bench(const std::vector<std::string>& args) {
-    static const std::set<std::string> valued = {
-        "--model",     "--lightning", "--device", "--dtype",   "--width",
-        "--height",    "--steps",     "--runs",   "--warmup",  "--json",
-        "--log-level", "--batch",     "--with",   "--without", "--profile"};
-    BenchArgs b;
-    bool device_given = false, dtype_given = false;
-    ArgReader reader(args);
-    while (!reader.done()) {
-        std::string value;
-        const std::string flag = reader.next_flag(valued, {"--no-previews"}, &value);
-        if (flag == "--model") {
-            b.model = value;
-        } else if (flag == "--lightning") {
-            b.lightning_dir = value;
-        } else if (flag == "--device") {
-            b.device = parse_device(flag, value);
-            device_given = true;
-        } else if (flag == "--dtype") {
-            dtype_given = true;
-            try {
-                b.precision = parse_precision(value);
-            } catch (const Error&) {
-                throw UsageError("--dtype: '" + value + "' is not fp32, fp16 or bf16");
-            }
-        } else if (flag == "--width" || flag == "--height") {
-            const int size = parse_positive(flag, value, 8192);
-            if (size % 8) throw UsageError(flag + ": " + value + " is not a multiple of 8");
-            (flag == "--width" ? b.width : b.height) = size;
-        } else if (flag == "--steps") {
-            b.steps = parse_step_list(flag, value);
-        } else if (flag == "--runs") {
-            b.runs = parse_positive(flag, value, 100000);
-        } else if (flag == "--warmup") {
-            b.warmup = value == "0" ? 0 : parse_positive(flag, value, 1000);
-        } else if (flag == "--no-previews") {
-            b.previews = false;
-        } else if (flag == "--batch") {
-            b.batch = parse_positive(flag, value, limits::kMaxBatch);
-        } else if (flag == "--with" || flag == "--without") {
-            for (const auto& lever : comma_items(value))
-                if (!set_speedup(b.speedups, lever, flag == "--with"))
-                    throw UsageError(flag + ": '" + lever + "' is not one of " +
-                                     joined(cuda_speedup_names(), ", "));
-        } else if (flag == "--profile") {
-            b.profile = value;
-        } else if (flag == "--json") {
-            b.json = value;
-        } else if (flag == "--log-level") {
-            check_log_level(flag, value);
-            b.log_level = value;
-        }
+// What generate's flags fill in, and what was given: flags replace (not extend) the LoRAs and
+// embeddings --from read, and the default dtype depends on the device.
+struct GenerateParse {
+    GenerateArgs args;
+    bool prompt_given = false;
+    bool loras_given = false;
+    bool embeddings_given = false;
+    bool dtype_given = false;
+};
+
+using GenerateFlag = Flag<GenerateParse>;
+
+const std::vector<GenerateFlag> kModelFlags = {
+    {{{"--model", "PATH"}},
+     "diffusers folder (model_index.json, unet/, vae/, text_encoder*/,\n"
+     "tokenizer*/, scheduler/) or a single-file .safetensors checkpoint",
+     [](auto& p, auto&, auto& v) {
+         if (!fs::exists(v)) throw UsageError("--model: no such file or folder '" + v + "'");
+         p.args.engine.models.base = v;
+     }},
+    {{{"--config", "DIR"}},
+     "diffusers folder with the configs and tokenizers; required with a\n"
+     "single-file --model",
+     [](auto& p, auto& flag, auto& v) {
+         require_dir(flag, v);
+         p.args.engine.models.config_dir = v;
+     }},
+    {{{"--lightning", "DIR"}},
+     "folder with sdxl_lightning_{N}step_unet.safetensors files; the file for\n"
+     "--steps is used (1 step: sdxl_lightning_1step_unet_x0.safetensors); a\n"
+     "step count without its file is an error",
+     [](auto& p, auto& flag, auto& v) {
+         require_dir(flag, v);
+         p.args.engine.models.lightning_dir = v;
+     }},
+    {{{"--unet", "FILE"}},
+     "UNet weights (diffusers names, .safetensors) instead of the model's own\n"
+     "UNet; not together with --lightning",
+     [](auto& p, auto& flag, auto& v) {
+         require_file(flag, v);
+         p.args.request.unet_file = v;
+     }},
+    {{{"--lora", "FILE[:SCALE]"}},
+     "fuse a LoRA (kohya or diffusers/peft keys) at SCALE (default 1);\n"
+     "repeatable",
+     [](auto& p, auto& flag, auto& v) {
+         if (!p.loras_given) p.args.request.loras.clear();  // flags replace the LoRAs of --from
+         p.loras_given = true;
+         p.args.request.loras.push_back(parse_lora(flag, v));
+     },
+     true},
+    {{{"--prediction", "TYPE"}},
+     "epsilon | sample (default: sample for the 1-step x0 UNet, else the\n"
+     "scheduler config's type)",
+     [](auto& p, auto&, auto& v) {
+         if (v != "epsilon" && v != "sample")
+             throw UsageError("--prediction: '" + v + "' is not epsilon or sample");
+         p.args.request.prediction = parse_prediction_type(v);
+     }},
+    {{{"--vae", "FILE_OR_DIR"}},
+     "VAE to use instead of the model's: diffusers VAE folder or single\n"
+     ".safetensors (diffusers or ldm names, e.g. sdxl-vae-fp16-fix's\n"
+     "sdxl.vae.safetensors); a VAE with force_upcast false decodes in fp16",
+     [](auto& p, auto&, auto& v) {
+         if (!fs::exists(v)) throw UsageError("--vae: no such file or folder '" + v + "'");
+         p.args.engine.vae = v;
+     }},
+    {{{"--vae-tiling", "M"}},
+     "auto | on | off: diffusers' tiled VAE decode (default auto: tiled\n"
+     "when an untiled decode would not fit the device's free memory)",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.request.vae_tiling = parse_choice(flag, v, "auto, on or off", parse_vae_tiling);
+     }},
+};
+
+int parse_any_int(const std::string& flag, const std::string& value) {
+    return parse_int(flag, value, INT32_MIN, INT32_MAX);  // the limits are the engine's check
+}
+
+// --from's PNG is the request the other flags change.
+void apply_from(GenerateParse& p, const std::string& path) {
+    p.args.from = path;
+    p.args.from_record = read_from_png(path);
+    p.args.request = p.args.from_record->request;
+    p.args.seed_given = p.prompt_given = true;
+}
+
+const std::vector<GenerateFlag> kGenerationFlags = {
+    {{{"--prompt", "TEXT"}},
+     "the prompt (required unless --from; may be empty)",
+     [](auto& p, auto&, auto& v) {
+         p.args.request.prompt = v;
+         p.prompt_given = true;
+     }},
+    {{{"--negative", "TEXT"}},
+     "negative prompt (used with --guidance > 1; without it the\n"
+     "unconditional embedding is zeros, as SDXL does)",
+     [](auto& p, auto&, auto& v) { p.args.request.negative_prompt = v; }},
+    {{{"--steps", "N"}},
+     "denoising steps (default 4)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.steps = parse_any_int(flag, v); }},
+    {{{"--guidance", "G"}},
+     "classifier-free guidance scale; active only when > 1 (default 0,\n"
+     "as Lightning is trained)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.guidance = parse_float(flag, v); }},
+    {{{"--width", "W"}, {"--height", "H"}},
+     "image size in pixels, multiples of 8 (default 1024 x 1024)",
+     [](auto& p, auto& flag, auto& v) {
+         auto& r = p.args.request;
+         (flag == "--width" ? r.width : r.height) = parse_any_int(flag, v);
+     }},
+    {{{"--seed", "S"}},
+     "seed of the CPU noise generator (default, or -1 as in A1111: random,\n"
+     "printed and written into the PNG)",
+     [](auto& p, auto& flag, auto& v) {
+         // -1 is "random" as in A1111 (the seed drawn is printed and written into the PNG).
+         p.args.seed_given = v != "-1";
+         if (p.args.seed_given) p.args.request.seed = parse_number<uint64_t>(flag, v);
+     }},
+    {{{"--batch", "N"}},
+     "number of images; image i uses seed S + i (default 1)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.batch = parse_any_int(flag, v); }},
+    {{{"--clip-skip", "N"}},
+     "skip the last N CLIP layers (default 0)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.clip_skip = parse_any_int(flag, v); }},
+    {{{"--prompt-syntax", "S"}},
+     "how prompt and negative are read: a1111 (default; (word:1.2),\n"
+     "[word], BREAK, 75-token chunks), compel (word++, (phrase)1.3,\n"
+     ".and(), 77-token chunks) or none (diffusers: literal text cut at 75\n"
+     "tokens, 77 with start and end; a warning says when it is cut)",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.request.prompt_syntax =
+             parse_choice(flag, v, "a1111, compel or none", parse_prompt_syntax);
+     }},
+    {{{"--embedding", "FILE[:TOKEN]"}},
+     "textual-inversion embedding (SDXL clip_l/clip_g .safetensors); TOKEN\n"
+     "defaults to the file stem; repeatable, loaded in order",
+     [](auto& p, auto& flag, auto& v) {
+         auto& embeddings = p.args.request.embeddings;
+         if (!p.embeddings_given) embeddings.clear();  // flags replace the embeddings of --from
+         p.embeddings_given = true;
+         auto spec = parse_embedding_spec(v);
+         require_file(flag, spec.path);
+         embeddings.push_back(spec);
+     },
+     true},
+    {{{"--from", "IMAGE.png"}},
+     "start from the parameters stored in a PNG (prompt, seed, size, steps,\n"
+     "guidance, ...); flags given as well override them. The model, Lightning\n"
+     "folder and LoRA files must still be given; their recorded hashes are\n"
+     "compared and a difference is reported",
+     [](auto& p, auto&, auto& v) { apply_from(p, v); },
+     false,
+     true},
+};
+
+const std::vector<GenerateFlag> kRuntimeFlags = {
+    {{{"--device", "D"}},
+     "cpu | cuda | cuda:N (default cpu)",
+     [](auto& p, auto& flag, auto& v) { p.args.engine.device = parse_device(flag, v); },
+     false,
+     true},
+    {{{"--dtype", "T"}},
+     "fp32 | fp16 | bf16 (default fp32 on cpu, fp16 on cuda; fp16 is not\n"
+     "available on cpu)",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.engine.precision = parse_dtype(flag, v);
+         p.dtype_given = true;
+     }},
+    {{{"--log-level", "L"}},
+     "trace | debug | info | warn | error | critical | off\n"
+     "(default: $LIGHTNING_LOG_LEVEL, else info)",
+     [](auto& p, auto& flag, auto& v) {
+         check_log_level(flag, v);
+         p.args.log_level = v;
+     }},
+};
+
+const std::vector<GenerateFlag> kOutputFlags = {
+    {{{"--out", "FILE.png"}},
+     "PNG with an A1111-style \"parameters\" text chunk, written as soon as the\n"
+     "image is done; with --batch N > 1 one file per image: FILE-0.png,\n"
+     "FILE-1.png, ...; \"-\" writes the PNG to standard output (batch 1)",
+     [](auto& p, auto&, auto& v) { p.args.out = v; },
+     false,
+     true},
+    {{{"--overwrite", ""}},
+     "replace existing output files (otherwise an existing file is an error,\n"
+     "also one another process writes while this one runs; folders,\n"
+     "devices, FIFOs and symbolic links are never replaced)",
+     [](auto& p, auto&, auto&) { p.args.overwrite = true; },
+     false,
+     true},
+    {{{"--dump", "FILE.safetensors"}},
+     "intermediate tensors under the golden fixture names: prompt_embeds,\n"
+     "add_text_embeds, noise, step{i}.latents, step{i}.pred_x0,\n"
+     "final_latents, image (1x3xHxW float in [0, 1]); with --batch N > 1, image i > 0 has the "
+     "prefix \"img{i}.\"\n"
+     "(img1.noise, img1.step0.latents, ...)",
+     [](auto& p, auto& flag, auto& v) {
+         require_writable_parent(flag, v);
+         p.args.dump = v;
+     },
+     false,
+     true},
+};
+
+const FlagTable<GenerateParse> kGenerateFlags = {{"Model:", kModelFlags},
+                                                 {"Generation:", kGenerationFlags},
+                                                 {"Runtime:", kRuntimeFlags},
+                                                 {"Output (at least one):", kOutputFlags}};
+
+// `lightning batch`: its own flags, and generate's (but for generate_only) as the defaults of
+// every manifest line.
+struct BatchParse {
+    BatchArgs args;
+    GenerateParse defaults;
+};
+
+using BatchFlag = Flag<BatchParse>;
+
+const std::vector<BatchFlag> kBatchOutputFlags = {
+    {{{"--out", "DIR"}},
+     "output folder (created if missing)",
+     [](auto& b, auto&, auto& v) { b.args.out_dir = v; }},
+    {{{"--strict", ""}},
+     "stop before the first image when a line is bad, and at the first\n"
+     "image that fails",
+     [](auto& b, auto&, auto&) { b.args.strict = true; }},
+    {{{"--strict-paths", ""}},
+     "a line may name only files in the manifest's folder or below it\n"
+     "(symbolic links resolved; for manifests from elsewhere); other\n"
+     "lines are bad lines",
+     [](auto& b, auto&, auto&) { b.args.strict_paths = true; }},
+    {{{"--json", "FILE"}},
+     "write a summary: images, images per second, time and memory per\n"
+     "device",
+     [](auto& b, auto& flag, auto& v) {
+         require_writable_parent(flag, v);
+         b.args.json = v;
+     }},
+    {{{"--discard-images", ""}},
+     "generate and time every image but write no PNG (throughput\n"
+     "measurements; builds without PNG support)",
+     [](auto& b, auto&, auto&) { b.args.discard_images = true; }},
+};
+
+const std::vector<BatchFlag> kShardFlags = {
+    {{{"--shard", "I/N"}},
+     "take lines I+1, I+1+N, I+1+2N, ... (0 <= I < N); results go to\n"
+     "results-I-of-N.jsonl",
+     [](auto& b, auto&, auto& v) {
+         try {
+             b.args.shard = batch::parse_shard(v);
+         } catch (const Error& e) {
+             throw UsageError(e.what());
+         }
+     }},
+    {{{"--shards", "N"}},
+     "take the shard index from the scheduler: JOB_COMPLETION_INDEX of a\n"
+     "Kubernetes Indexed Job (N = the Job's completions), or\n"
+     "SLURM_ARRAY_TASK_ID of a Slurm job array (N must then equal\n"
+     "SLURM_ARRAY_TASK_COUNT). Inside a Slurm job array the shard is taken\n"
+     "from its variables even without --shards; --shard 0/1 renders all lines",
+     [](auto& b, auto& flag, auto& v) { b.args.shards = parse_int(flag, v, 1, 1000000); }},
+};
+
+const std::vector<BatchFlag> kDeviceFlags = {
+    {{{"--devices", "LIST"}},
+     "one engine per device in this process, all taking images from one\n"
+     "queue: cuda:0,cuda:1 or all (every CUDA device); cpu,cpu runs two CPU\n"
+     "engines",
+     [](auto& b, auto& flag, auto& v) { b.args.devices = parse_device_list(flag, v); }},
+    {{{"--device", "D"}},
+     "one device: cpu | cuda | cuda:N (default cpu)",
+     [](auto& b, auto& flag, auto& v) { b.args.devices = {parse_device(flag, v)}; }},
+};
+
+// Generate's flags that set the defaults of batch's manifest lines.
+std::vector<BatchFlag> batch_request_flags() {
+    std::vector<BatchFlag> flags;
+    for (const auto& section : kGenerateFlags)
+        for (const auto& flag : section.flags)
+            if (!flag.generate_only)
+                flags.push_back(lifted<BatchParse>(
+                    flag, [](BatchParse& b) -> GenerateParse& { return b.defaults; }));
+    return flags;
+}
+
+const FlagTable<BatchParse> kBatchFlags = {
+    {"Output:", kBatchOutputFlags},
+    {"Shards (processes or machines on shared storage; none writes another's files):", kShardFlags},
+    {"Devices:", kDeviceFlags},
+    {"Request defaults and model, as for generate (see lightning generate --help):",
+     batch_request_flags(), /*names_only=*/true}};
+
+const FlagTable<VerifyArgs> kVerifyFlags = {
+    {"",
+     {{{{"--fixtures", "DIR"}},
+       "folder with golden/, tiny-sdxl/, tiny-lightning/\n"
+       "(default: $LIGHTNING_FIXTURES, else ../shared/fixtures)",
+       [](auto& v, auto&, auto& value) { v.fixtures_dir = value; }},
+      {{{"--device", "D"}},
+       "cpu | cuda | cuda:N (default cpu)",
+       [](auto& v, auto& flag, auto& value) { v.device = parse_device(flag, value); }},
+      {{{"--dtype", "T"}},
+       "fp32 | fp16 | bf16 (default fp32; fp16/bf16 report deviations against\n"
+       "looser tolerances)",
+       [](auto& v, auto& flag, auto& value) {
+           parse_dtype(flag, value);
+           v.dtype = value;
+       }},
+      {{{"--log-level", "L"}}, "as for generate", [](auto& v, auto& flag, auto& value) {
+           check_log_level(flag, value);
+           v.log_level = value;
+       }}}}};
+
+struct BenchParse {
+    BenchArgs args;
+    bool device_given = false;
+    bool dtype_given = false;
+};
+
+void set_bench_size(BenchParse& b, const std::string& flag, const std::string& value) {
+    const int size = parse_positive(flag, value, 8192);
+    if (size % 8) throw UsageError(flag + ": " + value + " is not a multiple of 8");
+    (flag == "--width" ? b.args.width : b.args.height) = size;
+}
+
+void set_bench_levers(BenchParse& b, const std::string& flag, const std::string& value) {
+    for (const auto& lever : comma_items(value))
+        if (!set_speedup(b.args.speedups, lever, flag == "--with"))
+            throw UsageError(flag + ": '" + lever + "' is not one of " +
+                             joined(cuda_speedup_names(), ", "));
+}
+
+const std::vector<Flag<BenchParse>> kBenchFlagRows = {
+    {{{"--model", "DIR"}},
+     "diffusers folder (required)",
+     [](auto& b, auto&, auto& v) { b.args.model = v; }},
+    {{{"--lightning", "DIR"}},
+     "use the SDXL-Lightning UNet files of DIR for each step count",
+     [](auto& b, auto&, auto& v) { b.args.lightning_dir = v; }},
+    {{{"--device", "D"}},
+     "cpu | cuda | cuda:N (default: cuda when this build and machine have a\n"
+     "GPU, else cpu)",
+     [](auto& b, auto& flag, auto& v) {
+         b.args.device = parse_device(flag, v);
+         b.device_given = true;
+     }},
+    {{{"--dtype", "T"}},
+     "fp32 | fp16 | bf16 (default fp16 on cuda, fp32 on cpu)",
+     [](auto& b, auto& flag, auto& v) {
+         b.dtype_given = true;
+         b.args.precision = parse_dtype(flag, v);
+     }},
+    {{{"--width", "W"}, {"--height", "H"}}, "image size (default 1024 x 1024)", set_bench_size},
+    {{{"--steps", "LIST"}},
+     "comma-separated step counts (default 1,2,4,8)",
+     [](auto& b, auto& flag, auto& v) { b.args.steps = parse_step_list(flag, v); }},
+    {{{"--runs", "N"}},
+     "timed runs per measurement (default 10)",
+     [](auto& b, auto& flag, auto& v) { b.args.runs = parse_positive(flag, v, 100000); }},
+    {{{"--warmup", "N"}},
+     "untimed runs per step count first (default 2; 0 times the first run)",
+     [](auto& b, auto& flag, auto& v) {
+         b.args.warmup = v == "0" ? 0 : parse_positive(flag, v, 1000);
+     }},
+    {{{"--no-previews", ""}},
+     "skip the 4-step runs with previews at every step (slow on a CPU)",
+     [](auto& b, auto&, auto&) { b.args.previews = false; }},
+    {{{"--batch", "N"}},
+     "also time 4 steps with N images per request (time per image)",
+     [](auto& b, auto& flag, auto& v) {
+         b.args.batch = parse_positive(flag, v, limits::kMaxBatch);
+     }},
+    {{{"--with", "LEVERS"}, {"--without", "LEVERS"}},
+     "turn CUDA speed levers on or off, comma-separated: unet-graphs,\n"
+     "text-graphs, vae-graphs, cudnn-benchmark (off by default), group-norm,\n"
+     "batch-images (docs/performance.md)",
+     set_bench_levers},
+    {{{"--profile", "FILE"}},
+     "write a Chrome trace (CPU ops, CUDA kernels) of one 1-step image with a\n"
+     "reduced preview (CUDA builds of libtorch 2)",
+     [](auto& b, auto&, auto& v) { b.args.profile = v; }},
+    {{{"--json", "FILE"}},
+     "write the report as JSON",
+     [](auto& b, auto&, auto& v) { b.args.json = v; }},
+    {{{"--log-level", "L"}},
+     "as for generate",
+     [](auto& b, auto& flag, auto& v) {
+         check_log_level(flag, v);
+         b.args.log_level = v;
+     }},
+};
+
+const FlagTable<BenchParse> kBenchFlags = {{"", kBenchFlagRows}};
+
+template <typename Target>
+std::set<std::string> names_given(const std::vector<GivenFlag<Target>>& given) {
+    std::set<std::string> names;
+    for (const auto& g : given) names.insert(g.flag);
+    return names;
+}
+
+// What generate's flags say together (each value was checked as it was read).
+void check_generate_args(const GenerateParse& p, const std::set<std::string>& seen) {
+    const GenerateArgs& g = p.args;
+    if (g.engine.models.base.empty()) throw UsageError("--model is required");
+    if (!p.prompt_given) throw UsageError("--prompt is required");
+    if (is_single_file(g.engine.models.base) && g.engine.models.config_dir.empty())
+        throw UsageError(
+            "--config DIR is required with a single-file --model (configs and "
+            "tokenizers come from a diffusers folder)");
+    if (g.out.empty() && g.dump.empty())
+        throw UsageError("nothing to write: give --out FILE.png and/or --dump FILE.safetensors");
+    if (g.out == "-" && g.request.batch > 1)
+        throw UsageError("--out -: standard output takes one image; use a file name with --batch");
+    if (!g.from_record) return;
+    check_unreadable_from_settings(g, seen);
+    if (!p.embeddings_given)
+        for (const auto& embedding : g.from_record->request.embeddings)
+            throw UsageError("--from: " + g.from + " was made with the embedding '" +
+                             embedding.token +
+                             "'; pass it with --embedding FILE:" + embedding.token);
+    if (!p.loras_given)
+        for (const auto& lora : g.from_record->request.loras)
+            throw UsageError("--from: " + g.from + " was made with the LoRA '" + lora.path +
+                             "' at " + format_number(lora.scale) +
+                             "; pass it with --lora FILE:" + format_number(lora.scale));
+}
+
+GenerateArgs parse_generate(const std::vector<std::string>& args) {
+    auto given = read_flags(kGenerateFlags, args, /*refuse_repeats=*/true);
+    // --from's PNG is the request the other flags change, wherever it is given.
+    std::stable_partition(given.begin(), given.end(),
+                          [](const auto& flag) { return flag.flag == "--from"; });
+    GenerateParse p;
+    apply_flags(given, p);
+    check_generate_args(p, names_given(given));
+    GenerateArgs& g = p.args;
+    if (!p.dtype_given)
+        g.engine.precision = g.engine.device == "cpu" ? Precision::FP32 : Precision::FP16;
+    g.engine.preview = PreviewMode::Off;
+    return g;
+}
+
+void check_batch_args(const BatchArgs& b, const std::set<std::string>& seen) {
+    if (b.defaults.engine.models.base.empty()) throw UsageError("--model is required");
+    if (b.out_dir.empty()) throw UsageError("--out DIR is required (the folder for images)");
+    if (fs::exists(b.out_dir) && !fs::is_directory(b.out_dir))
+        throw UsageError("--out: '" + b.out_dir + "' exists and is not a folder");
+    if (seen.count("--device") && seen.count("--devices"))
+        throw UsageError("--device and --devices both given; give one");
+    if (b.shard && b.shards)
+        throw UsageError("--shard I/N and --shards N both given; --shards is for schedulers");
+    if (is_single_file(b.defaults.engine.models.base) &&
+        b.defaults.engine.models.config_dir.empty())
+        throw UsageError("--config DIR is required with a single-file --model");
+#ifndef LIGHTNING_HAVE_OIIO
+    if (!b.discard_images)
+        throw UsageError(
+            "--out: this build has no PNG support (built without OpenImageIO); "
+            "--discard-images times the batch without writing images");
+#endif
+}
+
+BatchArgs parse_batch(const std::vector<std::string>& args) {
+    if (args.empty() || args[0].rfind("--", 0) == 0)
+        throw UsageError(
+            "batch: the manifest comes first: lightning batch MANIFEST.jsonl --out DIR");
+    BatchParse b;
+    b.args.manifest = args[0];
+    require_file("manifest", b.args.manifest);
+    const auto given =
+        read_flags(kBatchFlags, std::vector<std::string>(args.begin() + 1, args.end()),
+                   /*refuse_repeats=*/true);
+    apply_flags(given, b);
+    BatchArgs& out = b.args;
+    out.defaults = b.defaults.args;
+    check_batch_args(out, names_given(given));
+    if (out.devices.empty()) out.devices = {"cpu"};
+    out.prompt_given = b.defaults.prompt_given;
+    out.dtype_given = b.defaults.dtype_given;
+    out.defaults.engine.preview = PreviewMode::Off;
+    return out;
+}
+
+InfoArgs parse_info(const std::vector<std::string>& args) {
+    InfoArgs info;
+    for (const auto& arg : args) {
+        if (arg == "--json")
+            info.json = true;
+        else if (arg.rfind("--", 0) == 0)
+            throw UsageError("unknown option '" + arg + "'");
+        else
+            info.files.push_back(arg);
     }
+    if (info.files.empty()) throw UsageError("info: give one or more PNG files");
+    return info;
+}
+
+VerifyArgs parse_verify(const std::vector<std::string>& args) {
+    VerifyArgs v;
+    if (const char* env = std::getenv("LIGHTNING_FIXTURES"); env && *env) v.fixtures_dir = env;
+    if (v.fixtures_dir.empty()) v.fixtures_dir = "../shared/fixtures";
+    apply_flags(read_flags(kVerifyFlags, args, /*refuse_repeats=*/false), v);
+    require_dir("--fixtures", v.fixtures_dir + "/golden");
+    return v;
+}
+
+BenchArgs parse_bench(const std::vector<std::string>& args) {
+    BenchParse p;
+    apply_flags(read_flags(kBenchFlags, args, /*refuse_repeats=*/false), p);
+    BenchArgs& b = p.args;
     if (b.model.empty()) throw UsageError("--model DIR is required");
     require_dir("--model", b.model);
-    if (!device_given) b.device = default_device();
-    if (!dtype_given) b.precision = b.device == "cpu" ? Precision::FP32 : Precision::FP16;
+    if (!p.device_given) b.device = default_device();
+    if (!p.dtype_given) b.precision = b.device == "cpu" ? Precision::FP32 : Precision::FP16;
     if (b.device == "cpu" && b.precision == Precision::FP16)
         throw UsageError("--dtype fp16 is not supported on cpu (use fp32 or bf16)");
     return b;
@@ -734,10 +841,10 @@ bool wants_help(const std::vector<std::string>& args) {
 }  // namespace
 
 std::string usage(const std::string& topic) {
-    if (topic == "generate") return kGenerateHelp;
-    if (topic == "batch") return batch_usage();
-    if (topic == "verify") return kVerifyHelp;
-    if (topic == "bench") return kBenchHelp;
+    if (topic == "generate") return kGenerateIntro + flag_help(kGenerateFlags) + kGenerateOutro;
+    if (topic == "batch") return kBatchIntro + flag_help(kBatchFlags) + kBatchOutro;
+    if (topic == "verify") return kVerifyIntro + flag_help(kVerifyFlags);
+    if (topic == "bench") return kBenchIntro + flag_help(kBenchFlags);
     if (topic == "info") return kInfoHelp;
     if (topic == "models") return models_usage();
     return kMainHelp;

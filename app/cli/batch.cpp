@@ -29,69 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-const char* const kBatchHelp =
-    R"(Usage: lightning batch MANIFEST.jsonl --out DIR --model PATH [options]
-
-Renders every line of MANIFEST (JSON Lines: one request per line) into DIR: one PNG per image
-with its "parameters" text, named from the line number and seed (line000042-seed7.png), and
-results.jsonl with a line per image written (line, file, seed, seconds, time, device, meta).
-A re-run skips images that already exist complete, so an interrupted or pre-empted batch
-resumes where it stopped. The app opens DIR as a gallery (File > Open folder as gallery).
-
-A manifest line:
-  {"prompt": "a lighthouse at dusk", "seed": 7, "steps": 4, "size": "1024x768",
-   "guidance": 0, "negative_prompt": "fog", "clip_skip": 0, "prompt_syntax": "a1111",
-   "loras": [{"path": "style.safetensors", "scale": 0.8}], "embeddings": ["emb.safetensors:tok"],
-   "batch": 4, "meta": {"id": "anything; copied to results.jsonl"}}
-Keys: prompt, negative_prompt (or negative), steps, guidance, width and height (or size),
-seed (a number or a decimal string), batch, clip_skip, unet_file (or unet), prediction,
-timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, meta. What a line leaves out
-comes from the flags below; a line without "seed" uses --seed, else its line number times 64
-(the largest batch), so no two lines share a seed.
-Relative file paths in a line are relative to the manifest's folder; a line may name files
-anywhere (as the command line can) unless --strict-paths is given. Blank lines are skipped.
-
-Each line of this shard is checked before the first image (the limits, the UNet for its step
-count, that its files exist and are what they are used as); a bad line is reported with its
-line number and skipped, and the exit status is 1 once the rest is done.
-
-Output:
-  --out DIR             output folder (created if missing)
-  --strict              stop before the first image when a line is bad, and at the first
-                        image that fails
-  --strict-paths        a line may name only files in the manifest's folder or below it
-                        (symbolic links resolved; for manifests from elsewhere); other
-                        lines are bad lines
-  --json FILE           write a summary: images, images per second, time and memory per
-                        device
-  --discard-images      generate and time every image but write no PNG (throughput
-                        measurements; builds without PNG support)
-
-Shards (processes or machines on shared storage; none writes another's files):
-  --shard I/N           take lines I+1, I+1+N, I+1+2N, ... (0 <= I < N); results go to
-                        results-I-of-N.jsonl
-  --shards N            take the shard index from the scheduler: JOB_COMPLETION_INDEX of a
-                        Kubernetes Indexed Job (N = the Job's completions), or
-                        SLURM_ARRAY_TASK_ID of a Slurm job array (N must then equal
-                        SLURM_ARRAY_TASK_COUNT). Inside a Slurm job array the shard is taken
-                        from its variables even without --shards; --shard 0/1 renders all lines
-
-Devices:
-  --devices LIST        one engine per device in this process, all taking images from one
-                        queue: cuda:0,cuda:1 or all (every CUDA device); cpu,cpu runs two CPU
-                        engines
-  --device D            one device: cpu | cuda | cuda:N (default cpu)
-
-Request defaults and model, as for generate (see lightning generate --help):
-  --model, --config, --lightning, --unet, --lora, --vae, --vae-tiling, --prediction,
-  --prompt, --negative, --steps, --guidance, --width, --height, --seed, --batch,
-  --clip-skip, --prompt-syntax, --embedding, --dtype, --log-level
-
-Exit status: 0 when every line of the shard is done, 1 when some lines were bad or failed
-(the others are done), 2 on a bad argument (or a bad line with --strict), 130 when
-interrupted (Ctrl+C or SIGTERM: images in progress are dropped, finished ones are kept).
-)";
-
 // stderr lines from several engine threads, whole.
 void say(const std::string& line) {
     static std::mutex mutex;
@@ -530,10 +467,6 @@ int run_batch(const BatchArgs& args) {
     execute(run);
     timings.generation_seconds = seconds_between(start, Clock::now());
     return finish(run, plan, shard, timings);
-}
-
-std::string batch_usage() {
-    return kBatchHelp;
 }
 
 }  // namespace lightning::cli

@@ -5,10 +5,9 @@ namespace lightning::cli {
 
 int run_generate(const GenerateArgs& args);  // exit status
 int run_batch(const BatchArgs& args);        // app/cli/batch.cpp
-std::string batch_usage();
-int run_verify(const VerifyArgs& args);  // 0 iff every golden check passes
-int run_bench(const BenchArgs& args);    // timings table + JSON report
-int run_info(const InfoArgs& args);      // prints the parameters of PNGs
+int run_verify(const VerifyArgs& args);      // 0 iff every golden check passes
+int run_bench(const BenchArgs& args);        // timings table + JSON report
+int run_info(const InfoArgs& args);          // prints the parameters of PNGs
 // `lightning models download|list|verify` (app/cli/models.cpp); throws UsageError.
 int run_models(const std::vector<std::string>& args);
 std::string models_usage();

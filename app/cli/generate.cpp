@@ -3,9 +3,9 @@
 #include "app/cli/commands.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/terminal_text.h"
+#include "core/io/safetensors.h"
 #include "core/request/file_hashes.h"
 #include "core/request/limits.h"
-#include "core/io/safetensors.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "core/util/output_file.h"
@@ -76,7 +76,7 @@ void check_before_loading(const GenerateArgs& args) {
 // --from: the files given now against the hashes the image recorded. The model's hash covers
 // its own UNet when no other UNet is used, so a missing --lightning is named as such, not
 // blamed on the model.
-void compare_with_recorded(const GenerateArgs& args, Engine& engine) {
+void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
     if (!args.from_record) return;
     const auto& recorded = *args.from_record;
     GenerationResult probe;
@@ -147,6 +147,29 @@ void write_dump(const std::string& path, const GenerationResult& result) {
     std::cerr << "wrote " << path << " (" << tensors.size() << " tensors)\n";
 }
 
+// Notes on the request once the engine has accepted it, progress, and each image's PNG.
+EngineCallbacks callbacks_for(const GenerateArgs& args, const Engine& engine, bool& started) {
+    EngineCallbacks callbacks;
+    callbacks.on_start = [&](const std::vector<std::string>& warnings) {
+        started = true;
+        report_unused_settings(args);
+        for (const auto& warning : engine.load_warnings()) print_warning(warning);
+        for (const auto& warning : warnings) print_warning(warning);
+        compare_with_recorded(args, engine);
+    };
+    callbacks.should_cancel = [] { return interrupted(); };
+    callbacks.on_step = [](const StepEvent& step) {
+        log().info("image {}/{} step {}/{} ({:.2f} s)", step.image_index + 1, step.batch,
+                   step.step + 1, step.total_steps, step.seconds);
+    };
+    callbacks.on_image = [&](const ImageEvent& event) {
+#ifdef LIGHTNING_HAVE_OIIO
+        if (!args.out.empty()) write_image(args, event, args.request.batch);
+#endif
+    };
+    return callbacks;
+}
+
 }  // namespace
 
 int run_generate(const GenerateArgs& input) {
@@ -169,29 +192,16 @@ int run_generate(const GenerateArgs& input) {
     const InterruptGuard guard;
     auto engine = Engine::load(args.engine);
     const CancelOnInterrupt cancel({engine.get()});
-    try {
-        engine->validate(args.request);
-    } catch (const Error& e) {
-        throw UsageError(e.what());
-    }
-    report_unused_settings(args);
-    for (const auto& warning : engine->load_warnings()) print_warning(warning);
-    for (const auto& warning : engine->warnings_for(args.request)) print_warning(warning);
-    compare_with_recorded(args, *engine);
-
-    EngineCallbacks callbacks;
-    callbacks.should_cancel = [] { return interrupted(); };
-    callbacks.on_step = [&](const StepEvent& step) {
-        log().info("image {}/{} step {}/{} ({:.2f} s)", step.image_index + 1, step.batch,
-                   step.step + 1, step.total_steps, step.seconds);
-    };
-    callbacks.on_image = [&](const ImageEvent& event) {
-#ifdef LIGHTNING_HAVE_OIIO
-        if (!args.out.empty()) write_image(args, event, args.request.batch);
-#endif
-    };
+    bool started = false;
+    const EngineCallbacks callbacks = callbacks_for(args, *engine, started);
     EngineResult result;
-    if (!interrupted()) result = engine->generate(args.request, callbacks);
+    try {
+        if (!interrupted()) result = engine->generate(args.request, callbacks);
+    } catch (const Error& e) {
+        // Before on_start the engine's validation refused the request: a bad argument.
+        if (!started) throw UsageError(e.what());
+        throw;
+    }
     if (result.run.cancelled || interrupted()) {
         std::cerr << "lightning: interrupted after " << result.run.images.size() << " of "
                   << counted(args.request.batch, "image") << "; finished ones are kept\n";

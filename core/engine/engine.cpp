@@ -13,6 +13,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 namespace lightning {
 namespace {
@@ -33,12 +35,37 @@ void validate_device(const std::string& device, Precision precision) {
         throw Error("precision", "fp16 is not supported on the CPU (use fp32, or bf16)");
 }
 
+// Each request file's kind, by path, while the file is unchanged (same size and time): the CLI
+// checks a request before loading and the engine again before it runs, and a batch repeats the
+// same LoRA on every line; a file's header is read once.
+class CheckedFiles {
+public:
+    CheckpointKind kind_of(const std::string& path) {
+        const std::string stamp = file_stamp(path);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (const auto found = kinds_.find(path);
+                found != kinds_.end() && found->second.first == stamp)
+                return found->second.second;
+        }
+        const auto kind = classify_checkpoint(*SafeTensorsFile::open(path));
+        std::lock_guard<std::mutex> lock(mutex_);
+        kinds_[path] = {stamp, kind};
+        return kind;
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::pair<std::string, CheckpointKind>> kinds_;
+};
+
 }  // namespace
 
 void check_request_files(const GenerationRequest& request) {
+    static CheckedFiles checked;
     auto check = [](const std::string& path, CheckpointKind wanted, const char* as) {
         require_regular_file(path, as);
-        const auto kind = classify_checkpoint(*SafeTensorsFile::open(path));
+        const auto kind = checked.kind_of(path);
         if (kind == wanted || kind == CheckpointKind::Unknown) return;
         throw Error(path, std::string("this is ") + describe(kind) + ", not " + as + "; " +
                               where_it_belongs(kind));
@@ -104,8 +131,13 @@ std::string Engine::unet_for(const GenerationRequest& request) const {
 }
 
 void Engine::validate(const GenerationRequest& request) const {
+    checked_unet(request);
+}
+
+std::string Engine::checked_unet(const GenerationRequest& request) const {
     limits::validate(request);
-    if (unet_for(request).empty() && !pipeline_->has_base_unet())
+    std::string unet = unet_for(request);
+    if (unet.empty() && !pipeline_->has_base_unet())
         throw Error("unet", options_.models.base +
                                 " has no UNet weights of its own (only unet/config.json); give a "
                                 "Lightning folder or a UNet file");
@@ -114,12 +146,18 @@ void Engine::validate(const GenerationRequest& request) const {
                     std::to_string(request.clip_skip) + " exceeds the text encoders' " +
                         std::to_string(pipeline_->max_clip_skip()) + " skippable layers");
     check_request_files(request);
+    return unet;
 }
 
 // CLIP's 77 positions less the start and end tokens.
 constexpr int kPlainPromptTokens = 75;
 
 std::vector<std::string> Engine::warnings_for(const GenerationRequest& request) const {
+    return warnings_with(request, unet_for(request));
+}
+
+std::vector<std::string> Engine::warnings_with(const GenerationRequest& request,
+                                               const std::string& unet) const {
     std::vector<std::string> warnings;
     auto check_trained_steps = [&](const std::string& file) {
         const auto trained = lightning_steps_of(file);
@@ -129,7 +167,6 @@ std::vector<std::string> Engine::warnings_for(const GenerationRequest& request) 
                                std::to_string(request.steps) +
                                " steps will not give its best results");
     };
-    const auto unet = unet_for(request);
     if (!unet.empty()) check_trained_steps(unet);
     for (const auto& lora : request.loras) check_trained_steps(lora.path);
     if (request.prompt_syntax == PromptSyntax::None) {
@@ -168,12 +205,12 @@ Image8 Engine::preview_of(const StepInfo& step, bool& preview_failed) {
 
 EngineResult Engine::generate(const GenerationRequest& input, const EngineCallbacks& callbacks) {
     cancel_ = false;
-    validate(input);
-    EngineResult out;
-    out.warnings = warnings_for(input);
-    for (const auto& warning : out.warnings) log().debug("warning: {}", warning);
     GenerationRequest request = input;
-    request.unet_file = unet_for(input);
+    request.unet_file = checked_unet(input);
+    EngineResult out;
+    out.warnings = warnings_with(input, request.unet_file);
+    for (const auto& warning : out.warnings) log().debug("warning: {}", warning);
+    if (callbacks.on_start) callbacks.on_start(out.warnings);
 
     bool preview_failed = false;
     Callbacks pipeline_callbacks;

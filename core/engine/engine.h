@@ -52,6 +52,9 @@ struct ImageEvent {
 };
 
 struct EngineCallbacks {
+    // Once the request is valid, before any work: its warnings (those of warnings_for()). An
+    // error thrown by generate() before this call is the request's (a bad argument).
+    std::function<void(const std::vector<std::string>& warnings)> on_start;
     std::function<void(const StepEvent&)> on_step;
     std::function<void(const ImageEvent&)> on_image;  // each image as soon as it is decoded
     std::function<bool()> should_cancel;              // polled with cancel() before each step
@@ -72,8 +75,8 @@ std::vector<std::string> option_warnings(const EngineOptions& options);
 
 // Checks that the files a request names are what it uses them as (an explicit UNet file is a
 // diffusers UNet, each LoRA file a LoRA, each embedding an embedding), from their tensor names
-// alone. Throws lightning::Error
-// naming the file, what it is, and where it belongs instead.
+// alone, read once per file while it is unchanged. Throws lightning::Error naming the file, what
+// it is, and where it belongs instead.
 void check_request_files(const GenerationRequest& request);
 
 // "Lightning Studio 0.2.0".
@@ -90,8 +93,10 @@ public:
     void validate(const GenerationRequest& request) const;
     std::vector<std::string> warnings_for(const GenerationRequest& request) const;
 
-    // Validates, switches checkpoint and LoRAs, runs. Images reach on_image one by one, so a
-    // cancelled or failed batch keeps what was finished.
+    // Validates (the one check that counts: callers check early only with the model-free
+    // limits::validate, unet_file_for and check_request_files), switches checkpoint and LoRAs,
+    // runs. Images reach on_image one by one, so a cancelled or failed batch keeps what was
+    // finished.
     EngineResult generate(const GenerationRequest& request, const EngineCallbacks& callbacks = {});
 
     void cancel();  // the running generate() stops before its next UNet call
@@ -123,6 +128,10 @@ public:
 
 private:
     Engine(EngineOptions options, std::unique_ptr<Pipeline> pipeline);
+    // validate(); returns the UNet file the request uses ("" = the base model's own).
+    std::string checked_unet(const GenerationRequest& request) const;
+    std::vector<std::string> warnings_with(const GenerationRequest& request,
+                                           const std::string& unet) const;
     Image8 preview_of(const StepInfo& step, bool& preview_failed);
 
     EngineOptions options_;

@@ -27,14 +27,6 @@ std::mutex& cache_mutex() {
     return mutex;
 }
 
-// "size:mtime_ns" of a file: a changed file gets a new hash.
-std::string file_stamp(const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) throw Error(path, "cannot read the file to hash it");
-    return std::to_string(info.st_size) + ":" + std::to_string(info.st_mtim.tv_sec) + "." +
-           std::to_string(info.st_mtim.tv_nsec);
-}
-
 nlohmann::json read_cache() {
     std::ifstream in(hash_cache_path());
     if (!in) return nlohmann::json::object();
@@ -108,6 +100,13 @@ std::string hash_or_wait(const std::string& path, const std::atomic<bool>* stop)
 }
 
 }  // namespace
+
+std::string file_stamp(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) throw Error(path, "cannot read the file");
+    return std::to_string(info.st_size) + ":" + std::to_string(info.st_mtim.tv_sec) + "." +
+           std::to_string(info.st_mtim.tv_nsec);
+}
 
 std::string hash_cache_path() {
     if (const char* override = std::getenv("LIGHTNING_HASH_CACHE"); override && *override)

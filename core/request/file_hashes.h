@@ -16,6 +16,10 @@ inline constexpr size_t kShortHashLength = 10;
 // polled between reads; when it turns true the hashing throws lightning::Cancelled.
 std::string short_file_hash(const std::string& path, const std::atomic<bool>* stop = nullptr);
 
+// "size:mtime_ns" of a file: what the caches of facts about a file (its hash, its kind) key on
+// besides its path, so a changed file is read again. Throws lightning::Error naming the file.
+std::string file_stamp(const std::string& path);
+
 // Short hash standing for several files (a diffusers folder's components): the SHA-256 of their
 // short hashes joined in order.
 std::string short_combined_hash(const std::vector<std::string>& paths);

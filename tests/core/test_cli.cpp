@@ -8,6 +8,7 @@
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
+#include "support/open_counter.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
 #include "core/image/png.h"
@@ -380,6 +381,24 @@ private Q_SLOTS:
             QVERIFY2(lines.size() == 1, qPrintable(label));
             QVERIFY2(lines[0].startsWith("lightning: error: "), qPrintable(label));
         }
+    }
+
+    // Issue 25: one `generate` opened each request file five times: three checks (before
+    // loading, the CLI's validate, generate's), the load and the hash. The engine's check
+    // remembers files it read while they are unchanged, so a check is one read of the header.
+    void eachRequestFileIsCheckedOnce() {
+        const QString lora = dir_.filePath("opened-once.safetensors");
+        QVERIFY(QFile::copy(
+            q(testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_lora.safetensors"),
+            lora));
+        testing::OpenCounter counter(lora.toStdString());
+        QVERIFY(counter.valid());
+        const Run run = run_cli({"generate", "--model", q(testing::fixtures_dir() + "/tiny-sdxl"),
+                                 "--lightning", q(testing::fixtures_dir() + "/tiny-lightning"),
+                                 "--lora", lora + ":0.5", "--prompt", "p", "--width", "64",
+                                 "--height", "64", "--dump", dir_.filePath("opened-once.dump")});
+        QVERIFY2(run.exit_code == 0, qPrintable(run.err));
+        QCOMPARE(counter.opens(), 3);  // checked, loaded, hashed for the image's record
     }
 
     void helpDocumentsEveryFlag() {

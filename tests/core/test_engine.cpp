@@ -9,6 +9,7 @@
 #include "core/util/error.h"
 #include "support/errors.h"
 #include "support/fixtures.h"
+#include "support/open_counter.h"
 
 #include <QTemporaryDir>
 
@@ -365,6 +366,52 @@ private Q_SLOTS:
         QVERIFY2(
             shaped.message().find("conv_in.bias: file [7] vs module [16]") != std::string::npos,
             shaped.what());
+    }
+
+    // A request is checked early (the CLI, before loading) and again by generate(); the second
+    // check must not read the files' headers again, but a file changed since is read anew.
+    void requestFilesAreReadOnceWhileUnchanged() {
+        namespace fs = std::filesystem;
+        const std::string copy = dir_.filePath("read-once.safetensors").toStdString();
+        fs::copy_file(fixture("tiny-lightning/sdxl_lightning_4step_lora.safetensors"), copy);
+        GenerationRequest request = small_request(4);
+        request.loras = {{copy, 1.0}};
+        testing::OpenCounter counter(copy);
+        QVERIFY(counter.valid());
+        check_request_files(request);
+        check_request_files(request);
+        QCOMPARE(counter.opens(), 1);
+        fs::copy_file(fixture("tiny-lightning/sdxl_lightning_4step_unet.safetensors"), copy,
+                      fs::copy_options::overwrite_existing);
+        const Error changed = error_of([&] { check_request_files(request); });
+        QVERIFY2(changed.message().find("not a LoRA") != std::string::npos, changed.what());
+    }
+
+    // generate() validates once, before any work, and hands its warnings to on_start; a request
+    // it refuses never reaches on_start (the CLI reports such an error as a bad argument).
+    void generateSaysItsWarningsBeforeTheFirstStep() {
+        const auto engine = Engine::load(tiny_options(/*with_lightning=*/false));
+        auto request = small_request(2);
+        request.unet_file = fixture("tiny-lightning/sdxl_lightning_4step_unet.safetensors");
+        std::vector<std::string> said;
+        int steps_before_start = 0, steps = 0;
+        EngineCallbacks callbacks;
+        callbacks.on_start = [&](const std::vector<std::string>& warnings) {
+            said = warnings;
+            steps_before_start = steps;
+        };
+        callbacks.on_step = [&](const StepEvent&) { ++steps; };
+        const auto result = engine->generate(request, callbacks);
+        QCOMPARE(said, result.warnings);
+        QCOMPARE(said.size(), size_t(1));
+        QCOMPARE(steps_before_start, 0);
+        QCOMPARE(steps, 2);
+        bool started = false;
+        callbacks.on_start = [&](const std::vector<std::string>&) { started = true; };
+        request.width = 100;
+        QCOMPARE(error_of([&] { engine->generate(request, callbacks); }).where(),
+                 std::string("width"));
+        QVERIFY(!started);
     }
 };
 
