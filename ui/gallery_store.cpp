@@ -1,7 +1,6 @@
 #include "ui/gallery_store.h"
 
-#include "core/image/png.h"
-#include "core/image/png_text_edit.h"
+#include "core/image/image_file.h"
 #include "core/request/limits.h"
 #include "core/request/request_json.h"
 #include "core/util/app_cache.h"
@@ -34,29 +33,18 @@ namespace {
 // prompt, seed and sizes that nothing read).
 constexpr int kIndexVersion = 3;
 
-QJsonObject studio_object(const GalleryItem& item) {
-    QJsonObject object;
-    object[QStringLiteral("seconds")] = item.seconds;
-    object[QStringLiteral("created")] = item.created.toString(Qt::ISODateWithMs);
-    if (!item.device.isEmpty()) object[QStringLiteral("device")] = item.device;
-    if (item.favourite) object[QStringLiteral("favourite")] = true;
-    return object;
+// The item's part of its PNG's `lightning-studio` chunk (core/image/image_file.h), and back.
+lightning::StudioInfo studio_info(const GalleryItem& item) {
+    return {item.seconds, to_std(item.created.toString(Qt::ISODateWithMs)), to_std(item.device),
+            item.favourite};
 }
 
-std::string to_chunk_text(const QJsonObject& object) {
-    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
-}
-
-void apply_studio_chunk(const std::string& text, GalleryItem& item) {
-    const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(text));
-    if (!doc.isObject()) return;
-    const QJsonObject object = doc.object();
-    item.seconds = object.value(QStringLiteral("seconds")).toDouble(item.seconds);
-    const auto created = QDateTime::fromString(object.value(QStringLiteral("created")).toString(),
-                                               Qt::ISODateWithMs);
+void apply_studio_info(const lightning::StudioInfo& info, GalleryItem& item) {
+    item.seconds = info.seconds;
+    const auto created = QDateTime::fromString(to_qstring(info.created), Qt::ISODateWithMs);
     if (created.isValid()) item.created = created;
-    item.device = object.value(QStringLiteral("device")).toString();
-    item.favourite = object.value(QStringLiteral("favourite")).toBool(false);
+    item.device = to_qstring(info.device);
+    item.favourite = info.favourite;
 }
 
 void sort_newest_first(QList<GalleryItem>& items) {
@@ -77,15 +65,16 @@ QString unique_png_name(const QDir& dir, const GalleryItem& item) {
     return name;
 }
 
-// Writes the PNG under a name no file has, set in item.file. A name taken between picking it and
-// writing (another window or process saving into this folder) is never replaced: the next free
-// name is picked.
-void write_under_free_name(const QDir& dir, const lightning::Image8& image,
-                           const lightning::PngText& text, GalleryItem& item) {
+// Writes the PNG under a name no file has, set in item.file, and the record as written in
+// item.record. A name taken between picking it and writing (another window or process saving
+// into this folder) is never replaced: the next free name is picked.
+void write_under_free_name(const QDir& dir, const lightning::Image8& image, GalleryItem& item) {
     for (int attempt = 1;; ++attempt) {
         item.file = dir.filePath(unique_png_name(dir, item));
         try {
-            lightning::write_png(to_std(item.file), image, text, lightning::IfExists::Refuse);
+            item.record =
+                lightning::write_image_file(to_std(item.file), image, item.record,
+                                            studio_info(item), lightning::IfExists::Refuse);
             return;
         } catch (const lightning::TargetExists&) {
             if (attempt == 10) throw;
@@ -265,10 +254,6 @@ QString checkpoint_name(const lightning::ImageRecord& record) {
     return to_qstring(record.unet.name.empty() ? record.model.name : record.unet.name);
 }
 
-lightning::ImageRecord as_written(const lightning::ImageRecord& record) {
-    return lightning::parse_parameters(lightning::format_parameters(record)).value_or(record);
-}
-
 nlohmann::json item_to_json(const GalleryItem& item, const QString& file_name) {
     nlohmann::json object = {{"file", to_std(file_name)},
                              {"record", lightning::record_to_json(item.record)},
@@ -334,12 +319,8 @@ GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& im
     if (!QDir().mkpath(folder))
         throw lightning::Error(to_std(folder), "cannot create the gallery folder");
     if (!item.created.isValid()) item.created = QDateTime::currentDateTimeUtc();
-    lightning::PngText text;
-    text.entries[kParametersKey] = lightning::format_parameters(item.record);
-    item.record = as_written(item.record);
-    text.entries[kStudioKey] = to_chunk_text(studio_object(item));
     try {
-        write_under_free_name(dir, image, text, item);
+        write_under_free_name(dir, image, item);
     } catch (const lightning::Error& error) {
         // One line that says what failed before the system's reason (e.g. "No space left on
         // device"); the image was not saved, nothing partial is left.
@@ -351,40 +332,22 @@ GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& im
 }
 
 std::optional<GalleryItem> read_gallery_png(const QString& file) {
-    const lightning::PngText text = lightning::read_png_text_fast(to_std(file));
-    const auto parameters = text.entries.find(kParametersKey);
-    if (parameters == text.entries.end()) return std::nullopt;
-    auto record = lightning::parse_parameters(parameters->second);
-    if (!record) return std::nullopt;
+    auto found = lightning::read_image_record(to_std(file), lightning::ImageCheck::TextOnly);
+    if (!found.record) return std::nullopt;
     const QFileInfo info(file);
     GalleryItem item;
     item.file = info.absoluteFilePath();
-    item.record = std::move(*record);
+    item.record = std::move(*found.record);
     item.created = info.lastModified().toUTC();
     stamp_from(info, item);
-    if (const auto studio = text.entries.find(kStudioKey); studio != text.entries.end())
-        apply_studio_chunk(studio->second, item);
+    if (found.studio) apply_studio_info(*found.studio, item);
     apply_limits(item);
     return item;
 }
 
 void write_favourite(GalleryItem& item, bool favourite) {
-    const std::string path = to_std(item.file);
-    // The chunk as the file has it now (fields this version does not know are kept); one is
-    // made from the item for PNGs written by other tools.
-    const lightning::PngText text = lightning::read_png_text_fast(path);
-    QJsonObject object = studio_object(item);
-    if (const auto studio = text.entries.find(kStudioKey); studio != text.entries.end()) {
-        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(studio->second));
-        if (doc.isObject()) object = doc.object();
-    }
-    if (favourite)
-        object[QStringLiteral("favourite")] = true;
-    else
-        object.remove(QStringLiteral("favourite"));
-    lightning::PngText update;
-    update.entries[kStudioKey] = to_chunk_text(object);
-    lightning::rewrite_png_text(path, update);
+    // PNGs written by other tools get a chunk made from the item.
+    lightning::write_favourite_mark(to_std(item.file), favourite, studio_info(item));
     item.favourite = favourite;
     stamp_from(QFileInfo(item.file), item);
 }

@@ -61,16 +61,11 @@ QString gallery_index_path(const QString& folder, GalleryFolder kind);
 // base model's.
 QString checkpoint_name(const lightning::ImageRecord& record);
 
-// The record as a PNG carries it: written with the one codec and read back, so an item reads
-// the same before and after a restart (e.g. the default schedule is recorded as "trailing").
-lightning::ImageRecord as_written(const lightning::ImageRecord& record);
-
-inline constexpr const char* kParametersKey = "parameters";
-inline constexpr const char* kStudioKey = "lightning-studio";
 inline constexpr const char* kIndexFile = "index.json";
 
 // Writes one image into `folder` (created if needed) under a new unique name, atomically, with
-// its parameters chunks; returns the item with `file` filled in and `record` as_written().
+// its record (core/image/image_file.h); returns the item with `file` filled in and `record`
+// as_written().
 // Thread-safe (the worker calls it). Throws lightning::Error naming the file, with the system's
 // reason (e.g. "No space left on device"), on failure; nothing partial is left behind.
 GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& image,

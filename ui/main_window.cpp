@@ -1,8 +1,8 @@
 #include "ui/main_window.h"
 
+#include "core/image/image_file.h"
 #include "core/request/limits.h"
 #include "core/request/parameters.h"
-#include "core/image/png.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"
@@ -1148,10 +1148,7 @@ QString restore_note(const lightning::ImageRecord& record) {
 
 bool MainWindow::restore_from_png(const QString& file) {
     try {
-        const lightning::PngText text = lightning::read_png_text(to_std(file));
-        const auto found = text.entries.find(kParametersKey);
-        const auto record =
-            found == text.entries.end() ? std::nullopt : lightning::parse_parameters(found->second);
+        const auto record = lightning::read_image_record(to_std(file)).record;
         if (!record) {
             show_message(tr("%1 has no generation parameters").arg(QFileInfo(file).fileName()),
                          true);

@@ -10,7 +10,7 @@
 #include "core/util/input_file.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
-#include "core/image/png.h"
+#include "core/image/image_file.h"
 #endif
 
 #include <algorithm>
@@ -193,20 +193,18 @@ ImageRecord read_from_png(const std::string& path) {
 #ifndef LIGHTNING_HAVE_OIIO
     throw UsageError("--from: this build has no PNG support (built without OpenImageIO)");
 #else
-    PngText text;
+    ImageFileRecord found;
     try {
-        text = read_png_text(path);
+        found = read_image_record(path);
     } catch (const Error& e) {
         throw UsageError("--from: " + std::string(e.what()));
     }
-    const auto found = text.entries.find("parameters");
-    if (found == text.entries.end())
+    if (!found.parameters)
         throw UsageError("--from: " + path + " has no \"parameters\" text chunk");
-    auto record = parse_parameters(found->second);
-    if (!record)
+    if (!found.record)
         throw UsageError("--from: the parameters text of " + path +
                          " has no settings line (Steps: ..., Seed: ...)");
-    return *record;
+    return *found.record;
 #endif
 }
 

@@ -107,8 +107,7 @@ std::vector<batch::ManifestLine> read_lines(const BatchArgs& args, const batch::
     return lines;
 }
 
-nlohmann::json result_record(const WorkItem& item, const batch_files::ImageInfo& info,
-                             bool discarded) {
+nlohmann::json result_record(const WorkItem& item, const StudioInfo& info, bool discarded) {
     nlohmann::json record = {
         {"line", item.line},
         {"file", discarded ? nlohmann::json(nullptr) : nlohmann::json(item.file)},
@@ -121,8 +120,7 @@ nlohmann::json result_record(const WorkItem& item, const batch_files::ImageInfo&
 }
 
 // An image a killed run finished but could not record: recorded now, from its own chunk.
-void record_recovered(batch::ResultsLog& log, const WorkItem& item,
-                      const batch_files::ImageInfo& info) {
+void record_recovered(batch::ResultsLog& log, const WorkItem& item, const StudioInfo& info) {
     nlohmann::json record = result_record(item, info, false);
     record["recovered"] = true;
     log.append(record);
@@ -267,7 +265,7 @@ void fail(Run& run, const WorkItem& item, const std::string& message) {
 // A file that appeared since planning was written by another process rendering the same
 // images (the same shard started twice): it is kept, and this run ends with the reason.
 void write_image(const Run& run, const WorkItem& item, const EngineResult& result,
-                 const batch_files::ImageInfo& info) {
+                 const StudioInfo& info) {
     try {
         batch_files::write_image((fs::path(run.args.out_dir) / item.file).string(),
                                  result.run.images.front().pixels, result.records.front(), info,
@@ -295,8 +293,8 @@ void render(Run& run, int worker, const WorkItem& item) {
     }
     for (const auto& warning : result.warnings) warn_once(item.line, warning);
     if (result.run.cancelled || result.run.images.empty()) return;
-    const batch_files::ImageInfo info{seconds_between(start, Clock::now()),
-                                      batch_files::utc_timestamp_now(), stats.device};
+    const StudioInfo info{seconds_between(start, Clock::now()), batch_files::utc_timestamp_now(),
+                          stats.device};
     if (!run.args.discard_images) write_image(run, item, result, info);
     run.log.append(result_record(item, info, run.args.discard_images));
     ++stats.images;

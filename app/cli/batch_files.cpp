@@ -4,10 +4,8 @@
 #include "core/util/error.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
-#include "core/image/png.h"
+#include "core/image/image_file.h"
 #endif
-
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -18,32 +16,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The chunk key ui/gallery_store.h calls kStudioKey.
-constexpr const char* kStudioChunk = "lightning-studio";
-
-std::string studio_chunk(const ImageInfo& info) {
-    return nlohmann::json{
-        {"seconds", info.seconds}, {"created", info.created}, {"device", info.device}}
-        .dump();
-}
-
-ImageInfo read_studio_chunk(const std::string& text) {
-    ImageInfo info;
-    const auto object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!object.is_object()) return info;
-    info.seconds = object.value("seconds", 0.0);
-    info.created = object.value("created", "");
-    info.device = object.value("device", "");
-    return info;
-}
-
+#ifdef LIGHTNING_HAVE_OIIO
 // Why an existing image is not the one asked for ("" when it is). `wanted` is compared as its
 // parameters text reads back (the text may normalise a prompt's whitespace, say).
 std::string difference(const GenerationRequest& made, const GenerationRequest& asked) {
     ImageRecord asked_record;
     asked_record.request = asked;
-    const auto written = parse_parameters(format_parameters(asked_record));
-    const GenerationRequest& wanted = written ? written->request : asked;
+    const GenerationRequest wanted = as_written(asked_record).request;
     if (made.seed != wanted.seed) return "seed " + std::to_string(made.seed);
     if (made.prompt != wanted.prompt) return "another prompt";
     if (made.width != wanted.width || made.height != wanted.height)
@@ -51,6 +30,7 @@ std::string difference(const GenerationRequest& made, const GenerationRequest& a
     if (made.steps != wanted.steps) return std::to_string(made.steps) + " steps";
     return "";
 }
+#endif
 
 }  // namespace
 
@@ -75,37 +55,30 @@ bool png_supported() {
 }
 
 void write_image(const std::string& path, const Image8& pixels, const ImageRecord& record,
-                 const ImageInfo& info, bool replace) {
-    PngText text;
-    text.entries["parameters"] = format_parameters(record);
-    text.entries[kStudioChunk] = studio_chunk(info);
-    write_png(path, pixels, text, replace ? IfExists::Replace : IfExists::Refuse);
+                 const StudioInfo& info, bool replace) {
+    write_image_file(path, pixels, record, info, replace ? IfExists::Replace : IfExists::Refuse);
 }
 
 Existing find_existing(const std::string& path, const GenerationRequest& wanted) {
     Existing existing;
     std::error_code error;
     if (!fs::exists(fs::symlink_status(path, error))) return existing;
-    PngText text;
+    ImageFileRecord file;
     try {
-        text = read_png_text(path);  // checks every chunk's length and CRC, and the IEND
+        file = read_image_record(path, ImageCheck::Whole);  // a file copied in part is an error
     } catch (const Error& e) {
         existing.found = Found::Incomplete;
         existing.why = e.message();
         return existing;
     }
-    const auto parameters = text.entries.find("parameters");
-    const auto record =
-        parameters == text.entries.end() ? std::nullopt : parse_parameters(parameters->second);
-    if (!record) {
+    if (!file.record) {
         existing.found = Found::Different;
         existing.why = "it has no generation parameters";
         return existing;
     }
-    existing.why = difference(record->request, wanted);
+    existing.why = difference(file.record->request, wanted);
     existing.found = existing.why.empty() ? Found::Complete : Found::Different;
-    if (const auto studio = text.entries.find(kStudioChunk); studio != text.entries.end())
-        existing.info = read_studio_chunk(studio->second);
+    if (file.studio) existing.info = *file.studio;
     return existing;
 }
 
@@ -115,7 +88,7 @@ bool png_supported() {
     return false;
 }
 
-void write_image(const std::string& path, const Image8&, const ImageRecord&, const ImageInfo&,
+void write_image(const std::string& path, const Image8&, const ImageRecord&, const StudioInfo&,
                  bool) {
     throw Error(path, "this build has no PNG support (built without OpenImageIO)");
 }

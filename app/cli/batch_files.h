@@ -1,22 +1,15 @@
 // What `lightning batch` keeps in its output folder besides results.jsonl: one PNG per image
-// (written atomically, with the `parameters` text and the app gallery's `lightning-studio`
-// chunk) and what a re-run finds there.
+// (written atomically with its record, core/image/image_file.h: the `parameters` text and the
+// app gallery's `lightning-studio` chunk) and what a re-run finds there.
 #pragma once
-#include "core/request/parameters.h"
+#include "core/image/image_file.h"  // StudioInfo (a header only: no OpenImageIO needed)
 #include "core/pipeline/pipeline.h"
+#include "core/request/parameters.h"
 
 #include <set>
 #include <string>
 
 namespace lightning::cli::batch_files {
-
-// How an image came to be, as the app's gallery shows it (ui/gallery_store.cpp reads this
-// chunk: "seconds", "created" as ISO 8601 UTC with milliseconds, "device").
-struct ImageInfo {
-    double seconds = 0;
-    std::string created;  // "2025-01-31T12:34:56.789Z"
-    std::string device;   // "cuda:0"
-};
 
 std::string utc_timestamp_now();
 
@@ -28,7 +21,7 @@ bool png_supported();
 // file that appeared there meanwhile (another process writing the same images) is kept and
 // TargetExists (core/util/atomic_file.h) thrown. Throws lightning::Error naming the path.
 void write_image(const std::string& path, const Image8& pixels, const ImageRecord& record,
-                 const ImageInfo& info, bool replace);
+                 const StudioInfo& info, bool replace);
 
 enum class Found {
     Missing,
@@ -39,7 +32,7 @@ enum class Found {
 
 struct Existing {
     Found found = Found::Missing;
-    ImageInfo info;   // from its lightning-studio chunk, when Complete
+    StudioInfo info;  // from its lightning-studio chunk, when Complete
     std::string why;  // for Incomplete and Different
 };
 

@@ -11,7 +11,7 @@
 #include "core/util/output_file.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
-#include "core/image/png.h"
+#include "core/image/image_file.h"
 #endif
 
 #include <cctype>
@@ -118,10 +118,9 @@ void report_unused_settings(const GenerateArgs& args) {
 
 #ifdef LIGHTNING_HAVE_OIIO
 void write_image(const GenerateArgs& args, const ImageEvent& event, int batch) {
-    PngText text;
-    text.entries["parameters"] = format_parameters(event.record);
     if (args.out == "-") {
-        const auto bytes = encode_png(event.image->pixels, text, "standard output");
+        const auto bytes =
+            encode_image_file(event.image->pixels, event.record, std::nullopt, "standard output");
         std::fwrite(bytes.data(), 1, bytes.size(), stdout);
         std::fflush(stdout);
         return;
@@ -130,8 +129,8 @@ void write_image(const GenerateArgs& args, const ImageEvent& event, int batch) {
     // The path was checked to be free (or --overwrite given) before loading; another process
     // may have written it since.
     try {
-        write_png(path, event.image->pixels, text,
-                  args.overwrite ? IfExists::Replace : IfExists::Refuse);
+        write_image_file(path, event.image->pixels, event.record, std::nullopt,
+                         args.overwrite ? IfExists::Replace : IfExists::Refuse);
     } catch (const TargetExists& e) {
         throw Error(e.where(), e.message() + "; use --overwrite to replace it");
     }

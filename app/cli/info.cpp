@@ -7,7 +7,7 @@
 #include "core/util/error.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
-#include "core/image/png.h"
+#include "core/image/image_file.h"
 #endif
 
 #include <nlohmann/json.hpp>
@@ -23,21 +23,19 @@ int run_info(const InfoArgs& args) {
     int status = 0;
     for (const auto& file : args.files) {
         try {
-            const auto text = read_png_text(file);
-            const auto found = text.entries.find("parameters");
-            if (found == text.entries.end()) throw Error(file, "no \"parameters\" text chunk");
+            const ImageFileRecord found = read_image_record(file);
+            if (!found.parameters) throw Error(file, "no \"parameters\" text chunk");
             if (args.json) {
-                const auto record = parse_parameters(found->second);
-                if (!record) throw Error(file, "the parameters text has no settings line");
+                if (!found.record) throw Error(file, "the parameters text has no settings line");
                 // The record in its one JSON form (request_json.h), files with names and hashes.
-                auto json = record_to_json(*record);
+                auto json = record_to_json(*found.record);
                 json["file"] = file;
                 // JSON escapes control characters; bytes that are not UTF-8 become U+FFFD.
                 std::cout << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                           << '\n';
             } else {
                 if (args.files.size() > 1) std::cout << "== " << printable(file) << '\n';
-                std::cout << printable(found->second) << '\n';
+                std::cout << printable(*found.parameters) << '\n';
             }
         } catch (const Error& e) {
             std::cerr << "lightning: error: " << printable(e.what()) << '\n';

@@ -278,7 +278,7 @@ bool is_png_text_chunk(const std::string& type) {
 }
 
 TextKeys generation_keys() {
-    return {{"parameters", "lightning-studio"}, false};
+    return {{kParametersKey, kStudioKey}, false};
 }
 
 PngText parse_png_text(std::span<const unsigned char> bytes, const std::string& path,

@@ -38,8 +38,13 @@ struct TextKeys {
     static TextKeys every() { return {{}, true}; }
 };
 
-// The entries the program reads back: "parameters" (generation parameters, as A1111 writes
-// them) and "lightning-studio" (the app gallery's chunk, ui/gallery_store.h).
+// The keywords of the program's own entries: the generation parameters as A1111 writes them
+// (core/request/parameters.h) and the JSON of how an image came to be (StudioInfo,
+// core/image/image_file.h, which owns both).
+inline constexpr const char* kParametersKey = "parameters";
+inline constexpr const char* kStudioKey = "lightning-studio";
+
+// The entries the program reads back: kParametersKey and kStudioKey.
 TextKeys generation_keys();
 
 // The tEXt/zTXt/iTXt entries `keys` names of a whole PNG file's bytes, decoded to UTF-8 (Latin-1

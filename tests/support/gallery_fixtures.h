@@ -1,16 +1,15 @@
 // Gallery images for the ui tests: small deterministic pictures with records as the engine
 // writes them, and fast copies of a PNG under new parameters (thousands for the scale test).
 #pragma once
-#include "core/request/parameters.h"
+#include "core/image/image_file.h"
 #include "core/image/png.h"
 #include "core/image/png_text_edit.h"
+#include "core/request/parameters.h"
 #include "ui/gallery_store.h"
 #include "ui/string_convert.h"
 
 #include <QDir>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <fstream>
 #include <string>
@@ -67,14 +66,10 @@ inline std::vector<unsigned char> read_bytes(const QString& path) {
 inline QString write_gallery_copy(const std::vector<unsigned char>& base, const QString& folder,
                                   const QString& name, const lightning::ui::GalleryItem& item) {
     lightning::PngText text;
-    text.entries[lightning::ui::kParametersKey] = lightning::format_parameters(item.record);
-    QJsonObject studio;
-    studio[QStringLiteral("seconds")] = item.seconds;
-    studio[QStringLiteral("created")] = item.created.toString(Qt::ISODateWithMs);
-    studio[QStringLiteral("device")] = item.device;
-    if (item.favourite) studio[QStringLiteral("favourite")] = true;
-    text.entries[lightning::ui::kStudioKey] =
-        QJsonDocument(studio).toJson(QJsonDocument::Compact).toStdString();
+    text.entries[lightning::kParametersKey] = lightning::format_parameters(item.record);
+    text.entries[lightning::kStudioKey] = lightning::format_studio_info(
+        {item.seconds, item.created.toString(Qt::ISODateWithMs).toStdString(),
+         item.device.toStdString(), item.favourite});
     const QString path = QDir(folder).filePath(name);
     const auto bytes = lightning::replace_png_text(base, text, path.toStdString());
     QFile file(path);

@@ -4,8 +4,9 @@
 // and the first-time-user fixes (settings rows, window and queue across restarts, error
 // summaries, ETA, tooltips and shortcuts). LIGHTNING_SCREENSHOT also writes the README's live
 // and compare screenshots next to that file.
-#include "core/request/limits.h"
+#include "core/image/image_file.h"
 #include "core/image/png.h"
+#include "core/request/limits.h"
 #include "core/util/error.h"
 #include "ui/error_text.h"
 #include "ui/eta_estimate.h"

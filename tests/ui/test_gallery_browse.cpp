@@ -40,7 +40,7 @@ const Entry kEntries[] = {
 
 QString studio_chunk(const QString& file) {
     return QString::fromStdString(
-        lightning::read_png_text(file.toStdString()).entries.at(kStudioKey));
+        lightning::read_png_text(file.toStdString()).entries.at(lightning::kStudioKey));
 }
 
 }  // namespace

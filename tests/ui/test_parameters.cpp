@@ -1,6 +1,7 @@
 // The app's side of the one `parameters` codec (core/request/parameters.h, tested in core): what
 // the gallery, the form and the settings keep of a request, and that they keep it exactly —
 // gallery PNGs and index.json, foreign PNGs, the job queue, QSettings round trips.
+#include "core/image/image_file.h"
 #include "core/image/png.h"
 #include "core/request/limits.h"
 #include "core/request/request_json.h"
@@ -91,7 +92,7 @@ void TestParameters::gallery_png_carries_the_engine_record() {
     const GalleryItem written = write_gallery_png(dir.path(), gray_image(), item_with(record));
     const auto chunks = lightning::read_png_text(to_std(written.file));
     // Exactly the codec's text: the CLI writes the same for the same record.
-    QCOMPARE(chunks.entries.at(kParametersKey), lightning::format_parameters(record));
+    QCOMPARE(chunks.entries.at(lightning::kParametersKey), lightning::format_parameters(record));
 
     // LoRAs are recorded by name (a path would not exist on another machine); all else as given.
     QCOMPARE(written.record.request.loras.size(), size_t(1));
@@ -183,7 +184,7 @@ void TestParameters::foreign_png_joins_the_gallery() {
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("a1111.png"));
     lightning::PngText text;
-    text.entries[kParametersKey] =
+    text.entries[lightning::kParametersKey] =
         "masterpiece, (a red fox:1.2) in the snow\n"
         "Negative prompt: lowres, bad anatomy\n"
         "Steps: 30, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 3405691582, "
@@ -221,9 +222,10 @@ void TestParameters::prompts_past_the_limits_are_refused_not_kept() {
     const size_t too_long = lightning::limits::kMaxPromptBytes + 1;
     const QString file = dir.filePath(QStringLiteral("long.png"));
     lightning::PngText text;
-    text.entries[kParametersKey] = std::string(too_long, 'a') +
-                                   "\nNegative prompt: fine\nSteps: 4, CFG scale: 2, Seed: 7, "
-                                   "Size: 64x64";
+    text.entries[lightning::kParametersKey] =
+        std::string(too_long, 'a') +
+        "\nNegative prompt: fine\nSteps: 4, CFG scale: 2, Seed: 7, "
+        "Size: 64x64";
     lightning::write_png(to_std(file), gray_image(), text);
     const QString reason = QStringLiteral("prompt is %1 bytes long; at most %2 are accepted")
                                .arg(too_long)
