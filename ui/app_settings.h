@@ -2,7 +2,7 @@
 // records are the engine's own (lightning::ModelLocations, lightning::GenerationRequest), so
 // nothing is copied field by field between a "ui" and an "engine" version of the same thing.
 #pragma once
-#include "core/engine/engine.h"
+#include "core/engine/engine_options.h"
 #include "core/request/model_layout.h"
 #include "core/request/request.h"
 

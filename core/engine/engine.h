@@ -5,6 +5,7 @@
 // Qt-free; one request at a time per engine; cancel() and set_preview_mode() may be called
 // from any thread.
 #pragma once
+#include "core/engine/engine_options.h"
 #include "core/pipeline/pipeline.h"
 #include "core/request/parameters.h"
 #include "core/request/request.h"
@@ -19,19 +20,6 @@ namespace lightning {
 
 class BackgroundHashes;
 
-// What Engine::load takes: the pipeline's own load options (core/pipeline/pipeline.h: models,
-// device, precision, checkpoint budget, VAE, CUDA speedups), plus how steps are previewed.
-struct EngineOptions : LoadOptions {
-    PreviewMode preview = PreviewMode::Reduced;
-
-    // Equal when an engine loaded with one serves the other: the checkpoint budget and the
-    // preview mode change on a loaded engine, the rest needs a new load.
-    bool operator==(const EngineOptions& other) const {
-        return models == other.models && device == other.device && precision == other.precision &&
-               vae == other.vae && speedups == other.speedups;
-    }
-};
-
 struct StepEvent {
     int image_index = 0;
     int batch = 1;
@@ -40,7 +28,7 @@ struct StepEvent {
     // This step's wall time (UNet and scheduler; the preview not included); when the batch's
     // images share UNet calls (CUDA), each image's share of it.
     double seconds = 0;
-    Image8 preview;  // empty when previews are off or the decode failed
+    Image8 preview;                  // empty when previews are off or the decode failed
     double preview_seconds = 0;      // the preview's decode (0 without one)
     const StepInfo* info = nullptr;  // latents and x0 of the step (valid during the call)
 };

@@ -6,6 +6,7 @@
 #pragma once
 #include "core/io/config.h"
 #include "core/pipeline/cuda_speedups.h"
+#include "core/pipeline/load_options.h"
 #include "core/pipeline/unet_checkpoints.h"
 #include "core/request/image8.h"
 #include "core/request/model_layout.h"
@@ -22,19 +23,6 @@
 #include <vector>
 
 namespace lightning {
-
-// How a pipeline is loaded; the engine's options (core/engine/engine.h) are these plus previews.
-struct LoadOptions {
-    ModelLocations models;
-    std::string device = "cpu";  // cpu | cuda | cuda:N
-    Precision precision = Precision::FP32;
-    CheckpointBudget checkpoint_budget;  // UNet checkpoints kept for switching
-    // A VAE to use instead of the model's own: diffusers VAE folder or single file (diffusers or
-    // ldm names; core/convert/vae_file.h). "" = the model's. A VAE whose config says
-    // force_upcast false (sdxl-vae-fp16-fix) decodes in fp16 in an fp16 pipeline.
-    std::string vae;
-    CudaSpeedups speedups;  // ignored on the CPU
-};
 
 struct StepInfo {
     int image_index = 0;  // within the batch

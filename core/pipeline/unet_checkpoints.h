@@ -5,6 +5,7 @@
 // addresses and captured CUDA graphs stay valid.
 #pragma once
 #include "core/io/tensor_source.h"
+#include "core/pipeline/load_options.h"
 
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
@@ -37,13 +38,6 @@ struct CachedCheckpoint {
     std::string path;
     CheckpointHome home = CheckpointHome::Disk;
     uint64_t bytes = 0;
-};
-
-// Memory the cache may use; nullopt = adapt to what is free (device: free memory minus a
-// reserve for activations; host: available memory minus a reserve for the system).
-struct CheckpointBudget {
-    std::optional<uint64_t> device_bytes;
-    std::optional<uint64_t> host_bytes;
 };
 
 class UnetCheckpoints {
