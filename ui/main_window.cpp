@@ -469,17 +469,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::on_steps_changed(int steps) {
-    update_generate_button();
-    // Idle: make the chosen checkpoint active now (instant from the engine's cache), so the
-    // next Generate starts at once. Busy: the next job switches by itself.
-    if (form_->steps_available(steps)) controller_->switch_to_steps(steps);
-}
-
-bool MainWindow::steps_available(int steps) const {
-    return form_->steps_available(steps);
-}
-
 void MainWindow::on_device_chosen(const QString& device, lightning::Precision precision) {
     EngineSettings engine = engine_;
     engine.device = device;

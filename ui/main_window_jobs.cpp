@@ -40,6 +40,17 @@ QString seconds_text(double seconds) {
 
 // ------------------------------------------------------------------------------ Generate
 
+void MainWindow::on_steps_changed(int steps) {
+    update_generate_button();
+    // Idle: make the chosen checkpoint active now (instant from the engine's cache), so the
+    // next Generate starts at once. Busy: the next job switches by itself.
+    if (form_->steps_available(steps)) controller_->switch_to_steps(steps);
+}
+
+bool MainWindow::steps_available(int steps) const {
+    return form_->steps_available(steps);
+}
+
 void MainWindow::update_generate_button() {
     // Live mode's background renders leave Generate as it is (it queues a gallery job).
     const bool busy = controller_->busy_with_user_job();
