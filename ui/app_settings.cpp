@@ -1,6 +1,8 @@
 #include "ui/app_settings.h"
 
 #include "core/request/limits.h"
+#include "core/request/request_json.h"
+#include "core/util/bounded_json.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"
@@ -202,10 +204,11 @@ void save_engine_settings(QSettings& settings, const EngineSettings& engine) {
     settings.endGroup();
 }
 
-FormSettings load_form_settings(QSettings& settings) {
-    FormSettings form;
-    lightning::GenerationRequest& r = form.request;
-    settings.beginGroup(QStringLiteral("form"));
+namespace {
+
+// The form's request as settings held it until it was stored as request JSON: a key per field.
+lightning::GenerationRequest legacy_form_request(const QSettings& settings) {
+    lightning::GenerationRequest r;
     r.prompt = to_std(settings.value(QStringLiteral("prompt")).toString());
     if (settings.contains(QStringLiteral("negative")))
         r.negative_prompt = to_std(settings.value(QStringLiteral("negative")).toString());
@@ -215,6 +218,31 @@ FormSettings load_form_settings(QSettings& settings) {
     r.height = settings.value(QStringLiteral("height"), r.height).toInt();
     r.seed = settings.value(QStringLiteral("seed"), 0).toULongLong();
     r.batch = settings.value(QStringLiteral("batch"), r.batch).toInt();
+    return r;
+}
+
+const QString kFormRequestKey = QStringLiteral("request");
+
+}  // namespace
+
+FormSettings load_form_settings(QSettings& settings) {
+    FormSettings form;
+    settings.beginGroup(QStringLiteral("form"));
+    if (!settings.contains(kFormRequestKey)) {
+        form.request = legacy_form_request(settings);
+    } else {
+        try {
+            const std::string text = to_std(settings.value(kFormRequestKey).toString());
+            form.request = lightning::request_from_json(
+                lightning::parse_bounded_json(text, "settings form/request", "not JSON",
+                                              lightning::DuplicateKeys::Reject),
+                form.request);
+        } catch (const lightning::Error&) {  // edited by hand: the value is not echoed
+            lightning::log().warn(
+                "The saved form (form/request) is not a readable request; the "
+                "form starts from its defaults");
+        }
+    }
     // Before seed modes there was a "Keep" tick: kept meant a fixed seed.
     const bool kept = settings.value(QStringLiteral("keep_seed"), false).toBool();
     form.seed_mode = settings.contains(QStringLiteral("seed_mode"))
@@ -225,21 +253,14 @@ FormSettings load_form_settings(QSettings& settings) {
     return form;
 }
 
+// The request in the one JSON form of core/request/request_json.h; the keys of before are
+// removed, so they cannot shadow it.
 void save_form_settings(QSettings& settings, const FormSettings& form) {
-    const lightning::GenerationRequest& r = form.request;
     settings.beginGroup(QStringLiteral("form"));
-    settings.setValue(QStringLiteral("prompt"), to_qstring(r.prompt));
-    if (r.negative_prompt)
-        settings.setValue(QStringLiteral("negative"), to_qstring(*r.negative_prompt));
-    else
-        settings.remove(QStringLiteral("negative"));
-    settings.setValue(QStringLiteral("steps"), r.steps);
-    settings.setValue(QStringLiteral("guidance"), r.guidance);
-    settings.setValue(QStringLiteral("width"), r.width);
-    settings.setValue(QStringLiteral("height"), r.height);
-    settings.setValue(QStringLiteral("seed"), QVariant::fromValue<qulonglong>(r.seed));
-    settings.setValue(QStringLiteral("batch"), r.batch);
-    settings.remove(QStringLiteral("keep_seed"));
+    for (const char* legacy : {"prompt", "negative", "steps", "guidance", "width", "height", "seed",
+                               "batch", "keep_seed"})
+        settings.remove(QString::fromLatin1(legacy));
+    settings.setValue(kFormRequestKey, to_qstring(lightning::request_to_json(form.request).dump()));
     settings.setValue(QStringLiteral("seed_mode"), QString::fromLatin1(to_string(form.seed_mode)));
     settings.setValue(QStringLiteral("size_preset"), form.size_preset);
     settings.endGroup();

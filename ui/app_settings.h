@@ -83,6 +83,9 @@ QString default_output_dir();
 EngineSettings load_engine_settings(QSettings& settings);
 void save_engine_settings(QSettings& settings, const EngineSettings& engine);
 
+// The form in group "form": the request as request JSON (core/request/request_json.h) under
+// "request", "seed_mode" and "size_preset". Settings written before the JSON (a key per field)
+// are still read; saving replaces them. An unreadable request leaves the defaults (logged).
 FormSettings load_form_settings(QSettings& settings);
 void save_form_settings(QSettings& settings, const FormSettings& form);
 

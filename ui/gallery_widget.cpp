@@ -178,6 +178,42 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
     filter_ = new GalleryFilterModel(model_, this);
     delegate_ = new GalleryGridDelegate(this);
 
+    build_view();
+
+    notice_ = new QLabel(this);
+    notice_->setObjectName(QStringLiteral("galleryNotice"));
+    notice_->setWordWrap(true);
+    notice_->hide();
+    undo_button_ = new QPushButton(tr("&Undo"), this);
+    undo_button_->setObjectName(QStringLiteral("galleryUndoButton"));
+    undo_button_->setToolTip(tr("Bring the deleted images back from the trash (Ctrl+Z)"));
+    undo_button_->hide();
+    connect(undo_button_, &QPushButton::clicked, this, &GalleryWidget::undo_delete);
+    auto* notice_row = new QHBoxLayout;
+    notice_row->addWidget(notice_, 1);
+    notice_row->addWidget(undo_button_);
+
+    details_ = new QLabel(this);
+    details_->setObjectName(QStringLiteral("galleryDetails"));
+    details_->setWordWrap(true);
+    details_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    details_->setToolTip(tr("Settings of the current image"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(build_filter_bar());
+    layout->addLayout(notice_row);
+    layout->addWidget(view_, 1);
+    layout->addWidget(details_);
+    layout->addLayout(build_bottom_bar());
+    build_actions();
+
+    connect_model();
+    set_thumbnail_size(GalleryModel::kDefaultThumbnailSize);
+    update_count();
+}
+
+void GalleryWidget::build_view() {
     view_ = new QListView(this);
     view_->setObjectName(QStringLiteral("galleryView"));
     view_->setModel(filter_);
@@ -212,35 +248,9 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
         star_clicked_ = true;
         toggle_favourite({filter_->source_row(index.row())});
     });
+}
 
-    notice_ = new QLabel(this);
-    notice_->setObjectName(QStringLiteral("galleryNotice"));
-    notice_->setWordWrap(true);
-    notice_->hide();
-    undo_button_ = new QPushButton(tr("&Undo"), this);
-    undo_button_->setObjectName(QStringLiteral("galleryUndoButton"));
-    undo_button_->setToolTip(tr("Bring the deleted images back from the trash (Ctrl+Z)"));
-    undo_button_->hide();
-    connect(undo_button_, &QPushButton::clicked, this, &GalleryWidget::undo_delete);
-    auto* notice_row = new QHBoxLayout;
-    notice_row->addWidget(notice_, 1);
-    notice_row->addWidget(undo_button_);
-
-    details_ = new QLabel(this);
-    details_->setObjectName(QStringLiteral("galleryDetails"));
-    details_->setWordWrap(true);
-    details_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    details_->setToolTip(tr("Settings of the current image"));
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(build_filter_bar());
-    layout->addLayout(notice_row);
-    layout->addWidget(view_, 1);
-    layout->addWidget(details_);
-    layout->addLayout(build_bottom_bar());
-    build_actions();
-
+void GalleryWidget::connect_model() {
     connect(model_, &QAbstractItemModel::rowsInserted, this, &GalleryWidget::update_count);
     connect(model_, &QAbstractItemModel::rowsRemoved, this, &GalleryWidget::update_count);
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
@@ -261,8 +271,6 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
     });
     connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &GalleryWidget::update_details);
-    set_thumbnail_size(GalleryModel::kDefaultThumbnailSize);
-    update_count();
 }
 
 QLayout* GalleryWidget::build_filter_bar() {

@@ -99,9 +99,11 @@ public Q_SLOTS:
     void apply_filter();
 
 private:
+    void build_view();
     QLayout* build_filter_bar();
     QLayout* build_bottom_bar();
     void build_actions();
+    void connect_model();
     void show_context_menu(const QPoint& position);
     void save_as(int row);
     void update_count();

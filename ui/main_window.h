@@ -13,41 +13,24 @@
 #include <optional>
 
 class QAction;
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
-class QPlainTextEdit;
-class QListView;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QStackedWidget;
-class QTextBrowser;
-class QStandardItemModel;
-class QFormLayout;
-class QVBoxLayout;
 
 namespace lightning::ui {
 
+class DeviceSelector;
 class GalleryWidget;
+class GenerationForm;
 class LiveMode;
 class LogView;
-class ResultGrid;
+class MessageBanner;
 class PreviewPane;
-class PromptBox;
+class QueuePanel;
+class ResultGrid;
+class SetupPage;
 class TokenCounter;
-
-struct SizePreset {
-    int width;
-    int height;
-};
-// SDXL's trained resolutions (about one megapixel).
-inline constexpr SizePreset kSizePresets[] = {
-    {1024, 1024}, {1152, 896}, {896, 1152}, {1216, 832}, {832, 1216},
-    {1344, 768},  {768, 1344}, {1536, 640}, {640, 1536},
-};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -66,18 +49,18 @@ public:
     LiveMode* live_mode() const { return live_; }
     ResultGrid* result_grid() const { return grid_; }
     const EngineSettings& engine_settings() const { return engine_; }
+    GenerationForm* form() const { return form_; }
 
     // What the settings dialog's OK does: validate, save, reload the model if needed.
     void apply_engine_settings(const EngineSettings& engine);
-    // Puts a request into the form (from the gallery or a dropped PNG); settings the form has no
-    // control for (LoRAs, clip skip, schedule) are not taken over.
+    // Puts a request into the form (from the gallery or a dropped PNG), keeping the form's batch
+    // size; settings the form has no control for (LoRAs, clip skip, schedule) are not taken over.
     void apply_request(const lightning::GenerationRequest& request);
     // Reads a PNG's parameters chunk into the form; false (and a message) when it has none.
     bool restore_from_png(const QString& file);
     // Queues a job from the form (Ctrl+Enter) after the checks the CLI makes too. Returns its
     // id, 0 when refused (with the check's message).
     int generate();
-    FormSettings form() const;
     // The request Generate would queue now (seed as shown, settings' syntax, tiling and the
     // embeddings the prompts use), or the reason it cannot run.
     std::optional<lightning::GenerationRequest> form_request(QString* why_not) const;
@@ -121,45 +104,32 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    QWidget* build_form();
-    void build_prompt_fields(QWidget* panel, QVBoxLayout* layout);
-    QComboBox* build_steps_combo(QWidget* panel);
-    QDoubleSpinBox* build_guidance_spin(QWidget* panel);
-    QLayout* build_size_row(QWidget* panel);
-    QLayout* build_seed_row(QWidget* panel);
-    QLayout* build_engine_row(QWidget* panel);
+    QWidget* build_form_panel();
     QLayout* build_buttons(QWidget* panel);
     QLayout* build_explore_buttons(QWidget* panel);
     void build_status_bar();
     QWidget* build_center();
-    QWidget* build_banner(QWidget* parent);
-    QWidget* build_welcome();
+    QWidget* build_preview_page();
     void build_docks();
-    QWidget* build_queue_panel();
     void build_menus();
+    void build_file_menu();
+    void build_generate_menu();
     void build_explore_menu();
+    void build_help_menu();
     void connect_controller();
+    void connect_form();
 
-    void restore_form(const FormSettings& form);
-    void update_step_choices();
     void update_generate_button();
     void update_setup_views();
-    void update_guidance_dependent();
     void update_status_label();
     void update_cpu_notice();
-    void on_steps_changed();
-    void on_device_changed();
-    void select_steps(int steps);
-    void select_size(int width, int height);
-    void on_size_preset_changed();
-    void on_engine_option_changed();
-    void randomize_seed();
-    void advance_seed(const lightning::GenerationRequest& ran);
-    std::optional<uint64_t> seed_value() const;
+    void on_steps_changed(int steps);
+    void on_device_chosen(const QString& device, lightning::Precision precision);
     void on_generate_clicked();
     void open_settings();
     void search_hf_cache();
     void open_models_dialog();
+    void open_folder_as_gallery();
     void show_message(const QString& text, bool is_error, const QString& details = {});
     // An engine failure: its one-line summary, the whole text behind "Show details".
     void show_error(const QString& context, const QString& full_text);
@@ -175,33 +145,22 @@ private:
     void on_job_finished(int job_id, bool cancelled, const QString& error);
     void on_image_made(int job_id, int image_index, const GalleryItem& item, const QImage& image);
     void on_live_result(const GalleryItem& item, const QImage& image);
+    void on_queue_changed();
     void on_form_changed();
     void on_kept(const GalleryItem& item, const QImage& image);
     void show_grid(bool shown);
     void update_explore_actions();
     void update_eta_text();
     void restore_pending_jobs();
+    void reuse(const lightning::GenerationRequest& request);
     void apply_recorded_settings(const lightning::ImageRecord& record);
 
     EngineSettings engine_;
     GenerationController* controller_ = nullptr;
     TokenCounter* token_counter_ = nullptr;
 
-    PromptBox* prompt_ = nullptr;
-    PromptBox* negative_ = nullptr;
-    QLabel* negative_hint_ = nullptr;
-    QDoubleSpinBox* guidance_ = nullptr;
-    QComboBox* steps_ = nullptr;
-    QStandardItemModel* steps_model_ = nullptr;
-    QComboBox* size_ = nullptr;
-    QSpinBox* width_ = nullptr;
-    QSpinBox* height_ = nullptr;
-    QLineEdit* seed_ = nullptr;
-    QPushButton* random_seed_ = nullptr;
-    QComboBox* seed_mode_ = nullptr;
-    QSpinBox* batch_ = nullptr;
-    QComboBox* device_ = nullptr;
-    QComboBox* precision_ = nullptr;
+    GenerationForm* form_ = nullptr;
+    DeviceSelector* device_ = nullptr;
     QPushButton* generate_button_ = nullptr;
     QPushButton* queue_button_ = nullptr;
     QPushButton* live_button_ = nullptr;
@@ -209,23 +168,17 @@ private:
     QPushButton* more_like_button_ = nullptr;
     QPushButton* keep_live_button_ = nullptr;
 
+    MessageBanner* banner_ = nullptr;
     QStackedWidget* center_stack_ = nullptr;
-    PreviewPane* preview_ = nullptr;
     QWidget* preview_page_ = nullptr;
+    SetupPage* setup_page_ = nullptr;
+    PreviewPane* preview_ = nullptr;
     ResultGrid* grid_ = nullptr;
     QLabel* step_label_ = nullptr;
     QProgressBar* progress_ = nullptr;
-    QWidget* banner_ = nullptr;
-    QLabel* banner_text_ = nullptr;
-    QPushButton* banner_action_ = nullptr;
-    QPushButton* banner_details_button_ = nullptr;
-    QPlainTextEdit* banner_details_ = nullptr;
-    QTextBrowser* welcome_text_ = nullptr;
-    QLabel* welcome_problems_ = nullptr;
 
     GalleryWidget* gallery_ = nullptr;
-    QListView* queue_view_ = nullptr;
-    QLabel* running_label_ = nullptr;
+    QueuePanel* queue_panel_ = nullptr;
     LogView* log_ = nullptr;
     QLabel* model_state_label_ = nullptr;
     QLabel* cpu_label_ = nullptr;
@@ -242,9 +195,8 @@ private:
     std::optional<std::pair<GalleryItem, QImage>> live_result_;
     bool live_result_kept_ = false;
     EtaEstimate eta_;
-    QString eta_text_;        // "about 3 s left", "" when unknown
-    QThreadPool keep_pool_;   // PNG encoding of kept images
-    bool restoring_ = false;  // suppresses reactions while the form is filled programmatically
+    QString eta_text_;                   // "about 3 s left", "" when unknown
+    QThreadPool keep_pool_;              // PNG encoding of kept images
     bool first_layout_pending_ = false;  // no saved layout: size the docks once shown
 };
 

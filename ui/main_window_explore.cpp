@@ -1,11 +1,17 @@
 // The main window's prompt-exploration features: live mode, "Compare steps", "More like this"
-// (seed variations) and keeping images that were not saved when made. Kept apart from
-// main_window.cpp's form and job plumbing; the same class.
+// (seed variations), keeping images that were not saved when made, and reusing an image's
+// settings (a dropped PNG, the gallery's "Reuse" and "Regenerate"). Kept apart from
+// main_window.cpp's building and wiring; the same class.
+#include "core/image/image_file.h"
 #include "core/request/limits.h"
+#include "core/request/parameters.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"
+#include "ui/form/generation_form.h"
+#include "ui/form/image_reuse.h"
 #include "ui/gallery_model.h"
+#include "ui/gallery_store.h"
 #include "ui/gallery_widget.h"
 #include "ui/image_convert.h"
 #include "ui/live_mode.h"
@@ -16,20 +22,21 @@
 #include "ui/string_convert.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QPointer>
 #include <QPushButton>
-#include <QSettings>
-#include <QSpinBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QUrl>
 
 #include <cmath>
 
@@ -43,9 +50,14 @@ int scaled_side(int side, double scale) {
     return std::clamp(scaled, lightning::limits::kMinSide, lightning::limits::kMaxSide);
 }
 
-QString seconds_text(double seconds) {
-    if (seconds < 1) return QObject::tr("less than a second");
-    return describe_duration(std::round(seconds));
+QStringList local_pngs(const QMimeData* mime) {
+    QStringList files;
+    if (!mime || !mime->hasUrls()) return files;
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile() &&
+            url.toLocalFile().endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
+            files << url.toLocalFile();
+    return files;
 }
 
 }  // namespace
@@ -142,8 +154,8 @@ void MainWindow::set_live(bool on) {
 // Every change of what the image depends on: live mode renders the newest state of the form,
 // with the seed shown, at the live resolution.
 void MainWindow::on_form_changed() {
-    if (restoring_ || !live_ || !live()) return;
-    if (!seed_value()) {  // being typed: live mode renders the seed shown, and none is
+    if (!live()) return;
+    if (!form_->has_seed()) {  // being typed: live mode renders the seed shown, and none is
         step_label_->setText(tr("Live: type a seed (or press Random)"));
         return;
     }
@@ -230,7 +242,7 @@ void MainWindow::on_image_made(int job_id, int image_index, const GalleryItem& i
 }
 
 int MainWindow::compare_steps() {
-    if (!seed_value()) randomize_seed();
+    if (!form_->has_seed()) form_->randomize_seed();
     QString why_not;
     auto request = form_request(&why_not);
     if (!request) {
@@ -241,7 +253,7 @@ int MainWindow::compare_steps() {
     QList<ResultGrid::Tile> tiles;
     QList<GenerationJob> jobs;
     for (int steps : lightning::kStepChoices) {
-        if (!steps_available(steps)) continue;
+        if (!form_->steps_available(steps)) continue;
         GenerationJob job;
         job.request = *request;
         job.request.steps = steps;
@@ -343,58 +355,72 @@ int MainWindow::more_like_selected() {
     return 0;
 }
 
-// ------------------------------------------------------------------------- restore & restart
+// ----------------------------------------------------------------------- reusing an image
+
+void MainWindow::apply_request(const lightning::GenerationRequest& request) {
+    lightning::GenerationRequest shown = request;
+    shown.batch = form_->request().batch;  // how many images to make stays the user's choice
+    form_->set_request(shown);
+    // Reusing an image's settings means building on its seed.
+    form_->set_seed_mode(SeedMode::Fixed);
+    statusBar()->showMessage(tr("Settings restored"), 4000);
+}
+
+bool MainWindow::restore_from_png(const QString& file) {
+    try {
+        const auto record = lightning::read_image_record(to_std(file)).record;
+        if (!record) {
+            show_message(tr("%1 has no generation parameters").arg(QFileInfo(file).fileName()),
+                         true);
+            return false;
+        }
+        // Checked before any widget sees the text: a 15 MB prompt would hold the window.
+        if (const QString refusal = record_refusal(*record); !refusal.isEmpty()) {
+            show_message(refusal_message(file, refusal), true);
+            return false;
+        }
+        lightning::ImageRecord restored = *record;
+        lightning::keep_unreadable_settings(restored, form_->request());
+        apply_request(restored.request);
+        apply_recorded_settings(restored);
+        statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
+                                 5000);
+        if (const QString note = restore_note(restored); !note.isEmpty()) show_message(note, false);
+        return true;
+    } catch (const std::exception& error) {
+        show_message(to_qstring(error.what()), true);
+        return false;
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!local_pngs(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QStringList files = local_pngs(event->mimeData());
+    if (files.isEmpty()) return;
+    event->acceptProposedAction();
+    restore_from_png(files.first());
+}
+
+// With the prompt syntax and tiling the image was made with, so it comes out the same.
+void MainWindow::reuse(const lightning::GenerationRequest& request) {
+    apply_request(request);
+    lightning::ImageRecord record;
+    record.request = request;
+    for (const GalleryItem& item : gallery_->model()->items())
+        if (item.record.request == request) record = item.record;
+    apply_recorded_settings(record);
+}
 
 // What an image's PNG says beyond the form: the prompt syntax and VAE tiling it was made with
-// (taken over, or the image would not come out the same) and the embeddings and VAE it used
-// (which must be in this app's settings).
+// are taken over (or the image would not come out the same); what cannot be is said.
 void MainWindow::apply_recorded_settings(const lightning::ImageRecord& record) {
-    QStringList notes;
-    EngineSettings engine = engine_;
-    engine.prompt_syntax = record.request.prompt_syntax;
-    engine.vae_tiling = record.request.vae_tiling;
-    if (engine.prompt_syntax != engine_.prompt_syntax)
-        notes << tr("prompt syntax set to %1, as the image was made")
-                     .arg(QString::fromLatin1(lightning::to_string(engine.prompt_syntax)));
-    if (engine.vae_tiling != engine_.vae_tiling)
-        notes << tr("VAE tiling set to %1, as the image was made")
-                     .arg(QString::fromLatin1(lightning::to_string(engine.vae_tiling)));
-    const QStringList available = embedding_tokens(engine_.embeddings_dir);
-    for (const auto& embedding : record.request.embeddings)
-        if (!available.contains(to_qstring(embedding.token)))
-            notes << tr("the embedding %1 is not in the embeddings folder")
-                         .arg(to_qstring(embedding.token));
-    const QString vae_name = to_qstring(record.vae.name);
-    const QString own_vae = engine_.vae.isEmpty()
-                                ? QString()
-                                : to_qstring(lightning::model_display_name(to_std(engine_.vae)));
-    if (vae_name != own_vae)
-        notes << (vae_name.isEmpty() ? tr("it was made with the model's own VAE")
-                                     : tr("it was made with the VAE %1").arg(vae_name));
-    if (!(engine == engine_)) apply_engine_settings(engine);
-    if (!notes.isEmpty())
-        show_message(tr("Restored; %1.").arg(notes.join(QStringLiteral("; "))), false);
-}
-
-void MainWindow::restore_pending_jobs() {
-    QSettings settings;
-    const QList<GenerationJob> jobs = load_pending_jobs(settings);
-    if (jobs.isEmpty()) return;
-    save_pending_jobs(settings, {});  // taken: a crash now does not queue them twice
-    for (const GenerationJob& job : jobs) controller_->submit(job);
-    statusBar()->showMessage(
-        jobs.size() == 1 ? tr("1 job from the last session queued again")
-                         : tr("%1 jobs from the last session queued again").arg(jobs.size()),
-        6000);
-    lightning::log().info("Queued {} job(s) left from the last session", jobs.size());
-}
-
-// ------------------------------------------------------------------------------------ the ETA
-
-void MainWindow::update_eta_text() {
-    const auto remaining = eta_.remaining_seconds();
-    eta_text_ = remaining ? tr("about %1 left").arg(seconds_text(*remaining)) : QString();
-    update_status_label();
+    const RecordedSettings recorded = recorded_settings(engine_, record);
+    if (!(recorded.engine == engine_)) apply_engine_settings(recorded.engine);
+    if (!recorded.notes.isEmpty())
+        show_message(tr("Restored; %1.").arg(recorded.notes.join(QStringLiteral("; "))), false);
 }
 
 }  // namespace lightning::ui

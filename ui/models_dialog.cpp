@@ -38,6 +38,61 @@ QString duration_text(double seconds) {
 
 }  // namespace
 
+#ifdef LIGHTNING_HAVE_HUB
+namespace {
+
+// The status line of a download: the file being fetched or verified, and the whole of it.
+QString progress_text(const hub::DownloadProgress& p) {
+    if (p.phase == hub::DownloadPhase::Listing)
+        return ModelsDialog::tr("Asking the hub for %1…").arg(QString::fromStdString(p.repo_id));
+    QString text = ModelsDialog::tr("File %1 of %2: %3 — %4 of %5")
+                       .arg(p.file_index + 1)
+                       .arg(p.file_count)
+                       .arg(QString::fromStdString(p.file))
+                       .arg(bytes_text(p.file_done), bytes_text(p.file_size));
+    if (p.phase == hub::DownloadPhase::Verifying) text += ModelsDialog::tr(" (verifying)");
+    text += ModelsDialog::tr("\nAll: %1 of %2 at %3/s, %4")
+                .arg(bytes_text(p.done), bytes_text(p.total),
+                     bytes_text(uint64_t(p.bytes_per_second)), duration_text(p.seconds_left));
+    return text;
+}
+
+struct DownloadOutcome {
+    bool ok = false;
+    bool cancelled = false;
+    QString message;  // what the dialog says at the end
+};
+
+// The download itself (on the worker thread).
+DownloadOutcome run_download(const hub::HubSettings& settings, const hub::ModelSelection& selection,
+                             const hub::DownloadCallbacks& callbacks) {
+    DownloadOutcome outcome;
+    try {
+        hub::HubDownloader downloader(settings);
+        const auto results = downloader.download(hub::requests_for(selection), callbacks);
+        size_t downloaded = 0, reused = 0;
+        for (const auto& r : results) {
+            downloaded += r.downloaded;
+            reused += r.reused;
+        }
+        outcome.ok = true;
+        outcome.message =
+            ModelsDialog::tr("Done: %1 files downloaded, %2 were already in the cache.")
+                .arg(downloaded)
+                .arg(reused);
+    } catch (const Cancelled&) {
+        outcome.cancelled = true;
+        outcome.message =
+            ModelsDialog::tr("Cancelled. What arrived is kept; the next download resumes it.");
+    } catch (const std::exception& e) {
+        outcome.message = QString::fromStdString(e.what());
+    }
+    return outcome;
+}
+
+}  // namespace
+#endif
+
 ModelsDialog::ModelsDialog(QWidget* parent)
     : QDialog(parent), settings_(hub::hub_settings_from_environment()) {
     setObjectName(QStringLiteral("modelsDialog"));
@@ -234,48 +289,14 @@ bool ModelsDialog::start_download() {
         callbacks.on_progress = [&](const hub::DownloadProgress& p) {
             post([self, p] {
                 if (!self) return;
-                if (p.phase == hub::DownloadPhase::Listing) {
-                    self->status_->setText(
-                        tr("Asking the hub for %1…").arg(QString::fromStdString(p.repo_id)));
-                    return;
-                }
-                if (p.total > 0)
+                if (p.phase != hub::DownloadPhase::Listing && p.total > 0)
                     self->progress_->setValue(int(1000.0 * double(p.done) / double(p.total)));
-                QString text = tr("File %1 of %2: %3 — %4 of %5")
-                                   .arg(p.file_index + 1)
-                                   .arg(p.file_count)
-                                   .arg(QString::fromStdString(p.file))
-                                   .arg(bytes_text(p.file_done), bytes_text(p.file_size));
-                if (p.phase == hub::DownloadPhase::Verifying) text += tr(" (verifying)");
-                text += tr("\nAll: %1 of %2 at %3/s, %4")
-                            .arg(bytes_text(p.done), bytes_text(p.total),
-                                 bytes_text(uint64_t(p.bytes_per_second)),
-                                 duration_text(p.seconds_left));
-                self->status_->setText(text);
+                self->status_->setText(progress_text(p));
             });
         };
-        bool ok = false, cancelled = false;
-        QString message;
-        try {
-            hub::HubDownloader downloader(settings);
-            const auto results = downloader.download(hub::requests_for(selection), callbacks);
-            size_t downloaded = 0, reused = 0;
-            for (const auto& r : results) {
-                downloaded += r.downloaded;
-                reused += r.reused;
-            }
-            ok = true;
-            message = tr("Done: %1 files downloaded, %2 were already in the cache.")
-                          .arg(downloaded)
-                          .arg(reused);
-        } catch (const Cancelled&) {
-            cancelled = true;
-            message = tr("Cancelled. What arrived is kept; the next download resumes it.");
-        } catch (const std::exception& e) {
-            message = QString::fromStdString(e.what());
-        }
-        post([self, ok, cancelled, message] {
-            if (self) self->on_finished(ok, cancelled, message);
+        const DownloadOutcome outcome = run_download(settings, selection, callbacks);
+        post([self, outcome] {
+            if (self) self->on_finished(outcome.ok, outcome.cancelled, outcome.message);
         });
     });
     set_running(true);

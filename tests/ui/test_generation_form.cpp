@@ -1,0 +1,212 @@
+// The generation form on its own (ui/form/generation_form.h): the one mapping between its
+// controls and a request, the step entries a Lightning folder offers, the settings it leaves for
+// the next start (request JSON, and settings written before it), and the window's message banner.
+#include "core/request/request_json.h"
+#include "core/util/bounded_json.h"
+#include "ui/app_settings.h"
+#include "ui/form/generation_form.h"
+#include "ui/string_convert.h"
+#include "ui/token_counter.h"
+#include "ui/widgets/message_banner.h"
+
+#include <QtTest/QtTest>
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTemporaryDir>
+
+using namespace lightning::ui;
+
+namespace {
+
+// Every field the form has a control for, none at its default.
+lightning::GenerationRequest form_request() {
+    lightning::GenerationRequest r;
+    r.prompt = "a lighthouse, Ünïcödé\nsecond line";
+    r.negative_prompt = "fog";
+    r.steps = 2;
+    r.guidance = 3.5;
+    r.width = 832;
+    r.height = 1216;
+    r.seed = 123456789012;
+    r.batch = 3;
+    return r;
+}
+
+template <class T>
+T* child(QWidget* parent, const char* name) {
+    T* found = parent->findChild<T*>(QString::fromLatin1(name));
+    if (!found) qFatal("no child %s", name);
+    return found;
+}
+
+}  // namespace
+
+class TestGenerationForm : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void a_request_round_trips_through_the_controls();
+    void steps_not_in_the_folder_keep_the_current_choice();
+    void form_settings_are_stored_as_request_json();
+    void settings_from_before_request_json_are_read_and_replaced();
+    void an_unreadable_stored_request_leaves_the_defaults();
+    void banner_shows_one_message_with_details_and_retry();
+
+private:
+    TokenCounter counter_;
+};
+
+void TestGenerationForm::a_request_round_trips_through_the_controls() {
+    GenerationForm form(&counter_);
+    QSignalSpy changed(&form, &GenerationForm::changed);
+    const lightning::GenerationRequest request = form_request();
+    form.set_request(request);
+    QCOMPARE(changed.count(), 1);  // one change, not one per control
+    QCOMPARE(form.request(), request);
+    QCOMPARE(child<QComboBox>(&form, "sizeCombo")->currentText(), QStringLiteral("832 × 1216"));
+
+    // A size no preset has is Custom; sides off the grid become what the engine takes.
+    lightning::GenerationRequest custom = request;
+    custom.width = 100;
+    custom.height = 61;
+    custom.negative_prompt.reset();
+    form.set_request(custom);
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(child<QComboBox>(&form, "sizeCombo")->currentText(), QStringLiteral("Custom"));
+    QCOMPARE(form.request().width, 104);
+    QCOMPARE(form.request().height, 64);
+    QVERIFY(!form.request().negative_prompt);
+
+    // Each edit is a change; an empty seed field has no seed.
+    child<QSpinBox>(&form, "batchSpin")->setValue(5);
+    QCOMPARE(changed.count(), 3);
+    QCOMPARE(form.request().batch, 5);
+    child<QLineEdit>(&form, "seedEdit")->clear();
+    QVERIFY(!form.has_seed());
+    form.randomize_seed();
+    QVERIFY(form.has_seed());
+}
+
+void TestGenerationForm::steps_not_in_the_folder_keep_the_current_choice() {
+    QTemporaryDir lightning_dir;
+    QFile four(lightning_dir.filePath(QStringLiteral("sdxl_lightning_4step_unet.safetensors")));
+    QVERIFY(four.open(QIODevice::WriteOnly));
+    four.close();
+    GenerationForm form(&counter_);
+    QSignalSpy steps_changed(&form, &GenerationForm::stepsChanged);
+    lightning::GenerationRequest request = form_request();
+    request.steps = 8;
+    form.set_request(request);
+    QCOMPARE(form.request().steps, 8);
+
+    form.update_step_choices(to_std(lightning_dir.path()));  // 8 is missing: on to 4
+    QVERIFY(form.steps_available(4));
+    QVERIFY(!form.steps_available(8));
+    QCOMPARE(form.request().steps, 4);
+    QCOMPARE(steps_changed.last().at(0).toInt(), 4);
+    form.set_request(request);  // 8 steps still missing: the form keeps 4
+    QCOMPARE(form.request().steps, 4);
+    QCOMPARE(form.request().prompt, request.prompt);
+}
+
+void TestGenerationForm::form_settings_are_stored_as_request_json() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("form.ini")), QSettings::IniFormat);
+    GenerationForm form(&counter_);
+    lightning::GenerationRequest request = form_request();
+    request.width = 96;  // Custom
+    request.height = 64;
+    form.set_request(request);
+    form.set_seed_mode(SeedMode::Increment);
+    save_form_settings(settings, form.settings());
+
+    // One mapping: the stored text is the request JSON of the form's request.
+    const std::string stored = to_std(settings.value(QStringLiteral("form/request")).toString());
+    const auto json = lightning::parse_bounded_json(stored, "form/request", "not JSON");
+    QCOMPARE(lightning::request_from_json(json, {}), form.request());
+
+    GenerationForm next_start(&counter_);
+    next_start.restore(load_form_settings(settings));
+    QCOMPARE(next_start.request(), form.request());
+    QCOMPARE(next_start.seed_mode(), SeedMode::Increment);
+    QCOMPARE(next_start.settings(), form.settings());
+    QCOMPARE(child<QComboBox>(&next_start, "sizeCombo")->currentText(), QStringLiteral("Custom"));
+}
+
+void TestGenerationForm::settings_from_before_request_json_are_read_and_replaced() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("old.ini")), QSettings::IniFormat);
+    settings.beginGroup(QStringLiteral("form"));
+    settings.setValue(QStringLiteral("prompt"), QStringLiteral("an old prompt"));
+    settings.setValue(QStringLiteral("negative"), QStringLiteral("blur"));
+    settings.setValue(QStringLiteral("steps"), 8);
+    settings.setValue(QStringLiteral("guidance"), 2.5);
+    settings.setValue(QStringLiteral("width"), 1216);
+    settings.setValue(QStringLiteral("height"), 832);
+    settings.setValue(QStringLiteral("seed"), QVariant::fromValue<qulonglong>(4242));
+    settings.setValue(QStringLiteral("batch"), 2);
+    settings.setValue(QStringLiteral("keep_seed"), true);
+    settings.setValue(QStringLiteral("size_preset"), QStringLiteral("1216x832"));
+    settings.endGroup();
+
+    const FormSettings old = load_form_settings(settings);
+    QCOMPARE(old.request.prompt, std::string("an old prompt"));
+    QCOMPARE(old.request.negative_prompt.value_or(""), std::string("blur"));
+    QCOMPARE(old.request.steps, 8);
+    QCOMPARE(old.request.guidance, 2.5);
+    QCOMPARE(old.request.width, 1216);
+    QCOMPARE(old.request.height, 832);
+    QCOMPARE(old.request.seed, uint64_t(4242));
+    QCOMPARE(old.request.batch, 2);
+    QCOMPARE(old.seed_mode, SeedMode::Fixed);
+
+    save_form_settings(settings, old);
+    for (const char* key : {"prompt", "negative", "steps", "seed", "batch", "keep_seed"})
+        QVERIFY2(!settings.contains(QStringLiteral("form/") + QString::fromLatin1(key)), key);
+    QVERIFY(settings.contains(QStringLiteral("form/request")));
+    QCOMPARE(load_form_settings(settings), old);
+}
+
+void TestGenerationForm::an_unreadable_stored_request_leaves_the_defaults() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("bad.ini")), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("form/request"), QStringLiteral("{\"steps\": \"many\"}"));
+    settings.setValue(QStringLiteral("form/seed_mode"), QStringLiteral("fixed"));
+    const FormSettings form = load_form_settings(settings);
+    QCOMPARE(form.request, lightning::GenerationRequest{});
+    QCOMPARE(form.seed_mode, SeedMode::Fixed);
+}
+
+void TestGenerationForm::banner_shows_one_message_with_details_and_retry() {
+    MessageBanner banner;
+    QSignalSpy retry(&banner, &MessageBanner::retryRequested);
+    QCOMPARE(banner.text(), QString());
+    banner.show_message(QStringLiteral("Could not load the model: short"), true,
+                        QStringLiteral("the whole engine text"), true);
+    QCOMPARE(banner.text(), QStringLiteral("Could not load the model: short"));
+    QCOMPARE(banner.details(), QStringLiteral("the whole engine text"));
+    QVERIFY(child<QPushButton>(&banner, "showDetailsButton")->isVisibleTo(&banner));
+    QVERIFY(child<QPushButton>(&banner, "retryButton")->isVisibleTo(&banner));
+
+    // The next message replaces it, without details or Retry.
+    banner.show_message(QStringLiteral("Note: a note"), false);
+    QCOMPARE(banner.text(), QStringLiteral("Note: a note"));
+    QCOMPARE(banner.details(), QString());
+    QVERIFY(!child<QPushButton>(&banner, "showDetailsButton")->isVisibleTo(&banner));
+    QVERIFY(!child<QPushButton>(&banner, "retryButton")->isVisibleTo(&banner));
+
+    banner.show_message(QStringLiteral("failed"), true, {}, true);
+    child<QPushButton>(&banner, "retryButton")->click();
+    QCOMPARE(retry.count(), 1);
+    QCOMPARE(banner.text(), QString());  // Retry dismisses it
+    banner.show_message(QStringLiteral("again"), true);
+    child<QPushButton>(&banner, "dismissButton")->click();
+    QVERIFY(banner.isHidden());
+    QCOMPARE(banner.text(), QString());
+}
+
+QTEST_MAIN(TestGenerationForm)
+#include "test_generation_form.moc"

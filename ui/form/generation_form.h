@@ -1,0 +1,116 @@
+// The generation form: the per-image controls (prompt, negative prompt, steps, guidance, size,
+// seed and seed mode, batch) and the one mapping between them and a lightning::GenerationRequest.
+// Ranges come from core/request/limits.h, the table the CLI and the engine check against too.
+// The window adds its own rows (device, buttons) around it and turns request() into jobs.
+#pragma once
+#include "core/request/request.h"
+#include "ui/app_settings.h"
+
+#include <QWidget>
+
+#include <string>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLayout;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QStandardItemModel;
+
+namespace lightning::ui {
+
+class PromptBox;
+class TokenCounter;
+
+struct SizePreset {
+    int width;
+    int height;
+};
+// SDXL's trained resolutions (about one megapixel).
+inline constexpr SizePreset kSizePresets[] = {
+    {1024, 1024}, {1152, 896}, {896, 1152}, {1216, 832}, {832, 1216},
+    {1344, 768},  {768, 1344}, {1536, 640}, {640, 1536},
+};
+
+// A form label whose mnemonic focuses `field` (QFormLayout only sets buddies for widget rows).
+QLabel* buddy_label(const QString& text, QWidget* field, QWidget* parent);
+
+class GenerationForm : public QWidget {
+    Q_OBJECT
+public:
+    // `counter` counts the prompts' tokens (shared with the window, which sets its tokenizer).
+    explicit GenerationForm(TokenCounter* counter, QWidget* parent = nullptr);
+
+    // What the controls say: prompt and negative prompt trimmed (the negative unset when
+    // empty), sides rounded to what the engine takes, seed 0 while the field is empty (see
+    // has_seed()). Fields without a control keep their defaults.
+    lightning::GenerationRequest request() const;
+    // Shows `request` in every control, then emits changed() once. A step count that is not
+    // available here keeps the current one (said in the log); fields without a control are
+    // ignored.
+    void set_request(const lightning::GenerationRequest& request);
+
+    // False while the seed field is empty (being typed): nothing can run with that.
+    bool has_seed() const;
+    void randomize_seed();
+    SeedMode seed_mode() const;
+    void set_seed_mode(SeedMode mode);
+    // What the seed field shows after `ran` ran, by the seed mode (what is shown always runs).
+    void advance_seed(const lightning::GenerationRequest& ran);
+
+    // What the next start restores (the request, seed mode, size preset), and restoring it; with
+    // nothing stored yet (seed 0, random mode) the seed shown is a new random one.
+    FormSettings settings() const;
+    void restore(const FormSettings& settings);
+
+    // Marks the step entries whose checkpoint is missing from `lightning_dir` (the tooltip says
+    // which file and where to get it) and moves off such an entry to 4 steps, else any.
+    void update_step_choices(const std::string& lightning_dir);
+    bool steps_available(int steps) const;
+
+    PromptBox* prompt_box() const { return prompt_; }
+    // Rows the window puts under the form's own (device and precision), aligned with them.
+    void add_row(QWidget* label, QWidget* field);
+
+Q_SIGNALS:
+    // What request() returns may have changed (once per set_request() or restore()).
+    void changed();
+    // The step entry changed, by the user, set_request() or update_step_choices().
+    void stepsChanged(int steps);
+
+private:
+    void build_prompt_fields();
+    QComboBox* build_steps_combo();
+    QDoubleSpinBox* build_guidance_spin();
+    QLayout* build_size_row();
+    QLayout* build_seed_row();
+    QSpinBox* build_batch_spin();
+
+    void select_steps(int steps);
+    void select_size(int width, int height);
+    void on_size_preset_changed();
+    void on_steps_changed();
+    void update_guidance_dependent();
+    void emit_changed();
+
+    PromptBox* prompt_ = nullptr;
+    PromptBox* negative_ = nullptr;
+    QLabel* negative_hint_ = nullptr;
+    QFormLayout* rows_ = nullptr;
+    QComboBox* steps_ = nullptr;
+    QStandardItemModel* steps_model_ = nullptr;
+    QDoubleSpinBox* guidance_ = nullptr;
+    QComboBox* size_ = nullptr;
+    QSpinBox* width_ = nullptr;
+    QSpinBox* height_ = nullptr;
+    QLineEdit* seed_ = nullptr;
+    QComboBox* seed_mode_ = nullptr;
+    QSpinBox* batch_ = nullptr;
+    TokenCounter* counter_;
+    bool filling_ = false;  // set_request() is filling the controls: one changed() at the end
+};
+
+}  // namespace lightning::ui
