@@ -93,24 +93,8 @@ DownloadOutcome run_download(const hub::HubSettings& settings, const hub::ModelS
 }  // namespace
 #endif
 
-ModelsDialog::ModelsDialog(QWidget* parent)
-    : QDialog(parent), settings_(hub::hub_settings_from_environment()) {
-    setObjectName(QStringLiteral("modelsDialog"));
-    setWindowTitle(tr("Models"));
-    auto* layout = new QVBoxLayout(this);
-
-    cache_label_ = new QLabel(this);
-    cache_label_->setObjectName(QStringLiteral("modelsCacheLabel"));
-    cache_label_->setWordWrap(true);
-    cache_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    cache_label_->setText(
-        tr("Files go to the Hugging Face cache <b>%1</b> (shared with other tools; set HF_HOME "
-           "or HF_HUB_CACHE to change it), from %2.")
-            .arg(QDir::toNativeSeparators(QString::fromStdString(settings_.cache_dir))
-                     .toHtmlEscaped(),
-                 QString::fromStdString(settings_.endpoint).toHtmlEscaped()));
-    layout->addWidget(cache_label_);
-
+// What to download: the base components, the Lightning UNets by step count, fp16 variants.
+QGroupBox* ModelsDialog::build_download_choice() {
     auto* what = new QGroupBox(tr("Download"), this);
     auto* what_layout = new QVBoxLayout(what);
     base_ = new QCheckBox(tr("SDXL base: text encoders, tokenizers, VAE, configs (%1)")
@@ -135,7 +119,46 @@ ModelsDialog::ModelsDialog(QWidget* parent)
     fp16_->setObjectName(QStringLiteral("modelsFp16Check"));
     fp16_->setChecked(true);
     what_layout->addWidget(fp16_);
-    layout->addWidget(what);
+    return what;
+}
+
+QHBoxLayout* ModelsDialog::build_buttons() {
+    auto* buttons = new QHBoxLayout;
+    download_button_ = new QPushButton(tr("Download"), this);
+    download_button_->setObjectName(QStringLiteral("modelsDownloadButton"));
+    cancel_button_ = new QPushButton(tr("Cancel download"), this);
+    cancel_button_->setObjectName(QStringLiteral("modelsCancelButton"));
+    close_button_ = new QPushButton(tr("Close"), this);
+    close_button_->setObjectName(QStringLiteral("modelsCloseButton"));
+    buttons->addWidget(download_button_);
+    buttons->addWidget(cancel_button_);
+    buttons->addStretch();
+    buttons->addWidget(close_button_);
+    connect(download_button_, &QPushButton::clicked, this, [this] { start_download(); });
+    connect(cancel_button_, &QPushButton::clicked, this, &ModelsDialog::cancel_download);
+    connect(close_button_, &QPushButton::clicked, this, &ModelsDialog::reject);
+    return buttons;
+}
+
+ModelsDialog::ModelsDialog(QWidget* parent)
+    : QDialog(parent), settings_(hub::hub_settings_from_environment()) {
+    setObjectName(QStringLiteral("modelsDialog"));
+    setWindowTitle(tr("Models"));
+    auto* layout = new QVBoxLayout(this);
+
+    cache_label_ = new QLabel(this);
+    cache_label_->setObjectName(QStringLiteral("modelsCacheLabel"));
+    cache_label_->setWordWrap(true);
+    cache_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    cache_label_->setText(
+        tr("Files go to the Hugging Face cache <b>%1</b> (shared with other tools; set HF_HOME "
+           "or HF_HUB_CACHE to change it), from %2.")
+            .arg(QDir::toNativeSeparators(QString::fromStdString(settings_.cache_dir))
+                     .toHtmlEscaped(),
+                 QString::fromStdString(settings_.endpoint).toHtmlEscaped()));
+    layout->addWidget(cache_label_);
+
+    layout->addWidget(build_download_choice());
 
     summary_ = new QLabel(this);
     summary_->setObjectName(QStringLiteral("modelsSummary"));
@@ -158,21 +181,7 @@ ModelsDialog::ModelsDialog(QWidget* parent)
     notes_->setFixedHeight(90);
     layout->addWidget(notes_);
 
-    auto* buttons = new QHBoxLayout;
-    download_button_ = new QPushButton(tr("Download"), this);
-    download_button_->setObjectName(QStringLiteral("modelsDownloadButton"));
-    cancel_button_ = new QPushButton(tr("Cancel download"), this);
-    cancel_button_->setObjectName(QStringLiteral("modelsCancelButton"));
-    close_button_ = new QPushButton(tr("Close"), this);
-    close_button_->setObjectName(QStringLiteral("modelsCloseButton"));
-    buttons->addWidget(download_button_);
-    buttons->addWidget(cancel_button_);
-    buttons->addStretch();
-    buttons->addWidget(close_button_);
-    layout->addLayout(buttons);
-    connect(download_button_, &QPushButton::clicked, this, [this] { start_download(); });
-    connect(cancel_button_, &QPushButton::clicked, this, &ModelsDialog::cancel_download);
-    connect(close_button_, &QPushButton::clicked, this, &ModelsDialog::reject);
+    layout->addLayout(build_buttons());
 
 #ifndef LIGHTNING_HAVE_HUB
     download_button_->setEnabled(false);

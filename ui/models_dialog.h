@@ -12,6 +12,8 @@
 #include <memory>
 
 class QCheckBox;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -45,6 +47,8 @@ protected:
     void reject() override;  // Close/Esc while downloading asks to cancel first
 
 private:
+    QGroupBox* build_download_choice();
+    QHBoxLayout* build_buttons();
     void refresh_cache_summary();
     void set_running(bool running);
     void on_finished(bool ok, bool cancelled, const QString& message);
