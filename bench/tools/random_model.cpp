@@ -18,11 +18,11 @@
 // 0.02 randn. Text encoders use the legacy `text_model.*` key names of the SDXL repository.
 #include "core/convert/single_file.h"
 #include "core/convert/text_encoder_names.h"
-#include "core/request/model_layout.h"
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/models/unet.h"
 #include "core/models/vae.h"
+#include "core/request/model_layout.h"
 #include "core/text/clip_text_model.h"
 #include "core/util/error.h"
 

@@ -13,8 +13,8 @@
 //   lightning-scenario --model DIR --lightning DIR [--device cuda] [--dtype fp16]
 //       [--size 1024] [--jobs 200] [--json FILE]
 #include "core/engine/engine.h"
-#include "core/request/file_hashes.h"
 #include "core/engine/live_scheduler.h"
+#include "core/request/file_hashes.h"
 #include "core/request/model_layout.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
@@ -385,7 +385,8 @@ int main(int argc, char** argv) {
         // up front so that the timings below are those of every later session.
         const auto hash_start = Clock::now();
         std::vector<std::thread> hashers;
-        for (const auto& file : engine->model_files()) hashers.emplace_back([file] { short_file_hash(file); });
+        for (const auto& file : engine->model_files())
+            hashers.emplace_back([file] { short_file_hash(file); });
         for (auto& t : hashers) t.join();
         report["first_use_hashing_ms"] = ms_between(hash_start, Clock::now());
         report["switching"] = switching(*engine, worker);

@@ -229,9 +229,9 @@ EngineResult Engine::generate(const GenerationRequest& input, const EngineCallba
             const auto preview_start = std::chrono::steady_clock::now();
             event.preview = preview_of(step, preview_failed);
             if (!event.preview.rgb.empty())
-                event.preview_seconds = std::chrono::duration<double>(
-                                            std::chrono::steady_clock::now() - preview_start)
-                                            .count();
+                event.preview_seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - preview_start)
+                        .count();
             callbacks.on_step(event);
         }
         return !pipeline_callbacks.should_cancel();

@@ -158,7 +158,8 @@ std::optional<std::string> HubCache::read_ref(const std::string& repo_id,
 }
 
 std::vector<CachedRepo> HubCache::list() const {
-    if (const auto problem = lightning::cache_dir_problem(root_); !problem.empty()) throw Error("", problem);
+    if (const auto problem = lightning::cache_dir_problem(root_); !problem.empty())
+        throw Error("", problem);
     std::vector<CachedRepo> repos;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(root_, ec)) {

@@ -16,10 +16,10 @@ struct HubSettings {
     bool offline = false;                     // HF_HUB_OFFLINE=1: never touch the network
 };
 
-// HF_ENDPOINT; the cache folder from default_hf_hub_dir() (core/request/model_layout.h): HF_HUB_CACHE, else $HF_HOME/hub, else
-// $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub; the token from HF_TOKEN, else
-// HUGGING_FACE_HUB_TOKEN, else the file $HF_TOKEN_PATH, else $HF_HOME/token (what `huggingface-cli
-// login` writes); HF_HUB_OFFLINE.
+// HF_ENDPOINT; the cache folder from default_hf_hub_dir() (core/request/model_layout.h):
+// HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
+// ~/.cache/huggingface/hub; the token from HF_TOKEN, else HUGGING_FACE_HUB_TOKEN, else the file
+// $HF_TOKEN_PATH, else $HF_HOME/token (what `huggingface-cli login` writes); HF_HUB_OFFLINE.
 HubSettings hub_settings_from_environment();
 
 }  // namespace lightning::hub

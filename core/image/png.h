@@ -4,7 +4,7 @@
 #pragma once
 #include "core/image/png_text.h"
 #include "core/request/image8.h"
-#include "core/util/atomic_file.h"   // IfExists
+#include "core/util/atomic_file.h"  // IfExists
 
 #include <map>
 #include <string>

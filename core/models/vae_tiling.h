@@ -3,8 +3,8 @@
 // tiles are cross-faded over blend_extent pixels (above, then left, in place, in row order) and
 // cropped to row_limit. Same tile sizes, overlap and blending, so the result matches diffusers.
 #pragma once
-#include "core/request/request.h"
 #include "core/io/config.h"
+#include "core/request/request.h"
 
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>

@@ -25,10 +25,10 @@ enum class PredictionType { Epsilon, Sample, VPrediction };
 template <class E>
 struct EnumNames;
 
-#define LIGHTNING_ENUM_NAMES(E, FIELD, ...)                                  \
-    template <>                                                              \
-    struct EnumNames<E> {                                                    \
-        static constexpr const char* field = FIELD;                          \
+#define LIGHTNING_ENUM_NAMES(E, FIELD, ...)                                      \
+    template <>                                                                  \
+    struct EnumNames<E> {                                                        \
+        static constexpr const char* field = FIELD;                              \
         static constexpr std::pair<E, std::string_view> table[] = {__VA_ARGS__}; \
     };
 
@@ -49,7 +49,9 @@ LIGHTNING_ENUM_NAMES(PredictionType, "prediction_type", {PredictionType::Epsilon
 #undef LIGHTNING_ENUM_NAMES
 
 template <class E>
-const char* to_string(E value) requires requires { EnumNames<E>::table; }
+const char* to_string(E value) requires requires {
+    EnumNames<E>::table;
+}
 {
     for (const auto& [v, name] : EnumNames<E>::table)
         if (v == value) return name.data();  // the table's literals are NUL-terminated
@@ -81,11 +83,15 @@ E parse_enum(const std::string& text, const char* field = EnumNames<E>::field) {
     throw_unknown_name(field, text, enum_names<E>());
 }
 
-inline Precision parse_precision(const std::string& text) { return parse_enum<Precision>(text); }
+inline Precision parse_precision(const std::string& text) {
+    return parse_enum<Precision>(text);
+}
 inline PreviewMode parse_preview_mode(const std::string& text) {
     return parse_enum<PreviewMode>(text);
 }
-inline VaeTiling parse_vae_tiling(const std::string& text) { return parse_enum<VaeTiling>(text); }
+inline VaeTiling parse_vae_tiling(const std::string& text) {
+    return parse_enum<VaeTiling>(text);
+}
 inline PromptSyntax parse_prompt_syntax(const std::string& text) {
     return parse_enum<PromptSyntax>(text);
 }

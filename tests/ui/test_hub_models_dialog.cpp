@@ -2,9 +2,9 @@
 // repositories: from the first-run panel it downloads off the GUI thread into the Hugging Face
 // cache and the main window then uses the models; a slow download cancels, keeps its partial
 // file and shows nothing half-written.
-#include "core/request/model_layout.h"
 #include "core/hub/hub_cache.h"
 #include "core/hub/model_files.h"
+#include "core/request/model_layout.h"
 #include "support/fake_hub.h"
 #include "support/fixtures.h"
 #include "ui/main_window.h"

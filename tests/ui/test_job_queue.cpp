@@ -4,8 +4,8 @@
 #include "ui/job_queue.h"
 
 #include "core/engine/engine.h"
-#include "core/request/parameters.h"
 #include "core/image/png.h"
+#include "core/request/parameters.h"
 #include "ui/generation_controller.h"
 #include "ui/string_convert.h"
 

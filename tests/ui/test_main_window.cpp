@@ -1,8 +1,8 @@
 // Drives the real MainWindow with the tiny fixture model on the CPU: typing, the step dropdown,
 // Generate/Cancel, live previews, the queue, the gallery and its export, restarts, broken setups
 // and drag-and-drop, checking images against the CLI and the diffusers goldens.
-#include "core/request/limits.h"
 #include "core/image/png.h"
+#include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/command_line.h"
