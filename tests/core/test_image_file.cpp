@@ -4,6 +4,7 @@
 #include "core/image/image_file.h"
 #include "core/image/png.h"
 #include "core/util/error.h"
+#include "support/errors.h"
 
 #include <QDir>
 #include <QFile>
@@ -15,6 +16,7 @@ using lightning::Image8;
 using lightning::ImageCheck;
 using lightning::ImageRecord;
 using lightning::StudioInfo;
+using lightning::testing::expect_error;
 
 namespace {
 
@@ -55,15 +57,6 @@ void write_bytes(const QString& path, const QByteArray& bytes) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(path));
     file.write(bytes);
-}
-
-Error expect_error(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error;
-    }
-    qFatal("no lightning::Error thrown");
 }
 
 std::string studio_chunk(const std::string& path) {
