@@ -21,6 +21,7 @@
 
 using namespace lightning;
 using lightning::testing::expect_error;
+using lightning::testing::error_of;
 
 namespace {
 
