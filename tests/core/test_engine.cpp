@@ -20,8 +20,8 @@
 #include <thread>
 
 using namespace lightning;
-using lightning::testing::expect_error;
 using lightning::testing::error_of;
+using lightning::testing::expect_error;
 
 namespace {
 
