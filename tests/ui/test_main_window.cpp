@@ -1,6 +1,7 @@
 // Drives the real MainWindow with the tiny fixture model on the CPU: typing, the step dropdown,
 // Generate/Cancel, live previews, the queue, the gallery and its export, restarts, broken setups
 // and drag-and-drop, checking images against the CLI and the diffusers goldens.
+#include "core/engine/engine.h"
 #include "core/image/png.h"
 #include "core/request/limits.h"
 #include "core/util/error.h"
