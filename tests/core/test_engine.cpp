@@ -20,7 +20,6 @@
 #include <thread>
 
 using namespace lightning;
-using lightning::testing::error_of;
 using lightning::testing::expect_error;
 
 namespace {
@@ -384,7 +383,7 @@ private Q_SLOTS:
         QCOMPARE(counter.opens(), 1);
         fs::copy_file(fixture("tiny-lightning/sdxl_lightning_4step_unet.safetensors"), copy,
                       fs::copy_options::overwrite_existing);
-        const Error changed = error_of([&] { check_request_files(request); });
+        const Error changed = expect_error([&] { check_request_files(request); });
         QVERIFY2(changed.message().find("not a LoRA") != std::string::npos, changed.what());
     }
 
@@ -410,7 +409,7 @@ private Q_SLOTS:
         bool started = false;
         callbacks.on_start = [&](const std::vector<std::string>&) { started = true; };
         request.width = 100;
-        QCOMPARE(error_of([&] { engine->generate(request, callbacks); }).where(),
+        QCOMPARE(expect_error([&] { engine->generate(request, callbacks); }).where(),
                  std::string("width"));
         QVERIFY(!started);
     }
