@@ -1,5 +1,7 @@
 // How often a file is opened, by this process or any other, while an OpenCounter watches it
 // (Linux inotify's IN_OPEN events): for tests that a file is read once, not once per check.
+// Closes are watched too: the kernel merges identical events queued back to back, so
+// open, close, open, close stay four events where open, open would become one.
 #pragma once
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -12,7 +14,7 @@ class OpenCounter {
 public:
     explicit OpenCounter(const std::string& path)
         : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)),
-          watch_(fd_ < 0 ? -1 : inotify_add_watch(fd_, path.c_str(), IN_OPEN)) {}
+          watch_(fd_ < 0 ? -1 : inotify_add_watch(fd_, path.c_str(), IN_OPEN | IN_CLOSE)) {}
     ~OpenCounter() {
         if (fd_ >= 0) ::close(fd_);
     }
