@@ -398,7 +398,10 @@ private Q_SLOTS:
                                  "--lora", lora + ":0.5", "--prompt", "p", "--width", "64",
                                  "--height", "64", "--dump", dir_.filePath("opened-once.dump")});
         QVERIFY2(run.exit_code == 0, qPrintable(run.err));
-        QCOMPARE(counter.opens(), 3);  // checked, loaded, hashed for the image's record
+        // Checked, loaded, hashed for the image's record: 3 (the old code opened it 5 times).
+        // inotify merges an open queued right behind another, so fewer is possible; more is not.
+        const int opens = counter.opens();
+        QVERIFY2(opens >= 1 && opens <= 3, qPrintable(QString::number(opens) + " opens"));
     }
 
     void helpDocumentsEveryFlag() {
