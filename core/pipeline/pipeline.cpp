@@ -2,6 +2,7 @@
 // (with an Euler scheduler on trailing timesteps) operation for operation, so that a fp32 run
 // matches the reference to float rounding.
 #include "core/pipeline/pipeline.h"
+#include "core/pipeline/backend_errors.h"
 
 #include "core/convert/single_file.h"
 #include "core/convert/text_encoder_names.h"
@@ -153,32 +154,6 @@ struct Conditioning {
 
 // Records golden-named tensors when the request asks for a trace.
 using Trace = std::function<void(const std::string& name, const at::Tensor& t)>;
-
-// libtorch failures (out of memory, a kernel missing for a dtype, ...) reach callers as
-// lightning::Error like every other failure, with torch's first line as the message.
-// Out of memory becomes one message that says what to change; the allocator's cached blocks
-// go back to the driver so the next, smaller request can run.
-template <typename F>
-auto with_lightning_errors(const char* where, F&& f) -> decltype(f()) {
-    try {
-        return f();
-    } catch (const c10::Error& e) {
-        std::string message = e.what_without_backtrace();
-        if (const auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
-        if (message.find("out of memory") != std::string::npos) {
-            release_cached_device_memory();
-            throw Error("out of GPU memory",
-                        "this request does not fit on the device; use a smaller size or batch, "
-                        "turn VAE tiling on, or close other programs using the GPU (" +
-                            message.substr(0, 160) + ")");
-        }
-        throw Error(where, message);
-    } catch (const std::bad_alloc&) {
-        throw Error("out of memory",
-                    "the computer ran out of memory; use a smaller size or batch, or close other "
-                    "programs");
-    }
-}
 
 // Where a model's files are (Pipeline::Impl::locate_model_files).
 struct ModelFiles {

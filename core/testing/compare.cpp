@@ -50,7 +50,9 @@ Comparison compare_tensors(const std::string& name, const at::Tensor& actual,
     auto same = (a == e) | (a.isnan() & e.isnan());
     diff = diff.masked_fill(same, 0.0);
     diff = diff.masked_fill(diff.isnan(), std::numeric_limits<double>::infinity());
-    auto allowed = tolerance.atol + tolerance.rtol * e.abs();
+    // A non-finite expected value allows no deviation (inf * rtol or 0 * inf would make the
+    // allowance inf or NaN); equal non-finite values were set to a difference of 0 above.
+    auto allowed = tolerance.atol + tolerance.rtol * e.abs().masked_fill(~e.isfinite(), 0.0);
     auto excess = diff - allowed;
     const int64_t worst = excess.argmax().item<int64_t>();
     const int64_t worst_abs = diff.argmax().item<int64_t>();

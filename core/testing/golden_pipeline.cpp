@@ -17,7 +17,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 #include <tuple>
 
@@ -243,40 +242,16 @@ Tolerance pipeline_tolerance(const std::string& name, bool prompt_tolerances) {
 
 namespace {
 
-// How much arithmetic stands behind a golden tensor of a reduced-precision run, as a sum of
-// reduction lengths (core/testing/reduced_precision.h): the text encoders, one UNet call per
-// step up to the tensor's, and the VAE decoder for decoded pixels. The tiny architecture is the
-// same for every case, so its tiny-sdxl files give the sums.
-class ArithmeticDepth {
-public:
-    explicit ArithmeticDepth(const std::string& fixtures_dir) {
-        const std::string tiny = fixtures_dir + "/tiny-sdxl/";
-        text_ =
-            reduction_length_sum(*SafeTensorsFile::open(tiny + "text_encoder/model.safetensors")) +
-            reduction_length_sum(*SafeTensorsFile::open(tiny + "text_encoder_2/model.safetensors"));
-        unet_ = reduction_length_sum(
-            *SafeTensorsFile::open(tiny + "unet/diffusion_pytorch_model.safetensors"));
-        vae_decoder_ = reduction_length_sum(
-            *SafeTensorsFile::open(tiny + "vae/diffusion_pytorch_model.safetensors"),
-            {"decoder.", "post_quant_conv."});
-    }
-
-    double of(const std::string& name, int steps) const {
-        const std::string kind = tensor_kind(name);
-        if (kind == "prompt_embeds" || kind == "add_text_embeds") return text_;
-        const double all_steps = text_ + steps * unet_;
-        if (kind == "vae_decoded" || kind == "image" || kind == "image_uint8")
-            return all_steps + vae_decoder_;
-        static const std::regex step_name(R"((?:img\d+\.)?step(\d+)\..*)");
-        std::smatch match;
-        if (std::regex_match(name, match, step_name))
-            return text_ + (std::stoi(match[1]) + 1) * unet_;
-        return all_steps;  // final_latents, vae_input
-    }
-
-private:
-    double text_ = 0, unet_ = 0, vae_decoder_ = 0;
-};
+// The stage of a whole run that a golden tensor comes out of, for its reduced-precision bound
+// (core/testing/reduced_precision.h).
+ReducedStage reduced_stage_of(const std::string& name) {
+    const std::string kind = tensor_kind(name);
+    if (kind == "prompt_embeds" || kind == "add_text_embeds") return ReducedStage::TextEncoder;
+    if (kind == "unet_output" || kind == "model_output") return ReducedStage::PipelineUNet;
+    if (kind == "vae_decoded") return ReducedStage::PipelineDecoded;
+    if (kind == "image" || kind == "image_uint8") return ReducedStage::PipelineImage;
+    return ReducedStage::PipelineLatents;  // latents, pred_x0, unet_input, final_latents, vae_input
+}
 
 }  // namespace
 
@@ -289,6 +264,11 @@ Comparison compare_uint8_images(const std::string& name, const at::Tensor& actua
         out << name << ": shape " << actual.sizes() << " != expected " << expected.sizes();
         return failure(out.str());
     }
+    // Pixels only: a float image would be truncated to whole levels and could pass.
+    if (actual.scalar_type() != torch::kUInt8 || expected.scalar_type() != torch::kUInt8)
+        return failure(name + ": expected uint8 pixels, got " +
+                       std::string(c10::toString(actual.scalar_type())) + " and " +
+                       c10::toString(expected.scalar_type()));
     const auto diff =
         (actual.to(torch::kCPU, torch::kInt) - expected.to(torch::kCPU, torch::kInt)).abs();
     const int64_t worst = diff.numel() ? diff.max().item<int64_t>() : 0;
@@ -322,8 +302,6 @@ GoldenReport compare_pipeline_tensors(const PipelineCase& c,
     GoldenReport report;
     const auto golden = SafeTensorsFile::open(c.tensors_file);
     const bool reduced = is_reduced(options.dtype);
-    std::optional<ArithmeticDepth> depth;
-    if (reduced) depth.emplace(options.fixtures_dir);
     std::map<std::string, at::Tensor> by_name(actual.begin(), actual.end());
     for (const auto& name : golden->names()) {
         const std::string label = c.id + "." + name;
@@ -336,7 +314,7 @@ GoldenReport compare_pipeline_tensors(const PipelineCase& c,
         const auto exact = pipeline_tolerance(name, c.prompt_tolerances);
         if (reduced && !(exact.atol == 0 && exact.rtol == 0)) {
             report.push_back(compare_reduced(label, found->second, expected, options.dtype,
-                                             depth->of(name, c.request.steps)));
+                                             reduced_stage_of(name)));
             continue;
         }
         if (name == "image_uint8") {

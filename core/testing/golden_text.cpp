@@ -50,19 +50,15 @@ public:
 private:
     at::Tensor expected(const std::string& name) const { return golden_->load(name); }
 
-    // fp32: the fixtures' acceptance. fp16/bf16: the derived relative bound over the weight
-    // layers of the encoder(s) that produced the tensor.
+    // fp32: the fixtures' acceptance. fp16/bf16: the text encoders' relative bound
+    // (core/testing/reduced_precision.h).
     void close(const std::string& name, const at::Tensor& actual) {
         if (dtype_ == at::kFloat || dtype_ == at::kDouble) {
             report_.push_back(compare_tensors(name, actual, expected(name), kTextTolerance));
             return;
         }
-        const bool te1 = name.find(".te1.") != std::string::npos;
-        const bool te2 = name.find(".te2.") != std::string::npos ||
-                         name.find("pooled_prompt_embeds") != std::string::npos;
-        const double sum =
-            (te2 ? 0.0 : reduction_length_sum(*te1_)) + (te1 ? 0.0 : reduction_length_sum(*te2_));
-        report_.push_back(compare_reduced(name, actual, expected(name), dtype_, sum));
+        report_.push_back(
+            compare_reduced(name, actual, expected(name), dtype_, ReducedStage::TextEncoder));
     }
     void exact(const std::string& name, const at::Tensor& actual) {
         report_.push_back(compare_exact(name, actual, expected(name)));

@@ -23,13 +23,13 @@ at::Tensor load(const SafeTensorsFile& file, const std::string& name) {
 }
 
 // fp32: the fixtures' acceptance (atol 1e-5). fp16/bf16: the derived relative bound
-// (core/testing/reduced_precision.h) over the UNet's weight layers.
+// of one UNet call (core/testing/reduced_precision.h).
 Comparison compare_unet_output(const std::string& name, const at::Tensor& actual,
                                const at::Tensor& expected, const GoldenOptions& options,
                                const UNet2DConditionModel& unet) {
     if (options.dtype == at::kFloat || options.dtype == at::kDouble)
         return compare_tensors(name, actual, expected, Tolerance{1e-5, 0});
-    return compare_reduced(name, actual, expected, options.dtype, reduction_length_sum(*unet));
+    return compare_reduced(name, actual, expected, options.dtype, ReducedStage::UNetCall);
 }
 
 UNet2DConditionModel load_unet(const UNetConfig& config, const std::string& weights,

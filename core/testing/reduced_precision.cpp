@@ -1,8 +1,6 @@
 #include "core/testing/reduced_precision.h"
 
-#include "core/io/tensor_source.h"
-
-#include <torch/torch.h>
+#include <ATen/core/Tensor.h>
 
 #include <cmath>
 #include <sstream>
@@ -22,61 +20,46 @@ double unit_roundoff(c10::ScalarType dtype) {
     }
 }
 
-namespace {
-
-bool has_prefix(const std::string& name, const std::vector<std::string>& prefixes) {
-    if (prefixes.empty()) return true;
-    for (const auto& prefix : prefixes)
-        if (name.rfind(prefix, 0) == 0) return true;
-    return false;
-}
-
-// A weight's reduction length, or 0 for anything that is not a product's weight.
-double reduction_length(const std::string& name, const std::vector<int64_t>& shape) {
-    const bool weight = name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0;
-    if (!weight || name.find("embedding") != std::string::npos) return 0;
-    if (shape.size() == 2) return double(shape[1]);
-    if (shape.size() == 4) return double(shape[1] * shape[2] * shape[3]);
+double error_gain(ReducedStage stage) {
+    // 1.5 x the largest relative rms / u seen in bf16 on libtorch's own CPU kernels
+    // (reduced_precision.h says why), on every golden case of the stage.
+    switch (stage) {
+        case ReducedStage::TextEncoder:
+            return 3;  // seen 2.01 (0.0079)
+        case ReducedStage::UNetCall:
+            return 48;  // seen 31.3 (0.122) over 67 calls
+        case ReducedStage::VaeDecoder:
+            return 122;  // seen 81.2 (0.317)
+        case ReducedStage::VaeEncoder:
+            return 37;  // seen 24.3 (0.095), the latent mean
+        case ReducedStage::PipelineLatents:
+            return 36;  // seen 23.3 (0.091), step 0 of the x0 model
+        case ReducedStage::PipelineUNet:
+            return 91;  // seen 60.4 (0.236), model_output of the x0 model
+        case ReducedStage::PipelineDecoded:
+            return 180;  // seen 119 (0.466)
+        case ReducedStage::PipelineImage:
+            return 27;  // seen 17.6 (0.069)
+    }
     return 0;
 }
 
-}  // namespace
-
-double reduction_length_sum(const TensorSource& weights, const std::vector<std::string>& prefixes) {
-    double sum = 0;
-    for (const auto& name : weights.names())
-        if (has_prefix(name, prefixes)) sum += reduction_length(name, weights.shape(name));
-    return sum;
-}
-
-double reduction_length_sum(const torch::nn::Module& module,
-                            const std::vector<std::string>& prefixes) {
-    double sum = 0;
-    for (const auto& item : module.named_parameters(/*recurse=*/true)) {
-        const auto& name = item.key();
-        const auto& w = item.value();
-        if (has_prefix(name, prefixes)) sum += reduction_length(name, w.sizes().vec());
-    }
-    return sum;
-}
-
-double reduced_precision_bound(c10::ScalarType dtype, double reduction_sum) {
-    return kReducedPrecisionSafety * unit_roundoff(dtype) * std::sqrt(reduction_sum / 6.0);
+double reduced_precision_bound(c10::ScalarType dtype, ReducedStage stage) {
+    return error_gain(stage) * unit_roundoff(dtype);
 }
 
 Comparison compare_reduced(const std::string& name, const at::Tensor& actual,
-                           const at::Tensor& expected, c10::ScalarType dtype,
-                           double reduction_sum) {
+                           const at::Tensor& expected, c10::ScalarType dtype, ReducedStage stage) {
     // Element bounds off: the relative rms error decides.
     Comparison c = compare_tensors(name, actual, expected, Tolerance{INFINITY, 0});
     if (c.message.find("max |diff|") == std::string::npos) return c;  // missing / shape
-    const double bound = reduced_precision_bound(dtype, reduction_sum);
+    const double bound = reduced_precision_bound(dtype, stage);
     c.ok = std::isfinite(c.rel_rms) && c.rel_rms <= bound;
     c.max_allowed = bound;
     std::ostringstream out;
     out << name << ": relative rms " << c.rel_rms << " (bound " << bound << " = "
-        << kReducedPrecisionSafety << " u sqrt(" << reduction_sum << " / 6), u "
-        << unit_roundoff(dtype) << "); max |diff| " << c.max_abs << (c.ok ? "" : " EXCEEDS bound");
+        << error_gain(stage) << " u, u " << unit_roundoff(dtype) << "); max |diff| " << c.max_abs
+        << (c.ok ? "" : " EXCEEDS bound");
     c.message = out.str();
     return c;
 }

@@ -1,0 +1,190 @@
+// Seeded faults: each golden and reduced-precision check run on a copy of the fixtures with one
+// fault planted (tests/support/mutant_fixtures.h), and must fail. The faults are the ones real
+// ports get wrong: a cross-attention block skipped, one layer's weights transposed, a timestep off
+// by one, the conditioning swapped for the negative prompt, a wrong VAE scale, NaN weights.
+// Each function prints the fault's size (the worst relative rms error it causes) for the mutation
+// table in docs/testing.md. Faults smaller than bf16's own rounding on these fixtures are held to
+// the fp32 checks only (core/testing/reduced_precision.h says why).
+#include "core/testing/golden_pipeline.h"
+#include "core/testing/golden_text.h"
+#include "core/testing/golden_unet.h"
+#include "core/testing/golden_vae.h"
+#include "support/errors.h"
+#include "support/fixtures.h"
+#include "support/mutant_fixtures.h"
+
+#include <torch/torch.h>
+#include <QtTest/QtTest>
+
+#include <algorithm>
+#include <string>
+
+using namespace lightning;
+using lightning::testing::error_of;
+using lightning::testing::MutantFixtures;
+
+namespace {
+
+const char* const kUNetFile = "tiny-sdxl/unet/diffusion_pytorch_model.safetensors";
+const char* const kCfgCase = "lightning_4step_cfg3_negprompt_w64_h64_seed42";
+
+GoldenOptions options_for(const MutantFixtures& mutant, c10::ScalarType dtype) {
+    GoldenOptions options;
+    options.fixtures_dir = mutant.dir();
+    options.dtype = dtype;
+    return options;
+}
+
+// Names the failed comparisons and the worst relative error among them; false if none failed.
+bool caught(const char* fault, const GoldenReport& report) {
+    int failed = 0;
+    double worst = 0;
+    for (const auto& c : report) {
+        if (c.ok) continue;
+        ++failed;
+        worst = std::max(worst, c.rel_rms);
+    }
+    qInfo("%s: %d of %zu comparisons fail, worst relative rms %g", fault, failed, report.size(),
+          worst);
+    for (const auto& c : report)
+        if (!c.ok) {
+            qInfo("  first failure: %s", c.message.c_str());
+            break;
+        }
+    return failed > 0;
+}
+
+MutantFixtures::TensorEdit zero_prefix(const std::string& prefix) {
+    return [prefix](const std::string& name, at::Tensor& t) {
+        if (name.rfind(prefix, 0) == 0) t.zero_();
+    };
+}
+
+MutantFixtures::TensorEdit transpose(const std::string& weight) {
+    return [weight](const std::string& name, at::Tensor& t) {
+        if (name == weight) t = t.transpose(0, 1).contiguous();
+    };
+}
+
+// The pipeline goldens with only the guided (CFG, negative prompt) case, so a mutant runs one
+// 4-step generation instead of all 18.
+void keep_only_cfg_case(const MutantFixtures& mutant) {
+    mutant.edit_json("golden/manifest.json", [](nlohmann::json& manifest) {
+        auto& cases = manifest.at("cases");
+        nlohmann::json kept = nlohmann::json::array();
+        for (const auto& c : cases)
+            if (c.at("kind") != "pipeline" || c.at("id") == kCfgCase) kept.push_back(c);
+        cases = kept;
+    });
+}
+
+}  // namespace
+
+class TestSeededFaults : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    // The unmodified copy passes: a failure below is the fault's, not the copy's.
+    void unmodified_copy_passes() {
+        MutantFixtures mutant;
+        keep_only_cfg_case(mutant);
+        const auto fp32 = options_for(mutant, at::kFloat);
+        QVERIFY(all_ok(check_unet_goldens(fp32)));
+        QVERIFY(all_ok(check_vae_goldens(fp32)));
+        QVERIFY(all_ok(check_text_encoder_goldens(fp32)));
+        QVERIFY(all_ok(check_pipeline_goldens(fp32)));
+    }
+
+    void one_cross_attention_block_skipped() {
+        MutantFixtures mutant;
+        mutant.edit_tensors(kUNetFile,
+                            zero_prefix("down_blocks.1.attentions.0.transformer_blocks.0.attn2."
+                                        "to_out.0."));
+        QVERIFY(caught("UNet, one cross-attention skipped (fp32)",
+                       check_unet_goldens(options_for(mutant, at::kFloat))));
+    }
+
+    void one_layers_weights_transposed() {
+        MutantFixtures mutant;
+        mutant.edit_tensors(kUNetFile, transpose("mid_block.attentions.0.proj_in.weight"));
+        QVERIFY(caught("UNet, mid-block proj_in transposed (fp32)",
+                       check_unet_goldens(options_for(mutant, at::kFloat))));
+        mutant.edit_tensors("tiny-sdxl/text_encoder/model.safetensors",
+                            transpose("text_model.encoder.layers.0.self_attn.q_proj.weight"));
+        QVERIFY(caught("text encoder, layer 0 q_proj transposed (fp32)",
+                       check_text_encoder_goldens(options_for(mutant, at::kFloat))));
+    }
+
+    // The UNet called at t - 1: the recorded inputs say 998 where diffusers ran 999.
+    void timestep_off_by_one() {
+        MutantFixtures mutant;
+        mutant.edit_json("golden/manifest.json", [](nlohmann::json& manifest) {
+            for (auto& c : manifest.at("cases"))
+                if (c.at("kind") == "unet") {
+                    auto& t = c.at("inputs").at("timestep");
+                    t = t.get<double>() - 1;
+                }
+        });
+        QVERIFY(caught("UNet, timestep off by one (fp32)",
+                       check_unet_goldens(options_for(mutant, at::kFloat))));
+    }
+
+    // The guided case with prompt and negative prompt exchanged: through the whole pipeline, and
+    // at the UNet (its recorded conditioning batch [negative, positive] reversed).
+    void conditioning_swapped_for_the_negative_prompt() {
+        MutantFixtures mutant;
+        keep_only_cfg_case(mutant);
+        mutant.edit_json("golden/manifest.json", [](nlohmann::json& manifest) {
+            for (auto& c : manifest.at("cases"))
+                if (c.at("id") == kCfgCase)
+                    std::swap(c["inputs"]["prompt"], c["inputs"]["negative_prompt"]);
+        });
+        QVERIFY(caught("pipeline, prompt and negative prompt swapped (fp32)",
+                       check_pipeline_goldens(options_for(mutant, at::kFloat))));
+        MutantFixtures at_unet;
+        at_unet.edit_tensors(std::string("golden/pipelines/") + kCfgCase + ".safetensors",
+                             [](const std::string& name, at::Tensor& t) {
+                                 if (name == "prompt_embeds" || name == "add_text_embeds")
+                                     t = t.flip(0).contiguous();
+                             });
+        QVERIFY(caught("UNet, conditioning batch reversed (fp32)",
+                       check_unet_goldens(options_for(at_unet, at::kFloat))));
+    }
+
+    // SD 1.5's latent scale (0.18215) for SDXL's (0.13025): caught in fp32 and in bf16.
+    void wrong_vae_scale() {
+        MutantFixtures mutant;
+        keep_only_cfg_case(mutant);
+        mutant.edit_json("tiny-sdxl/vae/config.json",
+                         [](nlohmann::json& config) { config["scaling_factor"] = 0.18215; });
+        QVERIFY(caught("pipeline, VAE scaling factor 0.18215 (fp32)",
+                       check_pipeline_goldens(options_for(mutant, at::kFloat))));
+        QVERIFY(caught("pipeline, VAE scaling factor 0.18215 (bf16)",
+                       check_pipeline_goldens(options_for(mutant, at::kBFloat16))));
+    }
+
+    void vae_attention_skipped() {
+        MutantFixtures mutant;
+        mutant.edit_tensors("tiny-sdxl/vae/diffusion_pytorch_model.safetensors",
+                            zero_prefix("decoder.mid_block.attentions.0.to_out.0."));
+        QVERIFY(caught("VAE decoder, mid-block attention skipped (fp32)",
+                       check_vae_goldens(options_for(mutant, at::kFloat))));
+    }
+
+    // One NaN weight: refused when the weights are loaded, naming the tensor, before any check
+    // could compare an output.
+    void nan_weight() {
+        MutantFixtures mutant;
+        mutant.edit_tensors(kUNetFile, [](const std::string& name, at::Tensor& t) {
+            if (name == "up_blocks.1.resnets.0.conv1.weight") t.view(-1)[7] = NAN;
+        });
+        for (const auto dtype : {at::kFloat, at::kBFloat16}) {
+            const auto message = error_of([&] { check_unet_goldens(options_for(mutant, dtype)); });
+            qInfo("UNet, one NaN weight (%s): %s", c10::toString(dtype), message.c_str());
+            QVERIFY2(message.find("up_blocks.1.resnets.0.conv1.weight") != std::string::npos,
+                     message.c_str());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSeededFaults)
+#include "test_seeded_faults.moc"
