@@ -1,18 +1,26 @@
-"""Goldens for Lightning Studio's prompt syntaxes, long prompts, VAE files and VAE tiling,
-made by running the reference code on the tiny fixture models (CPU, float32).
+"""Goldens for Lightning Studio's prompt syntaxes, long prompts, clip_skip, VAE files and VAE
+tiling, made by running the reference code on the tiny fixture models (CPU, float32).
 
-    python3 make_prompt_goldens.py --fixtures DIR --a1111-parser modules/prompt_parser.py \
-        --compel-src compel/src --out OUT_DIR
+    python3 make_prompt_goldens.py --fixtures DIR --a1111-webui stable-diffusion-webui \
+        --compel-src compel/src --convert-script convert_diffusers_to_original_sdxl.py \
+        --out OUT_DIR [--only compel,a1111,clip_skip,vae]
 
 Needs torch, transformers, safetensors and diffusers (src/ of commit 58eb52c0 on PYTHONPATH).
 Writes into OUT_DIR:
   compel_chunks.json / .safetensors  compel 2.4.0 itself on long prompts around the 75-token
                                      chunk size: ids, per-token weights, conditioning, pooled
-  a1111_text.json / .safetensors     a1111_reference.py (A1111's parse_prompt_attention run from
-                                     its source + sd_hijack_clip/sd_emphasis restated): chunks,
-                                     multipliers, conditioning, pooled
-  a1111_pipelines/                   full StableDiffusionXLPipeline runs fed with A1111
-                                     conditionings (CFG, zero negative, chunk padding)
+  a1111_text.json / .safetensors     AUTOMATIC1111 stable-diffusion-webui's own conditioning code
+                                     (prompt_parser, sd_hijack_clip, sd_hijack_open_clip,
+                                     sd_emphasis, sd_models_xl; AGPL-3.0, run from the checkout
+                                     given, never copied), with only the model objects swapped for
+                                     the tiny encoders: bench/reference/a1111_webui.py lists the
+                                     files, their commits and every stub. Chunks, multipliers,
+                                     the ids each encoder got, conditioning, pooled
+  a1111_pipelines/                   full StableDiffusionXLPipeline runs fed with those A1111
+                                     conditionings (CFG, zero negative, the webui's
+                                     CFGDenoiser.pad_cond_uncond padding)
+  clip_skip.json / .safetensors      diffusers' StableDiffusionXLPipeline.encode_prompt with
+                                     clip_skip 1 and 2, with and without a negative prompt
   vae/                               diffusers AutoencoderKL decode, untiled and tiled
                                      (enable_tiling, also with small tile sizes), a second tiny VAE
                                      as diffusers folder and ldm single file (diffusers'
@@ -181,6 +189,19 @@ A1111_TEXT = {
     "commas_many": ", ".join(words(3, i * 3) for i in range(30)),
     "weighted_backtrack": words(68) + ", (" + words(12, 68) + ":1.4)",
     "weight_in_chunk2": words(80) + " (" + words(3, 80) + ":0.7) [" + words(2) + "]",
+    "negative_weight": "a (cat:-0.5) on a mat",
+    "zero_weight": "a (cat:0) on a mat",
+    "nested_mixed": "((a [b] (c:0.8)) d)",
+    "weight_spaces": "(cat : 1.3) and (dog:  .5 )",
+    "break_twice": "a BREAK BREAK b",
+    "break_lowercase": "a break b",
+    "break_at_75": words(75) + " BREAK " + words(3),
+    "comma_then_break": words(70) + ", " + words(3) + " BREAK " + words(10),
+    "upper_mixed": "A Photo OF a CAT, Highly Detailed",
+    "whitespace": "a  cat\t on   a mat ",
+    "only_commas": ", , ,",
+    "unicode": "caf\u00e9 na\u00efve \u732b",
+    "long_weighted": ("(" + words(100) + ":1.2) " + words(120, 5) + " [" + words(90, 9) + "]"),
 }
 
 A1111_PIPELINES = [
@@ -194,45 +215,43 @@ A1111_PIPELINES = [
 
 
 def a1111_section(args, out):
-    from a1111_reference import A1111Conditioner, load_parse_prompt_attention
+    from a1111_webui import A1111
     pipe = tiny_pipeline(args.fixtures)
-    parse = load_parse_prompt_attention(args.a1111_parser)
-    cond = A1111Conditioner(pipe.tokenizer, pipe.text_encoder, pipe.text_encoder_2, parse,
-                            pad_id_2=pipe.tokenizer_2.pad_token_id)
+    webui = A1111(args.a1111_webui, pipe)
     tensors, doc = {}, []
     for name, prompt in A1111_TEXT.items():
-        (c, pooled), chunks, count = cond.encode(prompt)
-        tensors[name + ".prompt_embeds"] = c.contiguous()
-        tensors[name + ".add_text_embeds"] = pooled.contiguous()
-        doc.append({"id": name, "prompt": prompt, "parsed": parse(prompt), "token_count": count,
+        cond, chunks, count, _, ids_2 = webui.condition(prompt)
+        tensors[name + ".prompt_embeds"] = cond["crossattn"].contiguous()
+        tensors[name + ".add_text_embeds"] = cond["vector"].contiguous()
+        doc.append({"id": name, "prompt": prompt, "parsed": webui.parse(prompt),
+                    "token_count": count,
                     "chunks": [{"tokens": ch.tokens, "multipliers": ch.multipliers,
-                                "input_ids_2": cond.encoder_ids(ch, 1)[0].tolist()}
-                               for ch in chunks]})
+                                "input_ids_2": ids_2[0, 77 * k:77 * (k + 1)].tolist()}
+                               for k, ch in enumerate(chunks)]})
     save_file(tensors, os.path.join(out, "a1111_text.safetensors"))
 
     cases = []
     pipe_dir = os.path.join(out, "a1111_pipelines")
     os.makedirs(pipe_dir, exist_ok=True)
     for case_id, prompt, negative, guidance, steps, seed in A1111_PIPELINES:
-        (c, pooled), chunks, _ = cond.encode(prompt)
-        record = {}
-        ids = torch.tensor([sum((ch.tokens for ch in chunks), [])])
-        record["input_ids"] = ids
-        record["input_ids_2"] = torch.cat([cond.encoder_ids(ch, 1) for ch in chunks], dim=1)
-        record["token_weights"] = torch.tensor([sum((ch.multipliers for ch in chunks), [])],
-                                               dtype=torch.float32)
+        cond, chunks, _, ids, ids_2 = webui.condition(prompt, width=64, height=64)
+        c, pooled = cond["crossattn"], cond["vector"]
+        record = {"input_ids": ids, "input_ids_2": ids_2,
+                  "token_weights": torch.tensor([sum((ch.multipliers for ch in chunks), [])],
+                                                dtype=torch.float32)}
         embeds = {"prompt_embeds": c, "pooled_prompt_embeds": pooled}
         prompt_embeds = c
         if guidance > 1:
-            (nc, npooled), nchunks, _ = cond.encode_negative(negative or "")
+            # A1111 always has a negative prompt; "" is what it sends when none is given.
+            ncond, nchunks, _, nids, nids_2 = webui.condition(negative or "", negative=True,
+                                                              width=64, height=64)
+            nc, npooled = ncond["crossattn"], ncond["vector"]
             if negative:  # an empty negative is zeros: no ids reach an encoder
-                record["negative_input_ids"] = torch.tensor(
-                    [sum((ch.tokens for ch in nchunks), [])])
-                record["negative_input_ids_2"] = torch.cat(
-                    [cond.encoder_ids(ch, 1) for ch in nchunks], dim=1)
+                record["negative_input_ids"] = nids
+                record["negative_input_ids_2"] = nids_2
                 record["negative_token_weights"] = torch.tensor(
                     [sum((ch.multipliers for ch in nchunks), [])], dtype=torch.float32)
-            c, nc = cond.pad_cond_uncond(c, nc)
+            c, nc = webui.pad_cond_uncond(c, nc)
             embeds = {"prompt_embeds": c, "pooled_prompt_embeds": pooled,
                       "negative_prompt_embeds": nc, "negative_pooled_prompt_embeds": npooled}
             prompt_embeds = torch.cat([nc, c])
@@ -253,8 +272,45 @@ def a1111_section(args, out):
                       "files": {"tensors": "a1111_pipelines/" + case_id + ".safetensors"}})
     with open(os.path.join(out, "a1111_text.json"), "w") as f:
         json.dump({"generator": "bench/reference/make_prompt_goldens.py (a1111 section)",
-                   "reference": "bench/reference/a1111_reference.py",
+                   "reference": "stable-diffusion-webui's own modules run by "
+                                "bench/reference/a1111_webui.py (files and commits there)",
+                   "options": "A1111 defaults; pipeline cases pad cond/uncond with "
+                              "CFGDenoiser.pad_cond_uncond (option pad_cond_uncond on)",
                    "text_cases": doc, "pipeline_cases": cases}, f, indent=1, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------------------------
+# clip_skip (diffusers' encode_prompt)
+
+
+CLIP_SKIP_PROMPTS = {"short": "a photo of a cat", "long": words(80)}
+
+
+def clip_skip_section(args, out):
+    pipe = tiny_pipeline(args.fixtures)
+    tensors, doc = {}, []
+    for name, prompt in CLIP_SKIP_PROMPTS.items():
+        for clip_skip in (1, 2):
+            for negative in (None, "blurry, lowres"):
+                case = f"{name}_skip{clip_skip}" + ("_negative" if negative else "")
+                with torch.no_grad():
+                    pe, npe, pooled, npooled = pipe.encode_prompt(
+                        prompt, device="cpu", num_images_per_prompt=1,
+                        do_classifier_free_guidance=negative is not None,
+                        negative_prompt=negative, clip_skip=clip_skip)
+                tensors[case + ".prompt_embeds"] = pe.contiguous()
+                tensors[case + ".add_text_embeds"] = pooled.contiguous()
+                if negative is not None:
+                    tensors[case + ".negative_prompt_embeds"] = npe.contiguous()
+                    tensors[case + ".negative_add_text_embeds"] = npooled.contiguous()
+                doc.append({"id": case, "prompt": prompt, "negative_prompt": negative,
+                            "clip_skip": clip_skip})
+    save_file(tensors, os.path.join(out, "clip_skip.safetensors"))
+    with open(os.path.join(out, "clip_skip.json"), "w") as f:
+        json.dump({"generator": "bench/reference/make_prompt_goldens.py (clip_skip section)",
+                   "reference": "diffusers StableDiffusionXLPipeline.encode_prompt(clip_skip=k) "
+                                "@ 58eb52c0, tiny-sdxl, CPU float32",
+                   "cases": doc}, f, indent=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,11 +419,11 @@ def vae_section(args, out):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--fixtures", required=True)
-    parser.add_argument("--a1111-parser", required=True)
-    parser.add_argument("--compel-src", required=True)
-    parser.add_argument("--convert-script", required=True)
+    parser.add_argument("--a1111-webui", help="stable-diffusion-webui checkout (its modules/)")
+    parser.add_argument("--compel-src")
+    parser.add_argument("--convert-script")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--only", default="compel,a1111,vae")
+    parser.add_argument("--only", default="compel,a1111,clip_skip,vae")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     import diffusers
@@ -375,7 +431,8 @@ def main():
     log("torch", torch.__version__, "transformers", transformers.__version__,
         "diffusers", diffusers.__version__)
     errors = []
-    sections = {"compel": compel_section, "a1111": a1111_section, "vae": vae_section}
+    sections = {"compel": compel_section, "a1111": a1111_section,
+                "clip_skip": clip_skip_section, "vae": vae_section}
     for name in args.only.split(","):
         section(name, lambda: sections[name](args, args.out), errors)
     log("errors:", errors)

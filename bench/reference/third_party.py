@@ -4,10 +4,10 @@ import sys
 import types
 
 
-def load_parse_prompt_attention(path):
-    """Imports [PP] from the webui source file. Its module level builds a lark grammar for
-    prompt scheduling and imports torch; neither matters for parse_prompt_attention, so lark is
-    replaced by a stub that accepts the grammar."""
+def install_lark_stub():
+    """The webui's modules/prompt_parser.py builds a lark grammar for prompt scheduling at import;
+    parse_prompt_attention does not use it, so lark is replaced by a stub that accepts the
+    grammar."""
     stub = types.ModuleType("lark")
 
     class _Lark:
@@ -19,6 +19,12 @@ def load_parse_prompt_attention(path):
     stub.Transformer = object
     stub.exceptions = types.SimpleNamespace(LarkError=Exception)
     sys.modules.setdefault("lark", stub)
+
+
+def load_parse_prompt_attention(path):
+    """Imports parse_prompt_attention from the webui's modules/prompt_parser.py (which also
+    imports torch at module level)."""
+    install_lark_stub()
     spec = importlib.util.spec_from_file_location("a1111_prompt_parser", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

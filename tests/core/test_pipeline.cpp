@@ -7,7 +7,6 @@
 #include "core/io/safetensors.h"
 #include "core/request/model_layout.h"
 #include "core/testing/golden_pipeline.h"
-#include "core/text/clip_text_model.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
 
@@ -17,8 +16,11 @@
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -348,30 +350,26 @@ private Q_SLOTS:
                        compare_tensors("uncond pooled", t.at("add_text_embeds")[0],
                                        text->load("p1.pooled_prompt_embeds")[0], {1e-5, 0})});
 
-        // clip_skip k takes hidden_states[-(k + 2)] of both encoders; the pooled embedding stays.
+        // clip_skip reaches the encoders: diffusers' encode_prompt(clip_skip=1) on the same
+        // prompt (tests/data/prompt_goldens/clip_skip.json; test_prompts covers the other cases).
+        const auto goldens = testing::test_data_dir() + "/prompt_goldens/clip_skip";
+        std::ifstream doc_file(goldens + ".json");
+        const auto doc = nlohmann::json::parse(doc_file);
+        const auto golden = std::find_if(
+            doc.at("cases").begin(), doc.at("cases").end(), [](const nlohmann::json& g) {
+                return g.at("clip_skip") == 1 && g.at("negative_prompt").is_null();
+            });
+        QVERIFY(golden != doc.at("cases").end());
+        const auto id = golden->at("id").get<std::string>();
         r = base;
+        r.prompt = golden->at("prompt").get<std::string>();
         r.clip_skip = 1;
         t = trace_of(r);
-        const auto model =
-            std::filesystem::path(c.paths.config_dir.empty() ? c.paths.base : c.paths.config_dir);
-        auto encoder = [&](const std::string& folder) {
-            ClipTextModel m(read_clip_text_config((model / folder / "config.json").string()));
-            load_clip_text_model(
-                m, *SafeTensorsFile::open((model / folder / "model.safetensors").string()));
-            return m;
-        };
-        auto te1 = encoder("text_encoder");
-        auto te2 = encoder("text_encoder_2");
-        c10::InferenceMode inference;
-        const auto out1 = te1->forward(t.at("input_ids"));
-        const auto out2 = te2->forward(t.at("input_ids_2"));
-        verify_report(
-            {compare_tensors("clip_skip 1 prompt_embeds", t.at("prompt_embeds"),
-                             torch::cat({out1.hidden_state(-3), out2.hidden_state(-3)}, -1),
-                             {1e-6, 0}),
-             compare_tensors("clip_skip 1 pooled", t.at("add_text_embeds"),
-                             plain.at("add_text_embeds"), {1e-6, 0})});
-        QVERIFY(!torch::allclose(t.at("prompt_embeds"), plain.at("prompt_embeds")));
+        const auto expected = SafeTensorsFile::open(goldens + ".safetensors");
+        verify_report({compare_tensors("clip_skip 1 prompt_embeds", t.at("prompt_embeds"),
+                                       expected->load(id + ".prompt_embeds"), {1e-5, 0}),
+                       compare_tensors("clip_skip 1 pooled", t.at("add_text_embeds"),
+                                       expected->load(id + ".add_text_embeds"), {1e-5, 0})});
     }
 
     void countsTokensWithoutSpecials() {

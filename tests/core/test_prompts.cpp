@@ -1,8 +1,8 @@
 // Prompt syntaxes, long prompts and textual inversion against the references' own output:
 // the parsers against compel's and A1111's parsers (tests/data/prompt_parse_goldens.json), the
-// chunking and encoding against compel 2.4.0 and the A1111 reference on the tiny encoders
-// (tests/data/prompt_goldens, made by bench/reference/make_prompt_goldens.py), and the
-// textual-inversion file checks.
+// chunking and encoding against compel 2.4.0 and A1111's own conditioning code on the tiny
+// encoders, clip_skip against diffusers' encode_prompt (tests/data/prompt_goldens, made by
+// bench/reference/make_prompt_goldens.py), and the textual-inversion file checks.
 #include "core/io/config.h"
 #include "core/io/safetensors.h"
 #include "core/request/limits.h"
@@ -253,6 +253,47 @@ private Q_SLOTS:
         qInfo("%s: prompt_embeds %.2g, add_text_embeds %.2g", id.c_str(), embeds, pooled);
         QVERIFY(embeds <= 1e-5);
         QVERIFY(pooled <= 1e-5);
+    }
+
+    // --- clip_skip against diffusers' encode_prompt(clip_skip=k) -------------------------------
+
+    void clipSkipMatchesDiffusers_data() {
+        QTest::addColumn<int>("index");
+        const auto doc = read_json(goldens("clip_skip.json"));
+        for (size_t i = 0; i < doc.at("cases").size(); ++i)
+            QTest::newRow(doc["cases"][i]["id"].get<std::string>().c_str()) << int(i);
+    }
+
+    void clipSkipMatchesDiffusers() {
+        QFETCH(int, index);
+        c10::InferenceMode guard;
+        const auto c = read_json(goldens("clip_skip.json")).at("cases")[index];
+        const auto id = c.at("id").get<std::string>();
+        const auto prompt = c.at("prompt").get<std::string>();
+        const int clip_skip = c.at("clip_skip").get<int>();
+        const auto file = SafeTensorsFile::open(goldens("clip_skip.safetensors"));
+        std::vector<std::pair<std::string, double>> diffs;
+        const auto check = [&](const std::string& name, const at::Tensor& ours) {
+            diffs.emplace_back(name, max_abs_diff(ours, file->load(id + "." + name)));
+        };
+        if (c.at("negative_prompt").is_null()) {
+            const auto out =
+                encode_prompt(tiny_text().encoders(), prompt, PromptSyntax::None, clip_skip);
+            check("prompt_embeds", out.embeds);
+            check("add_text_embeds", out.pooled);
+        } else {
+            const auto [negative, positive] = encode_for_guidance(
+                tiny_text().encoders(), prompt, c.at("negative_prompt").get<std::string>(),
+                PromptSyntax::None, clip_skip);
+            check("prompt_embeds", positive.embeds);
+            check("add_text_embeds", positive.pooled);
+            check("negative_prompt_embeds", negative.embeds);
+            check("negative_add_text_embeds", negative.pooled);
+        }
+        for (const auto& [name, diff] : diffs) {
+            qInfo("%s: %s %.2g", id.c_str(), name.c_str(), diff);
+            QVERIFY2(diff <= 1e-5, (id + " " + name).c_str());
+        }
     }
 
     void a1111KeepsAMultiVectorEmbeddingInOneChunk() {
