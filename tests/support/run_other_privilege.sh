@@ -36,11 +36,15 @@ if [ "$want" = user ]; then
   if [ -n "${LIGHTNING_HASH_CACHE:-}" ] && [ -f "$LIGHTNING_HASH_CACHE" ]; then
     install -o "$uid" -g "$gid" -m 600 "$LIGHTNING_HASH_CACHE" "$scratch/hashes.json"
   fi
+  as_user=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
+  caps=(--inh-caps=-all,+dac_read_search --ambient-caps=-all,+dac_read_search)
+  # Without CAP_DAC_READ_SEARCH to hand on (a container that drops it), the build tree and the
+  # fixtures must be readable by every user.
+  "${as_user[@]}" "${caps[@]}" true 2>/dev/null || caps=()
   status=0
   HOME=$scratch TMPDIR=$scratch XDG_RUNTIME_DIR= LIGHTNING_HASH_CACHE=$scratch/hashes.json \
-    setpriv --reuid="$uid" --regid="$gid" --clear-groups \
-      --inh-caps=-all,+dac_read_search --ambient-caps=-all,+dac_read_search \
-      "$executable" -o "$scratch/result.txt,txt" -o -,txt "$@" || status=$?
+    "${as_user[@]}" "${caps[@]}" "$executable" -o "$scratch/result.txt,txt" -o -,txt "$@" ||
+    status=$?
   cp "$scratch/result.txt" "$result" 2>/dev/null || true
   exit $status
 fi
