@@ -10,6 +10,7 @@ PACKAGES=(
   libcurl4-openssl-dev python3
   xvfb xauth
   clang libclang-rt-14-dev   # the parser fuzzers (fuzz/): libFuzzer and the sanitizer runtimes
+  clang-format clang-tidy    # scripts/check-format.sh, scripts/check-tidy.sh (Debian 12: 14)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -55,6 +55,32 @@ QString label_paths(const QString& line) {
     return out + line.mid(done);
 }
 
+// At most kMaxSummaryChars. A longer "where: what: ...: reason. Advice" line loses whole
+// clauses, first the where (the details keep it), then those in the middle, nearest the end
+// first: its last clause says why and what to do ("Permission denied. Choose a gallery folder
+// you can write to in Settings") and stays. Cut at a space at the end only when that fails.
+QString cut_to_fit(const QString& line) {
+    const QString separator = QStringLiteral(": ");
+    QStringList clauses = line.split(separator);
+    bool dropped_middle = false;
+    auto joined = [&] {
+        if (!dropped_middle || clauses.size() < 2) return clauses.join(separator);
+        return QStringList(clauses.mid(0, clauses.size() - 1)).join(separator) +
+               QStringLiteral(": \u2026 ") + clauses.last();
+    };
+    if (joined().size() > kMaxSummaryChars && clauses.size() > 2) clauses.removeFirst();
+    while (joined().size() > kMaxSummaryChars && clauses.size() > 2) {
+        clauses.removeAt(clauses.size() - 2);
+        dropped_middle = true;
+    }
+    QString result = joined();
+    if (result.size() > kMaxSummaryChars) {
+        const qsizetype cut = result.lastIndexOf(u' ', kMaxSummaryChars);
+        result = result.left(cut > kMaxSummaryChars / 2 ? cut : kMaxSummaryChars) + QChar(0x2026);
+    }
+    return result;
+}
+
 QString shorten(QString line) {
     // Paths to their file labels, tensor names in brackets and parenthesised byte counts away.
     static const QRegularExpression tensor(QStringLiteral(R"(\s*\[[^\]]*\])"));
@@ -62,12 +88,7 @@ QString shorten(QString line) {
     line = label_paths(line);
     line.replace(tensor, QString());
     line.replace(bytes, QString());
-    line = line.simplified();
-    if (line.size() > kMaxSummaryChars) {
-        const qsizetype cut = line.lastIndexOf(u' ', kMaxSummaryChars);
-        line = line.left(cut > kMaxSummaryChars / 2 ? cut : kMaxSummaryChars) + QChar(0x2026);
-    }
-    return line;
+    return cut_to_fit(line.simplified());
 }
 
 }  // namespace

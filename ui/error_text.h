@@ -8,8 +8,8 @@
 namespace lightning::ui {
 
 // At most one line of about 160 characters: paths become file names, tensor names and byte
-// counts are dropped, and damaged model files are called that. A short, plain text comes back
-// as it is.
+// counts are dropped, and damaged model files are called that; a longer line loses whole
+// clauses but keeps its last (why, and what to do). A short, plain text comes back as it is.
 QString summarize_error(const QString& text);
 
 }  // namespace lightning::ui

@@ -15,7 +15,7 @@ std::string env(const char* name) {
     return value ? std::string(value) : std::string();
 }
 
-std::string trimmed(std::string text) {
+std::string trimmed(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return {};
     const auto last = text.find_last_not_of(" \t\r\n");

@@ -132,7 +132,7 @@ public:
 
     std::string one_of(const std::string& key, const std::string& fallback,
                        std::initializer_list<const char*> allowed) const {
-        const std::string got = string(key, fallback);
+        std::string got = string(key, fallback);  // not const: returned by move
         for (const char* option : allowed)
             if (got == option) return got;
         std::string list;

@@ -135,6 +135,7 @@ StTensorInfo parse_entry(const std::string& name, const nlohmann::json& value, u
 
 void check_overlaps(const std::vector<StTensorInfo>& infos, const std::string& path) {
     std::vector<const StTensorInfo*> by_offset;
+    by_offset.reserve(infos.size());
     for (const auto& info : infos) by_offset.push_back(&info);
     std::sort(by_offset.begin(), by_offset.end(), [](const auto* a, const auto* b) {
         return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;

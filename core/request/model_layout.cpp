@@ -353,7 +353,7 @@ std::string unet_file_for(const ModelLocations& models, const GenerationRequest&
         return request.unet_file;
     }
     if (dir.empty()) return {};
-    const auto file = lightning_file(dir, request.steps);
+    auto file = lightning_file(dir, request.steps);  // not const: returned by move
     if (file.empty())
         throw Error("steps", "no Lightning checkpoint for " + std::to_string(request.steps) +
                                  " steps in " + dir +

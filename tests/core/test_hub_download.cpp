@@ -11,15 +11,17 @@
 #include "support/errors.h"
 #include "support/fake_hub.h"
 #include "support/fixtures.h"
+#include "support/small_disk.h"
 
-#include <sys/mount.h>
 #include <sys/resource.h>
 
 #include <QtTest/QtTest>
 
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 
 using namespace lightning;
@@ -27,6 +29,7 @@ using namespace lightning::hub;
 namespace fs = std::filesystem;
 
 using lightning::testing::error_of;
+using lightning::testing::SmallDisk;
 
 namespace {
 
@@ -48,24 +51,6 @@ std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-// A tmpfs of a given size, when this process may mount one (root in CI).
-class SmallDisk {
-public:
-    SmallDisk(const std::string& dir, size_t bytes) : dir_(dir) {
-        fs::create_directories(dir);
-        const std::string options = "size=" + std::to_string(bytes);
-        mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) == 0;
-    }
-    ~SmallDisk() {
-        if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
-    }
-    bool mounted() const { return mounted_; }
-
-private:
-    std::string dir_;
-    bool mounted_ = false;
-};
 
 }  // namespace
 
@@ -336,48 +321,65 @@ private Q_SLOTS:
             QVERIFY2(line.find("/resolve/") == std::string::npos, line.c_str());
     }
 
-    // Another program fills the disk mid-download (tmpfs when mountable; otherwise the same
-    // failure through RLIMIT_FSIZE, which makes write() fail with EFBIG).
-    void stops_cleanly_when_the_disk_fills_up_and_resumes_after() {
+    // Another program fills the disk mid-download: `fill` runs once the weights are partly
+    // written, `make_room` before the second run. The error names the partial file and says the
+    // disk is full (with the system's reason); the partial file and the files finished before stay,
+    // nothing half-written enters the snapshot, and the next run resumes to the right sha256.
+    void check_disk_full_mid_download(const std::function<void(uint64_t file_done)>& fill,
+                                      const std::function<void()>& make_room, int expected_errno) {
         set_faults(R"({"unet/weights.safetensors": {"delay": 0.01}})");  // progress mid-file
-        SmallDisk disk(cache_.string(), 1024 * 1024);
-        const fs::path filler = cache_ / "filler";
         bool filled = false;
-        rlimit old_limit{};
-        ::getrlimit(RLIMIT_FSIZE, &old_limit);
-        auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
         DownloadCallbacks callbacks;
         callbacks.on_progress = [&](const DownloadProgress& p) {
             if (filled || p.file != "unet/weights.safetensors" || p.file_done == 0) return;
             filled = true;
-            if (disk.mounted()) {
-                std::ofstream out(filler, std::ios::binary);
-                const std::string block(64 * 1024, 'f');
-                while (out.write(block.data(), block.size()) && out.flush()) {
-                }
-            } else {
-                rlimit limit = old_limit;
-                limit.rlim_cur = p.file_done + 8192;
-                ::setrlimit(RLIMIT_FSIZE, &limit);
-            }
+            fill(p.file_done);
         };
-        qInfo("disk full simulated with %s", disk.mounted() ? "a 1 MiB tmpfs" : "RLIMIT_FSIZE");
         HubDownloader downloader(settings());
         const auto error = error_of([&] { downloader.download({weights_request()}, callbacks); });
-        ::setrlimit(RLIMIT_FSIZE, &old_limit);
-        std::signal(SIGXFSZ, old_handler);
         QVERIFY(filled);
         QVERIFY2(error.find("disk full") != std::string::npos, error.c_str());
-        QVERIFY2(error.find(".incomplete") != std::string::npos, error.c_str());
+        QVERIFY2(error.find(std::strerror(expected_errno)) != std::string::npos, error.c_str());
         const HubCache cache(cache_.string());
+        const auto partial = cache.incomplete_path(kRepo, weights_sha());
+        QVERIFY2(error.find(partial) != std::string::npos, error.c_str());
         const auto commit = downloader.list_repo(kRepo).commit;
         QVERIFY(!fs::exists(snapshot_file(commit, "unet/weights.safetensors")));
-        QVERIFY(fs::file_size(cache.incomplete_path(kRepo, weights_sha())) > 0);
+        QVERIFY(fs::file_size(partial) > 0);
+        QCOMPARE(read_file(snapshot_file(commit, "config.json")), config_);  // finished before
 
-        fs::remove(filler);
+        make_room();
         set_faults("{}");
         downloader.download({weights_request()});
         QCOMPARE(sha256_file(snapshot_file(commit, "unet/weights.safetensors")), weights_sha());
+        QCOMPARE(read_file(snapshot_file(commit, "config.json")), config_);
+    }
+
+    // A real full file system (ENOSPC): a 1 MiB tmpfs that another file fills mid-download.
+    void stops_cleanly_when_the_disk_fills_up_and_resumes_after() {
+        SmallDisk disk(cache_.string(), 1024 * 1024);
+        if (!disk.mounted()) QSKIP("cannot mount a tmpfs here (needs root)");
+        const fs::path filler = cache_ / "filler";
+        check_disk_full_mid_download([&](uint64_t) { SmallDisk::fill(filler); },
+                                     [&] { fs::remove(filler); }, ENOSPC);
+    }
+
+    // The same failure anywhere, simulated: RLIMIT_FSIZE makes write() fail with EFBIG.
+    void stops_cleanly_at_a_file_size_limit_and_resumes_after() {
+        rlimit old_limit{};
+        ::getrlimit(RLIMIT_FSIZE, &old_limit);
+        auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+        auto restore = qScopeGuard([&] {
+            ::setrlimit(RLIMIT_FSIZE, &old_limit);
+            std::signal(SIGXFSZ, old_handler);
+        });
+        check_disk_full_mid_download(
+            [&](uint64_t file_done) {
+                rlimit limit = old_limit;
+                limit.rlim_cur = file_done + 8192;
+                ::setrlimit(RLIMIT_FSIZE, &limit);
+            },
+            [&] { ::setrlimit(RLIMIT_FSIZE, &old_limit); }, EFBIG);
     }
 
     void command_line_downloads_lists_and_verifies() {

@@ -1,6 +1,6 @@
 // A full disk, simulated for tests: RLIMIT_FSIZE makes writes past a size fail with EFBIG ("File
-// too large") the way a full file system fails them with ENOSPC. Mounting a small tmpfs would
-// give the real ENOSPC but needs privileges that CI machines and containers lack.
+// too large") the way a full file system fails them with ENOSPC. It works anywhere; the real
+// ENOSPC comes from a small tmpfs (support/small_disk.h), which needs root or a user namespace.
 #pragma once
 #include <sys/resource.h>
 #include <csignal>

@@ -713,6 +713,19 @@ void TestExploration::errors_show_a_summary_with_details() {
              QStringLiteral("Out of memory on cpu. Try a smaller size."));
     QCOMPARE(summarize_error(QStringLiteral("/a/b/c.json: missing key 'x'\nstack frame 1")),
              QStringLiteral("c.json: missing key 'x'"));
+    // A long line loses whole clauses (the file, then the middle): what failed, the system's
+    // reason and the advice at its end stay.
+    const QString long_text = summarize_error(QStringLiteral(
+        "/home/user/Pictures/Lightning/lightning-20261207-103630-936-23.png: the image could not "
+        "be saved in the gallery: cannot create a temporary file in folder "
+        "'/home/user/Pictures/Lightning': Permission denied. Choose a gallery folder you can "
+        "write to in Settings"));
+    QVERIFY2(long_text.size() <= 170, qPrintable(long_text));
+    QVERIFY2(long_text.startsWith(QLatin1String("the image could not be saved in the gallery: ")),
+             qPrintable(long_text));
+    QVERIFY2(long_text.endsWith(QLatin1String(
+                 "Permission denied. Choose a gallery folder you can write to in Settings")),
+             qPrintable(long_text));
 
     // In the window: a truncated checkpoint fails its job with the summary and the details.
     const QString broken = root_.filePath(QStringLiteral("broken-lightning"));

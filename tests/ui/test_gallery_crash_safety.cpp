@@ -1,6 +1,7 @@
 // Crash safety of the gallery folder (issue #13): a writer killed with SIGKILL mid-image leaves
 // no partial PNG under a final name and the index rebuilds on the next open; a full disk is a
-// clear error with nothing left behind and the gallery keeps working; a read-only folder is
+// clear error with nothing left behind and the gallery keeps working (a real ENOSPC on a small
+// tmpfs, and EFBIG from a file size limit); a read-only folder is
 // reported (stars and deletions refused with a reason), not crashed on.
 //
 // The killed writer is a real child process: this executable started again with
@@ -11,6 +12,7 @@
 #include "core/util/error.h"
 #include "support/file_size_limit.h"
 #include "support/gallery_fixtures.h"
+#include "support/small_disk.h"
 #include "ui/gallery_model.h"
 
 #include <QtTest/QtTest>
@@ -27,12 +29,16 @@
 #include <unistd.h>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
+#include <functional>
+#include <memory>
 
 using namespace lightning::ui;
 using lightning::testing::FileSizeLimit;
 using lightning::testing::gallery_test_image;
 using lightning::testing::gallery_test_item;
+using lightning::testing::SmallDisk;
 
 namespace {
 
@@ -62,6 +68,11 @@ int write_until_killed(const QString& folder) {
 
 QStringList files(const QString& folder, const QString& pattern) {
     return QDir(folder).entryList({pattern}, QDir::Files, QDir::Name);
+}
+
+QByteArray read_bytes(const QString& path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 QStringList temporaries(const QString& folder) {
@@ -109,10 +120,14 @@ private Q_SLOTS:
     void initTestCase();
     void writer_killed_mid_image_leaves_no_partial_png_and_the_index_rebuilds();
     void full_disk_gives_a_clear_error_and_the_gallery_keeps_working();
+    void file_size_limit_gives_a_clear_error_and_the_gallery_keeps_working();
     void read_only_gallery_folder_is_reported_not_crashed_on();
 
 private:
     QString make_gallery(const QString& name, int images);
+    void check_full_disk(const QString& folder,
+                         const std::function<std::shared_ptr<void>(qint64 bytes)>& full_disk,
+                         int expected_errno);
 
     QTemporaryDir root_;
 };
@@ -212,17 +227,21 @@ void TestGalleryCrashSafety::
     QCOMPARE(index_names(folder), pngs);
 }
 
-void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps_working() {
-    // Simulated with RLIMIT_FSIZE (support/file_size_limit.h): writes past 16 KiB fail with
-    // EFBIG, "File too large", as writes to a full tmpfs fail with ENOSPC.
-    const QString folder = make_gallery(QStringLiteral("full"), 2);
+// The gallery in `folder` (two images) on a disk that `full_disk(bytes)` fills: until the guard it
+// returns is released, writing a file of `bytes` or more fails with `expected_errno`. A save and a
+// star rewrite fail with a clear error that names the folder and says the disk is full; the images
+// and the index stay as they were, nothing partial is left; with space again all works.
+void TestGalleryCrashSafety::check_full_disk(
+    const QString& folder, const std::function<std::shared_ptr<void>(qint64 bytes)>& full_disk,
+    int expected_errno) {
     GalleryModel model;
     model.open(folder);
+    QCOMPARE(model.rowCount(), 2);
     const QStringList before = files(folder, QStringLiteral("*"));
+    const QByteArray index_before = read_bytes(QDir(folder).filePath(kIndexFile));
     QString error;
     {
-        FileSizeLimit limit(16 * 1024);
-        QVERIFY(limit.active());
+        const auto full = full_disk(16 * 1024);
         try {
             write_gallery_png(folder, noise_image(256, 7),
                               gallery_test_item(QStringLiteral("too big"), 4, 7));
@@ -232,18 +251,17 @@ void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps
     }
     qInfo("reported: %s", qPrintable(error));
     QVERIFY2(error.contains(QLatin1String("could not be saved in the gallery")), qPrintable(error));
-    QVERIFY2(error.contains(QString::fromLocal8Bit(std::strerror(EFBIG))), qPrintable(error));
+    QVERIFY2(error.contains(folder), qPrintable(error));
+    QVERIFY2(error.contains(QString::fromLocal8Bit(std::strerror(expected_errno))),
+             qPrintable(error));
     QVERIFY2(error.contains(QLatin1String("Free some disk space")), qPrintable(error));
     QCOMPARE(files(folder, QStringLiteral("*")), before);  // nothing partial, no temporary
 
-    // A star rewrite that hits the limit leaves the PNG as it was and says why.
+    // A star rewrite that hits the full disk leaves the PNG as it was and says why.
     const QString starred = model.item(0).file;
-    const QByteArray original = [&] {
-        QFile file(starred);
-        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-    }();
+    const QByteArray original = read_bytes(starred);
     {
-        FileSizeLimit limit(rlim_t(original.size() / 2));  // the rewrite is at least as large
+        const auto full = full_disk(original.size() / 2);  // the rewrite is at least as large
         QSignalSpy problems(&model, &GalleryModel::problemOccurred);
         model.set_favourite({0}, true);
         QVERIFY(problems.wait(10000));
@@ -251,10 +269,12 @@ void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps
                  qPrintable(problems[0][0].toString()));
     }
     QVERIFY(!model.item(0).favourite);
-    QFile file(starred);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    QCOMPARE(file.readAll(), original);
+    QCOMPARE(read_bytes(starred), original);
     QCOMPARE(files(folder, QStringLiteral("*")), before);
+    QCOMPARE(read_bytes(QDir(folder).filePath(kIndexFile)), index_before);
+    GalleryModel reopened;
+    QCOMPARE(reopened.open(folder), QString());  // the index was not torn
+    QCOMPARE(reopened.rowCount(), 2);
 
     // With space again, the same gallery takes new images and stars.
     const GalleryItem saved = write_gallery_png(
@@ -263,6 +283,35 @@ void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps
     QCOMPARE(model.rowCount(), 3);
     model.set_favourite({0}, true);
     QTRY_VERIFY(model.item(0).favourite);
+}
+
+void TestGalleryCrashSafety::full_disk_gives_a_clear_error_and_the_gallery_keeps_working() {
+    // A real full file system: a small tmpfs (support/small_disk.h) that a filler file fills.
+    const QString disk = root_.filePath(QStringLiteral("small-disk"));
+    SmallDisk small(disk.toStdString(), 1024 * 1024);
+    if (!small.mounted()) QSKIP("cannot mount a tmpfs here (needs root)");
+    const QString folder = make_gallery(QStringLiteral("small-disk/gallery"), 2);
+    const std::string filler = QDir(disk).filePath(QStringLiteral("filler")).toStdString();
+    check_full_disk(
+        folder,
+        [&](qint64) {
+            SmallDisk::fill(filler);
+            return std::shared_ptr<void>(nullptr, [filler](void*) { std::remove(filler.c_str()); });
+        },
+        ENOSPC);
+}
+
+void TestGalleryCrashSafety::file_size_limit_gives_a_clear_error_and_the_gallery_keeps_working() {
+    // The same failure anywhere, simulated with RLIMIT_FSIZE (support/file_size_limit.h): writes
+    // past the limit fail with EFBIG, "File too large".
+    check_full_disk(
+        make_gallery(QStringLiteral("file-size-limit"), 2),
+        [](qint64 bytes) {
+            auto limit = std::make_shared<FileSizeLimit>(rlim_t(bytes));
+            if (!limit->active()) qWarning("RLIMIT_FSIZE could not be set");
+            return std::shared_ptr<void>(limit);
+        },
+        EFBIG);
 }
 
 void TestGalleryCrashSafety::read_only_gallery_folder_is_reported_not_crashed_on() {
