@@ -103,7 +103,14 @@ void expect_a1111_fields(const ImageRecord& record, const nlohmann::json& parsed
         {"Model", record.model.name},
         {"Model hash", record.model.hash},
     };
-    for (const auto& [key, ours] : fields)
+    std::vector<std::pair<const char*, std::string>> all = fields;
+    if (!r.loras.empty()) {  // A1111's Lora extension matches files by these hashes
+        std::string hashes;
+        for (const auto& lora : record.loras)
+            hashes += (hashes.empty() ? "" : ", ") + lora.name + ": " + lora.hash;
+        all.emplace_back("Lora hashes", hashes);
+    }
+    for (const auto& [key, ours] : all)
         QVERIFY2(a1111_field(parsed, key) == ours,
                  (what + ": A1111 reads " + key + " \"" + a1111_field(parsed, key) +
                   "\", we read \"" + ours + "\"")
