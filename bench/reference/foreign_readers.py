@@ -20,8 +20,9 @@ does not reach or reaches only through options (each listed in the JSON under "s
   gradio                gr.update() returns a dict; nothing else of gradio is called
   PIL                   Image is only used to open dropped files, which this script does itself
   modules.paths         data_path (params.txt of the paste button, not reached)
-  modules.shared        opts: infotext_styles "Ignore" (no styles file), infotext_skip_pasting [],
-                        use_old_hires_fix_width_height False, auto_backcompat True (defaults)
+  modules.shared        opts: infotext_styles "Ignore" (A1111's default "Apply if any" changes
+                        nothing without a styles file), and the defaults infotext_skip_pasting [],
+                        use_old_hires_fix_width_height False, auto_backcompat True
   modules.ui_tempdir, modules.script_callbacks, modules.processing, modules.images,
   modules.errors        empty modules (not reached by parse_generation_parameters for texts
                         without "First pass size")
