@@ -69,7 +69,8 @@ STUBS = {
 
 
 def png_text(path):
-    """Every text entry of the PNG at `path`, first one per keyword (as PIL keeps)."""
+    """Every text entry of the PNG at `path`. A repeated keyword keeps its first entry, as our
+    reader does (PIL keeps the last); no PNG under tests/data/foreign repeats one."""
     data = open(path, "rb").read()
     if not data.startswith(PNG_SIGNATURE):
         raise ValueError(f"{path}: not a PNG")
