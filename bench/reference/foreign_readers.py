@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs other tools' own metadata readers on PNG files and writes what they returned as JSON.
 
-    python3 foreign_readers.py --webui WEBUI --webui-commit SHA \
+    python3 foreign_readers.py --webui WEBUI --webui-commit SHA [--forge FORGE --forge-commit SHA] \
         --out tests/data/foreign/readers.json tests/data/foreign/png/*.png
 
 WEBUI is a stable-diffusion-webui tree (a checkout, or `git show COMMIT:modules/...` of the
@@ -12,7 +12,9 @@ there. The JSON holds, per PNG (named by its path relative to --base):
   "a1111": A1111's parse_generation_parameters() of the `parameters` entry, the function the
            webui's PNG Info tab and "Send to txt2img" run on a dropped image
            (modules/images.py read_info_from_image pops `parameters` from Image.info and hands
-           it to it); absent when the PNG has no `parameters` entry.
+           it to it); absent when the PNG has no `parameters` entry;
+  "forge": the same function of stable-diffusion-webui-forge (FORGE, a Forge tree laid out as
+           WEBUI), when --forge is given.
 tests/core/test_image_file.cpp compares these with what our reader makes of the same files.
 
 A1111's module imports the web UI; these stubs stand in for what parse_generation_parameters
@@ -22,7 +24,10 @@ does not reach or reaches only through options (each listed in the JSON under "s
   modules.paths         data_path (params.txt of the paste button, not reached)
   modules.shared        opts: infotext_styles "Ignore" (A1111's default "Apply if any" changes
                         nothing without a styles file), and the defaults infotext_skip_pasting [],
-                        use_old_hires_fix_width_height False, auto_backcompat True
+                        use_old_hires_fix_width_height False, auto_backcompat True; for Forge
+                        sd_model_checkpoint "" (no model loaded: Forge drops "Model" when it
+                        names the loaded one) and forge_additional_modules [] (none chosen)
+  modules_forge.main_entry  module_list {} (Forge: no VAE / text encoder files installed)
   modules.ui_tempdir, modules.script_callbacks, modules.processing, modules.images,
   modules.errors        empty modules (not reached by parse_generation_parameters for texts
                         without "First pass size")
@@ -35,7 +40,7 @@ does not reach or reaches only through options (each listed in the JSON under "s
                         reads "1.6.0"/"v1.7.0-225"-style numbers and raises for anything else, as
                         packaging raises InvalidVersion (so parse_version() gives None for our
                         "Lightning Studio x.y.z", as with packaging)
-modules/infotext_versions.py and modules/prompt_parser.py are A1111's own files, from WEBUI.
+modules/infotext_versions.py and modules/prompt_parser.py are the web UI's own files too.
 """
 import argparse
 import importlib.util
@@ -55,7 +60,9 @@ STUBS = {
     "PIL": "Image unused (PNG text read with zlib/struct)",
     "modules.paths": "data_path = '.'",
     "modules.shared": "opts: infotext_styles=Ignore, infotext_skip_pasting=[], "
-    "use_old_hires_fix_width_height=False, auto_backcompat=True",
+    "use_old_hires_fix_width_height=False, auto_backcompat=True; "
+    "Forge: sd_model_checkpoint='', forge_additional_modules=[]",
+    "modules_forge.main_entry": "Forge: module_list = {}",
     "modules.ui_tempdir": "empty",
     "modules.script_callbacks": "empty",
     "modules.processing": "empty",
@@ -119,16 +126,19 @@ def install_stubs():
     _module("packaging")
     _module("packaging.version", parse=_version_parse)
     sys.modules["packaging"].version = sys.modules["packaging.version"]
-    if importlib.util.find_spec("torch") is None:
+    if "torch" not in sys.modules and importlib.util.find_spec("torch") is None:
         _module("torch")
     opts = types.SimpleNamespace(infotext_styles="Ignore", infotext_skip_pasting=[],
-                                 use_old_hires_fix_width_height=False, auto_backcompat=True)
+                                 use_old_hires_fix_width_height=False, auto_backcompat=True,
+                                 sd_model_checkpoint="", forge_additional_modules=[])
     modules = _module("modules")
     modules.__path__ = []
     for name, attrs in {"paths": {"data_path": "."}, "shared": {"opts": opts},
                         "ui_tempdir": {}, "script_callbacks": {}, "processing": {},
                         "images": {}, "errors": {}}.items():
         setattr(modules, name, _module("modules." + name, **attrs))
+    forge = _module("modules_forge")
+    forge.main_entry = _module("modules_forge.main_entry", module_list={})
 
 
 def load_webui_module(webui, name):
@@ -141,37 +151,53 @@ def load_webui_module(webui, name):
     return module
 
 
+def load_parser(webui):
+    """parse_generation_parameters of the web UI tree `webui`, imported afresh over new stubs."""
+    for name in [n for n in sys.modules if n.split(".")[0] in ("modules", "modules_forge")]:
+        del sys.modules[name]
+    install_stubs()
+    parse_prompt_attention = load_parse_prompt_attention(
+        os.path.join(webui, "modules", "prompt_parser.py"))
+    sys.modules["modules"].prompt_parser = _module(
+        "modules.prompt_parser", parse_prompt_attention=parse_prompt_attention)
+    load_webui_module(webui, "infotext_versions")
+    return load_webui_module(webui, "infotext_utils").parse_generation_parameters
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--webui", required=True, help="stable-diffusion-webui tree")
     parser.add_argument("--webui-commit", required=True, help="its commit, recorded in the JSON")
+    parser.add_argument("--forge", help="stable-diffusion-webui-forge tree (optional)")
+    parser.add_argument("--forge-commit", help="its commit, recorded in the JSON")
     parser.add_argument("--base", default=".", help="PNG names are relative to this folder")
     parser.add_argument("--out", required=True)
     parser.add_argument("pngs", nargs="+")
     args = parser.parse_args()
 
-    install_stubs()
-    parse_prompt_attention = load_parse_prompt_attention(
-        os.path.join(args.webui, "modules", "prompt_parser.py"))
-    sys.modules["modules"].prompt_parser = _module(
-        "modules.prompt_parser", parse_prompt_attention=parse_prompt_attention)
-    load_webui_module(args.webui, "infotext_versions")
-    infotext = load_webui_module(args.webui, "infotext_utils")
+    parsers = {"a1111": load_parser(args.webui)}
+    if args.forge:
+        parsers["forge"] = load_parser(args.forge)
     files = {}
     for path in sorted(args.pngs):
         text = png_text(path)
         entry = {"text": text}
         if "parameters" in text:
-            entry["a1111"] = infotext.parse_generation_parameters(text["parameters"])
+            for reader, parse in parsers.items():
+                entry[reader] = parse(text["parameters"])
         files[os.path.relpath(path, args.base)] = entry
+    sources = ["modules/infotext_utils.py", "modules/infotext_versions.py",
+               "modules/prompt_parser.py"]
     result = {
         "generator": "bench/reference/foreign_readers.py",
         "a1111": {"repo": "AUTOMATIC1111/stable-diffusion-webui", "commit": args.webui_commit,
-                  "files": ["modules/infotext_utils.py", "modules/infotext_versions.py",
-                            "modules/prompt_parser.py"],
-                  "function": "parse_generation_parameters", "stubs": STUBS},
+                  "files": sources, "function": "parse_generation_parameters", "stubs": STUBS},
         "files": files,
     }
+    if args.forge:
+        result["forge"] = {"repo": "lllyasviel/stable-diffusion-webui-forge",
+                           "commit": args.forge_commit, "files": sources,
+                           "function": "parse_generation_parameters", "stubs": STUBS}
     with open(args.out, "w", encoding="utf-8") as out:
         json.dump(result, out, ensure_ascii=False, indent=1, sort_keys=True)
         out.write("\n")

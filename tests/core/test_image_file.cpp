@@ -81,6 +81,9 @@ std::string foreign_path(const std::string& name) {
     return lightning::testing::test_data_dir() + "/foreign/" + name;
 }
 
+// The web UIs whose parse_generation_parameters() readers.json holds: A1111 and Forge.
+constexpr const char* kWebUiReaders[] = {"a1111", "forge"};
+
 // A field of A1111's parse_generation_parameters() result ("" when absent), as its text.
 std::string a1111_field(const nlohmann::json& parsed, const char* key) {
     if (!parsed.contains(key)) return "";
@@ -112,8 +115,8 @@ void expect_a1111_fields(const ImageRecord& record, const nlohmann::json& parsed
     }
     for (const auto& [key, ours] : all)
         QVERIFY2(a1111_field(parsed, key) == ours,
-                 (what + ": A1111 reads " + key + " \"" + a1111_field(parsed, key) +
-                  "\", we read \"" + ours + "\"")
+                 (what + ": it reads " + key + " \"" + a1111_field(parsed, key) + "\", we read \"" +
+                  ours + "\"")
                      .c_str());
 }
 
@@ -290,8 +293,8 @@ void TestImageFile::favourite_mark_keeps_the_rest_of_the_chunk() {
 }
 
 // PNGs written by A1111, ComfyUI and InvokeAI: every text chunk reads as the standard library
-// reads it, the A1111 text gives the prompt, negative and settings A1111's own parser gives,
-// and the others (no `parameters` chunk) are images without a record, not errors.
+// reads it, the A1111 text gives the prompt, negative and settings that A1111's and Forge's own
+// parsers give, and the others (no `parameters` chunk) are images without a record, not errors.
 void TestImageFile::other_tools_pngs_read_as_they_wrote_them() {
     const auto readers = foreign_readers();
     int with_parameters = 0, without = 0;
@@ -308,11 +311,13 @@ void TestImageFile::other_tools_pngs_read_as_they_wrote_them() {
         }
         ++with_parameters;
         QVERIFY2(file.record, name.c_str());
-        const auto& parsed = expected.at("a1111");
-        QCOMPARE(file.record->request.prompt, a1111_field(parsed, "Prompt"));
-        QCOMPARE(file.record->request.negative_prompt.value_or(""),
-                 a1111_field(parsed, "Negative prompt"));
-        expect_a1111_fields(*file.record, parsed, name);
+        for (const char* reader : kWebUiReaders) {
+            const auto& parsed = expected.at(reader);
+            QCOMPARE(file.record->request.prompt, a1111_field(parsed, "Prompt"));
+            QCOMPARE(file.record->request.negative_prompt.value_or(""),
+                     a1111_field(parsed, "Negative prompt"));
+            expect_a1111_fields(*file.record, parsed, name + " (" + reader + ")");
+        }
     }
     QVERIFY(with_parameters >= 1 && without >= 3);
 }
@@ -334,10 +339,10 @@ void TestImageFile::every_foreign_png_has_its_readers_entry() {
     QCOMPARE(recorded, names);
 }
 
-// Our `lightning generate` PNGs (tests/data/foreign/ours) as A1111's parser reads them: the
-// settings it knows are ours. The prompt and negative too, except where the README lists a
-// difference: a prompt we write as one JSON string (a line starting "Negative prompt:"), which
-// A1111 takes literally, quotes and all.
+// Our `lightning generate` PNGs (tests/data/foreign/ours) as A1111's and Forge's parsers read
+// them: the settings they know are ours. The prompt and negative too, except where the README
+// lists a difference: a prompt we write as one JSON string (a line starting "Negative prompt:"),
+// which they take literally, quotes and all.
 void TestImageFile::a1111_reads_our_pngs_as_we_wrote_them() {
     const auto readers = foreign_readers();
     int checked = 0;
@@ -347,14 +352,16 @@ void TestImageFile::a1111_reads_our_pngs_as_we_wrote_them() {
         QVERIFY2(file.record && file.parameters, name.c_str());
         QCOMPARE(nlohmann::json(*file.parameters), expected.at("text").at("parameters"));
         const auto& r = file.record->request;
-        const auto& parsed = expected.at("a1111");
         const std::string& text = *file.parameters;
         const bool json_prompt = text.front() == '"';
-        QCOMPARE(a1111_field(parsed, "Prompt"),
-                 json_prompt ? text.substr(0, text.find('\n')) : r.prompt);
-        QCOMPARE(a1111_field(parsed, "Negative prompt"),
-                 r.uses_guidance() ? r.negative_prompt.value_or("") : std::string());
-        expect_a1111_fields(*file.record, parsed, name);
+        for (const char* reader : kWebUiReaders) {
+            const auto& parsed = expected.at(reader);
+            QCOMPARE(a1111_field(parsed, "Prompt"),
+                     json_prompt ? text.substr(0, text.find('\n')) : r.prompt);
+            QCOMPARE(a1111_field(parsed, "Negative prompt"),
+                     r.uses_guidance() ? r.negative_prompt.value_or("") : std::string());
+            expect_a1111_fields(*file.record, parsed, name + " (" + reader + ")");
+        }
         ++checked;
     }
     QVERIFY(checked >= 3);
