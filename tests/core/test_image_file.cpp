@@ -5,11 +5,15 @@
 #include "core/image/png.h"
 #include "core/util/error.h"
 #include "support/errors.h"
+#include "support/fixtures.h"
 
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 using lightning::Error;
 using lightning::Image8;
@@ -64,6 +68,58 @@ std::string studio_chunk(const std::string& path) {
         .entries.at("lightning-studio");
 }
 
+// What bench/reference/foreign_readers.py recorded: other tools' metadata readers run on the
+// PNGs of tests/data/foreign (README.md there names each file's source).
+nlohmann::json foreign_readers() {
+    const std::string path = lightning::testing::test_data_dir() + "/foreign/readers.json";
+    std::ifstream in(path);
+    if (!in) qFatal("cannot read %s", path.c_str());
+    return nlohmann::json::parse(in);
+}
+
+std::string foreign_path(const std::string& name) {
+    return lightning::testing::test_data_dir() + "/foreign/" + name;
+}
+
+// The web UIs whose parse_generation_parameters() readers.json holds: A1111 and Forge.
+constexpr const char* kWebUiReaders[] = {"a1111", "forge"};
+
+// A field of A1111's parse_generation_parameters() result ("" when absent), as its text.
+std::string a1111_field(const nlohmann::json& parsed, const char* key) {
+    if (!parsed.contains(key)) return "";
+    const auto& value = parsed.at(key);
+    return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// The record's settings that A1111 reads back into its own fields, compared with what A1111's
+// parser returned for the same text. `what` names the file in failures.
+void expect_a1111_fields(const ImageRecord& record, const nlohmann::json& parsed,
+                         const std::string& what) {
+    const auto& r = record.request;
+    const std::vector<std::pair<const char*, std::string>> fields = {
+        {"Steps", std::to_string(r.steps)},
+        {"Seed", std::to_string(r.seed)},
+        {"Size-1", std::to_string(r.width)},
+        {"Size-2", std::to_string(r.height)},
+        {"CFG scale", lightning::format_number(r.guidance)},
+        {"Sampler", record.sampler},
+        {"Model", record.model.name},
+        {"Model hash", record.model.hash},
+    };
+    std::vector<std::pair<const char*, std::string>> all = fields;
+    if (!r.loras.empty()) {  // A1111's Lora extension matches files by these hashes
+        std::string hashes;
+        for (const auto& lora : record.loras)
+            hashes += (hashes.empty() ? "" : ", ") + lora.name + ": " + lora.hash;
+        all.emplace_back("Lora hashes", hashes);
+    }
+    for (const auto& [key, ours] : all)
+        QVERIFY2(a1111_field(parsed, key) == ours,
+                 (what + ": it reads " + key + " \"" + a1111_field(parsed, key) + "\", we read \"" +
+                  ours + "\"")
+                     .c_str());
+}
+
 }  // namespace
 
 class TestImageFile : public QObject {
@@ -73,6 +129,9 @@ private Q_SLOTS:
     void chunks_keep_their_on_disk_form();
     void reads_chunks_as_earlier_versions_wrote_them();
     void file_without_a_record_is_no_error();
+    void other_tools_pngs_read_as_they_wrote_them();
+    void a1111_reads_our_pngs_as_we_wrote_them();
+    void every_foreign_png_has_its_readers_entry();
     void truncated_file_is_an_error_naming_the_path();
     void refuses_or_replaces_an_existing_file();
     void favourite_mark_keeps_the_rest_of_the_chunk();
@@ -231,6 +290,81 @@ void TestImageFile::favourite_mark_keeps_the_rest_of_the_chunk() {
     fallback.favourite = false;
     lightning::write_favourite_mark(foreign, true, fallback);
     QVERIFY(lightning::read_image_record(foreign).studio == sample_info());
+}
+
+// PNGs written by A1111, ComfyUI and InvokeAI: every text chunk reads as the standard library
+// reads it, the A1111 text gives the prompt, negative and settings that A1111's and Forge's own
+// parsers give, and the others (no `parameters` chunk) are images without a record, not errors.
+void TestImageFile::other_tools_pngs_read_as_they_wrote_them() {
+    const auto readers = foreign_readers();
+    int with_parameters = 0, without = 0;
+    for (const auto& [name, expected] : readers.at("files").items()) {
+        if (name.rfind("png/", 0) != 0) continue;
+        const std::string path = foreign_path(name);
+        const auto text = lightning::read_png_text(path, lightning::TextKeys::every());
+        QCOMPARE(nlohmann::json(text.entries), expected.at("text"));
+        const auto file = lightning::read_image_record(path);
+        if (!expected.contains("a1111")) {
+            ++without;
+            QVERIFY2(!file.parameters && !file.record, name.c_str());
+            continue;
+        }
+        ++with_parameters;
+        QVERIFY2(file.record, name.c_str());
+        for (const char* reader : kWebUiReaders) {
+            const auto& parsed = expected.at(reader);
+            QCOMPARE(file.record->request.prompt, a1111_field(parsed, "Prompt"));
+            QCOMPARE(file.record->request.negative_prompt.value_or(""),
+                     a1111_field(parsed, "Negative prompt"));
+            expect_a1111_fields(*file.record, parsed, name + " (" + reader + ")");
+        }
+    }
+    QVERIFY(with_parameters >= 1 && without >= 3);
+}
+
+// Every PNG of tests/data/foreign has its entry in readers.json (re-run the script after adding
+// one), so none goes unchecked.
+void TestImageFile::every_foreign_png_has_its_readers_entry() {
+    QStringList names;
+    for (const char* folder : {"png", "ours"})
+        for (const auto& file : QDir(QString::fromStdString(foreign_path(folder)))
+                                    .entryList({"*.png"}, QDir::Files, QDir::Name))
+            names << QString(folder) + "/" + file;
+    const auto readers = foreign_readers();
+    QStringList recorded;
+    for (const auto& [name, entry] : readers.at("files").items())
+        recorded << QString::fromStdString(name);
+    recorded.sort();
+    names.sort();
+    QCOMPARE(recorded, names);
+}
+
+// Our `lightning generate` PNGs (tests/data/foreign/ours) as A1111's and Forge's parsers read
+// them: the settings they know are ours. The prompt and negative too, except where the README
+// lists a difference: a prompt we write as one JSON string (a line starting "Negative prompt:"),
+// which they take literally, quotes and all.
+void TestImageFile::a1111_reads_our_pngs_as_we_wrote_them() {
+    const auto readers = foreign_readers();
+    int checked = 0;
+    for (const auto& [name, expected] : readers.at("files").items()) {
+        if (name.rfind("ours/", 0) != 0) continue;
+        const auto file = lightning::read_image_record(foreign_path(name));
+        QVERIFY2(file.record && file.parameters, name.c_str());
+        QCOMPARE(nlohmann::json(*file.parameters), expected.at("text").at("parameters"));
+        const auto& r = file.record->request;
+        const std::string& text = *file.parameters;
+        const bool json_prompt = text.front() == '"';
+        for (const char* reader : kWebUiReaders) {
+            const auto& parsed = expected.at(reader);
+            QCOMPARE(a1111_field(parsed, "Prompt"),
+                     json_prompt ? text.substr(0, text.find('\n')) : r.prompt);
+            QCOMPARE(a1111_field(parsed, "Negative prompt"),
+                     r.uses_guidance() ? r.negative_prompt.value_or("") : std::string());
+            expect_a1111_fields(*file.record, parsed, name + " (" + reader + ")");
+        }
+        ++checked;
+    }
+    QVERIFY(checked >= 3);
 }
 
 QTEST_GUILESS_MAIN(TestImageFile)

@@ -7,12 +7,15 @@
 #include "core/io/state_dict.h"
 #include "core/lora/lora.h"
 #include "core/models/unet.h"
+#include "core/text/clip_text_model.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
 
 #include <torch/torch.h>
 
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 using namespace lightning;
 
@@ -52,6 +55,40 @@ at::Tensor expected_fused(const at::Tensor& base, const at::Tensor& down, const 
     const double factor = scale * alpha / double(down.size(0));
     if (base.dim() == 2) return base + factor * torch::einsum("or,ri->oi", {u, d});
     return base + factor * torch::einsum("or,rikl->oikl", {u.flatten(1), d});
+}
+
+// Weight shapes per module ("<module>.weight" parameters) of each LoRA target.
+using ModuleShapes = std::map<LoraTarget, std::map<std::string, std::vector<int64_t>>>;
+
+void add_weight_shapes(ModuleShapes& shapes, LoraTarget target, const torch::nn::Module& model) {
+    const std::string suffix = ".weight";
+    for (const auto& p : model.named_parameters()) {
+        const std::string& key = p.key();
+        if (key.size() <= suffix.size() || !key.ends_with(suffix)) continue;
+        const auto sizes = p.value().sizes();
+        shapes[target][key.substr(0, key.size() - suffix.size())] = {sizes.begin(), sizes.end()};
+    }
+}
+
+// Real SDXL's UNet and text encoders (configs/sdxl-base) on the meta device: names and shapes
+// only, nothing allocated.
+ModuleShapes real_sdxl_weight_shapes() {
+    const std::string dir = testing::configs_dir() + "/sdxl-base";
+    const auto meta = at::TensorOptions().device(at::kMeta);
+    ModuleShapes shapes;
+    add_weight_shapes(shapes, LoraTarget::UNet,
+                      *UNet2DConditionModel(read_unet_config(dir + "/unet/config.json"), meta));
+    add_weight_shapes(
+        shapes, LoraTarget::TextEncoder1,
+        *ClipTextModel(read_clip_text_config(dir + "/text_encoder/config.json"), meta));
+    add_weight_shapes(
+        shapes, LoraTarget::TextEncoder2,
+        *ClipTextModel(read_clip_text_config(dir + "/text_encoder_2/config.json"), meta));
+    return shapes;
+}
+
+std::vector<int64_t> header_shape(const nlohmann::json& keys, const std::string& key) {
+    return keys.at(key).at("shape").get<std::vector<int64_t>>();
 }
 
 }  // namespace
@@ -239,6 +276,47 @@ private Q_SLOTS:
                  std::string("text_model.encoder.layers.0.self_attn.q_proj"));
         QVERIFY(mapping.modules[0].target == LoraTarget::TextEncoder1);
         QCOMPARE(int(mapping.unmatched.size()), 2);  // no text encoder 2 given
+    }
+
+    // A real SDXL LoRA trained with kohya's sd-scripts (its safetensors header: names and shapes;
+    // tests/data/foreign/README.md): every key maps to a module of real SDXL, every module
+    // gets its down, up and alpha, and the factors fit the module's weight (down [rank, in],
+    // up [out, rank]). Checked on the architecture only (meta device), not applied.
+    void realKohyaSdxlLoraMapsToSdxlModules() {
+        const std::string path =
+            testing::test_data_dir() + "/foreign/lora/sdxl_kohya_anyaXL2_header.json";
+        std::ifstream in(path);
+        QVERIFY2(in, path.c_str());
+        const auto header = nlohmann::json::parse(in);
+        QCOMPARE(header.at("metadata").at("ss_network_module").get<std::string>(),
+                 std::string("networks.lora"));
+        const auto& keys = header.at("keys");
+        std::vector<std::string> names;
+        for (const auto& item : keys.items()) names.push_back(item.key());
+        const ModuleShapes shapes = real_sdxl_weight_shapes();
+        LoraModuleNames modules;
+        for (const auto& [target, weights] : shapes)
+            for (const auto& [name, shape] : weights) modules[target].push_back(name);
+        const auto mapping = map_lora_keys(names, modules);
+        for (const auto& u : mapping.unmatched) qWarning("%s: %s", u.key.c_str(), u.reason.c_str());
+        QCOMPARE(int(mapping.unmatched.size()), 0);
+        QCOMPARE(mapping.modules.size() * 3, names.size());
+        std::map<LoraTarget, int> per_target;
+        for (const auto& m : mapping.modules) {
+            ++per_target[m.target];
+            const auto& weight = shapes.at(m.target).at(m.module);
+            const auto down = header_shape(keys, m.down_key), up = header_shape(keys, m.up_key);
+            QVERIFY2(!m.alpha_key.empty() && header_shape(keys, m.alpha_key).empty(),
+                     m.module.c_str());
+            QVERIFY2(down.size() == 2 && up.size() == 2 && weight.size() == 2, m.module.c_str());
+            QVERIFY2(down[0] == up[1] && down[1] == weight[1] && up[0] == weight[0],
+                     m.module.c_str());
+        }
+        // What the file holds: UNet attention layers and text encoder 1 (sd-scripts trains no
+        // second text encoder unless asked).
+        QCOMPARE(per_target[LoraTarget::UNet], 722);
+        QCOMPARE(per_target[LoraTarget::TextEncoder1], 72);
+        QCOMPARE(per_target[LoraTarget::TextEncoder2], 0);
     }
 
     void kohyaNamesResolveAgainstRealModuleNames() {

@@ -138,6 +138,34 @@ private Q_SLOTS:
         QCOMPARE(matches, int(cases_.size() * 3));
     }
 
+    // openai/clip-vit-large-patch14's own tokenizer.json (tests/data/foreign/README.md), read
+    // alone (no vocab.json): every golden case exact. The goldens are transformers' ids for
+    // the fixture's vocab.json/merges.txt, which are byte-identical to that repository's, so
+    // they are the reference's ids for this file too; the file's special tokens and padding
+    // (<|endoftext|>) are those of `tokenizer`.
+    void realClipTokenizerJson() {
+        const std::string dir =
+            lightning::testing::test_data_dir() + "/foreign/clip-vit-large-patch14";
+        QVERIFY2(!fs::exists(dir + "/vocab.json"), "the folder must hold tokenizer.json alone");
+        const ClipTokenizer real = ClipTokenizer::from_folder(dir);
+        const auto& expected = meta_.at("tokenizer");
+        QCOMPARE(real.bos_id(), expected.at("bos_token_id").get<int64_t>());
+        QCOMPARE(real.eos_id(), expected.at("eos_token_id").get<int64_t>());
+        QCOMPARE(real.pad_id(), expected.at("pad_token_id").get<int64_t>());
+        QCOMPARE(real.max_length(), meta_.at("max_length").get<int>());
+        QCOMPARE(real.vocab_size(), int64_t(49408));
+        int mismatches = 0;
+        for (const auto& c : cases_) {
+            const auto ids = real.encode(c.prompt);
+            const auto untruncated = real.encode_untruncated(c.prompt);
+            if (ids == c.ids && untruncated == c.ids_untruncated) continue;
+            ++mismatches;
+            qWarning("prompt \"%s\"\n  expected %s\n  actual   %s", c.prompt.c_str(),
+                     ids_text(c.ids_untruncated).c_str(), ids_text(untruncated).c_str());
+        }
+        QCOMPARE(mismatches, 0);
+    }
+
     // tokenize() is encode_untruncated() without the framing, and "!" differs per tokenizer.
     void tokenizeAgreesWithEncode() {
         for (const auto& c : cases_) {
