@@ -335,6 +335,32 @@ private Q_SLOTS:
         QCOMPARE(from_config.encode("word!word"), tok2_->encode("word!word"));
     }
 
+    // Guards the JSON nesting limit on every tokenizer file (they come with downloaded models):
+    // a value nested 100,000 deep is refused with the file named, before anything recurses
+    // into it (nlohmann's dump() in an error message overflowed the stack on such files).
+    void deeplyNestedTokenizerFilesAreRefused() {
+        const std::string nested =
+            "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+        const std::string source = tokenizer_dir("tokenizer");
+        for (const char* file :
+             {"vocab.json", "tokenizer_config.json", "special_tokens_map.json"}) {
+            QTemporaryDir dir;
+            QVERIFY(dir.isValid());
+            write_variant(dir.path(), source, file, nested.c_str());
+            expect_load_error(dir.path().toStdString(),
+                              dir.path().toStdString() + "/" + file +
+                                  ": not valid JSON: nested deeper than 64 levels");
+        }
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const fs::path folder = dir.path().toStdString();
+        std::ofstream(folder / "tokenizer.json") << nested;
+        fs::copy_file(fs::path(source) / "tokenizer_config.json", folder / "tokenizer_config.json");
+        expect_load_error(folder.string(), folder.string() +
+                                               "/tokenizer.json: not valid JSON: nested deeper "
+                                               "than 64 levels");
+    }
+
     // A folder with tokenizer.json alone: errors about its vocabulary name tokenizer.json, the
     // file that holds it (a vocabulary without the byte alphabet was blamed on vocab.json).
     void oneFileErrorsNameTokenizerJson() {
