@@ -181,11 +181,12 @@ private Q_SLOTS:
         QVERIFY(r.request.timestep_spacing == TimestepSpacing::Trailing);
     }
 
-    // Guards CR runs ending lines: only one CR per LF was dropped, so "\r\r\n" left a CR in
-    // the prompt, and every write and read removed one more.
+    // Guards CR runs ending lines: only one CR per LF was dropped, so the lines of a prompt
+    // written "\r\r\n" (a CRLF text saved again with CRLF) kept CRs inside the prompt.
     void carriageReturnRunsEndLines() {
-        const auto r = read_write_stable("a fox\r\r\r\nSteps: 4, Seed: 1, Size: 64x64");
-        QCOMPARE(r.request.prompt, std::string("a fox"));
+        const auto r =
+            read_write_stable("line one\r\r\nline two\r\r\r\nSteps: 4, Seed: 1, Size: 64x64\r\r\n");
+        QCOMPARE(r.request.prompt, std::string("line one\nline two"));
         QCOMPARE(r.request.seed, uint64_t(1));
     }
 
