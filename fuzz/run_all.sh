@@ -2,7 +2,7 @@
 # Fuzzes every target for SECONDS (default 600) at the lowest priority, one after the other or,
 # with PARALLEL=1, all at once (one core each), then prints executions, coverage and crashes per
 # target. Needs the fuzz build (scripts/test.sh or cmake -DLIGHTNING_FUZZ=ON) in
-# ${BUILD_DIR:-build}/fuzz. Work files go to OUT (default build/fuzz/long-runs):
+# ${BUILD_DIR:-build}/fuzz (or FUZZ_BUILD). Work files go to OUT (default build/fuzz/long-runs):
 # OUT/<target>/{corpus,artifacts,log}. Seeds are random here (libFuzzer prints its seed in the
 # log); the ctest runs use the fixed ones.
 #   [PARALLEL=1] fuzz/run_all.sh [SECONDS] [TARGET...]
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-600}
 shift || true
-BIN="${BUILD_DIR:-build}/fuzz"
+BIN=${FUZZ_BUILD:-${BUILD_DIR:-build}/fuzz}  # FUZZ_BUILD: a standalone fuzz build tree
 OUT=${OUT:-$BIN/long-runs}
 TARGETS=("$@")
 if ((${#TARGETS[@]} == 0)); then

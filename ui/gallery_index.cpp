@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+#include <stdexcept>
+
 namespace lightning::ui {
 
 QString record_refusal(const lightning::ImageRecord& record) {
@@ -43,6 +46,19 @@ std::optional<lightning::ImageRecord> record_of_entry(const nlohmann::json& obje
     return std::nullopt;
 }
 
+// An integer field, `absent` when missing; any other value makes the entry invalid. Checked
+// first because nlohmann's get<qint64>() (and value()) of a float out of range ("mtime": 1e32) is
+// undefined behaviour (found by fuzz_gallery_index).
+qint64 integer_or(const nlohmann::json& object, const char* key, qint64 absent) {
+    const auto found = object.find(key);
+    if (found == object.end()) return absent;
+    const bool fits = found->is_number_unsigned()
+                          ? found->get<uint64_t>() <= uint64_t(std::numeric_limits<qint64>::max())
+                          : found->is_number_integer();
+    if (!fits) throw std::invalid_argument(std::string(key) + ": not a whole number");
+    return found->get<qint64>();
+}
+
 QString string_or_empty(const nlohmann::json& object, const char* key) {
     const auto found = object.find(key);
     return found != object.end() && found->is_string() ? to_qstring(found->get<std::string>())
@@ -64,8 +80,8 @@ std::optional<GalleryItem> item_from_json(const nlohmann::json& object, const QS
         item.record = std::move(*record);
         item.seconds = object.value("seconds", 0.0);
         item.favourite = object.value("favourite", false);
-        item.file_size = object.value("size", qint64(-1));
-        item.modified_ms = object.value("mtime", qint64(-1));
+        item.file_size = integer_or(object, "size", -1);
+        item.modified_ms = integer_or(object, "mtime", -1);
     } catch (const std::exception&) {  // lightning::Error, or a value of the wrong JSON type
         return std::nullopt;
     }

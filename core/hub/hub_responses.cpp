@@ -17,16 +17,25 @@ bool is_commit_hash(const std::string& text) {
            });
 }
 
-RemoteFile remote_file(const json& sibling) {
+// A byte count: a JSON integer >= 0. Checked first because nlohmann's get<uint64_t>() of a float
+// out of range ("size": 5e126) is undefined behaviour (found by fuzz_hub_responses).
+uint64_t byte_count(const json& value, const std::string& url) {
+    if (value.is_number_unsigned()) return value.get<uint64_t>();
+    if (value.is_number_integer() && value.get<int64_t>() >= 0)
+        return uint64_t(value.get<int64_t>());
+    throw Error(url, "unexpected repository listing: a \"size\" is not a whole number of bytes");
+}
+
+RemoteFile remote_file(const json& sibling, const std::string& url) {
     RemoteFile file;
     file.path = sibling.at("rfilename").get<std::string>();
     if (sibling.contains("lfs") && sibling["lfs"].is_object()) {
         file.lfs = true;
         file.etag = sibling["lfs"].at("sha256").get<std::string>();
-        file.size = sibling["lfs"].at("size").get<uint64_t>();
+        file.size = byte_count(sibling["lfs"].at("size"), url);
     } else {
         file.etag = sibling.value("blobId", std::string());
-        file.size = sibling.value("size", uint64_t{0});
+        file.size = sibling.contains("size") ? byte_count(sibling["size"], url) : 0;
     }
     return file;
 }
@@ -39,7 +48,7 @@ RepoListing parse_repo_listing(std::string_view body, const std::string& url) {
     try {
         listing.commit = doc.at("sha").get<std::string>();
         for (const auto& sibling : doc.at("siblings"))
-            listing.files.push_back(remote_file(sibling));
+            listing.files.push_back(remote_file(sibling, url));
     } catch (const json::exception& e) {
         // type and key errors name a key or a type, never the body's bytes
         throw Error(url, std::string("unexpected repository listing: ") + e.what());

@@ -254,6 +254,19 @@ private Q_SLOTS:
         QCOMPARE(recorded_files(logs.path().toStdString()), (std::set<std::string>{"a.png"}));
     }
 
+    // Guards keys with control characters (fuzz/reproducers/manifest_line): an unknown key
+    // "\u0000size" named itself raw, what() ended at the NUL, and the refused line had an
+    // empty error. Such keys are now shown JSON-quoted.
+    void unknownKeysWithControlCharactersAreNamedQuoted() {
+        for (const char* key : {"\\u0000size", "a\\nb", "\\u001b[31m"}) {
+            const auto line = parse_manifest_line(
+                std::string("{\"prompt\": \"a\", \"") + key + "\": 1}", 3, ManifestDefaults{}, "/");
+            QVERIFY(!line.request);
+            QVERIFY2(line.error.find("unknown key") != std::string::npos, line.error.c_str());
+            QVERIFY2(line.error.find(std::string("\"") + key + "\"") == 0, line.error.c_str());
+        }
+    }
+
     void shardsPartitionEveryLineExactlyOnce() {
         std::string text;
         for (int i = 1; i <= 23; ++i)

@@ -6,6 +6,8 @@
 
 #include <QtTest/QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 
 using namespace lightning;
@@ -47,6 +49,28 @@ private Q_SLOTS:
         QCOMPARE(server_message(R"({"error": )" + deep + "}"), std::string());
         const Error broken = expect_error([&] { parse_repo_listing("SECRET <html>", kUrl); });
         QVERIFY2(std::string(broken.what()).find("SECRET") == std::string::npos, broken.what());
+    }
+
+    // Guards the listing's byte counts (fuzz/reproducers/hub_responses): "size": 5e126 went
+    // through nlohmann's get<uint64_t>(), undefined behaviour for a float out of range (UBSan
+    // abort under the fuzzer, a garbage size otherwise); it is now an error naming the URL.
+    void listingSizesMustBeWholeByteCounts() {
+        const auto listing_with = [](const std::string& size) {
+            nlohmann::json listing = {
+                {"sha", kCommit},
+                {"siblings",
+                 {{{"rfilename", "a"}, {"blobId", "b1"}, {"size", nlohmann::json::parse(size)}},
+                  {{"rfilename", "c"}, {"lfs", {{"sha256", "e0"}, {"size", 7}}}}}}};
+            return listing.dump();
+        };
+        for (const char* bad : {"5e126", "12.5", "-1", "\"7\""}) {
+            const Error e = expect_error([&] { parse_repo_listing(listing_with(bad), kUrl); });
+            QCOMPARE(e.where(), kUrl);
+            QVERIFY2(e.message().find("unexpected repository listing") != std::string::npos,
+                     e.what());
+        }
+        QCOMPARE(parse_repo_listing(listing_with("18446744073709551615"), kUrl).files[0].size,
+                 uint64_t(18446744073709551615ull));
     }
 
     void listingWithoutCommitIsRefused() {

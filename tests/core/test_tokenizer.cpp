@@ -361,6 +361,22 @@ private Q_SLOTS:
                                                "than 64 levels");
     }
 
+    // Guards the vocabulary's ids (fuzz/reproducers/tokenizer_files): an id at or past the
+    // number of entries was accepted, reached the text encoder as an index past its embedding
+    // table, and sized the id -> token table (an id of 2^31 - 1 asked for 2^31 strings).
+    void vocabIdsPastTheVocabularyAreRefused() {
+        const std::string source = tokenizer_dir("tokenizer");
+        nlohmann::json vocab = nlohmann::json::parse(std::ifstream(source + "/vocab.json"));
+        for (const int64_t id : {int64_t(vocab.size()), int64_t(2147483647)}) {
+            nlohmann::json changed = vocab;
+            changed[vocab.begin().key()] = id;  // a token already there: same entry count
+            QTemporaryDir dir;
+            QVERIFY(dir.isValid());
+            write_variant(dir.path(), source, "vocab.json", changed.dump().c_str());
+            expect_load_error(dir.path().toStdString(), "vocab.json: the id of token ");
+        }
+    }
+
     // A folder with tokenizer.json alone: errors about its vocabulary name tokenizer.json, the
     // file that holds it (a vocabulary without the byte alphabet was blamed on vocab.json).
     void oneFileErrorsNameTokenizerJson() {
