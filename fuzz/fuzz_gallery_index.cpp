@@ -1,8 +1,8 @@
 // The gallery's index.json reader (ui/gallery_index.h) on arbitrary bytes: parse_gallery_index
 // never throws; an index it trusts lists only files directly inside the gallery folder, under
 // their own names, with valid creation times, and a record the limits refuse keeps no prompt.
-#include "ui/gallery_index.h"
 #include "fuzz_support.h"
+#include "ui/gallery_index.h"
 
 #include <QFileInfo>
 
