@@ -3,7 +3,7 @@
 
 Seeds are small on purpose: real-looking headers/configs/texts cut down to a few KB, so that
 libFuzzer starts from valid structure and spends its time mutating it. Reproducers of fixed
-findings live next to them as crash_* files and are never regenerated.
+findings live in fuzz/reproducers/<target>/ and are never regenerated.
 
     fuzz/make_seeds.py [FIXTURES]   (default: ../shared/fixtures from the repository root)
 """
@@ -235,6 +235,149 @@ def lora_seeds():
         "lora_unet_mid_block_resnets_1_conv1.lora_up.weight"]))
 
 
+# --- batch manifest lines ---------------------------------------------------------------------
+
+def manifest_seeds():
+    clear_seeds("manifest_line")
+    lines = {
+        "minimal": {"prompt": "a fox"},
+        "full": {"prompt": "a lighthouse, (dusk:1.2)", "negative_prompt": "blurry", "seed": 42,
+                 "steps": 4, "guidance": 0, "width": 1024, "height": 768, "batch": 2,
+                 "clip_skip": 2, "timestep_spacing": "trailing", "prompt_syntax": "a1111",
+                 "meta": {"id": "row-17", "tags": ["a", "b"]}},
+        "loras": {"prompt": "x", "loras": [{"path": "style.safetensors", "scale": 0.8},
+                                           {"path": "../detail.safetensors"}],
+                  "embeddings": [{"path": "neg.safetensors", "token": "neg1"}],
+                  "unet_file": "unet/sdxl_lightning_4step_unet.safetensors"},
+        "compel": {"prompt": "a cat++ (in a hat)-.and()", "prompt_syntax": "compel",
+                   "size": "1024x1024", "vae_tiling": True},
+    }
+    for name, line in lines.items():
+        write("manifest_line", name, json.dumps(line, ensure_ascii=False))
+    write("manifest_line", "duplicate_key", '{"prompt": "a", "seed": 1, "seed": 2}')
+    write("manifest_line", "not_object", '["prompt", 1]')
+
+
+# --- tokenizer folders ------------------------------------------------------------------------
+
+SEPARATOR = "\n====\n"  # fuzz_tokenizer_files.cpp: vocab, merges, config, special map, tokenizer.json
+
+
+def bytes_to_unicode():
+    """GPT-2/CLIP's byte-level alphabet: byte -> printable character."""
+    keep = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\xa1"), ord("\xac") + 1)) + \
+        list(range(ord("\xae"), ord("\xff") + 1))
+    chars, extra = {}, 0
+    for b in range(256):
+        if b in keep:
+            chars[b] = chr(b)
+        else:
+            chars[b] = chr(256 + extra)
+            extra += 1
+    return chars
+
+
+def tiny_bpe():
+    """A CLIP-shaped BPE small enough to mutate: every byte symbol, a few merges, specials."""
+    symbols = list(bytes_to_unicode().values())
+    vocab = {}
+    for s in symbols + [s + "</w>" for s in symbols]:
+        vocab[s] = len(vocab)
+    merges = [("c", "a"), ("ca", "t</w>"), ("f", "o"), ("fo", "x</w>")]
+    for left, right in merges:
+        vocab.setdefault(left + right, len(vocab))
+    vocab["<|startoftext|>"] = len(vocab)
+    vocab["<|endoftext|>"] = len(vocab)
+    return vocab, merges
+
+
+def tokenizer_seeds():
+    clear_seeds("tokenizer_files")
+    folder = FIXTURES / "tiny-sdxl/tokenizer"
+    config = (folder / "tokenizer_config.json").read_text()
+    special = (folder / "special_tokens_map.json").read_text()
+    vocab, merges = tiny_bpe()
+    merges_text = "#version: 0.2\n" + "".join(f"{l} {r}\n" for l, r in merges)
+    vocab_json = json.dumps(vocab, ensure_ascii=False)
+    write("tokenizer_files", "vocab_and_merges",
+          SEPARATOR.join([vocab_json, merges_text, config, special, ""]))
+    write("tokenizer_files", "no_special_map", SEPARATOR.join([vocab_json, merges_text, config]))
+    one_file = {"model": {"type": "BPE", "vocab": vocab,
+                          "merges": [f"{l} {r}" for l, r in merges]},
+                "added_tokens": [{"id": vocab["<|startoftext|>"], "content": "<|startoftext|>",
+                                  "normalized": True, "special": True, "lstrip": False,
+                                  "rstrip": False, "single_word": False}]}
+    write("tokenizer_files", "tokenizer_json",
+          SEPARATOR.join(["", "", config, special, json.dumps(one_file, ensure_ascii=False)]))
+    one_file["model"]["merges"] = [[l, r] for l, r in merges]
+    write("tokenizer_files", "tokenizer_json_pairs",
+          SEPARATOR.join(["", "", config, "", json.dumps(one_file, ensure_ascii=False)]))
+
+
+# --- gallery starring: PNG text rewrite -------------------------------------------------------
+
+def png_edit_seeds():
+    clear_seeds("png_text_edit")
+    params = PARAMETERS["lightning_4step"].encode()
+    studio = json.dumps({"request": {"prompt": "a lighthouse"}, "favourite": True}).encode()
+    write("png_text_edit", "starred", png(chunk(b"tEXt", b"parameters\0" + params),
+                                          chunk(b"iTXt", b"lightning-studio\0\0\0\0\0" + studio)))
+    write("png_text_edit", "unstarred", png(chunk(b"tEXt", b"parameters\0" + params)))
+    write("png_text_edit", "compressed_studio",
+          png(chunk(b"iTXt", b"lightning-studio\0\1\0\0\0" + zlib.compress(studio))))
+    write("png_text_edit", "text_after_idat", png() [:-12] +
+          chunk(b"tEXt", b"Comment\0after the pixels") + chunk(b"IEND", b""))
+    write("png_text_edit", "no_text", png())
+
+
+# --- hub answers ------------------------------------------------------------------------------
+
+def hub_seeds():
+    clear_seeds("hub_responses")
+    listing = {"_id": "x", "id": "ByteDance/SDXL-Lightning",
+               "sha": "c9a24f48e1c025556787b0c58dd67a091ece2e44",
+               "siblings": [{"rfilename": "sdxl_lightning_4step_unet.safetensors", "size": 5135149760,
+                             "blobId": "2c9a2a5d3a4d2c8f9f0b1e1f0e6f1c6b2e0a9b7d",
+                             "lfs": {"sha256": "e0" * 32, "size": 5135149760,
+                                     "pointerSize": 135}},
+                            {"rfilename": "README.md", "size": 1234,
+                             "blobId": "0123456789abcdef0123456789abcdef01234567"}]}
+    write("hub_responses", "listing", json.dumps(listing))
+    write("hub_responses", "error_body", json.dumps({"error": "Repository not found"}))
+    write("hub_responses", "redirect_headers",
+          "HTTP/1.1 302 Found\r\nX-Repo-Commit: c9a24f48e1c025556787b0c58dd67a091ece2e44\r\n"
+          "X-Linked-Etag: \"" + "e0" * 32 + "\"\r\nLocation: https://cdn/x\r\n\r\n"
+          "HTTP/2 200\r\ncontent-range: bytes 100-199/200\r\nETag: W/\"abc\"\r\n\r\n")
+
+
+# --- gallery index ----------------------------------------------------------------------------
+
+def gallery_seeds():
+    clear_seeds("gallery_index")
+    record = {"prompt": "a lighthouse at dusk", "negative_prompt": None, "steps": 4,
+              "guidance": 0.0, "width": 1024, "height": 1024, "seed": 42, "batch": 1,
+              "clip_skip": 1, "unet_file": "", "prediction": None, "timestep_spacing": "trailing",
+              "loras": [{"path": "style", "scale": 0.8, "name": "style", "hash": "0123456789"}],
+              "prompt_syntax": "a1111", "embeddings": [], "vae_tiling": "auto",
+              "model": {"name": "sdxl-base", "hash": ""}, "unet": {"name": "", "hash": ""},
+              "vae": {"name": "", "hash": ""}, "sampler": "Euler",
+              "version": "Lightning Studio 0.2.0", "extra": [["Note", "a, b"]]}
+    item = {"file": "00001-42.png", "record": record, "seconds": 1.25,
+            "created": "2026-12-07T10:00:00.000Z", "device": "cpu", "favourite": True,
+            "size": 123456, "mtime": 1765101600000}
+    old = {"file": "00000-7.png", "parameters": PARAMETERS["negative_prompt"],
+           "seconds": 0.5, "created": "2026-12-06T09:00:00.000Z"}
+    write("gallery_index", "own", json.dumps({"version": 3, "items": [item],
+                                              "ignored": {"notes.png": "100/1765101600000"}},
+                                             indent=1))
+    write("gallery_index", "foreign", json.dumps({"version": 3, "folder": "/gallery",
+                                                  "items": [item, old]}))
+    refused = dict(item, file="00002-1.png", refused="prompt is too long",
+                   record=dict(record, prompt="x" * 300))
+    write("gallery_index", "version2_and_refused", json.dumps({"version": 2,
+                                                               "items": [old, refused]}))
+
+
 if __name__ == "__main__":
     safetensors_seeds()
     config_seeds()
@@ -242,6 +385,11 @@ if __name__ == "__main__":
     parameters_seeds()
     prompt_seeds()
     lora_seeds()
+    manifest_seeds()
+    tokenizer_seeds()
+    png_edit_seeds()
+    hub_seeds()
+    gallery_seeds()
     for target in sorted(CORPUS.iterdir()):
         files = list(target.iterdir())
         print(f"{target.name}: {len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

@@ -2,7 +2,7 @@
 # One command: install dependencies, build everything, run the whole test suite through ctest,
 # then count what QtTest itself reported (scripts/skip-summary.py: "N passed, N failed,
 # N skipped"; a skip not on tests/skip-allowlist.txt fails the run).
-# The suite includes a 30 s libFuzzer run per parser (label `fuzz`, built with clang in
+# The suite includes a 20-30 s libFuzzer run per parser (label `fuzz`, built with clang in
 # build/fuzz); `scripts/test.sh -LE fuzz` skips them, `-L fuzz` runs only them. Label `lint`:
 # clang-format and clang-tidy (scripts/check-format.sh, scripts/check-tidy.sh); label
 # `privileges`: the functions run again as another user (tests/support/run_other_privilege.sh).

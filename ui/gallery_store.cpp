@@ -1,11 +1,11 @@
 #include "ui/gallery_store.h"
 
+#include "ui/gallery_index.h"
+
 #include "core/image/image_file.h"
-#include "core/request/limits.h"
 #include "core/request/request_json.h"
 #include "core/util/app_cache.h"
 #include "core/util/atomic_file.h"
-#include "core/util/bounded_json.h"
 #include "core/util/error.h"
 #include "ui/string_convert.h"
 
@@ -116,54 +116,16 @@ bool stamp_matches(const GalleryItem& item, const QFileInfo& info) {
 }
 
 // What index.json holds; false when it is missing or not trustworthy as a whole.
-struct IndexContents {
-    QHash<QString, GalleryItem> items;  // by file name
-    QHash<QString, QString> ignored;
-};
-
-// The key that names a foreign folder's index in the cache, also stored inside it, so an index
-// is never taken for another folder's.
-constexpr const char* kFolderKey = "folder";
-
-bool read_index_file(const QString& folder, GalleryFolder kind, IndexContents& index) {
+bool read_index_file(const QString& folder, GalleryFolder kind, GalleryIndexContents& index) {
     const QString path = gallery_index_path(folder, kind);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return false;
     const QByteArray bytes = file.readAll();
-    nlohmann::json doc;
-    try {
-        doc =
-            lightning::parse_bounded_json(std::string_view(bytes.constData(), size_t(bytes.size())),
-                                          to_std(path), "gallery index");
-    } catch (const lightning::Error&) {
-        return false;
-    }
-    if (!doc.is_object()) return false;
-    if (const auto owner = doc.find(kFolderKey);
-        owner != doc.end() &&
-        !(owner->is_string() && to_qstring(owner->get<std::string>()) == folder))
-        return false;
-    const auto list = doc.find("items");
-    if (list == doc.end() || !list->is_array()) return false;
-    for (const auto& value : *list) {
-        auto item = item_from_json(value, folder);
-        if (!item) return false;  // one bad entry: trust none of it, rebuild from the PNGs
-        index.items.insert(QFileInfo(item->file).fileName(), std::move(*item));
-    }
-    if (const auto ignored = doc.find("ignored"); ignored != doc.end() && ignored->is_object())
-        for (const auto& [name, stamp] : ignored->items())
-            if (stamp.is_string())
-                index.ignored.insert(to_qstring(name), to_qstring(stamp.get<std::string>()));
+    auto parsed = parse_gallery_index(std::string_view(bytes.constData(), size_t(bytes.size())),
+                                      path, folder);
+    if (!parsed) return false;
+    index = std::move(*parsed);
     return true;
-}
-
-// A record the limits table refuses keeps no prompt texts, so no caption, tooltip or history
-// lays out (or echoes) what failed validation.
-void apply_limits(GalleryItem& item) {
-    if (item.refused.isEmpty()) item.refused = record_refusal(item.record);
-    if (item.refused.isEmpty()) return;
-    item.record.request.prompt.clear();
-    item.record.request.negative_prompt.reset();
 }
 
 // Creates and removes a file: access() knows nothing of read-only mounts, quotas or /proc.
@@ -223,18 +185,6 @@ QString load_note(bool had_index, bool index_valid, const GalleryLoad& load, int
 
 }  // namespace
 
-QString record_refusal(const lightning::ImageRecord& record) {
-    const lightning::GenerationRequest& request = record.request;
-    try {
-        lightning::limits::validate_prompt_text("prompt", request.prompt);
-        if (request.negative_prompt)
-            lightning::limits::validate_prompt_text("negative prompt", *request.negative_prompt);
-    } catch (const lightning::Error& error) {
-        return to_qstring(error.where() + " " + error.message());
-    }
-    return {};
-}
-
 QString refusal_message(const QString& file, const QString& refusal) {
     return QObject::tr("The settings of %1 were not used: its %2")
         .arg(QFileInfo(file).fileName(), refusal);
@@ -265,52 +215,6 @@ nlohmann::json item_to_json(const GalleryItem& item, const QString& file_name) {
     if (item.modified_ms >= 0) object["mtime"] = item.modified_ms;
     if (!item.refused.isEmpty()) object["refused"] = to_std(item.refused);
     return object;
-}
-
-namespace {
-
-// The item's record: its JSON form, or the parameters text of a version 2 index.
-std::optional<lightning::ImageRecord> record_of_entry(const nlohmann::json& object) {
-    if (const auto record = object.find("record"); record != object.end())
-        return lightning::record_from_json(*record);
-    if (const auto text = object.find("parameters"); text != object.end() && text->is_string())
-        return lightning::parse_parameters(text->get<std::string>());
-    return std::nullopt;
-}
-
-QString string_or_empty(const nlohmann::json& object, const char* key) {
-    const auto found = object.find(key);
-    return found != object.end() && found->is_string() ? to_qstring(found->get<std::string>())
-                                                       : QString();
-}
-
-}  // namespace
-
-std::optional<GalleryItem> item_from_json(const nlohmann::json& object, const QString& folder) {
-    if (!object.is_object()) return std::nullopt;
-    const QString file_name = string_or_empty(object, "file");
-    // Only plain names inside the gallery folder: an index must not point elsewhere.
-    if (file_name.isEmpty() || file_name.contains(u'/') || file_name.contains(u'\\'))
-        return std::nullopt;
-    GalleryItem item;
-    try {
-        auto record = record_of_entry(object);
-        if (!record) return std::nullopt;
-        item.record = std::move(*record);
-        item.seconds = object.value("seconds", 0.0);
-        item.favourite = object.value("favourite", false);
-        item.file_size = object.value("size", qint64(-1));
-        item.modified_ms = object.value("mtime", qint64(-1));
-    } catch (const std::exception&) {  // lightning::Error, or a value of the wrong JSON type
-        return std::nullopt;
-    }
-    item.file = QDir(folder).filePath(file_name);
-    item.created = QDateTime::fromString(string_or_empty(object, "created"), Qt::ISODateWithMs);
-    item.device = string_or_empty(object, "device");
-    item.refused = string_or_empty(object, "refused");
-    if (!item.created.isValid()) return std::nullopt;
-    apply_limits(item);
-    return item;
 }
 
 GalleryItem write_gallery_png(const QString& folder, const lightning::Image8& image,
@@ -379,7 +283,7 @@ GalleryLoad load_gallery(const QString& folder, const std::function<void(int, in
     // `lightning batch` shards elsewhere, so only the app's own folder is tidied.
     const size_t temporaries =
         own ? lightning::remove_abandoned_temporaries(to_std(load.folder)).size() : 0;
-    IndexContents index;
+    GalleryIndexContents index;
     const bool had_index = QFileInfo::exists(gallery_index_path(load.folder, kind));
     const bool index_valid = read_index_file(load.folder, kind, index);
     if (!index_valid) index = {};  // a half-read index is not used at all
@@ -430,7 +334,7 @@ QString write_gallery_index(const QString& folder, GalleryFolder kind,
     for (const GalleryItem& item : items)
         list.push_back(item_to_json(item, QFileInfo(item.file).fileName()));
     nlohmann::json root = {{"version", kIndexVersion}};
-    if (kind == GalleryFolder::Foreign) root[kFolderKey] = to_std(QDir(folder).absolutePath());
+    if (kind == GalleryFolder::Foreign) root[kIndexFolderKey] = to_std(QDir(folder).absolutePath());
     root["items"] = std::move(list);
     if (!ignored.isEmpty()) {
         nlohmann::json& ignored_object = root["ignored"];

@@ -1,6 +1,5 @@
 #include "core/batch/manifest.h"
 
-#include "core/engine/engine.h"
 #include "core/request/limits.h"
 #include "core/request/request_json.h"
 #include "core/util/bounded_json.h"
@@ -177,35 +176,6 @@ std::vector<ManifestLine> read_manifest(const std::string& path, const ManifestD
         lines.push_back(parse_manifest_line(line, number, defaults, folder));
     }
     return lines;
-}
-
-void LineChecker::check_files(const GenerationRequest& request) {
-    auto checked = [&](const std::string& path) {
-        return std::find(checked_files_.begin(), checked_files_.end(), path) !=
-               checked_files_.end();
-    };
-    GenerationRequest files_only;
-    files_only.unet_file = checked(request.unet_file) ? "" : request.unet_file;
-    for (const auto& lora : request.loras)
-        if (!checked(lora.path)) files_only.loras.push_back(lora);
-    check_request_files(files_only);
-    if (!files_only.unet_file.empty()) checked_files_.push_back(files_only.unet_file);
-    for (const auto& lora : files_only.loras) checked_files_.push_back(lora.path);
-    for (const auto& embedding : request.embeddings)
-        if (!fs::is_regular_file(embedding.path))
-            throw Error(embedding.path, "embedding file not found");
-}
-
-void LineChecker::check(ManifestLine& line) {
-    if (!line.request) return;
-    try {
-        limits::validate(*line.request);
-        unet_file_for(models_, *line.request);
-        check_files(*line.request);
-    } catch (const Error& e) {
-        line.request.reset();
-        line.error = e.what();
-    }
 }
 
 std::string image_file_name(int line_number, uint64_t seed) {

@@ -1,5 +1,7 @@
 #include "core/batch/results_log.h"
 
+#include "core/util/bounded_json.h"
+
 #include "core/util/error.h"
 
 #include <fcntl.h>
@@ -70,7 +72,12 @@ std::set<std::string> recorded_files(const std::string& folder) {
         if (!entry.is_regular_file(error) || !is_results_file(entry.path())) continue;
         std::ifstream in(entry.path());
         for (std::string line; std::getline(in, line);) {
-            const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+            nlohmann::json record;
+            try {  // a torn or foreign line is skipped; the nesting limit as for manifests
+                record = parse_bounded_json(line, entry.path().string(), "results line");
+            } catch (const Error&) {
+                continue;
+            }
             if (record.is_object() && record.contains("file") && record["file"].is_string())
                 files.insert(record["file"].get<std::string>());
         }

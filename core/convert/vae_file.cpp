@@ -3,6 +3,7 @@
 #include "core/convert/single_file.h"
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
+#include "core/util/file_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,9 +23,13 @@ bool any_name_starts(const std::vector<std::string>& names, const std::string& p
 
 // config.json beside a single file, when it is an AutoencoderKL config.
 bool is_vae_config(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) return false;
-    const auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!fs::is_regular_file(path)) return false;
+    nlohmann::json doc;
+    try {
+        doc = read_json_file(path.string());  // with the nesting limit: a user's file
+    } catch (const Error&) {
+        return false;  // not JSON (or another tool's file): not a VAE config
+    }
     return doc.is_object() && doc.value("_class_name", "") == "AutoencoderKL";
 }
 

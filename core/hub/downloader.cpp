@@ -3,6 +3,7 @@
 #include "core/hub/git_blob_id.h"
 #include "core/hub/http.h"
 #include "core/hub/hub_cache.h"
+#include "core/hub/hub_responses.h"
 #include "core/util/error.h"
 #include "core/util/sha256.h"
 
@@ -49,28 +50,9 @@ std::string url_path(const std::string& text) {
     return out;
 }
 
-// ETag header value -> bare digest: strips a weak marker and quotes.
-std::string bare_etag(std::string value) {
-    if (value.rfind("W/", 0) == 0) value = value.substr(2);
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-        value = value.substr(1, value.size() - 2);
-    return value;
-}
-
 std::string header(const std::map<std::string, std::string>& headers, const std::string& name) {
     const auto it = headers.find(name);
     return it == headers.end() ? std::string() : it->second;
-}
-
-// The hub's own explanation in an error body ({"error": "..."}), if any.
-std::string server_message(const HttpResponse& response) {
-    try {
-        const auto body = json::parse(response.body);
-        if (body.is_object() && body.contains("error") && body["error"].is_string())
-            return " (" + body["error"].get<std::string>() + ")";
-    } catch (const json::exception&) {
-    }
-    return {};
 }
 
 // One clear sentence per way a hub request fails.
@@ -87,7 +69,7 @@ std::string server_message(const HttpResponse& response) {
         default:
             throw Error(url, "transfer failed: " + response.failure_text);
     }
-    const std::string detail = server_message(response);
+    const std::string detail = server_message(response.body);
     switch (response.status) {
         case 401:
             throw Error(url,
@@ -273,30 +255,9 @@ RepoListing HubDownloader::Impl::list(const std::string& repo_id, const std::str
     const HttpResponse response = http.get(url);
     if (response.failure != TransferFailure::None || response.status != 200)
         throw_request_error(url, response, settings);
-    RepoListing listing;
+    RepoListing listing = parse_repo_listing(response.body, url);
     listing.repo_id = repo_id;
     listing.revision = revision;
-    try {
-        const auto body = json::parse(response.body);
-        listing.commit = body.at("sha").get<std::string>();
-        for (const auto& sibling : body.at("siblings")) {
-            RemoteFile file;
-            file.path = sibling.at("rfilename").get<std::string>();
-            if (sibling.contains("lfs") && sibling["lfs"].is_object()) {
-                file.lfs = true;
-                file.etag = sibling["lfs"].at("sha256").get<std::string>();
-                file.size = sibling["lfs"].at("size").get<uint64_t>();
-            } else {
-                file.etag = sibling.value("blobId", std::string());
-                file.size = sibling.value("size", uint64_t{0});
-            }
-            listing.files.push_back(std::move(file));
-        }
-    } catch (const json::exception& e) {
-        throw Error(url, std::string("unexpected repository listing: ") + e.what());
-    }
-    if (!is_commit_hash(listing.commit))
-        throw Error(url, "the listing names no commit (\"sha\": \"" + listing.commit + "\")");
     return listing;
 }
 

@@ -1,5 +1,6 @@
 #include "core/hub/http.h"
 
+#include "core/hub/hub_responses.h"
 #include "core/util/error.h"
 
 #include <curl/curl.h>
@@ -49,9 +50,9 @@ struct Transfer {
     CURL* curl = nullptr;
     HttpResponse response;
     bool in_memory = false;
-    bool started = false;    // first body byte seen
-    bool streaming = false;  // body goes to the sink
-    bool seen_first_response = false;
+    bool started = false;          // first body byte seen
+    bool streaming = false;        // body goes to the sink
+    ResponseHeaders header_lines;  // copied into response before anyone sees it
     const std::function<bool(const HttpResponse&)>* on_start = nullptr;
     const std::function<bool(const char*, size_t)>* sink = nullptr;
     const std::function<bool()>* keep_going = nullptr;
@@ -60,27 +61,15 @@ struct Transfer {
 size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     const size_t bytes = size * count;
-    std::string line(data, bytes);
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-    if (line.rfind("HTTP/", 0) == 0) {
-        // A new response (after a redirect, or a 100-continue): keep only the latest headers,
-        // but remember the first response's (the hub's metadata sits on its redirect).
-        if (!t->response.headers.empty() && !t->seen_first_response) {
-            t->response.first_headers = t->response.headers;
-            t->seen_first_response = true;
-        }
-        t->response.headers.clear();
-        return bytes;
-    }
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) return bytes;
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    t->response.headers[name] = value;
+    t->header_lines.add_line(std::string_view(data, bytes));
     return bytes;
+}
+
+// The headers as HttpResponse holds them: the latest response's, and the first response's.
+void take_headers(Transfer& t) {
+    t.response.headers = t.header_lines.headers;
+    t.response.first_headers =
+        t.header_lines.seen_first_response ? t.header_lines.first_headers : t.header_lines.headers;
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -88,6 +77,7 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     const size_t bytes = size * count;
     if (!t->started) {
         t->started = true;
+        take_headers(*t);
         curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->response.status);
         t->streaming = !t->in_memory && (t->response.status == 200 || t->response.status == 206);
         if (t->streaming && t->on_start && *t->on_start && !(*t->on_start)(t->response)) return 0;
@@ -152,7 +142,7 @@ struct HttpClient::Impl {
         char* effective = nullptr;
         curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
         if (effective) t.response.effective_url = effective;
-        if (!t.seen_first_response) t.response.first_headers = t.response.headers;
+        take_headers(t);
         t.response.failure = classify(code);
         if (code != CURLE_OK)
             t.response.failure_text = error_text[0] ? error_text : curl_easy_strerror(code);

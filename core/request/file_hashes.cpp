@@ -1,5 +1,7 @@
 #include "core/request/file_hashes.h"
 
+#include "core/util/file_text.h"
+
 #include "core/util/app_cache.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
@@ -28,10 +30,10 @@ std::mutex& cache_mutex() {
 }
 
 nlohmann::json read_cache() {
-    std::ifstream in(hash_cache_path());
-    if (!in) return nlohmann::json::object();
+    const std::string path = hash_cache_path();
+    if (!std::filesystem::is_regular_file(path)) return nlohmann::json::object();
     try {
-        auto cache = nlohmann::json::parse(in);
+        auto cache = read_json_file(path);
         return cache.is_object() ? cache : nlohmann::json::object();
     } catch (const std::exception&) {
         return nlohmann::json::object();  // a damaged cache is only a cache: start over

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -21,6 +22,15 @@ struct Alias {
     const char* key;
 };
 constexpr Alias kAliases[] = {{"negative", "negative_prompt"}, {"unet", "unet_file"}};
+
+// A key from the line as messages show it: JSON-quoted when it holds a control character (a
+// "\u0000" key made what() an empty C string, so a refused manifest line said nothing; found
+// by fuzz_manifest_line), as written otherwise.
+std::string shown_key(const std::string& key) {
+    const bool plain =
+        std::none_of(key.begin(), key.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+    return plain ? key : json(key).dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 const char* type_name(const json& value) {
     return value.type_name();
@@ -109,7 +119,8 @@ LoraSpec read_lora(const json& value, const RequestJsonOptions& options) {
             else if (key == "scale")
                 lora.scale = require_number(item, "loras.scale");
             else
-                throw Error("loras", "unknown key '" + key + "' (a LoRA has path and scale)");
+                throw Error("loras",
+                            "unknown key '" + shown_key(key) + "' (a LoRA has path and scale)");
         }
     } else {
         throw Error("loras",
@@ -150,8 +161,8 @@ EmbeddingSpec read_embedding(const json& value, const RequestJsonOptions& option
             else if (key == "token")
                 embedding.token = require_string(item, "embeddings.token");
             else
-                throw Error("embeddings",
-                            "unknown key '" + key + "' (an embedding has path and token)");
+                throw Error("embeddings", "unknown key '" + shown_key(key) +
+                                              "' (an embedding has path and token)");
         }
     } else {
         throw Error("embeddings",
@@ -252,7 +263,7 @@ FileIdentity read_identity(const json& value, const std::string& key) {
         else if (field == "hash")
             file.hash = require_string(item, key + ".hash");
         else
-            throw Error(key, "unknown key '" + field + "' (a file has name and hash)");
+            throw Error(key, "unknown key '" + shown_key(field) + "' (a file has name and hash)");
     }
     return file;
 }
@@ -320,12 +331,13 @@ GenerationRequest request_from_json(const json& object, const GenerationRequest&
             if (key == alias) field = target;
         try {
             if (!apply_key(request, field, value, options))
-                throw Error(key, "unknown key (known: " + known_keys_text() + ")");
+                throw Error(shown_key(key), "unknown key (known: " + known_keys_text() + ")");
         } catch (const Error& e) {
             // The key as written is what the user finds in the line; value parsers name their
             // setting in their own words ("prompt syntax"), nested readers say "loras.path".
             const bool nested = e.where().rfind(field + ".", 0) == 0;
-            throw Error(nested ? key + e.where().substr(field.size()) : key, e.message());
+            const std::string shown = shown_key(key);
+            throw Error(nested ? shown + e.where().substr(field.size()) : shown, e.message());
         }
     }
     return request;

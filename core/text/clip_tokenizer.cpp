@@ -444,6 +444,14 @@ Vocab vocab_from_json(const json& doc, const std::string& file) {
             id.get<int64_t>() > std::numeric_limits<int32_t>::max())
             throw Error(file, "the id of token " + std::to_string(vocab.size() + 1) +
                                   " (in file order) must be a non-negative integer");
+        // Ids number the vocabulary 0..size-1 (the text encoder's embedding rows): a larger
+        // one would reach the model as an index past its table (found by
+        // fuzz_tokenizer_files), and sized the id -> token table (up to 2^31 strings).
+        if (id.get<int64_t>() >= static_cast<int64_t>(doc.size()))
+            throw Error(file, "the id of token " + std::to_string(vocab.size() + 1) +
+                                  " (in file order) is " + std::to_string(id.get<int64_t>()) +
+                                  ", not below the vocabulary's " + std::to_string(doc.size()) +
+                                  " entries");
         vocab.emplace(token, id.get<int64_t>());
     }
     return vocab;

@@ -234,6 +234,39 @@ private Q_SLOTS:
         QVERIFY2(in_string.error.find("SECRET") == std::string::npos, in_string.error.c_str());
     }
 
+    // Guards the JSON nesting limit on manifest lines and results logs: a "meta" nested 100,000
+    // deep would be copied into results.jsonl and dumped (recursively) there; the line is
+    // refused with the reason, the other lines run, and a results log with such a line is read.
+    void deeplyNestedLinesAreRefused() {
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        const std::string path =
+            write_file(dir_, "deep.jsonl",
+                       "{\"prompt\": \"a\"}\n{\"prompt\": \"b\", \"meta\": " + deep + "}\n");
+        const auto lines = read_manifest(path, ManifestDefaults{});
+        QCOMPARE(lines.size(), size_t(2));
+        QVERIFY2(lines[0].request.has_value(), lines[0].error.c_str());
+        QVERIFY(!lines[1].request);
+        QVERIFY2(lines[1].error.find("nested deeper than 64 levels") != std::string::npos,
+                 lines[1].error.c_str());
+        QTemporaryDir logs;
+        write_file(logs, "results.jsonl",
+                   "{\"file\": \"a.png\"}\n{\"file\": \"b.png\", \"meta\": " + deep + "}\n");
+        QCOMPARE(recorded_files(logs.path().toStdString()), (std::set<std::string>{"a.png"}));
+    }
+
+    // Guards keys with control characters (fuzz/reproducers/manifest_line): an unknown key
+    // "\u0000size" named itself raw, what() ended at the NUL, and the refused line had an
+    // empty error. Such keys are now shown JSON-quoted.
+    void unknownKeysWithControlCharactersAreNamedQuoted() {
+        for (const char* key : {"\\u0000size", "a\\nb", "\\u001b[31m"}) {
+            const auto line = parse_manifest_line(
+                std::string("{\"prompt\": \"a\", \"") + key + "\": 1}", 3, ManifestDefaults{}, "/");
+            QVERIFY(!line.request);
+            QVERIFY2(line.error.find("unknown key") != std::string::npos, line.error.c_str());
+            QVERIFY2(line.error.find(std::string("\"") + key + "\"") == 0, line.error.c_str());
+        }
+    }
+
     void shardsPartitionEveryLineExactlyOnce() {
         std::string text;
         for (int i = 1; i <= 23; ++i)

@@ -4,7 +4,12 @@
 #include "core/request/parameters.h"
 #include "core/util/error.h"
 
+#include <QDir>
+#include <QFile>
 #include <QtTest/QtTest>
+
+#include <stdexcept>
+#include <string>
 
 using namespace lightning;
 
@@ -31,6 +36,28 @@ ImageRecord sample_record() {
     r.vae = {"sdxl.vae", "4444444444"};
     r.version = "Lightning Studio 0.2.0";
     r.extra = {{"Hires upscale", "2"}, {"Note", "a, b"}};
+    return r;
+}
+
+// What the fuzz_parameters target checks for every input: the text reads, writes out, reads back
+// and writes out the same again (one normalisation, then stable).
+ImageRecord read_write_stable(const std::string& text) {
+    const auto record = parse_parameters(text);
+    if (!record) throw std::runtime_error("no settings line in: " + text);
+    const std::string written = format_parameters(*record);
+    const auto again = parse_parameters(written);
+    if (!again || format_parameters(*again) != written)
+        throw std::runtime_error("does not read back as written: " + written);
+    return *again;
+}
+
+ImageRecord record_with_loras(const std::vector<std::pair<std::string, std::string>>& loras) {
+    ImageRecord r;
+    r.request.prompt = "a fox";
+    for (size_t i = 0; i < loras.size(); ++i) {
+        r.request.loras.push_back({loras[i].first, 0.5 + double(i)});
+        r.loras.push_back({loras[i].first, loras[i].second});
+    }
     return r;
 }
 
@@ -139,6 +166,107 @@ private Q_SLOTS:
         QCOMPARE(q->model.name, std::string("\"m\" v2"));
         QCOMPARE(q->request.clip_skip, 2);
         QCOMPARE(q->request.loras.size(), size_t(2));
+    }
+
+    // The regression cases below guard the codec findings of fuzz_parameters (their inputs are
+    // fuzz/reproducers/parameters/*, replayed by fuzzReproducersReadBackStable).
+
+    // Guards "a value that does not parse changes nothing": a second, broken Size wrote its
+    // width before its height failed, and a broken Schedule type reset the first one.
+    void brokenRepeatedSettingChangesNothing() {
+        const auto r = read_write_stable(
+            "p\nSteps: 4, Size: 64x32, Size: 16xq, Schedule type: trailing, Schedule type: odd");
+        QCOMPARE(r.request.width, 64);
+        QCOMPARE(r.request.height, 32);
+        QVERIFY(r.request.timestep_spacing == TimestepSpacing::Trailing);
+    }
+
+    // Guards CR runs ending lines: only one CR per LF was dropped, so the lines of a prompt
+    // written "\r\r\n" (a CRLF text saved again with CRLF) kept CRs inside the prompt.
+    void carriageReturnRunsEndLines() {
+        const auto r =
+            read_write_stable("line one\r\r\nline two\r\r\r\nSteps: 4, Seed: 1, Size: 64x64\r\r\n");
+        QCOMPARE(r.request.prompt, std::string("line one\nline two"));
+        QCOMPARE(r.request.seed, uint64_t(1));
+    }
+
+    // Guards number formatting: a fixed 64-byte buffer cut a huge value (1e300 has 301 digits),
+    // which then read back as another number.
+    void hugeNumbersAreNotCut() {
+        QCOMPARE(std::stod(format_number(1e300)), 1e300);
+        QCOMPARE(std::stod(format_number(-1.5e200)), -1.5e200);
+        auto record = sample_record();
+        record.request.guidance = 1e300;
+        QCOMPARE(parse_parameters(format_parameters(record))->request.guidance, 1e300);
+    }
+
+    // Guards quoting of values that are not UTF-8 (a name read from a foreign PNG): the JSON
+    // quoting threw on them, so the app could read a PNG it could not write back.
+    void invalidUtf8ValueIsWrittenReplaced() {
+        auto record = sample_record();
+        record.model.name = "my, model \xff\xfe";
+        std::string text;
+        try {
+            text = format_parameters(record);
+        } catch (const std::exception& e) {
+            QFAIL(e.what());
+        }
+        QCOMPARE(parse_parameters(text)->model.name, std::string("my, model \uFFFD\uFFFD"));
+    }
+
+    // Guards quoting of edge blanks: the reader trims unquoted values, so " final" was written
+    // bare and read back as "final".
+    void valuesWithEdgeBlanksAreQuoted() {
+        auto record = sample_record();
+        record.model.name = " final";
+        record.vae.name = "vae ";
+        const auto back = parse_parameters(format_parameters(record));
+        QCOMPARE(back->model.name, std::string(" final"));
+        QCOMPARE(back->vae.name, std::string("vae "));
+    }
+
+    // Guards the LoRA hash pairing: hashes were matched by name, and a LoRA without a hash was
+    // left out of "Lora hashes", so of two same-named LoRAs both got the same (last) hash.
+    void sameNamedLorasKeepTheirHashes() {
+        for (const auto& hashes : std::vector<std::pair<std::string, std::string>>{
+                 {"aaaa", "bbbb"}, {"", "bbbb"}, {"aaaa", ""}}) {
+            const auto record = record_with_loras({{"x", hashes.first}, {"x", hashes.second}});
+            const auto back = parse_parameters(format_parameters(record));
+            QVERIFY(back.has_value());
+            QVERIFY2(back->loras == record.loras, format_parameters(record).c_str());
+            QVERIFY(back->request.loras == record.request.loras);
+        }
+    }
+
+    // Guards LoRA list items: a name with ',' or ':' split "name: value, ..." lists into other
+    // pairs (the list form has no escapes), so the LoRAs and their weights read back changed.
+    void loraNamesWithSeparatorsStayOneItem() {
+        const auto record = record_with_loras({{"detail, v2: x", "aaaa"}, {"b:c", "bbbb"}});
+        const auto back = read_write_stable(format_parameters(record));
+        QCOMPARE(back.request.loras.size(), size_t(2));
+        QCOMPARE(back.request.loras[0].path, std::string("detail_ v2_ x"));
+        QCOMPARE(back.request.loras[1].scale, 1.5);
+        QCOMPARE(back.loras[1].hash, std::string("bbbb"));
+    }
+
+    // Every committed fuzz reproducer of this codec reads back stable, as the fuzz target
+    // requires (the cases above say what each one found).
+    void fuzzReproducersReadBackStable() {
+        const QDir folder(qEnvironmentVariable("LIGHTNING_TEST_DATA") +
+                          "/../../fuzz/reproducers/parameters");
+        const auto files = folder.entryInfoList(QDir::Files);
+        QVERIFY2(files.size() >= 9, qPrintable(folder.absolutePath()));
+        for (const QFileInfo& info : files) {
+            QFile file(info.absoluteFilePath());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray bytes = file.readAll();
+            const std::string text(bytes.constData(), size_t(bytes.size()));
+            const auto record = parse_parameters(text);
+            if (!record) continue;
+            const std::string written = format_parameters(*record);
+            const auto again = parse_parameters(written);
+            QVERIFY2(again && format_parameters(*again) == written, qPrintable(info.fileName()));
+        }
     }
 
     void malformedNumbersStayDefaultsAndAreKept() {

@@ -138,6 +138,23 @@ private Q_SLOTS:
         QCOMPARE(parse_a1111_prompt("(((x)))")[0].weight, 1.1 * 1.1 * 1.1);
     }
 
+    // Guards the Compel parser's memo of parenthesized groups (fuzz/reproducers/prompt_syntax):
+    // a group was parsed up to three times per position, so nested groups cost 3^depth and 40
+    // levels never finished (the QtTest watchdog fails this function then).
+    void compelNestedGroupsParseOncePerPosition() {
+        const std::string open(40, '('), close(40, ')');
+        const auto closed = parse_compel_prompt(open + "cat" + close);
+        QCOMPARE(closed.parts.at(0).at(0).text, std::string("cat"));
+        // Unclosed groups (the fuzzer's input: every try fails) and groups side by side.
+        for (const std::string& prompt : {open + "cat (" + std::string(40, '(') + ")",
+                                          "3+1[ (aa(((((( )(((((( )" + open + "x" + close}) {
+            try {
+                (void)parse_compel_prompt(prompt);
+            } catch (const Error&) {  // a grammar error is an answer too
+            }
+        }
+    }
+
     void compelParserMatchesCompel() {
         const auto doc = read_json(testing::test_data_dir() + "/prompt_parse_goldens.json");
         int checked = 0;

@@ -363,6 +363,48 @@ private Q_SLOTS:
         QCOMPARE(from_config.encode("word!word"), tok2_->encode("word!word"));
     }
 
+    // Guards the JSON nesting limit on every tokenizer file (they come with downloaded models):
+    // a value nested 100,000 deep is refused with the file named, before anything recurses
+    // into it (nlohmann's dump() in an error message overflowed the stack on such files).
+    void deeplyNestedTokenizerFilesAreRefused() {
+        const std::string nested =
+            "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+        const std::string source = tokenizer_dir("tokenizer");
+        for (const char* file :
+             {"vocab.json", "tokenizer_config.json", "special_tokens_map.json"}) {
+            QTemporaryDir dir;
+            QVERIFY(dir.isValid());
+            write_variant(dir.path(), source, file, nested.c_str());
+            expect_load_error(dir.path().toStdString(),
+                              dir.path().toStdString() + "/" + file +
+                                  ": not valid JSON: nested deeper than 64 levels");
+        }
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const fs::path folder = dir.path().toStdString();
+        std::ofstream(folder / "tokenizer.json") << nested;
+        fs::copy_file(fs::path(source) / "tokenizer_config.json", folder / "tokenizer_config.json");
+        expect_load_error(folder.string(), folder.string() +
+                                               "/tokenizer.json: not valid JSON: nested deeper "
+                                               "than 64 levels");
+    }
+
+    // Guards the vocabulary's ids (fuzz/reproducers/tokenizer_files): an id at or past the
+    // number of entries was accepted, reached the text encoder as an index past its embedding
+    // table, and sized the id -> token table (an id of 2^31 - 1 asked for 2^31 strings).
+    void vocabIdsPastTheVocabularyAreRefused() {
+        const std::string source = tokenizer_dir("tokenizer");
+        nlohmann::json vocab = nlohmann::json::parse(std::ifstream(source + "/vocab.json"));
+        for (const int64_t id : {int64_t(vocab.size()), int64_t(2147483647)}) {
+            nlohmann::json changed = vocab;
+            changed[vocab.begin().key()] = id;  // a token already there: same entry count
+            QTemporaryDir dir;
+            QVERIFY(dir.isValid());
+            write_variant(dir.path(), source, "vocab.json", changed.dump().c_str());
+            expect_load_error(dir.path().toStdString(), "vocab.json: the id of token ");
+        }
+    }
+
     // A folder with tokenizer.json alone: errors about its vocabulary name tokenizer.json, the
     // file that holds it (a vocabulary without the byte alphabet was blamed on vocab.json).
     void oneFileErrorsNameTokenizerJson() {

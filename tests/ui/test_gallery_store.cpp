@@ -74,6 +74,7 @@ private Q_SLOTS:
     void rebuilds_corrupt_or_missing_index();
     void reconciles_with_files_changed_outside();
     void skips_pngs_without_parameters_and_broken_files();
+    void index_numbers_that_are_no_integers_invalidate_the_entry();
     void rejects_index_entries_outside_the_folder();
     void remove_deletes_the_file();
     void export_writes_pngs_json_and_html();
@@ -208,6 +209,29 @@ void TestGalleryStore::rejects_index_entries_outside_the_folder() {
     const auto back = item_from_json(entry, dir.path());
     QVERIFY(back);
     expect_same(*back, store.items().first());
+}
+
+// Guards the index's integer fields (fuzz/reproducers/gallery_index): "mtime": 1.8e32 went
+// through nlohmann's get<qint64>(), undefined behaviour for a float out of range (UBSan abort
+// under the fuzzer, a garbage stamp otherwise); such an entry now invalidates the index.
+void TestGalleryStore::index_numbers_that_are_no_integers_invalidate_the_entry() {
+    QTemporaryDir dir;
+    GalleryStore store;
+    store.open(dir.path());
+    store.add(write_gallery_png(dir.path(), test_image(64, 96, 1), test_item(1)));
+    const QString name = QFileInfo(store.items().first().file).fileName();
+    for (const char* key : {"mtime", "size"}) {
+        for (const nlohmann::json& bad : {nlohmann::json(1.8e32), nlohmann::json(12.5),
+                                          nlohmann::json(uint64_t(1) << 63), nlohmann::json("7")}) {
+            nlohmann::json entry = item_to_json(store.items().first(), name);
+            entry[key] = bad;
+            QVERIFY2(!item_from_json(entry, dir.path()),
+                     (std::string(key) + " " + bad.dump()).c_str());
+        }
+    }
+    nlohmann::json entry = item_to_json(store.items().first(), name);
+    entry.erase("mtime");
+    QCOMPARE(item_from_json(entry, dir.path())->modified_ms, qint64(-1));
 }
 
 void TestGalleryStore::remove_deletes_the_file() {
