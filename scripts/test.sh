@@ -6,6 +6,7 @@
 # build/fuzz); `scripts/test.sh -LE fuzz` skips them, `-L fuzz` runs only them. Label `lint`:
 # clang-format and clang-tidy (scripts/check-format.sh, scripts/check-tidy.sh); label
 # `privileges`: the functions run again as another user (tests/support/run_other_privilege.sh).
+# Label `sanitize`: the torch-free unit suites built with ASan + UBSan in the fuzz tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
