@@ -25,7 +25,7 @@ double error_gain(ReducedStage stage) {
     // (reduced_precision.h says why), on every golden case of the stage.
     switch (stage) {
         case ReducedStage::TextEncoder:
-            return 3;  // seen 2.01 (0.0079)
+            return 4;  // seen 2.01 (0.0079); CUDA bf16 (H100) 2.16 (0.0084): 2x, not 1.5x
         case ReducedStage::UNetCall:
             return 48;  // seen 31.3 (0.122) over 67 calls
         case ReducedStage::VaeDecoder:
