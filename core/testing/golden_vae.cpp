@@ -13,13 +13,13 @@ namespace lightning {
 namespace {
 
 // fp32: the fixtures' acceptance for VAE outputs (atol 1e-4). fp16/bf16: the derived relative
-// bound (core/testing/reduced_precision.h) of the half that ran.
+// bound (core/testing/reduced_precision.h) of the stage that ran (encoder or decoder).
 Comparison compare_vae_output(const std::string& name, const at::Tensor& actual,
                               const at::Tensor& expected, c10::ScalarType dtype,
-                              ReducedStage half) {
+                              ReducedStage stage) {
     if (dtype == c10::kFloat || dtype == c10::kDouble)
         return compare_tensors(name, actual, expected, Tolerance{1e-4, 0});
-    return compare_reduced(name, actual, expected, dtype, half);
+    return compare_reduced(name, actual, expected, dtype, stage);
 }
 
 std::string run_label(const GoldenOptions& options, c10::ScalarType dtype) {
