@@ -6,7 +6,9 @@
 # build/fuzz); `scripts/test.sh -LE fuzz` skips them, `-L fuzz` runs only them. Label `lint`:
 # clang-format and clang-tidy (scripts/check-format.sh, scripts/check-tidy.sh); label
 # `privileges`: the functions run again as another user (tests/support/run_other_privilege.sh).
-# Label `sanitize`: the torch-free unit suites built with ASan + UBSan in the fuzz tree.
+# Label `sanitize`: the torch-free unit suites built with ASan + UBSan in the fuzz tree. The
+# core, ui and threaded suites under ASan + UBSan and TSan (tests/sanitize) need a build with
+# -DLIGHTNING_SANITIZE=ON (docs/testing.md, "Sanitizers": not here yet, for CI's time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh

@@ -12,12 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <future>
-#include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 
 namespace lightning {
 namespace {
@@ -52,51 +53,58 @@ void write_cache(const nlohmann::json& cache) {
     }
 }
 
-// Files being hashed, each with the future its waiters share. Never destroyed: a thread still
-// hashing while the process exits must not find it gone.
-std::map<std::string, std::shared_future<std::string>>& in_flight() {
-    static auto* files = new std::map<std::string, std::shared_future<std::string>>;
+// Files being hashed now, and the signal that one of them is done (or given up). Never
+// destroyed: a thread still hashing while the process exits must not find them gone.
+std::set<std::string>& in_flight() {
+    static auto* files = new std::set<std::string>;
     return *files;
+}
+std::condition_variable& hashing_ended() {
+    static auto* signal = new std::condition_variable;
+    return *signal;
+}
+
+// The cached hash of `key` at `stamp`, waiting while another thread hashes that file; nullopt
+// when this thread is to hash it (it is then in flight). A waiter whose hasher failed or was
+// stopped finds no hash and hashes the file itself.
+std::optional<std::string> cached_or_claim(const std::string& key, const std::string& stamp) {
+    std::unique_lock<std::mutex> lock(cache_mutex());
+    for (;;) {
+        auto cache = read_cache();
+        if (cache.contains(key) && cache[key].value("stamp", "") == stamp)
+            return cache[key].value("sha256", "").substr(0, kShortHashLength);
+        if (!in_flight().count(key)) break;
+        hashing_ended().wait(lock);
+    }
+    in_flight().insert(key);
+    return std::nullopt;
+}
+
+void release_claim(const std::string& key) {
+    in_flight().erase(key);
+    hashing_ended().notify_all();
 }
 
 std::string hash_or_wait(const std::string& path, const std::atomic<bool>* stop) {
     std::error_code error;
     const std::string key = fs::absolute(path, error).lexically_normal().string();
     const std::string stamp = file_stamp(path);
-    std::promise<std::string> promise;
-    std::shared_future<std::string> other_thread;
-    {
-        std::lock_guard<std::mutex> lock(cache_mutex());
-        auto cache = read_cache();
-        if (cache.contains(key) && cache[key].value("stamp", "") == stamp)
-            return cache[key].value("sha256", "").substr(0, kShortHashLength);
-        if (const auto found = in_flight().find(key); found != in_flight().end())
-            other_thread = found->second;
-        else
-            in_flight()[key] = promise.get_future().share();
-    }
-    if (other_thread.valid()) return other_thread.get().substr(0, kShortHashLength);
+    if (const auto cached = cached_or_claim(key, stamp)) return *cached;
     try {
         const auto start = std::chrono::steady_clock::now();
         const std::string digest =
             sha256_file(path, [stop](uint64_t, uint64_t) { return !stop || !stop->load(); });
         log().info("hashed {} in {:.1f} s", path,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        {
-            std::lock_guard<std::mutex> lock(cache_mutex());
-            auto cache = read_cache();
-            cache[key] = {{"stamp", stamp}, {"sha256", digest}};
-            write_cache(cache);
-            in_flight().erase(key);
-        }
-        promise.set_value(digest);
+        std::lock_guard<std::mutex> lock(cache_mutex());
+        auto cache = read_cache();
+        cache[key] = {{"stamp", stamp}, {"sha256", digest}};
+        write_cache(cache);
+        release_claim(key);
         return digest.substr(0, kShortHashLength);
     } catch (...) {
-        {
-            std::lock_guard<std::mutex> lock(cache_mutex());
-            in_flight().erase(key);
-        }
-        promise.set_exception(std::current_exception());
+        std::lock_guard<std::mutex> lock(cache_mutex());
+        release_claim(key);
         throw;
     }
 }

@@ -236,6 +236,10 @@ private Q_SLOTS:
         while (pngs_in(out).size() < 2 && timer.elapsed() < 240000 &&
                process.state() == QProcess::Running)
             QTest::qWait(10);
+        // processId() is 0 once the process has ended: kill(0) would kill this test's whole
+        // process group (ctest and the shell above it).
+        QVERIFY2(process.state() == QProcess::Running,
+                 qPrintable("the run ended before the kill: " + process.readAllStandardError()));
         ::kill(pid_t(process.processId()), SIGKILL);
         process.waitForFinished();
         const auto before = pngs_in(out);
