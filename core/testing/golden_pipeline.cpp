@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 namespace lightning {
@@ -89,16 +90,47 @@ Json request_object(const Json& entry, const std::string& fixtures_dir) {
     return object;
 }
 
-// cli_extra (--prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M): the
-// request's keys into `object`, the VAE into c.vae, and the arguments with absolute paths into
-// c.cli_extra. Files are relative to `golden_dir`.
+// One refine flag of cli_extra (--init-image FILE, --strength S, --fit M, --mask FILE,
+// --mask-blur N, --outpaint L,T,R,B) into `object`; files are relative to `golden_dir`, and
+// `value` becomes the absolute path. False for a flag that is none of these.
+bool read_refine_flag(const std::string& flag, std::string& value, const std::string& golden_dir,
+                      Json& object) {
+    if (flag == "--init-image" || flag == "--mask") {
+        value = golden_dir + "/" + value;
+        object[flag == "--mask" ? "mask" : "init_image"] = value;
+    } else if (flag == "--strength") {
+        object["strength"] = std::stod(value);
+    } else if (flag == "--fit") {
+        object["fit"] = value;
+    } else if (flag == "--mask-blur") {
+        object["mask_blur"] = std::stoi(value);
+    } else if (flag == "--outpaint") {
+        Json sides = Json::array();
+        std::stringstream items(value);
+        for (std::string item; std::getline(items, item, ',');) sides.push_back(std::stoi(item));
+        object["outpaint"] = sides;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// cli_extra (--prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M, the refine
+// flags, the switch --keep-unmasked): the request's keys into `object`, the VAE into c.vae, and
+// the arguments with absolute paths into c.cli_extra. Files are relative to `golden_dir`.
 void read_cli_extra(const Json& entry, const std::string& golden_dir, const std::string& where,
                     Json& object, PipelineCase& c) {
     if (!entry.contains("cli_extra")) return;
     const auto extra = entry.at("cli_extra").get<std::vector<std::string>>();
-    for (size_t i = 0; i + 1 < extra.size(); i += 2) {
+    for (size_t i = 0; i < extra.size(); ++i) {
         const auto& flag = extra[i];
-        std::string value = extra[i + 1];
+        c.cli_extra.push_back(flag);
+        if (flag == "--keep-unmasked") {
+            object["keep_unmasked"] = true;
+            continue;
+        }
+        if (i + 1 >= extra.size()) throw Error(where + ".cli_extra", flag + " has no value");
+        std::string value = extra[++i];
         if (flag == "--prompt-syntax") {
             object["prompt_syntax"] = value;
         } else if (flag == "--embedding") {
@@ -111,10 +143,9 @@ void read_cli_extra(const Json& entry, const std::string& golden_dir, const std:
             value = c.vae = golden_dir + "/" + value;
         } else if (flag == "--vae-tiling") {
             object["vae_tiling"] = value;
-        } else {
+        } else if (!read_refine_flag(flag, value, golden_dir, object)) {
             throw Error(where + ".cli_extra", "unknown flag " + flag);
         }
-        c.cli_extra.push_back(flag);
         c.cli_extra.push_back(value);
     }
 }
@@ -202,6 +233,7 @@ EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& opt
                      : options.dtype == torch::kBFloat16 ? Precision::BF16
                                                          : Precision::FP32;
     load.vae = c.vae;
+    load.read_image = options.read_image;
     return load;
 }
 
