@@ -178,6 +178,7 @@ struct ComponentWeights {
 struct StartLatents {
     at::Tensor latents;
     at::Tensor image_latents, noise, masked_image_latents;
+    at::Tensor image_posterior_noise, masked_posterior_noise;  // traces only
 };
 
 }  // namespace
@@ -266,7 +267,11 @@ void Pipeline::Impl::load_models() {
         [config = configs.unet](const std::string& path) -> std::shared_ptr<const TensorSource> {
             return unet_weights_any_layout(SafeTensorsFile::open(path), config);
         },
-        options.checkpoint_budget);
+        options.checkpoint_budget,
+        [this](int64_t channels) {
+            unet->set_in_channels(channels);
+            unet_graphs.clear();  // captured with the old conv_in's weights
+        });
     text_encoder_1->eval();
     text_encoder_2->eval();
     vae->eval();
@@ -612,12 +617,20 @@ StartLatents Pipeline::Impl::start_latents(const GenerationRequest& request,
             if ((start.*field).defined()) parts.push_back(start.*field);
         return parts.empty() ? at::Tensor() : parts.size() == 1 ? parts[0] : torch::cat(parts);
     };
-    StartLatents out{stack(&RefineStart::latents), stack(&RefineStart::image_latents),
-                     stack(&RefineStart::noise), stack(&RefineStart::masked_image_latents)};
-    if (out.image_latents.defined()) trace(name("image_latents"), out.image_latents);
+    StartLatents out{stack(&RefineStart::latents),
+                     stack(&RefineStart::image_latents),
+                     stack(&RefineStart::noise),
+                     stack(&RefineStart::masked_image_latents),
+                     stack(&RefineStart::image_posterior_noise),
+                     stack(&RefineStart::masked_posterior_noise)};
+    const auto trace_defined = [&](const char* what, const at::Tensor& t) {
+        if (t.defined()) trace(name(what), t);
+    };
+    trace_defined("image_posterior_noise", out.image_posterior_noise);
+    trace_defined("image_latents", out.image_latents);
     trace(name("noise"), out.noise);
-    if (out.masked_image_latents.defined())
-        trace(name("masked_image_latents"), out.masked_image_latents);
+    trace_defined("masked_image_posterior_noise", out.masked_posterior_noise);
+    trace_defined("masked_image_latents", out.masked_image_latents);
     trace(name("latents_init"), out.latents);
     return out;
 }
@@ -644,6 +657,8 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
 
     const int steps = scheduler.num_steps();
     const int first_step = steps - request.denoising_steps();
+    if (refine && first_image == 0)
+        trace("timesteps_kept", scheduler.timesteps().slice(0, first_step, steps));
     for (int i = first_step; i < steps; ++i) {
         if (callbacks.should_cancel && callbacks.should_cancel()) return false;
         const auto step_start = Clock::now();
@@ -663,9 +678,15 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
         }
         const auto step = scheduler.step(model_output, i, latents);
         latents = step.prev_sample;
-        if (refine)
-            latents = blend_known_region(*refine, scheduler, i, latents, start.image_latents,
-                                         start.noise);
+        if (refine) {
+            const auto blended = blend_known_region(*refine, scheduler, i, latents,
+                                                    start.image_latents, start.noise);
+            if (blended.known.defined()) {
+                trace(step_name("prev_sample"), latents);
+                trace(step_name("noised_image_latents"), blended.known);
+            }
+            latents = blended.latents;
+        }
         synchronize(device);
         // A NaN here would otherwise become a black image written as if all went well.
         if (!all_finite(latents))
@@ -714,10 +735,6 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     c10::InferenceMode inference;
     const auto start = Clock::now();
     limits::validate(request);
-    if (!request.refines() && unet->config().in_channels != vae->latent_channels())
-        throw Error("UNet", "takes " + std::to_string(unet->config().in_channels) +
-                                " input channels (an inpainting UNet): it needs an input image "
-                                "and a mask");
     // The input files are read and checked before anything changes.
     std::optional<RefinePixels> pixels;
     if (request.refines()) pixels = prepare_refine_pixels(request, options.read_image);
@@ -728,6 +745,10 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
 
     // Weights: the UNet checkpoint, the LoRA set, the embeddings (no-ops when unchanged).
     result.unet_switch = select_unet(request.unet_file);
+    if (!request.inpaints() && unet->config().in_channels != vae->latent_channels())
+        throw Error(request.unet_file.empty() ? base_unet_name : request.unet_file,
+                    "is an inpainting UNet (" + std::to_string(unet->config().in_channels) +
+                        " input channels): it needs an input image and a mask");
     apply_loras(request.loras);
     apply_embeddings(request.embeddings);
     result.unet_path = request.unet_file;

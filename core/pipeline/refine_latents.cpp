@@ -25,11 +25,13 @@ LatentDistribution encode_on(AutoencoderKL& vae, const at::Tensor& image,
 
 // DiagonalGaussianDistribution.sample(generator): mean + std * randn, the draw on the CPU (a CPU
 // generator's numbers, as the reference draws them), then scaled as the pipelines scale it.
-at::Tensor sample_latents(const at::Tensor& mean, const at::Tensor& std, at::Generator& generator,
-                          double scaling_factor) {
+// Returns {the draw, the scaled sample}.
+std::pair<at::Tensor, at::Tensor> sample_latents(const at::Tensor& mean, const at::Tensor& std,
+                                                 at::Generator& generator, double scaling_factor) {
     const auto draw =
-        torch::randn(mean.sizes(), generator, torch::TensorOptions().dtype(torch::kFloat));
-    return (mean + std * draw.to(mean.device())) * scaling_factor;
+        torch::randn(mean.sizes(), generator, torch::TensorOptions().dtype(torch::kFloat))
+            .to(mean.device());
+    return {draw, (mean + std * draw) * scaling_factor};
 }
 
 }  // namespace
@@ -81,13 +83,13 @@ RefineStart start_refine(const RefineLatents& input, uint64_t seed, const Schedu
     // looks at it), the noise, then the masked image's sample.
     const bool inpainting = input.mask.defined();
     if (!(input.nine_channels && input.strength_max))
-        start.image_latents =
+        std::tie(start.image_posterior_noise, start.image_latents) =
             sample_latents(input.image_mean, input.image_std, generator, input.scaling_factor);
     start.noise = torch::randn(input.image_mean.sizes(), generator,
                                torch::TensorOptions().dtype(torch::kFloat))
                       .to(device);
     if (input.nine_channels)
-        start.masked_image_latents =
+        std::tie(start.masked_posterior_noise, start.masked_image_latents) =
             sample_latents(input.masked_mean, input.masked_std, generator, input.scaling_factor);
     if (inpainting && input.strength_max)
         start.latents = start.noise * scheduler.init_noise_sigma().to(device);
@@ -106,14 +108,14 @@ at::Tensor with_inpaint_channels(const RefineLatents& input, const at::Tensor& m
                       1);
 }
 
-at::Tensor blend_known_region(const RefineLatents& input, const Scheduler& scheduler, int step,
-                              const at::Tensor& latents, const at::Tensor& image_latents,
-                              const at::Tensor& noise) {
-    if (input.nine_channels || !input.mask.defined()) return latents;
+Blended blend_known_region(const RefineLatents& input, const Scheduler& scheduler, int step,
+                           const at::Tensor& latents, const at::Tensor& image_latents,
+                           const at::Tensor& noise) {
+    if (input.nine_channels || !input.mask.defined()) return {latents, {}};
     at::Tensor known = image_latents;
     if (step + 1 < scheduler.num_steps())
         known = scheduler.add_noise(image_latents, noise, step + 1);
-    return (1 - input.mask) * known + input.mask * latents;
+    return {(1 - input.mask) * known + input.mask * latents, known};
 }
 
 Image8 paste_unmasked(const Image8& generated, const RefinePixels& input) {

@@ -47,10 +47,12 @@ RefineLatents encode_refine_input(AutoencoderKL& vae, const RefinePixels& pixels
 
 // One image's draws and its latents entering the first kept step (`first_step`).
 struct RefineStart {
-    at::Tensor image_latents;         // [1, 4, h, w] scaled sample of the input
-    at::Tensor noise;                 // [1, 4, h, w]
-    at::Tensor masked_image_latents;  // [1, 4, h, w] (9 channels only)
-    at::Tensor latents;               // [1, 4, h, w]
+    at::Tensor image_posterior_noise;   // the draw of the input's sample (traces)
+    at::Tensor image_latents;           // [1, 4, h, w] scaled sample of the input
+    at::Tensor noise;                   // [1, 4, h, w]
+    at::Tensor masked_posterior_noise;  // the draw of the masked image's sample (traces)
+    at::Tensor masked_image_latents;    // [1, 4, h, w] (9 channels only)
+    at::Tensor latents;                 // [1, 4, h, w]
 };
 RefineStart start_refine(const RefineLatents& input, uint64_t seed, const Scheduler& scheduler,
                          int first_step, const c10::Device& device);
@@ -61,10 +63,14 @@ at::Tensor with_inpaint_channels(const RefineLatents& input, const at::Tensor& m
                                  const at::Tensor& masked_image_latents);
 
 // After step `step` (absolute index) of a 4-channel inpainting run: the known region put back,
-// noised to the next step's level (none after the last step).
-at::Tensor blend_known_region(const RefineLatents& input, const Scheduler& scheduler, int step,
-                              const at::Tensor& latents, const at::Tensor& image_latents,
-                              const at::Tensor& noise);
+// noised to the next step's level (none after the last step). `known` is that noised region
+// (traces); img2img and 9-channel UNets return the latents unchanged and no `known`.
+struct Blended {
+    at::Tensor latents, known;
+};
+Blended blend_known_region(const RefineLatents& input, const Scheduler& scheduler, int step,
+                           const at::Tensor& latents, const at::Tensor& image_latents,
+                           const at::Tensor& noise);
 
 // A1111's overlay: the input's pixels where the (blurred, not binarised) mask is black, the
 // generated ones where it is white, mixed in between (8-bit alpha compositing).
