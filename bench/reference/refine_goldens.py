@@ -414,7 +414,7 @@ def run_case(case, pipe, out):
     assert steps_run == int(case["steps"] * case["strength"]) == len(kept)
     assert len(rec.unet_calls) == len(rec.step_calls) == steps_run == len(rec.step_latents)
     t_start = case["steps"] - steps_run
-    expect(torch.equal(kept, sched.timesteps[t_start:]), 'kept, sched.timesteps[t_start:]')
+    expect(torch.equal(kept, sched.timesteps[t_start:]), "timesteps_kept == timesteps[t_start:]")
     # input image and its latents
     init_image = rec.preprocessed[0]
     t["init_image"] = init_image
@@ -433,46 +433,52 @@ def run_case(case, pipe, out):
     nine = pipe.unet.config.in_channels == 9
     if not inpaint:
         assert len(pre_loop_add_noise) == 1 and len(rec.encode_inputs) == 1
-        expect(torch.equal(rec.encode_inputs[0], init_image), 'rec.encode_inputs[0], init_image')
+        expect(torch.equal(rec.encode_inputs[0], init_image), "the VAE encodes init_image")
         call = pre_loop_add_noise[0]
         t["image_latents"] = call["original"]
-        expect(torch.equal(call["noise"], t["noise"]), 'call["noise"], t["noise"]')
+        expect(torch.equal(call["noise"], t["noise"]), "add_noise uses the drawn noise")
         t["latents_init"] = rec.prepare_latents_out[0]
-        expect(torch.equal(t["latents_init"], call["out"]), 't["latents_init"], call["out"]')
-        expect(torch.equal(t["latents_init"], t["image_latents"] + t["noise"] * sched.sigmas[t_start]), 't["latents_init"], t["image_latents"] + t["noise"] * sched.sigmas[t_st')
+        expect(torch.equal(t["latents_init"], call["out"]), "latents_init is add_noise's output")
+        expect(torch.equal(t["latents_init"],
+                           t["image_latents"] + t["noise"] * sched.sigmas[t_start]),
+               "latents_init identity")
         checks.append("latents_init == image_latents + noise * sigmas[steps - steps_run] (exact)")
     else:
         out_latents = rec.prepare_latents_out
         t["latents_init"] = out_latents[0]
-        expect(torch.equal(out_latents[1], t["noise"]), 'out_latents[1], t["noise"]')
+        expect(torch.equal(out_latents[1], t["noise"]), "prepare_latents returns the drawn noise")
         if len(out_latents) == 3:
             t["image_latents"] = out_latents[2]
         elif pre_loop_add_noise:
             t["image_latents"] = pre_loop_add_noise[0]["original"]
         if case["strength"] == 1.0:
             assert not pre_loop_add_noise
-            expect(torch.equal(t["latents_init"], t["noise"] * sched.init_noise_sigma), 't["latents_init"], t["noise"] * sched.init_noise_sigma')
+            expect(torch.equal(t["latents_init"], t["noise"] * sched.init_noise_sigma),
+                   "pure-noise start")
             checks.append("latents_init == noise * init_noise_sigma (exact): strength 1.0 starts "
                           "from pure noise")
         else:
             expect(torch.equal(t["latents_init"],
-                                   t["image_latents"] + t["noise"] * sched.sigmas[t_start]), 't["latents_init"], t["image_latents"] + t["noise"] * sched.sigmas[t_st')
+                               t["image_latents"] + t["noise"] * sched.sigmas[t_start]),
+                   "latents_init identity")
             checks.append("latents_init == image_latents + noise * sigmas[steps - steps_run] (exact)")
         t["mask_image"] = rec.mask_preprocessed[0]
-        expect(torch.equal(rec.mask_latents_in[0], t["mask_image"]), 'rec.mask_latents_in[0], t["mask_image"]')
-        expect(torch.equal(masked_image, init_image * (t["mask_image"] < 0.5)), 'masked_image, init_image * (t["mask_image"] < 0.5)')
+        expect(torch.equal(rec.mask_latents_in[0], t["mask_image"]),
+               "prepare_mask_latents gets mask_image")
+        expect(torch.equal(masked_image, init_image * (t["mask_image"] < 0.5)),
+               "masked image identity")
         checks.append("masked image == init_image * (mask_image < 0.5) (exact)")
         mask, masked_latents = rec.mask_latents_out
         t["mask"] = mask[:1]
         t["masked_image_latents"] = masked_latents[:1]
         expect(torch.equal(t["mask"], torch.nn.functional.interpolate(
-                t["mask_image"], size=(H // 8, W // 8))), 'torch.equal(t["mask"], torch.nn.functional.interpolate( t["mask_image"], size=(H // 8, W /')
+                t["mask_image"], size=(H // 8, W // 8))), "latent mask identity")
         checks.append("mask == F.interpolate(mask_image, size=(H/8, W/8)) (mode 'nearest', exact)")
     # the steps
     for i in range(steps_run):
         u, s = rec.unet_calls[i], rec.step_calls[i]
         t[f"step{i}.timestep"] = u["t"].reshape(1).to(torch.float32)
-        expect(torch.equal(u["t"].reshape(1), kept[i:i + 1]), 'u["t"].reshape(1), kept[i:i + 1]')
+        expect(torch.equal(u["t"].reshape(1), kept[i:i + 1]), "UNet timestep of step i")
         t[f"step{i}.unet_input"] = u["sample"]
         t[f"step{i}.unet_output"] = u["out"]
         t[f"step{i}.model_output"] = s["model_output"]
@@ -486,16 +492,20 @@ def run_case(case, pipe, out):
             blend = [c for c in rec.add_noise_calls if c["after_steps"] == i + 1]
             if i < steps_run - 1:
                 assert len(blend) == 1 and blend[0]["sigma_index"] == t_start + i + 1
-                expect(torch.equal(blend[0]["noise"], t["noise"]), 'blend[0]["noise"], t["noise"]')
-                expect(torch.equal(blend[0]["original"], t["image_latents"]), 'blend[0]["original"], t["image_latents"]')
+                expect(torch.equal(blend[0]["noise"], t["noise"]),
+                       "blend re-noises with the drawn noise")
+                expect(torch.equal(blend[0]["original"], t["image_latents"]),
+                       "blend re-noises image_latents")
                 known = blend[0]["out"]
             else:
                 assert not blend
                 known = t["image_latents"]
             t[f"step{i}.noised_image_latents"] = known
-            expect(torch.equal(rec.step_latents[i], (1 - t["mask"]) * known + t["mask"] * s["prev"]), 'rec.step_latents[i], (1 - t["mask"]) * known + t["mask"] * s["prev"]')
+            blended = (1 - t["mask"]) * known + t["mask"] * s["prev"]
+            expect(torch.equal(rec.step_latents[i], blended),
+                   "blend identity")
         else:
-            expect(torch.equal(rec.step_latents[i], s["prev"]), 'rec.step_latents[i], s["prev"]')
+            expect(torch.equal(rec.step_latents[i], s["prev"]), "step latents are prev_sample")
     if inpaint and not nine:
         checks.append("step{i}.latents == (1 - mask) * noised_image_latents + mask * prev_sample "
                       "(exact); noised_image_latents = image_latents + noise * sigmas[step_index] "
@@ -503,7 +513,7 @@ def run_case(case, pipe, out):
     t["final_latents"] = t[f"step{steps_run - 1}.latents"]
     vae_input, decoded = rec.decode
     t["vae_input"] = vae_input
-    expect(torch.equal(vae_input, t["final_latents"] / SCALING), 'vae_input, t["final_latents"] / SCALING')
+    expect(torch.equal(vae_input, t["final_latents"] / SCALING), "vae_input identity")
     checks.append("vae_input == final_latents / 0.13025 (exact)")
     t["image"] = (decoded * 0.5 + 0.5).clamp(0, 1)
     pixels = np.array(result)
@@ -669,7 +679,8 @@ def fit_probe(pipe, images, out):
             "call": "pipe.image_processor.preprocess(PIL image, height=64, width=96, "
                     "resize_mode=mode); '<name>_uint8' is pipe.image_processor.resize(image, 64, "
                     "96, resize_mode=mode) as 1xHxWx3 uint8; equals_uint8_over_255_x2_minus1 says "
-                    "whether <name> == (uint8/255)*2-1 in float32. VaeImageProcessor config: resample 'lanczos' (PIL LANCZOS), "
+                    "whether <name> == (uint8/255)*2-1 in float32. VaeImageProcessor config: "
+                    "resample 'lanczos' (PIL LANCZOS), "
                     "reducing_gap None",
             "cli": {"default": "--fit resize", "crop": "--fit crop", "fill": "--fit pad"},
             "entries": doc}
