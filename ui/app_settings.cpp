@@ -1,5 +1,6 @@
 #include "ui/app_settings.h"
 
+#include "core/image/image_pixels.h"
 #include "core/request/limits.h"
 #include "core/request/request_json.h"
 #include "core/util/bounded_json.h"
@@ -133,6 +134,7 @@ lightning::EngineOptions to_engine_options(const EngineSettings& settings) {
     options.precision = settings.precision;
     options.preview = settings.preview;
     options.vae = to_std(settings.vae);
+    options.read_image = lightning::read_image_pixels;
     if (settings.checkpoint_cache_gb > 0)
         options.checkpoint_budget.device_bytes =
             uint64_t(std::llround(settings.checkpoint_cache_gb * kBytesPerGB));

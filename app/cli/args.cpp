@@ -11,6 +11,7 @@
 
 #ifdef LIGHTNING_HAVE_OIIO
 #include "core/image/image_file.h"
+#include "core/image/image_pixels.h"
 #endif
 
 #include <algorithm>
@@ -142,6 +143,16 @@ float parse_float(const std::string& flag, const std::string& text) {
     return value;
 }
 
+// Full double precision: int(steps x strength) must see the value diffusers' float sees (10 x
+// 0.7 is 7.000000000000001 in doubles, 6.99999988 with 0.7 read as a float).
+double parse_double(const std::string& flag, const std::string& text) {
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value))
+        throw UsageError(flag + ": '" + text + "' is not a valid number");
+    return value;
+}
+
 std::string parse_device(const std::string& flag, const std::string& text) {
     if (text == "cpu" || text == "cuda") return text;
     if (text.rfind("cuda:", 0) == 0) {
@@ -253,6 +264,16 @@ std::vector<std::string> comma_items(const std::string& text) {
         start = comma + 1;
     }
     return items;
+}
+
+// "LEFT,TOP,RIGHT,BOTTOM" in pixels.
+Margins parse_margins(const std::string& flag, const std::string& text) {
+    const auto items = comma_items(text);
+    if (items.size() != 4)
+        throw UsageError(flag + ": '" + text + "' is not LEFT,TOP,RIGHT,BOTTOM (four numbers)");
+    std::vector<int> sides;
+    for (const auto& item : items) sides.push_back(parse_int(flag, item, 0, limits::kMaxSide));
+    return {sides[0], sides[1], sides[2], sides[3]};
 }
 
 std::string joined(const std::vector<std::string>& items, const std::string& separator) {
@@ -462,6 +483,45 @@ const std::vector<GenerateFlag> kGenerationFlags = {
      true},
 };
 
+const std::vector<GenerateFlag> kRefineFlags = {
+    {{{"--init-image", "FILE"}},
+     "start from this image (img2img; PNG, JPEG, ... as 8-bit RGB, alpha\n"
+     "dropped); --width/--height default to its size (plus --outpaint)",
+     [](auto& p, auto& flag, auto& v) {
+         require_file(flag, v);
+         p.args.request.input.image = v;
+     }},
+    {{{"--strength", "S"}},
+     "how much of the schedule runs from the input: the last int(steps x S)\n"
+     "steps (0 < S <= 1; default 0.75)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.input.strength = parse_double(flag, v); }},
+    {{{"--fit", "M"}},
+     "an input of another size: resize (stretch; default) | crop (cover,\n"
+     "cut the middle) | pad (fit inside, fill from the edges)",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.request.input.fit =
+             parse_choice(flag, v, "resize, crop or pad",
+                          [](const std::string& t) { return parse_enum<ImageFit>(t); });
+     }},
+    {{{"--mask", "FILE"}},
+     "inpainting: white = repaint, black = keep (diffusers' convention)",
+     [](auto& p, auto& flag, auto& v) {
+         require_file(flag, v);
+         p.args.request.input.mask = v;
+     }},
+    {{{"--mask-blur", "N"}},
+     "Gaussian blur of the mask, radius in pixels (default 0)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.input.mask_blur = parse_any_int(flag, v); }},
+    {{{"--outpaint", "L,T,R,B"}},
+     "grow the canvas by these pixels on each side; the new area is filled\n"
+     "from the image's edges and repainted",
+     [](auto& p, auto& flag, auto& v) { p.args.request.input.outpaint = parse_margins(flag, v); }},
+    {{{"--keep-unmasked", ""}},
+     "paste the input's unmasked pixels back over the result (A1111's\n"
+     "overlay; default off: the output is diffusers' output)",
+     [](auto& p, auto&, auto&) { p.args.request.input.keep_unmasked = true; }},
+};
+
 const std::vector<GenerateFlag> kRuntimeFlags = {
     {{{"--device", "D"}},
      "cpu | cuda | cuda:N (default cpu)",
@@ -502,7 +562,8 @@ const std::vector<GenerateFlag> kOutputFlags = {
     {{{"--dump", "FILE.safetensors"}},
      "intermediate tensors under the golden fixture names: prompt_embeds,\n"
      "add_text_embeds, noise, step{i}.latents, step{i}.pred_x0,\n"
-     "final_latents, image (1x3xHxW float in [0, 1]); with --batch N > 1, image i > 0 has the "
+     "final_latents, image (1x3xHxW float in [0, 1]); refining adds image_latents (the\n"
+     "encoded input) and mask (at latent size); with --batch N > 1, image i > 0 has the "
      "prefix \"img{i}.\"\n"
      "(img1.noise, img1.step0.latents, ...)",
      [](auto& p, auto& flag, auto& v) {
@@ -513,10 +574,12 @@ const std::vector<GenerateFlag> kOutputFlags = {
      true},
 };
 
-const FlagTable<GenerateParse> kGenerateFlags = {{"Model:", kModelFlags},
-                                                 {"Generation:", kGenerationFlags},
-                                                 {"Runtime:", kRuntimeFlags},
-                                                 {"Output (at least one):", kOutputFlags}};
+const FlagTable<GenerateParse> kGenerateFlags = {
+    {"Model:", kModelFlags},
+    {"Generation:", kGenerationFlags},
+    {"Refine (img2img, inpainting, outpainting):", kRefineFlags},
+    {"Runtime:", kRuntimeFlags},
+    {"Output (at least one):", kOutputFlags}};
 
 // `lightning batch`: its own flags, and generate's (but for generate_only) as the defaults of
 // every manifest line.
@@ -731,11 +794,36 @@ void check_generate_args(const GenerateParse& p, const std::set<std::string>& se
             throw UsageError("--from: " + g.from + " was made with the embedding '" +
                              embedding.token +
                              "'; pass it with --embedding FILE:" + embedding.token);
+    const RefineInput& recorded = g.from_record->request.input;
+    if (g.from_record->request.refines() && !seen.count("--init-image"))
+        throw UsageError("--from: " + g.from + " was made from the input image '" + recorded.image +
+                         "'; pass it with --init-image FILE");
+    if (!recorded.mask.empty() && !seen.count("--mask"))
+        throw UsageError("--from: " + g.from + " was made with the mask '" + recorded.mask +
+                         "'; pass it with --mask FILE");
     if (!p.loras_given)
         for (const auto& lora : g.from_record->request.loras)
             throw UsageError("--from: " + g.from + " was made with the LoRA '" + lora.path +
                              "' at " + format_number(lora.scale) +
                              "; pass it with --lora FILE:" + format_number(lora.scale));
+}
+
+// Without --width/--height, a refining run is the input's size (rounded down to a multiple of 8,
+// as diffusers rounds it) plus the outpaint margins.
+void default_size_from_input(GenerateArgs& g, const std::set<std::string>& seen) {
+    if (!g.request.refines() || g.from_record || seen.count("--width") || seen.count("--height"))
+        return;
+#ifdef LIGHTNING_HAVE_OIIO
+    Image8 input;
+    try {
+        input = read_image_pixels(g.request.input.image);
+    } catch (const Error& e) {
+        throw UsageError("--init-image: " + std::string(e.what()));
+    }
+    const Margins& m = g.request.input.outpaint;
+    g.request.width = input.width - input.width % 8 + m.left + m.right;
+    g.request.height = input.height - input.height % 8 + m.top + m.bottom;
+#endif
 }
 
 GenerateArgs parse_generate(const std::vector<std::string>& args) {
@@ -747,6 +835,7 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
     apply_flags(given, p);
     check_generate_args(p, names_given(given));
     GenerateArgs& g = p.args;
+    default_size_from_input(g, names_given(given));
     if (!p.dtype_given)
         g.engine.precision = g.engine.device == "cpu" ? Precision::FP32 : Precision::FP16;
     g.engine.preview = PreviewMode::Off;

@@ -12,6 +12,7 @@
 
 #ifdef LIGHTNING_HAVE_OIIO
 #include "core/image/image_file.h"
+#include "core/image/image_pixels.h"
 #endif
 
 #include <cctype>
@@ -26,10 +27,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Trace tensors that go into --dump: the golden names the fixtures compare end to end.
+// Trace tensors that go into --dump: the golden names the fixtures compare end to end, and when
+// refining the encoded input and the mask at latent size.
 bool is_dump_tensor(const std::string& name) {
     static const std::regex pattern(
-        R"((img\d+\.)?(noise|step\d+\.latents|step\d+\.pred_x0|final_latents|image)|prompt_embeds|add_text_embeds)");
+        R"((img\d+\.)?(noise|step\d+\.latents|step\d+\.pred_x0|final_latents|image|image_latents)|prompt_embeds|add_text_embeds|mask)");
     return std::regex_match(name, pattern);
 }
 
@@ -102,6 +104,8 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
     compare("the UNet", recorded.unet, now.unet);
     for (size_t i = 0; i < recorded.loras.size() && i < now.loras.size(); ++i)
         compare("a LoRA", recorded.loras[i], now.loras[i]);
+    compare("the input image", recorded.input_image, now.input_image);
+    compare("the mask", recorded.mask, now.mask);
 }
 
 // Settings of --from's PNG that this program has no use for (another tool's sampler, hires fix,
@@ -185,6 +189,9 @@ int run_generate(const GenerateArgs& input) {
         args.request.seed = device();
     }
     args.request.record_trace = !args.dump.empty();
+#ifdef LIGHTNING_HAVE_OIIO
+    args.engine.read_image = read_image_pixels;
+#endif
     check_before_loading(args);
 
     // From here on Ctrl+C stops at the next check and exits 130 (engine joined, nothing partial).

@@ -101,6 +101,8 @@ void require_files_inside(const nlohmann::json& object, const GenerationRequest&
             require_inside(embedding.path, folder, "embeddings");
     if (object.contains("unet_file") || object.contains("unet"))
         require_inside(request.unet_file, folder, "unet_file");
+    if (object.contains("init_image")) require_inside(request.input.image, folder, "init_image");
+    if (object.contains("mask")) require_inside(request.input.mask, folder, "mask");
 }
 
 }  // namespace

@@ -28,6 +28,11 @@ void LineChecker::check_files(const GenerationRequest& request) {
     for (const auto& embedding : request.embeddings)
         if (!fs::is_regular_file(embedding.path))
             throw Error(embedding.path, "embedding file not found");
+    // Refine inputs: a bad line, not a failed image half-way through the batch.
+    if (request.refines() && !fs::is_regular_file(request.input.image))
+        throw Error(request.input.image, "input image not found");
+    if (!request.input.mask.empty() && !fs::is_regular_file(request.input.mask))
+        throw Error(request.input.mask, "mask not found");
 }
 
 void LineChecker::check(ManifestLine& line) {

@@ -75,6 +75,8 @@ void check_request_files(const GenerationRequest& request) {
     for (const auto& lora : request.loras) check(lora.path, CheckpointKind::Lora, "a LoRA");
     for (const auto& embedding : request.embeddings)
         check(embedding.path, CheckpointKind::TextualInversion, "an embedding");
+    if (request.refines()) require_regular_file(request.input.image, "an input image");
+    if (!request.input.mask.empty()) require_regular_file(request.input.mask, "a mask");
 }
 
 std::string program_version() {
@@ -323,6 +325,13 @@ ImageRecord Engine::record_for(const GenerationRequest& request, const Generatio
             fs::is_directory(options_.vae)
                 ? short_file_hash(component_weights(options_.vae, "diffusion_pytorch_model"))
                 : short_file_hash(options_.vae);
+    }
+    if (request.refines()) {
+        record.input_image = {fs::path(request.input.image).stem().string(),
+                              short_file_hash(request.input.image)};
+        if (!request.input.mask.empty())
+            record.mask = {fs::path(request.input.mask).stem().string(),
+                           short_file_hash(request.input.mask)};
     }
     record.version = program_version();
     return record;

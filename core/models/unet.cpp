@@ -185,6 +185,15 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config,
                                       (config_.conv_out_kernel - 1) / 2, options));
 }
 
+void UNet2DConditionModelImpl::set_in_channels(int64_t channels) {
+    if (channels == config_.in_channels) return;
+    const auto options = conv_in->weight.options();
+    const int64_t kernel = config_.conv_in_kernel;
+    conv_in = replace_module("conv_in", Conv2d(channels, config_.block_out_channels[0], kernel, 1,
+                                               (kernel - 1) / 2, options));
+    config_.in_channels = channels;
+}
+
 c10::Device UNet2DConditionModelImpl::device() const {
     return conv_in->weight.device();
 }

@@ -58,6 +58,10 @@ public:
                        const at::Tensor& time_ids) const;
 
     const UNetConfig& config() const { return config_; }
+    // Inpainting UNets take 9 input channels ([latents, mask, masked image latents]), the others
+    // 4: conv_in is rebuilt (uninitialised, at the same place in the parameter order) for a
+    // checkpoint of the other kind.
+    void set_in_channels(int64_t channels);
     c10::Device device() const;
     c10::ScalarType dtype() const;
 

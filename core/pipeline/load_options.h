@@ -3,9 +3,11 @@
 #pragma once
 #include "core/pipeline/cuda_speedups.h"
 #include "core/request/enums.h"
+#include "core/request/image8.h"
 #include "core/request/model_layout.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -30,6 +32,10 @@ struct LoadOptions {
     // force_upcast false (sdxl-vae-fp16-fix) decodes in fp16 in an fp16 pipeline.
     std::string vae;
     CudaSpeedups speedups;  // ignored on the CPU
+    // Reads the input image and mask of a refining request as 8-bit RGB (core/image's
+    // read_image_pixels, for the CLI and the app). Empty: this build reads no image files, and
+    // a request with an input image is refused.
+    std::function<Image8(const std::string& path)> read_image;
 };
 
 }  // namespace lightning

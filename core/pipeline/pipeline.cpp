@@ -3,6 +3,7 @@
 // matches the reference to float rounding.
 #include "core/pipeline/pipeline.h"
 #include "core/pipeline/backend_errors.h"
+#include "core/pipeline/refine_latents.h"
 
 #include "core/convert/single_file.h"
 #include "core/convert/text_encoder_names.h"
@@ -172,6 +173,14 @@ struct ComponentWeights {
     std::shared_ptr<TensorSource> text_encoder_1, text_encoder_2, vae;
 };
 
+// The latents a group of images starts from, and what refining carries through the loop (each
+// [images, 4, h, w]; the refine ones undefined for text to image).
+struct StartLatents {
+    at::Tensor latents;
+    at::Tensor image_latents, noise, masked_image_latents;
+    at::Tensor image_posterior_noise, masked_posterior_noise;  // traces only
+};
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -224,9 +233,12 @@ struct Pipeline::Impl {
                                                       const std::string& unet_name) const;
     Conditioning encode_conditioning(const GenerationRequest& request, const Trace& trace);
     int images_per_unet_batch(const GenerationRequest& request) const;
+    StartLatents start_latents(const GenerationRequest& request, const Scheduler& scheduler,
+                               const RefineLatents* refine, int first_image, int images,
+                               const Trace& trace);
     bool denoise(const GenerationRequest& request, const Scheduler& scheduler,
-                 const Conditioning& cond, int first_image, int images, const Callbacks& callbacks,
-                 at::Tensor& latents, const Trace& trace);
+                 const Conditioning& cond, const RefineLatents* refine, int first_image, int images,
+                 const Callbacks& callbacks, at::Tensor& latents, const Trace& trace);
     void apply_speedups();
     GeneratedImage decode_image(const at::Tensor& latents, int image, VaeTiling tiling,
                                 const Trace& trace, GenerationResult& result);
@@ -255,7 +267,11 @@ void Pipeline::Impl::load_models() {
         [config = configs.unet](const std::string& path) -> std::shared_ptr<const TensorSource> {
             return unet_weights_any_layout(SafeTensorsFile::open(path), config);
         },
-        options.checkpoint_budget);
+        options.checkpoint_budget,
+        [this](int64_t channels) {
+            unet->set_in_channels(channels);
+            unet_graphs.clear();  // captured with the old conv_in's weights
+        });
     text_encoder_1->eval();
     text_encoder_2->eval();
     vae->eval();
@@ -487,6 +503,28 @@ std::string non_finite_causes(const GenerationRequest& request, const std::strin
     return causes;
 }
 
+// Hands each image's share of step `step` (absolute index; `run_step` of `run_steps` counted
+// from the first step that runs) to on_step; false when it asks to cancel.
+bool report_step(const Scheduler& scheduler, int step, int run_step, int run_steps, int first_image,
+                 int images, double seconds, const at::Tensor& latents, const at::Tensor& pred_x0,
+                 const Callbacks& callbacks) {
+    const double timestep = scheduler.timesteps()[step].item<double>();
+    for (int k = 0; k < images; ++k) {
+        StepInfo info;
+        info.image_index = first_image + k;
+        info.step = run_step;
+        info.total_steps = run_steps;
+        info.timestep = timestep;
+        info.sigma = scheduler.noise_level(step);
+        info.latents = latents.slice(0, k, k + 1);
+        info.pred_x0 = pred_x0.slice(0, k, k + 1);
+        info.seconds = seconds / images;  // its share of the batch's step
+        // Cancel before the next UNet call; the last step's result is not decoded.
+        if (!callbacks.on_step(info)) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 // The model's scheduler config with the spacing Lightning needs and the UNet's prediction.
@@ -547,43 +585,90 @@ int Pipeline::Impl::images_per_unet_batch(const GenerationRequest& request) cons
     return std::min(request.batch, kMaxImagesPerUnetBatch);
 }
 
-// The Euler loop of images first_image .. first_image + images - 1, each from its own seeded
-// noise, as one UNet batch. Returns false when cancelled.
-bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& scheduler,
-                             const Conditioning& cond, int first_image, int images,
-                             const Callbacks& callbacks, at::Tensor& latents, const Trace& trace) {
+// The latents entering the first step for images first_image .. first_image + images - 1, each
+// from its own generator (seed + index): seeded noise times init_noise_sigma, or when refining
+// the input's sample noised to the first kept step (core/pipeline/refine_latents.h).
+StartLatents Pipeline::Impl::start_latents(const GenerationRequest& request,
+                                           const Scheduler& scheduler, const RefineLatents* refine,
+                                           int first_image, int images, const Trace& trace) {
     auto name = [&](const std::string& n) { return image_name(first_image, n); };
-    // Noise: one CPU draw of exactly the latent shape per image, then moved (CPU and CUDA
-    // generators differ; the CPU one reproduces torch.Generator("cpu").manual_seed(seed)).
-    std::vector<at::Tensor> noises;
+    const int first_step = scheduler.num_steps() - request.denoising_steps();
+    std::vector<RefineStart> starts;
     for (int k = 0; k < images; ++k) {
-        auto generator = at::detail::createCPUGenerator(request.seed + uint64_t(first_image + k));
-        noises.push_back(
-            torch::randn({1, unet->config().in_channels, request.height / 8, request.width / 8},
-                         generator, torch::TensorOptions().dtype(torch::kFloat)));
+        const uint64_t seed = request.seed + uint64_t(first_image + k);
+        if (refine) {
+            starts.push_back(start_refine(*refine, seed, scheduler, first_step, device));
+            continue;
+        }
+        // One CPU draw of exactly the latent shape per image, then moved (CPU and CUDA
+        // generators differ; the CPU one reproduces torch.Generator("cpu").manual_seed(seed)).
+        auto generator = at::detail::createCPUGenerator(seed);
+        RefineStart start;
+        start.noise =
+            torch::randn({1, vae->latent_channels(), request.height / 8, request.width / 8},
+                         generator, torch::TensorOptions().dtype(torch::kFloat))
+                .to(device);
+        start.latents = start.noise * scheduler.init_noise_sigma().to(device);
+        starts.push_back(start);
     }
-    const auto noise = images == 1 ? noises.front() : torch::cat(noises);
-    trace(name("noise"), noise);
-    const auto init_sigma = scheduler.init_noise_sigma();
-    latents = noise.to(device) * init_sigma.to(device);
-    trace(name("latents_init"), latents);
+    const auto stack = [&](at::Tensor RefineStart::*field) {
+        std::vector<at::Tensor> parts;
+        for (const auto& start : starts)
+            if ((start.*field).defined()) parts.push_back(start.*field);
+        return parts.empty() ? at::Tensor() : parts.size() == 1 ? parts[0] : torch::cat(parts);
+    };
+    StartLatents out{stack(&RefineStart::latents),
+                     stack(&RefineStart::image_latents),
+                     stack(&RefineStart::noise),
+                     stack(&RefineStart::masked_image_latents),
+                     stack(&RefineStart::image_posterior_noise),
+                     stack(&RefineStart::masked_posterior_noise)};
+    const auto trace_defined = [&](const char* what, const at::Tensor& t) {
+        if (t.defined()) trace(name(what), t);
+    };
+    trace_defined("image_posterior_noise", out.image_posterior_noise);
+    trace_defined("image_latents", out.image_latents);
+    trace(name("noise"), out.noise);
+    trace_defined("masked_image_posterior_noise", out.masked_posterior_noise);
+    trace_defined("masked_image_latents", out.masked_image_latents);
+    trace(name("latents_init"), out.latents);
+    return out;
+}
+
+// The Euler loop of images first_image .. first_image + images - 1 as one UNet batch, over the
+// request's denoising steps (all, or the last ones when refining). Returns false when cancelled.
+bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& scheduler,
+                             const Conditioning& cond, const RefineLatents* refine, int first_image,
+                             int images, const Callbacks& callbacks, at::Tensor& latents,
+                             const Trace& trace) {
+    auto name = [&](const std::string& n) { return image_name(first_image, n); };
+    const StartLatents start =
+        start_latents(request, scheduler, refine, first_image, images, trace);
+    latents = start.latents;
     // Conditioning rows per image: [negative x images, positive x images] with CFG.
     const auto per_image = [&](const at::Tensor& t) {
         return images == 1 ? t : t.repeat_interleave(images, 0);
     };
     const auto embeds = per_image(cond.embeds), pooled = per_image(cond.pooled),
                time_ids = per_image(cond.time_ids);
+    const auto guided = [&](const at::Tensor& t) { return cond.cfg ? torch::cat({t, t}) : t; };
+    const auto masked_image_latents =
+        start.masked_image_latents.defined() ? guided(start.masked_image_latents) : at::Tensor();
 
     const int steps = scheduler.num_steps();
-    for (int i = 0; i < steps; ++i) {
+    const int first_step = steps - request.denoising_steps();
+    if (refine && first_image == 0)
+        trace("timesteps_kept", scheduler.timesteps().slice(0, first_step, steps));
+    for (int i = first_step; i < steps; ++i) {
         if (callbacks.should_cancel && callbacks.should_cancel()) return false;
         const auto step_start = Clock::now();
+        const int run_step = i - first_step;  // the reference's loop index
         const auto step_name = [&](const char* what) {
-            return name("step" + std::to_string(i) + "." + what);
+            return name("step" + std::to_string(run_step) + "." + what);
         };
         const auto timestep = scheduler.timesteps()[i];
-        const auto model_input =
-            scheduler.scale_model_input(cond.cfg ? torch::cat({latents, latents}) : latents, i);
+        auto model_input = scheduler.scale_model_input(guided(latents), i);
+        if (refine) model_input = with_inpaint_channels(*refine, model_input, masked_image_latents);
         const auto unet_output =
             run_unet(model_input, timestep.to(device), embeds, pooled, time_ids);
         at::Tensor model_output = unet_output;
@@ -593,10 +678,20 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
         }
         const auto step = scheduler.step(model_output, i, latents);
         latents = step.prev_sample;
+        if (refine) {
+            const auto blended = blend_known_region(*refine, scheduler, i, latents,
+                                                    start.image_latents, start.noise);
+            if (blended.known.defined()) {
+                trace(step_name("prev_sample"), latents);
+                trace(step_name("noised_image_latents"), blended.known);
+            }
+            latents = blended.latents;
+        }
         synchronize(device);
         // A NaN here would otherwise become a black image written as if all went well.
         if (!all_finite(latents))
-            throw Error("step " + std::to_string(i + 1) + " of " + std::to_string(steps),
+            throw Error("step " + std::to_string(run_step + 1) + " of " +
+                            std::to_string(steps - first_step),
                         "the latents became NaN or infinite; likely causes: " +
                             non_finite_causes(request, checkpoints->active().value_or("")));
         trace(step_name("timestep"), timestep.reshape({1}));
@@ -605,21 +700,10 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
         trace(step_name("model_output"), model_output);
         trace(step_name("pred_x0"), step.pred_x0);
         trace(step_name("latents"), latents);
-        if (!callbacks.on_step) continue;
-        const double seconds = seconds_since(step_start);
-        for (int k = 0; k < images; ++k) {
-            StepInfo info;
-            info.image_index = first_image + k;
-            info.step = i;
-            info.total_steps = steps;
-            info.timestep = timestep.item<double>();
-            info.sigma = scheduler.noise_level(i);
-            info.latents = latents.slice(0, k, k + 1);
-            info.pred_x0 = step.pred_x0.slice(0, k, k + 1);
-            info.seconds = seconds / images;  // its share of the batch's step
-            // Cancel before the next UNet call; the last step's result is not decoded.
-            if (!callbacks.on_step(info)) return false;
-        }
+        if (callbacks.on_step &&
+            !report_step(scheduler, i, run_step, steps - first_step, first_image, images,
+                         seconds_since(step_start), latents, step.pred_x0, callbacks))
+            return false;
     }
     return true;
 }
@@ -651,6 +735,9 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     c10::InferenceMode inference;
     const auto start = Clock::now();
     limits::validate(request);
+    // The input files are read and checked before anything changes.
+    std::optional<RefinePixels> pixels;
+    if (request.refines()) pixels = prepare_refine_pixels(request, options.read_image);
     GenerationResult result;
     const Trace trace = [&](const std::string& name, const at::Tensor& t) {
         if (request.record_trace) result.trace.emplace_back(name, to_trace(t));
@@ -658,6 +745,10 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
 
     // Weights: the UNet checkpoint, the LoRA set, the embeddings (no-ops when unchanged).
     result.unet_switch = select_unet(request.unet_file);
+    if (!request.inpaints() && unet->config().in_channels != vae->latent_channels())
+        throw Error(request.unet_file.empty() ? base_unet_name : request.unet_file,
+                    "is an inpainting UNet (" + std::to_string(unet->config().in_channels) +
+                        " input channels): it needs an input image and a mask");
     apply_loras(request.loras);
     apply_embeddings(request.embeddings);
     result.unet_path = request.unet_file;
@@ -671,13 +762,23 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     const auto encode_start = Clock::now();
     const Conditioning cond = encode_conditioning(request, trace);
     result.encode_seconds = seconds_since(encode_start);
+    std::optional<RefineLatents> refine;
+    if (pixels) {
+        refine = encode_refine_input(*vae, *pixels, request, unet->config().in_channels, device);
+        trace("init_image", refine->image);
+        if (refine->mask.defined()) {
+            trace("mask_image", refine->mask_image);
+            trace("mask", refine->mask);
+        }
+    }
 
     const int group = images_per_unet_batch(request);
     for (int first = 0; first < request.batch && !result.cancelled; first += group) {
         const int images = std::min(group, request.batch - first);
         const auto group_start = Clock::now();
         at::Tensor latents;
-        if (!denoise(request, *scheduler, cond, first, images, callbacks, latents, trace)) {
+        if (!denoise(request, *scheduler, cond, refine ? &*refine : nullptr, first, images,
+                     callbacks, latents, trace)) {
             result.cancelled = true;
             break;
         }
@@ -688,6 +789,8 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
             GeneratedImage generated = decode_image(latents.slice(0, k, k + 1), first + k,
                                                     request.vae_tiling, trace, result);
             generated.seed = request.seed + uint64_t(first + k);
+            if (pixels && request.input.keep_unmasked)
+                generated.pixels = paste_unmasked(generated.pixels, *pixels);
             // Its decode and its share of the group's denoising.
             generated.seconds = seconds_since(image_start) + denoise_seconds / images;
             if (callbacks.on_image) callbacks.on_image(first + k, generated);

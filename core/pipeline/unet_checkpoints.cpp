@@ -13,6 +13,7 @@
 #include <c10/cuda/CUDAFunctions.h>
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -57,6 +58,10 @@ void synchronize(const c10::Device& device) {
 
 }  // namespace
 
+namespace {
+const std::string kConvIn = "conv_in.weight";
+}  // namespace
+
 const char* to_string(CheckpointHome home) {
     switch (home) {
         case CheckpointHome::Active:
@@ -75,16 +80,28 @@ const char* to_string(CheckpointHome home) {
 
 UnetCheckpoints::UnetCheckpoints(torch::nn::Module& unet, c10::Device device,
                                  std::shared_ptr<const TensorSource> base, Opener open_file,
-                                 CheckpointBudget budget)
+                                 CheckpointBudget budget, SetInputChannels set_input_channels)
     : unet_(unet),
       device_(device),
       base_(std::move(base)),
       open_file_(std::move(open_file)),
-      budget_(budget) {
+      budget_(budget),
+      set_input_channels_(std::move(set_input_channels)) {
     for (const auto& t : module_tensors(unet_)) unet_bytes_ += uint64_t(t.nbytes());
 }
 
-std::shared_ptr<const TensorSource> UnetCheckpoints::open(const std::string& path) const {
+// The module's conv_in.weight is [out, in, k, k].
+void UnetCheckpoints::match_input_channels(int64_t channels) {
+    const auto names = module_names(unet_);
+    const auto at = std::find(names.begin(), names.end(), kConvIn);
+    if (!set_input_channels_ || at == names.end()) return;
+    const auto current = module_tensors(unet_)[size_t(at - names.begin())].size(1);
+    if (channels == current || (channels != 4 && channels != 9)) return;
+    set_input_channels_(channels);
+    active_.reset();  // conv_in's weights are gone with the old layer
+}
+
+std::shared_ptr<const TensorSource> UnetCheckpoints::open(const std::string& path) {
     if (path.empty()) {
         if (!base_)
             throw Error("unet",
@@ -96,6 +113,10 @@ std::shared_ptr<const TensorSource> UnetCheckpoints::open(const std::string& pat
     if (!std::filesystem::is_regular_file(path, error)) throw Error(path, "UNet file not found");
     const auto raw = SafeTensorsFile::open(path);
     const auto file = open_file_ ? open_file_(path) : raw;
+    if (file->contains(kConvIn)) {
+        const auto shape = file->shape(kConvIn);
+        if (shape.size() == 4) match_input_channels(shape[1]);
+    }
     // Names first: a LoRA or a whole single-file checkpoint in the UNet's place is named as
     // such, instead of as hundreds of missing and unexpected tensors.
     const auto report = check_state_dict(unet_, *file);
@@ -158,6 +179,10 @@ std::unique_ptr<UnetCheckpoints::Entry> UnetCheckpoints::read_entry(const Tensor
 
 void UnetCheckpoints::copy_into_module(const Entry& entry) {
     torch::NoGradGuard no_grad;
+    const auto names = module_names(unet_);
+    const auto conv_in = std::find(names.begin(), names.end(), kConvIn);
+    if (conv_in != names.end())
+        match_input_channels(entry.tensors[size_t(conv_in - names.begin())].size(1));
     const auto targets = module_tensors(unet_);
     const bool non_blocking = entry.home == CheckpointHome::PinnedHost;
     for (size_t i = 0; i < targets.size(); ++i) targets[i].copy_(entry.tensors[i], non_blocking);

@@ -47,13 +47,21 @@ public:
 
     // `base` holds the model's own UNet weights (a file or a single file's UNet part); null when
     // the model has none.
+    // Rebuilds the module's conv_in for another number of input channels (inpainting UNets
+    // take 9: [latents, mask, masked image latents]; the others 4).
+    using SetInputChannels = std::function<void(int64_t channels)>;
+
+    // `base` holds the model's own UNet weights (a file or a single file's UNet part); null when
+    // the model has none. Without `set_input_channels` every checkpoint must match the module.
     UnetCheckpoints(torch::nn::Module& unet, c10::Device device,
                     std::shared_ptr<const TensorSource> base, Opener open_file,
-                    CheckpointBudget budget = {});
+                    CheckpointBudget budget = {}, SetInputChannels set_input_channels = {});
 
     // Makes `path` ("" = base) the module's weights. A file that is not a UNet of this model is
-    // refused before anything changes, with an error saying what the file is instead. If
-    // reading fails half-way the module holds no valid checkpoint until the next activate().
+    // refused before anything changes, with an error saying what the file is instead (one with
+    // the other number of input channels rebuilds conv_in first, so the module then holds no
+    // valid checkpoint until the next activate()). If reading fails half-way the module holds no
+    // valid checkpoint until the next activate().
     CheckpointSwitch activate(const std::string& path);
 
     // Reads `path` into the cache (if the budget allows) without activating it. Returns false
@@ -75,7 +83,8 @@ private:
         CheckpointHome home = CheckpointHome::Disk;
         uint64_t bytes = 0;
     };
-    std::shared_ptr<const TensorSource> open(const std::string& path) const;
+    std::shared_ptr<const TensorSource> open(const std::string& path);
+    void match_input_channels(int64_t channels);
     std::optional<CheckpointHome> room_for(uint64_t bytes) const;
     std::unique_ptr<Entry> read_entry(const TensorSource& source, CheckpointHome home) const;
     void copy_into_module(const Entry& entry);
@@ -86,6 +95,7 @@ private:
     std::shared_ptr<const TensorSource> base_;
     Opener open_file_;
     CheckpointBudget budget_;
+    SetInputChannels set_input_channels_;
     uint64_t unet_bytes_ = 0;  // one checkpoint in the module's dtype
     std::map<std::string, std::unique_ptr<Entry>> entries_;
     std::optional<std::string> active_;

@@ -20,6 +20,10 @@ enum class PromptSyntax { None, Compel, A1111 };
 // diffusers' scheduler settings (scheduler_config.json).
 enum class TimestepSpacing { Leading, Trailing, Linspace };
 enum class PredictionType { Epsilon, Sample, VPrediction };
+// How an input image of another size than the request's is fitted (diffusers' VaeImageProcessor
+// resize modes "default", "crop" and "fill"): stretched to the size; scaled to cover it and
+// centre-cropped; scaled to fit inside it and the rest filled from the image's edges.
+enum class ImageFit { Resize, Crop, Pad };
 
 // Each enum's names and the setting they are errors about; specialised below.
 template <class E>
@@ -46,6 +50,8 @@ LIGHTNING_ENUM_NAMES(TimestepSpacing, "timestep_spacing", {TimestepSpacing::Lead
 LIGHTNING_ENUM_NAMES(PredictionType, "prediction_type", {PredictionType::Epsilon, "epsilon"},
                      {PredictionType::Sample, "sample"},
                      {PredictionType::VPrediction, "v_prediction"})
+LIGHTNING_ENUM_NAMES(ImageFit, "fit", {ImageFit::Resize, "resize"}, {ImageFit::Crop, "crop"},
+                     {ImageFit::Pad, "pad"})
 #undef LIGHTNING_ENUM_NAMES
 
 template <class E>

@@ -9,14 +9,16 @@
 namespace lightning::limits {
 namespace {
 
+// 0.25, not 0.250000.
+std::string number_text(double v) {
+    std::string text = std::to_string(v);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (!text.empty() && text.back() == '.') text.pop_back();
+    return text;
+}
+
 std::string range_text(double min, double max) {
-    auto number = [](double v) {
-        std::string text = std::to_string(v);
-        text.erase(text.find_last_not_of('0') + 1);
-        if (!text.empty() && text.back() == '.') text.pop_back();
-        return text;
-    };
-    return number(min) + ".." + number(max);
+    return number_text(min) + ".." + number_text(max);
 }
 
 void check_range(const char* field, double value, double min, double max) {
@@ -94,6 +96,35 @@ static void check_syntax(const char* field, const std::string& text, PromptSynta
     }
 }
 
+// img2img / inpainting / outpainting fields (the files themselves are read when the request runs).
+static void check_refine_input(const GenerationRequest& r) {
+    const RefineInput& in = r.input;
+    if (!r.refines()) {
+        if (!in.mask.empty()) throw Error("mask", "needs an input image to repaint");
+        if (in.outpaint.any()) throw Error("outpaint", "needs an input image to extend");
+        return;
+    }
+    if (!std::isfinite(in.strength) || in.strength <= 0 || in.strength > 1)
+        throw Error("strength", (std::isfinite(in.strength) ? number_text(in.strength)
+                                                            : std::string("not a finite number")) +
+                                    " is outside 0 (exclusive) .. 1");
+    if (r.denoising_steps() < 1)
+        throw Error("strength", number_text(in.strength) + " x " + std::to_string(r.steps) +
+                                    " steps runs no step (int(steps x strength) = 0); use a "
+                                    "strength of at least " +
+                                    number_text(std::ceil(1e4 / r.steps) / 1e4) + " or more steps");
+    check_range("mask blur", in.mask_blur, 0, kMaxMaskBlur);
+    const Margins& m = in.outpaint;
+    for (const int side : {m.left, m.top, m.right, m.bottom})
+        check_range("outpaint", side, 0, kMaxSide);
+    const int inner_width = r.width - m.left - m.right, inner_height = r.height - m.top - m.bottom;
+    if (inner_width < kSideMultiple || inner_height < kSideMultiple)
+        throw Error("outpaint", "margins " + std::to_string(m.left) + "," + std::to_string(m.top) +
+                                    "," + std::to_string(m.right) + "," + std::to_string(m.bottom) +
+                                    " leave no room for the image in a " + std::to_string(r.width) +
+                                    "x" + std::to_string(r.height) + " canvas");
+}
+
 void validate(const GenerationRequest& r) {
     check_text("prompt", r.prompt);
     if (r.negative_prompt) check_text("negative prompt", *r.negative_prompt);
@@ -114,6 +145,7 @@ void validate(const GenerationRequest& r) {
     for (const auto& lora : r.loras)
         check_range(("lora scale of " + lora.path).c_str(), lora.scale, -kMaxLoraScale,
                     kMaxLoraScale);
+    check_refine_input(r);
 }
 
 }  // namespace lightning::limits

@@ -179,6 +179,55 @@ bool read_number(const std::string& text, T& out) {
     return true;
 }
 
+bool read_flag(const std::string& text, bool& out) {
+    const std::string t = trim(text);
+    if (t != "true" && t != "false") return false;
+    out = t == "true";
+    return true;
+}
+
+// "LEFT;TOP;RIGHT;BOTTOM" in pixels (`;`: a comma would end the setting).
+bool read_margins(const std::string& text, Margins& out) {
+    std::stringstream items(text);
+    std::vector<int> sides;
+    for (std::string item; std::getline(items, item, ';');) {
+        int side = 0;
+        if (!read_number(item, side)) return false;
+        sides.push_back(side);
+    }
+    if (sides.size() != 4) return false;
+    out = {sides[0], sides[1], sides[2], sides[3]};
+    return true;
+}
+
+std::string format_margins(const Margins& m) {
+    return std::to_string(m.left) + ";" + std::to_string(m.top) + ";" + std::to_string(m.right) +
+           ";" + std::to_string(m.bottom);
+}
+
+// img2img / inpainting settings: A1111's keys ("Denoising strength", "Mask blur") where it has
+// them, ours for the rest.
+void add_refine_settings(const ImageRecord& record, std::vector<std::string>& settings) {
+    const RefineInput& in = record.request.input;
+    if (!record.request.refines()) return;
+    settings.push_back("Denoising strength: " + format_number(in.strength));
+    const std::string image_name =
+        record.input_image.name.empty() ? model_display_name(in.image) : record.input_image.name;
+    settings.push_back("Init image: " + quote_if_needed(image_name));
+    if (!record.input_image.hash.empty())
+        settings.push_back("Init image hash: " + record.input_image.hash);
+    if (in.fit != ImageFit::Resize) settings.push_back(std::string("Fit: ") + to_string(in.fit));
+    if (!in.mask.empty()) {
+        const std::string mask_name =
+            record.mask.name.empty() ? model_display_name(in.mask) : record.mask.name;
+        settings.push_back("Mask: " + quote_if_needed(mask_name));
+        if (!record.mask.hash.empty()) settings.push_back("Mask hash: " + record.mask.hash);
+    }
+    if (in.mask_blur > 0) settings.push_back("Mask blur: " + std::to_string(in.mask_blur));
+    if (in.outpaint.any()) settings.push_back("Outpaint: " + format_margins(in.outpaint));
+    if (in.keep_unmasked) settings.push_back("Keep unmasked: true");
+}
+
 // Written where a file's hash was not computed (a list names every entry or none).
 const std::string kUnknownHash = "unknown";
 
@@ -236,6 +285,19 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
         const auto spacing = enum_from_name<TimestepSpacing>(value);
         if (spacing) r.timestep_spacing = spacing;
         return spacing.has_value();
+    }
+    if (key == "Denoising strength") return read_number(value, r.input.strength);
+    if (key == "Mask blur") return read_number(value, r.input.mask_blur);
+    if (key == "Init image") return record.input_image.name = r.input.image = value, true;
+    if (key == "Init image hash") return record.input_image.hash = value, true;
+    if (key == "Mask") return record.mask.name = r.input.mask = value, true;
+    if (key == "Mask hash") return record.mask.hash = value, true;
+    if (key == "Keep unmasked") return read_flag(value, r.input.keep_unmasked);
+    if (key == "Outpaint") return read_margins(value, r.input.outpaint);
+    if (key == "Fit") {
+        const auto fit = enum_from_name<ImageFit>(value);
+        if (fit) r.input.fit = *fit;
+        return fit.has_value();
     }
     if (key == "Prediction") {
         try {
@@ -323,6 +385,7 @@ std::string settings_line(const ImageRecord& record) {
         settings.push_back(std::string("VAE tiling: ") + to_string(r.vae_tiling));
     settings.push_back(std::string("Prompt syntax: ") + to_string(r.prompt_syntax));
     if (r.clip_skip > 0) settings.push_back("Clip skip: " + std::to_string(r.clip_skip));
+    add_refine_settings(record, settings);
     for (const auto& [key, value] : record.extra)
         settings.push_back(key + ": " + quote_if_needed(value));
     if (!record.version.empty()) settings.push_back("Version: " + quote_if_needed(record.version));
@@ -438,6 +501,13 @@ constexpr RequestSetting kRequestSettings[] = {
     {"Prediction", [](auto& r, const auto& from) { r.prediction = from.prediction; }},
     {"VAE tiling", [](auto& r, const auto& from) { r.vae_tiling = from.vae_tiling; }},
     {"Prompt syntax", [](auto& r, const auto& from) { r.prompt_syntax = from.prompt_syntax; }},
+    {"Denoising strength",
+     [](auto& r, const auto& from) { r.input.strength = from.input.strength; }},
+    {"Mask blur", [](auto& r, const auto& from) { r.input.mask_blur = from.input.mask_blur; }},
+    {"Fit", [](auto& r, const auto& from) { r.input.fit = from.input.fit; }},
+    {"Outpaint", [](auto& r, const auto& from) { r.input.outpaint = from.input.outpaint; }},
+    {"Keep unmasked",
+     [](auto& r, const auto& from) { r.input.keep_unmasked = from.input.keep_unmasked; }},
 };
 
 // The entries of kRequestSettings whose key `extra` holds.

@@ -7,7 +7,9 @@
 //   Model hash: 1a2b3c4d5e, Model: stable-diffusion-xl-base-1.0, UNet: sdxl_lightning_4step_unet,
 //   UNet hash: 0f1e2d3c4b, Lora hashes: "name: 1a2b3c4d5e", Lora weights: "name: 0.8",
 //   TI hashes: "token: 1a2b3c4d5e", VAE hash: 2b3c4d5e6f, VAE: sdxl.vae, Prompt syntax: a1111,
-//   Clip skip: 2, Version: Lightning Studio 0.2.0
+//   Clip skip: 2, Denoising strength: 0.5, Init image: input, Init image hash: 3c4d5e6f7a,
+//   Fit: crop, Mask: mask, Mask hash: 4d5e6f7a8b, Mask blur: 4, Outpaint: 0;64;128;0,
+//   Keep unmasked: true, Version: Lightning Studio 0.2.0
 // The reader is lenient (A1111, Forge, ComfyUI exporters, InvokeAI's A1111 mode): multi-line
 // prompts and negatives, quoted values, missing keys (defaults kept) and unknown keys, which are
 // kept in order and written back. A prompt or negative that would not read back as written (a
@@ -41,6 +43,8 @@ struct ImageRecord {
     std::vector<FileIdentity> loras;       // one per request.loras entry, same order
     std::vector<FileIdentity> embeddings;  // one per request.embeddings entry (name = token)
     FileIdentity vae;                      // a VAE other than the model's own
+    FileIdentity input_image;              // request.input.image, when it refines one
+    FileIdentity mask;                     // request.input.mask, when given
     std::string sampler = "Euler";
     std::string version;  // "Lightning Studio 0.2.0"; empty for foreign texts
     std::vector<std::pair<std::string, std::string>> extra;  // unknown keys, in order

@@ -26,6 +26,36 @@ struct LoraSpec {
     bool operator==(const LoraSpec&) const = default;
 };
 
+// How far outpainting grows the canvas on each side, in pixels.
+struct Margins {
+    int left = 0, top = 0, right = 0, bottom = 0;
+
+    bool any() const { return left || top || right || bottom; }
+    bool operator==(const Margins&) const = default;
+};
+
+// img2img, inpainting and outpainting: the image a request starts from and what of it is
+// repainted, as diffusers' StableDiffusionXLImg2ImgPipeline and ...InpaintPipeline take them
+// (core/pipeline/refine.h prepares the pixels). Paths, as the record keeps them; the files are
+// read, and their hashes recorded, when the request runs.
+struct RefineInput {
+    std::string image;  // the input image; "" = text to image
+    // How much of the schedule runs: the last int(steps x strength) steps (diffusers' rule).
+    double strength = 0.75;
+    ImageFit fit = ImageFit::Resize;  // an input of another size than the canvas's
+    // White = repaint, black = keep (diffusers' convention); "" = repaint everywhere (img2img).
+    std::string mask;
+    int mask_blur = 0;  // radius of a Gaussian blur of the mask, in pixels (PIL's GaussianBlur)
+    // The canvas grows by these; the new area is filled from the image's edges and repainted.
+    // The request's width and height are the grown canvas.
+    Margins outpaint;
+    // The unmasked pixels of the input pasted back over the result (A1111's overlay), so that a
+    // repaint never shifts what was not masked. Off: the output is diffusers' output.
+    bool keep_unmasked = false;
+
+    bool operator==(const RefineInput&) const = default;
+};
+
 struct GenerationRequest {
     std::string prompt;
     std::optional<std::string> negative_prompt;  // nullopt: zero embeddings (SDXL default)
@@ -50,6 +80,7 @@ struct GenerationRequest {
     // Textual-inversion embeddings, loaded in this order.
     std::vector<EmbeddingSpec> embeddings;
     VaeTiling vae_tiling = VaeTiling::Auto;
+    RefineInput input;          // img2img / inpainting / outpainting; empty: text to image
     bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
 
     bool operator==(const GenerationRequest&) const = default;
@@ -58,6 +89,12 @@ struct GenerationRequest {
     GenerationRequest single_image(int index) const;
     // Whether classifier-free guidance runs (and so whether the negative prompt matters).
     bool uses_guidance() const { return guidance > 1.0; }
+    // Whether the request starts from an input image, and whether it repaints only part of it.
+    bool refines() const { return !input.image.empty(); }
+    bool inpaints() const { return refines() && (!input.mask.empty() || input.outpaint.any()); }
+    // The steps that run: all of them, or when refining the last int(steps x strength)
+    // (diffusers' get_timesteps); 0 means the strength is too low for the step count.
+    int denoising_steps() const;
 };
 
 }  // namespace lightning

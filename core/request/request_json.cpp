@@ -183,6 +183,9 @@ std::vector<Spec> read_list(const json& value, const std::string& key, Reader re
     return specs;
 }
 
+bool apply_refine_key(RefineInput& in, const std::string& key, const json& value,
+                      const RequestJsonOptions& options);
+
 // Applies one key; returns false for a key the request has no field for.
 bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
                const RequestJsonOptions& options) {
@@ -227,6 +230,40 @@ bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
             value, key, [&](const json& item) { return read_embedding(item, options); });
     } else if (key == "vae_tiling") {
         r.vae_tiling = parse_vae_tiling(require_string(value, key));
+    } else {
+        return apply_refine_key(r.input, key, value, options);
+    }
+    return true;
+}
+
+// [LEFT, TOP, RIGHT, BOTTOM] in pixels.
+Margins read_margins(const json& value, const std::string& key) {
+    if (!value.is_array() || value.size() != 4)
+        throw Error(key, std::string("expected [left, top, right, bottom], got ") +
+                             (value.is_array() ? "an array of " + std::to_string(value.size())
+                                               : std::string(type_name(value))));
+    return {require_int(value[0], key), require_int(value[1], key), require_int(value[2], key),
+            require_int(value[3], key)};
+}
+
+bool apply_refine_key(RefineInput& in, const std::string& key, const json& value,
+                      const RequestJsonOptions& options) {
+    if (key == "init_image") {
+        in.image = resolve_path(require_string(value, key), options);
+    } else if (key == "strength") {
+        in.strength = require_number(value, key);
+    } else if (key == "fit") {
+        in.fit = parse_enum<ImageFit>(require_string(value, key));
+    } else if (key == "mask") {
+        in.mask = resolve_path(require_string(value, key), options);
+    } else if (key == "mask_blur") {
+        in.mask_blur = require_int(value, key);
+    } else if (key == "outpaint") {
+        in.outpaint = read_margins(value, key);
+    } else if (key == "keep_unmasked") {
+        if (!value.is_boolean())
+            throw Error(key, std::string("expected true or false, got ") + type_name(value));
+        in.keep_unmasked = value.get<bool>();
     } else {
         return false;
     }
@@ -311,11 +348,32 @@ std::vector<std::pair<std::string, std::string>> read_extra(const json& value) {
 }  // namespace
 
 const std::vector<std::string>& request_json_keys() {
-    static const std::vector<std::string> keys = {
-        "prompt",    "negative_prompt", "negative",   "steps",      "guidance",
-        "width",     "height",          "size",       "seed",       "batch",
-        "clip_skip", "unet_file",       "unet",       "prediction", "timestep_spacing",
-        "loras",     "prompt_syntax",   "embeddings", "vae_tiling"};
+    static const std::vector<std::string> keys = {"prompt",
+                                                  "negative_prompt",
+                                                  "negative",
+                                                  "steps",
+                                                  "guidance",
+                                                  "width",
+                                                  "height",
+                                                  "size",
+                                                  "seed",
+                                                  "batch",
+                                                  "clip_skip",
+                                                  "unet_file",
+                                                  "unet",
+                                                  "prediction",
+                                                  "timestep_spacing",
+                                                  "loras",
+                                                  "prompt_syntax",
+                                                  "embeddings",
+                                                  "vae_tiling",
+                                                  "init_image",
+                                                  "strength",
+                                                  "fit",
+                                                  "mask",
+                                                  "mask_blur",
+                                                  "outpaint",
+                                                  "keep_unmasked"};
     return keys;
 }
 
@@ -367,6 +425,14 @@ json request_to_json(const GenerationRequest& r) {
         {"prompt_syntax", to_string(r.prompt_syntax)},
         {"embeddings", embeddings},
         {"vae_tiling", to_string(r.vae_tiling)}};
+    const RefineInput& in = r.input;
+    object["init_image"] = in.image;
+    object["strength"] = in.strength;
+    object["fit"] = to_string(in.fit);
+    object["mask"] = in.mask;
+    object["mask_blur"] = in.mask_blur;
+    object["outpaint"] = {in.outpaint.left, in.outpaint.top, in.outpaint.right, in.outpaint.bottom};
+    object["keep_unmasked"] = in.keep_unmasked;
     return object;
 }
 
@@ -383,6 +449,8 @@ json record_to_json(const ImageRecord& record) {
     out["model"] = identity_to_json(record.model);
     out["unet"] = identity_to_json(record.unet);
     out["vae"] = identity_to_json(record.vae);
+    out["init_image_file"] = identity_to_json(record.input_image);
+    out["mask_file"] = identity_to_json(record.mask);
     out["sampler"] = record.sampler;
     out["version"] = record.version;
     json extra = json::array();
@@ -401,6 +469,10 @@ ImageRecord record_from_json(const json& object) {
     take_key(rest, "model", [&](const json& v) { record.model = read_identity(v, "model"); });
     take_key(rest, "unet", [&](const json& v) { record.unet = read_identity(v, "unet"); });
     take_key(rest, "vae", [&](const json& v) { record.vae = read_identity(v, "vae"); });
+    take_key(rest, "init_image_file",
+             [&](const json& v) { record.input_image = read_identity(v, "init_image_file"); });
+    take_key(rest, "mask_file",
+             [&](const json& v) { record.mask = read_identity(v, "mask_file"); });
     take_key(rest, "sampler",
              [&](const json& v) { record.sampler = require_string(v, "sampler"); });
     take_key(rest, "version",

@@ -6,7 +6,9 @@
 //    "width": 1024, "height": 1024, "seed": 42, "batch": 1, "clip_skip": 0,
 //    "unet_file": "x.safetensors", "prediction": "sample", "timestep_spacing": "trailing",
 //    "loras": [{"path": "style.safetensors", "scale": 0.8}], "prompt_syntax": "a1111",
-//    "embeddings": [{"path": "emb.safetensors", "token": "emb"}], "vae_tiling": "auto"}
+//    "embeddings": [{"path": "emb.safetensors", "token": "emb"}], "vae_tiling": "auto",
+//    "init_image": "in.png", "strength": 0.5, "fit": "resize", "mask": "mask.png",
+//    "mask_blur": 4, "outpaint": [0, 64, 128, 0], "keep_unmasked": false}
 // plus the spellings of the CLI and the PNG text: "negative" (= negative_prompt), "unet"
 // (= unet_file), "size": "1024x1024" or [1024, 1024] (= width and height), LoRAs as
 // "FILE[:SCALE]" and embeddings as "FILE[:TOKEN]" strings, seeds as decimal strings (exact in
@@ -45,9 +47,10 @@ nlohmann::json request_to_json(const GenerationRequest& request);
 // An image's record (what its PNG's `parameters` say) as JSON, as `lightning info --json` prints
 // it and the gallery index keeps it: the request's object above, each LoRA and embedding object
 // with the "name" and "hash" of its file, plus "model", "unet" and "vae" as {"name", "hash"},
-// "sampler", "version" and "extra" (keys the parameters codec does not know, as [key, value]
-// pairs in their order). A record whose loras and embeddings lists match the request's (as
-// parse_parameters makes them) reads back equal. Throws lightning::Error as request_from_json.
+// "init_image_file" and "mask_file" as {"name", "hash"}, "sampler", "version" and
+// "extra" (keys the parameters codec does not know, as [key, value] pairs in their order). A record
+// whose loras and embeddings lists match the request's (as parse_parameters makes them) reads back
+// equal. Throws lightning::Error as request_from_json.
 nlohmann::json record_to_json(const ImageRecord& record);
 ImageRecord record_from_json(const nlohmann::json& object);
 

@@ -126,6 +126,14 @@ double EulerDiscreteScheduler::noise_level(int step_index) const {
     return sigma(step_index).item<double>();
 }
 
+at::Tensor EulerDiscreteScheduler::add_noise(const at::Tensor& original, const at::Tensor& noise,
+                                             int step_index) const {
+    check_step(step_index, "add_noise");
+    // diffusers casts the sigmas to the sample's dtype and device first.
+    const auto sigma_i = sigma(step_index).to(original.device(), original.scalar_type());
+    return original + noise * sigma_i;
+}
+
 at::Tensor EulerDiscreteScheduler::init_noise_sigma() const {
     if (!sigmas_.defined()) throw Error("scheduler", "set_timesteps() was not called");
     const auto max_sigma = sigmas_.max();

@@ -19,6 +19,8 @@ public:
     at::Tensor scale_model_input(const at::Tensor& sample, int step_index) const override;
     SchedulerStep step(const at::Tensor& model_output, int step_index,
                        const at::Tensor& sample) const override;
+    at::Tensor add_noise(const at::Tensor& original, const at::Tensor& noise,
+                         int step_index) const override;
     PredictionType prediction_type() const override { return config_.prediction_type; }
     const SchedulerConfig& config() const override { return config_; }
     std::vector<std::pair<std::string, at::Tensor>> schedule_tensors() const override {

@@ -39,6 +39,10 @@ public:
     // One denoising step from `sample` given the (guided) model output of step i.
     virtual SchedulerStep step(const at::Tensor& model_output, int step_index,
                                const at::Tensor& sample) const = 0;
+    // `original` noised to the level of step i (img2img's start, inpainting's known region):
+    // diffusers' add_noise at the timestep of step i. Euler: original + noise * sigma_i.
+    virtual at::Tensor add_noise(const at::Tensor& original, const at::Tensor& noise,
+                                 int step_index) const = 0;
     virtual PredictionType prediction_type() const = 0;
     virtual const SchedulerConfig& config() const = 0;
     // The schedule under the reference's names (Euler: "timesteps", "sigmas"), for traces.

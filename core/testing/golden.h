@@ -3,11 +3,13 @@
 // The QtTest suites assert on these reports; `lightning verify` runs the same functions on any
 // device (the GPU machine has no Qt), so CPU and CUDA are held to the very same checks.
 #pragma once
+#include "core/request/image8.h"
 #include "core/testing/compare.h"
 
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,9 @@ struct GoldenOptions {
     std::string fixtures_dir;  // the folder holding golden/, tiny-sdxl/, tiny-lightning/
     c10::Device device = c10::kCPU;
     c10::ScalarType dtype = c10::kFloat;  // fp16/bf16: run anyway, report deviations
+    // Reads the input images of refine cases (core/image's read_image_pixels where the build
+    // has it; without one those cases fail with a clear error).
+    std::function<Image8(const std::string& path)> read_image;
 };
 
 using GoldenReport = std::vector<Comparison>;

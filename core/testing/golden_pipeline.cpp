@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 namespace lightning {
@@ -89,16 +90,48 @@ Json request_object(const Json& entry, const std::string& fixtures_dir) {
     return object;
 }
 
-// cli_extra (--prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M): the
-// request's keys into `object`, the VAE into c.vae, and the arguments with absolute paths into
-// c.cli_extra. Files are relative to `golden_dir`.
+// One refine flag of cli_extra (--init-image FILE, --strength S, --fit M, --mask FILE,
+// --mask-blur N, --outpaint L,T,R,B, --unet FILE for an inpainting UNet) into `object`; files are
+// relative to `golden_dir`, and `value` becomes the absolute path. False for a flag that is none of
+// these.
+bool read_refine_flag(const std::string& flag, std::string& value, const std::string& golden_dir,
+                      Json& object) {
+    if (flag == "--init-image" || flag == "--mask" || flag == "--unet") {
+        value = golden_dir + "/" + value;
+        object[flag == "--mask" ? "mask" : flag == "--unet" ? "unet_file" : "init_image"] = value;
+    } else if (flag == "--strength") {
+        object["strength"] = std::stod(value);
+    } else if (flag == "--fit") {
+        object["fit"] = value;
+    } else if (flag == "--mask-blur") {
+        object["mask_blur"] = std::stoi(value);
+    } else if (flag == "--outpaint") {
+        Json sides = Json::array();
+        std::stringstream items(value);
+        for (std::string item; std::getline(items, item, ',');) sides.push_back(std::stoi(item));
+        object["outpaint"] = sides;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// cli_extra (--prompt-syntax S, --embedding FILE[:TOKEN], --vae FILE, --vae-tiling M, the refine
+// flags, the switch --keep-unmasked): the request's keys into `object`, the VAE into c.vae, and
+// the arguments with absolute paths into c.cli_extra. Files are relative to `golden_dir`.
 void read_cli_extra(const Json& entry, const std::string& golden_dir, const std::string& where,
                     Json& object, PipelineCase& c) {
     if (!entry.contains("cli_extra")) return;
     const auto extra = entry.at("cli_extra").get<std::vector<std::string>>();
-    for (size_t i = 0; i + 1 < extra.size(); i += 2) {
+    for (size_t i = 0; i < extra.size(); ++i) {
         const auto& flag = extra[i];
-        std::string value = extra[i + 1];
+        c.cli_extra.push_back(flag);
+        if (flag == "--keep-unmasked") {
+            object["keep_unmasked"] = true;
+            continue;
+        }
+        if (i + 1 >= extra.size()) throw Error(where + ".cli_extra", flag + " has no value");
+        std::string value = extra[++i];
         if (flag == "--prompt-syntax") {
             object["prompt_syntax"] = value;
         } else if (flag == "--embedding") {
@@ -111,10 +144,9 @@ void read_cli_extra(const Json& entry, const std::string& golden_dir, const std:
             value = c.vae = golden_dir + "/" + value;
         } else if (flag == "--vae-tiling") {
             object["vae_tiling"] = value;
-        } else {
+        } else if (!read_refine_flag(flag, value, golden_dir, object)) {
             throw Error(where + ".cli_extra", "unknown flag " + flag);
         }
-        c.cli_extra.push_back(flag);
         c.cli_extra.push_back(value);
     }
 }
@@ -193,6 +225,13 @@ std::vector<PipelineCase> read_generated_pipeline_cases(const std::string& json_
     return read_cases(json_file, entries, fixtures_dir, dir, true);
 }
 
+std::vector<PipelineCase> read_manifest_pipeline_cases(const std::string& manifest_path,
+                                                       const std::string& fixtures_dir) {
+    const auto manifest = read_json_file(manifest_path);
+    const std::string dir = std::filesystem::path(manifest_path).parent_path().string();
+    return read_cases(manifest_path, manifest.at("cases"), fixtures_dir, dir, false);
+}
+
 EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& options) {
     EngineOptions load;
     load.models = c.paths;
@@ -202,6 +241,7 @@ EngineOptions engine_options_for(const PipelineCase& c, const GoldenOptions& opt
                      : options.dtype == torch::kBFloat16 ? Precision::BF16
                                                          : Precision::FP32;
     load.vae = c.vae;
+    load.read_image = options.read_image;
     return load;
 }
 
@@ -221,6 +261,12 @@ Tolerance pipeline_tolerance(const std::string& name, bool prompt_tolerances) {
                                                 "latents_init",
                                                 "add_time_ids",
                                                 "pooled_input_ids_2",
+                                                "init_image",
+                                                "mask_image",
+                                                "mask",
+                                                "image_posterior_noise",
+                                                "masked_image_posterior_noise",
+                                                "timesteps_kept",
                                                 "token_weights",
                                                 "negative_token_weights",
                                                 "negative_pooled_input_ids_2"};
@@ -311,7 +357,10 @@ GoldenReport compare_pipeline_tensors(const PipelineCase& c,
             continue;
         }
         const auto expected = golden->load(name);
-        const auto exact = pipeline_tolerance(name, c.prompt_tolerances);
+        auto exact = pipeline_tolerance(name, c.prompt_tolerances);
+        // A refine run starts from the encoded input plus noise, not from the noise alone.
+        if (c.request.refines() && tensor_kind(name) == "latents_init")
+            exact = pipeline_tolerance("latents", c.prompt_tolerances);
         if (reduced && !(exact.atol == 0 && exact.rtol == 0)) {
             report.push_back(compare_reduced(label, found->second, expected, options.dtype,
                                              reduced_stage_of(name)));
@@ -371,6 +420,12 @@ GoldenReport check_cases(const GoldenOptions& options,
 
 GoldenReport check_pipeline_goldens(const GoldenOptions& options) {
     return check_cases(options, [&] { return read_pipeline_cases(options.fixtures_dir); });
+}
+
+GoldenReport check_manifest_pipeline_goldens(const GoldenOptions& options,
+                                             const std::string& manifest_path) {
+    return check_cases(
+        options, [&] { return read_manifest_pipeline_cases(manifest_path, options.fixtures_dir); });
 }
 
 GoldenReport check_prompt_pipeline_goldens(const GoldenOptions& options) {

@@ -52,6 +52,15 @@ std::vector<PipelineCase> read_prompt_pipeline_cases(const std::string& fixtures
 std::vector<PipelineCase> read_generated_pipeline_cases(const std::string& json_file,
                                                         const std::string& fixtures_dir);
 
+// The pipeline cases of another manifest with golden/'s schema ("cases", kind "pipeline";
+// files and cli_extra relative to the manifest's folder, models to fixtures_dir), such as
+// tests/data/refine/manifest.json (img2img, inpainting, outpainting), at the fixtures' fp32
+// acceptance.
+std::vector<PipelineCase> read_manifest_pipeline_cases(const std::string& manifest_path,
+                                                       const std::string& fixtures_dir);
+GoldenReport check_manifest_pipeline_goldens(const GoldenOptions& options,
+                                             const std::string& manifest_path);
+
 // The prompt-feature cases of golden-prompts/ through the public API.
 GoldenReport check_prompt_pipeline_goldens(const GoldenOptions& options);
 

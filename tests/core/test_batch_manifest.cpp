@@ -180,6 +180,15 @@ private Q_SLOTS:
         const std::string unet =
             testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_unet.safetensors";
         QVERIFY(!check("{\"loras\": [\"" + unet + "\"]}").empty());
+        // Refine lines: the input image and the mask exist, the strength runs a step.
+        QVERIFY(check("{\"init_image\": \"/no/in.png\", \"strength\": 0.5}").find("not found") !=
+                std::string::npos);
+        QVERIFY(check("{\"init_image\": \"" + unet + "\", \"mask\": \"/no/m.png\"}")
+                    .find("mask not found") != std::string::npos);
+        QVERIFY(
+            check("{\"init_image\": \"" + unet + "\", \"strength\": 0.1}").rfind("strength", 0) ==
+            0);
+        QCOMPARE(check("{\"init_image\": \"" + unet + "\", \"strength\": 0.5}"), std::string());
     }
 
     // Guards issue #26 item 9: a line may name any file unless --strict-paths confines the
@@ -203,6 +212,8 @@ private Q_SLOTS:
             "{\"loras\": [\"loras/link.safetensors\"]}",
             "{\"embeddings\": [\"../secret.safetensors:tok\"]}",
             "{\"unet_file\": \"../secret.safetensors\"}",
+            "{\"init_image\": \"../secret.safetensors\"}",
+            "{\"init_image\": \"loras/style.safetensors\", \"mask\": \"../secret.safetensors\"}",
         };
         const std::vector<std::string> kept = {
             "{\"loras\": [\"loras/style.safetensors:0.5\"]}",

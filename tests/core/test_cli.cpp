@@ -497,6 +497,60 @@ private Q_SLOTS:
 #endif
     }
 
+    // An inpainting run's PNG records the refine settings and the input files' hashes;
+    // `--from` wants the files again, then makes the same pixels; another input is reported.
+    void refineFromRegeneratesThePixelsWithTheInputsGiven() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const QString model = q(testing::fixtures_dir() + "/tiny-sdxl");
+        const QString lightning = q(testing::fixtures_dir() + "/tiny-lightning");
+        // Inputs: a text-to-image render, a mask of its left half, and another image.
+        const QString input = dir_.filePath("refine-input.png");
+        const Run base =
+            run_cli({"generate", "--model", model, "--lightning", lightning, "--prompt", "a hill",
+                     "--width", "96", "--height", "64", "--seed", "2", "--out", input});
+        QVERIFY2(base.exit_code == 0, qPrintable(base.err));
+        Image8 half{96, 64, {}};
+        for (int i = 0; i < 96 * 64; ++i) {
+            const uint8_t v = i % 96 < 48 ? 255 : 0;
+            half.rgb.insert(half.rgb.end(), {v, v, v});
+        }
+        const QString mask = dir_.filePath("refine-mask.png");
+        write_png(mask.toStdString(), half);
+        const QString other_input = dir_.filePath("refine-other.png");
+        write_png(other_input.toStdString(), half);
+        const QString first = dir_.filePath("refine-first.png");
+        const Run made =
+            run_cli({"generate", "--model", model, "--lightning", lightning, "--prompt", "a fox",
+                     "--init-image", input, "--mask", mask, "--mask-blur", "4", "--strength",
+                     "0.75", "--seed", "9", "--out", first});
+        QVERIFY2(made.exit_code == 0, qPrintable(made.err));
+        const auto record =
+            parse_parameters(read_png_text(first.toStdString()).entries.at("parameters"));
+        QVERIFY(record && record->request.refines());
+        QCOMPARE(record->request.input.strength, 0.75);
+        QCOMPARE(record->request.input.mask_blur, 4);
+        QCOMPARE(record->input_image.name, std::string("refine-input"));
+        QVERIFY(!record->mask.hash.empty());
+        QCOMPARE(read_png(first.toStdString()).width, 96);  // the input's size by default
+
+        const QStringList again{"generate", "--from", first,
+                                "--model",  model,    "--lightning",
+                                lightning,  "--out",  dir_.filePath("refine-again.png")};
+        const Run missing = run_cli(again);
+        QCOMPARE(missing.exit_code, 2);
+        QVERIFY2(missing.err.contains("--init-image"), qPrintable(missing.err));
+        const Run same = run_cli(QStringList(again) << "--init-image" << input << "--mask" << mask);
+        QVERIFY2(same.exit_code == 0 && !same.err.contains("warning"), qPrintable(same.err));
+        QVERIFY(read_png(first.toStdString()).rgb ==
+                read_png(dir_.filePath("refine-again.png").toStdString()).rgb);
+        const Run other =
+            run_cli(QStringList(again) << "--overwrite"
+                                       << "--init-image" << other_input << "--mask" << mask);
+        QVERIFY2(other.exit_code == 0 && other.err.contains("the input image differs"),
+                 qPrintable(other.err));
+#endif
+    }
+
     // `generate --from` takes everything from the PNG; the result is pixel-identical.
     void fromRegeneratesThePixels() {
 #ifdef LIGHTNING_HAVE_OIIO

@@ -172,6 +172,21 @@ private Q_SLOTS:
             {"prompt", [](auto& r) { r.prompt = "caf\xc3"; }},
             {"prompt", [](auto& r) { r.prompt = std::string("a\0b", 3); }},
             {"negative prompt", [](auto& r) { r.negative_prompt = "\xff\xfe"; }},
+            {"strength", [](auto& r) { r.input.image = "in.png", r.input.strength = 0; }},
+            {"strength", [](auto& r) { r.input.image = "in.png", r.input.strength = 1.5; }},
+            {"strength",
+             [](auto& r) { r.input.image = "in.png", r.input.strength = std::nan(""); }},
+            // int(4 x 0.2) = 0 steps: diffusers raises; the error names both numbers.
+            {"strength", [](auto& r) { r.input.image = "in.png", r.input.strength = 0.2; }},
+            {"mask blur",
+             [](auto& r) {
+                 r.input.image = "in.png", r.input.mask_blur = limits::kMaxMaskBlur + 1;
+             }},
+            {"outpaint", [](auto& r) { r.input.image = "in.png", r.input.outpaint.left = -8; }},
+            {"outpaint",
+             [](auto& r) { r.input.image = "in.png", r.input.outpaint.right = r.width; }},
+            {"mask", [](auto& r) { r.input.mask = "mask.png"; }},
+            {"outpaint", [](auto& r) { r.input.outpaint.top = 64; }},
         };
         for (const auto& c : cases) {
             auto request = small_request();
@@ -182,6 +197,13 @@ private Q_SLOTS:
             QCOMPARE(std::string(from_engine.what()), std::string(from_table.what()));
             QVERIFY_THROWS_EXCEPTION(Error, engine_->generate(request));
         }
+        auto weak = small_request();
+        weak.input.image = "in.png", weak.input.strength = 0.2;
+        const std::string no_step = expect_error([&] { limits::validate(weak); }).message();
+        QVERIFY2(no_step.find("0.2") != std::string::npos &&
+                     no_step.find("4 steps") != std::string::npos &&
+                     no_step.find("0.25") != std::string::npos,
+                 no_step.c_str());
         QCOMPARE(limits::find_invalid_utf8("héllo ✓ 😀"), std::string::npos);
         QCOMPARE(limits::find_invalid_utf8("ab\xc0\xaf"), size_t(2));    // overlong '/'
         QCOMPARE(limits::find_invalid_utf8("\xed\xa0\x80"), size_t(0));  // a surrogate

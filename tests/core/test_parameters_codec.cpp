@@ -75,6 +75,35 @@ private Q_SLOTS:
         QCOMPARE(format_parameters(*back), text);
     }
 
+    // img2img / inpainting settings: A1111's keys where it has them (Denoising strength, Mask
+    // blur), ours for the rest; the input files by name and hash.
+    void refineSettingsRoundTrip() {
+        auto record = sample_record();
+        record.request.input = {"input", 0.35, ImageFit::Pad, "mask", 6, {0, 64, 128, 8}, true};
+        record.input_image = {"input", "5555555555"};
+        record.mask = {"mask", "6666666666"};
+        const std::string text = format_parameters(record);
+        for (const char* key :
+             {"Denoising strength: 0.35", "Init image: input", "Init image hash: 5555555555",
+              "Fit: pad", "Mask: mask", "Mask hash: 6666666666", "Mask blur: 6",
+              "Outpaint: 0;64;128;8", "Keep unmasked: true"})
+            QVERIFY2(text.find(key) != std::string::npos, text.c_str());
+        const auto back = parse_parameters(text);
+        QVERIFY(back.has_value());
+        QVERIFY2(*back == record, text.c_str());
+        // Text to image writes none of them.
+        const std::string plain = format_parameters(sample_record());
+        QVERIFY(plain.find("Denoising") == std::string::npos &&
+                plain.find("Mask") == std::string::npos);
+        // A broken value is kept as written and named as unreadable, not read as a default.
+        const auto broken = parse_parameters(
+            "a fox\nSteps: 4, Seed: 1, Size: 64x64, Init image: x, Denoising strength: much, "
+            "Outpaint: 1;2;3");
+        QVERIFY(broken.has_value());
+        const auto unreadable = unreadable_settings(*broken);
+        QCOMPARE(unreadable, (std::vector<std::string>{"Denoising strength", "Outpaint"}));
+    }
+
     // Guards the prompt quoting: a prompt line "Negative prompt: ..." used to end the prompt
     // there, so the PNG read back another prompt and negative than the image was made with.
     void promptsWithNegativeLinesRoundTrip() {

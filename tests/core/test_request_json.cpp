@@ -35,6 +35,7 @@ GenerationRequest full_request() {
     r.prompt_syntax = PromptSyntax::Compel;
     r.embeddings = {{"/e/neg.safetensors", "neg"}};
     r.vae_tiling = VaeTiling::On;
+    r.input = {"/i/in.png", 0.35, ImageFit::Crop, "/i/mask.png", 4, {8, 16, 24, 32}, true};
     return r;
 }
 
@@ -44,12 +45,12 @@ GenerationRequest full_request() {
 auto fields_of(const GenerationRequest& r) {
     const auto& [prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
                  unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                 vae_tiling, record_trace] = r;
+                 vae_tiling, input, record_trace] = r;
     return std::tie(prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
                     unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                    vae_tiling, record_trace);
+                    vae_tiling, input, record_trace);
 }
-constexpr size_t kRecordTraceField = 16;  // a switch of one run, not stored (request_json.h)
+constexpr size_t kRecordTraceField = 17;  // a switch of one run, not stored (request_json.h)
 
 // The positions of the fields `a` and `b` have equal.
 template <typename Tuple, size_t... I>
@@ -76,6 +77,8 @@ ImageRecord full_record() {
     record.loras = {{"style", "1a2b3c4d5e"}, {"detail", ""}};
     record.embeddings = {{"neg", "2b3c4d5e6f"}};
     record.vae = {"sdxl_vae", "3c4d5e6f7a"};
+    record.input_image = {"in", "4d5e6f7a8b"};
+    record.mask = {"mask", "5e6f7a8b9c"};
     record.sampler = "DPM++ 2M";
     record.version = "Lightning Studio 0.2.0";
     record.extra = {{"Schedule type", "Karras"}, {"Hires upscale", "2"}, {"Schedule type", "x"}};
