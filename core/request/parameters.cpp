@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <sstream>
 
 namespace lightning {
@@ -226,6 +227,13 @@ void add_refine_settings(const ImageRecord& record, std::vector<std::string>& se
     if (in.mask_blur > 0) settings.push_back("Mask blur: " + std::to_string(in.mask_blur));
     if (in.outpaint.any()) settings.push_back("Outpaint: " + format_margins(in.outpaint));
     if (in.keep_unmasked) settings.push_back("Keep unmasked: true");
+}
+
+// Keys that describe a refining request's input (with "Init image", which names it).
+bool is_refine_key(const std::string& key) {
+    static const std::set<std::string> keys = {
+        "Denoising strength", "Mask blur", "Fit", "Mask", "Mask hash", "Outpaint", "Keep unmasked"};
+    return keys.count(key) > 0;
 }
 
 // Written where a file's hash was not computed (a list names every entry or none).
@@ -462,8 +470,16 @@ std::optional<ImageRecord> parse_parameters(const std::string& raw) {
     record.request.prompt = unquote(trim(prompt));
     if (negative) record.request.negative_prompt = unquote(trim(*negative));
     LoraFields loras;
+    // Refine settings belong to a request only with its input image: in a text without one (an
+    // A1111 hires-fix image's "Denoising strength", an img2img image whose input is not named)
+    // they describe something this request does not do, and stay unknown keys.
+    static const std::set<std::string> kRefineKeys = {
+        "Denoising strength", "Mask blur", "Fit", "Mask", "Mask hash", "Outpaint", "Keep unmasked"};
+    const bool has_input = std::any_of(settings.begin(), settings.end(),
+                                       [](const auto& s) { return s.first == "Init image"; });
     for (const auto& [key, value] : settings)
-        if (!apply_setting(record, loras, key, value)) record.extra.emplace_back(key, value);
+        if ((!has_input && is_refine_key(key)) || !apply_setting(record, loras, key, value))
+            record.extra.emplace_back(key, value);
     apply_loras(record, loras);
     return record;
 }
@@ -513,9 +529,12 @@ constexpr RequestSetting kRequestSettings[] = {
 // The entries of kRequestSettings whose key `extra` holds.
 std::vector<const RequestSetting*> unreadable_request_settings(const ImageRecord& record) {
     std::vector<const RequestSetting*> found;
-    for (const auto& [key, value] : record.extra)
+    for (const auto& [key, value] : record.extra) {
+        // Without an input image they were never the request's (parse_parameters).
+        if (!record.request.refines() && is_refine_key(key)) continue;
         for (const auto& setting : kRequestSettings)
             if (key == setting.key) found.push_back(&setting);
+    }
     return found;
 }
 

@@ -102,6 +102,15 @@ private Q_SLOTS:
         QVERIFY(broken.has_value());
         const auto unreadable = unreadable_settings(*broken);
         QCOMPARE(unreadable, (std::vector<std::string>{"Denoising strength", "Outpaint"}));
+        // Without an input image they are not this request's: an A1111 hires-fix image's
+        // "Denoising strength" stays an unused setting, and the request a text-to-image one.
+        const auto hires = parse_parameters(
+            "a fox\nSteps: 20, Seed: 1, Size: 64x64, Hires upscale: 2, Denoising strength: 0.7");
+        QVERIFY(hires && !hires->request.refines());
+        QCOMPARE(hires->request.input.strength, RefineInput{}.strength);
+        QVERIFY(unreadable_settings(*hires).empty());
+        const auto unused = unused_settings(*hires);
+        QVERIFY(std::find(unused.begin(), unused.end(), "Denoising strength: 0.7") != unused.end());
     }
 
     // Guards the prompt quoting: a prompt line "Negative prompt: ..." used to end the prompt
