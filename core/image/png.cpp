@@ -1,4 +1,5 @@
 #include "core/image/png.h"
+#include "core/image/oiio_pixels.h"
 
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
@@ -49,25 +50,8 @@ Image8 decode_pixels(const std::vector<unsigned char>& bytes, const std::string&
     const int channels = spec.nchannels;
     if (spec.width <= 0 || spec.height <= 0 || channels < 1 || channels > 4)
         throw Error(path, "unsupported PNG layout: " + std::to_string(channels) + " channels");
-    std::vector<uint8_t> raw(size_t(spec.width) * spec.height * channels);
-    if (!in->read_image(0, 0, 0, channels, OIIO::TypeDesc::UINT8, raw.data()))
-        throw Error(path, "cannot decode PNG pixels: " + in->geterror());
+    Image8 image = read_rgb8(*in, path);
     in->close();
-
-    Image8 image;
-    image.width = spec.width;
-    image.height = spec.height;
-    image.rgb.resize(size_t(spec.width) * spec.height * 3);
-    const size_t pixels = size_t(spec.width) * spec.height;
-    for (size_t i = 0; i < pixels; ++i) {
-        const uint8_t* src = &raw[i * channels];
-        uint8_t* dst = &image.rgb[i * 3];
-        if (channels >= 3) {  // RGB, RGBA (alpha dropped)
-            dst[0] = src[0], dst[1] = src[1], dst[2] = src[2];
-        } else {  // gray, gray + alpha
-            dst[0] = dst[1] = dst[2] = src[0];
-        }
-    }
     return image;
 }
 
