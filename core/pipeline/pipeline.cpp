@@ -234,8 +234,8 @@ struct Pipeline::Impl {
     Conditioning encode_conditioning(const GenerationRequest& request, const Trace& trace);
     int images_per_unet_batch(const GenerationRequest& request) const;
     StartLatents start_latents(const GenerationRequest& request, const Scheduler& scheduler,
-                               const RefineLatents* refine, int first_image, int images,
-                               const Trace& trace);
+                               const RefineLatents* refine, int first_step, int first_image,
+                               int images, const Trace& trace);
     bool denoise(const GenerationRequest& request, const Scheduler& scheduler,
                  const Conditioning& cond, const RefineLatents* refine, int first_image, int images,
                  const Callbacks& callbacks, at::Tensor& latents, const Trace& trace);
@@ -590,9 +590,9 @@ int Pipeline::Impl::images_per_unet_batch(const GenerationRequest& request) cons
 // the input's sample noised to the first kept step (core/pipeline/refine_latents.h).
 StartLatents Pipeline::Impl::start_latents(const GenerationRequest& request,
                                            const Scheduler& scheduler, const RefineLatents* refine,
-                                           int first_image, int images, const Trace& trace) {
+                                           int first_step, int first_image, int images,
+                                           const Trace& trace) {
     auto name = [&](const std::string& n) { return image_name(first_image, n); };
-    const int first_step = scheduler.num_steps() - request.denoising_steps();
     std::vector<RefineStart> starts;
     for (int k = 0; k < images; ++k) {
         const uint64_t seed = request.seed + uint64_t(first_image + k);
@@ -642,8 +642,10 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
                              int images, const Callbacks& callbacks, at::Tensor& latents,
                              const Trace& trace) {
     auto name = [&](const std::string& n) { return image_name(first_image, n); };
+    const int steps = scheduler.num_steps();
+    const int first_step = steps - request.denoising_steps();
     const StartLatents start =
-        start_latents(request, scheduler, refine, first_image, images, trace);
+        start_latents(request, scheduler, refine, first_step, first_image, images, trace);
     latents = start.latents;
     // Conditioning rows per image: [negative x images, positive x images] with CFG.
     const auto per_image = [&](const at::Tensor& t) {
@@ -655,8 +657,6 @@ bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& 
     const auto masked_image_latents =
         start.masked_image_latents.defined() ? guided(start.masked_image_latents) : at::Tensor();
 
-    const int steps = scheduler.num_steps();
-    const int first_step = steps - request.denoising_steps();
     if (refine && first_image == 0)
         trace("timesteps_kept", scheduler.timesteps().slice(0, first_step, steps));
     for (int i = first_step; i < steps; ++i) {

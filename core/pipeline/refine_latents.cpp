@@ -52,10 +52,9 @@ RefineLatents encode_refine_input(AutoencoderKL& vae, const RefinePixels& pixels
                     "(or outpaint margins) as well as the input image");
     const Image8& rgb = pixels.image;
     input.image = to_unit_tensor(rgb.rgb.data(), rgb.width, rgb.height, 3).mul(2.0).sub(1.0);
-    std::tie(input.image_mean, input.image_std) = [&] {
-        auto d = encode_on(vae, input.image, device);
-        return std::pair(d.mean, d.std);
-    }();
+    const auto image = encode_on(vae, input.image, device);
+    input.image_mean = image.mean;
+    input.image_std = image.std;
     if (!pixels.mask) return input;
     const Gray8& gray = *pixels.mask;
     auto mask = to_unit_tensor(gray.values.data(), gray.width, gray.height, 1);
@@ -67,10 +66,9 @@ RefineLatents encode_refine_input(AutoencoderKL& vae, const RefinePixels& pixels
         at::upsample_nearest2d(mask, {gray.height / factor, gray.width / factor}).to(device);
     input.strength_max = request.input.strength == 1.0;
     if (input.nine_channels) {
-        const auto masked = input.image * (mask < 0.5);
-        auto d = encode_on(vae, masked, device);
-        input.masked_mean = d.mean;
-        input.masked_std = d.std;
+        const auto masked = encode_on(vae, input.image * (mask < 0.5), device);
+        input.masked_mean = masked.mean;
+        input.masked_std = masked.std;
     }
     return input;
 }
