@@ -524,7 +524,8 @@ def run_case(case, pipe, out):
     failed += replay_rng(rec, seed, generator)
     checks.append("rng_order replayed on a fresh generator: same values, same final state")
 
-    tensors = {k: v.contiguous() for k, v in t.items()}
+    # Aliased entries (final_latents is the last step's latents) must be saved as copies.
+    tensors = {k: v.contiguous().clone() for k, v in t.items()}
     save_file(tensors, os.path.join(out, case["id"] + ".safetensors"))
     result.save(os.path.join(out, case["id"] + ".png"))
     expect(np.array_equal(np.array(Image.open(os.path.join(out, case["id"] + ".png"))), pixels),

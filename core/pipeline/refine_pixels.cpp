@@ -34,15 +34,29 @@ Plane blank(int width, int height, int channels) {
     return {width, height, channels, std::vector<uint8_t>(size_t(width) * height * channels)};
 }
 
-// Lanczos with three lobes.
-double lanczos(double x) {
-    const auto sinc = [](double t) {
-        if (t == 0.0) return 1.0;
-        t *= std::numbers::pi;
-        return std::sin(t) / t;
-    };
-    return (x > -3.0 && x < 3.0) ? sinc(x) * sinc(x / 3.0) : 0.0;
+// The resampling filters of PIL that diffusers' fitting uses.
+struct Filter {
+    double (*weight)(double x);
+    double support;
+};
+
+double sinc(double t) {
+    if (t == 0.0) return 1.0;
+    t *= std::numbers::pi;
+    return std::sin(t) / t;
 }
+// Lanczos with three lobes: VaeImageProcessor's resample.
+constexpr Filter kLanczos{
+    [](double x) { return (x >= -3.0 && x < 3.0) ? sinc(x) * sinc(x / 3.0) : 0.0; }, 3.0};
+// Keys' cubic with a = -0.5: PIL's default for Image.resize, which diffusers' "fill" bands get.
+constexpr Filter kBicubic{[](double x) {
+                              constexpr double a = -0.5;
+                              x = std::abs(x);
+                              if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
+                              if (x < 2.0) return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
+                              return 0.0;
+                          },
+                          2.0};
 
 // The taps of one output sample of a resampling from `in_size` to `out_size` samples: an
 // antialiasing convolution whose support widens with the reduction, weights normalised to 1 and
@@ -56,10 +70,11 @@ constexpr int kWeightBits = 22;
 
 // Taps of a resampling of the source span [in0, in1) (a zero-width span: the edge at in0, as PIL
 // stretches one) to `out_size` samples of a source of `in_size`.
-std::vector<Taps> lanczos_taps(int in_size, double in0, double in1, int out_size) {
+std::vector<Taps> filter_taps(const Filter& filter, int in_size, double in0, double in1,
+                              int out_size) {
     const double scale = (in1 - in0) / out_size;
     const double stretch = std::max(scale, 1.0);
-    const double support = 3.0 * stretch;
+    const double support = filter.support * stretch;
     std::vector<Taps> all(out_size);
     for (int i = 0; i < out_size; ++i) {
         const double center = in0 + (i + 0.5) * scale;
@@ -68,7 +83,7 @@ std::vector<Taps> lanczos_taps(int in_size, double in0, double in1, int out_size
         std::vector<double> w;
         double sum = 0;
         for (int x = first; x < end; ++x) {
-            w.push_back(lanczos((x - center + 0.5) / stretch));
+            w.push_back(filter.weight((x - center + 0.5) / stretch));
             sum += w.back();
         }
         Taps& taps = all[i];
@@ -87,9 +102,10 @@ uint8_t from_fixed(int64_t sum) {
 }
 
 // One pass along x (horizontal) or y, of the source span [in0, in1) along that axis.
-Plane resample_axis(const Plane& in, int out_size, bool horizontal, double in0, double in1) {
+Plane resample_axis(const Plane& in, int out_size, bool horizontal, double in0, double in1,
+                    const Filter& filter = kLanczos) {
     const int in_size = horizontal ? in.width : in.height;
-    const auto taps = lanczos_taps(in_size, in0, in1, out_size);
+    const auto taps = filter_taps(filter, in_size, in0, in1, out_size);
     Plane out = horizontal ? blank(out_size, in.height, in.channels)
                            : blank(in.width, out_size, in.channels);
     for (int y = 0; y < out.height; ++y)
@@ -139,8 +155,9 @@ Plane crop_to(const Plane& in, int width, int height) {
 }
 
 // diffusers' "fill": scaled to fit inside, centred; the bands beside it are its edge line
-// stretched across them (PIL's resize of a zero-height or zero-width box: a Lanczos blend of
-// the three outermost rows or columns). As there, each band is as wide as the first one, so
+// stretched across them (PIL's resize of a zero-height or zero-width box, with Image.resize's
+// default filter, bicubic, since diffusers names none there: a blend of the two outermost rows
+// or columns). As there, each band is as wide as the first one, so
 // with an odd leftover the last row or column stays black.
 Plane pad_to(const Plane& in, int width, int height) {
     const double ratio = double(width) / height, source_ratio = double(in.width) / in.height;
@@ -163,7 +180,8 @@ Plane pad_to(const Plane& in, int width, int height) {
     if (band <= 0) return out;
     const int extent = bands_above ? scaled.height : scaled.width;
     for (const int edge : {0, extent}) {
-        const Plane line = resample_axis(scaled, 1, /*horizontal=*/!bands_above, edge, edge);
+        const Plane line =
+            resample_axis(scaled, 1, /*horizontal=*/!bands_above, edge, edge, kBicubic);
         const int at = edge == 0 ? 0 : band + extent;
         if (bands_above)
             paste(line, 0, at, width, band);
@@ -186,23 +204,29 @@ Plane fit_plane(const Plane& in, int width, int height, ImageFit fit) {
     return resize(in, width, height);
 }
 
-// One horizontal pass of an extended box blur of radius `radius` (integer part l, fraction a:
-// weights 1 inside l, a at l + 1, normalised by 2 * radius + 1), edges extended, 8-bit result.
-Plane box_blur_rows(const Plane& in, double radius) {
+// One horizontal pass of an extended box blur of radius `radius` (integer part r, fraction:
+// weights 1 inside r and the fraction at r + 1, normalised by 2 * radius + 1), edges extended.
+// In PIL's 24-bit fixed point, its weights computed from the float radius as it does, so that
+// the 8-bit result agrees to the level.
+Plane box_blur_rows(const Plane& in, float radius) {
     const int whole = int(radius);
-    const double fraction = radius - whole, norm = 2.0 * radius + 1.0;
+    const auto inner = uint32_t(float(1u << 24) / (radius * 2 + 1));
+    const uint32_t outer = ((1u << 24) - uint32_t(whole * 2 + 1) * inner) / 2;
     Plane out = blank(in.width, in.height, in.channels);
     for (int y = 0; y < in.height; ++y)
-        for (int x = 0; x < in.width; ++x)
-            for (int c = 0; c < in.channels; ++c) {
-                const auto px = [&](int at) {
-                    return double(in.at(std::clamp(at, 0, in.width - 1), y, c));
-                };
-                double sum = 0;
-                for (int k = -whole; k <= whole; ++k) sum += px(x + k);
-                sum += fraction * (px(x - whole - 1) + px(x + whole + 1));
-                out.at(x, y, c) = uint8_t(std::clamp(std::floor(sum / norm + 0.5), 0.0, 255.0));
+        for (int c = 0; c < in.channels; ++c) {
+            const auto px = [&](int at) -> uint32_t {
+                return in.at(std::clamp(at, 0, in.width - 1), y, c);
+            };
+            uint32_t window = 0;  // the 2 * whole + 1 pixels around x
+            for (int k = -whole; k <= whole; ++k) window += px(k);
+            for (int x = 0; x < in.width; ++x) {
+                const uint32_t sum =
+                    window * inner + (px(x - whole - 1) + px(x + whole + 1)) * outer;
+                out.at(x, y, c) = uint8_t((sum + (1u << 23)) >> 24);
+                window += px(x + whole + 1) - px(x - whole);
             }
+        }
     return out;
 }
 
@@ -216,12 +240,12 @@ Plane transpose(const Plane& in) {
 
 // The box radius whose three passes have the variance of a Gaussian of `radius` (Gwosdek et
 // al., "Theoretical foundations of Gaussian convolution by extended box filtering", 2011): an
-// integer part and a fraction, as PIL's GaussianBlur sizes its boxes.
-double extended_box_radius(double radius, int passes) {
-    const double variance = radius * radius / passes;
-    const double length = std::sqrt(12.0 * variance + 1.0);
-    const double whole = std::floor((length - 1.0) / 2.0);
-    double fraction = (2 * whole + 1) * (whole * (whole + 1) - 3 * variance);
+// integer part and a fraction, in float as PIL's GaussianBlur sizes its boxes.
+float extended_box_radius(float radius, int passes) {
+    const float variance = radius * radius / float(passes);
+    const float length = float(std::sqrt(12.0 * variance + 1.0));
+    const float whole = float(std::floor((length - 1.0) / 2.0));
+    float fraction = (2 * whole + 1) * (whole * (whole + 1) - 3 * variance);
     fraction /= 6 * (variance - (whole + 1) * (whole + 1));
     return whole + fraction;
 }
@@ -265,7 +289,7 @@ Gray8 to_gray(const Image8& image) {
 Gray8 gaussian_blur(const Gray8& image, double radius) {
     constexpr int kPasses = 3;
     if (radius <= 0) return image;
-    const double box = extended_box_radius(radius, kPasses);
+    const float box = extended_box_radius(float(radius), kPasses);
     Plane plane = plane_of(image);
     for (int i = 0; i < kPasses; ++i) plane = box_blur_rows(plane, box);
     plane = transpose(plane);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -299,6 +300,16 @@ ReducedStage reduced_stage_of(const std::string& name) {
     return ReducedStage::PipelineLatents;  // latents, pred_x0, unet_input, final_latents, vae_input
 }
 
+// diffusers' inpainting pipeline encodes the masked image even for a 4-channel UNet, which never
+// sees it; the engine skips that VAE pass, so those goldens have nothing to compare with.
+bool unused_by_the_reference(const std::string& name, const SafeTensorsFile& golden) {
+    const std::string kind = tensor_kind(name);
+    if (kind != "masked_image_latents" && kind != "masked_image_posterior_noise") return false;
+    const auto names = golden.names();
+    if (std::find(names.begin(), names.end(), "step0.unet_input") == names.end()) return false;
+    return golden.load("step0.unet_input").size(1) == 4;
+}
+
 }  // namespace
 
 Comparison compare_uint8_images(const std::string& name, const at::Tensor& actual,
@@ -353,7 +364,8 @@ GoldenReport compare_pipeline_tensors(const PipelineCase& c,
         const std::string label = c.id + "." + name;
         const auto found = by_name.find(name);
         if (found == by_name.end()) {
-            if (require_all) report.push_back(failure(label + ": not produced"));
+            if (require_all && !unused_by_the_reference(name, *golden))
+                report.push_back(failure(label + ": not produced"));
             continue;
         }
         const auto expected = golden->load(name);

@@ -1,7 +1,8 @@
-// img2img, inpainting and outpainting through the engine: the overlay that keeps unmasked pixels,
-// 9-channel inpainting UNets beside 4-channel ones, and bad input files. The comparison with
-// diffusers itself waits for its goldens (tests/data/refine/README.md: the generator
-// bench/reference/refine_goldens.py has not run yet, no GPU machine could be had).
+// img2img, inpainting and outpainting against diffusers' own pipelines (tests/data/refine, made by
+// bench/reference/refine_goldens.py): every recorded tensor of every case, the input fitting of
+// VaeImageProcessor, PIL's mask blur and the outpaint padding; then what diffusers has no golden
+// for: the overlay that keeps unmasked pixels, 9-channel inpainting UNets beside 4-channel ones,
+// and bad input files.
 #include "core/engine/engine.h"
 #include "core/image/image_pixels.h"
 #include "core/image/png.h"
@@ -47,6 +48,10 @@ Gray8 gray_of(const Image8& image) {
     Gray8 gray{image.width, image.height, {}};
     for (size_t i = 0; i < image.rgb.size(); i += 3) gray.values.push_back(image.rgb[i]);
     return gray;
+}
+
+std::string refine_dir() {
+    return testing::test_data_dir() + "/refine";
 }
 
 EngineOptions tiny_engine() {
@@ -98,6 +103,81 @@ private Q_SLOTS:
         mask_ = dir_.filePath("mask.png").toStdString();
         write_png(input_, pattern(96, 64));
         write_png(mask_, band_mask(96, 64));
+    }
+
+    // Every case of tests/data/refine/manifest.json (img2img at strengths 0.3 to 1.0, x0 1-step,
+    // guidance with a negative prompt, fit crop and pad, inpainting with 4- and 9-channel UNets,
+    // a blurred mask, outpainting), every golden tensor at the fixtures' fp32 acceptance.
+    void everyCaseMatchesDiffusers() {
+        GoldenOptions options;
+        options.fixtures_dir = testing::fixtures_dir();
+        options.read_image = read_image_pixels;
+        const auto report =
+            check_manifest_pipeline_goldens(options, refine_dir() + "/manifest.json");
+        QVERIFY(!report.empty());
+        int cases = 0;
+        std::string failures;
+        for (const auto& c : report) {
+            if (c.message.find(" tensors ") != std::string::npos) {
+                ++cases;
+                qInfo("%s", c.message.c_str());
+            }
+            if (!c.ok) failures += c.message + "\n";
+        }
+        QVERIFY2(failures.empty(), failures.c_str());
+        QCOMPARE(cases, 13);
+    }
+
+    // VaeImageProcessor.resize with resize_mode default / crop / fill (fit.safetensors): the
+    // fitted 8-bit pixels, exact.
+    void inputFittingMatchesDiffusers() {
+        const auto golden = SafeTensorsFile::open(refine_dir() + "/fit.safetensors");
+        int compared = 0;
+        for (const auto& [source, name] : {std::pair{"init_80x56.png", "from80x56"},
+                                           std::pair{"init_120x72.png", "from120x72"}}) {
+            const Image8 input = read_image_pixels(refine_dir() + "/" + source);
+            for (const auto& [mode, fit] :
+                 {std::pair{"default", ImageFit::Resize}, std::pair{"crop", ImageFit::Crop},
+                  std::pair{"fill", ImageFit::Pad}}) {
+                const std::string key = std::string(name) + "_" + mode + "_uint8";
+                const auto report =
+                    compare_uint8_images(key, image8_to_tensor(fit_image(input, 96, 64, fit)),
+                                         golden->load(key), 0, 0.0);
+                QVERIFY2(report.ok, report.message.c_str());
+                ++compared;
+            }
+        }
+        QCOMPARE(compared, 6);
+    }
+
+    // PIL's GaussianBlur(4) and (8) of the mask, as diffusers' mask_processor.blur gives them.
+    void maskBlurMatchesPil() {
+        const Gray8 mask = to_gray(read_image_pixels(refine_dir() + "/mask_96x64.png"));
+        for (const int radius : {4, 8}) {
+            const std::string file = "mask_96x64_blur" + std::to_string(radius) + ".png";
+            const Gray8 expected = to_gray(read_image_pixels(refine_dir() + "/" + file));
+            const Gray8 blurred = gaussian_blur(mask, radius);
+            QCOMPARE(blurred.width, expected.width);
+            int worst = 0;
+            for (size_t i = 0; i < expected.values.size(); ++i)
+                worst = std::max(worst, std::abs(int(blurred.values[i]) - int(expected.values[i])));
+            QVERIFY2(worst == 0, (file + ": worst difference " + std::to_string(worst)).c_str());
+        }
+    }
+
+    // --outpaint 0,16,32,0 of the 64x48 source: the padded canvas and its mask are the ones the
+    // golden case gave diffusers (edge-replicated margins, white = repaint), exactly.
+    void outpaintCanvasMatchesTheGoldenInputs() {
+        GenerationRequest request;
+        request.width = 96, request.height = 64;
+        request.input.image = refine_dir() + "/outpaint_src_64x48.png";
+        request.input.outpaint = Margins{0, 16, 32, 0};
+        const RefinePixels prepared = prepare_refine_pixels(request, read_image_pixels);
+        const Image8 padded = read_image_pixels(refine_dir() + "/outpaint_padded_96x64.png");
+        const Gray8 mask = to_gray(read_image_pixels(refine_dir() + "/outpaint_mask_96x64.png"));
+        QVERIFY(prepared.image.rgb == padded.rgb);
+        QVERIFY(prepared.mask.has_value());
+        QVERIFY(prepared.mask->values == mask.values);
     }
 
     // --keep-unmasked (A1111's overlay): where the mask is black the output is the input's

@@ -1,14 +1,19 @@
 // Seeded faults: each golden and reduced-precision check run on a copy of the fixtures with one
 // fault planted (tests/support/mutant_fixtures.h), and must fail. The faults are the ones real
 // ports get wrong: a cross-attention block skipped, one layer's weights transposed, a timestep off
-// by one, the conditioning swapped for the negative prompt, a wrong VAE scale, NaN weights.
+// by one, the conditioning swapped for the negative prompt, a wrong VAE scale, NaN weights; and
+// for img2img and inpainting (tests/data/refine), an input off by one pixel, an inverted mask and
+// one denoising step too many.
 // Each function prints the fault's size (the worst relative rms error it causes) for the mutation
 // table in docs/testing.md. Faults smaller than bf16's own rounding on these fixtures are held to
 // the fp32 checks only (core/testing/reduced_precision.h says why).
+#include "core/image/image_pixels.h"
+#include "core/image/png.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/testing/golden_text.h"
 #include "core/testing/golden_unet.h"
 #include "core/testing/golden_vae.h"
+#include "core/util/file_text.h"
 #include "support/errors.h"
 #include "support/fixtures.h"
 #include "support/mutant_fixtures.h"
@@ -16,7 +21,13 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include <nlohmann/json.hpp>
+
+#include <QTemporaryDir>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 using namespace lightning;
@@ -77,6 +88,49 @@ void keep_only_cfg_case(const MutantFixtures& mutant) {
         cases = kept;
     });
 }
+
+// One case of tests/data/refine copied into a folder of its own (its manifest entry, golden
+// files and input images), where a fault can be planted in the inputs or the manifest.
+class RefineCase {
+public:
+    explicit RefineCase(const std::string& id) {
+        const std::string source = testing::test_data_dir() + "/refine";
+        const auto manifest = read_json_file(source + "/manifest.json");
+        manifest_ = manifest;
+        manifest_["cases"] = nlohmann::json::array();
+        for (const auto& c : manifest.at("cases"))
+            if (c.at("id") == id) manifest_["cases"].push_back(c);
+        QVERIFY(manifest_["cases"].size() == 1);
+        for (const auto& name : std::filesystem::directory_iterator(source))
+            if (name.path().extension() != ".json")
+                std::filesystem::copy_file(name.path(), path(name.path().filename().string()));
+        save();
+    }
+    std::string path(const std::string& file) const {
+        return dir_.filePath(file.c_str()).toStdString();
+    }
+    // The value after `flag` in the case's cli_extra, which the harness reads the request from.
+    void set_cli_value(const std::string& flag, const std::string& value) {
+        auto& extra = manifest_["cases"][0]["cli_extra"];
+        for (size_t i = 0; i + 1 < extra.size(); ++i)
+            if (extra[i] == flag) extra[i + 1] = value;
+        save();
+    }
+    void save() const { std::ofstream(path("manifest.json")) << manifest_.dump(1); }
+    void edit_image(const std::string& file, const std::function<Image8(const Image8&)>& edit) {
+        write_png(path(file), edit(read_image_pixels(path(file))));
+    }
+    GoldenReport check() const {
+        GoldenOptions options;
+        options.fixtures_dir = testing::fixtures_dir();
+        options.read_image = read_image_pixels;
+        return check_manifest_pipeline_goldens(options, path("manifest.json"));
+    }
+
+private:
+    QTemporaryDir dir_;
+    nlohmann::json manifest_;
+};
 
 }  // namespace
 
@@ -168,6 +222,41 @@ private Q_SLOTS:
                             zero_prefix("decoder.mid_block.attentions.0.to_out.0."));
         QVERIFY(caught("VAE decoder, mid-block attention skipped (fp32)",
                        check_vae_goldens(options_for(mutant, at::kFloat))));
+    }
+
+    // img2img with its input one pixel to the right (an off-by-one in fitting or cropping):
+    // everything downstream of the encoded image moves.
+    void refine_input_off_by_one_pixel() {
+        RefineCase copy("img2img_4step_s050_w96_h64_seed42");
+        QVERIFY(all_ok(copy.check()));  // the unmodified copy passes
+        copy.edit_image("init_96x64.png", [](const Image8& in) {
+            Image8 out = in;
+            for (int y = 0; y < in.height; ++y)
+                for (int x = 1; x < in.width; ++x)
+                    for (int c = 0; c < 3; ++c)
+                        out.rgb[(size_t(y) * in.width + x) * 3 + c] =
+                            in.rgb[(size_t(y) * in.width + x - 1) * 3 + c];
+            return out;
+        });
+        QVERIFY(caught("img2img, input shifted one pixel (fp32)", copy.check()));
+    }
+
+    // Inpainting with the mask's polarity reversed (black repainted, white kept).
+    void refine_mask_inverted() {
+        RefineCase copy("inpaint_4step_s075_w96_h64_seed7");
+        QVERIFY(all_ok(copy.check()));
+        copy.edit_image("mask_96x64.png", [](Image8 mask) {
+            for (auto& v : mask.rgb) v = uint8_t(255 - v);
+            return mask;
+        });
+        QVERIFY(caught("inpainting, mask inverted (fp32)", copy.check()));
+    }
+
+    // One denoising step too many: strength 0.75 where diffusers ran 0.5 (3 of 4 steps, not 2).
+    void refine_one_step_too_many() {
+        RefineCase copy("img2img_4step_s050_w96_h64_seed42");
+        copy.set_cli_value("--strength", "0.75");
+        QVERIFY(caught("img2img, strength 0.75 for 0.5 (fp32)", copy.check()));
     }
 
     // One NaN weight: refused when the weights are loaded, naming the tensor, before any check
