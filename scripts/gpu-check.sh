@@ -37,7 +37,8 @@ status=0
 if [[ $STEPS == *" verify "* || $STEPS == *" verify-fp32 "* ]]; then
   dtypes="fp32 fp16 bf16"; [[ $STEPS == *" verify "* ]] || dtypes=fp32
   for dtype in $dtypes; do
-    $CLI verify --fixtures $FIX/fixtures --device cuda --dtype $dtype 2>&1 | tee "$OUT/verify_$dtype.txt"
+    $CLI verify --fixtures $FIX/fixtures --refine tests/data/refine --device cuda --dtype $dtype 2>&1 |
+      tee "$OUT/verify_$dtype.txt"
     [ "${PIPESTATUS[0]}" = 0 ] || { [ $dtype = fp32 ] && status=1; }
   done
 fi

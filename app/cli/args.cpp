@@ -11,6 +11,8 @@
 
 #ifdef LIGHTNING_HAVE_OIIO
 #include "core/image/image_file.h"
+#endif
+#ifdef LIGHTNING_HAVE_IMAGE_READER
 #include "core/image/image_pixels.h"
 #endif
 
@@ -83,10 +85,11 @@ written, or with --json as the fields this program reads from it.
 )";
 
 const char* const kVerifyIntro =
-    R"(Usage: lightning verify [--fixtures DIR] [--device D] [--dtype T]
+    R"(Usage: lightning verify [--fixtures DIR] [--refine DIR] [--device D] [--dtype T]
 
 Runs every golden check (tokenizer/text encoders, UNet, VAE, scheduler, all pipeline cases of
-golden/manifest.json) on the given device and prints a table. Exit status 0 iff all pass.
+golden/manifest.json, the prompt cases of golden-prompts/, with --refine the refine cases) on the
+given device and prints a table. Exit status 0 iff all pass.
 
 )";
 
@@ -671,6 +674,10 @@ const FlagTable<VerifyArgs> kVerifyFlags = {
        "folder with golden/, tiny-sdxl/, tiny-lightning/\n"
        "(default: $LIGHTNING_FIXTURES, else ../shared/fixtures)",
        [](auto& v, auto&, auto& value) { v.fixtures_dir = value; }},
+      {{{"--refine", "DIR"}},
+       "also the img2img, inpainting and outpainting goldens of DIR\n"
+       "(the source tree's tests/data/refine)",
+       [](auto& v, auto&, auto& value) { v.refine_dir = value; }},
       {{{"--device", "D"}},
        "cpu | cuda | cuda:N (default cpu)",
        [](auto& v, auto& flag, auto& value) { v.device = parse_device(flag, value); }},
@@ -813,7 +820,7 @@ void check_generate_args(const GenerateParse& p, const std::set<std::string>& se
 void default_size_from_input(GenerateArgs& g, const std::set<std::string>& seen) {
     if (!g.request.refines() || g.from_record || seen.count("--width") || seen.count("--height"))
         return;
-#ifdef LIGHTNING_HAVE_OIIO
+#ifdef LIGHTNING_HAVE_IMAGE_READER
     Image8 input;
     try {
         input = read_image_pixels(g.request.input.image);
@@ -903,6 +910,7 @@ VerifyArgs parse_verify(const std::vector<std::string>& args) {
     if (v.fixtures_dir.empty()) v.fixtures_dir = "../shared/fixtures";
     apply_flags(read_flags(kVerifyFlags, args, /*refuse_repeats=*/false), v);
     require_dir("--fixtures", v.fixtures_dir + "/golden");
+    if (!v.refine_dir.empty()) require_dir("--refine", v.refine_dir);
     return v;
 }
 

@@ -52,6 +52,7 @@ struct InfoArgs {
 
 struct VerifyArgs {
     std::string fixtures_dir;
+    std::string refine_dir;  // tests/data/refine: the img2img / inpainting goldens too
     std::string device = "cpu";
     std::string dtype = "fp32";
     std::string log_level;

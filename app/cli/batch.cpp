@@ -13,7 +13,7 @@
 #include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/output_file.h"
-#ifdef LIGHTNING_HAVE_OIIO
+#ifdef LIGHTNING_HAVE_IMAGE_READER
 #include "core/image/image_pixels.h"
 #endif
 
@@ -190,7 +190,7 @@ EngineOptions options_for(const BatchArgs& args, const std::string& device) {
     EngineOptions options = args.defaults.engine;
     options.device = device;
     if (!args.dtype_given) options.precision = device == "cpu" ? Precision::FP32 : Precision::FP16;
-#ifdef LIGHTNING_HAVE_OIIO
+#ifdef LIGHTNING_HAVE_IMAGE_READER
     options.read_image = read_image_pixels;  // lines with an input image
 #endif
     return options;

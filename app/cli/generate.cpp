@@ -12,6 +12,8 @@
 
 #ifdef LIGHTNING_HAVE_OIIO
 #include "core/image/image_file.h"
+#endif
+#ifdef LIGHTNING_HAVE_IMAGE_READER
 #include "core/image/image_pixels.h"
 #endif
 
@@ -189,7 +191,7 @@ int run_generate(const GenerateArgs& input) {
         args.request.seed = device();
     }
     args.request.record_trace = !args.dump.empty();
-#ifdef LIGHTNING_HAVE_OIIO
+#ifdef LIGHTNING_HAVE_IMAGE_READER
     args.engine.read_image = read_image_pixels;
 #endif
     check_before_loading(args);

@@ -6,6 +6,9 @@
 #include "core/testing/golden_vae.h"
 #include "core/util/cpu_backends.h"
 #include "core/util/error.h"
+#ifdef LIGHTNING_HAVE_IMAGE_READER
+#include "core/image/image_pixels.h"
+#endif
 
 #include <ATen/Parallel.h>
 
@@ -22,7 +25,7 @@ struct Check {
     std::function<GoldenReport(const GoldenOptions&)> run;
 };
 
-std::vector<Check> all_checks() {
+std::vector<Check> all_checks(const VerifyArgs& args) {
     std::vector<Check> checks;
     checks.push_back({"text", check_text_encoder_goldens});
     checks.push_back({"unet", check_unet_goldens});
@@ -30,6 +33,12 @@ std::vector<Check> all_checks() {
     checks.push_back({"scheduler", check_scheduler_goldens});
     checks.push_back({"pipeline", check_pipeline_goldens});
     checks.push_back({"prompts", check_prompt_pipeline_goldens});
+    if (!args.refine_dir.empty()) {
+        const std::string manifest = args.refine_dir + "/manifest.json";
+        checks.push_back({"refine", [manifest](const GoldenOptions& options) {
+                              return check_manifest_pipeline_goldens(options, manifest);
+                          }});
+    }
     return checks;
 }
 
@@ -48,6 +57,9 @@ int run_verify(const VerifyArgs& args) {
     options.dtype = precision == Precision::FP16   ? c10::kHalf
                     : precision == Precision::BF16 ? c10::kBFloat16
                                                    : c10::kFloat;
+#ifdef LIGHTNING_HAVE_IMAGE_READER
+    options.read_image = read_image_pixels;  // the refine cases' input images
+#endif
     apply_cpu_backend_environment();
     at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 
@@ -57,7 +69,7 @@ int run_verify(const VerifyArgs& args) {
                 "worst |diff| / status");
     bool all_passed = true;
     std::vector<std::string> failures;
-    for (const auto& check : all_checks()) {
+    for (const auto& check : all_checks(args)) {
         const auto start = std::chrono::steady_clock::now();
         const GoldenReport report = check.run(options);
         const double seconds =

@@ -27,7 +27,11 @@ Image8 read_rgb8(OIIO::ImageInput& in, const std::string& path) {
 
 Image8 read_image_pixels(const std::string& path) {
     if (!std::filesystem::is_regular_file(path)) throw Error(path, "no such image file");
-    auto in = OIIO::ImageInput::open(path);
+    // OpenImageIO premultiplies colour by alpha unless told not to; PIL's convert("RGB") keeps
+    // the colour as stored and drops the alpha.
+    OIIO::ImageSpec config;
+    config.attribute("oiio:UnassociatedAlpha", 1);
+    auto in = OIIO::ImageInput::open(path, &config);
     if (!in) throw Error(path, "cannot be read as an image: " + OIIO::geterror());
     const OIIO::ImageSpec& spec = in->spec();
     const int channels = spec.nchannels;
