@@ -44,7 +44,8 @@ Image8 decode_pixels(const std::vector<unsigned char>& bytes, const std::string&
     auto in = OIIO::ImageInput::create("png");
     if (!in) throw Error(path, "OpenImageIO has no PNG reader: " + OIIO::geterror());
     OIIO::ImageSpec config;
-    config.attribute("oiio:UnassociatedAlpha", 1);  // colour as stored, as image_pixels.cpp reads it
+    config.attribute("oiio:UnassociatedAlpha",
+                     1);  // colour as stored, as image_pixels.cpp reads it
     in->set_ioproxy(&proxy);
     OIIO::ImageSpec spec;
     if (!in->open(path, spec, config)) throw Error(path, "cannot decode PNG: " + in->geterror());
