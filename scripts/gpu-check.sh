@@ -4,7 +4,10 @@
 # optionally the app's engine scenario and benchmarks of ours and the diffusers reference on one
 # random full-size SDXL (written by lightning-random-model, with four random Lightning UNets).
 #   scripts/gpu-check.sh [verify] [verify-fp32] [scenario] [bench-ours] [levers] [vae-levers]
-#                        [bench-ref-eager] [bench-ref-compiled] [batch-scaling]
+#                        [bench-ref-eager] [bench-ref-compiled] [batch-scaling] [refine-bench]
+# refine-bench: img2img (strength 0.5), inpainting (strength 1.0) and the hires fix (1024² to
+# 2048², Lanczos, strength 0.5), 4 steps fp16, ours (`lightning bench`) and diffusers' pipelines
+# (bench/reference/diffusers_bench.py --mode) on the same random weights; $OUT/refine_*.json.
 # levers: `lightning bench` with the default CUDA speed levers (and a batch of 4), then with each
 # one flipped alone (docs/performance.md "Levers"); vae-levers: bench/reference/vae_levers.py
 # (where diffusers' VAE decode spends its time, and what graphs/cuDNN/compile give it).
@@ -45,7 +48,7 @@ fi
 MODEL=/tmp/sdxl-random
 LIGHTNING=/tmp/sdxl-random-lightning
 if [[ $STEPS == *" bench-"* || $STEPS == *" scenario "* || $STEPS == *" batch-scaling "* ||
-      $STEPS == *"levers "* ]] &&
+      $STEPS == *"levers "* || $STEPS == *" refine-bench "* ]] &&
    [ ! -f $MODEL/model_index.json ]; then
   build-gpu/bench/lightning-random-model --configs .gpu/configs/sdxl-base \
     --tokenizers $FIX/fixtures/tiny-sdxl --out $MODEL --lightning-out $LIGHTNING --device cuda \
@@ -116,6 +119,46 @@ print(f"speed-up 2 vs 1 GPU: {two['steady_images_per_second'] / one['steady_imag
       f"steady, {two['images_per_second'] / one['images_per_second']:.3f}x overall")
 PY
   cat "$OUT/batch_scaling.txt"
+fi
+if [[ $STEPS == *" refine-bench "* ]]; then
+  [ -d /tmp/diffusers/src ] || { mkdir -p /tmp/diffusers && tar -xJf .gpu/diffusers.tar.xz -C /tmp/diffusers; }
+  # A smooth 1024² input and an elliptical mask (white = repaint), as PNGs both sides read.
+  python3 - <<'PY' || status=1
+import numpy as np
+from PIL import Image, ImageDraw
+y, x = np.mgrid[0:1024, 0:1024] / 1024.0
+rgb = np.stack([np.sin(6 * x) * 0.5 + 0.5, np.cos(5 * y) * 0.5 + 0.5, x * y], -1)
+Image.fromarray((rgb * 255).astype(np.uint8)).save("/tmp/refine_in.png")
+mask = Image.new("L", (1024, 1024), 0)
+ImageDraw.Draw(mask).ellipse((256, 320, 768, 704), fill=255)
+mask.save("/tmp/refine_mask.png")
+PY
+  OURS=(bench --model $MODEL --lightning $LIGHTNING --device cuda --dtype fp16 --steps 4 --runs 10
+        --no-previews)
+  REF=(bench/reference/diffusers_bench.py --model $MODEL --runs 10)
+  run_ref() { PYTHONPATH=/tmp/diffusers/src PYTHONUNBUFFERED=1 python3 "${REF[@]}" "$@" 2>&1 |
+              grep -v "should be kept in float32" | tail -4; }
+  $CLI "${OURS[@]}" --init-image /tmp/refine_in.png --strength 0.5 \
+    --json "$OUT/refine_ours_img2img.json" | tail -2 || status=1
+  run_ref --mode img2img --init-image /tmp/refine_in.png --strength 0.5 \
+    --json "$OUT/refine_ref_img2img.json" || status=1
+  $CLI "${OURS[@]}" --init-image /tmp/refine_in.png --mask /tmp/refine_mask.png --strength 1.0 \
+    --json "$OUT/refine_ours_inpaint.json" | tail -2 || status=1
+  run_ref --mode inpaint --init-image /tmp/refine_in.png --mask /tmp/refine_mask.png \
+    --strength 1.0 --json "$OUT/refine_ref_inpaint.json" || status=1
+  $CLI "${OURS[@]}" --hires-scale 2 --hires-strength 0.5 --hires-upscaler lanczos \
+    --json "$OUT/refine_ours_hires.json" | tail -2 || status=1
+  run_ref --mode hires --hires-scale 2 --hires-strength 0.5 --json "$OUT/refine_ref_hires.json" ||
+    status=1
+  python3 - "$OUT" <<'PY' || status=1
+import json, sys
+for mode in ("img2img", "inpaint", "hires"):
+    ours = json.load(open(f"{sys.argv[1]}/refine_ours_{mode}.json"))
+    ref = json.load(open(f"{sys.argv[1]}/refine_ref_{mode}.json"))
+    a, b = ours["steps"]["4"]["end_to_end_ms"], ref["end_to_end_4step_ms"]
+    print(f"{mode}: ours {a:.1f} ms, diffusers {b:.1f} ms, {b / a:.2f}x; peak "
+          f"{ours['peak_memory_gb']:.2f} vs {ref['peak_memory_gb']:.2f} GiB ({ref['device']})")
+PY
 fi
 for mode in eager compiled; do
   if [[ $STEPS == *" bench-ref-$mode "* ]]; then

@@ -225,15 +225,19 @@ ImageRecord read_from_png(const std::string& path) {
 // A setting of --from's PNG that names a request field but whose value could not be read:
 // without its flag the image would not be the same, so it is an error, not a silent default.
 void check_unreadable_from_settings(const GenerateArgs& g, const std::set<std::string>& seen) {
-    static const std::map<std::string, std::string> kFlagOf = {{"Seed", "--seed"},
-                                                               {"Steps", "--steps"},
-                                                               {"CFG scale", "--guidance"},
-                                                               {"Size", "--width and --height"},
-                                                               {"Clip skip", "--clip-skip"},
-                                                               {"Prompt syntax", "--prompt-syntax"},
-                                                               {"VAE tiling", "--vae-tiling"},
-                                                               {"Prediction", "--prediction"},
-                                                               {"Schedule type", ""}};
+    static const std::map<std::string, std::string> kFlagOf = {
+        {"Seed", "--seed"},
+        {"Steps", "--steps"},
+        {"CFG scale", "--guidance"},
+        {"Size", "--width and --height"},
+        {"Clip skip", "--clip-skip"},
+        {"Prompt syntax", "--prompt-syntax"},
+        {"VAE tiling", "--vae-tiling"},
+        {"Prediction", "--prediction"},
+        {"Hires upscale", "--hires-scale"},
+        {"Hires steps", "--hires-steps"},
+        {"Hires upscaler", "--hires-upscaler"},
+        {"Schedule type", ""}};
     for (const auto& key : unreadable_settings(*g.from_record)) {
         const auto flag = kFlagOf.find(key);
         const std::string name = flag == kFlagOf.end() ? "" : flag->second;
@@ -525,6 +529,27 @@ const std::vector<GenerateFlag> kRefineFlags = {
      [](auto& p, auto&, auto&) { p.args.request.input.keep_unmasked = true; }},
 };
 
+const std::vector<GenerateFlag> kHiresFlags = {
+    {{{"--hires-scale", "F"}},
+     "A1111's hires fix: each image upscaled by F (1 < F <= 4) and refined\n"
+     "there; the output is F times --width/--height (rounded down to 8)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.hires.scale = parse_double(flag, v); }},
+    {{{"--hires-strength", "S"}},
+     "the second pass runs the last int(steps x S) steps (default 0.5)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.hires.strength = parse_double(flag, v); }},
+    {{{"--hires-steps", "N"}},
+     "the second pass's schedule and Lightning checkpoint (default: --steps)",
+     [](auto& p, auto& flag, auto& v) { p.args.request.hires.steps = parse_any_int(flag, v); }},
+    {{{"--hires-upscaler", "U"}},
+     "latent (bilinear in latent space; default) | latent-nearest |\n"
+     "lanczos (the decoded image, re-encoded)",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.request.hires.upscaler =
+             parse_choice(flag, v, "latent, latent-nearest or lanczos",
+                          [](const std::string& t) { return parse_enum<HiresUpscaler>(t); });
+     }},
+};
+
 const std::vector<GenerateFlag> kRuntimeFlags = {
     {{{"--device", "D"}},
      "cpu | cuda | cuda:N (default cpu)",
@@ -581,6 +606,7 @@ const FlagTable<GenerateParse> kGenerateFlags = {
     {"Model:", kModelFlags},
     {"Generation:", kGenerationFlags},
     {"Refine (img2img, inpainting, outpainting):", kRefineFlags},
+    {"Hires fix (text to image):", kHiresFlags},
     {"Runtime:", kRuntimeFlags},
     {"Output (at least one):", kOutputFlags}};
 
@@ -751,6 +777,34 @@ const std::vector<Flag<BenchParse>> kBenchFlagRows = {
      "also time 4 steps with N images per request (time per image)",
      [](auto& b, auto& flag, auto& v) {
          b.args.batch = parse_positive(flag, v, limits::kMaxBatch);
+     }},
+    {{{"--init-image", "FILE"}},
+     "time img2img from this image (with --mask: inpainting)",
+     [](auto& b, auto& flag, auto& v) {
+         require_file(flag, v);
+         b.args.input.image = v;
+     }},
+    {{{"--strength", "S"}},
+     "img2img / inpainting strength (default 0.75)",
+     [](auto& b, auto& flag, auto& v) { b.args.input.strength = parse_double(flag, v); }},
+    {{{"--mask", "FILE"}},
+     "inpainting mask (white = repaint)",
+     [](auto& b, auto& flag, auto& v) {
+         require_file(flag, v);
+         b.args.input.mask = v;
+     }},
+    {{{"--hires-scale", "F"}},
+     "time the hires fix: each image upscaled by F and refined",
+     [](auto& b, auto& flag, auto& v) { b.args.hires.scale = parse_double(flag, v); }},
+    {{{"--hires-strength", "S"}},
+     "the hires fix's strength (default 0.5)",
+     [](auto& b, auto& flag, auto& v) { b.args.hires.strength = parse_double(flag, v); }},
+    {{{"--hires-upscaler", "U"}},
+     "latent | latent-nearest | lanczos (default latent)",
+     [](auto& b, auto& flag, auto& v) {
+         b.args.hires.upscaler =
+             parse_choice(flag, v, "latent, latent-nearest or lanczos",
+                          [](const std::string& t) { return parse_enum<HiresUpscaler>(t); });
      }},
     {{{"--with", "LEVERS"}, {"--without", "LEVERS"}},
      "turn CUDA speed levers on or off, comma-separated: unet-graphs,\n"

@@ -71,6 +71,8 @@ struct BenchArgs {
     bool previews = true;   // also time the 4-step run with previews at every step
     int batch = 1;          // > 1: also time a 4-step run of this many images (per image)
     CudaSpeedups speedups;  // --without turns levers off
+    RefineInput input;      // --init-image/--strength/--mask: time img2img or inpainting
+    HiresFix hires;         // --hires-scale/--hires-strength: time the hires fix
     std::string profile;    // Chrome trace of one 1-step run with a preview ("" = none)
     std::string json;       // report path ("" = none)
     std::string log_level;

@@ -11,6 +11,9 @@
 #include "core/request/file_hashes.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
+#ifdef LIGHTNING_HAVE_IMAGE_READER
+#include "core/image/image_pixels.h"
+#endif
 
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -151,6 +154,14 @@ nlohmann::json report_header(const BenchArgs& args) {
     report["device"] = args.device;
     report["dtype"] = to_string(args.precision);
     report["size"] = {args.width, args.height};
+    if (!args.input.image.empty())
+        report["refine"] = {{"init_image", args.input.image},
+                            {"strength", args.input.strength},
+                            {"mask", args.input.mask}};
+    if (args.hires.on())
+        report["hires"] = {{"scale", args.hires.scale},
+                           {"strength", args.hires.strength},
+                           {"upscaler", to_string(args.hires.upscaler)}};
     report["runs"] = args.runs;
 #ifdef LIGHTNING_WITH_CUDA
     if (args.device.rfind("cuda", 0) == 0) {
@@ -178,6 +189,9 @@ std::unique_ptr<Engine> load_engine(const BenchArgs& args, nlohmann::json& repor
     options.precision = args.precision;
     options.preview = PreviewMode::Off;
     options.speedups = args.speedups;
+#ifdef LIGHTNING_HAVE_IMAGE_READER
+    options.read_image = read_image_pixels;  // --init-image, --mask
+#endif
     synchronize(args.device);
     const auto load_start = Clock::now();
     auto engine = Engine::load(options);
@@ -198,6 +212,8 @@ public:
         request_.width = args.width;
         request_.height = args.height;
         request_.guidance = 0;
+        request_.input = args.input;
+        request_.hires = args.hires;
     }
 
     // --warmup untimed generations at each step count.

@@ -110,7 +110,7 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
     compare("the mask", recorded.mask, now.mask);
 }
 
-// Settings of --from's PNG that this program has no use for (another tool's sampler, hires fix,
+// Settings of --from's PNG that this program has no use for (another tool's sampler, face restoration,
 // ...), said once, so that a different-looking result is not a mystery.
 void report_unused_settings(const GenerateArgs& args) {
     if (!args.from_record) return;
@@ -119,7 +119,7 @@ void report_unused_settings(const GenerateArgs& args) {
         unused += (unused.empty() ? "" : ", ") + setting;
     if (!unused.empty())
         print_warning("--from: settings of " + args.from +
-                      " not used (Lightning Studio samples with Euler, one pass): " + unused);
+                      " not used (Lightning Studio samples with Euler): " + unused);
 }
 
 #ifdef LIGHTNING_HAVE_OIIO

@@ -148,7 +148,19 @@ std::string Engine::checked_unet(const GenerationRequest& request) const {
                     std::to_string(request.clip_skip) + " exceeds the text encoders' " +
                         std::to_string(pipeline_->max_clip_skip()) + " skippable layers");
     check_request_files(request);
+    if (request.hires.on()) hires_unet(request);  // its steps need a checkpoint too
     return unet;
+}
+
+std::string Engine::hires_unet(const GenerationRequest& request) const {
+    GenerationRequest pass = request.hires_pass();
+    pass.unet_file = request.unet_file;  // an explicit file serves both passes
+    try {
+        return unet_for(pass);
+    } catch (const Error& e) {
+        if (e.where() != "steps") throw;
+        throw Error("hires steps", e.message());  // the second pass's steps, not --steps
+    }
 }
 
 // CLIP's 77 positions less the start and end tokens.
@@ -209,6 +221,7 @@ EngineResult Engine::generate(const GenerationRequest& input, const EngineCallba
     cancel_ = false;
     GenerationRequest request = input;
     request.unet_file = checked_unet(input);
+    if (request.hires.on()) request.hires.unet_file = hires_unet(input);
     EngineResult out;
     out.warnings = warnings_with(input, request.unet_file);
     for (const auto& warning : out.warnings) log().debug("warning: {}", warning);

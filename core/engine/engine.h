@@ -118,6 +118,8 @@ private:
     Engine(EngineOptions options, std::unique_ptr<Pipeline> pipeline);
     // validate(); returns the UNet file the request uses ("" = the base model's own).
     std::string checked_unet(const GenerationRequest& request) const;
+    // The UNet file of the hires fix's second pass (the Lightning checkpoint for its steps).
+    std::string hires_unet(const GenerationRequest& request) const;
     std::vector<std::string> warnings_with(const GenerationRequest& request,
                                            const std::string& unet) const;
     Image8 preview_of(const StepInfo& step, bool& preview_failed);

@@ -238,7 +238,15 @@ struct Pipeline::Impl {
                                int images, const Trace& trace);
     bool denoise(const GenerationRequest& request, const Scheduler& scheduler,
                  const Conditioning& cond, const RefineLatents* refine, int first_image, int images,
-                 const Callbacks& callbacks, at::Tensor& latents, const Trace& trace);
+                 int denoising_steps, const Callbacks& callbacks, at::Tensor& latents,
+                 const Trace& trace);
+    RefineLatents hires_input(const GenerationRequest& request, const at::Tensor& latents,
+                              const GenerationRequest& pass);
+    bool hires_fix(const GenerationRequest& request, const Conditioning& first_cond, int image,
+                   const Callbacks& callbacks, at::Tensor& latents, const Trace& trace);
+    void finish_image(const GenerationRequest& request, const at::Tensor& latents, int image,
+                      double denoise_seconds, const std::optional<RefinePixels>& pixels,
+                      const Callbacks& callbacks, const Trace& trace, GenerationResult& result);
     void apply_speedups();
     GeneratedImage decode_image(const at::Tensor& latents, int image, VaeTiling tiling,
                                 const Trace& trace, GenerationResult& result);
@@ -541,6 +549,18 @@ std::unique_ptr<Scheduler> Pipeline::Impl::make_request_scheduler(
     return scheduler;
 }
 
+// SDXL's size conditioning (original size, crop, target size) for one row of `cond`, twice with
+// classifier-free guidance.
+static at::Tensor size_time_ids(const Conditioning& cond, int width, int height,
+                                const c10::Device& device) {
+    const double h = height, w = width;
+    const auto row = torch::tensor({h, w, 0.0, 0.0, h, w},
+                                   torch::TensorOptions().dtype(cond.embeds.scalar_type()))
+                         .unsqueeze(0)
+                         .to(device);
+    return cond.cfg ? torch::cat({row, row}) : row;
+}
+
 // Prompt (and, with CFG, negative) through both encoders, plus the size conditioning.
 Conditioning Pipeline::Impl::encode_conditioning(const GenerationRequest& request,
                                                  const Trace& trace) {
@@ -559,16 +579,11 @@ Conditioning Pipeline::Impl::encode_conditioning(const GenerationRequest& reques
     for (const auto& [name, t] : negative.trace) trace(name, t);
     cond.embeds = positive.embeds.to(text_dtype);
     cond.pooled = positive.pooled.to(text_dtype);
-    const double h = request.height, w = request.width;
-    cond.time_ids = torch::tensor({h, w, 0.0, 0.0, h, w},
-                                  torch::TensorOptions().dtype(cond.embeds.scalar_type()))
-                        .unsqueeze(0)
-                        .to(device);
     if (cond.cfg) {
         cond.embeds = torch::cat({negative.embeds.to(text_dtype), cond.embeds});
         cond.pooled = torch::cat({negative.pooled.to(text_dtype), cond.pooled});
-        cond.time_ids = torch::cat({cond.time_ids, cond.time_ids});
     }
+    cond.time_ids = size_time_ids(cond, request.width, request.height, device);
     synchronize(device);
     trace("prompt_embeds", cond.embeds);
     trace("add_text_embeds", cond.pooled);
@@ -639,11 +654,11 @@ StartLatents Pipeline::Impl::start_latents(const GenerationRequest& request,
 // request's denoising steps (all, or the last ones when refining). Returns false when cancelled.
 bool Pipeline::Impl::denoise(const GenerationRequest& request, const Scheduler& scheduler,
                              const Conditioning& cond, const RefineLatents* refine, int first_image,
-                             int images, const Callbacks& callbacks, at::Tensor& latents,
-                             const Trace& trace) {
+                             int images, int denoising_steps, const Callbacks& callbacks,
+                             at::Tensor& latents, const Trace& trace) {
     auto name = [&](const std::string& n) { return image_name(first_image, n); };
     const int steps = scheduler.num_steps();
-    const int first_step = steps - request.denoising_steps();
+    const int first_step = steps - denoising_steps;
     const StartLatents start =
         start_latents(request, scheduler, refine, first_step, first_image, images, trace);
     latents = start.latents;
@@ -773,32 +788,112 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     }
 
     const int group = images_per_unet_batch(request);
+    // With the hires fix every image's first pass comes first (the UNet switches once), then
+    // each image's second pass, decoded and handed over as it finishes.
+    std::vector<std::pair<at::Tensor, double>> first_passes;  // latents, seconds
     for (int first = 0; first < request.batch && !result.cancelled; first += group) {
         const int images = std::min(group, request.batch - first);
         const auto group_start = Clock::now();
         at::Tensor latents;
         if (!denoise(request, *scheduler, cond, refine ? &*refine : nullptr, first, images,
-                     callbacks, latents, trace)) {
+                     request.denoising_steps(), callbacks, latents, trace)) {
             result.cancelled = true;
             break;
         }
-        const double denoise_seconds = seconds_since(group_start);
+        const double share = seconds_since(group_start) / images;
         // Decoded one at a time: each image is handed over as soon as it exists.
         for (int k = 0; k < images; ++k) {
-            const auto image_start = Clock::now();
-            GeneratedImage generated = decode_image(latents.slice(0, k, k + 1), first + k,
-                                                    request.vae_tiling, trace, result);
-            generated.seed = request.seed + uint64_t(first + k);
-            if (pixels && request.input.keep_unmasked)
-                generated.pixels = paste_unmasked(generated.pixels, *pixels);
-            // Its decode and its share of the group's denoising.
-            generated.seconds = seconds_since(image_start) + denoise_seconds / images;
-            if (callbacks.on_image) callbacks.on_image(first + k, generated);
-            result.images.push_back(std::move(generated));
+            if (request.hires.on())
+                first_passes.emplace_back(latents.slice(0, k, k + 1), share);
+            else
+                finish_image(request, latents.slice(0, k, k + 1), first + k, share, pixels,
+                             callbacks, trace, result);
         }
+    }
+    for (int i = 0; i < int(first_passes.size()) && !result.cancelled; ++i) {
+        const auto pass_start = Clock::now();
+        at::Tensor latents = first_passes[size_t(i)].first;
+        if (!hires_fix(request, cond, i, callbacks, latents, trace)) {
+            result.cancelled = true;
+            break;
+        }
+        finish_image(request, latents, i,
+                     first_passes[size_t(i)].second + seconds_since(pass_start), pixels, callbacks,
+                     trace, result);
     }
     result.seconds = seconds_since(start);
     return result;
+}
+
+// Image `image` of the request from its final latents: decoded, the input's unmasked pixels
+// pasted back when asked, handed over. `denoise_seconds`: its share of the denoising.
+void Pipeline::Impl::finish_image(const GenerationRequest& request, const at::Tensor& latents,
+                                  int image, double denoise_seconds,
+                                  const std::optional<RefinePixels>& pixels,
+                                  const Callbacks& callbacks, const Trace& trace,
+                                  GenerationResult& result) {
+    const auto image_start = Clock::now();
+    GeneratedImage generated = decode_image(latents, image, request.vae_tiling, trace, result);
+    generated.seed = request.seed + uint64_t(image);
+    if (pixels && request.input.keep_unmasked)
+        generated.pixels = paste_unmasked(generated.pixels, *pixels);
+    generated.seconds = seconds_since(image_start) + denoise_seconds;
+    if (callbacks.on_image) callbacks.on_image(image, generated);
+    result.images.push_back(std::move(generated));
+}
+
+// The hires fix's start for one first-pass image (`latents`, [1, 4, h, w]) at the pass's size:
+// in latent space interpolated (A1111's "Latent" upscalers; a posterior of zero spread, so that
+// the seed's draws come in the same order as for an encoded image), or decoded, resized with
+// Lanczos as PIL resizes and encoded again.
+RefineLatents Pipeline::Impl::hires_input(const GenerationRequest& request,
+                                          const at::Tensor& latents,
+                                          const GenerationRequest& pass) {
+    const int64_t factor = vae->downscale_factor();
+    const int64_t h = pass.height / factor, w = pass.width / factor;
+    if (request.hires.upscaler == HiresUpscaler::Lanczos) {
+        const Image8 first = to_image8(
+            (decode(latents, request.vae_tiling).to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1));
+        RefinePixels pixels{resize_lanczos(first, pass.width, pass.height), std::nullopt};
+        return encode_refine_input(*vae, pixels, pass, vae->latent_channels(), device);
+    }
+    const auto up = request.hires.upscaler == HiresUpscaler::LatentNearest
+                        ? at::upsample_nearest2d(latents.to(torch::kFloat), {h, w})
+                        : at::upsample_bilinear2d(latents.to(torch::kFloat), {h, w},
+                                                  /*align_corners=*/false);
+    RefineLatents input;
+    input.scaling_factor = vae->scaling_factor();
+    input.image_mean = (up / input.scaling_factor).to(device);
+    input.image_std = torch::zeros_like(input.image_mean);
+    return input;
+}
+
+// A1111's hires fix of image `image`: its first-pass latents enlarged (hires_input), then refined
+// at the larger size with the pass's own schedule and Lightning checkpoint, the first pass's
+// prompt encodings with the larger size's conditioning. Returns false when cancelled; `latents`
+// become the larger image's.
+bool Pipeline::Impl::hires_fix(const GenerationRequest& request, const Conditioning& first_cond,
+                               int image, const Callbacks& callbacks, at::Tensor& latents,
+                               const Trace& trace) {
+    const GenerationRequest pass = request.hires_pass();
+    const Trace pass_trace = [&](const std::string& name, const at::Tensor& t) {
+        trace("hires." + name, t);
+    };
+    const RefineLatents input = hires_input(request, latents, pass);
+    select_unet(pass.unet_file);
+    apply_loras(request.loras);
+    const std::string unet_name =
+        pass.unet_file.empty() ? base_unet_name : fs::path(pass.unet_file).filename().string();
+    const auto scheduler = make_request_scheduler(pass, unet_name);
+    Conditioning cond = first_cond;
+    cond.time_ids = size_time_ids(cond, pass.width, pass.height, device);
+    pass_trace("add_time_ids", cond.time_ids);
+    at::Tensor out;
+    if (!denoise(pass, *scheduler, cond, &input, image, 1, request.hires_denoising_steps(),
+                 callbacks, out, pass_trace))
+        return false;
+    latents = out;
+    return true;
 }
 
 Image8 Pipeline::Impl::preview(const at::Tensor& pred_x0, PreviewMode mode) {

@@ -25,6 +25,11 @@ enum class PredictionType { Epsilon, Sample, VPrediction };
 // centre-cropped; scaled to fit inside it and the rest filled from the image's edges.
 enum class ImageFit { Resize, Crop, Pad };
 
+// How the hires fix enlarges a first-pass image before refining it (A1111's "Hires upscaler"):
+// its latents interpolated bilinearly ("Latent") or to the nearest ("Latent (nearest)"), or its
+// decoded pixels resized with Lanczos and encoded again.
+enum class HiresUpscaler { Latent, LatentNearest, Lanczos };
+
 // Each enum's names and the setting they are errors about; specialised below.
 template <class E>
 struct EnumNames;
@@ -52,6 +57,9 @@ LIGHTNING_ENUM_NAMES(PredictionType, "prediction_type", {PredictionType::Epsilon
                      {PredictionType::VPrediction, "v_prediction"})
 LIGHTNING_ENUM_NAMES(ImageFit, "fit", {ImageFit::Resize, "resize"}, {ImageFit::Crop, "crop"},
                      {ImageFit::Pad, "pad"})
+LIGHTNING_ENUM_NAMES(HiresUpscaler, "hires upscaler", {HiresUpscaler::Latent, "latent"},
+                     {HiresUpscaler::LatentNearest, "latent-nearest"},
+                     {HiresUpscaler::Lanczos, "lanczos"})
 #undef LIGHTNING_ENUM_NAMES
 
 template <class E>

@@ -125,6 +125,38 @@ static void check_refine_input(const GenerationRequest& r) {
                                     "x" + std::to_string(r.height) + " canvas");
 }
 
+// The hires fix's second pass: a larger size within the table, a strength and steps that run at
+// least one step.
+static void check_hires(const GenerationRequest& r) {
+    const HiresFix& h = r.hires;
+    if (h.scale == 0) return;
+    if (!std::isfinite(h.scale) || h.scale <= 1 || h.scale > kMaxHiresScale)
+        throw Error("hires scale", (std::isfinite(h.scale) ? number_text(h.scale)
+                                                           : std::string("not a finite number")) +
+                                       " is outside 1 (exclusive) .. " +
+                                       number_text(kMaxHiresScale) + " (0 turns it off)");
+    if (r.refines())
+        throw Error("hires scale",
+                    "applies to text to image; refine the result at the larger "
+                    "size instead (--init-image with a larger --width/--height)");
+    const GenerationRequest pass = r.hires_pass();
+    if (pass.width > kMaxSide || pass.height > kMaxSide)
+        throw Error("hires scale", number_text(h.scale) + " x " + std::to_string(r.width) + "x" +
+                                       std::to_string(r.height) + " = " +
+                                       std::to_string(pass.width) + "x" +
+                                       std::to_string(pass.height) + " is larger than " +
+                                       std::to_string(kMaxSide) + "x" + std::to_string(kMaxSide));
+    if (h.steps != 0) check_range("hires steps", h.steps, kMinSteps, kMaxSteps);
+    if (!std::isfinite(h.strength) || h.strength <= 0 || h.strength > 1)
+        throw Error("hires strength",
+                    (std::isfinite(h.strength) ? number_text(h.strength)
+                                               : std::string("not a finite number")) +
+                        " is outside 0 (exclusive) .. 1");
+    if (r.hires_denoising_steps() < 1)
+        throw Error("hires strength", number_text(h.strength) + " x " + std::to_string(pass.steps) +
+                                          " steps runs no step (int(steps x strength) = 0)");
+}
+
 void validate(const GenerationRequest& r) {
     check_text("prompt", r.prompt);
     if (r.negative_prompt) check_text("negative prompt", *r.negative_prompt);
@@ -146,6 +178,7 @@ void validate(const GenerationRequest& r) {
         check_range(("lora scale of " + lora.path).c_str(), lora.scale, -kMaxLoraScale,
                     kMaxLoraScale);
     check_refine_input(r);
+    check_hires(r);
 }
 
 }  // namespace lightning::limits

@@ -27,11 +27,13 @@ inline constexpr size_t kMaxPromptBytes = 20000;
 // made was reported as a broken UNet. As the LoRA scale's, the bound is far above what any
 // prompt uses (the syntaxes' own references go to about 2) and keeps the encodings finite.
 inline constexpr double kMaxPromptWeight = 10.0;
-inline constexpr int kMaxMaskBlur = 64;  // pixels (A1111's slider ends there)
+inline constexpr int kMaxMaskBlur = 64;        // pixels (A1111's slider ends there)
+inline constexpr double kMaxHiresScale = 4.0;  // A1111's slider ends there; kMaxSide bounds it too
 
 // Throws lightning::Error(field, message) for the first value outside the table: size, steps,
 // batch, guidance, clip skip, seed, LoRA count and scales, the refine input (strength, mask
-// blur, outpaint margins, a mask or margins only with an input image), prompt text (valid UTF-8
+// blur, outpaint margins, a mask or margins only with an input image), the hires fix (scale,
+// upscaled size, strength, steps; text to image only), prompt text (valid UTF-8
 // without NUL bytes, at most kMaxPromptBytes). Checks only what needs no model.
 void validate(const GenerationRequest& request);
 

@@ -229,6 +229,29 @@ void add_refine_settings(const ImageRecord& record, std::vector<std::string>& se
     if (in.keep_unmasked) settings.push_back("Keep unmasked: true");
 }
 
+// A1111's names of the hires upscalers this tool has.
+constexpr std::pair<HiresUpscaler, const char*> kHiresUpscalerNames[] = {
+    {HiresUpscaler::Latent, "Latent"},
+    {HiresUpscaler::LatentNearest, "Latent (nearest)"},
+    {HiresUpscaler::Lanczos, "Lanczos"}};
+
+// The hires fix with A1111's keys: "Hires steps" only when it has its own step count, and the
+// second pass's strength as "Denoising strength" (which A1111 shares with img2img).
+void add_hires_settings(const HiresFix& hires, std::vector<std::string>& settings) {
+    if (!hires.on()) return;
+    settings.push_back("Denoising strength: " + format_number(hires.strength));
+    settings.push_back("Hires upscale: " + format_number(hires.scale));
+    if (hires.steps > 0) settings.push_back("Hires steps: " + std::to_string(hires.steps));
+    for (const auto& [upscaler, name] : kHiresUpscalerNames)
+        if (upscaler == hires.upscaler) settings.push_back(std::string("Hires upscaler: ") + name);
+}
+
+bool read_hires_upscaler(const std::string& value, HiresUpscaler& out) {
+    for (const auto& [upscaler, name] : kHiresUpscalerNames)
+        if (value == name) return out = upscaler, true;
+    return false;  // another tool's upscaler (an ESRGAN model by its name): not this tool's
+}
+
 // Keys that describe a refining request's input (with "Init image", which names it).
 bool is_refine_key(const std::string& key) {
     static const std::set<std::string> keys = {
@@ -295,6 +318,9 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
         return spacing.has_value();
     }
     if (key == "Denoising strength") return read_number(value, r.input.strength);
+    if (key == "Hires upscale") return read_number(value, r.hires.scale);
+    if (key == "Hires steps") return read_number(value, r.hires.steps);
+    if (key == "Hires upscaler") return read_hires_upscaler(value, r.hires.upscaler);
     if (key == "Mask blur") return read_number(value, r.input.mask_blur);
     if (key == "Init image") return record.input_image.name = r.input.image = value, true;
     if (key == "Init image hash") return record.input_image.hash = value, true;
@@ -394,6 +420,7 @@ std::string settings_line(const ImageRecord& record) {
     settings.push_back(std::string("Prompt syntax: ") + to_string(r.prompt_syntax));
     if (r.clip_skip > 0) settings.push_back("Clip skip: " + std::to_string(r.clip_skip));
     add_refine_settings(record, settings);
+    add_hires_settings(record.request.hires, settings);
     for (const auto& [key, value] : record.extra)
         settings.push_back(key + ": " + quote_if_needed(value));
     if (!record.version.empty()) settings.push_back("Version: " + quote_if_needed(record.version));
@@ -471,15 +498,26 @@ std::optional<ImageRecord> parse_parameters(const std::string& raw) {
     if (negative) record.request.negative_prompt = unquote(trim(*negative));
     LoraFields loras;
     // Refine settings belong to a request only with its input image: in a text without one (an
-    // A1111 hires-fix image's "Denoising strength", an img2img image whose input is not named)
-    // they describe something this request does not do, and stay unknown keys.
-    static const std::set<std::string> kRefineKeys = {
-        "Denoising strength", "Mask blur", "Fit", "Mask", "Mask hash", "Outpaint", "Keep unmasked"};
-    const bool has_input = std::any_of(settings.begin(), settings.end(),
-                                       [](const auto& s) { return s.first == "Init image"; });
-    for (const auto& [key, value] : settings)
-        if ((!has_input && is_refine_key(key)) || !apply_setting(record, loras, key, value))
+    // img2img image whose input is not named) they describe something this request does not do,
+    // and stay unknown keys. With "Hires upscale" (A1111's hires fix), "Denoising strength" is
+    // the second pass's.
+    const auto has = [&](const char* wanted) {
+        return std::any_of(settings.begin(), settings.end(),
+                           [&](const auto& s) { return s.first == wanted; });
+    };
+    const bool has_input = has("Init image"), has_hires = !has_input && has("Hires upscale");
+    for (const auto& [key, value] : settings) {
+        if (has_hires && key == "Denoising strength") {
+            if (!read_number(value, record.request.hires.strength))
+                record.extra.emplace_back(key, value);
+            continue;
+        }
+        // A hires fix is text to image's: beside an input image it is not this request's.
+        const bool hires_key = key.rfind("Hires ", 0) == 0;
+        if ((!has_input && is_refine_key(key)) || (has_input && hires_key) ||
+            !apply_setting(record, loras, key, value))
             record.extra.emplace_back(key, value);
+    }
     apply_loras(record, loras);
     return record;
 }
@@ -518,7 +556,13 @@ constexpr RequestSetting kRequestSettings[] = {
     {"VAE tiling", [](auto& r, const auto& from) { r.vae_tiling = from.vae_tiling; }},
     {"Prompt syntax", [](auto& r, const auto& from) { r.prompt_syntax = from.prompt_syntax; }},
     {"Denoising strength",
-     [](auto& r, const auto& from) { r.input.strength = from.input.strength; }},
+     [](auto& r, const auto& from) {
+         r.input.strength = from.input.strength;
+         r.hires.strength = from.hires.strength;
+     }},
+    {"Hires upscale", [](auto& r, const auto& from) { r.hires.scale = from.hires.scale; }},
+    {"Hires steps", [](auto& r, const auto& from) { r.hires.steps = from.hires.steps; }},
+    {"Hires upscaler", [](auto& r, const auto& from) { r.hires.upscaler = from.hires.upscaler; }},
     {"Mask blur", [](auto& r, const auto& from) { r.input.mask_blur = from.input.mask_blur; }},
     {"Fit", [](auto& r, const auto& from) { r.input.fit = from.input.fit; }},
     {"Outpaint", [](auto& r, const auto& from) { r.input.outpaint = from.input.outpaint; }},
@@ -531,7 +575,9 @@ std::vector<const RequestSetting*> unreadable_request_settings(const ImageRecord
     std::vector<const RequestSetting*> found;
     for (const auto& [key, value] : record.extra) {
         // Without an input image they were never the request's (parse_parameters).
-        if (!record.request.refines() && is_refine_key(key)) continue;
+        const bool hires_strength = record.request.hires.on() && key == "Denoising strength";
+        if (!record.request.refines() && !hires_strength && is_refine_key(key)) continue;
+        if (record.request.refines() && key.rfind("Hires ", 0) == 0) continue;
         for (const auto& setting : kRequestSettings)
             if (key == setting.key) found.push_back(&setting);
     }

@@ -21,4 +21,23 @@ int GenerationRequest::denoising_steps() const {
     return std::min(steps, int(product));
 }
 
+GenerationRequest GenerationRequest::hires_pass() const {
+    GenerationRequest pass = *this;
+    pass.hires = {};
+    // int() of the product as A1111 takes it, then down to the VAE's multiple of 8.
+    pass.width = int(double(width) * hires.scale) / 8 * 8;
+    pass.height = int(double(height) * hires.scale) / 8 * 8;
+    pass.steps = hires.steps > 0 ? hires.steps : steps;
+    pass.unet_file = hires.unet_file;
+    pass.input.strength = hires.strength;
+    return pass;
+}
+
+int GenerationRequest::hires_denoising_steps() const {
+    const int pass_steps = hires.steps > 0 ? hires.steps : steps;
+    const double product = double(pass_steps) * hires.strength;
+    if (!(product >= 0)) return 0;
+    return std::min(pass_steps, int(product));
+}
+
 }  // namespace lightning

@@ -56,6 +56,22 @@ struct RefineInput {
     bool operator==(const RefineInput&) const = default;
 };
 
+// A1111's "Hires. fix": every image made at the request's size is upscaled by `scale` and refined
+// there as an img2img request would be (the last int(steps x strength) steps of a `steps`
+// schedule, the image's own seed), with the Lightning checkpoint for those steps. Off while
+// `scale` is 0; text to image only.
+struct HiresFix {
+    double scale = 0;       // "Hires upscale": 0 = off, else above 1
+    double strength = 0.5;  // "Denoising strength" of the second pass
+    int steps = 0;          // "Hires steps": its schedule; 0 = the request's steps
+    HiresUpscaler upscaler = HiresUpscaler::Latent;  // "Hires upscaler"
+    // Filled by the engine: the UNet file of the second pass ("" = the model's own UNet).
+    std::string unet_file;
+
+    bool on() const { return scale > 0; }
+    bool operator==(const HiresFix&) const = default;
+};
+
 struct GenerationRequest {
     std::string prompt;
     std::optional<std::string> negative_prompt;  // nullopt: zero embeddings (SDXL default)
@@ -81,6 +97,7 @@ struct GenerationRequest {
     std::vector<EmbeddingSpec> embeddings;
     VaeTiling vae_tiling = VaeTiling::Auto;
     RefineInput input;          // img2img / inpainting / outpainting; empty: text to image
+    HiresFix hires;             // a second, larger pass; off by default
     bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
 
     bool operator==(const GenerationRequest&) const = default;
@@ -95,6 +112,11 @@ struct GenerationRequest {
     // The steps that run: all of them, or when refining the last int(steps x strength)
     // (diffusers' get_timesteps); 0 means the strength is too low for the step count.
     int denoising_steps() const;
+    // The hires fix's second pass as a request of its own: the upscaled size (a multiple of 8
+    // below width x scale), its steps and UNet; its input is the first pass's image.
+    GenerationRequest hires_pass() const;
+    // The steps the second pass runs: the last int(steps x strength) of its schedule.
+    int hires_denoising_steps() const;
 };
 
 }  // namespace lightning

@@ -185,6 +185,7 @@ std::vector<Spec> read_list(const json& value, const std::string& key, Reader re
 
 bool apply_refine_key(RefineInput& in, const std::string& key, const json& value,
                       const RequestJsonOptions& options);
+bool apply_hires_key(HiresFix& hires, const std::string& key, const json& value);
 
 // Applies one key; returns false for a key the request has no field for.
 bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
@@ -231,7 +232,8 @@ bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
     } else if (key == "vae_tiling") {
         r.vae_tiling = parse_vae_tiling(require_string(value, key));
     } else {
-        return apply_refine_key(r.input, key, value, options);
+        return apply_refine_key(r.input, key, value, options) ||
+               apply_hires_key(r.hires, key, value);
     }
     return true;
 }
@@ -267,6 +269,20 @@ bool apply_refine_key(RefineInput& in, const std::string& key, const json& value
     } else {
         return false;
     }
+    return true;
+}
+
+bool apply_hires_key(HiresFix& hires, const std::string& key, const json& value) {
+    if (key == "hires_scale")
+        hires.scale = require_number(value, key);
+    else if (key == "hires_strength")
+        hires.strength = require_number(value, key);
+    else if (key == "hires_steps")
+        hires.steps = require_int(value, key);
+    else if (key == "hires_upscaler")
+        hires.upscaler = parse_enum<HiresUpscaler>(require_string(value, key));
+    else
+        return false;
     return true;
 }
 
@@ -373,7 +389,11 @@ const std::vector<std::string>& request_json_keys() {
                                                   "mask",
                                                   "mask_blur",
                                                   "outpaint",
-                                                  "keep_unmasked"};
+                                                  "keep_unmasked",
+                                                  "hires_scale",
+                                                  "hires_strength",
+                                                  "hires_steps",
+                                                  "hires_upscaler"};
     return keys;
 }
 
@@ -433,6 +453,10 @@ json request_to_json(const GenerationRequest& r) {
     object["mask_blur"] = in.mask_blur;
     object["outpaint"] = {in.outpaint.left, in.outpaint.top, in.outpaint.right, in.outpaint.bottom};
     object["keep_unmasked"] = in.keep_unmasked;
+    object["hires_scale"] = r.hires.scale;
+    object["hires_strength"] = r.hires.strength;
+    object["hires_steps"] = r.hires.steps;
+    object["hires_upscaler"] = to_string(r.hires.upscaler);
     return object;
 }
 

@@ -11,6 +11,7 @@
 #include "support/open_counter.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
+#include "core/image/image_pixels.h"
 #include "core/image/png.h"
 #endif
 
@@ -684,10 +685,10 @@ private Q_SLOTS:
             {"unreadable seed",
              base + QStringList{"--from", huge_seed, "--lightning", lightning} + out("s.png"), 2,
              "give --seed"},
-            {"sampler and hires dropped",
+            // The hires fix is read and run (64x64 made at 128x128); the sampler is not used.
+            {"sampler dropped, hires run",
              base + QStringList{"--from", a1111, "--lightning", lightning} + out("a.png"), 0,
-             "not used (Lightning Studio samples with Euler, one pass): Sampler: DPM++ 2M "
-             "Karras, Hires upscale: 2, Denoising strength: 0.7"},
+             "not used (Lightning Studio samples with Euler): Sampler: DPM++ 2M Karras\n"},
             {"seed -1 is random",
              base + QStringList{"--prompt", "p", "--seed", "-1", "--lightning", lightning} +
                  out("r.png"),
@@ -710,6 +711,8 @@ private Q_SLOTS:
             QVERIFY2(run.err.contains(c.says), qPrintable(label));
             QVERIFY2(!run.err.contains("differs"), qPrintable(label));
         }
+        // The A1111 image's hires fix ran: twice its 64x64.
+        QCOMPARE(read_image_pixels(dir_.filePath("a.png").toStdString()).width, 128);
         // A warning the engine raises is printed once, not by the log and the CLI both.
         const Run trained = run_cli(
             base +

@@ -187,6 +187,16 @@ private Q_SLOTS:
              [](auto& r) { r.input.image = "in.png", r.input.outpaint.right = r.width; }},
             {"mask", [](auto& r) { r.input.mask = "mask.png"; }},
             {"outpaint", [](auto& r) { r.input.outpaint.top = 64; }},
+            {"hires scale", [](auto& r) { r.hires.scale = 1; }},
+            {"hires scale", [](auto& r) { r.hires.scale = limits::kMaxHiresScale + 0.5; }},
+            {"hires scale", [](auto& r) { r.hires.scale = std::nan(""); }},
+            // 4 x 1.5 of a 4096-wide canvas would be 6144 wide.
+            {"hires scale", [](auto& r) { r.width = limits::kMaxSide, r.hires.scale = 1.5; }},
+            {"hires scale", [](auto& r) { r.input.image = "in.png", r.hires.scale = 2; }},
+            {"hires strength", [](auto& r) { r.hires.scale = 2, r.hires.strength = 0; }},
+            {"hires strength", [](auto& r) { r.hires.scale = 2, r.hires.strength = 0.2; }},
+            {"hires steps",
+             [](auto& r) { r.hires.scale = 2, r.hires.steps = limits::kMaxSteps + 1; }},
         };
         for (const auto& c : cases) {
             auto request = small_request();
@@ -211,6 +221,12 @@ private Q_SLOTS:
         auto deep = small_request();
         deep.clip_skip = 3;
         QCOMPARE(expect_error([&] { engine_->validate(deep); }).where(), std::string("clip skip"));
+        // The hires fix's own step count needs its Lightning checkpoint (the fixtures have 1, 2,
+        // 4 and 8); the error names the hires steps, not --steps.
+        auto hires = small_request();
+        hires.hires.scale = 2, hires.hires.steps = 3;
+        QCOMPARE(expect_error([&] { engine_->validate(hires); }).where(),
+                 std::string("hires steps"));
     }
 
     void noSilentFallbackForTheUNet() {

@@ -35,7 +35,7 @@ ImageRecord sample_record() {
     r.unet = {"sdxl_lightning_4step_unet", "3333333333"};
     r.vae = {"sdxl.vae", "4444444444"};
     r.version = "Lightning Studio 0.2.0";
-    r.extra = {{"Hires upscale", "2"}, {"Note", "a, b"}};
+    r.extra = {{"Face restoration", "CodeFormer"}, {"Note", "a, b"}};
     return r;
 }
 
@@ -102,15 +102,47 @@ private Q_SLOTS:
         QVERIFY(broken.has_value());
         const auto unreadable = unreadable_settings(*broken);
         QCOMPARE(unreadable, (std::vector<std::string>{"Denoising strength", "Outpaint"}));
-        // Without an input image they are not this request's: an A1111 hires-fix image's
-        // "Denoising strength" stays an unused setting, and the request a text-to-image one.
-        const auto hires = parse_parameters(
-            "a fox\nSteps: 20, Seed: 1, Size: 64x64, Hires upscale: 2, Denoising strength: 0.7");
-        QVERIFY(hires && !hires->request.refines());
-        QCOMPARE(hires->request.input.strength, RefineInput{}.strength);
-        QVERIFY(unreadable_settings(*hires).empty());
-        const auto unused = unused_settings(*hires);
+        // Without an input image they are not this request's: an img2img image whose input is
+        // not named reads as text to image, its refine settings unused.
+        const auto unnamed = parse_parameters(
+            "a fox\nSteps: 20, Seed: 1, Size: 64x64, Denoising strength: 0.7, Mask blur: 4");
+        QVERIFY(unnamed && !unnamed->request.refines());
+        QCOMPARE(unnamed->request.input.strength, RefineInput{}.strength);
+        QVERIFY(unreadable_settings(*unnamed).empty());
+        const auto unused = unused_settings(*unnamed);
         QVERIFY(std::find(unused.begin(), unused.end(), "Denoising strength: 0.7") != unused.end());
+    }
+
+    // The hires fix with A1111's keys; its "Denoising strength" is the second pass's (A1111
+    // shares the key with img2img), "Hires steps" only when it has its own count.
+    void hiresSettingsRoundTrip() {
+        auto record = sample_record();
+        record.request.hires = {1.5, 0.45, 8, HiresUpscaler::LatentNearest, ""};
+        const std::string text = format_parameters(record);
+        for (const char* key : {"Denoising strength: 0.45", "Hires upscale: 1.5", "Hires steps: 8",
+                                "Hires upscaler: Latent (nearest)"})
+            QVERIFY2(text.find(key) != std::string::npos, text.c_str());
+        const auto back = parse_parameters(text);
+        QVERIFY(back.has_value());
+        QVERIFY2(*back == record, text.c_str());
+        // An A1111 image: read as the same hires fix (its upscaler defaults to Latent, as A1111's).
+        const auto a1111 = parse_parameters(
+            "a fox\nSteps: 4, Seed: 1, Size: 64x64, Hires upscale: 2, Denoising strength: 0.7");
+        QVERIFY(a1111 && !a1111->request.refines());
+        QCOMPARE(a1111->request.hires.scale, 2.0);
+        QCOMPARE(a1111->request.hires.strength, 0.7);
+        QCOMPARE(a1111->request.hires.steps, 0);
+        QCOMPARE(a1111->request.input.strength, RefineInput{}.strength);
+        QVERIFY(unused_settings(*a1111).empty());
+        // Another tool's upscaler model is not guessed: kept as written, named as unreadable.
+        const auto esrgan = parse_parameters(
+            "a fox\nSteps: 4, Seed: 1, Size: 64x64, Hires upscale: 2, Hires upscaler: R-ESRGAN "
+            "4x+, "
+            "Denoising strength: 0.7");
+        QVERIFY(esrgan.has_value());
+        QCOMPARE(unreadable_settings(*esrgan), std::vector<std::string>{"Hires upscaler"});
+        // Off, none of them is written.
+        QVERIFY(format_parameters(sample_record()).find("Hires") == std::string::npos);
     }
 
     // Guards the prompt quoting: a prompt line "Negative prompt: ..." used to end the prompt

@@ -20,6 +20,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 using namespace lightning;
 
@@ -178,6 +179,57 @@ private Q_SLOTS:
         QVERIFY(prepared.image.rgb == padded.rgb);
         QVERIFY(prepared.mask.has_value());
         QVERIFY(prepared.mask->values == mask.values);
+    }
+
+    // The hires fix with the Lanczos upscaler is an img2img pass over the first image: the same
+    // pixels as generating it, writing it and refining it at twice the size by hand (its own step
+    // count and Lightning checkpoint, the same seed).
+    void hiresFixIsAnImg2imgPassOverTheFirstImage() {
+        GenerationRequest first;
+        first.prompt = "a lighthouse at dusk";
+        first.width = 64, first.height = 64, first.steps = 4, first.seed = 9;
+        auto hires = first;
+        hires.hires = {2.0, 0.5, 2, HiresUpscaler::Lanczos, ""};
+        const Image8 big = engine_->generate(hires).run.images.at(0).pixels;
+        QCOMPARE(big.width, 128);
+        QCOMPARE(big.height, 128);
+
+        const std::string small = dir_.filePath("first.png").toStdString();
+        write_png(small, engine_->generate(first).run.images.at(0).pixels);
+        auto by_hand = first;
+        by_hand.width = 128, by_hand.height = 128, by_hand.steps = 2;
+        by_hand.input.image = small;
+        by_hand.input.strength = 0.5;
+        QVERIFY(engine_->generate(by_hand).run.images.at(0).pixels.rgb == big.rgb);
+    }
+
+    // The latent upscalers start the second pass from the first pass's last latents
+    // interpolated (bilinear, or nearest) to the larger size; each gives another image.
+    void hiresLatentUpscalersInterpolateTheFirstLatents() {
+        GenerationRequest request;
+        request.prompt = "a lighthouse at dusk";
+        request.width = 64, request.height = 64, request.steps = 4, request.seed = 9;
+        request.hires = {1.5, 0.5, 0, HiresUpscaler::Latent, ""};
+        request.record_trace = true;
+        std::vector<std::vector<uint8_t>> outputs;
+        for (const auto upscaler : {HiresUpscaler::Latent, HiresUpscaler::LatentNearest}) {
+            request.hires.upscaler = upscaler;
+            const auto run = engine_->generate(request).run;
+            std::map<std::string, at::Tensor> trace(run.trace.begin(), run.trace.end());
+            const at::Tensor last = trace.at("step3.latents");
+            const at::Tensor up =
+                upscaler == HiresUpscaler::Latent
+                    ? at::upsample_bilinear2d(last, {96 / 8, 96 / 8}, /*align_corners=*/false)
+                    : at::upsample_nearest2d(last, {96 / 8, 96 / 8});
+            const at::Tensor start = trace.at("hires.image_latents");
+            QCOMPARE(start.sizes(), up.sizes());
+            // Divided by the VAE's scale and multiplied again: float rounding only.
+            QVERIFY2(torch::allclose(start, up, 1e-6, 1e-6),
+                     std::to_string((start - up).abs().max().item<double>()).c_str());
+            QCOMPARE(run.images.at(0).pixels.width, 96);
+            outputs.push_back(run.images.at(0).pixels.rgb);
+        }
+        QVERIFY(outputs[0] != outputs[1]);
     }
 
     // --keep-unmasked (A1111's overlay): where the mask is black the output is the input's

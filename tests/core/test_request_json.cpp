@@ -36,6 +36,8 @@ GenerationRequest full_request() {
     r.embeddings = {{"/e/neg.safetensors", "neg"}};
     r.vae_tiling = VaeTiling::On;
     r.input = {"/i/in.png", 0.35, ImageFit::Crop, "/i/mask.png", 4, {8, 16, 24, 32}, true};
+    // The second pass's UNet is the engine's choice, not stored.
+    r.hires = {1.5, 0.4, 8, HiresUpscaler::Lanczos, ""};
     return r;
 }
 
@@ -45,12 +47,12 @@ GenerationRequest full_request() {
 auto fields_of(const GenerationRequest& r) {
     const auto& [prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
                  unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                 vae_tiling, input, record_trace] = r;
+                 vae_tiling, input, hires, record_trace] = r;
     return std::tie(prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
                     unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                    vae_tiling, input, record_trace);
+                    vae_tiling, input, hires, record_trace);
 }
-constexpr size_t kRecordTraceField = 17;  // a switch of one run, not stored (request_json.h)
+constexpr size_t kRecordTraceField = 18;  // a switch of one run, not stored (request_json.h)
 
 // The positions of the fields `a` and `b` have equal.
 template <typename Tuple, size_t... I>
@@ -81,7 +83,7 @@ ImageRecord full_record() {
     record.mask = {"mask", "5e6f7a8b9c"};
     record.sampler = "DPM++ 2M";
     record.version = "Lightning Studio 0.2.0";
-    record.extra = {{"Schedule type", "Karras"}, {"Hires upscale", "2"}, {"Schedule type", "x"}};
+    record.extra = {{"Schedule type", "Karras"}, {"ENSD", "31337"}, {"Schedule type", "x"}};
     return record;
 }
 

@@ -52,7 +52,7 @@ lightning::ImageRecord full_record() {
     record.unet = {"sdxl_lightning_8step_unet", "0f1e2d3c4b"};
     record.loras = {{"detail", "1a2b3c4d5e"}};
     record.version = "Lightning Studio 0.2.0";
-    record.extra = {{"Denoising strength", "0.4"}, {"Hires upscale", "1.5"}};
+    record.extra = {{"Face restoration", "CodeFormer"}, {"ENSD", "31337"}};
     return record;
 }
 

@@ -21,7 +21,7 @@ QString restore_note(const lightning::ImageRecord& record) {
                      .arg(to_qstring(error.what()));
     }
     if (const auto unused = lightning::unused_settings(record); !unused.empty())
-        notes << QObject::tr("Not used here (Lightning Studio samples with Euler, one pass): %1")
+        notes << QObject::tr("Not used here (Lightning Studio samples with Euler): %1")
                      .arg(to_qstring_list(unused).join(QStringLiteral(", ")));
     return notes.join(u'\n');
 }
