@@ -110,8 +110,8 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
     compare("the mask", recorded.mask, now.mask);
 }
 
-// Settings of --from's PNG that this program has no use for (another tool's sampler, face restoration,
-// ...), said once, so that a different-looking result is not a mystery.
+// Settings of --from's PNG that this program has no use for (another tool's sampler, face
+// restoration, ...), said once, so that a different-looking result is not a mystery.
 void report_unused_settings(const GenerateArgs& args) {
     if (!args.from_record) return;
     std::string unused;
