@@ -261,6 +261,11 @@ Precision parse_dtype(const std::string& flag, const std::string& value) {
     return parse_choice(flag, value, "fp32, fp16 or bf16", parse_precision);
 }
 
+HiresUpscaler parse_hires_upscaler(const std::string& flag, const std::string& value) {
+    return parse_choice(flag, value, "latent, latent-nearest or lanczos",
+                        [](const std::string& t) { return parse_enum<HiresUpscaler>(t); });
+}
+
 // "a,b,,c" -> {"a", "b", "", "c"}: empty items are kept for the caller to reject.
 std::vector<std::string> comma_items(const std::string& text) {
     std::vector<std::string> items;
@@ -544,9 +549,7 @@ const std::vector<GenerateFlag> kHiresFlags = {
      "latent (bilinear in latent space; default) | latent-nearest |\n"
      "lanczos (the decoded image, re-encoded)",
      [](auto& p, auto& flag, auto& v) {
-         p.args.request.hires.upscaler =
-             parse_choice(flag, v, "latent, latent-nearest or lanczos",
-                          [](const std::string& t) { return parse_enum<HiresUpscaler>(t); });
+         p.args.request.hires.upscaler = parse_hires_upscaler(flag, v);
      }},
 };
 
@@ -801,11 +804,7 @@ const std::vector<Flag<BenchParse>> kBenchFlagRows = {
      [](auto& b, auto& flag, auto& v) { b.args.hires.strength = parse_double(flag, v); }},
     {{{"--hires-upscaler", "U"}},
      "latent | latent-nearest | lanczos (default latent)",
-     [](auto& b, auto& flag, auto& v) {
-         b.args.hires.upscaler =
-             parse_choice(flag, v, "latent, latent-nearest or lanczos",
-                          [](const std::string& t) { return parse_enum<HiresUpscaler>(t); });
-     }},
+     [](auto& b, auto& flag, auto& v) { b.args.hires.upscaler = parse_hires_upscaler(flag, v); }},
     {{{"--with", "LEVERS"}, {"--without", "LEVERS"}},
      "turn CUDA speed levers on or off, comma-separated: unet-graphs,\n"
      "text-graphs, vae-graphs, cudnn-benchmark (off by default), group-norm,\n"
