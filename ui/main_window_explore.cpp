@@ -50,14 +50,12 @@ int scaled_side(int side, double scale) {
     return std::clamp(scaled, lightning::limits::kMinSide, lightning::limits::kMaxSide);
 }
 
-QStringList local_pngs(const QMimeData* mime) {
-    QStringList files;
-    if (!mime || !mime->hasUrls()) return files;
+// The first local file of a drag (a file manager's), "" when it carries none.
+QString first_local_file(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls()) return {};
     for (const QUrl& url : mime->urls())
-        if (url.isLocalFile() &&
-            url.toLocalFile().endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
-            files << url.toLocalFile();
-    return files;
+        if (url.isLocalFile()) return url.toLocalFile();
+    return {};
 }
 
 }  // namespace
@@ -381,6 +379,7 @@ bool MainWindow::restore_from_png(const QString& file) {
         }
         lightning::ImageRecord restored = *record;
         lightning::keep_unreadable_settings(restored, form_->request());
+        restored.request = with_refine_files(restored);
         apply_request(restored.request);
         apply_recorded_settings(restored);
         statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
@@ -393,24 +392,25 @@ bool MainWindow::restore_from_png(const QString& file) {
     }
 }
 
+// Any local file is taken: one that is no image is said on the drop (ui/main_window_refine.cpp).
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!local_pngs(event->mimeData()).isEmpty()) event->acceptProposedAction();
+    if (!first_local_file(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QStringList files = local_pngs(event->mimeData());
-    if (files.isEmpty()) return;
+    const QString file = first_local_file(event->mimeData());
+    if (file.isEmpty()) return;
     event->acceptProposedAction();
-    restore_from_png(files.first());
+    drop_file(file, event->position().toPoint());
 }
 
 // With the prompt syntax and tiling the image was made with, so it comes out the same.
 void MainWindow::reuse(const lightning::GenerationRequest& request) {
-    apply_request(request);
     lightning::ImageRecord record;
     record.request = request;
     for (const GalleryItem& item : gallery_->model()->items())
         if (item.record.request == request) record = item.record;
+    apply_request(with_refine_files(record));
     apply_recorded_settings(record);
 }
 
