@@ -161,6 +161,9 @@ private:
     void update_eta_text();
     void restore_pending_jobs();
     void reuse(const lightning::GenerationRequest& request);
+    // The gallery's record of the image made with `request` (its files by name and hash), or a
+    // record of the request alone.
+    lightning::ImageRecord gallery_record(const lightning::GenerationRequest& request) const;
     // The record's request with its input image and mask found beside the gallery, and a note
     // when one is missing.
     lightning::GenerationRequest with_refine_files(const lightning::ImageRecord& record);

@@ -281,7 +281,8 @@ int MainWindow::compare_steps() {
 }
 
 int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
-    lightning::GenerationRequest request = source;
+    // A gallery image's record names its input files; they are found beside the gallery.
+    lightning::GenerationRequest request = with_refine_files(gallery_record(source));
     request.seed = source.seed + 1;
     request.batch = engine_.variation_count;
     request.unet_file.clear();  // the step count chooses the checkpoint, as for the image
@@ -406,12 +407,18 @@ void MainWindow::dropEvent(QDropEvent* event) {
 
 // With the prompt syntax and tiling the image was made with, so it comes out the same.
 void MainWindow::reuse(const lightning::GenerationRequest& request) {
+    const lightning::ImageRecord record = gallery_record(request);
+    apply_request(with_refine_files(record));
+    apply_recorded_settings(record);
+}
+
+lightning::ImageRecord MainWindow::gallery_record(
+    const lightning::GenerationRequest& request) const {
     lightning::ImageRecord record;
     record.request = request;
     for (const GalleryItem& item : gallery_->model()->items())
         if (item.record.request == request) record = item.record;
-    apply_request(with_refine_files(record));
-    apply_recorded_settings(record);
+    return record;
 }
 
 // What an image's PNG says beyond the form: the prompt syntax and VAE tiling it was made with

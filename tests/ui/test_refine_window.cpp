@@ -12,6 +12,7 @@
 #include "ui/main_window.h"
 #include "ui/mask_painter.h"
 #include "ui/refine_files.h"
+#include "ui/result_grid.h"
 #include "ui/string_convert.h"
 
 #include "support/fixtures.h"
@@ -329,6 +330,17 @@ void TestRefineWindow::painted_inpainting_regenerates_identically_from_the_galle
     const GalleryItem again = gallery()->item(0);
     QCOMPARE(again.record, first.record);
     QVERIFY(lightning::read_png(to_std(again.file)).rgb == out.rgb);
+
+    // "More like this" on it refines the same files with the next seeds.
+    QVERIFY(window_->more_like_this(first.record.request) > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window_->result_grid()->finished_count() == window_->result_grid()->count(), kTimeoutMs);
+    QVERIFY2(window_->message_text().isEmpty(), qPrintable(window_->message_text()));
+    const auto variation = window_->result_grid()->result(0);
+    QVERIFY(variation);
+    QCOMPARE(variation->first.record.input_image, first.record.input_image);
+    QCOMPARE(variation->first.record.mask, first.record.mask);
+    QCOMPARE(variation->first.record.request.seed, first.record.request.seed + 1);
 }
 
 QTEST_MAIN(TestRefineWindow)
