@@ -112,6 +112,8 @@ void MaskCanvas::paintEvent(QPaintEvent*) {
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     const QRectF target = image_rect();
     painter.drawImage(target, image_);
+    // The mask unsmoothed: its pixels as they are (a hard brush; the request's blur softens).
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     painter.drawImage(target, tint_of(mask_image(*model_)));
     if (hover_.x() >= 0) {
         painter.setRenderHint(QPainter::Antialiasing);
@@ -161,6 +163,7 @@ MaskPainter::MaskPainter(const QImage& image, const QImage& mask, QWidget* paren
     : QDialog(parent) {
     setObjectName(QStringLiteral("maskPainter"));
     setWindowTitle(tr("Paint mask"));
+    resize(820, 760);
     model_ = std::make_unique<MaskModel>(
         mask.isNull() ? MaskModel(image.width(), image.height())
                       : mask_model_from(mask, image.width(), image.height()));
@@ -211,6 +214,7 @@ void MaskPainter::build_tools(QHBoxLayout* row) {
     auto* slider = new QSlider(Qt::Horizontal, this);
     slider->setRange(1, kMaxBrushSize);
     slider->setValue(kDefaultBrushSize);
+    slider->setMinimumWidth(120);
     connect(slider, &QSlider::valueChanged, size_, &QSpinBox::setValue);
     connect(size_, &QSpinBox::valueChanged, slider, &QSlider::setValue);
     connect(size_, &QSpinBox::valueChanged, this, [this] { set_erase(canvas_->erasing()); });

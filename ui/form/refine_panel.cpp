@@ -119,7 +119,9 @@ QWidget* RefinePanel::build_settings() {
     auto* strength_row = new QHBoxLayout;
     strength_row->addWidget(strength_slider_, 1);
     strength_row->addWidget(strength_);
-    rows->addRow(tr("S&trength"), strength_row);
+    auto* strength_label = new QLabel(tr("S&trength"), settings_);
+    strength_label->setBuddy(strength_);  // a layout row gets no buddy by itself
+    rows->addRow(strength_label, strength_row);
     rows->addRow(QString(), strength_hint_);
 
     fit_ = new QComboBox(settings_);
@@ -130,7 +132,7 @@ QWidget* RefinePanel::build_settings() {
     }
     fit_->setToolTip(tr("How an input of another size than the one set above is fitted"));
     connect(fit_, &QComboBox::currentIndexChanged, this, &RefinePanel::emit_changed);
-    rows->addRow(tr("&Fit"), fit_);
+    rows->addRow(tr("F&it"), fit_);
 
     mask_blur_ = new QSpinBox(settings_);
     mask_blur_->setObjectName(QStringLiteral("maskBlurSpin"));
@@ -138,9 +140,9 @@ QWidget* RefinePanel::build_settings() {
     mask_blur_->setSuffix(QStringLiteral(" px"));
     mask_blur_->setToolTip(tr("Softens the mask's edge (a Gaussian blur of this radius)"));
     connect(mask_blur_, &QSpinBox::valueChanged, this, &RefinePanel::emit_changed);
-    rows->addRow(tr("Mask &blur"), mask_blur_);
+    rows->addRow(tr("Mask bl&ur"), mask_blur_);
 
-    keep_unmasked_ = new QCheckBox(tr("&Keep unmasked pixels"), settings_);
+    keep_unmasked_ = new QCheckBox(tr("Keep u&nmasked pixels"), settings_);
     keep_unmasked_->setObjectName(QStringLiteral("keepUnmaskedCheck"));
     keep_unmasked_->setChecked(true);  // the app's default (the CLI's is diffusers' output)
     keep_unmasked_->setToolTip(
