@@ -398,6 +398,12 @@ void GalleryWidget::build_actions() {
             if (const GalleryItem* item = usable_current_item())
                 Q_EMIT regenerateRequested(item->record.request);
         });
+    // Any image can be refined, also one whose parameters are refused.
+    add("useAsInputAction", tr("Use as input"), QKeySequence(Qt::CTRL | Qt::Key_I), view_, on_view,
+        [this] {
+            if (const int row = current_row(); row >= 0)
+                Q_EMIT useAsInputRequested(model_->item(row).file);
+        });
     add("deleteAction", tr("Move to trash"), QKeySequence::Delete, view_, on_view,
         [this] { delete_rows(selected_rows()); });
     const auto in_gallery = Qt::WidgetWithChildrenShortcut;
@@ -626,6 +632,10 @@ void GalleryWidget::open_viewer(int row) {
             if (viewer_row_ >= 0 && viewer_row_ < model_->rowCount())
                 toggle_favourite({viewer_row_});
         });
+        connect(viewer_, &ImageViewer::useAsInputRequested, this, [this] {
+            if (viewer_row_ >= 0 && viewer_row_ < model_->rowCount())
+                Q_EMIT useAsInputRequested(model_->item(viewer_row_).file);
+        });
     }
     viewer_row_ = row;
     const GalleryItem& item = model_->item(row);
@@ -677,6 +687,7 @@ void GalleryWidget::show_context_menu(const QPoint& position) {
     menu.addSeparator();
     menu.addAction(action("reuseAction"));
     menu.addAction(action("regenerateAction"));
+    menu.addAction(action("useAsInputAction"));
     menu.addSeparator();
     menu.addAction(tr("Show in folder"), this, [item] {
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(item.file).absolutePath()));

@@ -91,6 +91,8 @@ public:
 Q_SIGNALS:
     void reuseRequested(lightning::GenerationRequest request);
     void regenerateRequested(lightning::GenerationRequest request);
+    // "Use as input" (the context menu, Ctrl+I, the viewer): refine the image of `file`.
+    void useAsInputRequested(QString file);
     void message(QString text, bool is_error);
 
 public Q_SLOTS:

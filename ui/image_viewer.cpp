@@ -97,6 +97,9 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
     auto* zoom_in = button(tr("Zoom in"), "viewerZoomIn", tr("Zoom in (Ctrl++ or the wheel)"));
     auto* zoom_out = button(tr("Zoom out"), "viewerZoomOut", tr("Zoom out (Ctrl+- or the wheel)"));
     auto* star = button(tr("★ Star"), "viewerStar", tr("Star or unstar this image (S)"));
+    auto* use = button(tr("Use as input"), "viewerUseAsInput",
+                       tr("Refine this image: it becomes the input image of the form"));
+    connect(use, &QPushButton::clicked, this, &ImageViewer::useAsInputRequested);
     connect(previous_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(-1); });
     connect(next_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(+1); });
     connect(zoom_toggle_, &QPushButton::clicked, this, [this] {
@@ -129,6 +132,7 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
     buttons->addWidget(next_);
     buttons->addWidget(position_);
     buttons->addStretch();
+    buttons->addWidget(use);
     buttons->addWidget(star);
     buttons->addWidget(zoom_toggle_);
     buttons->addWidget(zoom_in);

@@ -50,6 +50,8 @@ Q_SIGNALS:
     // -1: previous, +1: next.
     void stepRequested(int delta);
     void favouriteRequested();
+    // "Use as input": refine the image shown.
+    void useAsInputRequested();
 
 private:
     void update_zoom_button();

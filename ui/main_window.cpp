@@ -6,6 +6,7 @@
 #include "ui/eliding_label.h"
 #include "ui/error_text.h"
 #include "ui/form/generation_form.h"
+#include "ui/form/refine_panel.h"
 #include "ui/gallery_widget.h"
 #include "ui/live_mode.h"
 #include "ui/log_view.h"
@@ -235,7 +236,8 @@ QWidget* MainWindow::build_preview_page() {
     preview_ = new PreviewPane(preview_page_);
     preview_->set_placeholder(
         tr("Type a prompt and press Generate (Ctrl+Enter).\n"
-           "Drop a PNG here to reuse its settings."));
+           "Drop a PNG here to reuse its settings, or any other image to refine it\n"
+           "(on the form's Input image section, a generated PNG is refined too)."));
     // Long status texts ("Done in … · seed … · checkpoint") are elided, never cut off silently
     // and never widening the window's minimum (which would squeeze the gallery).
     step_label_ = new ElidingLabel(preview_page_);
@@ -274,6 +276,7 @@ void MainWindow::build_docks() {
     gallery_dock->setWidget(gallery_);
     addDockWidget(Qt::RightDockWidgetArea, gallery_dock);
     connect(gallery_, &GalleryWidget::reuseRequested, this, &MainWindow::reuse);
+    connect(gallery_, &GalleryWidget::useAsInputRequested, this, &MainWindow::use_as_input);
     connect(gallery_, &GalleryWidget::regenerateRequested, this,
             [this](const lightning::GenerationRequest& request) {
                 reuse(request);
@@ -429,6 +432,9 @@ void MainWindow::connect_form() {
     connect(form_, &GenerationForm::changed, this, &MainWindow::update_cpu_notice);
     connect(form_, &GenerationForm::stepsChanged, this, &MainWindow::on_steps_changed);
     connect(device_, &DeviceSelector::chosen, this, &MainWindow::on_device_chosen);
+    RefinePanel* refine = form_->refine_panel();
+    connect(refine, &RefinePanel::openRequested, this, &MainWindow::choose_input_file);
+    connect(refine, &RefinePanel::paintMaskRequested, this, [this] { open_mask_painter(); });
 }
 
 void MainWindow::on_queue_changed() {

@@ -25,6 +25,7 @@ class GalleryWidget;
 class GenerationForm;
 class LiveMode;
 class LogView;
+class MaskPainter;
 class MessageBanner;
 class PreviewPane;
 class QueuePanel;
@@ -58,6 +59,13 @@ public:
     void apply_request(const lightning::GenerationRequest& request);
     // Reads a PNG's parameters chunk into the form; false (and a message) when it has none.
     bool restore_from_png(const QString& file);
+    // Makes `file` (any image the engine reads) the form's input image, through a copy kept
+    // beside the gallery (ui/refine_files.h); false, with the reason shown, when it cannot be
+    // read or kept (the form is left as it was).
+    bool use_as_input(const QString& file);
+    // Opens the mask painter over the form's input image (non-modal to the event loop: the
+    // painter's "Use mask" saves the mask beside the gallery and sets it in the form).
+    MaskPainter* open_mask_painter();
     // Queues a job from the form (Ctrl+Enter) after the checks the CLI makes too. Returns its
     // id, 0 when refused (with the check's message).
     int generate();
@@ -153,6 +161,17 @@ private:
     void update_eta_text();
     void restore_pending_jobs();
     void reuse(const lightning::GenerationRequest& request);
+    // The gallery's record of the image made with `request` (its files by name and hash), or a
+    // record of the request alone.
+    lightning::ImageRecord gallery_record(const lightning::GenerationRequest& request) const;
+    // The record's request with its input image and mask found beside the gallery, and a note
+    // when one is missing.
+    lightning::GenerationRequest with_refine_files(const lightning::ImageRecord& record);
+    void choose_input_file();
+    void accept_mask(const QImage& mask);
+    // What a file dropped at `position` (window coordinates) is taken as: a PNG with parameters
+    // restores them, any other image (or any image dropped on the input section) is the input.
+    void drop_file(const QString& file, QPoint position);
     void apply_recorded_settings(const lightning::ImageRecord& record);
 
     EngineSettings engine_;

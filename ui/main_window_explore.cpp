@@ -50,14 +50,12 @@ int scaled_side(int side, double scale) {
     return std::clamp(scaled, lightning::limits::kMinSide, lightning::limits::kMaxSide);
 }
 
-QStringList local_pngs(const QMimeData* mime) {
-    QStringList files;
-    if (!mime || !mime->hasUrls()) return files;
+// The first local file of a drag (a file manager's), "" when it carries none.
+QString first_local_file(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls()) return {};
     for (const QUrl& url : mime->urls())
-        if (url.isLocalFile() &&
-            url.toLocalFile().endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
-            files << url.toLocalFile();
-    return files;
+        if (url.isLocalFile()) return url.toLocalFile();
+    return {};
 }
 
 }  // namespace
@@ -283,7 +281,8 @@ int MainWindow::compare_steps() {
 }
 
 int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
-    lightning::GenerationRequest request = source;
+    // A gallery image's record names its input files; they are found beside the gallery.
+    lightning::GenerationRequest request = with_refine_files(gallery_record(source));
     request.seed = source.seed + 1;
     request.batch = engine_.variation_count;
     request.unet_file.clear();  // the step count chooses the checkpoint, as for the image
@@ -381,6 +380,7 @@ bool MainWindow::restore_from_png(const QString& file) {
         }
         lightning::ImageRecord restored = *record;
         lightning::keep_unreadable_settings(restored, form_->request());
+        restored.request = with_refine_files(restored);
         apply_request(restored.request);
         apply_recorded_settings(restored);
         statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
@@ -393,25 +393,32 @@ bool MainWindow::restore_from_png(const QString& file) {
     }
 }
 
+// Any local file is taken: one that is no image is said on the drop (ui/main_window_refine.cpp).
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!local_pngs(event->mimeData()).isEmpty()) event->acceptProposedAction();
+    if (!first_local_file(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QStringList files = local_pngs(event->mimeData());
-    if (files.isEmpty()) return;
+    const QString file = first_local_file(event->mimeData());
+    if (file.isEmpty()) return;
     event->acceptProposedAction();
-    restore_from_png(files.first());
+    drop_file(file, event->position().toPoint());
 }
 
 // With the prompt syntax and tiling the image was made with, so it comes out the same.
 void MainWindow::reuse(const lightning::GenerationRequest& request) {
-    apply_request(request);
+    const lightning::ImageRecord record = gallery_record(request);
+    apply_request(with_refine_files(record));
+    apply_recorded_settings(record);
+}
+
+lightning::ImageRecord MainWindow::gallery_record(
+    const lightning::GenerationRequest& request) const {
     lightning::ImageRecord record;
     record.request = request;
     for (const GalleryItem& item : gallery_->model()->items())
         if (item.record.request == request) record = item.record;
-    apply_recorded_settings(record);
+    return record;
 }
 
 // What an image's PNG says beyond the form: the prompt syntax and VAE tiling it was made with

@@ -169,6 +169,13 @@ std::optional<lightning::GenerationRequest> MainWindow::form_request(QString* wh
         if (why_not) *why_not = to_qstring(error.what());
         return std::nullopt;
     }
+    // A restored image whose input files are gone: said here rather than by a failed job.
+    for (const auto& [file, what] : {std::pair{&request.input.image, tr("the input image")},
+                                     std::pair{&request.input.mask, tr("the mask")}})
+        if (!file->empty() && !QFileInfo(to_qstring(*file)).isFile()) {
+            if (why_not) *why_not = tr("%1 %2 is not there").arg(what, to_qstring(*file));
+            return std::nullopt;
+        }
     return request;
 }
 

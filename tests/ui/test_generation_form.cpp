@@ -1,20 +1,26 @@
 // The generation form on its own (ui/form/generation_form.h): the one mapping between its
 // controls and a request, the step entries a Lightning folder offers, the settings it leaves for
 // the next start (request JSON, and settings written before it), and the window's message banner.
+#include "core/request/limits.h"
 #include "core/request/request_json.h"
 #include "core/util/bounded_json.h"
 #include "ui/app_settings.h"
 #include "ui/form/generation_form.h"
+#include "ui/form/refine_panel.h"
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
 #include "ui/widgets/message_banner.h"
 
 #include <QtTest/QtTest>
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
 
@@ -50,6 +56,8 @@ class TestGenerationForm : public QObject {
 private Q_SLOTS:
     void a_request_round_trips_through_the_controls();
     void steps_not_in_the_folder_keep_the_current_choice();
+    void a_refine_input_round_trips_through_the_controls();
+    void a_new_input_image_sets_the_size_and_keeps_unmasked_pixels();
     void form_settings_are_stored_as_request_json();
     void settings_from_before_request_json_are_read_and_replaced();
     void an_unreadable_stored_request_leaves_the_defaults();
@@ -110,6 +118,87 @@ void TestGenerationForm::steps_not_in_the_folder_keep_the_current_choice() {
     form.set_request(request);  // 8 steps still missing: the form keeps 4
     QCOMPARE(form.request().steps, 4);
     QCOMPARE(form.request().prompt, request.prompt);
+}
+
+void TestGenerationForm::a_refine_input_round_trips_through_the_controls() {
+    QTemporaryDir dir;
+    const QString image = dir.filePath(QStringLiteral("input.png"));
+    QImage pixels(40, 24, QImage::Format_RGB32);
+    pixels.fill(Qt::darkCyan);
+    QVERIFY(pixels.save(image));
+    const QString mask = dir.filePath(QStringLiteral("mask.png"));
+    QImage gray(40, 24, QImage::Format_Grayscale8);
+    gray.fill(255);
+    QVERIFY(gray.save(mask));
+
+    GenerationForm form(&counter_);
+    QSignalSpy changed(&form, &GenerationForm::changed);
+    lightning::GenerationRequest request = form_request();
+    lightning::RefineInput& in = request.input;
+    in.image = to_std(image);
+    in.strength = 0.35;
+    in.fit = lightning::ImageFit::Crop;
+    in.mask = to_std(mask);
+    in.mask_blur = 6;
+    in.keep_unmasked = false;     // the app's default is on: this is no default
+    in.outpaint = {8, 0, 16, 0};  // no control; carried so the image can be made again
+    form.set_request(request);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(form.request(), request);
+    QCOMPARE(child<QDoubleSpinBox>(&form, "strengthSpin")->value(), 0.35);
+    QCOMPARE(child<QSlider>(&form, "strengthSlider")->value(), 35);
+    QCOMPARE(child<QComboBox>(&form, "fitCombo")->currentText(), QStringLiteral("crop"));
+    QCOMPARE(child<QSpinBox>(&form, "maskBlurSpin")->value(), 6);
+    QVERIFY(!child<QCheckBox>(&form, "keepUnmaskedCheck")->isChecked());
+    QVERIFY(child<QLabel>(&form, "refineFileLabel")->text().contains(QLatin1String("input.png")));
+    QVERIFY(child<QLabel>(&form, "refineFileLabel")->text().contains(QStringLiteral("40 × 24")));
+    QVERIFY(child<QLabel>(&form, "refineMaskLabel")->text().contains(QLatin1String("mask.png")));
+
+    // Each control changes the request.
+    child<QSlider>(&form, "strengthSlider")->setValue(50);
+    QCOMPARE(form.request().input.strength, 0.5);
+    auto* fit = child<QComboBox>(&form, "fitCombo");
+    fit->setCurrentIndex(fit->findText(QStringLiteral("pad")));
+    QCOMPARE(form.request().input.fit, lightning::ImageFit::Pad);
+    child<QSpinBox>(&form, "maskBlurSpin")->setValue(64);
+    QCOMPARE(form.request().input.mask_blur, 64);
+    child<QCheckBox>(&form, "keepUnmaskedCheck")->setChecked(true);
+    QVERIFY(form.request().input.keep_unmasked);
+    child<QPushButton>(&form, "clearMaskButton")->click();  // back to img2img
+    QVERIFY(form.request().input.mask.empty());
+    QCOMPARE(form.request().input.image, in.image);
+
+    // A text-to-image request (e.g. a gallery image's) clears the input: the request is text to
+    // image again, whatever the refine controls hold.
+    form.set_request(form_request());
+    QCOMPARE(form.request(), form_request());
+    QVERIFY(!form.refine_panel()->has_image());
+    child<QPushButton>(&form, "refineClearButton")->click();
+    QCOMPARE(form.request(), form_request());
+}
+
+void TestGenerationForm::a_new_input_image_sets_the_size_and_keeps_unmasked_pixels() {
+    GenerationForm form(&counter_);
+    QSignalSpy changed(&form, &GenerationForm::changed);
+    QImage pixels(203, 150, QImage::Format_RGB32);
+    pixels.fill(Qt::red);
+    form.set_input_image(QStringLiteral("/somewhere/photo.png"), pixels);
+    QCOMPARE(changed.count(), 1);
+    const lightning::GenerationRequest request = form.request();
+    QCOMPARE(request.input.image, std::string("/somewhere/photo.png"));
+    QCOMPARE(request.width, 200);  // rounded down to a multiple of 8, as the CLI does
+    QCOMPARE(request.height, 144);
+    QVERIFY(request.input.keep_unmasked);  // on by default in the app
+    QCOMPARE(request.input.strength, lightning::RefineInput{}.strength);
+    QVERIFY(request.input.mask.empty());
+    // Too large for the limits: scaled down into them, keeping the shape.
+    pixels = QImage(8200, 4100, QImage::Format_Grayscale8);
+    form.set_input_image(QStringLiteral("/somewhere/large.png"), pixels);
+    QCOMPARE(form.request().width, lightning::limits::kMaxSide);
+    QCOMPARE(form.request().height, 2048);
+    // The user's size afterwards stands.
+    child<QSpinBox>(&form, "widthSpin")->setValue(512);
+    QCOMPARE(form.request().width, 512);
 }
 
 void TestGenerationForm::form_settings_are_stored_as_request_json() {

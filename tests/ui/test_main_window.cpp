@@ -21,6 +21,7 @@
 #include "support/file_size_limit.h"
 #include "support/fixtures.h"
 #include "support/gallery_fixtures.h"
+#include "support/window_driving.h"
 
 #include <QtTest/QtTest>
 
@@ -60,6 +61,8 @@
 
 using namespace lightning::ui;
 using lightning::kStepChoices;
+using lightning::testing::child;
+using lightning::testing::drop_file;
 
 namespace {
 
@@ -71,18 +74,6 @@ const char* const kScandinavian =
 const char* const kMoroccan =
     "A bustling Moroccan marketplace at sunset, with vibrant stalls displaying colorful "
     "textiles, spices, and lanterns, as merchants and shoppers engage in lively exchanges.";
-
-// Drags `file` over `window` and drops it there, as a file manager does; true when both the
-// drag and the drop were accepted.
-bool drop_file(QWidget* window, const QString& file) {
-    QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(file)});
-    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(window, &enter);
-    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(window, &drop);
-    return enter.isAccepted() && drop.isAccepted();
-}
 
 QString fixture(const QString& name) {
     return QString::fromStdString(lightning::testing::fixtures_dir()) + u'/' + name;
@@ -112,13 +103,6 @@ void expect_close_to_golden(const lightning::Image8& actual, const QString& gold
                             .arg(worst)
                             .arg(off)
                             .arg(golden.rgb.size())));
-}
-
-template <class T>
-T* child(QWidget* window, const char* name) {
-    T* found = window->findChild<T*>(QString::fromLatin1(name));
-    if (!found) qFatal("no child %s", name);
-    return found;
 }
 
 QString published_lightning_file(int steps) {

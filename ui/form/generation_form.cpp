@@ -4,6 +4,7 @@
 #include "core/request/model_layout.h"
 #include "core/request/parameters.h"
 #include "core/util/log.h"
+#include "ui/form/refine_panel.h"
 #include "ui/job_queue.h"
 #include "ui/prompt_box.h"
 #include "ui/string_convert.h"
@@ -24,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace lightning::ui {
 namespace {
@@ -65,6 +67,10 @@ GenerationForm::GenerationForm(TokenCounter* counter, QWidget* parent)
     rows_->addRow(buddy_label(tr("S&eed"), seed_, this), seed_row);
     rows_->addRow(tr("&Batch"), build_batch_spin());
     static_cast<QVBoxLayout*>(layout())->addLayout(rows_);
+    refine_ = new RefinePanel(this);
+    refine_->set_steps(steps_->currentData(Qt::UserRole).toInt());
+    connect(refine_, &RefinePanel::changed, this, &GenerationForm::emit_changed);
+    static_cast<QVBoxLayout*>(layout())->addWidget(refine_);
     update_guidance_dependent();
     on_size_preset_changed();
 }
@@ -215,6 +221,7 @@ lightning::GenerationRequest GenerationForm::request() const {
     r.height = round_to_valid_side(height_->value());
     r.seed = seed_->text().toULongLong();  // 0 when empty (has_seed() tells)
     r.batch = batch_->value();
+    r.input = refine_->input();
     return r;
 }
 
@@ -232,6 +239,23 @@ void GenerationForm::set_request(const lightning::GenerationRequest& request) {
     select_size(request.width, request.height);
     seed_->setText(QString::number(request.seed));
     batch_->setValue(request.batch);
+    refine_->set_input(request.input);
+    filling_ = was_filling;
+    emit_changed();
+}
+
+// The input's size as the engine takes it: rounded down to a multiple of 8 (as diffusers and
+// the CLI do), scaled down first when a side is beyond the limits, so the shape stays.
+void GenerationForm::set_input_image(const QString& path, const QImage& pixels) {
+    const bool was_filling = std::exchange(filling_, true);
+    refine_->set_image(path, pixels);
+    double width = pixels.width(), height = pixels.height();
+    const double scale = std::min(1.0, limits::kMaxSide / std::max(width, height));
+    const int m = limits::kSideMultiple;
+    auto side = [m](double value) {
+        return std::clamp(int(std::lround(value)) / m * m, limits::kMinSide, limits::kMaxSide);
+    };
+    if (!pixels.isNull()) select_size(side(width * scale), side(height * scale));
     filling_ = was_filling;
     emit_changed();
 }
@@ -336,6 +360,7 @@ void GenerationForm::on_steps_changed() {
     if (steps_->currentIndex() < 0) return;
     steps_->setToolTip(steps_model_->item(steps_->currentIndex())->toolTip());
     Q_EMIT stepsChanged(steps_->currentData(Qt::UserRole).toInt());
+    if (refine_) refine_->set_steps(steps_->currentData(Qt::UserRole).toInt());
     emit_changed();
 }
 

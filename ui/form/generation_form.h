@@ -13,6 +13,7 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QImage;
 class QLabel;
 class QLayout;
 class QLineEdit;
@@ -23,6 +24,7 @@ class QStandardItemModel;
 namespace lightning::ui {
 
 class PromptBox;
+class RefinePanel;
 class TokenCounter;
 
 struct SizePreset {
@@ -52,6 +54,12 @@ public:
     // available here keeps the current one (said in the log); fields without a control are
     // ignored.
     void set_request(const lightning::GenerationRequest& request);
+
+    // A new input image (its file and pixels, already read; ui/form/refine_panel.h) without a
+    // mask; the size follows the image's (rounded down to a multiple of 8, scaled down into the
+    // limits), as the CLI's default for --init-image does, until the user changes it.
+    void set_input_image(const QString& path, const QImage& pixels);
+    RefinePanel* refine_panel() const { return refine_; }
 
     // False while the seed field is empty (being typed): nothing can run with that.
     bool has_seed() const;
@@ -97,6 +105,7 @@ private:
     void emit_changed();
 
     PromptBox* prompt_ = nullptr;
+    RefinePanel* refine_ = nullptr;
     PromptBox* negative_ = nullptr;
     QLabel* negative_hint_ = nullptr;
     QFormLayout* rows_ = nullptr;
