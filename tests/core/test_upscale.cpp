@@ -409,6 +409,15 @@ private Q_SLOTS:
         QCOMPARE(run.exit_code, 1);
         QVERIFY2(run.err.find(unet + ": not an ESRGAN") != std::string::npos, run.err.c_str());
         QVERIFY(!std::filesystem::exists(temp("unet.png")));
+        // An input whose ×4 output would pass 16384² is refused before the model runs.
+        const std::string large = temp("large.png");
+        write_png(large, Image8{4100, 4100, std::vector<uint8_t>(size_t(4100) * 4100 * 3, 90)});
+        run = run_cli({"upscale", q(large), "--model", q(data("x4.safetensors")), "--out",
+                       q(temp("huge.png"))});
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.find(large + ": 4100x4100 upscaled") != std::string::npos,
+                 run.err.c_str());
+        QVERIFY(!std::filesystem::exists(temp("huge.png")));
     }
 };
 
