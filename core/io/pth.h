@@ -9,6 +9,8 @@
 // "params_ema.conv.weight"); plain values beside the tensors (an epoch number, a string) are
 // skipped; a file with no tensor at all is refused.
 //
+// core/io/pth_pickle.h is the torch-free parser (fuzzed on its own); this makes the tensors.
+//
 // Not read: the legacy format of torch before 1.6 (a bare pickle followed by storages), and
 // TorchScript archives; both are refused with what to do instead. Every refusal is a
 // lightning::Error whose where() is the file's path.
