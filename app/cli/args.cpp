@@ -102,6 +102,16 @@ A full-size SDXL with random weights for it: bench/reference/make_random_sdxl.py
 
 )";
 
+const char* const kUpscaleIntro =
+    R"(Usage: lightning upscale IN --model FILE --out OUT.png [options]
+
+Upscales IN (PNG, JPEG, ... as for --init-image) with an ESRGAN-family model file: RRDBNet
+(RealESRGAN_x4plus, RealESRGAN_x2plus, 4x-UltraSharp, the original ESRGAN and BSRGAN files)
+as .safetensors or as a torch.save .pth (tensors only: a .pth that refers to any other Python
+object is refused, never run). The output PNG records the upscale in its "postprocessing" text.
+
+)";
+
 const char* const kMainHelp = R"(Usage: lightning <command> [options]
 
 Commands:
@@ -109,6 +119,7 @@ Commands:
   batch       render a JSON Lines manifest: resumable, sharded for Slurm/Kubernetes,
               one engine per GPU (see: lightning batch --help)
   info        print the parameters stored in PNGs (see: lightning info --help)
+  upscale     upscale an image with an ESRGAN-family model (see: lightning upscale --help)
   verify      run the golden checks (see: lightning verify --help)
   bench       time the engine (see: lightning bench --help)
   models      download, list or verify models in the Hugging Face cache
@@ -722,6 +733,43 @@ const FlagTable<VerifyArgs> kVerifyFlags = {
            v.log_level = value;
        }}}}};
 
+const FlagTable<UpscaleArgs> kUpscaleFlags = {
+    {"",
+     {{{{"--model", "FILE"}},
+       "the upscaler (.safetensors or .pth; required)",
+       [](auto& u, auto& flag, auto& v) {
+           require_file(flag, v);
+           u.model = v;
+       }},
+      {{{"--out", "OUT.png"}},
+       "the PNG to write (required)",
+       [](auto& u, auto&, auto& v) { u.out = v; }},
+      {{{"--overwrite", ""}},
+       "replace OUT.png if it exists",
+       [](auto& u, auto&, auto&) { u.overwrite = true; }},
+      {{{"--scale", "N"}},
+       "output size as a multiple of the input's (default: the model's own);\n"
+       "below the model's, its output is resized down with Lanczos (as PIL)",
+       [](auto& u, auto& flag, auto& v) { u.scale = parse_positive(flag, v, 8); }},
+      {{{"--tile", "N"}},
+       "run the model on tiles of N input pixels (default 256; 0 = whole image)",
+       [](auto& u, auto& flag, auto& v) { u.tile = parse_int(flag, v, 0, 16384); }},
+      {{{"--tile-overlap", "N"}},
+       "context pixels around each tile (default 32); tiles are cropped, not\n"
+       "blended, so an overlap of the model's receptive radius is exact",
+       [](auto& u, auto& flag, auto& v) { u.tile_overlap = parse_int(flag, v, 0, 4096); }},
+      {{{"--device", "D"}},
+       "cpu | cuda | cuda:N (default: cuda when this build and machine have a\n"
+       "GPU, else cpu)",
+       [](auto& u, auto& flag, auto& v) { u.device = parse_device(flag, v); }},
+      {{{"--dtype", "T"}},
+       "fp32 | fp16 | bf16 (default fp16 on cuda, fp32 on cpu)",
+       [](auto& u, auto& flag, auto& v) { u.precision = parse_dtype(flag, v); }},
+      {{{"--log-level", "L"}}, "as for generate", [](auto& u, auto& flag, auto& v) {
+           check_log_level(flag, v);
+           u.log_level = v;
+       }}}}};
+
 struct BenchParse {
     BenchArgs args;
     bool device_given = false;
@@ -967,6 +1015,27 @@ VerifyArgs parse_verify(const std::vector<std::string>& args) {
     return v;
 }
 
+UpscaleArgs parse_upscale(const std::vector<std::string>& args) {
+    if (args.empty() || args[0].rfind("--", 0) == 0)
+        throw UsageError(
+            "upscale: give the input image first: lightning upscale IN --model FILE "
+            "--out OUT.png");
+    UpscaleArgs u;
+    u.input = args[0];
+    require_file("upscale", u.input);
+    const auto given = read_flags(kUpscaleFlags, {args.begin() + 1, args.end()}, true);
+    apply_flags(given, u);
+    const auto seen = names_given(given);
+    if (u.model.empty()) throw UsageError("--model FILE is required");
+    if (u.out.empty()) throw UsageError("--out OUT.png is required");
+    if (!seen.count("--device")) u.device = default_device();
+    if (!seen.count("--dtype")) u.precision = u.device == "cpu" ? Precision::FP32 : Precision::FP16;
+    if (u.device == "cpu" && u.precision == Precision::FP16)
+        throw UsageError("--dtype fp16 is not supported on cpu (use fp32 or bf16)");
+    require_writable_parent("--out", u.out);
+    return u;
+}
+
 BenchArgs parse_bench(const std::vector<std::string>& args) {
     BenchParse p;
     apply_flags(read_flags(kBenchFlags, args, /*refuse_repeats=*/false), p);
@@ -995,6 +1064,7 @@ std::string usage(const std::string& topic) {
     if (topic == "bench") return kBenchIntro + flag_help(kBenchFlags);
     if (topic == "info") return kInfoHelp;
     if (topic == "models") return models_usage();
+    if (topic == "upscale") return kUpscaleIntro + flag_help(kUpscaleFlags);
     return kMainHelp;
 }
 
@@ -1003,8 +1073,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (args.empty()) throw UsageError("no command given (try: lightning --help)");
     const std::string& name = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    static const std::set<std::string> commands = {"generate", "batch", "verify",
-                                                   "bench",    "info",  "models"};
+    static const std::set<std::string> commands = {"generate", "batch",  "verify", "bench",
+                                                   "info",     "models", "upscale"};
     if (name == "--version" || name == "version") {
         command.kind = Command::Kind::Version;
         return command;
@@ -1016,8 +1086,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
         return command;
     }
     if (!commands.count(name))
-        throw UsageError("unknown command '" + name +
-                         "' (commands: generate, batch, info, models, verify, bench, help)");
+        throw UsageError(
+            "unknown command '" + name +
+            "' (commands: generate, batch, info, upscale, models, verify, bench, help)");
     if (wants_help(rest)) {
         command.help_topic = name;
         return command;
@@ -1034,6 +1105,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "info") {
         command.kind = Command::Kind::Info;
         command.info = parse_info(rest);
+    } else if (name == "upscale") {
+        command.kind = Command::Kind::Upscale;
+        command.upscale = parse_upscale(rest);
     } else if (name == "verify") {
         command.kind = Command::Kind::Verify;
         command.verify = parse_verify(rest);

@@ -78,15 +78,32 @@ struct BenchArgs {
     std::string log_level;
 };
 
+// `lightning upscale IN --model FILE --out OUT.png`: an ESRGAN-family model file
+// (core/pipeline/upscale.h), then Lanczos down to --scale when it is below the model's.
+struct UpscaleArgs {
+    std::string input;
+    std::string model;
+    std::string out;
+    int scale = 0;  // 0 = the model's own
+    int tile = 256;
+    int tile_overlap = 32;
+    std::string device = "cpu";
+    Precision precision = Precision::FP32;
+    bool overwrite = false;
+    std::string log_level;
+};
+
 struct Command {
-    enum class Kind { Help, Version, Generate, Batch, Verify, Bench, Info, Models };
+    enum class Kind { Help, Version, Generate, Batch, Verify, Bench, Info, Models, Upscale };
     Kind kind = Kind::Help;
-    std::string help_topic;  // "", "generate", "batch", "verify", "bench", "info" or "models"
+    std::string
+        help_topic;  // "", "generate", "batch", "verify", "bench", "info", "models", "upscale"
     GenerateArgs generate;
     BatchArgs batch;
     VerifyArgs verify;
     BenchArgs bench;
     InfoArgs info;
+    UpscaleArgs upscale;
     std::vector<std::string> models;  // `models` arguments, parsed by app/cli/models.cpp
 };
 

@@ -8,6 +8,7 @@ int run_batch(const BatchArgs& args);        // app/cli/batch.cpp
 int run_verify(const VerifyArgs& args);      // 0 iff every golden check passes
 int run_bench(const BenchArgs& args);        // timings table + JSON report
 int run_info(const InfoArgs& args);          // prints the parameters of PNGs
+int run_upscale(const UpscaleArgs& args);    // app/cli/upscale.cpp
 // `lightning models download|list|verify` (app/cli/models.cpp); throws UsageError.
 int run_models(const std::vector<std::string>& args);
 std::string models_usage();

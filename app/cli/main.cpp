@@ -1,7 +1,7 @@
 // `lightning`: the headless command line. `generate` runs text-to-image through the engine;
 // `batch` renders a manifest (resumable, sharded, one engine per device);
-// `info` prints a PNG's parameters; `verify` runs every golden check (the GPU machine's Qt-free
-// entry point); `bench` times the engine.
+// `info` prints a PNG's parameters; `upscale` runs an ESRGAN-family upscaler model; `verify`
+// runs every golden check (the GPU machine's Qt-free entry point); `bench` times the engine.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/terminal_text.h"
@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
             case cli::Command::Kind::Bench:
                 init_logging(command.bench.log_level);
                 return cli::run_bench(command.bench);
+            case cli::Command::Kind::Upscale:
+                init_logging(command.upscale.log_level);
+                return cli::run_upscale(command.upscale);
             case cli::Command::Kind::Models:
                 init_logging();
                 return cli::run_models(command.models);

@@ -1,0 +1,425 @@
+// ESRGAN-family upscalers (core/models/rrdbnet, core/convert/esrgan_names, core/io/pth,
+// core/pipeline/upscale, `lightning upscale`) against spandrel's own RRDBNet on tiny random
+// weights (tests/data/esrgan, made by bench/reference/esrgan_goldens.py): every case from every
+// file layout of its model, tiled and untiled; then what spandrel has no golden for: tiling
+// against our own untiled run on larger images, the BSRGAN and prefixed layouts, bad files,
+// reduced precision and the command line.
+#include "core/convert/esrgan_names.h"
+#include "core/image/image_pixels.h"
+#include "core/image/png.h"
+#include "core/io/pth.h"
+#include "core/io/safetensors.h"
+#include "core/pipeline/refine_pixels.h"
+#include "core/pipeline/upscale.h"
+#include "core/testing/compare.h"
+#include "core/testing/reduced_precision.h"
+#include "core/util/error.h"
+#include "core/util/file_text.h"
+#include "support/errors.h"
+#include "support/fixtures.h"
+
+#include <torch/torch.h>
+
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+using namespace lightning;
+
+namespace {
+
+std::string esrgan_dir() {
+    return testing::test_data_dir() + "/esrgan";
+}
+std::string data(const std::string& name) {
+    return esrgan_dir() + "/" + name;
+}
+
+nlohmann::json manifest() {
+    return read_json_file(data("manifest.json"));
+}
+
+// Values of two 8-bit images that differ, and the largest difference.
+std::pair<int64_t, int> pixel_differences(const Image8& a, const Image8& b) {
+    int64_t count = 0;
+    int worst = 0;
+    for (size_t i = 0; i < a.rgb.size(); ++i) {
+        const int d = std::abs(int(a.rgb[i]) - int(b.rgb[i]));
+        count += d != 0;
+        worst = std::max(worst, d);
+    }
+    return {count, worst};
+}
+
+// The fixtures' PNG acceptance: at most 1 level on at most 0.1 % of the values.
+void expect_png_close(const Image8& actual, const Image8& expected, const std::string& what) {
+    QCOMPARE(actual.width, expected.width);
+    QCOMPARE(actual.height, expected.height);
+    const auto [count, worst] = pixel_differences(actual, expected);
+    QVERIFY2(
+        worst <= 1 && count * 1000 <= int64_t(expected.rgb.size()),
+        (what + ": " + std::to_string(count) + " values differ, by up to " + std::to_string(worst))
+            .c_str());
+}
+
+void expect_close(const at::Tensor& actual, const at::Tensor& expected, double atol,
+                  const std::string& what) {
+    const auto c = compare_tensors(what, actual, expected, {atol, 0});
+    QVERIFY2(c.ok, c.message.c_str());
+}
+
+// A smooth 8-bit image with some texture (no golden: for our own tiled-vs-untiled checks).
+Image8 pattern(int width, int height) {
+    Image8 image{width, height, {}};
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            for (const int c : {0, 1, 2})
+                image.rgb.push_back(uint8_t((x * (3 + c) + y * (5 - c) + (x * y) % (7 + c)) % 256));
+    return image;
+}
+
+// The golden x4 model's tensors under other names (basicsr name -> new name), written as a file.
+std::string renamed_copy(const std::string& dir, const std::string& name,
+                         const std::function<std::string(const std::string&)>& rename,
+                         c10::ScalarType dtype = c10::kFloat) {
+    const auto source = SafeTensorsFile::open(data("x4.safetensors"));
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (const auto& key : source->names()) {
+        const std::string renamed = rename(key);
+        if (!renamed.empty()) tensors.emplace_back(renamed, source->load(key, dtype));
+    }
+    const std::string path = dir + "/" + name;
+    save_safetensors(path, tensors);
+    return path;
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+struct Run {
+    int exit_code = -1;
+    std::string out, err;
+};
+
+Run run_cli(const QStringList& args) {
+    QProcess process;
+    process.start(QString::fromStdString(testing::cli_path()), args);
+    Run run;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = "timed out";
+        return run;
+    }
+    run.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.out = process.readAllStandardOutput().toStdString();
+    run.err = process.readAllStandardError().toStdString();
+    return run;
+}
+
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+}  // namespace
+
+class TestUpscale : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    std::string temp(const std::string& name) const { return dir_.filePath(q(name)).toStdString(); }
+
+private Q_SLOTS:
+    // Every case of tests/data/esrgan/manifest.json from every file of its model (basicsr
+    // .safetensors, Real-ESRGAN's params_ema .pth, the old ESRGAN layout as torch.save wrote a
+    // state_dict(), params .pth, fp16 weights, gc 32): the unclamped output at the manifest's
+    // fp32 tolerance, the PNG at the fixtures' PNG acceptance, and the model's scale.
+    void goldens_match_spandrel() {
+        const auto m = manifest();
+        int checked = 0;
+        for (const auto& c : m.at("cases")) {
+            const auto golden =
+                SafeTensorsFile::open(data(c.at("files").at("golden")))->load("raw");
+            const Image8 input = read_image_pixels(data(c.at("input")));
+            const Image8 png = read_png(data(c.at("files").at("png")));
+            const double atol = c.at("tolerance").at("raw_atol");
+            for (const std::string file : c.at("model_files")) {
+                const std::string what = c.at("id").get<std::string>() + " from " + file;
+                const auto upscaler = Upscaler::open(data(file));
+                QCOMPARE(upscaler->scale(), c.at("scale").get<int64_t>());
+                expect_close(upscaler->run(image_to_tensor(input)), golden, atol, what);
+                expect_png_close(upscaler->upscale(input), png, what);
+                ++checked;
+            }
+        }
+        int files = 0;
+        for (const auto& c : m.at("cases")) files += int(c.at("model_files").size());
+        QCOMPARE(checked, files);
+        QVERIFY(files >= 9);
+    }
+
+    // The manifest's tile settings (overlap >= the receptive radius) give the golden too.
+    void golden_cases_tiled() {
+        const auto m = manifest();  // (a temporary's member would not outlive the loop's start)
+        int cases = 0;
+        for (const auto& c : m.at("cases")) {
+            ++cases;
+            const auto golden =
+                SafeTensorsFile::open(data(c.at("files").at("golden")))->load("raw");
+            const auto upscaler = Upscaler::open(data(c.at("model_files").at(0)));
+            QCOMPARE(upscaler->config().receptive_radius(),
+                     c.at("receptive_radius_input_px").get<int64_t>());
+            const auto input = image_to_tensor(read_image_pixels(data(c.at("input"))));
+            for (const auto& t : c.at("tiles"))
+                expect_close(upscaler->run(input, {t.at("tile"), t.at("overlap")}), golden,
+                             c.at("tolerance").at("raw_atol"),
+                             c.at("id").get<std::string>() + " tile " + t.at("tile").dump());
+        }
+        QVERIFY(cases >= 5);
+    }
+
+    // One network, three layouts: the old ESRGAN file (an OrderedDict with _metadata, as
+    // 4x-UltraSharp's) and Real-ESRGAN's params_ema .pth give the basicsr file's output bit
+    // for bit, and say what they were.
+    void old_layout_gives_the_same_output_as_basicsr() {
+        const auto input = image_to_tensor(read_image_pixels(data("in_24x20.png")));
+        const auto basicsr = Upscaler::open(data("x4.safetensors"));
+        const auto expected = basicsr->run(input);
+        QCOMPARE(basicsr->file().layout, std::string("basicsr"));
+        for (const auto& [file, layout, wrapper] :
+             {std::tuple{"x4_old.pth", "old ESRGAN", ""},
+              std::tuple{"x4_params_ema.pth", "basicsr", "params_ema"}}) {
+            const auto other = Upscaler::open(data(file));
+            QCOMPARE(other->file().layout, std::string(layout));
+            QCOMPARE(other->file().wrapper, std::string(wrapper));
+            QVERIFY2(torch::equal(other->run(input), expected), file);
+        }
+    }
+
+    // BSRGAN / RealSR names, a DataParallel "module." prefix, and a .pth-style wrapper with both
+    // params and params_ema (spandrel takes params_ema): the same network, the same output.
+    void other_layouts_and_wrappers() {
+        const auto input = image_to_tensor(read_image_pixels(data("in_24x20.png")));
+        const auto expected = Upscaler::open(data("x4.safetensors"))->run(input);
+        const std::string dir = dir_.path().toStdString();
+        auto bsrgan = [](const std::string& k) {
+            static const std::vector<std::pair<std::regex, std::string>> rules = {
+                {std::regex(R"(body\.(\d+)\.rdb(\d)\.(.*))"), "RRDB_trunk.$1.RDB$2.$3"},
+                {std::regex(R"(conv_body\.(.*))"), "trunk_conv.$1"},
+                {std::regex(R"(conv_up(\d)\.(.*))"), "upconv$1.$2"},
+                {std::regex(R"(conv_hr\.(.*))"), "HRconv.$1"}};
+            for (const auto& [pattern, to] : rules)
+                if (std::regex_match(k, pattern)) return std::regex_replace(k, pattern, to);
+            return k;
+        };
+        const auto files = {
+            std::pair{renamed_copy(dir, "bsrgan.safetensors", bsrgan), "BSRGAN"},
+            std::pair{renamed_copy(dir, "module.safetensors",
+                                   [](const std::string& k) { return "module." + k; }),
+                      "basicsr"}};
+        for (const auto& [path, layout] : files) {
+            const auto upscaler = Upscaler::open(path);
+            QCOMPARE(upscaler->file().layout, std::string(layout));
+            QVERIFY2(torch::equal(upscaler->run(input), expected), path.c_str());
+        }
+        // Both wrappers, the params one holding other weights: params_ema is the one used.
+        std::vector<std::string> names;
+        for (const auto& n : SafeTensorsFile::open(data("x4.safetensors"))->names()) {
+            names.push_back("params." + n);
+            names.push_back("params_ema." + n);
+        }
+        const auto mapped = esrgan_basicsr_names(names, "both");
+        QCOMPARE(mapped.wrapper, std::string("params_ema"));
+        for (const auto& [basicsr, original] : mapped.new_to_old)
+            QCOMPARE(original, "params_ema." + basicsr);
+    }
+
+    // Tiles cropped out of runs with enough context equal the untiled run (float rounding);
+    // without context they do not (the check sees seams). x4, and x2 with its unshuffle grid;
+    // tile sizes that do not divide the image.
+    void tiled_equals_untiled() {
+        const Image8 image = pattern(230, 94);
+        const auto input = image_to_tensor(image);
+        for (const auto& [file, tile] :
+             {std::pair{"x4.safetensors", 23}, std::pair{"x2.safetensors", 30}}) {
+            const auto upscaler = Upscaler::open(data(file));
+            const int64_t radius = upscaler->config().receptive_radius();
+            QVERIFY(tile + 2 * radius < 230);  // a tile's run does not see the whole width
+            const auto whole = upscaler->run(input);
+            expect_close(upscaler->run(input, {tile, radius}), whole, 1e-5, file);
+            const double seams =
+                (upscaler->run(input, {tile, 0}) - whole).abs().max().item<double>();
+            QVERIFY2(seams > 1e-3,
+                     (std::string(file) + ": no seams without overlap? " + std::to_string(seams))
+                         .c_str());
+        }
+    }
+
+    // Odd sizes (reflect padding, then crop) and the 1-pixel edge case (replicate padding).
+    void odd_and_tiny_sizes() {
+        for (const char* file : {"x4.safetensors", "x2.safetensors", "x1.safetensors"}) {
+            const auto upscaler = Upscaler::open(data(file));
+            const int64_t s = upscaler->scale();
+            for (const auto& [w, h] : {std::pair{1, 1}, std::pair{1, 5}, std::pair{7, 3}}) {
+                const auto out = upscaler->upscale(pattern(w, h));
+                QCOMPARE(int64_t(out.width), w * s);
+                QCOMPARE(int64_t(out.height), h * s);
+            }
+        }
+    }
+
+    // A file that is no upscaler is refused before any work, naming it and what is wrong.
+    void bad_files_are_refused_naming_them() {
+        const std::string text = temp("notes.safetensors"), cut = temp("cut.safetensors"),
+                          cut_pth = temp("cut.pth"), legacy = temp("legacy.pth");
+        write_bytes(text, "these are not weights\n");
+        const std::string st = read_bytes(data("x4.safetensors"));
+        write_bytes(cut, st.substr(0, st.size() / 2));
+        const std::string pth = read_bytes(data("x4_params_ema.pth"));
+        write_bytes(cut_pth, pth.substr(0, pth.size() - 100));
+        write_bytes(legacy, std::string("\x80\x02\x8a\x0a", 4) + std::string(64, '\0'));
+        const std::string unet =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_unet.safetensors";
+        const std::vector<std::pair<std::string, std::string>> cases = {
+            {text, "not a model file"},
+            {cut, ""},
+            {cut_pth, "zip"},
+            {legacy, "legacy format"},
+            {unet, "not an ESRGAN (RRDBNet) upscaler"},
+            {data("bad_runs_code.pth"), "'__builtin__.print'"},
+            {data("bad_no_tensors.pth"), "holds no tensors"},
+            {temp("missing.pth"), ""}};
+        for (const auto& [path, says] : cases) {
+            const Error e = testing::expect_error([&] { Upscaler::open(path); });
+            QVERIFY2(std::string(e.what()).find(path) != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find(says) != std::string::npos, e.what());
+        }
+    }
+
+    // Wrong channel counts and a mis-shaped tensor: named.
+    void wrong_shapes_are_refused() {
+        const std::string dir = dir_.path().toStdString();
+        // A gray model: conv_first and conv_last of one channel.
+        const auto source = SafeTensorsFile::open(data("x4.safetensors"));
+        std::vector<std::pair<std::string, at::Tensor>> gray;
+        for (const auto& name : source->names()) {
+            at::Tensor t = source->load(name);
+            if (name == "conv_first.weight") t = t.narrow(1, 0, 1).contiguous();
+            if (name.rfind("conv_last.", 0) == 0) t = t.narrow(0, 0, 1).contiguous();
+            gray.emplace_back(name, t);
+        }
+        save_safetensors(dir + "/gray.safetensors", gray);
+        auto e = testing::expect_error([&] { Upscaler::open(dir + "/gray.safetensors"); });
+        QVERIFY2(std::string(e.what()).find("1 to 1 channels") != std::string::npos, e.what());
+        // conv_body of the wrong size: the strict loader names it.
+        std::vector<std::pair<std::string, at::Tensor>> bent;
+        for (const auto& name : source->names())
+            bent.emplace_back(
+                name, name == "conv_body.weight" ? torch::zeros({4, 5, 3, 3}) : source->load(name));
+        save_safetensors(dir + "/bent.safetensors", bent);
+        e = testing::expect_error([&] { Upscaler::open(dir + "/bent.safetensors"); });
+        QVERIFY2(std::string(e.what()).find("conv_body.weight") != std::string::npos, e.what());
+    }
+
+    // bf16 on the CPU: every golden case within a relative rms error of G * u (u = 2^-8; G 1.5
+    // times the largest seen, as core/testing/reduced_precision.h derives its bounds: seen 8.4,
+    // relative rms 0.033, on the x2 case of odd size, with oneDNN and with the AVX2 kernels
+    // alike; a zero output is 1, an uncorrelated one ~1.4). fp16 on the CPU is refused naming
+    // the dtype. CUDA fp32 at the fp32 tolerance when a GPU is there.
+    void reduced_precision_and_devices() {
+        constexpr double kBf16Gain = 13;
+        double worst = 0;
+        const auto m = manifest();  // (a temporary's member would not outlive the loop's start)
+        int cases = 0;
+        for (const auto& c : m.at("cases")) {
+            ++cases;
+            const auto golden =
+                SafeTensorsFile::open(data(c.at("files").at("golden")))->load("raw");
+            const auto input = image_to_tensor(read_image_pixels(data(c.at("input"))));
+            const auto bf16 =
+                Upscaler::open(data(c.at("model_files").at(0)), c10::kCPU, c10::kBFloat16);
+            const auto cmp = compare_tensors(c.at("id"), bf16->run(input), golden, {1e9, 0});
+            worst = std::max(worst, cmp.rel_rms);
+        }
+        QVERIFY(cases >= 5);
+        QVERIFY2(worst <= kBf16Gain * unit_roundoff(c10::kBFloat16), std::to_string(worst).c_str());
+        const auto e = testing::expect_error(
+            [&] { Upscaler::open(data("x4.safetensors"), c10::kCPU, c10::kHalf); });
+        QVERIFY2(std::string(e.what()).find("fp16") != std::string::npos, e.what());
+        if (!torch::cuda::is_available()) QSKIP("no CUDA device");
+        const auto golden =
+            SafeTensorsFile::open(data("x4_nf4_nb2_gc4_in24x20.safetensors"))->load("raw");
+        const auto input = image_to_tensor(read_image_pixels(data("in_24x20.png")));
+        const auto cuda = Upscaler::open(data("x4.safetensors"), c10::Device("cuda"));
+        expect_close(cuda->run(input), golden, 1e-5, "cuda fp32");
+    }
+
+    // `lightning upscale` end to end: the golden PNG, --scale below the model's (Lanczos of the
+    // model's output), the record in the PNG, and errors naming the file.
+    void cli_upscale() {
+        const std::string out = temp("up.png"), half = temp("half.png");
+        const auto args = [&](const std::string& model, const std::string& to) {
+            return QStringList{"upscale",  q(data("in_24x20.png")),
+                               "--model",  q(data(model)),
+                               "--out",    q(to),
+                               "--device", "cpu"};
+        };
+        auto run = run_cli(args("x4_old.pth", out) << "--tile"
+                                                   << "8"
+                                                   << "--tile-overlap"
+                                                   << "33");
+        QVERIFY2(run.exit_code == 0, run.err.c_str());
+        PngText text;
+        const Image8 written = read_png(out, &text, TextKeys::every());
+        expect_png_close(written, read_png(data("x4_nf4_nb2_gc4_in24x20.png")), "cli x4");
+        QVERIFY(text.entries.count("postprocessing"));
+        QVERIFY2(text.entries["postprocessing"].find("upscale by: 4") != std::string::npos,
+                 text.entries["postprocessing"].c_str());
+        const auto details = nlohmann::json::parse(text.entries.at("lightning-upscale"));
+        QCOMPARE(details.at("model").get<std::string>(), std::string("x4_old.pth"));
+        QCOMPARE(details.at("model_layout").get<std::string>(), std::string("old ESRGAN"));
+
+        run = run_cli(args("x4.safetensors", half) << "--scale"
+                                                   << "2");
+        QVERIFY2(run.exit_code == 0, run.err.c_str());
+        const Image8 small = read_png(half);
+        const Image8 expected = resize_lanczos(written, 48, 40);
+        QCOMPARE(small.width, 48);
+        QVERIFY(small.rgb == expected.rgb);
+
+        run = run_cli(args("x4.safetensors", out));  // exists, no --overwrite
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.find(out) != std::string::npos, run.err.c_str());
+        run = run_cli(args("x4.safetensors", temp("big.png")) << "--scale"
+                                                              << "8");
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.find("--scale at most 4") != std::string::npos, run.err.c_str());
+        const std::string unet =
+            testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_unet.safetensors";
+        run = run_cli(
+            {"upscale", q(data("in_24x20.png")), "--model", q(unet), "--out", q(temp("unet.png"))});
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.find(unet + ": not an ESRGAN") != std::string::npos, run.err.c_str());
+        QVERIFY(!std::filesystem::exists(temp("unet.png")));
+        // An input whose ×4 output would pass 16384² is refused before the model runs.
+        const std::string large = temp("large.png");
+        write_png(large, Image8{4100, 4100, std::vector<uint8_t>(size_t(4100) * 4100 * 3, 90)});
+        run = run_cli({"upscale", q(large), "--model", q(data("x4.safetensors")), "--out",
+                       q(temp("huge.png"))});
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.find(large + ": 4100x4100 upscaled") != std::string::npos,
+                 run.err.c_str());
+        QVERIFY(!std::filesystem::exists(temp("huge.png")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUpscale)
+#include "test_upscale.moc"
