@@ -1,13 +1,32 @@
-// Driving the app's windows in ui tests: finding a named child, dropping a file as a file
-// manager does.
+// Driving the app's windows in ui tests: an isolated app environment, finding a named child,
+// dropping a file as a file manager does.
 #pragma once
 #include <QtTest/QtTest>
 
 #include <QApplication>
+#include <QCoreApplication>
+#include <QDir>
 #include <QMimeData>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QUrl>
 
 namespace lightning::testing {
+
+// Settings, pictures and the HF cache under `root`: nothing of the user's is read or written.
+inline void isolate_app(const QTemporaryDir& root, const QString& application) {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("LightningStudioTest"));
+    QCoreApplication::setApplicationName(application);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       root.filePath(QStringLiteral("settings")));
+    qputenv("HF_HOME", root.filePath(QStringLiteral("empty-hf")).toUtf8());
+    qunsetenv("HF_HUB_CACHE");
+    // The default gallery folder (Pictures) lives under the home folder.
+    qputenv("HOME", root.filePath(QStringLiteral("home")).toUtf8());
+    QDir().mkpath(root.filePath(QStringLiteral("home")));
+}
 
 template <class T>
 T* child(QWidget* window, const char* name) {

@@ -21,6 +21,7 @@
 #include "ui/string_convert.h"
 
 #include "support/fixtures.h"
+#include "support/window_driving.h"
 
 #include <QtTest/QtTest>
 
@@ -109,15 +110,7 @@ private:
 
 void TestExploration::initTestCase() {
     QVERIFY(root_.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("LightningStudioTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_exploration"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                       root_.filePath(QStringLiteral("settings")));
-    qputenv("HF_HOME", root_.filePath(QStringLiteral("empty-hf")).toUtf8());
-    qunsetenv("HF_HUB_CACHE");
-    qputenv("HOME", root_.filePath(QStringLiteral("home")).toUtf8());
-    QDir().mkpath(root_.filePath(QStringLiteral("home")));
+    lightning::testing::isolate_app(root_, QStringLiteral("test_exploration"));
 }
 
 void TestExploration::init() {

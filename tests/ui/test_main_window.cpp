@@ -210,17 +210,7 @@ private:
 
 void TestMainWindow::initTestCase() {
     QVERIFY(root_.isValid());
-    // Isolated settings, pictures and HF cache: nothing of the user's is read or written.
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("LightningStudioTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                       root_.filePath(QStringLiteral("settings")));
-    qputenv("HF_HOME", root_.filePath(QStringLiteral("empty-hf")).toUtf8());
-    qunsetenv("HF_HUB_CACHE");
-    // The default gallery folder (Pictures) lives under the home folder.
-    qputenv("HOME", root_.filePath(QStringLiteral("home")).toUtf8());
-    QDir().mkpath(root_.filePath(QStringLiteral("home")));
+    lightning::testing::isolate_app(root_, QStringLiteral("test_main_window"));
 }
 
 void TestMainWindow::init() {

@@ -90,15 +90,7 @@ private:
 
 void TestRefineWindow::initTestCase() {
     QVERIFY(root_.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("LightningStudioTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_refine_window"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                       root_.filePath(QStringLiteral("settings")));
-    qputenv("HF_HOME", root_.filePath(QStringLiteral("empty-hf")).toUtf8());
-    qunsetenv("HF_HUB_CACHE");
-    qputenv("HOME", root_.filePath(QStringLiteral("home")).toUtf8());
-    QDir().mkpath(root_.filePath(QStringLiteral("home")));
+    lightning::testing::isolate_app(root_, QStringLiteral("test_refine_window"));
 }
 
 void TestRefineWindow::init() {
