@@ -3,6 +3,7 @@
 // matches the reference to float rounding.
 #include "core/pipeline/pipeline.h"
 #include "core/pipeline/backend_errors.h"
+#include "core/pipeline/image_tensor.h"
 #include "core/pipeline/refine_latents.h"
 
 #include "core/convert/single_file.h"
@@ -123,25 +124,9 @@ at::Tensor to_trace(const at::Tensor& t) {
                          /*non_blocking=*/false, /*copy=*/true);
 }
 
-// x in [0, 1] (1x3xHxW float) -> 8-bit RGB: round half to even of x * 255, as numpy/PIL do.
-// Converted on the image's device: from a GPU only the bytes travel.
-Image8 to_image8(const at::Tensor& image) {
-    const auto pixels = (image.to(torch::kFloat) * 255)
-                            .round()
-                            .to(torch::kUInt8)
-                            .squeeze(0)
-                            .permute({1, 2, 0})
-                            .contiguous();
-    at::Tensor host = pixels;
-    if (pixels.is_cuda()) {  // through pinned memory: a pageable copy runs at a fraction of it
-        host = at::empty(pixels.sizes(), pixels.options().device(at::kCPU).pinned_memory(true));
-        host.copy_(pixels);
-    }
-    Image8 out;
-    out.height = static_cast<int>(pixels.size(0));
-    out.width = static_cast<int>(pixels.size(1));
-    out.rgb.assign(host.data_ptr<uint8_t>(), host.data_ptr<uint8_t>() + host.numel());
-    return out;
+// The VAE's output in [-1, 1] as an image in [0, 1] (float32).
+at::Tensor unit_pixels(const at::Tensor& decoded) {
+    return (decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1);
 }
 
 // The UNet's conditioning for one request (batch 2 with classifier-free guidance:
@@ -737,7 +722,7 @@ GeneratedImage Pipeline::Impl::decode_image(const at::Tensor& latents, int image
         throw Error("VAE decode",
                     "produced NaN or infinite pixels; the VAE overflowed (in fp16 use a VAE that "
                     "is safe in fp16, such as sdxl-vae-fp16-fix, or run in bf16/fp32)");
-    const auto pixels = (decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1);
+    const auto pixels = unit_pixels(decoded);
     trace(name("image"), pixels);
     GeneratedImage generated;
     generated.image = pixels;
@@ -852,8 +837,7 @@ RefineLatents Pipeline::Impl::hires_input(const GenerationRequest& request,
     const int64_t factor = vae->downscale_factor();
     const int64_t h = pass.height / factor, w = pass.width / factor;
     if (request.hires.upscaler == HiresUpscaler::Lanczos) {
-        const Image8 first = to_image8(
-            (decode(latents, request.vae_tiling).to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1));
+        const Image8 first = to_image8(unit_pixels(decode(latents, request.vae_tiling)));
         RefinePixels pixels{resize_lanczos(first, pass.width, pass.height), std::nullopt};
         return encode_refine_input(*vae, pixels, pass, vae->latent_channels(), device);
     }
@@ -914,7 +898,7 @@ Image8 Pipeline::Impl::preview(const at::Tensor& pred_x0, PreviewMode mode) {
         latent = torch::adaptive_avg_pool2d(latent, {h, w});
     }
     const auto decoded = decode(latent, VaeTiling::Auto);
-    return to_image8((decoded.to(torch::kFloat) * 0.5 + 0.5).clamp(0, 1));
+    return to_image8(unit_pixels(decoded));
 }
 
 // ---------------------------------------------------------------------------------------------

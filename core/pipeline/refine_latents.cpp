@@ -1,6 +1,7 @@
 #include "core/pipeline/refine_latents.h"
 
 #include "core/models/vae.h"
+#include "core/pipeline/image_tensor.h"
 #include "core/sched/scheduler.h"
 #include "core/util/error.h"
 
@@ -8,13 +9,6 @@
 
 namespace lightning {
 namespace {
-
-// diffusers' pil_to_numpy + numpy_to_pt: HxWxC uint8 -> 1xCxHxW float32 in [0, 1].
-at::Tensor to_unit_tensor(const uint8_t* data, int width, int height, int channels) {
-    const auto bytes = torch::from_blob(const_cast<uint8_t*>(data), {height, width, channels},
-                                        torch::TensorOptions().dtype(torch::kUInt8));
-    return bytes.to(torch::kFloat).div(255.0).permute({2, 0, 1}).unsqueeze(0).contiguous();
-}
 
 LatentDistribution encode_on(AutoencoderKL& vae, const at::Tensor& image,
                              const c10::Device& device) {
@@ -51,13 +45,13 @@ RefineLatents encode_refine_input(AutoencoderKL& vae, const RefinePixels& pixels
                     "this UNet is an inpainting UNet (9 input channels): it needs a mask "
                     "(or outpaint margins) as well as the input image");
     const Image8& rgb = pixels.image;
-    input.image = to_unit_tensor(rgb.rgb.data(), rgb.width, rgb.height, 3).mul(2.0).sub(1.0);
+    input.image = unit_tensor(rgb.rgb.data(), rgb.width, rgb.height, 3).mul(2.0).sub(1.0);
     const auto image = encode_on(vae, input.image, device);
     input.image_mean = image.mean;
     input.image_std = image.std;
     if (!pixels.mask) return input;
     const Gray8& gray = *pixels.mask;
-    auto mask = to_unit_tensor(gray.values.data(), gray.width, gray.height, 1);
+    auto mask = unit_tensor(gray.values.data(), gray.width, gray.height, 1);
     // VaeImageProcessor(do_binarize=True): below 0.5 keep, from 0.5 repaint.
     mask = (mask >= 0.5).to(torch::kFloat);
     input.mask_image = mask.to(device);

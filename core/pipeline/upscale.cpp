@@ -3,6 +3,7 @@
 #include "core/convert/esrgan_names.h"
 #include "core/io/pth.h"
 #include "core/io/safetensors.h"
+#include "core/pipeline/image_tensor.h"
 #include "core/util/error.h"
 #include "core/util/input_file.h"
 
@@ -140,25 +141,11 @@ at::Tensor image_to_tensor(const Image8& image) {
     if (image.width < 1 || image.height < 1 ||
         image.rgb.size() != size_t(image.width) * size_t(image.height) * 3)
         throw Error("image", "not a whole 8-bit RGB image");
-    const auto bytes = torch::from_blob(const_cast<uint8_t*>(image.rgb.data()),
-                                        {image.height, image.width, 3}, torch::kUInt8);
-    // numpy's astype(float32) / 255: one float32 division per value.
-    return bytes.to(torch::kFloat).div(255.0).permute({2, 0, 1}).unsqueeze(0).contiguous();
+    return unit_tensor(image.rgb.data(), image.width, image.height, 3);
 }
 
 Image8 tensor_to_image(const at::Tensor& image) {
-    // round half to even of clamp(x) * 255 in float32, as numpy rounds (spandrel clamps first).
-    const auto pixels = (image.to(at::kCPU, at::kFloat).clamp(0, 1) * 255)
-                            .round()
-                            .to(torch::kUInt8)
-                            .squeeze(0)
-                            .permute({1, 2, 0})
-                            .contiguous();
-    Image8 out;
-    out.height = static_cast<int>(pixels.size(0));
-    out.width = static_cast<int>(pixels.size(1));
-    out.rgb.assign(pixels.data_ptr<uint8_t>(), pixels.data_ptr<uint8_t>() + pixels.numel());
-    return out;
+    return to_image8(image.to(at::kCPU, at::kFloat).clamp(0, 1));  // spandrel clamps first
 }
 
 }  // namespace lightning

@@ -96,6 +96,16 @@ static void check_syntax(const char* field, const std::string& text, PromptSynta
     }
 }
 
+// `value` within low (exclusive) .. high; `note` follows the message.
+static void check_above(const char* field, double value, double low, double high,
+                        const std::string& note = "") {
+    if (std::isfinite(value) && value > low && value <= high) return;
+    throw Error(field,
+                (std::isfinite(value) ? number_text(value) : std::string("not a finite number")) +
+                    " is outside " + number_text(low) + " (exclusive) .. " + number_text(high) +
+                    note);
+}
+
 // img2img / inpainting / outpainting fields (the files themselves are read when the request runs).
 static void check_refine_input(const GenerationRequest& r) {
     const RefineInput& in = r.input;
@@ -104,10 +114,7 @@ static void check_refine_input(const GenerationRequest& r) {
         if (in.outpaint.any()) throw Error("outpaint", "needs an input image to extend");
         return;
     }
-    if (!std::isfinite(in.strength) || in.strength <= 0 || in.strength > 1)
-        throw Error("strength", (std::isfinite(in.strength) ? number_text(in.strength)
-                                                            : std::string("not a finite number")) +
-                                    " is outside 0 (exclusive) .. 1");
+    check_above("strength", in.strength, 0, 1);
     if (r.denoising_steps() < 1)
         throw Error("strength", number_text(in.strength) + " x " + std::to_string(r.steps) +
                                     " steps runs no step (int(steps x strength) = 0); use a "
@@ -130,11 +137,7 @@ static void check_refine_input(const GenerationRequest& r) {
 static void check_hires(const GenerationRequest& r) {
     const HiresFix& h = r.hires;
     if (h.scale == 0) return;
-    if (!std::isfinite(h.scale) || h.scale <= 1 || h.scale > kMaxHiresScale)
-        throw Error("hires scale", (std::isfinite(h.scale) ? number_text(h.scale)
-                                                           : std::string("not a finite number")) +
-                                       " is outside 1 (exclusive) .. " +
-                                       number_text(kMaxHiresScale) + " (0 turns it off)");
+    check_above("hires scale", h.scale, 1, kMaxHiresScale, " (0 turns it off)");
     if (r.refines())
         throw Error("hires scale",
                     "applies to text to image; refine the result at the larger "
@@ -147,11 +150,7 @@ static void check_hires(const GenerationRequest& r) {
                                        std::to_string(pass.height) + " is larger than " +
                                        std::to_string(kMaxSide) + "x" + std::to_string(kMaxSide));
     if (h.steps != 0) check_range("hires steps", h.steps, kMinSteps, kMaxSteps);
-    if (!std::isfinite(h.strength) || h.strength <= 0 || h.strength > 1)
-        throw Error("hires strength",
-                    (std::isfinite(h.strength) ? number_text(h.strength)
-                                               : std::string("not a finite number")) +
-                        " is outside 0 (exclusive) .. 1");
+    check_above("hires strength", h.strength, 0, 1);
     if (r.hires_denoising_steps() < 1)
         throw Error("hires strength", number_text(h.strength) + " x " + std::to_string(pass.steps) +
                                           " steps runs no step (int(steps x strength) = 0)");

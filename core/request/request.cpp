@@ -5,6 +5,23 @@
 #include <algorithm>
 
 namespace lightning {
+namespace {
+
+// The last steps of a `steps` schedule that a strength runs: Python's int() of the double
+// product, as diffusers computes it (8 x 0.3 = 2.4 -> 2). 0 for NaN or a negative strength
+// (limits::validate names it).
+int kept_steps(int steps, double strength) {
+    const double product = double(steps) * strength;
+    if (!(product >= 0)) return 0;
+    return std::min(steps, int(product));
+}
+
+// The hires fix's schedule: its own step count, or the request's.
+int hires_schedule(const GenerationRequest& r) {
+    return r.hires.steps > 0 ? r.hires.steps : r.steps;
+}
+
+}  // namespace
 
 GenerationRequest GenerationRequest::single_image(int index) const {
     GenerationRequest one = *this;
@@ -14,11 +31,7 @@ GenerationRequest GenerationRequest::single_image(int index) const {
 }
 
 int GenerationRequest::denoising_steps() const {
-    if (!refines()) return steps;
-    // Python's int() of the double product, as diffusers computes it (8 x 0.3 = 2.4 -> 2).
-    const double product = double(steps) * input.strength;
-    if (!(product >= 0)) return 0;  // NaN or negative: limits::validate names the strength
-    return std::min(steps, int(product));
+    return refines() ? kept_steps(steps, input.strength) : steps;
 }
 
 GenerationRequest GenerationRequest::hires_pass() const {
@@ -27,17 +40,14 @@ GenerationRequest GenerationRequest::hires_pass() const {
     // int() of the product as A1111 takes it, then down to the VAE's multiple of 8.
     pass.width = int(double(width) * hires.scale) / 8 * 8;
     pass.height = int(double(height) * hires.scale) / 8 * 8;
-    pass.steps = hires.steps > 0 ? hires.steps : steps;
+    pass.steps = hires_schedule(*this);
     pass.unet_file = hires.unet_file;
     pass.input.strength = hires.strength;
     return pass;
 }
 
 int GenerationRequest::hires_denoising_steps() const {
-    const int pass_steps = hires.steps > 0 ? hires.steps : steps;
-    const double product = double(pass_steps) * hires.strength;
-    if (!(product >= 0)) return 0;
-    return std::min(pass_steps, int(product));
+    return kept_steps(hires_schedule(*this), hires.strength);
 }
 
 }  // namespace lightning
