@@ -87,6 +87,15 @@ public:
     // finished.
     EngineResult generate(const GenerationRequest& request, const EngineCallbacks& callbacks = {});
 
+    // The upscale of pixels that exist already (the app's "Upscale ×2 / ×4" of a gallery image):
+    // what generate() does with request.upscale to each finished image, so that a record made by
+    // upscaled_record() regenerates these pixels. Throws lightning::Error naming the model file
+    // (not an upscaler, a scale above its own) or the size (over the limits) before any work.
+    Image8 upscale(const Image8& image, const PostUpscale& how);
+    // `source` (the record of the pixels given to upscale()) with the upscale added, the model
+    // file's hash included.
+    ImageRecord upscaled_record(const ImageRecord& source, const PostUpscale& how) const;
+
     void cancel();  // the running generate() stops before its next UNet call
     void set_preview_mode(PreviewMode mode);
     PreviewMode preview_mode() const;

@@ -71,6 +71,12 @@ public:
 
     GenerationResult generate(const GenerationRequest& request, const Callbacks& callbacks = {});
 
+    // `how`'s upscaler model (opened on the pipeline's device and dtype, kept for the next
+    // call) over `image`, resized down with Lanczos to how.scale when below the model's own:
+    // what generate() does to each finished image of a request with `upscale` on. Throws
+    // lightning::Error naming the model file (core/pipeline/upscale.h) or the scale.
+    Image8 upscale(const Image8& image, const PostUpscale& how);
+
     // Decodes a predicted x0 latent (1x4xhxw) for a live preview.
     Image8 decode_preview(const at::Tensor& pred_x0, PreviewMode mode);
 

@@ -27,8 +27,9 @@ enum class ImageFit { Resize, Crop, Pad };
 
 // How the hires fix enlarges a first-pass image before refining it (A1111's "Hires upscaler"):
 // its latents interpolated bilinearly ("Latent") or to the nearest ("Latent (nearest)"), or its
-// decoded pixels resized with Lanczos and encoded again.
-enum class HiresUpscaler { Latent, LatentNearest, Lanczos };
+// decoded pixels resized with Lanczos, or enlarged by an ESRGAN-family model file
+// (HiresFix::upscaler_model) and resized down with Lanczos to the pass's size, then encoded again.
+enum class HiresUpscaler { Latent, LatentNearest, Lanczos, Model };
 
 // Each enum's names and the setting they are errors about; specialised below.
 template <class E>
@@ -59,7 +60,7 @@ LIGHTNING_ENUM_NAMES(ImageFit, "fit", {ImageFit::Resize, "resize"}, {ImageFit::C
                      {ImageFit::Pad, "pad"})
 LIGHTNING_ENUM_NAMES(HiresUpscaler, "hires upscaler", {HiresUpscaler::Latent, "latent"},
                      {HiresUpscaler::LatentNearest, "latent-nearest"},
-                     {HiresUpscaler::Lanczos, "lanczos"})
+                     {HiresUpscaler::Lanczos, "lanczos"}, {HiresUpscaler::Model, "model"})
 #undef LIGHTNING_ENUM_NAMES
 
 template <class E>

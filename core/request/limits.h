@@ -29,13 +29,22 @@ inline constexpr size_t kMaxPromptBytes = 20000;
 inline constexpr double kMaxPromptWeight = 10.0;
 inline constexpr int kMaxMaskBlur = 64;        // pixels (A1111's slider ends there)
 inline constexpr double kMaxHiresScale = 4.0;  // A1111's slider ends there; kMaxSide bounds it too
+// An upscaler model's output (PostUpscale): at most x8 (the largest RRDBNet scale), at most
+// 8192 pixels a side (a 2048² image x4; the RGB buffer is 192 MiB, its float tensor 768 MiB).
+inline constexpr int kMaxUpscaleScale = 8;
+inline constexpr int kMaxUpscaledSide = 8192;
 
 // Throws lightning::Error(field, message) for the first value outside the table: size, steps,
 // batch, guidance, clip skip, seed, LoRA count and scales, the refine input (strength, mask
 // blur, outpaint margins, a mask or margins only with an input image), the hires fix (scale,
-// upscaled size, strength, steps; text to image only), prompt text (valid UTF-8
+// upscaled size, strength, steps; text to image only), the upscale's scale and the size it
+// makes (check_upscaled_size), prompt text (valid UTF-8
 // without NUL bytes, at most kMaxPromptBytes). Checks only what needs no model.
 void validate(const GenerationRequest& request);
+
+// Throws lightning::Error("upscale", ...) when a width x height image upscaled `scale` times
+// is larger than kMaxUpscaledSide a side (the request's own upscale and the app's action alike).
+void check_upscaled_size(int width, int height, int scale);
 
 // Throws lightning::Error(field, message) when `text` is no acceptable prompt: longer than
 // kMaxPromptBytes, not valid UTF-8, or holding a NUL byte. validate() checks each prompt with it;

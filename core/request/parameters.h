@@ -45,6 +45,8 @@ struct ImageRecord {
     FileIdentity vae;                      // a VAE other than the model's own
     FileIdentity input_image;              // request.input.image, when it refines one
     FileIdentity mask;                     // request.input.mask, when given
+    FileIdentity hires_upscaler;           // request.hires.upscaler_model, when it has one
+    FileIdentity upscaler;                 // request.upscale.model, when it has one
     std::string sampler = "Euler";
     std::string version;  // "Lightning Studio 0.2.0"; empty for foreign texts
     std::vector<std::pair<std::string, std::string>> extra;  // unknown keys, in order

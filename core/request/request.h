@@ -65,11 +65,23 @@ struct HiresFix {
     double strength = 0.5;  // "Denoising strength" of the second pass
     int steps = 0;          // "Hires steps": its schedule; 0 = the request's steps
     HiresUpscaler upscaler = HiresUpscaler::Latent;  // "Hires upscaler"
+    std::string upscaler_model;  // the model file of HiresUpscaler::Model (core/pipeline/upscale.h)
     // Filled by the engine: the UNet file of the second pass ("" = the model's own UNet).
     std::string unet_file;
 
     bool on() const { return scale > 0; }
     bool operator==(const HiresFix&) const = default;
+};
+
+// A1111's "Extras" upscale, applied to every finished image (after the hires fix): an
+// ESRGAN-family model file run over the image in tiles (core/pipeline/upscale.h), then resized
+// down with Lanczos when `scale` is below the model's own. Off while `model` is "".
+struct PostUpscale {
+    std::string model;  // an RRDBNet .safetensors or .pth file
+    int scale = 0;      // "Postprocess upscale by": 0 = the model's scale, else 1 up to it
+
+    bool on() const { return !model.empty(); }
+    bool operator==(const PostUpscale&) const = default;
 };
 
 struct GenerationRequest {
@@ -98,6 +110,7 @@ struct GenerationRequest {
     VaeTiling vae_tiling = VaeTiling::Auto;
     RefineInput input;          // img2img / inpainting / outpainting; empty: text to image
     HiresFix hires;             // a second, larger pass; off by default
+    PostUpscale upscale;        // an upscaler model over each finished image; off by default
     bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
 
     bool operator==(const GenerationRequest&) const = default;
