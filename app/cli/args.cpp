@@ -248,6 +248,7 @@ void check_unreadable_from_settings(const GenerateArgs& g, const std::set<std::s
         {"Hires upscale", "--hires-scale"},
         {"Hires steps", "--hires-steps"},
         {"Hires upscaler", "--hires-upscaler"},
+        {"Postprocess upscale by", "--upscale-by"},
         {"Schedule type", ""}};
     for (const auto& key : unreadable_settings(*g.from_record)) {
         const auto flag = kFlagOf.find(key);
@@ -272,9 +273,19 @@ Precision parse_dtype(const std::string& flag, const std::string& value) {
     return parse_choice(flag, value, "fp32, fp16 or bf16", parse_precision);
 }
 
-HiresUpscaler parse_hires_upscaler(const std::string& flag, const std::string& value) {
-    return parse_choice(flag, value, "latent, latent-nearest or lanczos",
-                        [](const std::string& t) { return parse_enum<HiresUpscaler>(t); });
+// A name of HiresUpscaler's, or an upscaler model file (HiresUpscaler::Model).
+void set_hires_upscaler(HiresFix& hires, const std::string& flag, const std::string& value) {
+    const auto named = enum_from_name<HiresUpscaler>(value);
+    if (named && *named != HiresUpscaler::Model) {
+        hires.upscaler = *named;
+        hires.upscaler_model.clear();
+        return;
+    }
+    if (!std::filesystem::is_regular_file(value))
+        throw UsageError(flag + ": '" + value +
+                         "' is not latent, latent-nearest, lanczos or an upscaler model file");
+    hires.upscaler = HiresUpscaler::Model;
+    hires.upscaler_model = value;
 }
 
 // "a,b,,c" -> {"a", "b", "", "c"}: empty items are kept for the caller to reject.
@@ -558,9 +569,21 @@ const std::vector<GenerateFlag> kHiresFlags = {
      [](auto& p, auto& flag, auto& v) { p.args.request.hires.steps = parse_any_int(flag, v); }},
     {{{"--hires-upscaler", "U"}},
      "latent (bilinear in latent space; default) | latent-nearest |\n"
-     "lanczos (the decoded image, re-encoded)",
+     "lanczos (the decoded image, re-encoded) | FILE (an ESRGAN-family\n"
+     "model, then Lanczos to the size)",
+     [](auto& p, auto& flag, auto& v) { set_hires_upscaler(p.args.request.hires, flag, v); }},
+    {{{"--upscale-model", "FILE"}},
+     "upscale each finished image with an ESRGAN-family model (.safetensors\n"
+     "or .pth; A1111's Extras), after the hires fix",
      [](auto& p, auto& flag, auto& v) {
-         p.args.request.hires.upscaler = parse_hires_upscaler(flag, v);
+         require_file(flag, v);
+         p.args.request.upscale.model = v;
+     }},
+    {{{"--upscale-by", "N"}},
+     "with --upscale-model: 1 up to the model's scale (default: the model's),\n"
+     "below it resized down with Lanczos",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.request.upscale.scale = parse_int(flag, v, 1, limits::kMaxUpscaleScale);
      }},
 };
 
@@ -851,8 +874,8 @@ const std::vector<Flag<BenchParse>> kBenchFlagRows = {
      "the hires fix's strength (default 0.5)",
      [](auto& b, auto& flag, auto& v) { b.args.hires.strength = parse_double(flag, v); }},
     {{{"--hires-upscaler", "U"}},
-     "latent | latent-nearest | lanczos (default latent)",
-     [](auto& b, auto& flag, auto& v) { b.args.hires.upscaler = parse_hires_upscaler(flag, v); }},
+     "latent | latent-nearest | lanczos | FILE (default latent)",
+     [](auto& b, auto& flag, auto& v) { set_hires_upscaler(b.args.hires, flag, v); }},
     {{{"--with", "LEVERS"}, {"--without", "LEVERS"}},
      "turn CUDA speed levers on or off, comma-separated: unet-graphs,\n"
      "text-graphs, vae-graphs, cudnn-benchmark (off by default), group-norm,\n"
@@ -909,6 +932,13 @@ void check_generate_args(const GenerateParse& p, const std::set<std::string>& se
     if (!recorded.mask.empty() && !seen.count("--mask"))
         throw UsageError("--from: " + g.from + " was made with the mask '" + recorded.mask +
                          "'; pass it with --mask FILE");
+    const GenerationRequest& made = g.from_record->request;
+    if (made.hires.upscaler == HiresUpscaler::Model && !seen.count("--hires-upscaler"))
+        throw UsageError("--from: " + g.from + " was made with the hires upscaler model '" +
+                         made.hires.upscaler_model + "'; pass it with --hires-upscaler FILE");
+    if (made.upscale.on() && !seen.count("--upscale-model"))
+        throw UsageError("--from: " + g.from + " was upscaled with the model '" +
+                         made.upscale.model + "'; pass it with --upscale-model FILE");
     if (!p.loras_given)
         for (const auto& lora : g.from_record->request.loras)
             throw UsageError("--from: " + g.from + " was made with the LoRA '" + lora.path +

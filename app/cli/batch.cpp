@@ -168,9 +168,11 @@ Plan plan_images(const BatchArgs& args, const std::vector<batch::ManifestLine>& 
 void check_output_space(const BatchArgs& args, const Plan& plan, const std::string& log_path) {
     if (args.discard_images) return;
     uint64_t bytes = 0;
-    for (const auto& item : plan.pending)
-        bytes += png_size_bound(item.request.width, item.request.height);
     try {
+        for (const auto& item : plan.pending) {
+            const auto [width, height] = output_size(item.request);
+            bytes += png_size_bound(width, height);
+        }
         check_output_file(log_path, /*overwrite=*/true, bytes);
     } catch (const Error& e) {
         throw UsageError(e.what());

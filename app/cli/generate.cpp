@@ -66,7 +66,8 @@ void check_before_loading(const GenerateArgs& args) {
         check_request_files(args.request);
         if (!args.out.empty() && args.out != "-") {
             const int batch = args.request.batch;
-            const uint64_t bytes = png_size_bound(args.request.width, args.request.height);
+            const auto [width, height] = output_size(args.request);
+            const uint64_t bytes = png_size_bound(width, height);
             for (int i = 0; i < batch; ++i)
                 check_output_file(numbered_path(args.out, i, batch), args.overwrite, bytes * batch);
             check_png_name(args.out);  // after: a folder is called a folder, not a bad name
@@ -108,6 +109,8 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
         compare("a LoRA", recorded.loras[i], now.loras[i]);
     compare("the input image", recorded.input_image, now.input_image);
     compare("the mask", recorded.mask, now.mask);
+    compare("the hires upscaler", recorded.hires_upscaler, now.hires_upscaler);
+    compare("the upscaler", recorded.upscaler, now.upscaler);
 }
 
 // Settings of --from's PNG that this program has no use for (another tool's sampler, face

@@ -3,7 +3,7 @@
 // the model's own, and writes the PNG with a record of what made it.
 #include "core/pipeline/upscale.h"
 #include "app/cli/commands.h"
-#include "core/pipeline/refine_pixels.h"
+#include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "core/util/output_file.h"
@@ -21,9 +21,6 @@
 
 namespace lightning::cli {
 namespace {
-
-// The largest output this writes: 16384² RGB (the model's float output alone is 3 GB).
-constexpr int64_t kMaxOutputPixels = int64_t{16384} * 16384;
 
 c10::ScalarType scalar_type(Precision precision) {
     switch (precision) {
@@ -46,12 +43,12 @@ void check_sizes(const UpscaleArgs& args, const Image8& input, int64_t native, i
         throw Error(args.model, "a ×" + std::to_string(native) + " model cannot upscale ×" +
                                     std::to_string(scale) + " (--scale at most " +
                                     std::to_string(native) + ")");
-    const int64_t model_w = int64_t{input.width} * native, model_h = int64_t{input.height} * native;
-    if (model_w * model_h > kMaxOutputPixels)
-        throw Error(args.input, std::to_string(input.width) + "x" + std::to_string(input.height) +
-                                    " upscaled ×" + std::to_string(native) + " by the model is " +
-                                    std::to_string(model_w) + "x" + std::to_string(model_h) +
-                                    ", more than the 16384x16384 pixels this writes");
+    try {
+        // The model's own output is what must fit, before any resize down.
+        limits::check_upscaled_size(input.width, input.height, int(native));
+    } catch (const Error& e) {
+        throw Error(args.input, e.message());
+    }
     const auto extension = std::filesystem::path(args.out).extension().string();
     if (extension != ".png" && extension != ".PNG")
         throw Error("--out", "'" + args.out + "' does not end in .png; the output is a PNG");
@@ -99,10 +96,7 @@ int run_upscale(const UpscaleArgs& args) {
                input.width, input.height, args.model, upscaler->file().layout, native, args.tile,
                args.tile_overlap, args.device);
     const auto start = std::chrono::steady_clock::now();
-    Image8 output = upscaler->upscale(input, {args.tile, args.tile_overlap});
-    if (scale < native)
-        output = resize_lanczos(output, static_cast<int>(input.width * scale),
-                                static_cast<int>(input.height * scale));
+    const Image8 output = upscaler->upscale_by(input, scale, {args.tile, args.tile_overlap});
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     PngText text;

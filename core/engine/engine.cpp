@@ -2,6 +2,7 @@
 
 #include "core/convert/checkpoint_kind.h"
 #include "core/io/safetensors.h"
+#include "core/pipeline/upscale.h"
 #include "core/request/file_hashes.h"
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
@@ -61,6 +62,17 @@ private:
 
 }  // namespace
 
+// An upscaler model file of the request: readable as one, and what it makes within the limits
+// (the model's own output, before any resize down: the hires fix's from the first pass, the
+// post-upscale's from the finished image).
+static void check_upscaler(const std::string& path, int width, int height, int scale) {
+    const int64_t native = check_upscaler_file(path).scale();
+    if (scale > native)
+        throw Error(path, "a ×" + std::to_string(native) + " model cannot upscale ×" +
+                              std::to_string(scale) + " (at most ×" + std::to_string(native) + ")");
+    limits::check_upscaled_size(width, height, int(native));
+}
+
 void check_request_files(const GenerationRequest& request) {
     static CheckedFiles checked;
     auto check = [](const std::string& path, CheckpointKind wanted, const char* as) {
@@ -77,6 +89,21 @@ void check_request_files(const GenerationRequest& request) {
         check(embedding.path, CheckpointKind::TextualInversion, "an embedding");
     if (request.refines()) require_regular_file(request.input.image, "an input image");
     if (!request.input.mask.empty()) require_regular_file(request.input.mask, "a mask");
+    if (request.hires.on() && request.hires.upscaler == HiresUpscaler::Model)
+        check_upscaler(request.hires.upscaler_model, request.width, request.height, 0);
+    if (request.upscale.on()) {
+        const GenerationRequest made = request.hires.on() ? request.hires_pass() : request;
+        check_upscaler(request.upscale.model, made.width, made.height, request.upscale.scale);
+    }
+}
+
+std::pair<int, int> output_size(const GenerationRequest& request) {
+    const GenerationRequest made = request.hires.on() ? request.hires_pass() : request;
+    if (!request.upscale.on()) return {made.width, made.height};
+    const int scale = request.upscale.scale
+                          ? request.upscale.scale
+                          : int(check_upscaler_file(request.upscale.model).scale());
+    return {made.width * scale, made.height * scale};
 }
 
 std::string program_version() {
@@ -346,6 +373,28 @@ ImageRecord Engine::record_for(const GenerationRequest& request, const Generatio
             record.mask = {fs::path(request.input.mask).stem().string(),
                            short_file_hash(request.input.mask)};
     }
+    if (request.hires.on() && request.hires.upscaler == HiresUpscaler::Model)
+        record.hires_upscaler = {fs::path(request.hires.upscaler_model).stem().string(),
+                                 short_file_hash(request.hires.upscaler_model)};
+    if (request.upscale.on()) {
+        record.request.upscale.scale = upscale_scale(request.upscale);  // stated explicitly
+        record.upscaler = {fs::path(request.upscale.model).stem().string(),
+                           short_file_hash(request.upscale.model)};
+    }
+    record.version = program_version();
+    return record;
+}
+
+Image8 Engine::upscale(const Image8& image, const PostUpscale& how) {
+    if (!how.on()) throw Error("upscale", "no upscaler model file given");
+    check_upscaler(how.model, image.width, image.height, how.scale);
+    return pipeline_->upscale(image, how);
+}
+
+ImageRecord Engine::upscaled_record(const ImageRecord& source, const PostUpscale& how) const {
+    ImageRecord record = source;
+    record.request.upscale = {how.model, upscale_scale(how)};
+    record.upscaler = {fs::path(how.model).stem().string(), short_file_hash(how.model)};
     record.version = program_version();
     return record;
 }

@@ -67,6 +67,11 @@ std::vector<std::string> option_warnings(const EngineOptions& options);
 // it is, and where it belongs instead.
 void check_request_files(const GenerationRequest& request);
 
+// Width and height of the images `request` makes: the hires pass's size, times the upscale's
+// scale (the model file's own when 0, read from the file). Throws like check_request_files for a
+// model file that is no upscaler.
+std::pair<int, int> output_size(const GenerationRequest& request);
+
 // "Lightning Studio 0.2.0".
 std::string program_version();
 

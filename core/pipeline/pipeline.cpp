@@ -5,6 +5,7 @@
 #include "core/pipeline/backend_errors.h"
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/refine_latents.h"
+#include "core/pipeline/upscale.h"
 
 #include "core/convert/single_file.h"
 #include "core/convert/text_encoder_names.h"
@@ -17,6 +18,7 @@
 #include "core/models/unet.h"
 #include "core/models/vae.h"
 #include "core/models/vae_tiling.h"
+#include "core/request/file_hashes.h"
 #include "core/request/limits.h"
 #include "core/sched/euler.h"
 #include "core/text/clip_text_model.h"
@@ -196,6 +198,9 @@ struct Pipeline::Impl {
     std::unique_ptr<TextualInversion> textual_inversion;  // null: no embeddings loaded
     GraphCache unet_graphs;
     GraphCache vae_graphs;  // untiled decodes: the final image's size and the preview's
+    // The last upscaler model used (PostUpscale, HiresUpscaler::Model), kept for the next image.
+    std::unique_ptr<Upscaler> upscaler;
+    std::string upscaler_stamp;  // its path and file_stamp: a changed file is read again
 
     std::mutex generate_mutex;  // one generation at a time per pipeline
 
@@ -229,6 +234,7 @@ struct Pipeline::Impl {
                               const GenerationRequest& pass);
     bool hires_fix(const GenerationRequest& request, const Conditioning& first_cond, int image,
                    const Callbacks& callbacks, at::Tensor& latents, const Trace& trace);
+    const Upscaler& upscaler_for(const std::string& path);
     void finish_image(const GenerationRequest& request, const at::Tensor& latents, int image,
                       double denoise_seconds, const std::optional<RefinePixels>& pixels,
                       const Callbacks& callbacks, const Trace& trace, GenerationResult& result);
@@ -822,6 +828,10 @@ void Pipeline::Impl::finish_image(const GenerationRequest& request, const at::Te
     generated.seed = request.seed + uint64_t(image);
     if (pixels && request.input.keep_unmasked)
         generated.pixels = paste_unmasked(generated.pixels, *pixels);
+    if (request.upscale.on())
+        generated.pixels =
+            upscaler_for(request.upscale.model)
+                .upscale_by(generated.pixels, request.upscale.scale, kRequestUpscaleTiling);
     generated.seconds = seconds_since(image_start) + denoise_seconds;
     if (callbacks.on_image) callbacks.on_image(image, generated);
     result.images.push_back(std::move(generated));
@@ -836,8 +846,12 @@ RefineLatents Pipeline::Impl::hires_input(const GenerationRequest& request,
                                           const GenerationRequest& pass) {
     const int64_t factor = vae->downscale_factor();
     const int64_t h = pass.height / factor, w = pass.width / factor;
-    if (request.hires.upscaler == HiresUpscaler::Lanczos) {
-        const Image8 first = to_image8(unit_pixels(decode(latents, request.vae_tiling)));
+    if (request.hires.upscaler == HiresUpscaler::Lanczos ||
+        request.hires.upscaler == HiresUpscaler::Model) {
+        Image8 first = to_image8(unit_pixels(decode(latents, request.vae_tiling)));
+        if (request.hires.upscaler == HiresUpscaler::Model)
+            first =
+                upscaler_for(request.hires.upscaler_model).upscale(first, kRequestUpscaleTiling);
         RefinePixels pixels{resize_lanczos(first, pass.width, pass.height), std::nullopt};
         return encode_refine_input(*vae, pixels, pass, vae->latent_channels(), device);
     }
@@ -850,6 +864,18 @@ RefineLatents Pipeline::Impl::hires_input(const GenerationRequest& request,
     input.image_mean = (up / input.scaling_factor).to(device);
     input.image_std = torch::zeros_like(input.image_mean);
     return input;
+}
+
+// The upscaler model at `path` on the pipeline's device in the UNet's dtype, opened once and
+// kept while the next request names the same unchanged file.
+const Upscaler& Pipeline::Impl::upscaler_for(const std::string& path) {
+    const std::string stamp = path + "\n" + file_stamp(path);
+    if (!upscaler || upscaler_stamp != stamp) {
+        upscaler.reset();  // its memory back before the next one loads
+        upscaler = Upscaler::open(path, device, unet_dtype);
+        upscaler_stamp = stamp;
+    }
+    return *upscaler;
 }
 
 // A1111's hires fix of image `image`: its first-pass latents enlarged (hires_input), then refined
@@ -947,6 +973,15 @@ GenerationResult Pipeline::generate(const GenerationRequest& request, const Call
     use_every_core_on_this_thread();
     const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
     return with_lightning_errors("generation", [&] { return impl_->run(request, callbacks); });
+}
+
+Image8 Pipeline::upscale(const Image8& image, const PostUpscale& how) {
+    std::lock_guard<std::mutex> lock(impl_->generate_mutex);
+    const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
+    c10::InferenceMode inference;
+    return with_lightning_errors("upscale", [&] {
+        return impl_->upscaler_for(how.model).upscale_by(image, how.scale, kRequestUpscaleTiling);
+    });
 }
 
 Image8 Pipeline::decode_preview(const at::Tensor& pred_x0, PreviewMode mode) {

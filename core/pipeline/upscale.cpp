@@ -4,6 +4,7 @@
 #include "core/io/pth.h"
 #include "core/io/safetensors.h"
 #include "core/pipeline/image_tensor.h"
+#include "core/pipeline/refine_pixels.h"
 #include "core/util/error.h"
 #include "core/util/input_file.h"
 
@@ -73,16 +74,29 @@ UpscalerFile open_upscaler_file(const std::string& path) {
 Upscaler::Upscaler(std::string path, UpscalerFile file, std::shared_ptr<RrdbNet> net)
     : path_(std::move(path)), file_(std::move(file)), net_(std::move(net)) {}
 
-std::unique_ptr<Upscaler> Upscaler::open(const std::string& path, c10::Device device,
-                                         c10::ScalarType dtype) {
-    if (device.is_cpu() && dtype == c10::kHalf)
-        throw Error("dtype", "fp16 is not supported on the CPU (use fp32 or bf16)");
-    auto file = open_upscaler_file(path);
+namespace {
+
+RrdbNetConfig rgb_config(const UpscalerFile& file, const std::string& path) {
     const auto config = infer_rrdbnet_config(*file.weights);
     if (config.in_channels != 3 || config.out_channels != 3)
         throw Error(path, "an upscaler for " + std::to_string(config.in_channels) + " to " +
                               std::to_string(config.out_channels) +
                               " channels; only RGB (3 to 3) models upscale images");
+    return config;
+}
+
+}  // namespace
+
+RrdbNetConfig check_upscaler_file(const std::string& path) {
+    return rgb_config(open_upscaler_file(path), path);
+}
+
+std::unique_ptr<Upscaler> Upscaler::open(const std::string& path, c10::Device device,
+                                         c10::ScalarType dtype) {
+    if (device.is_cpu() && dtype == c10::kHalf)
+        throw Error("dtype", "fp16 is not supported on the CPU (use fp32 or bf16)");
+    auto file = open_upscaler_file(path);
+    rgb_config(file, path);
     auto net = load_rrdbnet(*file.weights, device, dtype);
     return std::unique_ptr<Upscaler>(new Upscaler(path, std::move(file), std::move(net)));
 }
@@ -135,6 +149,17 @@ at::Tensor Upscaler::run_tiles(const at::Tensor& padded, int64_t tile, int64_t o
 
 Image8 Upscaler::upscale(const Image8& image, const UpscaleTiling& tiling) const {
     return tensor_to_image(run(image_to_tensor(image), tiling));
+}
+
+Image8 Upscaler::upscale_by(const Image8& image, int64_t scale, const UpscaleTiling& tiling) const {
+    const int64_t native = this->scale();
+    if (scale == 0) scale = native;
+    if (scale < 1 || scale > native)
+        throw Error(path_, "a ×" + std::to_string(native) + " model cannot upscale ×" +
+                               std::to_string(scale) + " (1 up to " + std::to_string(native) + ")");
+    Image8 out = upscale(image, tiling);
+    if (scale == native) return out;
+    return resize_lanczos(out, int(image.width * scale), int(image.height * scale));
 }
 
 at::Tensor image_to_tensor(const Image8& image) {

@@ -43,6 +43,15 @@ struct UpscaleTiling {
     int64_t overlap = 0;  // context pixels on each side of a tile
 };
 
+// The tiles of a request's upscale (GenerationRequest::upscale, the app's action) and
+// `lightning upscale`'s defaults: fixed, so that a record regenerates the same pixels; 256² input
+// pixels keep a x4 model's activations near 1 GiB in fp32 (A1111 uses 192, overlap 8).
+inline constexpr UpscaleTiling kRequestUpscaleTiling{256, 32};
+
+// The file's network config from its names and shapes, without building the network: throws
+// lightning::Error naming the file as Upscaler::open does for a file that is no RGB upscaler.
+RrdbNetConfig check_upscaler_file(const std::string& path);
+
 class Upscaler {
 public:
     // Loads the file's network on `device` in `dtype`. Throws lightning::Error naming the file
@@ -62,6 +71,10 @@ public:
 
     // The 8-bit image upscaled by the model's scale (clamped and rounded as described above).
     Image8 upscale(const Image8& image, const UpscaleTiling& tiling = {}) const;
+    // Upscaled by `scale` (1 up to the model's; 0 = the model's): the model's output resized down
+    // with Lanczos (PIL's, as A1111 does) when the scale is below the model's own. Throws
+    // lightning::Error naming the file for a scale above it.
+    Image8 upscale_by(const Image8& image, int64_t scale, const UpscaleTiling& tiling) const;
 
 private:
     Upscaler(std::string path, UpscalerFile file, std::shared_ptr<RrdbNet> net);

@@ -156,6 +156,41 @@ static void check_hires(const GenerationRequest& r) {
                                           " steps runs no step (int(steps x strength) = 0)");
 }
 
+// The hires fix's model upscaler: a file exactly when HiresUpscaler::Model names one.
+static void check_hires_model(const HiresFix& h) {
+    if (h.upscaler == HiresUpscaler::Model && h.upscaler_model.empty())
+        throw Error("hires upscaler", "\"model\" needs an upscaler model file");
+    if (h.upscaler != HiresUpscaler::Model && !h.upscaler_model.empty())
+        throw Error("hires upscaler", std::string("is ") + to_string(h.upscaler) +
+                                          "; the model file " + h.upscaler_model +
+                                          " would not be used");
+}
+
+// The post-upscale's scale (the model's own one is checked against it when the file is read)
+// and the size it makes: the hires pass's size when there is one, else the request's.
+static void check_upscale(const GenerationRequest& r) {
+    if (!r.upscale.on()) {
+        if (r.upscale.scale != 0)
+            throw Error("upscale", "a scale (" + std::to_string(r.upscale.scale) +
+                                       ") without an upscaler model file");
+        return;
+    }
+    check_range("upscale scale", r.upscale.scale, 0, kMaxUpscaleScale);  // 0 = the model's
+    // 0 = the model's own scale, known once the file is read (the engine checks it then).
+    if (r.upscale.scale == 0) return;
+    const GenerationRequest made = r.hires.on() ? r.hires_pass() : r;
+    check_upscaled_size(made.width, made.height, r.upscale.scale);
+}
+
+void check_upscaled_size(int width, int height, int scale) {
+    if (int64_t(width) * scale > kMaxUpscaledSide || int64_t(height) * scale > kMaxUpscaledSide)
+        throw Error("upscale",
+                    std::to_string(width) + "x" + std::to_string(height) + " x" +
+                        std::to_string(scale) + " = " + std::to_string(int64_t(width) * scale) +
+                        "x" + std::to_string(int64_t(height) * scale) + " is larger than " +
+                        std::to_string(kMaxUpscaledSide) + "x" + std::to_string(kMaxUpscaledSide));
+}
+
 void validate(const GenerationRequest& r) {
     check_text("prompt", r.prompt);
     if (r.negative_prompt) check_text("negative prompt", *r.negative_prompt);
@@ -178,6 +213,8 @@ void validate(const GenerationRequest& r) {
                     kMaxLoraScale);
     check_refine_input(r);
     check_hires(r);
+    check_hires_model(r.hires);
+    check_upscale(r);
 }
 
 }  // namespace lightning::limits

@@ -29,10 +29,10 @@ inline constexpr size_t kMaxPromptBytes = 20000;
 inline constexpr double kMaxPromptWeight = 10.0;
 inline constexpr int kMaxMaskBlur = 64;        // pixels (A1111's slider ends there)
 inline constexpr double kMaxHiresScale = 4.0;  // A1111's slider ends there; kMaxSide bounds it too
-// An upscaler model's output (PostUpscale): at most x8 (the largest RRDBNet scale), at most
-// 8192 pixels a side (a 2048² image x4; the RGB buffer is 192 MiB, its float tensor 768 MiB).
+// An upscaler model's output (PostUpscale, `lightning upscale`): at most x8 (the largest RRDBNet
+// scale), at most 16384 pixels a side (a 4096² image x4: 768 MiB of RGB, its float tensor 3 GiB).
 inline constexpr int kMaxUpscaleScale = 8;
-inline constexpr int kMaxUpscaledSide = 8192;
+inline constexpr int kMaxUpscaledSide = 16384;
 
 // Throws lightning::Error(field, message) for the first value outside the table: size, steps,
 // batch, guidance, clip skip, seed, LoRA count and scales, the refine input (strength, mask

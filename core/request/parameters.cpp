@@ -206,6 +206,9 @@ std::string format_margins(const Margins& m) {
            ";" + std::to_string(m.bottom);
 }
 
+// Written where a file's hash was not computed (a list names every entry or none).
+const std::string kUnknownHash = "unknown";
+
 // img2img / inpainting settings: A1111's keys ("Denoising strength", "Mask blur") where it has
 // them, ours for the rest.
 void add_refine_settings(const ImageRecord& record, std::vector<std::string>& settings) {
@@ -237,19 +240,56 @@ constexpr std::pair<HiresUpscaler, const char*> kHiresUpscalerNames[] = {
 
 // The hires fix with A1111's keys: "Hires steps" only when it has its own step count, and the
 // second pass's strength as "Denoising strength" (which A1111 shares with img2img).
-void add_hires_settings(const HiresFix& hires, std::vector<std::string>& settings) {
+// A model upscaler by its file's name, as A1111 names one ("Hires upscaler: 4x-UltraSharp"), and
+// its hash under a key of ours, which tells a model of ours from another tool's upscaler name.
+void add_hires_settings(const ImageRecord& record, std::vector<std::string>& settings) {
+    const HiresFix& hires = record.request.hires;
     if (!hires.on()) return;
     settings.push_back("Denoising strength: " + format_number(hires.strength));
     settings.push_back("Hires upscale: " + format_number(hires.scale));
     if (hires.steps > 0) settings.push_back("Hires steps: " + std::to_string(hires.steps));
     for (const auto& [upscaler, name] : kHiresUpscalerNames)
         if (upscaler == hires.upscaler) settings.push_back(std::string("Hires upscaler: ") + name);
+    if (hires.upscaler == HiresUpscaler::Model) {
+        const auto& id = record.hires_upscaler;
+        settings.push_back(
+            "Hires upscaler: " +
+            quote_if_needed(id.name.empty() ? model_display_name(hires.upscaler_model) : id.name));
+        settings.push_back("Hires upscaler hash: " + (id.hash.empty() ? kUnknownHash : id.hash));
+    }
 }
 
-bool read_hires_upscaler(const std::string& value, HiresUpscaler& out) {
+// A1111's "Extras" keys for the post-upscale, the model's hash as for the hires upscaler.
+void add_upscale_settings(const ImageRecord& record, std::vector<std::string>& settings) {
+    const PostUpscale& up = record.request.upscale;
+    if (!up.on()) return;
+    if (up.scale > 0) settings.push_back("Postprocess upscale by: " + std::to_string(up.scale));
+    const auto& id = record.upscaler;
+    settings.push_back("Postprocess upscaler: " +
+                       quote_if_needed(id.name.empty() ? model_display_name(up.model) : id.name));
+    settings.push_back("Postprocess upscaler hash: " + (id.hash.empty() ? kUnknownHash : id.hash));
+}
+
+// One of ours by name, or a model file by its name (parse_parameters keeps it only when the
+// text also has the model's hash: without it, it is another tool's upscaler).
+bool read_hires_upscaler(ImageRecord& record, const std::string& value) {
+    HiresFix& hires = record.request.hires;
     for (const auto& [upscaler, name] : kHiresUpscalerNames)
-        if (value == name) return out = upscaler, true;
-    return false;  // another tool's upscaler (an ESRGAN model by its name): not this tool's
+        if (value == name) return hires.upscaler = upscaler, true;
+    hires.upscaler = HiresUpscaler::Model;
+    hires.upscaler_model = record.hires_upscaler.name = value;
+    return true;
+}
+
+// A model upscaler without "Hires upscaler hash" is another tool's ("R-ESRGAN 4x+", "Latent
+// (bicubic)"): its name stays an unknown key, as it was written.
+void drop_foreign_hires_upscaler(ImageRecord& record) {
+    HiresFix& hires = record.request.hires;
+    if (hires.upscaler != HiresUpscaler::Model || !record.hires_upscaler.hash.empty()) return;
+    record.extra.emplace_back("Hires upscaler", hires.upscaler_model);
+    hires.upscaler = HiresUpscaler::Latent;
+    hires.upscaler_model.clear();
+    record.hires_upscaler = {};
 }
 
 // Keys that describe a refining request's input (with "Init image", which names it).
@@ -258,9 +298,6 @@ bool is_refine_key(const std::string& key) {
         "Denoising strength", "Mask blur", "Fit", "Mask", "Mask hash", "Outpaint", "Keep unmasked"};
     return keys.count(key) > 0;
 }
-
-// Written where a file's hash was not computed (a list names every entry or none).
-const std::string kUnknownHash = "unknown";
 
 struct LoraFields {
     Pairs hashes, weights, embeddings;
@@ -320,7 +357,11 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
     if (key == "Denoising strength") return read_number(value, r.input.strength);
     if (key == "Hires upscale") return read_number(value, r.hires.scale);
     if (key == "Hires steps") return read_number(value, r.hires.steps);
-    if (key == "Hires upscaler") return read_hires_upscaler(value, r.hires.upscaler);
+    if (key == "Hires upscaler") return read_hires_upscaler(record, value);
+    if (key == "Hires upscaler hash") return record.hires_upscaler.hash = value, true;
+    if (key == "Postprocess upscale by") return read_number(value, r.upscale.scale);
+    if (key == "Postprocess upscaler") return record.upscaler.name = r.upscale.model = value, true;
+    if (key == "Postprocess upscaler hash") return record.upscaler.hash = value, true;
     if (key == "Mask blur") return read_number(value, r.input.mask_blur);
     if (key == "Init image") return record.input_image.name = r.input.image = value, true;
     if (key == "Init image hash") return record.input_image.hash = value, true;
@@ -420,7 +461,8 @@ std::string settings_line(const ImageRecord& record) {
     settings.push_back(std::string("Prompt syntax: ") + to_string(r.prompt_syntax));
     if (r.clip_skip > 0) settings.push_back("Clip skip: " + std::to_string(r.clip_skip));
     add_refine_settings(record, settings);
-    add_hires_settings(record.request.hires, settings);
+    add_hires_settings(record, settings);
+    add_upscale_settings(record, settings);
     for (const auto& [key, value] : record.extra)
         settings.push_back(key + ": " + quote_if_needed(value));
     if (!record.version.empty()) settings.push_back("Version: " + quote_if_needed(record.version));
@@ -519,6 +561,7 @@ std::optional<ImageRecord> parse_parameters(const std::string& raw) {
             record.extra.emplace_back(key, value);
     }
     apply_loras(record, loras);
+    drop_foreign_hires_upscaler(record);
     return record;
 }
 
@@ -562,7 +605,13 @@ constexpr RequestSetting kRequestSettings[] = {
      }},
     {"Hires upscale", [](auto& r, const auto& from) { r.hires.scale = from.hires.scale; }},
     {"Hires steps", [](auto& r, const auto& from) { r.hires.steps = from.hires.steps; }},
-    {"Hires upscaler", [](auto& r, const auto& from) { r.hires.upscaler = from.hires.upscaler; }},
+    {"Hires upscaler",
+     [](auto& r, const auto& from) {
+         r.hires.upscaler = from.hires.upscaler;
+         r.hires.upscaler_model = from.hires.upscaler_model;
+     }},
+    {"Postprocess upscale by",
+     [](auto& r, const auto& from) { r.upscale.scale = from.upscale.scale; }},
     {"Mask blur", [](auto& r, const auto& from) { r.input.mask_blur = from.input.mask_blur; }},
     {"Fit", [](auto& r, const auto& from) { r.input.fit = from.input.fit; }},
     {"Outpaint", [](auto& r, const auto& from) { r.input.outpaint = from.input.outpaint; }},

@@ -37,6 +37,7 @@ int GenerationRequest::denoising_steps() const {
 GenerationRequest GenerationRequest::hires_pass() const {
     GenerationRequest pass = *this;
     pass.hires = {};
+    pass.upscale = {};  // the finished image's, not the pass's
     // int() of the product as A1111 takes it, then down to the VAE's multiple of 8.
     pass.width = int(double(width) * hires.scale) / 8 * 8;
     pass.height = int(double(height) * hires.scale) / 8 * 8;

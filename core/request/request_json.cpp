@@ -185,7 +185,10 @@ std::vector<Spec> read_list(const json& value, const std::string& key, Reader re
 
 bool apply_refine_key(RefineInput& in, const std::string& key, const json& value,
                       const RequestJsonOptions& options);
-bool apply_hires_key(HiresFix& hires, const std::string& key, const json& value);
+bool apply_hires_key(HiresFix& hires, const std::string& key, const json& value,
+                     const RequestJsonOptions& options);
+bool apply_upscale_key(PostUpscale& upscale, const std::string& key, const json& value,
+                       const RequestJsonOptions& options);
 
 // Applies one key; returns false for a key the request has no field for.
 bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
@@ -233,7 +236,8 @@ bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
         r.vae_tiling = parse_vae_tiling(require_string(value, key));
     } else {
         return apply_refine_key(r.input, key, value, options) ||
-               apply_hires_key(r.hires, key, value);
+               apply_hires_key(r.hires, key, value, options) ||
+               apply_upscale_key(r.upscale, key, value, options);
     }
     return true;
 }
@@ -272,7 +276,21 @@ bool apply_refine_key(RefineInput& in, const std::string& key, const json& value
     return true;
 }
 
-bool apply_hires_key(HiresFix& hires, const std::string& key, const json& value) {
+// "hires_upscaler": one of HiresUpscaler's names, or an upscaler model file (HiresUpscaler::Model).
+void read_hires_upscaler(HiresFix& hires, const std::string& text,
+                         const RequestJsonOptions& options) {
+    for (const auto& [upscaler, name] : EnumNames<HiresUpscaler>::table)
+        if (text == name && upscaler != HiresUpscaler::Model) {
+            hires.upscaler = upscaler;
+            hires.upscaler_model.clear();
+            return;
+        }
+    hires.upscaler = HiresUpscaler::Model;
+    hires.upscaler_model = resolve_path(text, options);
+}
+
+bool apply_hires_key(HiresFix& hires, const std::string& key, const json& value,
+                     const RequestJsonOptions& options) {
     if (key == "hires_scale")
         hires.scale = require_number(value, key);
     else if (key == "hires_strength")
@@ -280,9 +298,22 @@ bool apply_hires_key(HiresFix& hires, const std::string& key, const json& value)
     else if (key == "hires_steps")
         hires.steps = require_int(value, key);
     else if (key == "hires_upscaler")
-        hires.upscaler = parse_enum<HiresUpscaler>(require_string(value, key));
+        read_hires_upscaler(hires, require_string(value, key), options);
     else
         return false;
+    return true;
+}
+
+bool apply_upscale_key(PostUpscale& upscale, const std::string& key, const json& value,
+                       const RequestJsonOptions& options) {
+    if (key == "upscale_model") {
+        const std::string path = require_string(value, key);
+        upscale.model = path.empty() ? path : resolve_path(path, options);
+    } else if (key == "upscale_by") {
+        upscale.scale = require_int(value, key);
+    } else {
+        return false;
+    }
     return true;
 }
 
@@ -393,7 +424,9 @@ const std::vector<std::string>& request_json_keys() {
                                                   "hires_scale",
                                                   "hires_strength",
                                                   "hires_steps",
-                                                  "hires_upscaler"};
+                                                  "hires_upscaler",
+                                                  "upscale_model",
+                                                  "upscale_by"};
     return keys;
 }
 
@@ -456,7 +489,11 @@ json request_to_json(const GenerationRequest& r) {
     object["hires_scale"] = r.hires.scale;
     object["hires_strength"] = r.hires.strength;
     object["hires_steps"] = r.hires.steps;
-    object["hires_upscaler"] = to_string(r.hires.upscaler);
+    object["hires_upscaler"] = r.hires.upscaler == HiresUpscaler::Model
+                                   ? r.hires.upscaler_model
+                                   : std::string(to_string(r.hires.upscaler));
+    object["upscale_model"] = r.upscale.model;
+    object["upscale_by"] = r.upscale.scale;
     return object;
 }
 
@@ -475,6 +512,8 @@ json record_to_json(const ImageRecord& record) {
     out["vae"] = identity_to_json(record.vae);
     out["init_image_file"] = identity_to_json(record.input_image);
     out["mask_file"] = identity_to_json(record.mask);
+    out["hires_upscaler_file"] = identity_to_json(record.hires_upscaler);
+    out["upscale_model_file"] = identity_to_json(record.upscaler);
     out["sampler"] = record.sampler;
     out["version"] = record.version;
     json extra = json::array();
@@ -497,6 +536,11 @@ ImageRecord record_from_json(const json& object) {
              [&](const json& v) { record.input_image = read_identity(v, "init_image_file"); });
     take_key(rest, "mask_file",
              [&](const json& v) { record.mask = read_identity(v, "mask_file"); });
+    take_key(rest, "hires_upscaler_file", [&](const json& v) {
+        record.hires_upscaler = read_identity(v, "hires_upscaler_file");
+    });
+    take_key(rest, "upscale_model_file",
+             [&](const json& v) { record.upscaler = read_identity(v, "upscale_model_file"); });
     take_key(rest, "sampler",
              [&](const json& v) { record.sampler = require_string(v, "sampler"); });
     take_key(rest, "version",

@@ -197,6 +197,14 @@ private Q_SLOTS:
             {"hires strength", [](auto& r) { r.hires.scale = 2, r.hires.strength = 0.2; }},
             {"hires steps",
              [](auto& r) { r.hires.scale = 2, r.hires.steps = limits::kMaxSteps + 1; }},
+            {"hires upscaler",
+             [](auto& r) { r.hires.scale = 2, r.hires.upscaler = HiresUpscaler::Model; }},
+            {"hires upscaler", [](auto& r) { r.hires.scale = 2, r.hires.upscaler_model = "x4.pth"; }},
+            {"upscale", [](auto& r) { r.upscale.scale = 2; }},
+            {"upscale scale",
+             [](auto& r) { r.upscale = {"x4.pth", limits::kMaxUpscaleScale + 1}; }},
+            // 64 x 2 (hires) x 8 is not above 16384, 4096 x 8 is.
+            {"upscale", [](auto& r) { r.width = limits::kMaxSide, r.upscale = {"x8.pth", 8}; }},
         };
         for (const auto& c : cases) {
             auto request = small_request();

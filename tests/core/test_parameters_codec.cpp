@@ -117,7 +117,7 @@ private Q_SLOTS:
     // shares the key with img2img), "Hires steps" only when it has its own count.
     void hiresSettingsRoundTrip() {
         auto record = sample_record();
-        record.request.hires = {1.5, 0.45, 8, HiresUpscaler::LatentNearest, ""};
+        record.request.hires = {1.5, 0.45, 8, HiresUpscaler::LatentNearest, "", ""};
         const std::string text = format_parameters(record);
         for (const char* key : {"Denoising strength: 0.45", "Hires upscale: 1.5", "Hires steps: 8",
                                 "Hires upscaler: Latent (nearest)"})
@@ -143,6 +143,35 @@ private Q_SLOTS:
         QCOMPARE(unreadable_settings(*esrgan), std::vector<std::string>{"Hires upscaler"});
         // Off, none of them is written.
         QVERIFY(format_parameters(sample_record()).find("Hires") == std::string::npos);
+    }
+
+    // A model upscaler (the hires fix's, the post-upscale's) by its file's name as A1111 writes
+    // it, with its hash under a key of ours: read back as the same model; without the hash (as
+    // another tool writes it) the name stays an unknown key, as before.
+    void upscalerModelsRoundTrip() {
+        auto record = sample_record();
+        record.request.hires = {2, 0.5, 0, HiresUpscaler::Model, "4x-UltraSharp", ""};
+        record.hires_upscaler = {"4x-UltraSharp", "5555555555"};
+        record.request.upscale = {"RealESRGAN x2", 2};
+        record.upscaler = {"RealESRGAN x2", "6666666666"};
+        const std::string text = format_parameters(record);
+        for (const char* key :
+             {"Hires upscaler: 4x-UltraSharp", "Hires upscaler hash: 5555555555",
+              "Postprocess upscale by: 2", "Postprocess upscaler: RealESRGAN x2",
+              "Postprocess upscaler hash: 6666666666"})
+            QVERIFY2(text.find(key) != std::string::npos, text.c_str());
+        const auto back = parse_parameters(text);
+        QVERIFY(back.has_value());
+        QVERIFY2(*back == record, text.c_str());
+        QVERIFY(unreadable_settings(*back).empty());
+        const auto foreign = parse_parameters(
+            "a fox\nSteps: 4, Seed: 1, Size: 64x64, Hires upscale: 2, Hires upscaler: "
+            "4x-UltraSharp");
+        QVERIFY(foreign.has_value());
+        QCOMPARE(foreign->request.hires.upscaler, HiresUpscaler::Latent);
+        QVERIFY(foreign->request.hires.upscaler_model.empty());
+        QCOMPARE(foreign->extra.back(),
+                 (std::pair<std::string, std::string>{"Hires upscaler", "4x-UltraSharp"}));
     }
 
     // Guards the prompt quoting: a prompt line "Negative prompt: ..." used to end the prompt

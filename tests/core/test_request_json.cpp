@@ -37,7 +37,8 @@ GenerationRequest full_request() {
     r.vae_tiling = VaeTiling::On;
     r.input = {"/i/in.png", 0.35, ImageFit::Crop, "/i/mask.png", 4, {8, 16, 24, 32}, true};
     // The second pass's UNet is the engine's choice, not stored.
-    r.hires = {1.5, 0.4, 8, HiresUpscaler::Lanczos, ""};
+    r.hires = {1.5, 0.4, 8, HiresUpscaler::Model, "/u/4x-UltraSharp.pth", ""};
+    r.upscale = {"/u/RealESRGAN_x2plus.pth", 2};
     return r;
 }
 
@@ -47,12 +48,12 @@ GenerationRequest full_request() {
 auto fields_of(const GenerationRequest& r) {
     const auto& [prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
                  unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                 vae_tiling, input, hires, record_trace] = r;
+                 vae_tiling, input, hires, upscale, record_trace] = r;
     return std::tie(prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
                     unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                    vae_tiling, input, hires, record_trace);
+                    vae_tiling, input, hires, upscale, record_trace);
 }
-constexpr size_t kRecordTraceField = 18;  // a switch of one run, not stored (request_json.h)
+constexpr size_t kRecordTraceField = 19;  // a switch of one run, not stored (request_json.h)
 
 // The positions of the fields `a` and `b` have equal.
 template <typename Tuple, size_t... I>
@@ -81,6 +82,8 @@ ImageRecord full_record() {
     record.vae = {"sdxl_vae", "3c4d5e6f7a"};
     record.input_image = {"in", "4d5e6f7a8b"};
     record.mask = {"mask", "5e6f7a8b9c"};
+    record.hires_upscaler = {"4x-UltraSharp", "6f7a8b9c0d"};
+    record.upscaler = {"RealESRGAN_x2plus", "7a8b9c0d1e"};
     record.sampler = "DPM++ 2M";
     record.version = "Lightning Studio 0.2.0";
     record.extra = {{"Schedule type", "Karras"}, {"ENSD", "31337"}, {"Schedule type", "x"}};
@@ -194,6 +197,13 @@ private Q_SLOTS:
         QCOMPARE(sized.height, 256);
         QVERIFY(
             !request_from_json(json{{"negative_prompt", nullptr}}, full_request()).negative_prompt);
+        // --hires-upscaler's values: a name, or an upscaler model file.
+        const auto named = request_from_json(json{{"hires_upscaler", "lanczos"}}, full_request());
+        QCOMPARE(named.hires.upscaler, HiresUpscaler::Lanczos);
+        QVERIFY(named.hires.upscaler_model.empty());
+        const auto file = request_from_json(json{{"hires_upscaler", "/u/x4.safetensors"}}, {});
+        QCOMPARE(file.hires.upscaler, HiresUpscaler::Model);
+        QCOMPARE(file.hires.upscaler_model, std::string("/u/x4.safetensors"));
     }
 
     void relativePathsAreTakenFromTheGivenFolder() {

@@ -5,6 +5,7 @@
 // against our own untiled run on larger images, the BSRGAN and prefixed layouts, bad files,
 // reduced precision and the command line.
 #include "core/convert/esrgan_names.h"
+#include "core/engine/engine.h"
 #include "core/image/image_pixels.h"
 #include "core/image/png.h"
 #include "core/io/pth.h"
@@ -420,10 +421,132 @@ private Q_SLOTS:
         run = run_cli({"upscale", q(large), "--model", q(data("x4.safetensors")), "--out",
                        q(temp("huge.png"))});
         QCOMPARE(run.exit_code, 1);
-        QVERIFY2(run.err.find(large + ": 4100x4100 upscaled") != std::string::npos,
+        QVERIFY2(run.err.find(large + ": 4100x4100 x4 = 16400x16400 is larger") != std::string::npos,
                  run.err.c_str());
         QVERIFY(!std::filesystem::exists(temp("huge.png")));
     }
+
+    // A request's upscale (A1111's Extras after the image): every image of the batch is the
+    // model over the image the request makes without it, tiled as kRequestUpscaleTiling says;
+    // below the model's scale, resized down with Lanczos.
+    void request_upscale_is_the_model_over_each_image() {
+        GenerationRequest plain = tiny_request();
+        plain.batch = 2;
+        const auto without = engine().generate(plain).run.images;
+        auto upscaled = plain;
+        upscaled.upscale = {data("x4_gc32.safetensors"), 0};
+        const auto x4 = Upscaler::open(data("x4_gc32.safetensors"));
+        const auto with = engine().generate(upscaled);
+        for (size_t i = 0; i < 2; ++i) {
+            const Image8 expected = x4->upscale(without.at(i).pixels, kRequestUpscaleTiling);
+            QCOMPARE(with.run.images.at(i).pixels.width, 256);
+            QVERIFY(with.run.images.at(i).pixels.rgb == expected.rgb);
+            // The record states the scale that ran and the model by name and hash.
+            QCOMPARE(with.records.at(i).request.upscale.scale, 4);
+            QCOMPARE(with.records.at(i).upscaler.name, std::string("x4_gc32"));
+            QCOMPARE(with.records.at(i).upscaler.hash.size(), size_t(10));
+        }
+        upscaled.upscale.scale = 3;
+        const Image8 three = engine().generate(upscaled).run.images.at(0).pixels;
+        const Image8 expected =
+            resize_lanczos(x4->upscale(without.at(0).pixels, kRequestUpscaleTiling), 192, 192);
+        QVERIFY(three.rgb == expected.rgb);
+    }
+
+    // The app's "Upscale" of an image that exists: Engine::upscale of its pixels, and the record
+    // upscaled_record() gives it regenerates exactly those pixels.
+    void upscaled_record_regenerates_the_upscale() {
+        const auto source = engine().generate(tiny_request());
+        const PostUpscale how{data("x2.safetensors"), 0};
+        const Image8 upscaled = engine().upscale(source.run.images.at(0).pixels, how);
+        QCOMPARE(upscaled.width, 128);
+        const ImageRecord record = engine().upscaled_record(source.records.at(0), how);
+        QCOMPARE(record.request.upscale.scale, 2);
+        QCOMPARE(record.upscaler.name, std::string("x2"));
+        GenerationRequest again = record.request;
+        again.upscale.model = how.model;
+        QVERIFY(engine().generate(again).run.images.at(0).pixels.rgb == upscaled.rgb);
+        const auto text = parse_parameters(format_parameters(record));
+        QVERIFY(text.has_value());
+        QCOMPARE(text->request.upscale.scale, 2);
+        QCOMPARE(text->upscaler, record.upscaler);
+    }
+
+    // Upscale problems are found before any work and name the file or the size: no upscaler, a
+    // scale above the model's, an output over limits::kMaxUpscaledSide.
+    void upscale_problems_are_refused_before_the_work() {
+        auto request = tiny_request();
+        request.upscale = {data("bad_no_tensors.pth"), 0};
+        auto e = testing::expect_error([&] { engine().validate(request); });
+        QVERIFY2(std::string(e.what()).find(data("bad_no_tensors.pth")) != std::string::npos,
+                 e.what());
+        request.upscale = {data("x2.safetensors"), 4};
+        e = testing::expect_error([&] { engine().validate(request); });
+        QVERIFY2(std::string(e.what()).find("a ×2 model cannot upscale ×4") != std::string::npos,
+                 e.what());
+        request.upscale = {"", 2};
+        e = testing::expect_error([&] { engine().validate(request); });
+        QCOMPARE(e.where(), std::string("upscale"));
+        const Image8 wide{8200, 8, std::vector<uint8_t>(size_t(8200) * 8 * 3, 7)};
+        e = testing::expect_error([&] { engine().upscale(wide, {data("x2.safetensors"), 0}); });
+        QVERIFY2(std::string(e.what()).find("16400x16 is larger than 16384x16384") !=
+                     std::string::npos,
+                 e.what());
+        // The hires fix's model upscaler: named only with "model", and checked as a file.
+        request = tiny_request();
+        request.hires = {2.0, 0.5, 0, HiresUpscaler::Model, "", ""};
+        e = testing::expect_error([&] { engine().validate(request); });
+        QCOMPARE(e.where(), std::string("hires upscaler"));
+        request.hires.upscaler_model = data("bad_runs_code.pth");
+        e = testing::expect_error([&] { engine().validate(request); });
+        QVERIFY2(std::string(e.what()).find(data("bad_runs_code.pth")) != std::string::npos,
+                 e.what());
+    }
+
+    // The hires fix with a model upscaler: the first image enlarged by the model, resized with
+    // Lanczos to the pass's size, then refined as an img2img request over that image would be.
+    void hires_model_upscaler_is_the_model_then_lanczos() {
+        const GenerationRequest first = tiny_request();
+        auto hires = first;
+        hires.hires = {2.0, 0.5, 2, HiresUpscaler::Model, data("x4_gc32.safetensors"), ""};
+        const auto made = engine().generate(hires);
+        const Image8 big = made.run.images.at(0).pixels;
+        QCOMPARE(big.width, 128);
+        QCOMPARE(made.records.at(0).hires_upscaler.name, std::string("x4_gc32"));
+
+        const Image8 small = engine().generate(first).run.images.at(0).pixels;
+        const auto x4 = Upscaler::open(data("x4_gc32.safetensors"));
+        const std::string input = temp("hires_input.png");
+        write_png(input, resize_lanczos(x4->upscale(small, kRequestUpscaleTiling), 128, 128));
+        auto by_hand = first;
+        by_hand.width = 128, by_hand.height = 128, by_hand.steps = 2;
+        by_hand.input.image = input;
+        by_hand.input.strength = 0.5;
+        QVERIFY(engine().generate(by_hand).run.images.at(0).pixels.rgb == big.rgb);
+        hires.hires.upscaler = HiresUpscaler::Lanczos;
+        hires.hires.upscaler_model.clear();
+        QVERIFY(engine().generate(hires).run.images.at(0).pixels.rgb != big.rgb);
+    }
+
+private:
+    static GenerationRequest tiny_request() {
+        GenerationRequest request;
+        request.prompt = "a lighthouse at dusk";
+        request.width = 64, request.height = 64, request.steps = 4, request.seed = 9;
+        return request;
+    }
+
+    Engine& engine() {
+        if (!engine_) {
+            EngineOptions options;
+            options.models.base = testing::fixtures_dir() + "/tiny-sdxl";
+            options.models.lightning_dir = testing::fixtures_dir() + "/tiny-lightning";
+            engine_ = Engine::load(options);
+        }
+        return *engine_;
+    }
+
+    std::unique_ptr<Engine> engine_;
 };
 
 QTEST_GUILESS_MAIN(TestUpscale)
