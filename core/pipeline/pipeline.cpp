@@ -796,8 +796,8 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     // With the hires fix every image's first pass comes first (the UNet switches once), then
     // each image's second pass, decoded and handed over as it finishes.
     std::vector<std::pair<at::Tensor, double>> first_passes;  // latents, seconds
-    const int all_steps = request.denoising_steps() +
-                          (request.hires.on() ? request.hires_denoising_steps() : 0);
+    const int all_steps =
+        request.denoising_steps() + (request.hires.on() ? request.hires_denoising_steps() : 0);
     const Callbacks first_pass_callbacks = counting_steps(callbacks, 0, all_steps);
     const Callbacks second_pass_callbacks =
         counting_steps(callbacks, request.denoising_steps(), all_steps);
