@@ -69,14 +69,16 @@ if [[ $STEPS == *" upscale-bench "* ]]; then
   WEIGHTS=/tmp/realesrgan_x4plus_random.safetensors
   export PYTHONUNBUFFERED=1
   [ -f $WEIGHTS ] || python3 "${SPANDREL[@]}" --write-weights $WEIGHTS || status=1
-  UP=(bench --upscaler $WEIGHTS --device cuda --width 1024 --height 1024 --runs 7 --warmup 2)
+  RUNS=(--runs ${UPSCALE_RUNS:-7} --warmup 2)
+  UP=(bench --upscaler $WEIGHTS --device cuda --width 1024 --height 1024 "${RUNS[@]}")
   for dtype in fp16 fp32; do  # each in a process of its own: its own peak memory
     $CLI "${UP[@]}" --dtype $dtype --json "$OUT/upscale_ours_$dtype.json" || status=1
-    $CLI "${UP[@]}" --dtype $dtype --tile 256 --tile-overlap 32 \
-      --json "$OUT/upscale_ours_${dtype}_tiled.json" || status=1
-    python3 "${SPANDREL[@]}" --weights $WEIGHTS --dtype $dtype --runs 7 --warmup 2 \
+    python3 "${SPANDREL[@]}" --weights $WEIGHTS --dtype $dtype "${RUNS[@]}" \
       --json "$OUT/upscale_ref_$dtype.json" 2>&1 | tail -3 || status=1
   done
+  # The CLI's default tiling (256-pixel tiles, 32 of overlap), fp16.
+  $CLI "${UP[@]}" --dtype fp16 --tile 256 --tile-overlap 32 \
+    --json "$OUT/upscale_ours_fp16_tiled.json" || status=1
 fi
 MODEL=/tmp/sdxl-random
 LIGHTNING=/tmp/sdxl-random-lightning
