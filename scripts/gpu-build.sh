@@ -18,5 +18,6 @@ cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIGHTNING_HEADLESS
   -DCMAKE_CXX_FLAGS="-I$PREFIX/usr/include" \
   -DLIGHTNING_WITH_OIIO=OFF -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$PREFIX/usr" \
   -DICU_ROOT="$PREFIX/usr" -DLIGHTNING_FIXTURES="${GPU_FIXTURES:-$PWD/.gpu/fixtures}" "$@"
-cmake --build build-gpu --parallel "$(nproc)"
+# GPU_TARGETS (e.g. "lightning lightning-random-model"): build only these.
+cmake --build build-gpu --parallel "$(nproc)" ${GPU_TARGETS:+--target $GPU_TARGETS}
 echo "export LD_LIBRARY_PATH=$PREFIX/usr/lib/x86_64-linux-gnu:\${LD_LIBRARY_PATH:-}"

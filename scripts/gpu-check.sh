@@ -5,6 +5,14 @@
 # random full-size SDXL (written by lightning-random-model, with four random Lightning UNets).
 #   scripts/gpu-check.sh [verify] [verify-fp32] [scenario] [bench-ours] [levers] [vae-levers]
 #                        [bench-ref-eager] [bench-ref-compiled] [batch-scaling] [refine-bench]
+#                        [verify-upscale] [upscale-bench] [hires-4k]
+# verify-upscale: `lightning verify --only upscale --upscale tests/data/esrgan` in fp32, fp16
+# and bf16 (each must pass: reduced precision has its derived bound); $OUT/verify_upscale_*.txt.
+# upscale-bench: ESRGAN x4 of a 1024² image, ours (`lightning bench --upscaler`, whole image and
+# 256-pixel tiles) and spandrel (bench/reference/esrgan_bench.py) on one random
+# RealESRGAN_x4plus-shaped file, fp16 and fp32; $OUT/upscale_{ours,ref}_*.json.
+# hires-4k: the hires fix to 4096² (1024² x 4 and 2048² x 2, latent upscaler, strength 0.5,
+# 4 steps fp16, VAE tiling auto) with `lightning bench`; $OUT/hires4k_from{1024,2048}.json.
 # refine-bench: img2img (strength 0.5), inpainting (strength 1.0) and the hires fix (1024² to
 # 2048², Lanczos, strength 0.5), 4 steps fp16, ours (`lightning bench`) and diffusers' pipelines
 # (bench/reference/diffusers_bench.py --mode) on the same random weights; $OUT/refine_*.json.
@@ -14,7 +22,9 @@
 # batch-scaling (a machine with 2 GPUs): `lightning batch` on one manifest with cuda:0, then
 # with cuda:0,cuda:1; writes $OUT/batch_1gpu.json, $OUT/batch_2gpu.json, $OUT/batch_scaling.txt.
 # Carried (git-ignored) inputs: .gpu/fixtures.tar.xz (../shared/fixtures), .gpu/deps.tar.xz,
-# .gpu/diffusers.tar.xz (diffusers' src/ at the fixtures' reference commit), .gpu/configs.
+# .gpu/diffusers.tar.xz (diffusers' src/ at the fixtures' reference commit), .gpu/configs,
+# .gpu/spandrel.tar.xz (upscale-bench: `git archive --prefix=spandrel-src/ b0c3eb2d libs/spandrel/
+# spandrel LICENSE` of github.com/chaiNNer-org/spandrel, MIT). GPU_TARGETS: build only these.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/lightning-out}
@@ -45,13 +55,41 @@ if [[ $STEPS == *" verify "* || $STEPS == *" verify-fp32 "* ]]; then
     [ "${PIPESTATUS[0]}" = 0 ] || { [ $dtype = fp32 ] && status=1; }
   done
 fi
+if [[ $STEPS == *" verify-upscale "* ]]; then
+  for dtype in fp32 fp16 bf16; do
+    $CLI verify --only upscale --upscale tests/data/esrgan --device cuda --dtype $dtype 2>&1 |
+      tee "$OUT/verify_upscale_$dtype.txt"
+    [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  done
+fi
+if [[ $STEPS == *" upscale-bench "* ]]; then
+  [ -d /tmp/spandrel/spandrel-src ] ||
+    { mkdir -p /tmp/spandrel && tar -xJf .gpu/spandrel.tar.xz -C /tmp/spandrel; }
+  SPANDREL=(bench/reference/esrgan_bench.py --spandrel /tmp/spandrel/spandrel-src/libs/spandrel)
+  WEIGHTS=/tmp/realesrgan_x4plus_random.safetensors
+  export PYTHONUNBUFFERED=1
+  [ -f $WEIGHTS ] || python3 "${SPANDREL[@]}" --write-weights $WEIGHTS || status=1
+  RUNS=(--runs ${UPSCALE_RUNS:-7} --warmup 2)
+  UP=(bench --upscaler $WEIGHTS --device cuda --width 1024 --height 1024 "${RUNS[@]}")
+  for dtype in fp16 fp32; do  # each in a process of its own: its own peak memory
+    $CLI "${UP[@]}" --dtype $dtype --json "$OUT/upscale_ours_$dtype.json" || status=1
+    python3 "${SPANDREL[@]}" --weights $WEIGHTS --dtype $dtype "${RUNS[@]}" \
+      --json "$OUT/upscale_ref_$dtype.json" 2>&1 | tail -3 || status=1
+  done
+  # The CLI's default tiling (256-pixel tiles, 32 of overlap), fp16.
+  $CLI "${UP[@]}" --dtype fp16 --tile 256 --tile-overlap 32 \
+    --json "$OUT/upscale_ours_fp16_tiled.json" || status=1
+fi
 MODEL=/tmp/sdxl-random
 LIGHTNING=/tmp/sdxl-random-lightning
-if [[ $STEPS == *" bench-"* || $STEPS == *" scenario "* || $STEPS == *" batch-scaling "* ||
-      $STEPS == *"levers "* || $STEPS == *" refine-bench "* ]] &&
-   [ ! -f $MODEL/model_index.json ]; then
+# The steps that time the random Lightning UNets (4 x 5 GB); hires-4k needs the base model only.
+lightning_steps=false
+[[ $STEPS == *" bench-"* || $STEPS == *" scenario "* || $STEPS == *" batch-scaling "* ||
+   $STEPS == *"levers "* || $STEPS == *" refine-bench "* ]] && lightning_steps=true
+if { $lightning_steps || [[ $STEPS == *" hires-4k "* ]]; } && [ ! -f $MODEL/model_index.json ]; then
+  with_lightning=(); $lightning_steps && with_lightning=(--lightning-out $LIGHTNING)
   build-gpu/bench/lightning-random-model --configs .gpu/configs/sdxl-base \
-    --tokenizers $FIX/fixtures/tiny-sdxl --out $MODEL --lightning-out $LIGHTNING --device cuda \
+    --tokenizers $FIX/fixtures/tiny-sdxl --out $MODEL "${with_lightning[@]}" --device cuda \
     2>&1 | tail -3 || status=1
 fi
 if [[ $STEPS == *" scenario "* ]]; then
@@ -159,6 +197,14 @@ for mode in ("img2img", "inpaint", "hires"):
     print(f"{mode}: ours {a:.1f} ms, diffusers {b:.1f} ms, {b / a:.2f}x; peak "
           f"{ours['peak_memory_gb']:.2f} vs {ref['peak_memory_gb']:.2f} GiB ({ref['device']})")
 PY
+fi
+if [[ $STEPS == *" hires-4k "* ]]; then
+  HIRES=(bench --model $MODEL --device cuda --dtype fp16 --steps 4 --runs ${HIRES_RUNS:-5}
+         --warmup 1 --no-previews --hires-strength 0.5)
+  for from in 1024 2048; do
+    $CLI "${HIRES[@]}" --width $from --height $from --hires-scale $(( 4096 / from )) \
+      --json "$OUT/hires4k_from$from.json" 2>&1 | tail -8 || status=1
+  done
 fi
 for mode in eager compiled; do
   if [[ $STEPS == *" bench-ref-$mode "* ]]; then

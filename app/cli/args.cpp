@@ -85,20 +85,26 @@ written, or with --json as the fields this program reads from it.
 )";
 
 const char* const kVerifyIntro =
-    R"(Usage: lightning verify [--fixtures DIR] [--refine DIR] [--device D] [--dtype T]
+    R"(Usage: lightning verify [--fixtures DIR] [--refine DIR] [--upscale DIR] [--only LIST]
+                        [--device D] [--dtype T]
 
 Runs every golden check (tokenizer/text encoders, UNet, VAE, scheduler, all pipeline cases of
-golden/manifest.json, the prompt cases of golden-prompts/, with --refine the refine cases) on the
-given device and prints a table. Exit status 0 iff all pass.
+golden/manifest.json, the prompt cases of golden-prompts/, with --refine the refine cases, with
+--upscale the ESRGAN upscaler cases) on the given device and prints a table. Exit status 0 iff
+all pass.
 
 )";
 
 const char* const kBenchIntro = R"(Usage: lightning bench --model DIR [options]
+       lightning bench --upscaler FILE [--width W --height H --tile N ...]
 
 Times the engine as SDXL-Lightning is used (guidance 0, batch 1): model load from safetensors,
 prompt encoding, each UNet step, VAE decode, preview decode (reduced and full), end to end per
 step count, peak GPU memory. Medians over --runs after warm-up; prints a table, writes JSON.
 A full-size SDXL with random weights for it: bench/reference/make_random_sdxl.py.
+With --upscaler: the ESRGAN-family model upscaling a random W x H image (float pixels in host
+memory to the unclamped output in host memory, as bench/reference/esrgan_bench.py times
+spandrel), load time and peak GPU memory.
 
 )";
 
@@ -741,6 +747,14 @@ const FlagTable<VerifyArgs> kVerifyFlags = {
        "also the img2img, inpainting and outpainting goldens of DIR\n"
        "(the source tree's tests/data/refine)",
        [](auto& v, auto&, auto& value) { v.refine_dir = value; }},
+      {{{"--upscale", "DIR"}},
+       "also the ESRGAN upscaler goldens of DIR (the source tree's\n"
+       "tests/data/esrgan)",
+       [](auto& v, auto&, auto& value) { v.upscale_dir = value; }},
+      {{{"--only", "LIST"}},
+       "run these checks alone, comma-separated: text, unet, vae, scheduler,\n"
+       "pipeline, prompts, refine, upscale (upscale alone needs no --fixtures)",
+       [](auto& v, auto&, auto& value) { v.only = comma_items(value); }},
       {{{"--device", "D"}},
        "cpu | cuda | cuda:N (default cpu)",
        [](auto& v, auto& flag, auto& value) { v.device = parse_device(flag, value); }},
@@ -876,6 +890,18 @@ const std::vector<Flag<BenchParse>> kBenchFlagRows = {
     {{{"--hires-upscaler", "U"}},
      "latent | latent-nearest | lanczos | FILE (default latent)",
      [](auto& b, auto& flag, auto& v) { set_hires_upscaler(b.args.hires, flag, v); }},
+    {{{"--upscaler", "FILE"}},
+     "time this ESRGAN-family model (.safetensors or .pth) instead; no --model",
+     [](auto& b, auto& flag, auto& v) {
+         require_file(flag, v);
+         b.args.upscaler = v;
+     }},
+    {{{"--tile", "N"}, {"--tile-overlap", "N"}},
+     "with --upscaler: tiles of N input pixels (default 0 = whole image), and\n"
+     "their context pixels (default 32)",
+     [](auto& b, auto& flag, auto& v) {
+         (flag == "--tile" ? b.args.tile : b.args.tile_overlap) = parse_int(flag, v, 0, 16384);
+     }},
     {{{"--with", "LEVERS"}, {"--without", "LEVERS"}},
      "turn CUDA speed levers on or off, comma-separated: unet-graphs,\n"
      "text-graphs, vae-graphs, cudnn-benchmark (off by default), group-norm,\n"
@@ -1040,8 +1066,23 @@ VerifyArgs parse_verify(const std::vector<std::string>& args) {
     if (const char* env = std::getenv("LIGHTNING_FIXTURES"); env && *env) v.fixtures_dir = env;
     if (v.fixtures_dir.empty()) v.fixtures_dir = "../shared/fixtures";
     apply_flags(read_flags(kVerifyFlags, args, /*refuse_repeats=*/false), v);
-    require_dir("--fixtures", v.fixtures_dir + "/golden");
+    static const std::set<std::string> checks = {"text",     "unet",    "vae",    "scheduler",
+                                                 "pipeline", "prompts", "refine", "upscale"};
+    for (const auto& name : v.only)
+        if (!checks.count(name))
+            throw UsageError("--only: '" + name + "' is not one of " +
+                             joined(std::vector<std::string>(checks.begin(), checks.end()), ", "));
+    const auto selected = [&v](const std::string& name) {
+        return v.only.empty() || std::find(v.only.begin(), v.only.end(), name) != v.only.end();
+    };
+    if (!v.only.empty() && selected("upscale") && v.upscale_dir.empty())
+        throw UsageError("--only upscale needs --upscale DIR");
+    if (!v.only.empty() && selected("refine") && v.refine_dir.empty())
+        throw UsageError("--only refine needs --refine DIR");
+    if (!(v.only.size() == 1 && v.only[0] == "upscale"))
+        require_dir("--fixtures", v.fixtures_dir + "/golden");
     if (!v.refine_dir.empty()) require_dir("--refine", v.refine_dir);
+    if (!v.upscale_dir.empty()) require_file("--upscale", v.upscale_dir + "/manifest.json");
     return v;
 }
 
@@ -1070,8 +1111,10 @@ BenchArgs parse_bench(const std::vector<std::string>& args) {
     BenchParse p;
     apply_flags(read_flags(kBenchFlags, args, /*refuse_repeats=*/false), p);
     BenchArgs& b = p.args;
-    if (b.model.empty()) throw UsageError("--model DIR is required");
-    require_dir("--model", b.model);
+    if (!b.upscaler.empty() && !b.model.empty())
+        throw UsageError("--upscaler and --model both given; bench times one of them");
+    if (b.upscaler.empty() && b.model.empty()) throw UsageError("--model DIR is required");
+    if (!b.model.empty()) require_dir("--model", b.model);
     if (!p.device_given) b.device = default_device();
     if (!p.dtype_given) b.precision = b.device == "cpu" ? Precision::FP32 : Precision::FP16;
     if (b.device == "cpu" && b.precision == Precision::FP16)

@@ -53,6 +53,9 @@ struct InfoArgs {
 struct VerifyArgs {
     std::string fixtures_dir;
     std::string refine_dir;  // tests/data/refine: the img2img / inpainting goldens too
+    // tests/data/esrgan: the ESRGAN upscaler goldens too; --only: these checks alone (none = all)
+    std::string upscale_dir;
+    std::vector<std::string> only;
     std::string device = "cpu";
     std::string dtype = "fp32";
     std::string log_level;
@@ -76,6 +79,11 @@ struct BenchArgs {
     std::string profile;    // Chrome trace of one 1-step run with a preview ("" = none)
     std::string json;       // report path ("" = none)
     std::string log_level;
+    // --upscaler FILE: time this ESRGAN model instead (bench_upscale.cpp), on tiles of `tile`
+    // input pixels (0 = the whole image) with `tile_overlap` context pixels.
+    std::string upscaler;
+    int tile = 0;
+    int tile_overlap = 32;
 };
 
 // `lightning upscale IN --model FILE --out OUT.png`: an ESRGAN-family model file

@@ -4,10 +4,10 @@
 // table and writes JSON. Time is measured on the host around calls that end synchronised
 // (generate returns pixels on the CPU; the pipeline synchronises after every step). Runs go
 // through the Engine, as the app's and the CLI's do.
+#include "app/cli/bench_timing.h"
 #include "app/cli/commands.h"
 #include "core/engine/engine.h"
 
-#include <sys/resource.h>
 #include "core/request/file_hashes.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -23,11 +23,6 @@
 #define LIGHTNING_WITH_KINETO 1
 #include <torch/csrc/autograd/profiler_kineto.h>
 #endif
-#ifdef LIGHTNING_WITH_CUDA
-#include <ATen/cuda/CUDAContext.h>
-#include <c10/cuda/CUDACachingAllocator.h>
-#include <c10/cuda/CUDAFunctions.h>
-#endif
 
 #include <algorithm>
 #include <chrono>
@@ -39,51 +34,7 @@
 namespace lightning::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-    if (values.empty()) return 0;
-    std::sort(values.begin(), values.end());
-    const auto n = values.size();
-    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-void synchronize(const std::string& device) {
-#ifdef LIGHTNING_WITH_CUDA
-    if (device.rfind("cuda", 0) == 0) c10::cuda::device_synchronize();
-#endif
-}
-
-double peak_gpu_gib(const std::string& device) {
-#ifdef LIGHTNING_WITH_CUDA
-    if (device.rfind("cuda", 0) == 0) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(
-            static_cast<c10::DeviceIndex>(c10::cuda::current_device()));
-        const auto aggregate = static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE);
-        return static_cast<double>(stats.allocated_bytes[aggregate].peak) / (1 << 30);
-    }
-#endif
-    return 0;
-}
-
-void reset_peak(const std::string& device) {
-#ifdef LIGHTNING_WITH_CUDA
-    if (device.rfind("cuda", 0) == 0)
-        c10::cuda::CUDACachingAllocator::resetPeakStats(
-            static_cast<c10::DeviceIndex>(c10::cuda::current_device()));
-#endif
-}
-
-// The process's peak resident set (getrusage: kilobytes on Linux).
-double peak_host_rss_gib() {
-    struct rusage usage {};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) * 1024 / double(1 << 30);
-}
+using Clock = BenchClock;
 
 struct RunTimes {
     double total_ms = 0;
@@ -163,11 +114,7 @@ nlohmann::json report_header(const BenchArgs& args) {
                            {"strength", args.hires.strength},
                            {"upscaler", to_string(args.hires.upscaler)}};
     report["runs"] = args.runs;
-#ifdef LIGHTNING_WITH_CUDA
-    if (args.device.rfind("cuda", 0) == 0) {
-        report["card"] = at::cuda::getCurrentDeviceProperties()->name;
-    }
-#endif
+    if (const auto card = card_name(args.device); !card.empty()) report["card"] = card;
     report["torch"] = TORCH_VERSION;
     nlohmann::json on = nlohmann::json::array();
     for (const auto& lever : cuda_speedup_names()) {
@@ -273,6 +220,7 @@ void run_batch(SeriesRunner& runner, int batch, nlohmann::json& report) {
 }  // namespace
 
 int run_bench(const BenchArgs& args) {
+    if (!args.upscaler.empty()) return run_upscale_bench(args);
     nlohmann::json report = report_header(args);
     const auto engine = load_engine(args, report);
     SeriesRunner runner(*engine, args);

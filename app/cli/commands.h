@@ -12,5 +12,7 @@ int run_upscale(const UpscaleArgs& args);    // app/cli/upscale.cpp
 // `lightning models download|list|verify` (app/cli/models.cpp); throws UsageError.
 int run_models(const std::vector<std::string>& args);
 std::string models_usage();
+// `lightning bench --upscaler FILE` (app/cli/bench_upscale.cpp).
+int run_upscale_bench(const BenchArgs& args);
 
 }  // namespace lightning::cli

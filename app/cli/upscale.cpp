@@ -3,6 +3,7 @@
 // the model's own, and writes the PNG with a record of what made it.
 #include "core/pipeline/upscale.h"
 #include "app/cli/commands.h"
+#include "app/cli/scalar_type.h"
 #include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -21,18 +22,6 @@
 
 namespace lightning::cli {
 namespace {
-
-c10::ScalarType scalar_type(Precision precision) {
-    switch (precision) {
-        case Precision::FP16:
-            return c10::kHalf;
-        case Precision::BF16:
-            return c10::kBFloat16;
-        case Precision::FP32:
-            break;
-    }
-    return c10::kFloat;
-}
 
 std::string file_name(const std::string& path) {
     return std::filesystem::path(path).filename().string();

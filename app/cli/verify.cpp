@@ -1,8 +1,10 @@
 #include "app/cli/commands.h"
+#include "app/cli/scalar_type.h"
 #include "core/testing/golden.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/testing/golden_text.h"
 #include "core/testing/golden_unet.h"
+#include "core/testing/golden_upscale.h"
 #include "core/testing/golden_vae.h"
 #include "core/util/cpu_backends.h"
 #include "core/util/error.h"
@@ -12,6 +14,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -24,6 +27,16 @@ struct Check {
     const char* name;
     std::function<GoldenReport(const GoldenOptions&)> run;
 };
+
+// The checks --only selects (all without it), each once, in their order below.
+std::vector<Check> selected(std::vector<Check> checks, const std::vector<std::string>& only) {
+    if (only.empty()) return checks;
+    std::vector<Check> kept;
+    for (auto& check : checks)
+        if (std::find(only.begin(), only.end(), check.name) != only.end())
+            kept.push_back(std::move(check));
+    return kept;
+}
 
 std::vector<Check> all_checks(const VerifyArgs& args) {
     std::vector<Check> checks;
@@ -39,7 +52,12 @@ std::vector<Check> all_checks(const VerifyArgs& args) {
                               return check_manifest_pipeline_goldens(options, manifest);
                           }});
     }
-    return checks;
+    if (!args.upscale_dir.empty()) {
+        checks.push_back({"upscale", [dir = args.upscale_dir](const GoldenOptions& options) {
+                              return check_upscale_goldens(options, dir);
+                          }});
+    }
+    return selected(std::move(checks), args.only);
 }
 
 }  // namespace
@@ -53,10 +71,7 @@ int run_verify(const VerifyArgs& args) {
     GoldenOptions options;
     options.fixtures_dir = args.fixtures_dir;
     options.device = c10::Device(args.device == "cuda" ? "cuda:0" : args.device);
-    const auto precision = parse_precision(args.dtype);
-    options.dtype = precision == Precision::FP16   ? c10::kHalf
-                    : precision == Precision::BF16 ? c10::kBFloat16
-                                                   : c10::kFloat;
+    options.dtype = scalar_type(parse_precision(args.dtype));
 #ifdef LIGHTNING_HAVE_IMAGE_READER
     options.read_image = read_image_pixels;  // the refine cases' input images
 #endif

@@ -51,6 +51,7 @@ enum class ReducedStage {
     PipelineUNet,     // unet_output / model_output of a whole run: seen 60
     PipelineDecoded,  // vae_decoded of a whole run: seen 119
     PipelineImage,    // the [0, 1] image of a whole run: seen 18
+    Upscaler,         // an ESRGAN (RRDBNet) output (tests/data/esrgan): seen 8.4
 };
 
 // The stage's error gain G (the table in reduced_precision.cpp, with what was seen).

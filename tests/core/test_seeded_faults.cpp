@@ -3,7 +3,8 @@
 // ports get wrong: a cross-attention block skipped, one layer's weights transposed, a timestep off
 // by one, the conditioning swapped for the negative prompt, a wrong VAE scale, NaN weights; and
 // for img2img and inpainting (tests/data/refine), an input off by one pixel, an inverted mask and
-// one denoising step too many.
+// one denoising step too many; for the ESRGAN upscaler (tests/data/esrgan), a dense block skipped
+// and an input off by one pixel.
 // Each function prints the fault's size (the worst relative rms error it causes) for the mutation
 // table in docs/testing.md. Faults smaller than bf16's own rounding on these fixtures are held to
 // the fp32 checks only (core/testing/reduced_precision.h says why).
@@ -12,6 +13,7 @@
 #include "core/testing/golden_pipeline.h"
 #include "core/testing/golden_text.h"
 #include "core/testing/golden_unet.h"
+#include "core/testing/golden_upscale.h"
 #include "core/testing/golden_vae.h"
 #include "core/util/file_text.h"
 #include "support/errors.h"
@@ -130,6 +132,53 @@ public:
 private:
     QTemporaryDir dir_;
     nlohmann::json manifest_;
+};
+
+// The x4 case of tests/data/esrgan with its basicsr file alone, copied into a folder of its own
+// where a fault can be planted in the weights or the input.
+class EsrganCase {
+public:
+    EsrganCase() {
+        const std::string source = testing::test_data_dir() + "/esrgan";
+        auto manifest = read_json_file(source + "/manifest.json");
+        nlohmann::json kept = nlohmann::json::array();
+        for (auto c : manifest.at("cases"))
+            if (c.at("id") == "x4_nf4_nb2_gc4_in24x20") {
+                c["model_files"] = {"x4.safetensors"};
+                kept.push_back(c);
+            }
+        QVERIFY(kept.size() == 1);
+        manifest["cases"] = kept;
+        for (const auto& name : std::filesystem::directory_iterator(source))
+            if (name.path().extension() != ".json")
+                std::filesystem::copy_file(name.path(), path(name.path().filename().string()));
+        std::ofstream(path("manifest.json")) << manifest.dump(1);
+    }
+    std::string path(const std::string& file) const {
+        return dir_.filePath(file.c_str()).toStdString();
+    }
+    void edit_weights(const MutantFixtures::TensorEdit& edit) const {
+        std::vector<std::pair<std::string, at::Tensor>> tensors;
+        {
+            const auto source = SafeTensorsFile::open(path("x4.safetensors"));
+            for (const auto& name : source->names()) {
+                auto tensor = source->load(name).clone();
+                edit(name, tensor);
+                tensors.emplace_back(name, tensor);
+            }
+        }
+        std::filesystem::remove(path("x4.safetensors"));
+        save_safetensors(path("x4.safetensors"), tensors);
+    }
+    GoldenReport check(c10::ScalarType dtype) const {
+        GoldenOptions options;
+        options.dtype = dtype;
+        options.read_image = read_image_pixels;
+        return check_upscale_goldens(options, dir_.path().toStdString());
+    }
+
+private:
+    QTemporaryDir dir_;
 };
 
 }  // namespace
@@ -257,6 +306,38 @@ private Q_SLOTS:
         RefineCase copy("img2img_4step_s050_w96_h64_seed42");
         copy.set_cli_value("--strength", "0.75");
         QVERIFY(caught("img2img, strength 0.75 for 0.5 (fp32)", copy.check()));
+    }
+
+    // The upscaler with one residual dense block skipped (its last conv zeroed: the block
+    // passes its input through), with its input one pixel to the right, and with an upsampling
+    // conv's weights transposed. The first two move the output less than bf16's own rounding
+    // does (relative rms 0.029 and 0.045 against 0.033): fp32 only.
+    void upscaler_dense_block_skipped() {
+        EsrganCase copy;
+        QVERIFY(all_ok(copy.check(at::kFloat)));  // the unmodified copy passes
+        QVERIFY(all_ok(copy.check(at::kBFloat16)));
+        copy.edit_weights(zero_prefix("body.1.rdb2.conv5."));
+        QVERIFY(caught("upscaler, one dense block skipped (fp32)", copy.check(at::kFloat)));
+    }
+
+    void upscaler_input_off_by_one_pixel() {
+        EsrganCase copy;
+        const Image8 in = read_image_pixels(copy.path("in_24x20.png"));
+        Image8 shifted = in;
+        for (int y = 0; y < in.height; ++y)
+            for (int x = 1; x < in.width; ++x)
+                for (int c = 0; c < 3; ++c)
+                    shifted.rgb[(size_t(y) * in.width + x) * 3 + c] =
+                        in.rgb[(size_t(y) * in.width + x - 1) * 3 + c];
+        write_png(copy.path("in_24x20.png"), shifted);
+        QVERIFY(caught("upscaler, input shifted one pixel (fp32)", copy.check(at::kFloat)));
+    }
+
+    void upscaler_upsampling_conv_transposed() {
+        EsrganCase copy;
+        copy.edit_weights(transpose("conv_up1.weight"));
+        QVERIFY(caught("upscaler, conv_up1 transposed (fp32)", copy.check(at::kFloat)));
+        QVERIFY(caught("upscaler, conv_up1 transposed (bf16)", copy.check(at::kBFloat16)));
     }
 
     // One NaN weight: refused when the weights are loaded, naming the tensor, before any check
