@@ -6,6 +6,8 @@
 #include "ui/mask_model.h"
 #include "ui/mask_painter.h"
 
+#include "support/mask_driving.h"
+
 #include <QtTest/QtTest>
 
 #include <QLabel>
@@ -18,6 +20,8 @@
 #include <cmath>
 
 using namespace lightning::ui;
+using lightning::testing::canvas_scale;
+using lightning::testing::drag_canvas;
 
 namespace {
 
@@ -31,42 +35,13 @@ bool all_keep(const MaskModel& model) {
 
 // Presses `button` at image point `from`, drags through `to` and releases there.
 void drag(MaskCanvas* canvas, QPointF from, QPointF to, Qt::MouseButton button) {
-    const QPointF a = canvas->to_widget(from), b = canvas->to_widget(to);
-    QMouseEvent press(QEvent::MouseButtonPress, a, canvas->mapToGlobal(a), button, button,
-                      Qt::NoModifier);
-    QApplication::sendEvent(canvas, &press);
-    const QPointF mid = (a + b) / 2;
-    QMouseEvent move(QEvent::MouseMove, mid, canvas->mapToGlobal(mid), Qt::NoButton, button,
-                     Qt::NoModifier);
-    QApplication::sendEvent(canvas, &move);
-    QMouseEvent release(QEvent::MouseButtonRelease, b, canvas->mapToGlobal(b), button, Qt::NoButton,
-                        Qt::NoModifier);
-    QApplication::sendEvent(canvas, &release);
-}
-
-// Presses the left button at widget point `from`, moves to `to` (no release).
-void press_and_move(MaskCanvas* canvas, QPointF from, QPointF to) {
-    QMouseEvent press(QEvent::MouseButtonPress, from, canvas->mapToGlobal(from), Qt::LeftButton,
-                      Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(canvas, &press);
-    QMouseEvent move(QEvent::MouseMove, to, canvas->mapToGlobal(to), Qt::NoButton, Qt::LeftButton,
-                     Qt::NoModifier);
-    QApplication::sendEvent(canvas, &move);
+    lightning::testing::mouse_drag(canvas, canvas->to_widget(from), canvas->to_widget(to), button);
 }
 
 void release_at(MaskCanvas* canvas, QPointF at) {
     QMouseEvent release(QEvent::MouseButtonRelease, at, canvas->mapToGlobal(at), Qt::LeftButton,
                         Qt::NoButton, Qt::NoModifier);
     QApplication::sendEvent(canvas, &release);
-}
-
-// Drags the canvas from canvas point `from` by `by` canvas pixels (the left button).
-void drag_canvas(MaskCanvas* canvas, QPointF from, QPointF by) {
-    const QPointF a = canvas->canvas_to_widget(from);
-    const double scale =
-        canvas->canvas_to_widget({1, 0}).x() - canvas->canvas_to_widget({0, 0}).x();
-    press_and_move(canvas, a, a + by * scale / 2);
-    release_at(canvas, a + by * scale);
 }
 
 // The margin snapping rule, as the tests state it: the grown side a multiple of 8, within
@@ -336,9 +311,9 @@ void TestMaskPainter::dragging_the_canvas_edges_outpaints_and_undo_restores() {
     // The right edge dragged out by 21 pixels: snapped, one step when the mouse is released.
     const QPointF right_edge = canvas->canvas_to_widget({96, 32});
     QCOMPARE(canvas->edges_at(right_edge), Qt::Edges(Qt::RightEdge));
-    const double scale =
-        canvas->canvas_to_widget({1, 0}).x() - canvas->canvas_to_widget({0, 0}).x();
-    press_and_move(canvas, right_edge, right_edge + QPointF(21 * scale, 0));
+    const double scale = canvas_scale(canvas);
+    lightning::testing::mouse_drag(canvas, right_edge, right_edge + QPointF(21 * scale, 0),
+                                   Qt::LeftButton, /*release=*/false);
     QCOMPARE(steps.count(), 0);  // moving is no step
     QVERIFY(painter.margins().right > 0);
     release_at(canvas, right_edge + QPointF(21 * scale, 0));
