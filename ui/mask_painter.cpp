@@ -316,18 +316,19 @@ void MaskCanvas::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void MaskCanvas::mouseReleaseEvent(QMouseEvent* event) {
+    // An undo (Ctrl+Z) while the mouse was down has ended the stroke or drag already.
+    const bool step = model_->dragging_margins() || model_->stroking();
     if (model_->dragging_margins()) {
         drag_edges_to(event->position());
         model_->end_margin_drag();
-        frozen_.reset();
     } else if (model_->stroking()) {
         const QPointF at = to_image(event->position());
         model_->continue_stroke({at.x(), at.y()});
         model_->end_stroke();
-    } else {
-        return;
     }
+    frozen_.reset();
     update();
+    if (!step) return;
     Q_EMIT edited();
     Q_EMIT stepDone();
 }
