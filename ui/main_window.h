@@ -64,7 +64,10 @@ public:
     // read or kept (the form is left as it was).
     bool use_as_input(const QString& file);
     // Opens the mask painter over the form's input image (non-modal to the event loop: the
-    // painter's "Use mask" saves the mask beside the gallery and sets it in the form).
+    // painter's "Use mask" saves the mask beside the gallery and sets it in the form). Each step
+    // in it (a stroke or a drag of the canvas edges ended, undo, redo) shows in the form at
+    // once: the outpaint margins and the size always, the mask while live mode is on (so that
+    // it re-renders); Cancel puts back the mask and margins it started from.
     MaskPainter* open_mask_painter();
     // Queues a job from the form (Ctrl+Enter) after the checks the CLI makes too. Returns its
     // id, 0 when refused (with the check's message).
@@ -168,7 +171,9 @@ private:
     // when one is missing.
     lightning::GenerationRequest with_refine_files(const lightning::ImageRecord& record);
     void choose_input_file();
-    void accept_mask(const QImage& mask);
+    // The painter's mask (saved beside the gallery; an empty one is none: img2img) and margins
+    // into the form; with `with_mask` false the margins only.
+    void apply_painted(const MaskPainter& painter, bool with_mask);
     // What a file dropped at `position` (window coordinates) is taken as: a PNG with parameters
     // restores them, any other image (or any image dropped on the input section) is the input.
     void drop_file(const QString& file, QPoint position);

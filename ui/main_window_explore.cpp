@@ -38,6 +38,7 @@
 #include <QStatusBar>
 #include <QUrl>
 
+#include <algorithm>
 #include <cmath>
 
 namespace lightning::ui {
@@ -48,6 +49,21 @@ int scaled_side(int side, double scale) {
     const int m = lightning::limits::kSideMultiple;
     const int scaled = int(std::lround(side * scale / m)) * m;
     return std::clamp(scaled, lightning::limits::kMinSide, lightning::limits::kMaxSide);
+}
+
+// The request at the live resolution: the canvas scaled, and with an outpainted input its
+// margins and the image's area each scaled (a multiple of 8 still), so that the live image
+// shows the same composition as the full-size one.
+void scale_for_live(lightning::GenerationRequest& request, double scale) {
+    if (scale == 1.0) return;
+    lightning::Margins& m = request.input.outpaint;
+    const int inner_width = scaled_side(request.width - m.left - m.right, scale);
+    const int inner_height = scaled_side(request.height - m.top - m.bottom, scale);
+    const int step = lightning::limits::kSideMultiple;
+    for (int* side : {&m.left, &m.top, &m.right, &m.bottom})
+        *side = int(std::lround(*side * scale / step)) * step;
+    request.width = inner_width + m.left + m.right;  // scale <= 1: within the limits
+    request.height = inner_height + m.top + m.bottom;
 }
 
 // The first local file of a drag (a file manager's), "" when it carries none.
@@ -164,8 +180,7 @@ void MainWindow::on_form_changed() {
         return;
     }
     request->batch = 1;
-    request->width = scaled_side(request->width, engine_.live_scale);
-    request->height = scaled_side(request->height, engine_.live_scale);
+    scale_for_live(*request, engine_.live_scale);
     live_->input(*request);
 }
 

@@ -18,8 +18,6 @@
 #include <QImageReader>
 #include <QStatusBar>
 
-#include <algorithm>
-
 namespace lightning::ui {
 
 bool MainWindow::use_as_input(const QString& file) {
@@ -66,31 +64,39 @@ MaskPainter* MainWindow::open_mask_painter() {
             lightning::log().warn("{}", error.what());
         }
     }
-    auto* painter = new MaskPainter(panel->image(), mask, this);
+    // The canvas as the form's request has it: the size less the margins is the image's area.
+    const lightning::GenerationRequest before = form_->request();
+    const lightning::Margins& margins = before.input.outpaint;
+    PaintCanvas canvas;
+    canvas.inner = QSize(before.width - margins.left - margins.right,
+                         before.height - margins.top - margins.bottom);
+    canvas.fit = before.input.fit;
+    canvas.margins = margins;
+    auto* painter = new MaskPainter(panel->image(), mask, this, canvas);
     painter->setAttribute(Qt::WA_DeleteOnClose);
-    connect(painter, &QDialog::accepted, this, [this, painter] { accept_mask(painter->mask()); });
+    // A mask file per stroke is written only while live mode renders each one.
+    connect(painter, &MaskPainter::stepDone, this,
+            [this, painter] { apply_painted(*painter, live()); });
+    connect(painter, &QDialog::accepted, this, [this, painter] { apply_painted(*painter, true); });
+    connect(painter, &QDialog::rejected, this, [this, before] {
+        form_->set_painted(to_qstring(before.input.mask), before.input.outpaint);
+    });
     painter->open();
     return painter;
 }
 
-// An empty mask is no inpainting at all: the form goes back to img2img.
-void MainWindow::accept_mask(const QImage& mask) {
-    RefinePanel* panel = form_->refine_panel();
-    const QImage gray = mask.convertToFormat(QImage::Format_Grayscale8);
-    bool any = false;
-    for (int y = 0; y < gray.height() && !any; ++y) {
-        const uchar* row = gray.constScanLine(y);
-        any = std::any_of(row, row + gray.width(), [](uchar v) { return v != 0; });
+// An empty mask is no inpainting at all: the form goes back to img2img (or outpainting alone).
+void MainWindow::apply_painted(const MaskPainter& painter, bool with_mask) {
+    QString file = form_->refine_panel()->mask_path();
+    if (with_mask) {
+        try {
+            file = painter.model().any_repaint() ? save_mask_png(painter.mask(), engine_.output_dir)
+                                                 : QString();
+        } catch (const lightning::Error& error) {
+            show_message(tr("Could not save the mask: %1").arg(to_qstring(error.what())), true);
+        }
     }
-    if (!any) {
-        panel->set_mask({});
-        return;
-    }
-    try {
-        panel->set_mask(save_mask_png(gray, engine_.output_dir));
-    } catch (const lightning::Error& error) {
-        show_message(tr("Could not save the mask: %1").arg(to_qstring(error.what())), true);
-    }
+    form_->set_painted(file, painter.margins());
 }
 
 lightning::GenerationRequest MainWindow::with_refine_files(const lightning::ImageRecord& record) {

@@ -1,5 +1,7 @@
 #include "ui/mask_model.h"
 
+#include "core/request/limits.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -19,6 +21,15 @@ double distance2_to_segment(double px, double py, MaskPoint a, MaskPoint b) {
 
 }  // namespace
 
+int snap_margin(double wanted, int inner, int opposite) {
+    constexpr int m = lightning::limits::kSideMultiple;
+    const int base = inner + opposite;
+    const int low = (base + m - 1) / m * m;  // the smallest grown side: this margin about 0
+    const int high = std::max(low, lightning::limits::kMaxSide / m * m);
+    const double grown = std::round((std::max(wanted, 0.0) + base) / m) * m;
+    return int(std::clamp(grown, double(low), double(high))) - base;
+}
+
 MaskModel::MaskModel(int width, int height)
     : MaskModel(
           width, height,
@@ -37,7 +48,7 @@ bool MaskModel::any_repaint() const {
 // ------------------------------------------------------------------------------------ strokes
 
 void MaskModel::begin_stroke(MaskPoint at, double radius, bool erase) {
-    if (stroking_) end_stroke();
+    end_edits();
     stroking_ = true;
     radius_ = std::max(radius, 0.5);  // at least the pixel under the cursor
     value_ = erase ? kKeep : kRepaint;
@@ -57,7 +68,7 @@ void MaskModel::end_stroke() {
     if (!stroking_) return;
     stroking_ = false;
     if (dirty_x0_ >= dirty_x1_ || dirty_y0_ >= dirty_y1_) return;  // all outside the image
-    Change change{dirty_x0_, dirty_y0_, dirty_x1_, dirty_y1_, {}, {}};
+    Change change{dirty_x0_, dirty_y0_, dirty_x1_, dirty_y1_, {}, {}, margins_, margins_};
     for (int y = dirty_y0_; y < dirty_y1_; ++y) {
         const size_t row = size_t(y) * width_;
         change.before.insert(change.before.end(), stroke_before_.begin() + row + dirty_x0_,
@@ -89,14 +100,14 @@ void MaskModel::stamp_segment(MaskPoint a, MaskPoint b) {
 // ------------------------------------------------------------------------- whole-mask changes
 
 void MaskModel::invert() {
-    end_stroke();
+    end_edits();
     std::vector<uint8_t> before = values_;
     for (uint8_t& v : values_) v = uint8_t(255 - v);
     record_whole(std::move(before));
 }
 
 void MaskModel::clear() {
-    end_stroke();
+    end_edits();
     if (!any_repaint()) return;  // nothing to undo
     std::vector<uint8_t> before = values_;
     std::fill(values_.begin(), values_.end(), kKeep);
@@ -104,7 +115,32 @@ void MaskModel::clear() {
 }
 
 void MaskModel::record_whole(std::vector<uint8_t> before) {
-    record(Change{0, 0, width_, height_, std::move(before), values_});
+    record(Change{0, 0, width_, height_, std::move(before), values_, margins_, margins_});
+}
+
+void MaskModel::end_edits() {
+    end_stroke();
+    end_margin_drag();
+}
+
+// ----------------------------------------------------------------------------- outpainting
+
+void MaskModel::start_margins(const lightning::Margins& margins) {
+    end_edits();
+    margins_ = margins;
+}
+
+void MaskModel::drag_margins(const lightning::Margins& margins) {
+    if (stroking_) end_stroke();
+    if (!dragging_) drag_before_ = margins_;
+    dragging_ = true;
+    margins_ = margins;
+}
+
+void MaskModel::end_margin_drag() {
+    if (!dragging_) return;
+    dragging_ = false;
+    if (margins_ != drag_before_) record(Change{0, 0, 0, 0, {}, {}, drag_before_, margins_});
 }
 
 // --------------------------------------------------------------------------------- undo/redo
@@ -125,15 +161,17 @@ void MaskModel::write(const Change& change, const std::vector<uint8_t>& values) 
 }
 
 void MaskModel::undo() {
-    end_stroke();
+    end_edits();
     if (!can_undo()) return;
     --done_;
     write(history_[done_], history_[done_].before);
+    margins_ = history_[done_].margins_before;
 }
 
 void MaskModel::redo() {
-    if (stroking_ || !can_redo()) return;
+    if (stroking_ || dragging_ || !can_redo()) return;
     write(history_[done_], history_[done_].after);
+    margins_ = history_[done_].margins_after;
     ++done_;
 }
 

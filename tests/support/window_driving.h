@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QMimeData>
+#include <QMouseEvent>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -45,6 +46,23 @@ inline bool drop_file(QWidget* window, const QString& file, QPoint at = QPoint(1
     QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(window, &drop);
     return enter.isAccepted() && drop.isAccepted();
+}
+
+// Presses `button` at `from` (widget coordinates), moves halfway, and with `release` releases at
+// `to`; without, the mouse moves on to `to` and stays pressed.
+inline void mouse_drag(QWidget* widget, QPointF from, QPointF to,
+                       Qt::MouseButton button = Qt::LeftButton, bool release = true) {
+    auto send = [widget](QEvent::Type type, QPointF at, Qt::MouseButton changed,
+                         Qt::MouseButtons held) {
+        QMouseEvent event(type, at, widget->mapToGlobal(at), changed, held, Qt::NoModifier);
+        QApplication::sendEvent(widget, &event);
+    };
+    send(QEvent::MouseButtonPress, from, button, button);
+    send(QEvent::MouseMove, (from + to) / 2, Qt::NoButton, button);
+    if (release)
+        send(QEvent::MouseButtonRelease, to, button, Qt::NoButton);
+    else
+        send(QEvent::MouseMove, to, Qt::NoButton, button);
 }
 
 }  // namespace lightning::testing

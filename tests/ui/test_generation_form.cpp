@@ -7,6 +7,7 @@
 #include "ui/app_settings.h"
 #include "ui/form/generation_form.h"
 #include "ui/form/refine_panel.h"
+#include "ui/mask_model.h"
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
 #include "ui/widgets/message_banner.h"
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void steps_not_in_the_folder_keep_the_current_choice();
     void a_refine_input_round_trips_through_the_controls();
     void a_new_input_image_sets_the_size_and_keeps_unmasked_pixels();
+    void outpaint_margins_are_numbers_and_the_size_follows_them();
     void form_settings_are_stored_as_request_json();
     void settings_from_before_request_json_are_read_and_replaced();
     void an_unreadable_stored_request_leaves_the_defaults();
@@ -140,8 +142,8 @@ void TestGenerationForm::a_refine_input_round_trips_through_the_controls() {
     in.fit = lightning::ImageFit::Crop;
     in.mask = to_std(mask);
     in.mask_blur = 6;
-    in.keep_unmasked = false;     // the app's default is on: this is no default
-    in.outpaint = {8, 0, 16, 0};  // no control; carried so the image can be made again
+    in.keep_unmasked = false;  // the app's default is on: this is no default
+    in.outpaint = {8, 0, 16, 0};
     form.set_request(request);
     QCOMPARE(changed.count(), 1);
     QCOMPARE(form.request(), request);
@@ -153,6 +155,8 @@ void TestGenerationForm::a_refine_input_round_trips_through_the_controls() {
     QVERIFY(child<QLabel>(&form, "refineFileLabel")->text().contains(QLatin1String("input.png")));
     QVERIFY(child<QLabel>(&form, "refineFileLabel")->text().contains(QStringLiteral("40 × 24")));
     QVERIFY(child<QLabel>(&form, "refineMaskLabel")->text().contains(QLatin1String("mask.png")));
+    QCOMPARE(child<QSpinBox>(&form, "outpaintLeftSpin")->value(), 8);
+    QCOMPARE(child<QSpinBox>(&form, "outpaintRightSpin")->value(), 16);
 
     // Each control changes the request.
     child<QSlider>(&form, "strengthSlider")->setValue(50);
@@ -199,6 +203,58 @@ void TestGenerationForm::a_new_input_image_sets_the_size_and_keeps_unmasked_pixe
     // The user's size afterwards stands.
     child<QSpinBox>(&form, "widthSpin")->setValue(512);
     QCOMPARE(form.request().width, 512);
+}
+
+void TestGenerationForm::outpaint_margins_are_numbers_and_the_size_follows_them() {
+    GenerationForm form(&counter_);
+    QImage pixels(200, 144, QImage::Format_RGB32);
+    pixels.fill(Qt::blue);
+    form.set_input_image(QStringLiteral("/somewhere/photo.png"), pixels);
+    QSignalSpy changed(&form, &GenerationForm::changed);
+    auto* left = child<QSpinBox>(&form, "outpaintLeftSpin");
+    auto* top = child<QSpinBox>(&form, "outpaintTopSpin");
+    auto* right = child<QSpinBox>(&form, "outpaintRightSpin");
+    QVERIFY(!left->accessibleName().isEmpty());
+
+    // A number typed snaps as a drag of the edge does; the canvas grows by the margin.
+    left->setValue(13);
+    const int snapped_left = snap_margin(13, 200, 0);
+    QCOMPARE(changed.count(), 1);
+    lightning::GenerationRequest request = form.request();
+    QCOMPARE(request.input.outpaint, (lightning::Margins{snapped_left, 0, 0, 0}));
+    QCOMPARE(left->value(), snapped_left);
+    QCOMPARE(request.width, 200 + snapped_left);
+    QCOMPARE(request.height, 144);
+    right->setValue(64);
+    QCOMPARE(form.request().width, 200 + snapped_left + 64);
+    // Back to 0 shrinks it again; a number that snaps to what it was shows that.
+    left->setValue(0);
+    QCOMPARE(form.request().width, 200 + 64);
+    left->setValue(3);
+    QCOMPARE(form.request().input.outpaint.left, 0);
+    QCOMPARE(left->value(), 0);
+    // Within the limits: the grown side at most kMaxSide.
+    top->setValue(lightning::limits::kMaxSide);
+    QCOMPARE(form.request().height, lightning::limits::kMaxSide);
+    QCOMPARE(form.request().input.outpaint.top, lightning::limits::kMaxSide - 144);
+    QCOMPARE(top->value(), lightning::limits::kMaxSide - 144);
+    QVERIFY(form.request().inpaints());                           // the new area is repainted
+    child<QDoubleSpinBox>(&form, "strengthSpin")->setValue(1.0);  // runs a step at any count
+    try {
+        lightning::limits::validate(form.request());
+    } catch (const std::exception& error) {
+        QFAIL(error.what());
+    }
+
+    // From the mask painter: margins set whole, the image's area kept.
+    form.set_outpaint({8, 16, 24, 32});
+    QCOMPARE(form.request().width, 200 + 8 + 24);
+    QCOMPARE(form.request().height, 144 + 16 + 32);
+    // A new image starts without margins.
+    form.set_input_image(QStringLiteral("/somewhere/other.png"), pixels);
+    QCOMPARE(form.request().input.outpaint, lightning::Margins{});
+    QCOMPARE(right->value(), 0);
+    QCOMPARE(form.request().width, 200);
 }
 
 void TestGenerationForm::form_settings_are_stored_as_request_json() {

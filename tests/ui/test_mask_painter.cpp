@@ -1,12 +1,18 @@
 // The mask painter: its model (ui/mask_model.h: strokes, eraser, invert, clear, undo/redo, as
 // gray pixels) checked by what each operation must do to the pixels, and the dialog
-// (ui/mask_painter.h) driven by the mouse and its buttons.
+// (ui/mask_painter.h) driven by the mouse and its buttons; outpainting by dragging the canvas
+// edges (margins snapped to the limits, undone as strokes are).
+#include "core/request/limits.h"
 #include "ui/mask_model.h"
 #include "ui/mask_painter.h"
 
+#include "support/mask_driving.h"
+
 #include <QtTest/QtTest>
 
+#include <QLabel>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QToolButton>
 
@@ -14,6 +20,8 @@
 #include <cmath>
 
 using namespace lightning::ui;
+using lightning::testing::canvas_scale;
+using lightning::testing::drag_canvas;
 
 namespace {
 
@@ -27,17 +35,26 @@ bool all_keep(const MaskModel& model) {
 
 // Presses `button` at image point `from`, drags through `to` and releases there.
 void drag(MaskCanvas* canvas, QPointF from, QPointF to, Qt::MouseButton button) {
-    const QPointF a = canvas->to_widget(from), b = canvas->to_widget(to);
-    QMouseEvent press(QEvent::MouseButtonPress, a, canvas->mapToGlobal(a), button, button,
-                      Qt::NoModifier);
-    QApplication::sendEvent(canvas, &press);
-    const QPointF mid = (a + b) / 2;
-    QMouseEvent move(QEvent::MouseMove, mid, canvas->mapToGlobal(mid), Qt::NoButton, button,
-                     Qt::NoModifier);
-    QApplication::sendEvent(canvas, &move);
-    QMouseEvent release(QEvent::MouseButtonRelease, b, canvas->mapToGlobal(b), button, Qt::NoButton,
-                        Qt::NoModifier);
+    lightning::testing::mouse_drag(canvas, canvas->to_widget(from), canvas->to_widget(to), button);
+}
+
+void release_at(MaskCanvas* canvas, QPointF at) {
+    QMouseEvent release(QEvent::MouseButtonRelease, at, canvas->mapToGlobal(at), Qt::LeftButton,
+                        Qt::NoButton, Qt::NoModifier);
     QApplication::sendEvent(canvas, &release);
+}
+
+// The margin snapping rule, as the tests state it: the grown side a multiple of 8, within
+// the limits, and the margin the nearest such to what was wanted.
+bool snapped(int margin, double wanted, int inner, int opposite) {
+    const int m = lightning::limits::kSideMultiple;
+    const int grown = inner + opposite + margin;
+    if (margin < 0 || grown % m || grown > lightning::limits::kMaxSide) return false;
+    // At an end of the range: what was wanted is below the least margin (not below 0) or
+    // beyond the largest side.
+    const bool limited = (margin < m && wanted < margin) ||
+                         (grown + m > lightning::limits::kMaxSide && wanted > margin);
+    return limited || std::abs(margin - wanted) <= m / 2.0;
 }
 
 uchar gray_at(const QImage& image, int x, int y) {
@@ -55,6 +72,9 @@ private Q_SLOTS:
     void a_new_stroke_after_undo_drops_the_redo_and_history_is_bounded();
     void mask_images_are_gray_and_scaled_to_the_input();
     void the_dialog_paints_erases_and_undoes_with_the_mouse_and_buttons();
+    void margins_snap_to_a_multiple_of_8_within_the_limits();
+    void margin_drags_are_undo_steps_among_strokes();
+    void dragging_the_canvas_edges_outpaints_and_undo_restores();
 };
 
 void TestMaskPainter::a_stroke_repaints_what_the_brush_covers() {
@@ -220,6 +240,135 @@ void TestMaskPainter::the_dialog_paints_erases_and_undoes_with_the_mouse_and_but
     drag(canvas, {5, 5}, {5, 5}, Qt::LeftButton);
     QCOMPARE(gray_at(painter.mask(), 5, 5), uchar(0));
     QCOMPARE(gray_at(painter.mask(), 45, 5), uchar(255));
+}
+
+void TestMaskPainter::margins_snap_to_a_multiple_of_8_within_the_limits() {
+    const int max = lightning::limits::kMaxSide;
+    for (const int inner : {64, 96, 100, 1021})
+        for (const int opposite : {0, 8, 3, 24})
+            for (const double wanted : {-40.0, 0.0, 0.4, 3.0, 4.5, 21.0, 100.0, 1e5}) {
+                const int margin = snap_margin(wanted, inner, opposite);
+                QVERIFY2(snapped(margin, wanted, inner, opposite),
+                         qPrintable(QStringLiteral("inner %1, opposite %2, wanted %3: %4")
+                                        .arg(inner)
+                                        .arg(opposite)
+                                        .arg(wanted)
+                                        .arg(margin)));
+            }
+    // Shrinking stops at the image; growing at the largest side the engine takes.
+    QCOMPARE(snap_margin(-40, 96, 8), 0);
+    QCOMPARE(96 + 8 + snap_margin(1e5, 96, 8), max);
+    // An image side that is no multiple of 8 (a record made elsewhere) gets the least margin
+    // that makes the canvas one.
+    QCOMPARE((100 + snap_margin(0, 100, 0)) % lightning::limits::kSideMultiple, 0);
+    QVERIFY(snap_margin(0, 100, 0) < lightning::limits::kSideMultiple);
+}
+
+void TestMaskPainter::margin_drags_are_undo_steps_among_strokes() {
+    MaskModel model(32, 32);
+    model.start_margins({8, 0, 0, 0});
+    QVERIFY(!model.can_undo());  // where editing starts, not a step
+    model.begin_stroke({10, 10}, 3, false);
+    model.end_stroke();
+    model.drag_margins({8, 0, 16, 0});
+    model.drag_margins({8, 0, 24, 0});  // as the mouse moves: one step in the end
+    QVERIFY(model.dragging_margins());
+    model.end_margin_drag();
+    model.begin_stroke({20, 20}, 3, false);
+    model.end_stroke();
+    const lightning::Margins grown{8, 0, 24, 0};
+    QCOMPARE(model.margins(), grown);
+    model.undo();  // the second stroke
+    QCOMPARE(model.at(20, 20), MaskModel::kKeep);
+    QCOMPARE(model.margins(), grown);
+    model.undo();  // the drag, whole
+    QCOMPARE(model.margins(), (lightning::Margins{8, 0, 0, 0}));
+    QCOMPARE(model.at(10, 10), MaskModel::kRepaint);
+    model.redo();
+    QCOMPARE(model.margins(), grown);
+    model.undo();
+    model.undo();  // the first stroke: the margins as they started
+    QVERIFY(!model.any_repaint());
+    QCOMPARE(model.margins(), (lightning::Margins{8, 0, 0, 0}));
+    // A drag that ends where it began is no step.
+    model.drag_margins({8, 0, 8, 0});
+    model.drag_margins({8, 0, 0, 0});
+    model.end_margin_drag();
+    QVERIFY(model.can_redo());  // the redo history stands
+}
+
+void TestMaskPainter::dragging_the_canvas_edges_outpaints_and_undo_restores() {
+    QImage input(96, 64, QImage::Format_RGB32);
+    input.fill(Qt::darkGreen);
+    MaskPainter painter(input, {}, nullptr, PaintCanvas{QSize(96, 64), {}, {}});
+    painter.resize(600, 500);
+    painter.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&painter));
+    MaskCanvas* canvas = painter.canvas();
+    QSignalSpy steps(&painter, &MaskPainter::stepDone);
+    const lightning::Margins none;
+
+    // The right edge dragged out by 21 pixels: snapped, one step when the mouse is released.
+    const QPointF right_edge = canvas->canvas_to_widget({96, 32});
+    QCOMPARE(canvas->edges_at(right_edge), Qt::Edges(Qt::RightEdge));
+    const double scale = canvas_scale(canvas);
+    lightning::testing::mouse_drag(canvas, right_edge, right_edge + QPointF(21 * scale, 0),
+                                   Qt::LeftButton, /*release=*/false);
+    QCOMPARE(steps.count(), 0);  // moving is no step
+    QVERIFY(painter.margins().right > 0);
+    release_at(canvas, right_edge + QPointF(21 * scale, 0));
+    QCOMPARE(steps.count(), 1);
+    const lightning::Margins right{0, 0, painter.margins().right, 0};
+    QCOMPARE(painter.margins(), right);
+    QVERIFY(snapped(right.right, 21, 96, 0));
+    QVERIFY(!painter.model().any_repaint());  // the mask is the image's; the margins are apart
+    QVERIFY(painter.findChild<QLabel*>(QStringLiteral("maskCanvasLabel"))
+                ->text()
+                .contains(QStringLiteral("%1 × 64").arg(96 + right.right)));
+
+    // The top-left corner drags two sides at once.
+    QCOMPARE(canvas->edges_at(canvas->canvas_to_widget({0, 0})),
+             Qt::Edges(Qt::LeftEdge | Qt::TopEdge));
+    drag_canvas(canvas, {0, 0}, {-17, -9});
+    const lightning::Margins corner = painter.margins();
+    QVERIFY(snapped(corner.left, 17, 96, right.right));
+    QVERIFY(snapped(corner.top, 9, 64, 0));
+    QCOMPARE(corner.right, right.right);
+    QCOMPARE(corner.bottom, 0);
+
+    // Painting still paints the image's pixels where they are shown.
+    painter.findChild<QSpinBox*>(QStringLiteral("maskBrushSize"))->setValue(4);
+    QCOMPARE(canvas->edges_at(canvas->to_widget({48, 32})), Qt::Edges());
+    drag(canvas, {48, 32}, {48, 32}, Qt::LeftButton);
+    QCOMPARE(gray_at(painter.mask(), 48, 32), uchar(255));
+    QCOMPARE(gray_at(painter.mask(), 10, 10), uchar(0));
+    QCOMPARE(painter.mask().size(), input.size());
+
+    // Inward past the image: not below 0. Far out: the largest side the engine takes.
+    drag_canvas(canvas, {96.0 + corner.right, 32}, {-200, 0});
+    QCOMPARE(painter.margins().right, 0);
+    drag_canvas(canvas, {48, 64}, {0, 1e5});
+    QCOMPARE(64 + corner.top + painter.margins().bottom, lightning::limits::kMaxSide);
+
+    // Undo goes back through the drags and the stroke, redo forward again.
+    auto* undo = painter.findChild<QPushButton*>(QStringLiteral("maskUndoButton"));
+    auto* redo = painter.findChild<QPushButton*>(QStringLiteral("maskRedoButton"));
+    const int before_undo = int(steps.count());
+    undo->click();
+    QCOMPARE(painter.margins().bottom, 0);
+    QCOMPARE(steps.count(), before_undo + 1);  // an undone step is a step for the form too
+    undo->click();
+    QCOMPARE(painter.margins(), corner);
+    undo->click();  // the stroke
+    QCOMPARE(gray_at(painter.mask(), 48, 32), uchar(0));
+    QCOMPARE(painter.margins(), corner);
+    undo->click();
+    QCOMPARE(painter.margins(), right);
+    undo->click();
+    QCOMPARE(painter.margins(), none);
+    QVERIFY(!undo->isEnabled());
+    redo->click();
+    QCOMPARE(painter.margins(), right);
 }
 
 QTEST_MAIN(TestMaskPainter)

@@ -2,13 +2,16 @@
 // (ui/refine_files.h), dropping an image on the window, "Use as input" in the gallery and its
 // viewer, and inpainting end to end with the tiny fixture model on the CPU: an input image and
 // a mask painted with the mouse give a gallery image whose record names both (hashes) and which
-// "Regenerate" makes again bit for bit.
+// "Regenerate" makes again bit for bit; outpainting by dragging the canvas edges, the same way;
+// live mode with an input image (strength and mask strokes re-render, a mouse move does not).
+#include "core/image/image_file.h"
 #include "core/image/png.h"
 #include "core/request/file_hashes.h"
 #include "ui/form/generation_form.h"
 #include "ui/form/refine_panel.h"
 #include "ui/gallery_widget.h"
 #include "ui/image_viewer.h"
+#include "ui/live_mode.h"
 #include "ui/main_window.h"
 #include "ui/mask_painter.h"
 #include "ui/refine_files.h"
@@ -17,6 +20,7 @@
 
 #include "support/fixtures.h"
 #include "support/gallery_fixtures.h"
+#include "support/mask_driving.h"
 #include "support/window_driving.h"
 
 #include <QtTest/QtTest>
@@ -38,6 +42,7 @@
 
 using namespace lightning::ui;
 using lightning::testing::child;
+using lightning::testing::drag_canvas;
 using lightning::testing::drop_file;
 
 namespace {
@@ -76,15 +81,23 @@ private Q_SLOTS:
     void dropping_an_image_sets_the_input_and_a_text_file_is_refused();
     void use_as_input_from_the_gallery_and_the_viewer();
     void painted_inpainting_regenerates_identically_from_the_gallery();
+    void outpainting_by_dragging_the_edges_regenerates_identically();
+    void live_mode_rerenders_an_input_image_on_strength_and_mask_steps();
 
 private:
-    void open_window(bool wait_for_model);
+    void open_window(bool wait_for_model, bool manual_clock = false);
+    // The prompt, steps, seed and strength of a refining request.
+    void set_form(const QString& prompt, int steps, int seed, double strength);
+    MaskPainter* open_painter();
+    void wait_idle();
     lightning::GenerationRequest form_request() const { return window_->form()->request(); }
     GalleryModel* gallery() const { return window_->gallery()->model(); }
 
     QTemporaryDir root_;
     QString gallery_dir_;
     int test_number_ = 0;
+    double now_ = 1000;  // live mode's clock with manual_clock: it stands still
+    int live_jobs_ = 0;
     std::unique_ptr<MainWindow> window_;
 };
 
@@ -110,8 +123,13 @@ void TestRefineWindow::cleanup() {
     window_.reset();
 }
 
-void TestRefineWindow::open_window(bool wait_for_model) {
-    window_ = std::make_unique<MainWindow>();
+void TestRefineWindow::open_window(bool wait_for_model, bool manual_clock) {
+    lightning::SecondsClock clock = lightning::steady_clock_seconds;
+    if (manual_clock) clock = [this] { return now_; };  // renders take no time: no grace
+    window_ = std::make_unique<MainWindow>(nullptr, clock);
+    live_jobs_ = 0;
+    connect(window_->controller(), &GenerationController::jobStarted, this,
+            [this](const GenerationJob& job) { live_jobs_ += job.purpose == JobPurpose::Live; });
     window_->show();
     window_->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(window_.get()));
@@ -119,6 +137,26 @@ void TestRefineWindow::open_window(bool wait_for_model) {
         QTRY_VERIFY_WITH_TIMEOUT(
             window_->controller()->model_state() == GenerationController::ModelState::Ready,
             kTimeoutMs);
+}
+
+void TestRefineWindow::set_form(const QString& prompt, int steps, int seed, double strength) {
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    editor->setPlainText(prompt);
+    auto* combo = child<QComboBox>(window_.get(), "stepsCombo");
+    combo->setCurrentIndex(combo->findData(steps, Qt::UserRole));
+    child<QLineEdit>(window_.get(), "seedEdit")->setText(QString::number(seed));
+    child<QDoubleSpinBox>(window_.get(), "strengthSpin")->setValue(strength);
+}
+
+MaskPainter* TestRefineWindow::open_painter() {
+    MaskPainter* painter = window_->open_mask_painter();
+    if (painter && !QTest::qWaitForWindowExposed(painter)) return nullptr;
+    return painter;
+}
+
+void TestRefineWindow::wait_idle() {
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window_->controller()->busy() && window_->controller()->queue()->count() == 0, kTimeoutMs);
 }
 
 // ---------------------------------------------------------------------------------- files
@@ -333,6 +371,137 @@ void TestRefineWindow::painted_inpainting_regenerates_identically_from_the_galle
     QCOMPARE(variation->first.record.input_image, first.record.input_image);
     QCOMPARE(variation->first.record.mask, first.record.mask);
     QCOMPARE(variation->first.record.request.seed, first.record.request.seed + 1);
+}
+
+void TestRefineWindow::outpainting_by_dragging_the_edges_regenerates_identically() {
+    open_window(true);
+    const QString input = write_picture(root_.filePath(QStringLiteral("scene.png")), 64, 64, 9);
+    QVERIFY(window_->use_as_input(input));
+    set_form(QStringLiteral("a wider view"), 2, 17, 1.0);
+
+    // The top-right corner dragged out: the form's margins and size follow on the release.
+    MaskPainter* painter = open_painter();
+    QVERIFY(painter);
+    MaskCanvas* canvas = painter->canvas();
+    QCOMPARE(canvas->inner_size(), QSize(64, 64));
+    drag_canvas(canvas, {64, 0}, {30, -13});
+    const lightning::Margins dragged = painter->margins();
+    QCOMPARE(dragged, (lightning::Margins{0, snap_margin(13, 64, 0), snap_margin(30, 64, 0), 0}));
+    QCOMPARE(form_request().input.outpaint, dragged);
+    QCOMPARE(form_request().width, 64 + dragged.right);
+    QCOMPARE(form_request().height, 64 + dragged.top);
+    QCOMPARE(child<QSpinBox>(window_.get(), "outpaintRightSpin")->value(), dragged.right);
+    // Another drag, undone: the form goes back with it.
+    drag_canvas(canvas, {0, 32}, {-8, 0});
+    QCOMPARE(form_request().input.outpaint.left, 8);
+    QCOMPARE(form_request().width, 64 + 8 + dragged.right);
+    painter->findChild<QPushButton*>(QStringLiteral("maskUndoButton"))->click();
+    QCOMPARE(form_request().input.outpaint, dragged);
+    QCOMPARE(form_request().width, 64 + dragged.right);
+    painter->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    const lightning::GenerationRequest request = form_request();
+    QCOMPARE(request.input.outpaint, dragged);
+    QVERIFY(request.input.mask.empty());  // nothing painted: the new area alone is repainted
+    QVERIFY(request.inpaints());
+
+    // Cancel puts back what the painter started from.
+    painter = open_painter();
+    QVERIFY(painter);
+    drag_canvas(painter->canvas(), {64.0 + dragged.right, 32}, {-100, 0});
+    QCOMPARE(form_request().input.outpaint.right, 0);
+    painter->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Cancel)->click();
+    QCOMPARE(form_request(), request);
+
+    child<QPushButton>(window_.get(), "generateButton")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->controller()->busy() && gallery()->rowCount() == 1,
+                             kTimeoutMs);
+    QVERIFY2(window_->message_text().isEmpty(), qPrintable(window_->message_text()));
+    const GalleryItem first = gallery()->item(0);
+    // The PNG's parameters carry the margins and the grown size.
+    const auto recorded = lightning::read_image_record(to_std(first.file)).record;
+    QVERIFY(recorded);
+    QCOMPARE(recorded->request.input.outpaint, dragged);
+    QCOMPARE(recorded->request.width, 64 + dragged.right);
+    QCOMPARE(recorded->request.height, 64 + dragged.top);
+    const lightning::Image8 out = lightning::read_png(to_std(first.file));
+    QCOMPARE(out.width, 64 + dragged.right);
+    QCOMPARE(out.height, 64 + dragged.top);
+    // The image's own pixels are kept (keep unmasked), shifted down by the top margin.
+    const lightning::Image8 in = lightning::read_png(to_std(input));
+    for (const QPoint p : {QPoint(0, 0), QPoint(40, 20), QPoint(63, 63)})
+        for (int c = 0; c < 3; ++c)
+            QCOMPARE(out.rgb[(size_t(p.y() + dragged.top) * out.width + p.x()) * 3 + c],
+                     in.rgb[(size_t(p.y()) * in.width + p.x()) * 3 + c]);
+
+    // "Regenerate" makes it again from the record, bit for bit.
+    child<QPushButton>(window_.get(), "refineClearButton")->click();
+    child<QPlainTextEdit>(window_.get(), "promptEdit")->setPlainText(QStringLiteral("else"));
+    Q_EMIT window_->gallery()->regenerateRequested(first.record.request);
+    QCOMPARE(form_request().input.outpaint, dragged);
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->controller()->busy() && gallery()->rowCount() == 2,
+                             kTimeoutMs);
+    const GalleryItem again = gallery()->item(0);
+    QCOMPARE(again.record, first.record);
+    QVERIFY(lightning::read_png(to_std(again.file)).rgb == out.rgb);
+}
+
+void TestRefineWindow::live_mode_rerenders_an_input_image_on_strength_and_mask_steps() {
+    open_window(true, /*manual_clock=*/true);
+    const QString input = write_picture(root_.filePath(QStringLiteral("live.png")), 128, 128, 10);
+    QVERIFY(window_->use_as_input(input));
+    set_form(QStringLiteral("live refine"), 2, 5, 1.0);
+    QSignalSpy shown(window_.get(), &MainWindow::liveResultShown);
+    int live_previews = 0;
+    connect(window_.get(), &MainWindow::previewShown, this,
+            [&](int job_id) { live_previews += window_->live_mode()->owns(job_id); });
+    auto last_shown = [&] { return shown.last()[0].value<GalleryItem>().record; };
+    window_->set_live(true);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kTimeoutMs);
+    wait_idle();
+    QVERIFY(last_shown().request.refines());
+    QVERIFY(live_previews > 0);  // step previews, as for text to image
+    QCOMPARE(live_jobs_, 1);
+
+    // The strength: one render of the new value.
+    child<QDoubleSpinBox>(window_.get(), "strengthSpin")->setValue(0.5);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, kTimeoutMs);
+    wait_idle();
+    QCOMPARE(last_shown().request.input.strength, 0.5);
+    QCOMPARE(live_jobs_, 2);
+
+    // A stroke in the mask painter: nothing while the mouse moves, one render when it ends.
+    MaskPainter* painter = open_painter();
+    QVERIFY(painter);
+    MaskCanvas* canvas = painter->canvas();
+    const QPointF from = canvas->to_widget({10, 64}), to = canvas->to_widget({110, 64});
+    lightning::testing::mouse_drag(canvas, from, to, Qt::LeftButton, /*release=*/false);
+    QTest::qWait(300);
+    QCOMPARE(live_jobs_, 2);
+    QMouseEvent release(QEvent::MouseButtonRelease, to, canvas->mapToGlobal(to), Qt::LeftButton,
+                        Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(canvas, &release);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 3, kTimeoutMs);
+    wait_idle();
+    QCOMPARE(live_jobs_, 3);
+    QVERIFY(!last_shown().mask.hash.empty());
+    QVERIFY(last_shown().request.inpaints());
+
+    // A drag of the canvas edge: a render of the grown canvas. At half the live resolution the
+    // margins shrink with the canvas, so the live image shows the same composition.
+    EngineSettings engine = window_->engine_settings();
+    engine.live_scale = 0.5;
+    window_->apply_engine_settings(engine);
+    drag_canvas(canvas, {128, 64}, {32, 0});
+    const int right = painter->margins().right;
+    QCOMPARE(form_request().width, 128 + right);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() > 3 && last_shown().request.input.outpaint.any(),
+                             kTimeoutMs);
+    wait_idle();
+    QCOMPARE(last_shown().request.input.outpaint.right, right / 2);
+    QCOMPARE(last_shown().request.width, (128 + right) / 2);
+    QCOMPARE(last_shown().request.height, 64);
+    painter->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    wait_idle();
 }
 
 QTEST_MAIN(TestRefineWindow)

@@ -6,6 +6,7 @@
 #include "core/util/log.h"
 #include "ui/form/refine_panel.h"
 #include "ui/job_queue.h"
+#include "ui/mask_model.h"
 #include "ui/prompt_box.h"
 #include "ui/string_convert.h"
 
@@ -70,6 +71,7 @@ GenerationForm::GenerationForm(TokenCounter* counter, QWidget* parent)
     refine_ = new RefinePanel(this);
     refine_->set_steps(steps_->currentData(Qt::UserRole).toInt());
     connect(refine_, &RefinePanel::changed, this, &GenerationForm::emit_changed);
+    connect(refine_, &RefinePanel::outpaintEdited, this, &GenerationForm::set_outpaint);
     static_cast<QVBoxLayout*>(layout())->addWidget(refine_);
     update_guidance_dependent();
     on_size_preset_changed();
@@ -256,6 +258,34 @@ void GenerationForm::set_input_image(const QString& path, const QImage& pixels) 
         return std::clamp(int(std::lround(value)) / m * m, limits::kMinSide, limits::kMaxSide);
     };
     if (!pixels.isNull()) select_size(side(width * scale), side(height * scale));
+    filling_ = was_filling;
+    emit_changed();
+}
+
+void GenerationForm::set_outpaint(const lightning::Margins& wanted) {
+    const bool was_filling = std::exchange(filling_, true);
+    const lightning::Margins from = refine_->outpaint();
+    const int inner_width = width_->value() - from.left - from.right;
+    const int inner_height = height_->value() - from.top - from.bottom;
+    lightning::Margins to = from;
+    // One side at a time, against the other as it stands (an edge drags one side of a pair).
+    auto snap = [](int wanted_side, int& side, int inner, int opposite) {
+        if (wanted_side != side) side = snap_margin(wanted_side, inner, opposite);
+    };
+    snap(wanted.left, to.left, inner_width, to.right);
+    snap(wanted.right, to.right, inner_width, to.left);
+    snap(wanted.top, to.top, inner_height, to.bottom);
+    snap(wanted.bottom, to.bottom, inner_height, to.top);
+    refine_->set_outpaint(to);
+    select_size(inner_width + to.left + to.right, inner_height + to.top + to.bottom);
+    filling_ = was_filling;
+    emit_changed();
+}
+
+void GenerationForm::set_painted(const QString& mask, const lightning::Margins& margins) {
+    const bool was_filling = std::exchange(filling_, true);
+    refine_->set_mask(mask);
+    set_outpaint(margins);
     filling_ = was_filling;
     emit_changed();
 }

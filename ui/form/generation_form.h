@@ -60,6 +60,12 @@ public:
     // limits), as the CLI's default for --init-image does, until the user changes it.
     void set_input_image(const QString& path, const QImage& pixels);
     RefinePanel* refine_panel() const { return refine_; }
+    // Outpainting: the margins of the input image's canvas. Each side that changes is snapped
+    // as dragging an edge snaps it (ui/mask_model.h: snap_margin) and the size grows or shrinks
+    // with the margins, so the image keeps its area of the canvas. One changed().
+    void set_outpaint(const lightning::Margins& margins);
+    // What the mask painter made: the mask file ("" = none) and the margins. One changed().
+    void set_painted(const QString& mask, const lightning::Margins& margins);
 
     // False while the seed field is empty (being typed): nothing can run with that.
     bool has_seed() const;

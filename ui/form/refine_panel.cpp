@@ -150,7 +150,45 @@ QWidget* RefinePanel::build_settings() {
            "outside the mask shifts"));
     connect(keep_unmasked_, &QCheckBox::toggled, this, &RefinePanel::emit_changed);
     rows->addRow(QString(), keep_unmasked_);
+    QLayout* outpaint = build_outpaint(settings_);
+    auto* outpaint_label = new QLabel(tr("&Outpaint"), settings_);
+    outpaint_label->setBuddy(outpaint_spins_[0]);
+    rows->addRow(outpaint_label, outpaint);
     return settings_;
+}
+
+// Left, top, right, bottom: numbers for what dragging the canvas edges in the mask painter
+// sets, for the keyboard (the form snaps them as the drag does).
+QLayout* RefinePanel::build_outpaint(QWidget* parent) {
+    const struct {
+        const char* name;
+        QString side;
+    } sides[] = {{"outpaintLeftSpin", tr("left")},
+                 {"outpaintTopSpin", tr("top")},
+                 {"outpaintRightSpin", tr("right")},
+                 {"outpaintBottomSpin", tr("bottom")}};
+    auto* row = new QHBoxLayout;
+    for (int i = 0; i < 4; ++i) {
+        auto* spin = new QSpinBox(parent);
+        spin->setObjectName(QString::fromLatin1(sides[i].name));
+        spin->setRange(0, limits::kMaxSide);
+        spin->setSingleStep(limits::kSideMultiple);
+        spin->setKeyboardTracking(false);  // a typed number counts when complete
+        spin->setAccessibleName(tr("Outpaint %1").arg(sides[i].side));
+        spin->setToolTip(tr("Grow the canvas on the %1 by this many pixels (repainted); the size "
+                            "above grows with it. Or drag the canvas edges in Paint mask…")
+                             .arg(sides[i].side));
+        connect(spin, &QSpinBox::valueChanged, this, [this] {
+            if (filling_) return;
+            lightning::Margins wanted;
+            int* values[] = {&wanted.left, &wanted.top, &wanted.right, &wanted.bottom};
+            for (int j = 0; j < 4; ++j) *values[j] = outpaint_spins_[j]->value();
+            Q_EMIT outpaintEdited(wanted);
+        });
+        outpaint_spins_[i] = spin;
+        row->addWidget(spin);
+    }
+    return row;
 }
 
 void RefinePanel::build_strength(QWidget* parent) {
@@ -236,6 +274,13 @@ void RefinePanel::set_mask(const QString& path) {
     emit_changed();
 }
 
+void RefinePanel::set_outpaint(const lightning::Margins& margins) {
+    const bool changed = margins != outpaint_;
+    outpaint_ = margins;
+    update_view();  // also when unchanged: a spin box may show a number that snapped back
+    if (changed) emit_changed();
+}
+
 void RefinePanel::clear_image() {
     image_path_.clear();
     mask_path_.clear();
@@ -265,6 +310,10 @@ void RefinePanel::update_view() {
     clear_mask_->setEnabled(!mask_path_.isEmpty());
     paint_mask_->setEnabled(!pixels_.isNull());
     paint_mask_->setText(mask_path_.isEmpty() ? tr("Paint mask…") : tr("Edit mask…"));
+    const bool was_filling = std::exchange(filling_, true);  // shown, not edited
+    const int values[] = {outpaint_.left, outpaint_.top, outpaint_.right, outpaint_.bottom};
+    for (int i = 0; i < 4; ++i) outpaint_spins_[i]->setValue(values[i]);
+    filling_ = was_filling;
     if (!image) return;
     const QFileInfo file(image_path_);
     file_label_->setText(

@@ -1,9 +1,11 @@
 // The form's "Input image" section: img2img and inpainting controls over a request's
 // lightning::RefineInput (core/request/request.h). A thumbnail of the input (the mask tinted
-// over it) with its file name, Open / Clear, Paint mask / Clear mask, and strength, fit, mask blur
-// and "keep unmasked pixels". Without an input image only a line saying how to set one shows,
-// and input() is the default RefineInput (text to image). Reading, keeping and painting files is
-// the window's part (ui/main_window_refine.cpp); this panel shows paths it is given.
+// over it) with its file name, Open / Clear, Paint mask / Clear mask, and strength, fit, mask blur,
+// "keep unmasked pixels" and the outpaint margins as numbers (the mask painter drags them too; the
+// form grows its size with them: GenerationForm::set_outpaint). Without an input image only a line
+// saying how to set one shows, and input() is the default RefineInput (text to image). Reading,
+// keeping and painting files is the window's part (ui/main_window_refine.cpp); this panel shows
+// paths it is given.
 #pragma once
 #include "core/request/request.h"
 
@@ -14,6 +16,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLayout;
 class QPushButton;
 class QSlider;
 class QSpinBox;
@@ -35,6 +38,10 @@ public:
     void set_image(const QString& path, const QImage& pixels);
     // The mask file ("" = none: img2img).
     void set_mask(const QString& path);
+    // The outpaint margins as they are (the form keeps its size in step: call it through
+    // GenerationForm::set_outpaint).
+    void set_outpaint(const lightning::Margins& margins);
+    lightning::Margins outpaint() const { return outpaint_; }
     void clear_image();
     bool has_image() const { return !image_path_.isEmpty(); }
     QString image_path() const { return image_path_; }
@@ -49,11 +56,14 @@ Q_SIGNALS:
     // Buttons whose work needs the window: choosing a file, painting the mask.
     void openRequested();
     void paintMaskRequested();
+    // The margins' numbers were edited to `wanted` (the form snaps them and sets them).
+    void outpaintEdited(lightning::Margins wanted);
 
 private:
     QWidget* build_image_row();
     QWidget* build_settings();
     void build_strength(QWidget* parent);
+    QLayout* build_outpaint(QWidget* parent);
     void update_view();
     void update_thumbnail();
     void update_hint();
@@ -81,6 +91,7 @@ private:
     QComboBox* fit_ = nullptr;
     QSpinBox* mask_blur_ = nullptr;
     QCheckBox* keep_unmasked_ = nullptr;
+    QSpinBox* outpaint_spins_[4] = {};  // left, top, right, bottom
 };
 
 }  // namespace lightning::ui
