@@ -407,8 +407,10 @@ void GalleryWidget::build_actions() {
                 Q_EMIT useAsInputRequested(model_->item(row).file);
         });
     // Any image can be upscaled, also one without (usable) parameters.
-    add("upscale2Action", tr("Upscale ×2"), {}, view_, on_view, [this] { upscale_current(2); });
-    add("upscale4Action", tr("Upscale ×4"), {}, view_, on_view, [this] { upscale_current(4); });
+    add("upscale2Action", tr("Upscale ×2"), QKeySequence(Qt::CTRL | Qt::Key_U), view_, on_view,
+        [this] { upscale_current(2); });
+    add("upscale4Action", tr("Upscale ×4"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), view_,
+        on_view, [this] { upscale_current(4); });
     add("deleteAction", tr("Move to trash"), QKeySequence::Delete, view_, on_view,
         [this] { delete_rows(selected_rows()); });
     const auto in_gallery = Qt::WidgetWithChildrenShortcut;
@@ -743,7 +745,10 @@ void GalleryWidget::set_upscalers(const QStringList& files, const QString& hint)
     for (const char* name : {"upscale2Action", "upscale4Action"}) {
         QAction* upscale = action(name);
         upscale->setEnabled(!model.isEmpty());
-        upscale->setToolTip(model.isEmpty() ? hint : upscale->text() + QStringLiteral(": ") + tip);
+        upscale->setToolTip(QStringLiteral("%1 (%2): %3")
+                                .arg(upscale->text(),
+                                     upscale->shortcut().toString(QKeySequence::NativeText),
+                                     model.isEmpty() ? hint : tip));
     }
     if (viewer_) viewer_->set_upscale_enabled(!model.isEmpty(), model.isEmpty() ? hint : tip);
 }
