@@ -97,12 +97,15 @@ void check_request_files(const GenerationRequest& request) {
     }
 }
 
+// The scale an upscale runs at: its own, or when 0 the model file's.
+static int upscale_scale(const PostUpscale& how) {
+    return how.scale ? how.scale : int(check_upscaler_file(how.model).scale());
+}
+
 std::pair<int, int> output_size(const GenerationRequest& request) {
     const GenerationRequest made = request.hires.on() ? request.hires_pass() : request;
     if (!request.upscale.on()) return {made.width, made.height};
-    const int scale = request.upscale.scale
-                          ? request.upscale.scale
-                          : int(check_upscaler_file(request.upscale.model).scale());
+    const int scale = upscale_scale(request.upscale);
     return {made.width * scale, made.height * scale};
 }
 

@@ -524,6 +524,20 @@ bool report_step(const Scheduler& scheduler, int step, int run_step, int run_ste
     return true;
 }
 
+// `callbacks` whose steps count on from `offset` out of `total`: with the hires fix, one count
+// over both passes (a progress bar that does not restart at the second pass).
+Callbacks counting_steps(const Callbacks& callbacks, int offset, int total) {
+    Callbacks counted = callbacks;
+    if (callbacks.on_step)
+        counted.on_step = [on_step = callbacks.on_step, offset, total](const StepInfo& step) {
+            StepInfo shifted = step;
+            shifted.step += offset;
+            shifted.total_steps = total;
+            return on_step(shifted);
+        };
+    return counted;
+}
+
 }  // namespace
 
 // The model's scheduler config with the spacing Lightning needs and the UNet's prediction.
@@ -782,12 +796,17 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     // With the hires fix every image's first pass comes first (the UNet switches once), then
     // each image's second pass, decoded and handed over as it finishes.
     std::vector<std::pair<at::Tensor, double>> first_passes;  // latents, seconds
+    const int all_steps =
+        request.denoising_steps() + (request.hires.on() ? request.hires_denoising_steps() : 0);
+    const Callbacks first_pass_callbacks = counting_steps(callbacks, 0, all_steps);
+    const Callbacks second_pass_callbacks =
+        counting_steps(callbacks, request.denoising_steps(), all_steps);
     for (int first = 0; first < request.batch && !result.cancelled; first += group) {
         const int images = std::min(group, request.batch - first);
         const auto group_start = Clock::now();
         at::Tensor latents;
         if (!denoise(request, *scheduler, cond, refine ? &*refine : nullptr, first, images,
-                     request.denoising_steps(), callbacks, latents, trace)) {
+                     request.denoising_steps(), first_pass_callbacks, latents, trace)) {
             result.cancelled = true;
             break;
         }
@@ -804,7 +823,7 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     for (int i = 0; i < int(first_passes.size()) && !result.cancelled; ++i) {
         const auto pass_start = Clock::now();
         at::Tensor latents = first_passes[size_t(i)].first;
-        if (!hires_fix(request, cond, i, callbacks, latents, trace)) {
+        if (!hires_fix(request, cond, i, second_pass_callbacks, latents, trace)) {
             result.cancelled = true;
             break;
         }

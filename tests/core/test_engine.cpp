@@ -199,12 +199,18 @@ private Q_SLOTS:
              [](auto& r) { r.hires.scale = 2, r.hires.steps = limits::kMaxSteps + 1; }},
             {"hires upscaler",
              [](auto& r) { r.hires.scale = 2, r.hires.upscaler = HiresUpscaler::Model; }},
-            {"hires upscaler", [](auto& r) { r.hires.scale = 2, r.hires.upscaler_model = "x4.pth"; }},
+            {"hires upscaler",
+             [](auto& r) { r.hires.scale = 2, r.hires.upscaler_model = "x4.pth"; }},
             {"upscale", [](auto& r) { r.upscale.scale = 2; }},
             {"upscale scale",
-             [](auto& r) { r.upscale = {"x4.pth", limits::kMaxUpscaleScale + 1}; }},
-            // 64 x 2 (hires) x 8 is not above 16384, 4096 x 8 is.
-            {"upscale", [](auto& r) { r.width = limits::kMaxSide, r.upscale = {"x8.pth", 8}; }},
+             [](auto& r) {
+                 r.upscale = {"x4.pth", limits::kMaxUpscaleScale + 1};
+             }},
+            // 4096 x 8 = 32768 pixels a side, above limits::kMaxUpscaledSide.
+            {"upscale",
+             [](auto& r) {
+                 r.width = limits::kMaxSide, r.upscale = {"x8.pth", 8};
+             }},
         };
         for (const auto& c : cases) {
             auto request = small_request();

@@ -155,10 +155,9 @@ private Q_SLOTS:
         record.request.upscale = {"RealESRGAN x2", 2};
         record.upscaler = {"RealESRGAN x2", "6666666666"};
         const std::string text = format_parameters(record);
-        for (const char* key :
-             {"Hires upscaler: 4x-UltraSharp", "Hires upscaler hash: 5555555555",
-              "Postprocess upscale by: 2", "Postprocess upscaler: RealESRGAN x2",
-              "Postprocess upscaler hash: 6666666666"})
+        for (const char* key : {"Hires upscaler: 4x-UltraSharp", "Hires upscaler hash: 5555555555",
+                                "Postprocess upscale by: 2", "Postprocess upscaler: RealESRGAN x2",
+                                "Postprocess upscaler hash: 6666666666"})
             QVERIFY2(text.find(key) != std::string::npos, text.c_str());
         const auto back = parse_parameters(text);
         QVERIFY(back.has_value());

@@ -421,8 +421,9 @@ private Q_SLOTS:
         run = run_cli({"upscale", q(large), "--model", q(data("x4.safetensors")), "--out",
                        q(temp("huge.png"))});
         QCOMPARE(run.exit_code, 1);
-        QVERIFY2(run.err.find(large + ": 4100x4100 x4 = 16400x16400 is larger") != std::string::npos,
-                 run.err.c_str());
+        QVERIFY2(
+            run.err.find(large + ": 4100x4100 x4 = 16400x16400 is larger") != std::string::npos,
+            run.err.c_str());
         QVERIFY(!std::filesystem::exists(temp("huge.png")));
     }
 
@@ -489,9 +490,9 @@ private Q_SLOTS:
         QCOMPARE(e.where(), std::string("upscale"));
         const Image8 wide{8200, 8, std::vector<uint8_t>(size_t(8200) * 8 * 3, 7)};
         e = testing::expect_error([&] { engine().upscale(wide, {data("x2.safetensors"), 0}); });
-        QVERIFY2(std::string(e.what()).find("16400x16 is larger than 16384x16384") !=
-                     std::string::npos,
-                 e.what());
+        QVERIFY2(
+            std::string(e.what()).find("16400x16 is larger than 16384x16384") != std::string::npos,
+            e.what());
         // The hires fix's model upscaler: named only with "model", and checked as a file.
         request = tiny_request();
         request.hires = {2.0, 0.5, 0, HiresUpscaler::Model, "", ""};
@@ -509,7 +510,12 @@ private Q_SLOTS:
         const GenerationRequest first = tiny_request();
         auto hires = first;
         hires.hires = {2.0, 0.5, 2, HiresUpscaler::Model, data("x4_gc32.safetensors"), ""};
-        const auto made = engine().generate(hires);
+        // One step count over both passes: 4 steps, then int(2 x 0.5) = 1 at the larger size.
+        std::vector<std::pair<int, int>> steps;
+        EngineCallbacks callbacks;
+        callbacks.on_step = [&](const StepEvent& e) { steps.emplace_back(e.step, e.total_steps); };
+        const auto made = engine().generate(hires, callbacks);
+        QCOMPARE(steps, (std::vector<std::pair<int, int>>{{0, 5}, {1, 5}, {2, 5}, {3, 5}, {4, 5}}));
         const Image8 big = made.run.images.at(0).pixels;
         QCOMPARE(big.width, 128);
         QCOMPARE(made.records.at(0).hires_upscaler.name, std::string("x4_gc32"));
@@ -541,6 +547,8 @@ private:
             EngineOptions options;
             options.models.base = testing::fixtures_dir() + "/tiny-sdxl";
             options.models.lightning_dir = testing::fixtures_dir() + "/tiny-lightning";
+            options.preview = PreviewMode::Off;
+            options.read_image = read_image_pixels;
             engine_ = Engine::load(options);
         }
         return *engine_;
