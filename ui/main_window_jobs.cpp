@@ -229,7 +229,9 @@ void MainWindow::on_job_started(const GenerationJob& job) {
         update_status_label();
         return;
     }
-    eta_.start(job.request.batch, job.request.steps);
+    // The steps that run: with the hires fix its second pass's too (the engine counts on).
+    const lightning::GenerationRequest& r = job.request;
+    eta_.start(r.batch, r.denoising_steps() + (r.hires.on() ? r.hires_denoising_steps() : 0));
     eta_text_.clear();
     update_generate_button();
     update_status_label();
