@@ -13,6 +13,7 @@
 #include "ui/gallery_widget.h"
 #include "ui/image_viewer.h"
 #include "ui/main_window.h"
+#include "ui/settings_dialog.h"
 #include "ui/string_convert.h"
 #include "ui/upscaler_files.h"
 
@@ -24,6 +25,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -161,6 +163,24 @@ void TestUpscaleWindow::upscaler_files_are_listed_and_found_by_record() {
     QCOMPARE(find_upscaler_file({"x4", "0000000000"}, folder), QString());
     QCOMPARE(find_upscaler_file({"x4", ""}, folder), files[1]);
     QCOMPARE(find_upscaler_file({"x8", ""}, folder), QString());
+
+    // The folder is a setting of its own: kept, and checked in the dialog as it is typed.
+    engine_.upscalers_dir = folder;
+    {
+        QSettings settings;
+        save_engine_settings(settings, engine_);
+        QCOMPARE(load_engine_settings(settings).upscalers_dir, folder);
+    }
+    SettingsDialog dialog(engine_);
+    auto* edit = child<QLineEdit>(&dialog, "upscalersDirEdit");
+    auto* status = child<QLabel>(&dialog, "upscalersDirEditStatus");
+    QCOMPARE(edit->text(), folder);
+    QVERIFY2(status->text().contains(QLatin1String("2 upscalers: x2_params, x4")),
+             qPrintable(status->text()));
+    edit->setText(root_.filePath(QStringLiteral("not-there")));
+    QVERIFY2(status->text().contains(QLatin1String("No folder")), qPrintable(status->text()));
+    edit->setText(folder);
+    QCOMPARE(dialog.settings().upscalers_dir, folder);
 }
 
 // ------------------------------------------------------------------------------- the window
