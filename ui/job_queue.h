@@ -44,6 +44,8 @@ struct GenerationJob {
     // restart); an upscale job is not one.
     bool saves_to_gallery() const { return purpose == JobPurpose::Gallery; }
     bool upscales() const { return purpose == JobPurpose::Upscale && upscale_source.has_value(); }
+    // Queued again on the next start when quitting left it unfinished (ui/saved_jobs.h).
+    bool kept_across_restarts() const { return saves_to_gallery() || upscales(); }
 };
 
 // "1 step", "4 steps": how the app names a step count (and its Lightning checkpoint).

@@ -13,6 +13,7 @@
 #include "ui/gallery_widget.h"
 #include "ui/image_viewer.h"
 #include "ui/main_window.h"
+#include "ui/saved_jobs.h"
 #include "ui/settings_dialog.h"
 #include "ui/string_convert.h"
 #include "ui/upscaler_files.h"
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void upscale_x2_of_a_gallery_image_regenerates_identically();
     void bad_upscales_are_refused_before_work_and_the_gallery_keeps_its_images();
     void reuse_finds_the_upscaler_models_a_record_names();
+    void an_upscale_left_queued_is_kept_for_the_next_start();
 
 private:
     void open_window(bool wait_for_model);
@@ -418,6 +420,42 @@ void TestUpscaleWindow::reuse_finds_the_upscaler_models_a_record_names() {
     window_->gallery()->action("reuseAction")->trigger();
     QVERIFY2(window_->message_text().contains(QLatin1String("No upscaler model x4")),
              qPrintable(window_->message_text()));
+}
+
+void TestUpscaleWindow::an_upscale_left_queued_is_kept_for_the_next_start() {
+    GenerationController controller;
+    controller.set_engine({});  // no model: jobs wait in the queue
+    GenerationJob upscale;
+    upscale.purpose = JobPurpose::Upscale;
+    upscale.request.upscale = {to_std(esrgan_file(QStringLiteral("x2.safetensors"))), 2};
+    upscale.output_dir = gallery_dir_;
+    const lightning::ImageRecord record =
+        lightning::testing::gallery_test_item(QStringLiteral("kept"), 2, 8).record;
+    upscale.upscale_source = UpscaleSource{root_.filePath(QStringLiteral("a.png")), record, 64, 48};
+    GenerationJob without_record = upscale;
+    without_record.upscale_source->record.reset();
+    controller.submit(upscale);
+    controller.submit(without_record);
+    const QList<GenerationJob> unfinished = controller.unfinished_gallery_jobs();
+    QCOMPARE(unfinished.size(), 2);
+
+    QSettings settings;
+    save_pending_jobs(settings, unfinished);
+    const QList<GenerationJob> loaded = load_pending_jobs(settings);
+    QCOMPARE(loaded.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        const GenerationJob& job = loaded[i];
+        QVERIFY(job.upscales());
+        QCOMPARE(job.request, upscale.request);
+        QCOMPARE(job.output_dir, gallery_dir_);
+        QCOMPARE(job.upscale_source->file, upscale.upscale_source->file);
+        QCOMPARE(job.upscale_source->width, 64);
+        QCOMPARE(job.upscale_source->height, 48);
+        QCOMPARE(job.upscale_source->record, unfinished[i].upscale_source->record);
+    }
+    QVERIFY(loaded[0].upscale_source->record.has_value());
+    QVERIFY(!loaded[1].upscale_source->record.has_value());
+    QVERIFY(describe_job(loaded[0]).contains(QStringLiteral("upscale ×2 · 64×48 → 128×96")));
 }
 
 QTEST_MAIN(TestUpscaleWindow)
