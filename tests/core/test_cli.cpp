@@ -552,6 +552,60 @@ private Q_SLOTS:
 #endif
     }
 
+    // --upscale-model / --upscale-by and --hires-upscaler FILE: recorded by name and hash, asked
+    // for again by --from, which then makes the same pixels.
+    void upscaleFlagsAreRecordedAndRegenerate() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const QString model = q(testing::fixtures_dir() + "/tiny-sdxl");
+        const QString lightning = q(testing::fixtures_dir() + "/tiny-lightning");
+        const QString x2 = q(testing::test_data_dir() + "/esrgan/x2.safetensors");
+        const QString x4 = q(testing::test_data_dir() + "/esrgan/x4_gc32.safetensors");
+        const QString first = dir_.filePath("upscaled.png");
+        const Run made = run_cli(
+            {"generate", "--model",       model, "--lightning",      lightning, "--prompt",
+             "a hill",   "--width",       "64",  "--height",         "64",      "--seed",
+             "4",        "--hires-scale", "1.5", "--hires-upscaler", x4,        "--upscale-model",
+             x2,         "--out",         first});
+        QVERIFY2(made.exit_code == 0, qPrintable(made.err));
+        QCOMPARE(read_png(first.toStdString()).width, 192);  // 64 x 1.5 x 2
+        const auto record =
+            parse_parameters(read_png_text(first.toStdString()).entries.at("parameters"));
+        QVERIFY(record);
+        QCOMPARE(record->request.upscale.scale, 2);
+        QCOMPARE(record->upscaler.name, std::string("x2"));
+        QCOMPARE(record->hires_upscaler.name, std::string("x4_gc32"));
+
+        const QStringList again{"generate", "--from", first,
+                                "--model",  model,    "--lightning",
+                                lightning,  "--out",  dir_.filePath("upscaled-again.png")};
+        Run missing = run_cli(again);
+        QCOMPARE(missing.exit_code, 2);
+        QVERIFY2(missing.err.contains("--hires-upscaler FILE"), qPrintable(missing.err));
+        missing = run_cli(QStringList(again) << "--hires-upscaler" << x4);
+        QCOMPARE(missing.exit_code, 2);
+        QVERIFY2(missing.err.contains("--upscale-model FILE"), qPrintable(missing.err));
+        const Run same =
+            run_cli(QStringList(again) << "--hires-upscaler" << x4 << "--upscale-model" << x2);
+        QVERIFY2(same.exit_code == 0 && !same.err.contains("warning"), qPrintable(same.err));
+        QVERIFY(read_png(first.toStdString()).rgb ==
+                read_png(dir_.filePath("upscaled-again.png").toStdString()).rgb);
+        // Checked before any work: a scale above the model's, a file that is no upscaler.
+        const Run too_far =
+            run_cli({"generate", "--model", model, "--lightning", lightning, "--prompt", "a hill",
+                     "--width", "64", "--height", "64", "--upscale-model", x2, "--upscale-by", "4",
+                     "--out", dir_.filePath("never.png")});
+        QCOMPARE(too_far.exit_code, 2);
+        QVERIFY2(too_far.err.contains("a ×2 model cannot upscale ×4"), qPrintable(too_far.err));
+        QVERIFY(!QFile::exists(dir_.filePath("never.png")));
+        const Run not_a_file =
+            run_cli({"generate", "--model", model, "--prompt", "a hill", "--hires-scale", "2",
+                     "--hires-upscaler", "bicubic", "--out", dir_.filePath("never.png")});
+        QCOMPARE(not_a_file.exit_code, 2);
+        QVERIFY2(not_a_file.err.contains("'bicubic' is not latent, latent-nearest, lanczos or"),
+                 qPrintable(not_a_file.err));
+#endif
+    }
+
     // `generate --from` takes everything from the PNG; the result is pixel-identical.
     void fromRegeneratesThePixels() {
 #ifdef LIGHTNING_HAVE_OIIO
