@@ -26,6 +26,9 @@ struct EngineSettings {
     lightning::PromptSyntax prompt_syntax = lightning::PromptSyntax::A1111;
     // Textual-inversion files (*.safetensors) usable in prompts by their file stem ("" = none).
     QString embeddings_dir;
+    // Upscaler model files (ESRGAN .safetensors / .pth; ui/upscaler_files.h) for the hires fix,
+    // the form's upscale and the gallery's "Upscale ×2 / ×4" ("" = none).
+    QString upscalers_dir;
     QString vae;  // a VAE file or folder instead of the model's own ("" = the model's)
     lightning::VaeTiling vae_tiling = lightning::VaeTiling::Auto;
     // Live mode renders at this fraction of the form's width and height (1 = full size).

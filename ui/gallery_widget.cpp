@@ -2,6 +2,7 @@
 
 #include "ui/image_viewer.h"
 #include "ui/string_convert.h"
+#include "ui/upscaler_files.h"
 
 #include <QAction>
 #include <QApplication>
@@ -207,6 +208,7 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
     layout->addWidget(details_);
     layout->addLayout(build_bottom_bar());
     build_actions();
+    set_upscalers({}, tr("No upscaler model is set up (Settings ▸ Upscaler models)"));
 
     connect_model();
     set_thumbnail_size(GalleryModel::kDefaultThumbnailSize);
@@ -404,6 +406,11 @@ void GalleryWidget::build_actions() {
             if (const int row = current_row(); row >= 0)
                 Q_EMIT useAsInputRequested(model_->item(row).file);
         });
+    // Any image can be upscaled, also one without (usable) parameters.
+    add("upscale2Action", tr("Upscale ×2"), QKeySequence(Qt::CTRL | Qt::Key_U), view_, on_view,
+        [this] { upscale_current(2); });
+    add("upscale4Action", tr("Upscale ×4"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), view_,
+        on_view, [this] { upscale_current(4); });
     add("deleteAction", tr("Move to trash"), QKeySequence::Delete, view_, on_view,
         [this] { delete_rows(selected_rows()); });
     const auto in_gallery = Qt::WidgetWithChildrenShortcut;
@@ -481,6 +488,18 @@ void GalleryWidget::update_count() {
 void GalleryWidget::update_details() {
     const int row = current_row();
     details_->setText(row < 0 ? QString() : describe_item_settings(model_->item(row)));
+    // An upscale of an image without settings has none to reuse: said on the actions.
+    const bool reusable = row < 0 || !upscaled_without_source(model_->item(row).record);
+    for (const char* name : {"reuseAction", "regenerateAction"}) {
+        QAction* reuse = action(name);
+        if (!reuse) return;  // not built yet
+        reuse->setEnabled(reusable);
+        reuse->setToolTip(
+            reusable ? QStringLiteral("%1 (%2)").arg(
+                           reuse->text(), reuse->shortcut().toString(QKeySequence::NativeText))
+                     : tr("This image was upscaled from one without generation settings: "
+                          "there are none to reuse or regenerate"));
+    }
 }
 
 void GalleryWidget::show_notice(const QString& text, bool with_undo) {
@@ -529,9 +548,18 @@ const GalleryItem* GalleryWidget::usable_current_item() {
     const int row = current_row();
     if (row < 0) return nullptr;
     const GalleryItem& item = model_->item(row);
-    if (item.refused.isEmpty()) return &item;
-    Q_EMIT message(refusal_message(item.file, item.refused), true);
-    return nullptr;
+    if (!item.refused.isEmpty()) {
+        Q_EMIT message(refusal_message(item.file, item.refused), true);
+        return nullptr;
+    }
+    if (upscaled_without_source(item.record)) {
+        Q_EMIT message(tr("%1 was upscaled from an image without generation settings: there are "
+                          "none to reuse or regenerate")
+                           .arg(QFileInfo(item.file).fileName()),
+                       true);
+        return nullptr;
+    }
+    return &item;
 }
 
 int GalleryWidget::current_row() const {
@@ -636,6 +664,11 @@ void GalleryWidget::open_viewer(int row) {
             if (viewer_row_ >= 0 && viewer_row_ < model_->rowCount())
                 Q_EMIT useAsInputRequested(model_->item(viewer_row_).file);
         });
+        connect(viewer_, &ImageViewer::upscaleRequested, this, [this](int scale) {
+            if (viewer_row_ >= 0 && viewer_row_ < model_->rowCount())
+                upscale_row(viewer_row_, scale, {});
+        });
+        set_upscalers(upscalers_, upscaler_hint_);  // the viewer's buttons follow the actions
     }
     viewer_row_ = row;
     const GalleryItem& item = model_->item(row);
@@ -688,6 +721,7 @@ void GalleryWidget::show_context_menu(const QPoint& position) {
     menu.addAction(action("reuseAction"));
     menu.addAction(action("regenerateAction"));
     menu.addAction(action("useAsInputAction"));
+    add_upscale_entries(menu);
     menu.addSeparator();
     menu.addAction(tr("Show in folder"), this, [item] {
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(item.file).absolutePath()));
@@ -696,6 +730,73 @@ void GalleryWidget::show_context_menu(const QPoint& position) {
     const QPoint at =
         view_->indexAt(position).isValid() ? position : view_->visualRect(index).center();
     menu.exec(view_->viewport()->mapToGlobal(at));
+}
+
+// ------------------------------------------------------------------------------- upscaling
+
+void GalleryWidget::set_upscalers(const QStringList& files, const QString& hint) {
+    upscalers_ = files;
+    upscaler_hint_ = hint;
+    const QString model = current_upscaler();
+    const QString tip = model.isEmpty()
+                            ? hint
+                            : tr("With %1 (the context menu offers each upscaler model)")
+                                  .arg(upscaler_display_name(model));
+    for (const char* name : {"upscale2Action", "upscale4Action"}) {
+        QAction* upscale = action(name);
+        upscale->setEnabled(!model.isEmpty());
+        upscale->setToolTip(QStringLiteral("%1 (%2): %3")
+                                .arg(upscale->text(),
+                                     upscale->shortcut().toString(QKeySequence::NativeText),
+                                     model.isEmpty() ? hint : tip));
+    }
+    if (viewer_) viewer_->set_upscale_enabled(!model.isEmpty(), model.isEmpty() ? hint : tip);
+}
+
+QString GalleryWidget::current_upscaler() const {
+    return upscalers_.contains(chosen_upscaler_) ? chosen_upscaler_ : upscalers_.value(0);
+}
+
+void GalleryWidget::upscale_current(int scale, const QString& model) {
+    if (const int row = current_row(); row >= 0) upscale_row(row, scale, model);
+}
+
+void GalleryWidget::upscale_row(int row, int scale, const QString& model) {
+    const QString chosen = model.isEmpty() ? current_upscaler() : model;
+    if (chosen.isEmpty()) {
+        Q_EMIT message(upscaler_hint_, true);
+        return;
+    }
+    if (chosen != current_upscaler()) {
+        chosen_upscaler_ = chosen;
+        set_upscalers(upscalers_, upscaler_hint_);
+    }
+    Q_EMIT upscaleRequested(model_->item(row).file, chosen, scale);
+}
+
+// "Upscale ×2" and "Upscale ×4", each a submenu of the model files (without any: the disabled
+// actions, whose tooltip says what to do).
+void GalleryWidget::add_upscale_entries(QMenu& menu) {
+    menu.setToolTipsVisible(true);
+    for (const auto& [name, scale] :
+         {std::pair{"upscale2Action", 2}, std::pair{"upscale4Action", 4}}) {
+        QAction* upscale = action(name);
+        if (upscalers_.isEmpty()) {
+            menu.addAction(upscale);
+            continue;
+        }
+        QMenu* models = menu.addMenu(upscale->text());
+        models->setObjectName(
+            QString::fromLatin1(name).replace(QLatin1String("Action"), QLatin1String("Menu")));
+        for (const QString& file : upscalers_) {
+            QAction* entry =
+                models->addAction(upscaler_display_name(file), this,
+                                  [this, scale, file] { upscale_current(scale, file); });
+            entry->setCheckable(true);
+            entry->setChecked(file == current_upscaler());
+            entry->setToolTip(QDir::toNativeSeparators(file));
+        }
+    }
 }
 
 }  // namespace lightning::ui

@@ -88,11 +88,22 @@ public:
     QLabel* notice() const { return notice_; }
     QAction* action(const char* name) const;
 
+    // The upscaler model files the "Upscale ×2 / ×4" actions offer (ui/upscaler_files.h); with
+    // none they are off and their tooltip is `hint` (what to do to get one).
+    void set_upscalers(const QStringList& files, const QString& hint);
+    // The model the actions use when triggered without a choice (the one chosen last, else the
+    // first); "" while there is none.
+    QString current_upscaler() const;
+    // "Upscale ×scale" of the current image with `model` ("" = current_upscaler()).
+    void upscale_current(int scale, const QString& model = {});
+
 Q_SIGNALS:
     void reuseRequested(lightning::GenerationRequest request);
     void regenerateRequested(lightning::GenerationRequest request);
     // "Use as input" (the context menu, Ctrl+I, the viewer): refine the image of `file`.
     void useAsInputRequested(QString file);
+    // "Upscale ×2 / ×4" (the context menu, the viewer): `file` by `scale` with `model`.
+    void upscaleRequested(QString file, QString model, int scale);
     void message(QString text, bool is_error);
 
 public Q_SLOTS:
@@ -107,6 +118,8 @@ private:
     void build_actions();
     void connect_model();
     void show_context_menu(const QPoint& position);
+    void add_upscale_entries(QMenu& menu);
+    void upscale_row(int row, int scale, const QString& model);
     void save_as(int row);
     void update_count();
     void update_filter_choices();
@@ -137,6 +150,9 @@ private:
     int viewer_row_ = -1;        // gallery row shown in the viewer
     bool star_clicked_ = false;  // the click being handled hit a cell's star
     QList<TrashBatch> undo_stack_;
+    QStringList upscalers_;    // model files, by name
+    QString chosen_upscaler_;  // the one picked last from a menu
+    QString upscaler_hint_;    // why there is none
 };
 
 }  // namespace lightning::ui

@@ -141,6 +141,7 @@ void GenerationController::report_dropped(int job_id) {
 
 QList<GenerationJob> GenerationController::unfinished_gallery_jobs() const {
     QList<GenerationJob> jobs;
+    if (current_ && current_->upscales() && current_images_saved_ == 0) jobs << *current_;
     if (current_ && current_->saves_to_gallery() &&
         current_images_saved_ < current_->request.batch) {
         // The images of the batch already in the gallery are not made again.
@@ -150,7 +151,7 @@ QList<GenerationJob> GenerationController::unfinished_gallery_jobs() const {
         jobs << rest;
     }
     for (int row = 0; row < queue_.count(); ++row)
-        if (queue_.at(row).saves_to_gallery()) jobs << queue_.at(row);
+        if (queue_.at(row).kept_across_restarts()) jobs << queue_.at(row);
     return jobs;
 }
 

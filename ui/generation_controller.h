@@ -54,7 +54,7 @@ public:
     // Busy with a job the user asked for (not live mode's background renders).
     bool busy_with_user_job() const { return current_ && current_->purpose != JobPurpose::Live; }
     // Jobs that would be lost on quitting, in order: what is left of the running gallery job
-    // (its images not saved yet) and the queued ones.
+    // (its images not saved yet) or the running upscale, and the queued ones.
     QList<GenerationJob> unfinished_gallery_jobs() const;
     // Lightning checkpoints the engine read ahead after the last load; -1 while that is not done
     // (or was cut short by a job, or failed: then they are read on first use).

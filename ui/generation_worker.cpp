@@ -1,5 +1,6 @@
 #include "ui/generation_worker.h"
 
+#include "core/image/image_pixels.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/image_convert.h"
@@ -196,11 +197,17 @@ void GenerationWorker::run(const GenerationJob& job) {
     }
     QStringList warnings;
     try {
-        warnings = to_qstring_list(engine_->warnings_for(job.request));
+        if (!job.upscales()) warnings = to_qstring_list(engine_->warnings_for(job.request));
     } catch (const lightning::Error&) {
         // An invalid request: generate() below reports it.
     }
     Q_EMIT jobStarted(job.id, warnings);
+    if (job.upscales()) {
+        const QString error = run_upscale(job);
+        if (!error.isEmpty()) lightning::log().error("Job #{} failed: {}", job.id, to_std(error));
+        Q_EMIT jobFinished(job.id, false, error);
+        return;
+    }
 
     engine_->set_preview_mode(lightning::PreviewMode(preview_mode_.load()));
     set_running(engine_.get(), job.id);
@@ -222,6 +229,34 @@ void GenerationWorker::run(const GenerationJob& job) {
     else if (cancelled)
         lightning::log().info("Job #{} cancelled", job.id);
     Q_EMIT jobFinished(job.id, cancelled, error);
+}
+
+// Not cancellable once it runs (the engine's upscale has no step to stop at); nothing is
+// written unless the whole image is done.
+QString GenerationWorker::run_upscale(const GenerationJob& job) {
+    const UpscaleSource& source = *job.upscale_source;
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        const lightning::Image8 pixels = lightning::read_image_pixels(to_std(source.file));
+        const lightning::Image8 upscaled = engine_->upscale(pixels, job.request.upscale);
+        GalleryItem item;
+        // Without a source record the result's says only its size and the upscale.
+        lightning::ImageRecord source_record;
+        source_record.request.width = pixels.width;
+        source_record.request.height = pixels.height;
+        item.record =
+            engine_->upscaled_record(source.record.value_or(source_record), job.request.upscale);
+        item.seconds = timer.elapsed() / 1000.0;
+        item.device = device();
+        item = write_gallery_png(job.output_dir, upscaled, item);
+        lightning::log().info("Upscaled {} to {} ({:.2f} s)", to_std(source.file),
+                              to_std(item.file), item.seconds);
+        Q_EMIT imageSaved(job.id, item, to_qimage(upscaled));
+        return {};
+    } catch (...) {
+        return readable_error(std::current_exception(), device());
+    }
 }
 
 void GenerationWorker::save_image(const GenerationJob& job, const lightning::ImageEvent& event) {

@@ -100,6 +100,13 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
     auto* use = button(tr("Use as input"), "viewerUseAsInput",
                        tr("Refine this image: it becomes the input image of the form"));
     connect(use, &QPushButton::clicked, this, &ImageViewer::useAsInputRequested);
+    for (int i = 0; i < 2; ++i) {
+        const int scale = i == 0 ? 2 : 4;
+        upscale_[i] =
+            button(tr("Upscale ×%1").arg(scale), i == 0 ? "viewerUpscale2" : "viewerUpscale4", {});
+        connect(upscale_[i], &QPushButton::clicked, this,
+                [this, scale] { Q_EMIT upscaleRequested(scale); });
+    }
     connect(previous_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(-1); });
     connect(next_, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(+1); });
     connect(zoom_toggle_, &QPushButton::clicked, this, [this] {
@@ -133,6 +140,8 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
     buttons->addWidget(position_);
     buttons->addStretch();
     buttons->addWidget(use);
+    buttons->addWidget(upscale_[0]);
+    buttons->addWidget(upscale_[1]);
     buttons->addWidget(star);
     buttons->addWidget(zoom_toggle_);
     buttons->addWidget(zoom_in);
@@ -146,6 +155,13 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
 void ImageViewer::update_zoom_button() {
     // The button names what it does next.
     zoom_toggle_->setText(view_->fitting() ? tr("100 %") : tr("Fit"));
+}
+
+void ImageViewer::set_upscale_enabled(bool enabled, const QString& tip) {
+    for (QPushButton* button : upscale_) {
+        button->setEnabled(enabled);
+        button->setToolTip(tip);
+    }
 }
 
 void ImageViewer::set_position(int index, int count) {

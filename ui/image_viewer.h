@@ -45,6 +45,9 @@ public:
     // the list is: enables previous/next and shows "3 / 120".
     void set_position(int index, int count);
     ZoomableImageView* view() const { return view_; }
+    // The "Upscale ×2 / ×4" buttons: on when an upscaler model is there; `tip` says which, or
+    // what to do to get one.
+    void set_upscale_enabled(bool enabled, const QString& tip);
 
 Q_SIGNALS:
     // -1: previous, +1: next.
@@ -52,6 +55,8 @@ Q_SIGNALS:
     void favouriteRequested();
     // "Use as input": refine the image shown.
     void useAsInputRequested();
+    // "Upscale ×2 / ×4" of the image shown.
+    void upscaleRequested(int scale);
 
 private:
     void update_zoom_button();
@@ -62,6 +67,7 @@ private:
     QPushButton* previous_;
     QPushButton* next_;
     QPushButton* zoom_toggle_;
+    QPushButton* upscale_[2];  // ×2, ×4
 };
 
 }  // namespace lightning::ui

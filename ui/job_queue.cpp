@@ -1,7 +1,11 @@
 #include "ui/job_queue.h"
 
+#include "core/request/model_layout.h"
 #include "core/request/parameters.h"
 #include "ui/string_convert.h"
+
+#include <QDir>
+#include <QFileInfo>
 
 namespace lightning::ui {
 
@@ -9,10 +13,34 @@ QString steps_text(int steps) {
     return steps == 1 ? QObject::tr("1 step") : QObject::tr("%1 steps").arg(steps);
 }
 
+namespace {
+
+QString shortened(const QString& text, int chars) {
+    return text.size() > chars ? text.left(chars - 1) + QChar(0x2026) : text;
+}
+
+// "#4  upscale ×2 · 64×64 → 128×128 · RealESRGAN_x4plus — image-0003.png"
+QString describe_upscale(const GenerationJob& job, int name_chars) {
+    const UpscaleSource& source = *job.upscale_source;
+    const int scale = job.request.upscale.scale;
+    QString text = QStringLiteral("#%1  ").arg(job.id) + QObject::tr("upscale ×%1").arg(scale);
+    if (source.width > 0)
+        text += QStringLiteral(" · %1×%2 → %3×%4")
+                    .arg(source.width)
+                    .arg(source.height)
+                    .arg(source.width * scale)
+                    .arg(source.height * scale);
+    text += QStringLiteral(" · ") +
+            to_qstring(lightning::model_display_name(job.request.upscale.model));
+    return text + QStringLiteral(" — ") + shortened(QFileInfo(source.file).fileName(), name_chars);
+}
+
+}  // namespace
+
 QString describe_job(const GenerationJob& job, int prompt_chars) {
+    if (job.upscales()) return describe_upscale(job, prompt_chars);
     const lightning::GenerationRequest& r = job.request;
-    QString prompt = to_qstring(r.prompt).simplified();
-    if (prompt.size() > prompt_chars) prompt = prompt.left(prompt_chars - 1) + QChar(0x2026);
+    QString prompt = shortened(to_qstring(r.prompt).simplified(), prompt_chars);
     if (prompt.isEmpty()) prompt = QStringLiteral("(empty prompt)");
     QString text = QStringLiteral("#%1  %2 · %3×%4")
                        .arg(job.id)
@@ -38,6 +66,7 @@ QVariant JobQueue::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
             return describe_job(job);
         case Qt::ToolTipRole: {
+            if (job.upscales()) return QDir::toNativeSeparators(job.upscale_source->file);
             // The settings the images will carry (their model names are known once they run).
             lightning::ImageRecord settings;
             settings.request = job.request;

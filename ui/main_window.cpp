@@ -277,6 +277,7 @@ void MainWindow::build_docks() {
     addDockWidget(Qt::RightDockWidgetArea, gallery_dock);
     connect(gallery_, &GalleryWidget::reuseRequested, this, &MainWindow::reuse);
     connect(gallery_, &GalleryWidget::useAsInputRequested, this, &MainWindow::use_as_input);
+    connect(gallery_, &GalleryWidget::upscaleRequested, this, &MainWindow::upscale_image);
     connect(gallery_, &GalleryWidget::regenerateRequested, this,
             [this](const lightning::GenerationRequest& request) {
                 reuse(request);
@@ -495,6 +496,7 @@ void MainWindow::apply_engine_settings(const EngineSettings& engine) {
     device_->set(engine_.device, engine_.precision);
     if (gallery_moved) gallery_->model()->open_async(engine_.output_dir);
     form_->update_step_choices(engine_.models.lightning_dir);
+    update_upscalers();
     const bool base_ok =
         lightning::check_base_model(engine_.models.base, engine_.models.config_dir).empty();
     token_counter_->set_tokenizer_root(base_ok ? tokenizer_root(engine_.models) : QString());

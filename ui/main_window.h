@@ -69,6 +69,11 @@ public:
     // once: the outpaint margins and the size always, the mask while live mode is on (so that
     // it re-renders); Cancel puts back the mask and margins it started from.
     MaskPainter* open_mask_painter();
+    // Queues "Upscale ×scale" of the image `file` with the upscaler model file `model`: a new
+    // gallery image whose record is the source's with the upscale (Engine::upscaled_record), so
+    // it regenerates. Returns the job's id, 0 when refused before any work (a file that is no
+    // upscaler, a scale above the model's, a result over the limits: said in the banner).
+    int upscale_image(const QString& file, const QString& model, int scale);
     // Queues a job from the form (Ctrl+Enter) after the checks the CLI makes too. Returns its
     // id, 0 when refused (with the check's message).
     int generate();
@@ -178,6 +183,11 @@ private:
     // restores them, any other image (or any image dropped on the input section) is the input.
     void drop_file(const QString& file, QPoint position);
     void apply_recorded_settings(const lightning::ImageRecord& record);
+    // The upscaler model files of the settings' folder, offered by the form and the gallery.
+    void update_upscalers();
+    // The gallery's record of `file` when it can be regenerated; nullopt for an image without
+    // a usable one.
+    std::optional<lightning::ImageRecord> upscale_source_record(const QString& file) const;
 
     EngineSettings engine_;
     GenerationController* controller_ = nullptr;

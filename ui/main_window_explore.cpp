@@ -20,6 +20,7 @@
 #include "ui/result_grid.h"
 #include "ui/saved_jobs.h"
 #include "ui/string_convert.h"
+#include "ui/upscaler_files.h"
 
 #include <QAction>
 #include <QDir>
@@ -364,8 +365,17 @@ int MainWindow::more_like_selected() {
         show_message(tr("Select an image in the gallery first"), true);
         return 0;
     }
-    for (const GalleryItem& item : gallery_->model()->items())
-        if (item.file == file) return more_like_this(item.record.request);
+    for (const GalleryItem& item : gallery_->model()->items()) {
+        if (item.file != file) continue;
+        if (upscaled_without_source(item.record)) {
+            show_message(tr("%1 was upscaled from an image without generation settings: there is "
+                            "nothing to vary")
+                             .arg(QFileInfo(file).fileName()),
+                         true);
+            return 0;
+        }
+        return more_like_this(item.record.request);
+    }
     return 0;
 }
 

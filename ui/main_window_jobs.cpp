@@ -2,6 +2,7 @@
 // controller's progress and results on the preview, the status bar (model and job state, the
 // CPU estimate, the ETA) and the jobs a previous session left queued. The same class as
 // main_window.cpp.
+#include "core/engine/engine.h"
 #include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -88,6 +89,8 @@ void MainWindow::update_status_label() {
     else if (const auto& job = controller_->current_job()) {
         if (job->purpose == JobPurpose::Live)
             text = tr("Live mode: rendering the newest change");
+        else if (job->upscales())
+            text = tr("Upscaling (job #%1)").arg(job->id);
         else
             text = controller_->queue()->count() > 0 ? tr("Generating job #%1 (%2 more queued)")
                                                            .arg(job->id)
@@ -142,6 +145,14 @@ int MainWindow::generate() {
         show_message(tr("Cannot generate: %1").arg(why_not), true);
         return 0;
     }
+    // Its files as the engine will read them (an upscaler model that is none, a result over
+    // the limits): said now rather than by a failed job.
+    try {
+        lightning::check_request_files(*request);
+    } catch (const lightning::Error& error) {
+        show_message(tr("Cannot generate: %1").arg(to_qstring(error.what())), true);
+        return 0;
+    }
     hide_message();
     GenerationJob job;
     job.request = *request;
@@ -170,8 +181,11 @@ std::optional<lightning::GenerationRequest> MainWindow::form_request(QString* wh
         return std::nullopt;
     }
     // A restored image whose input files are gone: said here rather than by a failed job.
-    for (const auto& [file, what] : {std::pair{&request.input.image, tr("the input image")},
-                                     std::pair{&request.input.mask, tr("the mask")}})
+    for (const auto& [file, what] :
+         {std::pair{&request.input.image, tr("the input image")},
+          std::pair{&request.input.mask, tr("the mask")},
+          std::pair{&request.hires.upscaler_model, tr("the hires upscaler model")},
+          std::pair{&request.upscale.model, tr("the upscaler model")}})
         if (!file->empty() && !QFileInfo(to_qstring(*file)).isFile()) {
             if (why_not) *why_not = tr("%1 %2 is not there").arg(what, to_qstring(*file));
             return std::nullopt;
@@ -193,6 +207,7 @@ void MainWindow::on_busy(bool busy) {
     progress_->setVisible(busy);
     if (!busy) {
         queue_panel_->set_running({});
+        progress_->setRange(0, 100);
         progress_->setValue(0);
         eta_.stop();
         eta_text_.clear();
@@ -203,9 +218,20 @@ void MainWindow::on_job_started(const GenerationJob& job) {
     queue_panel_->set_running(describe_job(job));
     if (job.purpose != JobPurpose::Live)
         step_label_->setText(tr("Starting %1…").arg(describe_job(job, 40)));
+    // An upscale has no steps to count: the bar only says it is busy.
+    progress_->setRange(0, job.upscales() ? 0 : 100);
     progress_->setValue(0);
     progress_->show();
-    eta_.start(job.request.batch, job.request.steps);
+    if (job.upscales()) {
+        eta_.stop();
+        eta_text_.clear();
+        update_generate_button();
+        update_status_label();
+        return;
+    }
+    // The steps that run: with the hires fix its second pass's too (the engine counts on).
+    const lightning::GenerationRequest& r = job.request;
+    eta_.start(r.batch, r.denoising_steps() + (r.hires.on() ? r.hires_denoising_steps() : 0));
     eta_text_.clear();
     update_generate_button();
     update_status_label();
@@ -237,7 +263,8 @@ void MainWindow::on_step(int job_id, int image_index, int batch, int step, int t
 // Short enough for the row under the preview at any usual window size; the checkpoint is the
 // step count's (the gallery has the file name).
 void MainWindow::on_image_saved(const GalleryItem& item, const QImage& image) {
-    if (const auto& job = controller_->current_job())  // image i of a batch has seed + i
+    const auto& job = controller_->current_job();
+    if (job && !job->upscales())  // image i of a batch has seed + i
         eta_.image_done(int(item.record.request.seed - job->request.seed), item.seconds);
     // The gallery folder may have been changed while this image was generated.
     if (QFileInfo(item.file).absolutePath() == gallery_->model()->folder())
@@ -246,10 +273,17 @@ void MainWindow::on_image_saved(const GalleryItem& item, const QImage& image) {
     preview_->set_image(image);
     live_result_.reset();
     keep_live_button_->hide();
-    step_label_->setText(tr("Done in %1 s · seed %2 · %3")
-                             .arg(item.seconds, 0, 'f', 2)
-                             .arg(item.record.request.seed)
-                             .arg(steps_text(item.record.request.steps)));
+    if (job && job->upscales())
+        step_label_->setText(tr("Upscaled ×%1 in %2 s · %3×%4")
+                                 .arg(job->request.upscale.scale)
+                                 .arg(item.seconds, 0, 'f', 2)
+                                 .arg(image.width())
+                                 .arg(image.height()));
+    else
+        step_label_->setText(tr("Done in %1 s · seed %2 · %3")
+                                 .arg(item.seconds, 0, 'f', 2)
+                                 .arg(item.record.request.seed)
+                                 .arg(steps_text(item.record.request.steps)));
 }
 
 void MainWindow::on_job_finished(int job_id, bool cancelled, const QString& error) {

@@ -11,6 +11,7 @@
 #include "ui/mask_painter.h"
 #include "ui/refine_files.h"
 #include "ui/string_convert.h"
+#include "ui/upscaler_files.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -100,12 +101,23 @@ void MainWindow::apply_painted(const MaskPainter& painter, bool with_mask) {
 }
 
 lightning::GenerationRequest MainWindow::with_refine_files(const lightning::ImageRecord& record) {
-    const ResolvedRequest resolved = resolve_refine_files(record, engine_.output_dir);
+    ResolvedRequest resolved = resolve_refine_files(record, engine_.output_dir);
     if (!resolved.missing.isEmpty())
         show_message(tr("Not found beside the gallery (%1): %2. Set the input image again.")
                          .arg(QDir::toNativeSeparators(refine_files_dir(engine_.output_dir)),
                               resolved.missing.join(QStringLiteral(", "))),
                      true);
+    // Its upscaler models are found by name and hash in the settings' upscaler folder.
+    QStringList missing;
+    resolve_upscaler_files(record, engine_.upscalers_dir, resolved.request, missing);
+    if (!missing.isEmpty())
+        show_message(
+            tr("No upscaler model %1 in the Upscaler models folder (%2); put it there (Settings).")
+                .arg(missing.join(QStringLiteral(", ")),
+                     engine_.upscalers_dir.isEmpty()
+                         ? tr("not set")
+                         : QDir::toNativeSeparators(engine_.upscalers_dir)),
+            true);
     return resolved.request;
 }
 

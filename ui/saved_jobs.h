@@ -1,7 +1,8 @@
 // The pending queue across restarts: the gallery jobs waiting (and the one interrupted by
-// quitting) are written to the settings on exit and queued again on the next start. Live,
-// compare and variations jobs are views of the moment and are not kept. Each job is kept as its
-// request in the one JSON form (core/request/request_json.h) and its gallery folder.
+// quitting) are written to the settings on exit and queued again on the next start, and so are
+// upscales of gallery images. Live, compare and variations jobs are views of the moment and are
+// not kept. Each job is kept as its request in the one JSON form (core/request/request_json.h)
+// and its gallery folder; an upscale also as its source (file, size and record).
 #pragma once
 #include "ui/job_queue.h"
 

@@ -5,6 +5,7 @@
 #include "ui/eliding_label.h"
 #include "ui/model_setup.h"
 #include "ui/string_convert.h"
+#include "ui/upscaler_files.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -96,7 +97,9 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     output_dir_->setText(settings.output_dir);
     embeddings_dir_->setText(settings.embeddings_dir);
     vae_->setText(settings.vae);
-    for (QLineEdit* edit : {base_, config_dir_, lightning_dir_, output_dir_, embeddings_dir_, vae_})
+    upscalers_dir_->setText(settings.upscalers_dir);
+    for (QLineEdit* edit :
+         {base_, config_dir_, lightning_dir_, output_dir_, embeddings_dir_, vae_, upscalers_dir_})
         connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     validate();
 }
@@ -167,6 +170,12 @@ void SettingsDialog::build_prompt_rows(QFormLayout* form, const EngineSettings& 
     vae_->setToolTip(
         tr("A VAE used instead of the model's, e.g. sdxl-vae-fp16-fix's "
            "sdxl.vae.safetensors (decodes in fp16 on a GPU)"));
+    upscalers_dir_ = add_path_row(form, tr("Upscaler models"), QStringLiteral("upscalersDirEdit"),
+                                  true, false, &upscalers_status_);
+    upscalers_dir_->setPlaceholderText(tr("ESRGAN .safetensors / .pth files (optional)"));
+    upscalers_dir_->setToolTip(
+        tr("A folder of ESRGAN-family upscaler models (RealESRGAN_x4plus, 4x-UltraSharp, ...): "
+           "the gallery's Upscale ×2 / ×4, the form's upscale and the hires fix offer each file"));
 
     vae_tiling_ = new QComboBox(this);
     vae_tiling_->setObjectName(QStringLiteral("settingsVaeTiling"));
@@ -292,6 +301,28 @@ void SettingsDialog::validate_optional_paths() {
     else
         show_check(vae_status_, {tr("No VAE file or folder (with config.json) at %1").arg(vae)},
                    {});
+    validate_upscalers();
+}
+
+void SettingsDialog::validate_upscalers() {
+    const QString folder = path_text(upscalers_dir_);
+    if (folder.isEmpty()) {
+        show_note(upscalers_status_, tr("no upscaler models"));
+        return;
+    }
+    if (!QFileInfo(folder).isDir()) {
+        show_check(upscalers_status_, {tr("No folder %1").arg(folder)}, {});
+        return;
+    }
+    QStringList names;
+    for (const QString& file : upscaler_model_files(folder)) names << upscaler_display_name(file);
+    if (names.isEmpty())
+        show_note(upscalers_status_, tr("no .safetensors or .pth files in this folder yet"));
+    else
+        show_check(
+            upscalers_status_, {},
+            (names.size() == 1 ? tr("1 upscaler: %1") : tr("%1 upscalers: %2").arg(names.size()))
+                .arg(names.join(QStringLiteral(", "))));
 }
 
 QString SettingsDialog::find_in_hf_cache() {
@@ -333,6 +364,7 @@ EngineSettings SettingsDialog::settings() const {
     settings.prompt_syntax = lightning::PromptSyntax(prompt_syntax_->currentData().toInt());
     settings.embeddings_dir = path_text(embeddings_dir_);
     settings.vae = path_text(vae_);
+    settings.upscalers_dir = path_text(upscalers_dir_);
     settings.vae_tiling = lightning::VaeTiling(vae_tiling_->currentData().toInt());
     settings.live_scale = live_scale_->currentData().toDouble();
     settings.variation_count = variation_count_->value();

@@ -27,6 +27,7 @@ public:
 private:
     void validate();
     void validate_optional_paths();
+    void validate_upscalers();
     void build_engine_rows(QFormLayout* form, const EngineSettings& settings);
     void build_prompt_rows(QFormLayout* form, const EngineSettings& settings);
     void build_exploration_rows(QFormLayout* form, const EngineSettings& settings);
@@ -39,12 +40,14 @@ private:
     QLineEdit* output_dir_ = nullptr;
     QLineEdit* embeddings_dir_ = nullptr;
     QLineEdit* vae_ = nullptr;
+    QLineEdit* upscalers_dir_ = nullptr;
     QLabel* base_status_ = nullptr;
     QLabel* config_status_ = nullptr;
     QLabel* lightning_status_ = nullptr;
     QLabel* output_status_ = nullptr;
     QLabel* embeddings_status_ = nullptr;
     QLabel* vae_status_ = nullptr;
+    QLabel* upscalers_status_ = nullptr;
     QLabel* hf_status_ = nullptr;
     QComboBox* device_ = nullptr;
     QComboBox* precision_ = nullptr;

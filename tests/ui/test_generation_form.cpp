@@ -2,11 +2,13 @@
 // controls and a request, the step entries a Lightning folder offers, the settings it leaves for
 // the next start (request JSON, and settings written before it), and the window's message banner.
 #include "core/request/limits.h"
+#include "core/request/parameters.h"
 #include "core/request/request_json.h"
 #include "core/util/bounded_json.h"
 #include "ui/app_settings.h"
 #include "ui/form/generation_form.h"
 #include "ui/form/refine_panel.h"
+#include "ui/form/upscale_panel.h"
 #include "ui/mask_model.h"
 #include "ui/string_convert.h"
 #include "ui/token_counter.h"
@@ -43,6 +45,26 @@ lightning::GenerationRequest form_request() {
     return r;
 }
 
+// Upscaler model files of tests/data/esrgan (only their paths are used here).
+QString esrgan_file(const char* name) {
+    return QString::fromLocal8Bit(qgetenv("LIGHTNING_TEST_DATA")) + QStringLiteral("/esrgan/") +
+           QString::fromLatin1(name);
+}
+
+// form_request() with the hires fix enlarging with an upscaler model and an upscale after it.
+lightning::GenerationRequest hires_request() {
+    lightning::GenerationRequest r = form_request();
+    r.width = 512;
+    r.height = 512;
+    r.hires.scale = 1.5;
+    r.hires.strength = 0.35;
+    r.hires.steps = 4;
+    r.hires.upscaler = lightning::HiresUpscaler::Model;
+    r.hires.upscaler_model = to_std(esrgan_file("x4.safetensors"));
+    r.upscale = {to_std(esrgan_file("x2.safetensors")), 2};
+    return r;
+}
+
 template <class T>
 T* child(QWidget* parent, const char* name) {
     T* found = parent->findChild<T*>(QString::fromLatin1(name));
@@ -60,6 +82,7 @@ private Q_SLOTS:
     void a_refine_input_round_trips_through_the_controls();
     void a_new_input_image_sets_the_size_and_keeps_unmasked_pixels();
     void outpaint_margins_are_numbers_and_the_size_follows_them();
+    void hires_and_upscale_round_trip_through_the_controls_and_a_record();
     void form_settings_are_stored_as_request_json();
     void settings_from_before_request_json_are_read_and_replaced();
     void an_unreadable_stored_request_leaves_the_defaults();
@@ -255,6 +278,89 @@ void TestGenerationForm::outpaint_margins_are_numbers_and_the_size_follows_them(
     QCOMPARE(form.request().input.outpaint, lightning::Margins{});
     QCOMPARE(right->value(), 0);
     QCOMPARE(form.request().width, 200);
+}
+
+void TestGenerationForm::hires_and_upscale_round_trip_through_the_controls_and_a_record() {
+    GenerationForm form(&counter_);
+    form.set_upscaler_models({esrgan_file("x2.safetensors"), esrgan_file("x4.safetensors")});
+    auto* scale = child<QDoubleSpinBox>(&form, "hiresScaleSpin");
+    auto* upscaler = child<QComboBox>(&form, "hiresUpscalerCombo");
+    auto* upscale_model = child<QComboBox>(&form, "upscaleModelCombo");
+    // Off by default; the controls' ranges are the limits table's.
+    QCOMPARE(form.request().hires, lightning::HiresFix{});
+    QCOMPARE(form.request().upscale, lightning::PostUpscale{});
+    QCOMPARE(scale->maximum(), lightning::limits::kMaxHiresScale);
+    QCOMPARE(child<QSpinBox>(&form, "upscaleScaleSpin")->maximum(),
+             lightning::limits::kMaxUpscaleScale);
+    QCOMPARE(upscaler->count(), 3 + 2);  // Latent, Latent (nearest), Lanczos and the two models
+
+    QSignalSpy changed(&form, &GenerationForm::changed);
+    const lightning::GenerationRequest request = hires_request();
+    form.set_request(request);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(form.request(), request);
+    QCOMPARE(scale->value(), 1.5);
+    QCOMPARE(upscaler->currentText(), QStringLiteral("x4"));
+    QCOMPARE(upscale_model->currentText(), QStringLiteral("x2"));
+    QCOMPARE(child<QComboBox>(&form, "hiresStepsCombo")->currentData().toInt(), 4);
+
+    // Each control changes the request.
+    child<QDoubleSpinBox>(&form, "hiresStrengthSpin")->setValue(0.6);
+    QCOMPARE(form.request().hires.strength, 0.6);
+    upscaler->setCurrentIndex(upscaler->findText(QStringLiteral("Lanczos")));
+    QCOMPARE(form.request().hires.upscaler, lightning::HiresUpscaler::Lanczos);
+    QCOMPARE(form.request().hires.upscaler_model, std::string());
+    upscale_model->setCurrentIndex(0);  // Off
+    QCOMPARE(form.request().upscale, lightning::PostUpscale{});
+
+    // Off: the request has no hires fix; its settings stay for when it is on again.
+    scale->setValue(scale->minimum());
+    QCOMPARE(form.request().hires, lightning::HiresFix{});
+    QCOMPARE(child<QDoubleSpinBox>(&form, "hiresStrengthSpin")->value(), 0.6);
+    scale->setValue(2.0);
+    QCOMPARE(form.request().hires.strength, 0.6);
+
+    // Through a gallery image's record (A1111's keys), a built-in upscaler as it is.
+    lightning::ImageRecord record;
+    record.request = request;
+    record.request.hires.upscaler = lightning::HiresUpscaler::LatentNearest;
+    record.request.hires.upscaler_model.clear();
+    record.request.hires.steps = 0;  // the request's
+    record.request.upscale = {};
+    const auto read = lightning::parse_parameters(lightning::format_parameters(record));
+    QVERIFY(read);
+    QCOMPARE(read->request.hires, record.request.hires);
+    form.set_request(read->request);
+    QCOMPARE(form.request().hires, record.request.hires);
+    QCOMPARE(upscaler->currentText(), QStringLiteral("Latent (nearest)"));
+
+    // A model file the folder does not hold is shown (marked) and kept.
+    lightning::GenerationRequest elsewhere = request;
+    elsewhere.hires.upscaler_model = "/elsewhere/4x-UltraSharp.pth";
+    form.set_request(elsewhere);
+    QCOMPARE(form.request(), elsewhere);
+    QVERIFY(upscaler->currentText().contains(QLatin1String("4x-UltraSharp")));
+
+    // Refining an input image: the hires fix is off (text to image only), and said.
+    QImage pixels(64, 64, QImage::Format_RGB32);
+    pixels.fill(Qt::blue);
+    form.set_input_image(QStringLiteral("/somewhere/photo.png"), pixels);
+    QCOMPARE(form.request().hires, lightning::HiresFix{});
+    QVERIFY(!scale->isEnabled());
+    QVERIFY(!child<QLabel>(&form, "hiresNote")->isHidden());
+    child<QPushButton>(&form, "refineClearButton")->click();
+    QVERIFY(scale->isEnabled());
+    QCOMPARE(form.request().hires, elsewhere.hires);
+
+    // Kept for the next start with the rest of the form.
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("hires.ini")), QSettings::IniFormat);
+    form.set_request(request);
+    save_form_settings(settings, form.settings());
+    GenerationForm next_start(&counter_);
+    next_start.set_upscaler_models({esrgan_file("x2.safetensors"), esrgan_file("x4.safetensors")});
+    next_start.restore(load_form_settings(settings));
+    QCOMPARE(next_start.request(), request);
 }
 
 void TestGenerationForm::form_settings_are_stored_as_request_json() {

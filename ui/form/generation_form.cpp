@@ -5,6 +5,7 @@
 #include "core/request/parameters.h"
 #include "core/util/log.h"
 #include "ui/form/refine_panel.h"
+#include "ui/form/upscale_panel.h"
 #include "ui/job_queue.h"
 #include "ui/mask_model.h"
 #include "ui/prompt_box.h"
@@ -70,9 +71,16 @@ GenerationForm::GenerationForm(TokenCounter* counter, QWidget* parent)
     static_cast<QVBoxLayout*>(layout())->addLayout(rows_);
     refine_ = new RefinePanel(this);
     refine_->set_steps(steps_->currentData(Qt::UserRole).toInt());
+    upscale_ = new UpscalePanel(this);
+    // The hires fix is text to image's: its rows are off while an input image is refined (set
+    // before the form says it changed, so request() then has it).
+    connect(refine_, &RefinePanel::changed, upscale_,
+            [this] { upscale_->set_refining(refine_->has_image()); });
     connect(refine_, &RefinePanel::changed, this, &GenerationForm::emit_changed);
     connect(refine_, &RefinePanel::outpaintEdited, this, &GenerationForm::set_outpaint);
+    connect(upscale_, &UpscalePanel::changed, this, &GenerationForm::emit_changed);
     static_cast<QVBoxLayout*>(layout())->addWidget(refine_);
+    static_cast<QVBoxLayout*>(layout())->addWidget(upscale_);
     update_guidance_dependent();
     on_size_preset_changed();
 }
@@ -224,6 +232,8 @@ lightning::GenerationRequest GenerationForm::request() const {
     r.seed = seed_->text().toULongLong();  // 0 when empty (has_seed() tells)
     r.batch = batch_->value();
     r.input = refine_->input();
+    r.hires = upscale_->hires();
+    r.upscale = upscale_->upscale();
     return r;
 }
 
@@ -242,6 +252,9 @@ void GenerationForm::set_request(const lightning::GenerationRequest& request) {
     seed_->setText(QString::number(request.seed));
     batch_->setValue(request.batch);
     refine_->set_input(request.input);
+    upscale_->set_refining(refine_->has_image());
+    upscale_->set_hires(request.hires);
+    upscale_->set_upscale(request.upscale);
     filling_ = was_filling;
     emit_changed();
 }
@@ -288,6 +301,10 @@ void GenerationForm::set_painted(const QString& mask, const lightning::Margins& 
     set_outpaint(margins);
     filling_ = was_filling;
     emit_changed();
+}
+
+void GenerationForm::set_upscaler_models(const QStringList& files) {
+    upscale_->set_upscaler_models(files);
 }
 
 bool GenerationForm::has_seed() const {

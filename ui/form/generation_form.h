@@ -1,5 +1,6 @@
 // The generation form: the per-image controls (prompt, negative prompt, steps, guidance, size,
-// seed and seed mode, batch) and the one mapping between them and a lightning::GenerationRequest.
+// seed and seed mode, batch, the input image's section and the hires fix and upscale section)
+// and the one mapping between them and a lightning::GenerationRequest.
 // Ranges come from core/request/limits.h, the table the CLI and the engine check against too.
 // The window adds its own rows (device, buttons) around it and turns request() into jobs.
 #pragma once
@@ -26,6 +27,7 @@ namespace lightning::ui {
 class PromptBox;
 class RefinePanel;
 class TokenCounter;
+class UpscalePanel;
 
 struct SizePreset {
     int width;
@@ -66,6 +68,9 @@ public:
     void set_outpaint(const lightning::Margins& margins);
     // What the mask painter made: the mask file ("" = none) and the margins. One changed().
     void set_painted(const QString& mask, const lightning::Margins& margins);
+    UpscalePanel* upscale_panel() const { return upscale_; }
+    // The upscaler model files the hires fix and the upscale offer (ui/upscaler_files.h).
+    void set_upscaler_models(const QStringList& files);
 
     // False while the seed field is empty (being typed): nothing can run with that.
     bool has_seed() const;
@@ -112,6 +117,7 @@ private:
 
     PromptBox* prompt_ = nullptr;
     RefinePanel* refine_ = nullptr;
+    UpscalePanel* upscale_ = nullptr;
     PromptBox* negative_ = nullptr;
     QLabel* negative_hint_ = nullptr;
     QFormLayout* rows_ = nullptr;
