@@ -350,16 +350,15 @@ private Q_SLOTS:
         save_safetensors(golden, {{"raw", raw}});
         run = verify(copy);
         QCOMPARE(run.exit_code, 1);
-        QVERIFY2(run.out.find(c.at("id").get<std::string>()) != std::string::npos,
-                 run.out.c_str());
+        QVERIFY2(run.out.find(c.at("id").get<std::string>()) != std::string::npos, run.out.c_str());
         run = run_cli({"verify", "--only", "upscale", "--fixtures", "/no/such"});
         QCOMPARE(run.exit_code, 2);
         QVERIFY2(run.err.find("--upscale DIR") != std::string::npos, run.err.c_str());
 
         const std::string json = temp("bench.json");
-        run = run_cli({"bench", "--upscaler", q(data("x4.safetensors")), "--device", "cpu",
-                       "--width", "32", "--height", "24", "--runs", "2", "--warmup", "0",
-                       "--json", q(json)});
+        run =
+            run_cli({"bench", "--upscaler", q(data("x4.safetensors")), "--device", "cpu", "--width",
+                     "32", "--height", "24", "--runs", "2", "--warmup", "0", "--json", q(json)});
         QVERIFY2(run.exit_code == 0, run.err.c_str());
         const auto report = read_json_file(json);
         QCOMPARE(report.at("output_size"), nlohmann::json({128, 96}));
