@@ -723,16 +723,20 @@ const std::vector<BatchFlag> kShardFlags = {
      [](auto& b, auto& flag, auto& v) { b.args.shards = parse_int(flag, v, 1, 1000000); }},
 };
 
-const std::vector<BatchFlag> kDeviceFlags = {
-    {{{"--devices", "LIST"}},
-     "one engine per device in this process, all taking images from one\n"
-     "queue: cuda:0,cuda:1 or all (every CUDA device); cpu,cpu runs two CPU\n"
-     "engines",
-     [](auto& b, auto& flag, auto& v) { b.args.devices = parse_device_list(flag, v); }},
-    {{{"--device", "D"}},
-     "one device: cpu | cuda | cuda:N (default cpu)",
-     [](auto& b, auto& flag, auto& v) { b.args.devices = {parse_device(flag, v)}; }},
-};
+// --devices / --device, for batch and serve (each Parse has args.devices).
+template <typename Parse>
+std::vector<Flag<Parse>> device_flags() {
+    return {
+        {{{"--devices", "LIST"}},
+         "one engine per device in this process, all taking images from one\n"
+         "queue: cuda:0,cuda:1 or all (every CUDA device); cpu,cpu runs two CPU\n"
+         "engines",
+         [](auto& b, auto& flag, auto& v) { b.args.devices = parse_device_list(flag, v); }},
+        {{{"--device", "D"}},
+         "one device: cpu | cuda | cuda:N (default cpu)",
+         [](auto& b, auto& flag, auto& v) { b.args.devices = {parse_device(flag, v)}; }},
+    };
+}
 
 // Generate's flags that set the defaults of batch's manifest lines.
 std::vector<BatchFlag> batch_request_flags() {
@@ -748,7 +752,7 @@ std::vector<BatchFlag> batch_request_flags() {
 const FlagTable<BatchParse> kBatchFlags = {
     {"Output:", kBatchOutputFlags},
     {"Shards (processes or machines on shared storage; none writes another's files):", kShardFlags},
-    {"Devices:", kDeviceFlags},
+    {"Devices:", device_flags<BatchParse>()},
     {"Request defaults and model, as for generate (see lightning generate --help):",
      batch_request_flags(), /*names_only=*/true}};
 
@@ -798,12 +802,6 @@ const std::vector<ServeFlag> kServeOwnFlags = {
     {{{"--max-body-mb", "N"}},
      "largest request body in MiB (default 64; base64 images count 4/3)",
      [](auto& s, auto& flag, auto& v) { s.args.max_body_mb = parse_positive(flag, v, 4096); }},
-    {{{"--devices", "LIST"}},
-     "one engine per device, all taking jobs from the one queue (as batch)",
-     [](auto& s, auto& flag, auto& v) { s.args.devices = parse_device_list(flag, v); }},
-    {{{"--device", "D"}},
-     "one device: cpu | cuda | cuda:N (default cpu)",
-     [](auto& s, auto& flag, auto& v) { s.args.devices = {parse_device(flag, v)}; }},
 };
 
 std::vector<ServeFlag> serve_request_flags() {
@@ -821,6 +819,7 @@ std::vector<ServeFlag> serve_request_flags() {
 
 const FlagTable<ServeParse> kServeFlags = {
     {"Server:", kServeOwnFlags},
+    {"Devices:", device_flags<ServeParse>()},
     {"Model and request defaults, as for generate (see lightning generate --help):",
      serve_request_flags(), /*names_only=*/true}};
 

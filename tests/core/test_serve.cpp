@@ -321,6 +321,28 @@ private Q_SLOTS:
         QCOMPARE(HttpCall(dir_.path(), "GET", keyed.url("/health")).finish().status, 200);
     }
 
+    // --devices cpu,cpu: two engines take jobs from the one queue, so two long jobs run at once.
+    void two_devices_run_two_jobs_at_once() {
+        ServerProcess two;
+        QVERIFY2(two.start(model_args() + QStringList{"--devices", "cpu,cpu"}),
+                 qPrintable(two.log()));
+        const json body = {{"prompt", "long"}, {"steps", 8}, {"batch", 8}, {"size", "256x256"}};
+        std::vector<QString> ids;
+        for (int i = 0; i < 2; ++i)
+            ids.push_back(q(HttpCall(dir_.path(), "POST", two.url("/v1/jobs"), body.dump())
+                                .finish()
+                                .json()["id"]));
+        int most_running = 0;
+        for (int polls = 0; polls < 100000 && most_running < 2; ++polls) {
+            const json health = HttpCall(dir_.path(), "GET", two.url("/health")).finish().json();
+            most_running = std::max(most_running, health["running"].get<int>());
+            if (health["running"] == 0 && health["queued"] == 0) break;  // both over already
+        }
+        for (const auto& id : ids)
+            HttpCall(dir_.path(), "DELETE", two.url("/v1/jobs/" + id)).finish();
+        QCOMPARE(most_running, 2);
+    }
+
     // 4 clients, 40 requests: A1111 txt2img, OpenAI and native jobs, every third job cancelled
     // at once. Each accepted request ends in exactly one answer: its images (each with the
     // request's own seed, none twice) or "cancelled"; a refusal is a JSON error.
