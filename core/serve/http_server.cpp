@@ -48,7 +48,10 @@ std::string HttpServer::Impl::submit(ApiRequest api) {
 }
 
 JobStatus HttpServer::Impl::run_to_end(ApiRequest api) {
-    return queue.wait_final(submit(std::move(api)));
+    const std::string id = submit(std::move(api));
+    JobStatus status = queue.wait_final(id);
+    queue.forget(id);  // its images go to this client only; the queue keeps no copy
+    return status;
 }
 
 httplib::Server::Handler HttpServer::Impl::guarded(

@@ -278,6 +278,14 @@ JobStatus JobQueue::wait_final(const std::string& id) const {
     return job->status;
 }
 
+void JobQueue::forget(const std::string& id) {
+    const std::lock_guard lock(mutex_);
+    const auto it = jobs_.find(id);
+    if (it == jobs_.end() || !is_final(it->second->status.state)) return;
+    jobs_.erase(it);
+    std::erase(finished_, id);
+}
+
 bool JobQueue::cancel(const std::string& id) {
     std::shared_ptr<Job> job;
     {

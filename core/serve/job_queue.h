@@ -82,8 +82,10 @@ public:
 
 struct QueueOptions {
     size_t max_queued = 16;  // jobs waiting (running ones not counted)
-    size_t max_kept = 64;    // finished jobs kept for their status; the oldest are forgotten
-    std::string work_dir;    // a private folder: client images live there while their job does
+    // Finished jobs kept for GET /v1/jobs/ID (images included); the oldest are forgotten. The
+    // A1111 and OpenAI routes forget theirs once answered.
+    size_t max_kept = 64;
+    std::string work_dir;  // a private folder: client images live there while their job does
     // Server paths that may appear in an error (model files, work_dir) and what a client sees
     // in their place.
     std::vector<std::pair<std::string, std::string>> redactions;
@@ -104,9 +106,11 @@ public:
     std::optional<JobStatus> wait(const std::string& id, uint64_t seen,
                                   std::chrono::milliseconds timeout) const;
     JobStatus wait_final(const std::string& id) const;  // the job must exist
-    bool cancel(const std::string& id);                 // false: no such job
-    int cancel_running();                               // A1111's interrupt: the running jobs
-    std::optional<JobStatus> latest_running() const;    // the one started last
+    // Drops a final job now (a route that answered with its images keeps no copy).
+    void forget(const std::string& id);
+    bool cancel(const std::string& id);               // false: no such job
+    int cancel_running();                             // A1111's interrupt: the running jobs
+    std::optional<JobStatus> latest_running() const;  // the one started last
     size_t queued() const;
     size_t running() const;
     // Stops taking jobs, cancels the waiting and the running ones (each ends Cancelled) and joins
