@@ -8,6 +8,7 @@ PACKAGES=(
   libopenimageio-dev openimageio-tools
   libspdlog-dev nlohmann-json3-dev zlib1g-dev
   libcurl4-openssl-dev python3
+  libcpp-httplib-dev         # `lightning serve` (header + libcpp-httplib.so)
   xvfb xauth
   clang libclang-rt-14-dev   # the parser fuzzers (fuzz/): libFuzzer and the sanitizer runtimes
   clang-format clang-tidy    # scripts/check-format.sh, scripts/check-tidy.sh (Debian 12: 14)

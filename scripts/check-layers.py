@@ -19,7 +19,7 @@ LAYERS = [
     ["lora", "text"],                   # LoRA fusing, tokenizers and text encoders
     ["pipeline"],                       # the denoising pipeline
     ["engine"],                         # the Engine facade
-    ["batch", "testing"],               # batch runs, the golden harness
+    ["batch", "testing", "serve"],      # batch runs, the golden harness, the HTTP server
 ]
 LEVEL = {folder: level for level, folders in enumerate(LAYERS) for folder in folders}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"core/([a-z_]+)/', re.MULTILINE)

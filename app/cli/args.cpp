@@ -5,6 +5,7 @@
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
 #include "core/text/textual_inversion.h"
+#include "core/util/api_access.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/input_file.h"
@@ -118,6 +119,25 @@ object is refused, never run). The output PNG records the upscale in its "postpr
 
 )";
 
+const char* const kServeIntro =
+    R"(Usage: lightning serve --model PATH [--lightning DIR] [options]
+
+An HTTP API on one engine per device, the model loaded once: A1111's /sdapi/v1/txt2img,
+img2img, progress, interrupt, sd-models and options; OpenAI's /v1/images/generations; native
+jobs (POST /v1/jobs, GET|DELETE /v1/jobs/ID, step previews as Server-Sent Events at
+/v1/jobs/ID/events); GET /health. Images come back as base64 PNGs with their parameters.
+Requests name no server files (UNet, LoRA, embedding and upscaler paths are refused).
+SIGTERM or Ctrl+C: no new requests; waiting and running jobs are cancelled (each client gets
+its answer: A1111 the images finished so far, OpenAI and jobs "cancelled"); then exit 0.
+
+)";
+
+const char* const kServeOutro = R"(
+Bound to 127.0.0.1 unless --listen says otherwise; any other address needs --api-key or
+--api-key-file (clients send "Authorization: Bearer KEY", or KEY as the Basic password). For
+TLS, put a reverse proxy in front (README, "Server").
+)";
+
 const char* const kMainHelp = R"(Usage: lightning <command> [options]
 
 Commands:
@@ -126,6 +146,7 @@ Commands:
               one engine per GPU (see: lightning batch --help)
   info        print the parameters stored in PNGs (see: lightning info --help)
   upscale     upscale an image with an ESRGAN-family model (see: lightning upscale --help)
+  serve       an HTTP API (A1111, OpenAI, jobs) on the loaded model (see: lightning serve --help)
   verify      run the golden checks (see: lightning verify --help)
   bench       time the engine (see: lightning bench --help)
   models      download, list or verify models in the Hugging Face cache
@@ -708,16 +729,20 @@ const std::vector<BatchFlag> kShardFlags = {
      [](auto& b, auto& flag, auto& v) { b.args.shards = parse_int(flag, v, 1, 1000000); }},
 };
 
-const std::vector<BatchFlag> kDeviceFlags = {
-    {{{"--devices", "LIST"}},
-     "one engine per device in this process, all taking images from one\n"
-     "queue: cuda:0,cuda:1 or all (every CUDA device); cpu,cpu runs two CPU\n"
-     "engines",
-     [](auto& b, auto& flag, auto& v) { b.args.devices = parse_device_list(flag, v); }},
-    {{{"--device", "D"}},
-     "one device: cpu | cuda | cuda:N (default cpu)",
-     [](auto& b, auto& flag, auto& v) { b.args.devices = {parse_device(flag, v)}; }},
-};
+// --devices / --device, for batch and serve (each Parse has args.devices).
+template <typename Parse>
+std::vector<Flag<Parse>> device_flags() {
+    return {
+        {{{"--devices", "LIST"}},
+         "one engine per device in this process, all taking images from one\n"
+         "queue: cuda:0,cuda:1 or all (every CUDA device); cpu,cpu runs two CPU\n"
+         "engines",
+         [](auto& b, auto& flag, auto& v) { b.args.devices = parse_device_list(flag, v); }},
+        {{{"--device", "D"}},
+         "one device: cpu | cuda | cuda:N (default cpu)",
+         [](auto& b, auto& flag, auto& v) { b.args.devices = {parse_device(flag, v)}; }},
+    };
+}
 
 // Generate's flags that set the defaults of batch's manifest lines.
 std::vector<BatchFlag> batch_request_flags() {
@@ -733,9 +758,76 @@ std::vector<BatchFlag> batch_request_flags() {
 const FlagTable<BatchParse> kBatchFlags = {
     {"Output:", kBatchOutputFlags},
     {"Shards (processes or machines on shared storage; none writes another's files):", kShardFlags},
-    {"Devices:", kDeviceFlags},
+    {"Devices:", device_flags<BatchParse>()},
     {"Request defaults and model, as for generate (see lightning generate --help):",
      batch_request_flags(), /*names_only=*/true}};
+
+// `lightning serve`: its own flags, the model's and the request defaults clients leave out
+// (no file-naming request flags: clients may not name server files, so defaults do not either).
+struct ServeParse {
+    ServeArgs args;
+    GenerateParse defaults;
+    bool api_key_given = false;
+};
+
+using ServeFlag = Flag<ServeParse>;
+
+const std::vector<ServeFlag> kServeOwnFlags = {
+    {{{"--listen", "ADDR"}},
+     "address to bind (default 127.0.0.1); another than loopback needs a key",
+     [](auto& s, auto&, auto& v) { s.args.listen = v; }},
+    {{{"--port", "N"}},
+     "TCP port (default 7860, A1111's; 0 = any free port, printed)",
+     [](auto& s, auto& flag, auto& v) { s.args.port = parse_int(flag, v, 0, 65535); }},
+    {{{"--api-key", "KEY"}},
+     "clients must send this key (visible in the process list: prefer the file)",
+     [](auto& s, auto&, auto& v) {
+         if (v.empty()) throw UsageError("--api-key: empty key");
+         s.args.api_key = v;
+         s.api_key_given = true;
+     }},
+    {{{"--api-key-file", "FILE"}},
+     "the key is this file's first line",
+     [](auto& s, auto& flag, auto& v) {
+         require_file(flag, v);
+         try {
+             s.args.api_key = read_api_key_file(v);
+         } catch (const Error& e) {
+             throw UsageError(flag + ": " + e.what());
+         }
+         s.api_key_given = true;
+     }},
+    {{{"--queue", "N"}},
+     "jobs that may wait (default 16); more are refused with 503",
+     [](auto& s, auto& flag, auto& v) { s.args.max_queue = parse_positive(flag, v, 100000); }},
+    {{{"--max-batch", "N"}},
+     "images one request may ask for (default 8)",
+     [](auto& s, auto& flag, auto& v) {
+         s.args.max_batch = parse_positive(flag, v, limits::kMaxBatch);
+     }},
+    {{{"--max-body-mb", "N"}},
+     "largest request body in MiB (default 64; base64 images count 4/3)",
+     [](auto& s, auto& flag, auto& v) { s.args.max_body_mb = parse_positive(flag, v, 4096); }},
+};
+
+std::vector<ServeFlag> serve_request_flags() {
+    static const std::set<std::string> taken = {
+        "--model",    "--config", "--lightning",     "--vae",   "--vae-tiling", "--steps",
+        "--guidance", "--width",  "--prompt-syntax", "--dtype", "--log-level",  "--negative"};
+    std::vector<ServeFlag> flags;
+    for (const auto& section : kGenerateFlags)
+        for (const auto& flag : section.flags)
+            if (taken.count(flag.names.front().flag))
+                flags.push_back(lifted<ServeParse>(
+                    flag, [](ServeParse& s) -> GenerateParse& { return s.defaults; }));
+    return flags;
+}
+
+const FlagTable<ServeParse> kServeFlags = {
+    {"Server:", kServeOwnFlags},
+    {"Devices:", device_flags<ServeParse>()},
+    {"Model and request defaults, as for generate (see lightning generate --help):",
+     serve_request_flags(), /*names_only=*/true}};
 
 const FlagTable<VerifyArgs> kVerifyFlags = {
     {"",
@@ -1047,6 +1139,31 @@ BatchArgs parse_batch(const std::vector<std::string>& args) {
     return out;
 }
 
+ServeArgs parse_serve(const std::vector<std::string>& args) {
+    ServeParse s;
+    const auto given = read_flags(kServeFlags, args, /*refuse_repeats=*/true);
+    apply_flags(given, s);
+    const auto seen = names_given(given);
+    ServeArgs& out = s.args;
+    out.defaults = s.defaults.args;
+    if (out.defaults.engine.models.base.empty()) throw UsageError("--model is required");
+    if (seen.count("--api-key") && seen.count("--api-key-file"))
+        throw UsageError("--api-key and --api-key-file both given; give one");
+    if (seen.count("--device") && seen.count("--devices"))
+        throw UsageError("--device and --devices both given; give one");
+    if (!is_loopback(out.listen) && out.api_key.empty())
+        throw UsageError("--listen " + out.listen +
+                         ": a non-loopback address needs --api-key KEY or --api-key-file FILE "
+                         "(anyone who reaches the port could otherwise use the GPU)");
+    if (is_single_file(out.defaults.engine.models.base) &&
+        out.defaults.engine.models.config_dir.empty())
+        throw UsageError("--config DIR is required with a single-file --model");
+    if (out.devices.empty()) out.devices = {"cpu"};
+    out.dtype_given = s.defaults.dtype_given;
+    out.defaults.engine.preview = PreviewMode::Reduced;  // /sdapi/v1/progress and the events
+    return out;
+}
+
 InfoArgs parse_info(const std::vector<std::string>& args) {
     InfoArgs info;
     for (const auto& arg : args) {
@@ -1138,6 +1255,7 @@ std::string usage(const std::string& topic) {
     if (topic == "info") return kInfoHelp;
     if (topic == "models") return models_usage();
     if (topic == "upscale") return kUpscaleIntro + flag_help(kUpscaleFlags);
+    if (topic == "serve") return kServeIntro + flag_help(kServeFlags) + kServeOutro;
     return kMainHelp;
 }
 
@@ -1146,8 +1264,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (args.empty()) throw UsageError("no command given (try: lightning --help)");
     const std::string& name = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    static const std::set<std::string> commands = {"generate", "batch",  "verify", "bench",
-                                                   "info",     "models", "upscale"};
+    static const std::set<std::string> commands = {"generate", "batch",  "verify",  "bench",
+                                                   "info",     "models", "upscale", "serve"};
     if (name == "--version" || name == "version") {
         command.kind = Command::Kind::Version;
         return command;
@@ -1161,7 +1279,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
     if (!commands.count(name))
         throw UsageError(
             "unknown command '" + name +
-            "' (commands: generate, batch, info, upscale, models, verify, bench, help)");
+            "' (commands: generate, batch, info, upscale, serve, models, verify, bench, help)");
     if (wants_help(rest)) {
         command.help_topic = name;
         return command;
@@ -1181,6 +1299,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "upscale") {
         command.kind = Command::Kind::Upscale;
         command.upscale = parse_upscale(rest);
+    } else if (name == "serve") {
+        command.kind = Command::Kind::Serve;
+        command.serve = parse_serve(rest);
     } else if (name == "verify") {
         command.kind = Command::Kind::Verify;
         command.verify = parse_verify(rest);

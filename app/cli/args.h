@@ -45,6 +45,19 @@ struct BatchArgs {
     std::string json;                   // summary report path ("" = none)
 };
 
+// `lightning serve --model PATH`: an HTTP API over one engine per device (app/cli/serve.cpp).
+struct ServeArgs {
+    GenerateArgs defaults;  // engine options, and what a request leaves out (steps, size, ...)
+    bool dtype_given = false;
+    std::vector<std::string> devices;  // as batch's --devices / --device
+    std::string listen = "127.0.0.1";
+    int port = 7860;      // A1111's; 0 = any free port (printed)
+    std::string api_key;  // --api-key, or the first line of --api-key-file
+    int max_queue = 16;   // jobs waiting; more get 503
+    int max_batch = 8;    // images per request
+    int max_body_mb = 64;
+};
+
 struct InfoArgs {
     std::vector<std::string> files;
     bool json = false;
@@ -102,16 +115,16 @@ struct UpscaleArgs {
 };
 
 struct Command {
-    enum class Kind { Help, Version, Generate, Batch, Verify, Bench, Info, Models, Upscale };
+    enum class Kind { Help, Version, Generate, Batch, Verify, Bench, Info, Models, Upscale, Serve };
     Kind kind = Kind::Help;
-    std::string
-        help_topic;  // "", "generate", "batch", "verify", "bench", "info", "models", "upscale"
+    std::string help_topic;  // "", or a command's name
     GenerateArgs generate;
     BatchArgs batch;
     VerifyArgs verify;
     BenchArgs bench;
     InfoArgs info;
     UpscaleArgs upscale;
+    ServeArgs serve;
     std::vector<std::string> models;  // `models` arguments, parsed by app/cli/models.cpp
 };
 

@@ -179,15 +179,6 @@ void check_output_space(const BatchArgs& args, const Plan& plan, const std::stri
     }
 }
 
-std::vector<std::string> resolve_devices(const std::vector<std::string>& devices) {
-    if (devices != std::vector<std::string>{"all"}) return devices;
-    std::vector<std::string> cuda;
-    for (const auto& device : list_devices())
-        if (device.id != "cpu") cuda.push_back(device.id);
-    if (cuda.empty()) throw UsageError("--devices all: no CUDA device found");
-    return cuda;
-}
-
 EngineOptions options_for(const BatchArgs& args, const std::string& device) {
     EngineOptions options = args.defaults.engine;
     options.device = device;
@@ -428,6 +419,15 @@ int finish(const Run& run, const Plan& plan, const batch::Shard& shard, const Ti
 }
 
 }  // namespace
+
+std::vector<std::string> resolve_devices(const std::vector<std::string>& devices) {
+    if (devices != std::vector<std::string>{"all"}) return devices;
+    std::vector<std::string> cuda;
+    for (const auto& device : list_devices())
+        if (device.id != "cpu") cuda.push_back(device.id);
+    if (cuda.empty()) throw UsageError("--devices all: no CUDA device found");
+    return cuda;
+}
 
 int run_batch(const BatchArgs& args) {
     const batch::Shard shard = choose_shard(args);

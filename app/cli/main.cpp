@@ -1,7 +1,8 @@
 // `lightning`: the headless command line. `generate` runs text-to-image through the engine;
 // `batch` renders a manifest (resumable, sharded, one engine per device);
 // `info` prints a PNG's parameters; `upscale` runs an ESRGAN-family upscaler model; `verify`
-// runs every golden check (the GPU machine's Qt-free entry point); `bench` times the engine.
+// runs every golden check (the GPU machine's Qt-free entry point); `bench` times the engine;
+// `serve` is an HTTP API on the engine.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/terminal_text.h"
@@ -50,6 +51,9 @@ int main(int argc, char** argv) {
             case cli::Command::Kind::Upscale:
                 init_logging(command.upscale.log_level);
                 return cli::run_upscale(command.upscale);
+            case cli::Command::Kind::Serve:
+                init_logging(command.serve.defaults.log_level);
+                return cli::run_serve(command.serve);
             case cli::Command::Kind::Models:
                 init_logging();
                 return cli::run_models(command.models);
