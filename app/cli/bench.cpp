@@ -244,11 +244,7 @@ int run_bench(const BenchArgs& args) {
     std::printf("load %.2f s, peak GPU memory %.2f GiB, peak host RSS %.2f GiB\n",
                 report["load_s"].get<double>(), report["peak_memory_gb"].get<double>(),
                 report["peak_host_rss_gb"].get<double>());
-    if (!args.json.empty()) {
-        std::ofstream out(args.json);
-        out << report.dump(2) << '\n';
-        if (!out) throw Error(args.json, "cannot write the benchmark report");
-    }
+    if (!args.json.empty()) write_report(args.json, report.dump(2));
     return 0;
 }
 

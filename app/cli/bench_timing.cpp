@@ -1,4 +1,5 @@
 #include "app/cli/bench_timing.h"
+#include "core/util/error.h"
 
 #include <sys/resource.h>
 
@@ -9,6 +10,7 @@
 #endif
 
 #include <algorithm>
+#include <fstream>
 
 namespace lightning::cli {
 namespace {
@@ -71,6 +73,12 @@ std::string card_name(const std::string& device) {
 #endif
     (void)device;
     return "";
+}
+
+void write_report(const std::string& path, const std::string& json_text) {
+    std::ofstream out(path);
+    out << json_text << '\n';
+    if (!out) throw Error(path, "cannot write the benchmark report");
 }
 
 }  // namespace lightning::cli

@@ -16,5 +16,7 @@ double peak_gpu_gib(const std::string& device);  // peak allocated since reset_p
 void reset_peak(const std::string& device);
 double peak_host_rss_gib();                        // the process's peak resident set
 std::string card_name(const std::string& device);  // "" unless CUDA
+// Writes a report (--json FILE); throws lightning::Error naming the file when it cannot.
+void write_report(const std::string& path, const std::string& json_text);
 
 }  // namespace lightning::cli

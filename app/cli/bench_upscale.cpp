@@ -5,7 +5,7 @@
 // runs, and the peak GPU memory allocated during the timed runs. Prints a line, writes JSON.
 #include "app/cli/bench_timing.h"
 #include "app/cli/commands.h"
-#include "app/cli/scalar_type.h"
+#include "core/pipeline/scalar_type.h"
 #include "core/pipeline/upscale.h"
 #include "core/util/error.h"
 
@@ -54,7 +54,7 @@ int run_upscale_bench(const BenchArgs& args) {
     synchronize(args.device);
     const auto load_start = BenchClock::now();
     const auto upscaler =
-        Upscaler::open(args.upscaler, c10::Device(args.device), scalar_type(args.precision));
+        Upscaler::open(args.upscaler, c10::Device(args.device), scalar_type_of(args.precision));
     synchronize(args.device);
     nlohmann::json report = report_header(args, *upscaler);
     report["load_s"] = ms_since(load_start) / 1000;
@@ -80,11 +80,7 @@ int run_upscale_bench(const BenchArgs& args) {
         args.width, args.height, long(output.size(3)), long(output.size(2)), args.device.c_str(),
         to_string(args.precision), args.tile, report["upscale_ms"].get<double>(), args.runs,
         report["load_s"].get<double>(), report["peak_memory_gb"].get<double>());
-    if (!args.json.empty()) {
-        std::ofstream out(args.json);
-        out << report.dump(2) << '\n';
-        if (!out) throw Error(args.json, "cannot write the benchmark report");
-    }
+    if (!args.json.empty()) write_report(args.json, report.dump(2));
     return 0;
 }
 

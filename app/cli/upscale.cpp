@@ -3,7 +3,7 @@
 // the model's own, and writes the PNG with a record of what made it.
 #include "core/pipeline/upscale.h"
 #include "app/cli/commands.h"
-#include "app/cli/scalar_type.h"
+#include "core/pipeline/scalar_type.h"
 #include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
@@ -77,7 +77,7 @@ int run_upscale(const UpscaleArgs& args) {
 #else
     const Image8 input = read_image_pixels(args.input);
     const auto upscaler =
-        Upscaler::open(args.model, c10::Device(args.device), scalar_type(args.precision));
+        Upscaler::open(args.model, c10::Device(args.device), scalar_type_of(args.precision));
     const int64_t native = upscaler->scale();
     const int64_t scale = args.scale ? args.scale : native;
     check_sizes(args, input, native, scale);

@@ -1,5 +1,5 @@
 #include "app/cli/commands.h"
-#include "app/cli/scalar_type.h"
+#include "core/pipeline/scalar_type.h"
 #include "core/testing/golden.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/testing/golden_text.h"
@@ -71,7 +71,7 @@ int run_verify(const VerifyArgs& args) {
     GoldenOptions options;
     options.fixtures_dir = args.fixtures_dir;
     options.device = c10::Device(args.device == "cuda" ? "cuda:0" : args.device);
-    options.dtype = scalar_type(parse_precision(args.dtype));
+    options.dtype = scalar_type_of(parse_precision(args.dtype));
 #ifdef LIGHTNING_HAVE_IMAGE_READER
     options.read_image = read_image_pixels;  // the refine cases' input images
 #endif

@@ -5,6 +5,7 @@
 #include "core/pipeline/backend_errors.h"
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/refine_latents.h"
+#include "core/pipeline/scalar_type.h"
 #include "core/pipeline/upscale.h"
 
 #include "core/convert/single_file.h"
@@ -52,18 +53,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-c10::ScalarType scalar_type_of(Precision precision) {
-    switch (precision) {
-        case Precision::FP16:
-            return torch::kHalf;
-        case Precision::BF16:
-            return torch::kBFloat16;
-        case Precision::FP32:
-            break;
-    }
-    return torch::kFloat;
 }
 
 c10::Device parse_device(const std::string& text) {

@@ -1,12 +1,12 @@
-// The torch dtype of a --dtype value (upscale, verify and bench --upscaler).
+// The torch dtype of a Precision (the pipeline's weights, the upscaler, `lightning verify`).
 #pragma once
 #include "core/request/enums.h"
 
 #include <c10/core/ScalarType.h>
 
-namespace lightning::cli {
+namespace lightning {
 
-inline c10::ScalarType scalar_type(Precision precision) {
+inline c10::ScalarType scalar_type_of(Precision precision) {
     switch (precision) {
         case Precision::FP16:
             return c10::kHalf;
@@ -18,4 +18,4 @@ inline c10::ScalarType scalar_type(Precision precision) {
     return c10::kFloat;
 }
 
-}  // namespace lightning::cli
+}  // namespace lightning
