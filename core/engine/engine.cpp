@@ -67,9 +67,7 @@ private:
 // post-upscale's from the finished image).
 static void check_upscaler(const std::string& path, int width, int height, int scale) {
     const int64_t native = check_upscaler_file(path).scale();
-    if (scale > native)
-        throw Error(path, "a ×" + std::to_string(native) + " model cannot upscale ×" +
-                              std::to_string(scale) + " (at most ×" + std::to_string(native) + ")");
+    check_upscale_scale(path, native, scale);
     limits::check_upscaled_size(width, height, int(native));
 }
 

@@ -151,12 +151,16 @@ Image8 Upscaler::upscale(const Image8& image, const UpscaleTiling& tiling) const
     return tensor_to_image(run(image_to_tensor(image), tiling));
 }
 
+void check_upscale_scale(const std::string& path, int64_t native, int64_t scale) {
+    if (scale != 0 && (scale < 1 || scale > native))
+        throw Error(path, "a ×" + std::to_string(native) + " model cannot upscale ×" +
+                              std::to_string(scale) + " (1 up to " + std::to_string(native) + ")");
+}
+
 Image8 Upscaler::upscale_by(const Image8& image, int64_t scale, const UpscaleTiling& tiling) const {
     const int64_t native = this->scale();
+    check_upscale_scale(path_, native, scale);
     if (scale == 0) scale = native;
-    if (scale < 1 || scale > native)
-        throw Error(path_, "a ×" + std::to_string(native) + " model cannot upscale ×" +
-                               std::to_string(scale) + " (1 up to " + std::to_string(native) + ")");
     Image8 out = upscale(image, tiling);
     if (scale == native) return out;
     return resize_lanczos(out, int(image.width * scale), int(image.height * scale));

@@ -52,6 +52,10 @@ inline constexpr UpscaleTiling kRequestUpscaleTiling{256, 32};
 // lightning::Error naming the file as Upscaler::open does for a file that is no RGB upscaler.
 RrdbNetConfig check_upscaler_file(const std::string& path);
 
+// Throws lightning::Error naming the model file when `scale` (0 = the model's) is not 1 up to
+// the model's own `native` scale: what upscale_by() can make.
+void check_upscale_scale(const std::string& path, int64_t native, int64_t scale);
+
 class Upscaler {
 public:
     // Loads the file's network on `device` in `dtype`. Throws lightning::Error naming the file
