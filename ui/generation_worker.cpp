@@ -202,22 +202,20 @@ void GenerationWorker::run(const GenerationJob& job) {
         // An invalid request: generate() below reports it.
     }
     Q_EMIT jobStarted(job.id, warnings);
-    if (job.upscales()) {
-        const QString error = run_upscale(job);
-        if (!error.isEmpty()) lightning::log().error("Job #{} failed: {}", job.id, to_std(error));
-        Q_EMIT jobFinished(job.id, false, error);
-        return;
-    }
-
     engine_->set_preview_mode(lightning::PreviewMode(preview_mode_.load()));
     set_running(engine_.get(), job.id);
     bool cancelled = false;
     QString error;
     try {
-        const lightning::EngineResult result = engine_->generate(job.request, callbacks_for(job));
-        cancelled = result.run.cancelled;
-        Q_EMIT checkpointUsed(
-            job.id, QString::fromLatin1(lightning::to_string(result.run.unet_switch.from)));
+        if (job.upscales()) {
+            run_upscale(job);
+        } else {
+            const lightning::EngineResult result =
+                engine_->generate(job.request, callbacks_for(job));
+            cancelled = result.run.cancelled;
+            Q_EMIT checkpointUsed(
+                job.id, QString::fromLatin1(lightning::to_string(result.run.unet_switch.from)));
+        }
     } catch (const lightning::Cancelled&) {
         cancelled = true;
     } catch (...) {
@@ -231,32 +229,28 @@ void GenerationWorker::run(const GenerationJob& job) {
     Q_EMIT jobFinished(job.id, cancelled, error);
 }
 
-// Not cancellable once it runs (the engine's upscale has no step to stop at); nothing is
-// written unless the whole image is done.
-QString GenerationWorker::run_upscale(const GenerationJob& job) {
+// Its tiles count as steps; cancelled between tiles (throws Cancelled). Nothing is written
+// unless the whole image is done.
+void GenerationWorker::run_upscale(const GenerationJob& job) {
     const UpscaleSource& source = *job.upscale_source;
     QElapsedTimer timer;
     timer.start();
-    try {
-        const lightning::Image8 pixels = lightning::read_image_pixels(to_std(source.file));
-        const lightning::Image8 upscaled = engine_->upscale(pixels, job.request.upscale);
-        GalleryItem item;
-        // Without a source record the result's says only its size and the upscale.
-        lightning::ImageRecord source_record;
-        source_record.request.width = pixels.width;
-        source_record.request.height = pixels.height;
-        item.record =
-            engine_->upscaled_record(source.record.value_or(source_record), job.request.upscale);
-        item.seconds = timer.elapsed() / 1000.0;
-        item.device = device();
-        item = write_gallery_png(job.output_dir, upscaled, item);
-        lightning::log().info("Upscaled {} to {} ({:.2f} s)", to_std(source.file),
-                              to_std(item.file), item.seconds);
-        Q_EMIT imageSaved(job.id, item, to_qimage(upscaled));
-        return {};
-    } catch (...) {
-        return readable_error(std::current_exception(), device());
-    }
+    const lightning::Image8 pixels = lightning::read_image_pixels(to_std(source.file));
+    const lightning::Image8 upscaled =
+        engine_->upscale(pixels, job.request.upscale, callbacks_for(job));
+    GalleryItem item;
+    // Without a source record the result's says only its size and the upscale.
+    lightning::ImageRecord source_record;
+    source_record.request.width = pixels.width;
+    source_record.request.height = pixels.height;
+    item.record =
+        engine_->upscaled_record(source.record.value_or(source_record), job.request.upscale);
+    item.seconds = timer.elapsed() / 1000.0;
+    item.device = device();
+    item = write_gallery_png(job.output_dir, upscaled, item);
+    lightning::log().info("Upscaled {} to {} ({:.2f} s)", to_std(source.file), to_std(item.file),
+                          item.seconds);
+    Q_EMIT imageSaved(job.id, item, to_qimage(upscaled));
 }
 
 void GenerationWorker::save_image(const GenerationJob& job, const lightning::ImageEvent& event) {

@@ -71,8 +71,8 @@ private:
     void set_running(lightning::Engine* engine, int job_id);
     void preload_checkpoints();
     // An upscale job (GenerationJob::upscales()): the file's pixels through Engine::upscale,
-    // saved to the gallery with Engine::upscaled_record. Returns the error ("" when done).
-    QString run_upscale(const GenerationJob& job);
+    // saved to the gallery with Engine::upscaled_record. Throws the engine's errors, Cancelled.
+    void run_upscale(const GenerationJob& job);
     void save_image(const GenerationJob& job, const lightning::ImageEvent& event);
     void hand_over_image(const GenerationJob& job, const lightning::ImageEvent& event);
     QString device() const;

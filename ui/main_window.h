@@ -157,6 +157,7 @@ private:
     void on_job_started(const GenerationJob& job);
     void on_step(int job_id, int image_index, int batch, int step, int total, double seconds,
                  const QImage& preview);
+    void on_upscale_tile(int tile, int tiles, double seconds);
     void on_image_saved(const GalleryItem& item, const QImage& image);
     void on_job_finished(int job_id, bool cancelled, const QString& error);
     void on_image_made(int job_id, int image_index, const GalleryItem& item, const QImage& image);

@@ -218,7 +218,7 @@ void MainWindow::on_job_started(const GenerationJob& job) {
     queue_panel_->set_running(describe_job(job));
     if (job.purpose != JobPurpose::Live)
         step_label_->setText(tr("Starting %1…").arg(describe_job(job, 40)));
-    // An upscale has no steps to count: the bar only says it is busy.
+    // An upscale counts its tiles once the model runs; until then the bar only says it is busy.
     progress_->setRange(0, job.upscales() ? 0 : 100);
     progress_->setValue(0);
     progress_->show();
@@ -239,6 +239,11 @@ void MainWindow::on_job_started(const GenerationJob& job) {
 
 void MainWindow::on_step(int job_id, int image_index, int batch, int step, int total,
                          double seconds, const QImage& preview) {
+    const auto& job = controller_->current_job();
+    if (job && job->id == job_id && job->upscales()) {
+        on_upscale_tile(step, total, seconds);
+        return;
+    }
     eta_.step_done(image_index, step, seconds);
     update_eta_text();
     QString text = tr("step %1/%2 · %3 s").arg(step + 1).arg(total).arg(seconds, 0, 'f', 2);
@@ -258,6 +263,15 @@ void MainWindow::on_step(int job_id, int image_index, int batch, int step, int t
         preview_->set_image(preview);
         Q_EMIT previewShown(job_id, image_index, step, total);
     }
+}
+
+// An upscale's tiles (Engine::upscale reports them as steps): a bar and a count, no ETA model
+// (tiles at the edges are smaller).
+void MainWindow::on_upscale_tile(int tile, int tiles, double seconds) {
+    progress_->setRange(0, 100);
+    progress_->setValue(int(100.0 * (tile + 1) / std::max(1, tiles)));
+    step_label_->setText(
+        tr("Upscaling · tile %1/%2 · %3 s").arg(tile + 1).arg(tiles).arg(seconds, 0, 'f', 2));
 }
 
 // Short enough for the row under the preview at any usual window size; the checkpoint is the

@@ -116,6 +116,7 @@ Upscales IN (PNG, JPEG, ... as for --init-image) with an ESRGAN-family model fil
 (RealESRGAN_x4plus, RealESRGAN_x2plus, 4x-UltraSharp, the original ESRGAN and BSRGAN files)
 as .safetensors or as a torch.save .pth (tensors only: a .pth that refers to any other Python
 object is refused, never run). The output PNG records the upscale in its "postprocessing" text.
+Ctrl+C (or SIGTERM) stops between tiles; nothing is written; exit 130.
 
 )";
 

@@ -3,6 +3,7 @@
 // the model's own, and writes the PNG with a record of what made it.
 #include "core/pipeline/upscale.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "core/pipeline/scalar_type.h"
 #include "core/request/limits.h"
 #include "core/util/error.h"
@@ -84,8 +85,20 @@ int run_upscale(const UpscaleArgs& args) {
     log().info("upscale: {} ({}x{}) with {} ({} layout, ×{}), tile {} overlap {} on {}", args.input,
                input.width, input.height, args.model, upscaler->file().layout, native, args.tile,
                args.tile_overlap, args.device);
+    // From here on Ctrl+C or SIGTERM stop between tiles: exit 130, nothing written.
+    const InterruptGuard guard;
+    const TileDone on_tile = [](int64_t done, int64_t total) {
+        log().debug("upscale: tile {}/{}", done, total);
+        if (interrupted()) throw Cancelled();
+    };
     const auto start = std::chrono::steady_clock::now();
-    const Image8 output = upscaler->upscale_by(input, scale, {args.tile, args.tile_overlap});
+    Image8 output;
+    try {
+        output = upscaler->upscale_by(input, scale, {args.tile, args.tile_overlap}, on_tile);
+    } catch (const Cancelled&) {
+        log().info("upscale: interrupted; nothing written");
+        return kInterruptedExit;
+    }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     PngText text;

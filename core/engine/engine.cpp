@@ -386,10 +386,25 @@ ImageRecord Engine::record_for(const GenerationRequest& request, const Generatio
     return record;
 }
 
-Image8 Engine::upscale(const Image8& image, const PostUpscale& how) {
+Image8 Engine::upscale(const Image8& image, const PostUpscale& how,
+                       const EngineCallbacks& callbacks) {
     if (!how.on()) throw Error("upscale", "no upscaler model file given");
     check_upscaler(how.model, image.width, image.height, how.scale);
-    return pipeline_->upscale(image, how);
+    cancel_ = false;
+    auto tile_start = std::chrono::steady_clock::now();
+    const TileDone on_tile = [&](int64_t done, int64_t total) {
+        if (callbacks.on_step) {
+            const auto now = std::chrono::steady_clock::now();
+            StepEvent event;
+            event.step = int(done - 1);
+            event.total_steps = int(total);
+            event.seconds = std::chrono::duration<double>(now - tile_start).count();
+            tile_start = now;
+            callbacks.on_step(event);
+        }
+        if (cancel_ || (callbacks.should_cancel && callbacks.should_cancel())) throw Cancelled();
+    };
+    return pipeline_->upscale(image, how, on_tile);
 }
 
 ImageRecord Engine::upscaled_record(const ImageRecord& source, const PostUpscale& how) const {

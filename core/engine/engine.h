@@ -96,7 +96,10 @@ public:
     // what generate() does with request.upscale to each finished image, so that a record made by
     // upscaled_record() regenerates these pixels. Throws lightning::Error naming the model file
     // (not an upscaler, a scale above its own) or the size (over the limits) before any work.
-    Image8 upscale(const Image8& image, const PostUpscale& how);
+    // Its tiles reach callbacks.on_step as steps of one image (step i of total = tile i); it
+    // stops between tiles when cancelled (cancel() or should_cancel) and throws Cancelled then.
+    Image8 upscale(const Image8& image, const PostUpscale& how,
+                   const EngineCallbacks& callbacks = {});
     // `source` (the record of the pixels given to upscale()) with the upscale added, the model
     // file's hash included.
     ImageRecord upscaled_record(const ImageRecord& source, const PostUpscale& how) const;

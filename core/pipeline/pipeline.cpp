@@ -220,7 +220,7 @@ struct Pipeline::Impl {
                  int denoising_steps, const Callbacks& callbacks, at::Tensor& latents,
                  const Trace& trace);
     RefineLatents hires_input(const GenerationRequest& request, const at::Tensor& latents,
-                              const GenerationRequest& pass);
+                              const GenerationRequest& pass, const Callbacks& callbacks);
     bool hires_fix(const GenerationRequest& request, const Conditioning& first_cond, int image,
                    const Callbacks& callbacks, at::Tensor& latents, const Trace& trace);
     const Upscaler& upscaler_for(const std::string& path);
@@ -824,6 +824,14 @@ GenerationResult Pipeline::Impl::run(const GenerationRequest& request, const Cal
     return result;
 }
 
+// Stops an upscaler model between its tiles when the request is cancelled: on a CPU one image's
+// ×4 takes minutes.
+static TileDone cancel_between_tiles(const Callbacks& callbacks) {
+    return [&callbacks](int64_t, int64_t) {
+        if (callbacks.should_cancel && callbacks.should_cancel()) throw Cancelled();
+    };
+}
+
 // Image `image` of the request from its final latents: decoded, the input's unmasked pixels
 // pasted back when asked, handed over. `denoise_seconds`: its share of the denoising.
 void Pipeline::Impl::finish_image(const GenerationRequest& request, const at::Tensor& latents,
@@ -836,10 +844,17 @@ void Pipeline::Impl::finish_image(const GenerationRequest& request, const at::Te
     generated.seed = request.seed + uint64_t(image);
     if (pixels && request.input.keep_unmasked)
         generated.pixels = paste_unmasked(generated.pixels, *pixels);
-    if (request.upscale.on())
-        generated.pixels =
-            upscaler_for(request.upscale.model)
-                .upscale_by(generated.pixels, request.upscale.scale, kRequestUpscaleTiling);
+    if (request.upscale.on()) {
+        try {
+            generated.pixels =
+                upscaler_for(request.upscale.model)
+                    .upscale_by(generated.pixels, request.upscale.scale, kRequestUpscaleTiling,
+                                cancel_between_tiles(callbacks));
+        } catch (const Cancelled&) {
+            result.cancelled = true;  // an image without its upscale is not handed over
+            return;
+        }
+    }
     generated.seconds = seconds_since(image_start) + denoise_seconds;
     if (callbacks.on_image) callbacks.on_image(image, generated);
     result.images.push_back(std::move(generated));
@@ -850,16 +865,16 @@ void Pipeline::Impl::finish_image(const GenerationRequest& request, const at::Te
 // the seed's draws come in the same order as for an encoded image), or decoded, resized with
 // Lanczos as PIL resizes and encoded again.
 RefineLatents Pipeline::Impl::hires_input(const GenerationRequest& request,
-                                          const at::Tensor& latents,
-                                          const GenerationRequest& pass) {
+                                          const at::Tensor& latents, const GenerationRequest& pass,
+                                          const Callbacks& callbacks) {
     const int64_t factor = vae->downscale_factor();
     const int64_t h = pass.height / factor, w = pass.width / factor;
     if (request.hires.upscaler == HiresUpscaler::Lanczos ||
         request.hires.upscaler == HiresUpscaler::Model) {
         Image8 first = to_image8(unit_pixels(decode(latents, request.vae_tiling)));
         if (request.hires.upscaler == HiresUpscaler::Model)
-            first =
-                upscaler_for(request.hires.upscaler_model).upscale(first, kRequestUpscaleTiling);
+            first = upscaler_for(request.hires.upscaler_model)
+                        .upscale(first, kRequestUpscaleTiling, cancel_between_tiles(callbacks));
         RefinePixels pixels{resize_lanczos(first, pass.width, pass.height), std::nullopt};
         return encode_refine_input(*vae, pixels, pass, vae->latent_channels(), device);
     }
@@ -897,7 +912,12 @@ bool Pipeline::Impl::hires_fix(const GenerationRequest& request, const Condition
     const Trace pass_trace = [&](const std::string& name, const at::Tensor& t) {
         trace("hires." + name, t);
     };
-    const RefineLatents input = hires_input(request, latents, pass);
+    RefineLatents input;
+    try {
+        input = hires_input(request, latents, pass, callbacks);
+    } catch (const Cancelled&) {  // between the upscaler model's tiles
+        return false;
+    }
     select_unet(pass.unet_file);
     apply_loras(request.loras);
     const std::string unet_name =
@@ -983,12 +1003,13 @@ GenerationResult Pipeline::generate(const GenerationRequest& request, const Call
     return with_lightning_errors("generation", [&] { return impl_->run(request, callbacks); });
 }
 
-Image8 Pipeline::upscale(const Image8& image, const PostUpscale& how) {
+Image8 Pipeline::upscale(const Image8& image, const PostUpscale& how, const TileDone& on_tile) {
     std::lock_guard<std::mutex> lock(impl_->generate_mutex);
     const c10::OptionalDeviceGuard on_device(cuda_device_of(impl_->device));
     c10::InferenceMode inference;
     return with_lightning_errors("upscale", [&] {
-        return impl_->upscaler_for(how.model).upscale_by(image, how.scale, kRequestUpscaleTiling);
+        return impl_->upscaler_for(how.model).upscale_by(image, how.scale, kRequestUpscaleTiling,
+                                                         on_tile);
     });
 }
 

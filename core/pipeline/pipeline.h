@@ -7,6 +7,7 @@
 #include "core/io/config.h"
 #include "core/pipeline/cuda_speedups.h"
 #include "core/pipeline/load_options.h"
+#include "core/pipeline/tile_done.h"
 #include "core/pipeline/unet_checkpoints.h"
 #include "core/request/image8.h"
 #include "core/request/model_layout.h"
@@ -74,8 +75,9 @@ public:
     // `how`'s upscaler model (opened on the pipeline's device and dtype, kept for the next
     // call) over `image`, resized down with Lanczos to how.scale when below the model's own:
     // what generate() does to each finished image of a request with `upscale` on. Throws
-    // lightning::Error naming the model file (core/pipeline/upscale.h) or the scale.
-    Image8 upscale(const Image8& image, const PostUpscale& how);
+    // lightning::Error naming the model file (core/pipeline/upscale.h) or the scale. `on_tile`
+    // follows the tiles and may stop them (core/pipeline/upscale.h's TileDone).
+    Image8 upscale(const Image8& image, const PostUpscale& how, const TileDone& on_tile = {});
 
     // Decodes a predicted x0 latent (1x4xhxw) for a live preview.
     Image8 decode_preview(const at::Tensor& pred_x0, PreviewMode mode);

@@ -101,7 +101,8 @@ std::unique_ptr<Upscaler> Upscaler::open(const std::string& path, c10::Device de
     return std::unique_ptr<Upscaler>(new Upscaler(path, std::move(file), std::move(net)));
 }
 
-at::Tensor Upscaler::run(const at::Tensor& image, const UpscaleTiling& tiling) const {
+at::Tensor Upscaler::run(const at::Tensor& image, const UpscaleTiling& tiling,
+                         const TileDone& on_tile) const {
     const auto& c = net_->config();
     if (!image.defined() || image.dim() != 4 || image.size(0) != 1 ||
         image.size(1) != c.in_channels || image.size(2) < 1 || image.size(3) < 1)
@@ -116,20 +117,28 @@ at::Tensor Upscaler::run(const at::Tensor& image, const UpscaleTiling& tiling) c
         pad_like_spandrel(image.to(at::kFloat), c.unshuffle).to(net_->device(), net_->dtype());
     const bool whole =
         tiling.tile == 0 || (tiling.tile >= padded.size(2) && tiling.tile >= padded.size(3));
-    const at::Tensor out = whole ? net_->forward(padded).to(at::kFloat)
-                                 : run_tiles(padded, tiling.tile, tiling.overlap);
+    at::Tensor out;
+    if (whole) {
+        out = net_->forward(padded).to(at::kFloat);
+        if (on_tile) on_tile(1, 1);
+    } else {
+        out = run_tiles(padded, tiling.tile, tiling.overlap, on_tile);
+    }
     return out.narrow(2, 0, h * s).narrow(3, 0, w * s).to(at::kCPU).contiguous();
 }
 
 // Each tile's core [y, y + tile) × [x, x + tile) is run with `overlap` pixels of context around
 // it (cut at the image's edges); its core's output is copied into place.
-at::Tensor Upscaler::run_tiles(const at::Tensor& padded, int64_t tile, int64_t overlap) const {
+at::Tensor Upscaler::run_tiles(const at::Tensor& padded, int64_t tile, int64_t overlap,
+                               const TileDone& on_tile) const {
     const auto& c = net_->config();
     const int64_t step = c.unshuffle > 1 ? 4 : 1;  // the padding's multiple: the grid it keeps
     tile = round_up(tile, step);
     overlap = round_up(overlap, step);
     const int64_t H = padded.size(2), W = padded.size(3), s = c.scale();
     auto out = at::empty({1, c.out_channels, H * s, W * s}, padded.options().dtype(at::kFloat));
+    const int64_t tiles = ((H + tile - 1) / tile) * ((W + tile - 1) / tile);
+    int64_t done = 0;
     for (int64_t y = 0; y < H; y += tile) {
         for (int64_t x = 0; x < W; x += tile) {
             const int64_t y0 = std::max<int64_t>(0, y - overlap),
@@ -142,13 +151,15 @@ at::Tensor Upscaler::run_tiles(const at::Tensor& padded, int64_t tile, int64_t o
                 .slice(3, x * s, (x + tw) * s)
                 .copy_(part.slice(2, (y - y0) * s, (y - y0 + th) * s)
                            .slice(3, (x - x0) * s, (x - x0 + tw) * s));
+            if (on_tile) on_tile(++done, tiles);
         }
     }
     return out;
 }
 
-Image8 Upscaler::upscale(const Image8& image, const UpscaleTiling& tiling) const {
-    return tensor_to_image(run(image_to_tensor(image), tiling));
+Image8 Upscaler::upscale(const Image8& image, const UpscaleTiling& tiling,
+                         const TileDone& on_tile) const {
+    return tensor_to_image(run(image_to_tensor(image), tiling, on_tile));
 }
 
 void check_upscale_scale(const std::string& path, int64_t native, int64_t scale) {
@@ -157,11 +168,12 @@ void check_upscale_scale(const std::string& path, int64_t native, int64_t scale)
                               std::to_string(scale) + " (1 up to " + std::to_string(native) + ")");
 }
 
-Image8 Upscaler::upscale_by(const Image8& image, int64_t scale, const UpscaleTiling& tiling) const {
+Image8 Upscaler::upscale_by(const Image8& image, int64_t scale, const UpscaleTiling& tiling,
+                            const TileDone& on_tile) const {
     const int64_t native = this->scale();
     check_upscale_scale(path_, native, scale);
     if (scale == 0) scale = native;
-    Image8 out = upscale(image, tiling);
+    Image8 out = upscale(image, tiling, on_tile);
     if (scale == native) return out;
     return resize_lanczos(out, int(image.width * scale), int(image.height * scale));
 }

@@ -15,6 +15,7 @@
 #pragma once
 #include "core/io/tensor_source.h"
 #include "core/models/rrdbnet.h"
+#include "core/pipeline/tile_done.h"
 #include "core/request/image8.h"
 
 #include <ATen/core/Tensor.h>
@@ -71,18 +72,22 @@ public:
 
     // image: [1, in_channels, H, W] in [0, 1]. Returns the unclamped float32
     // [1, out_channels, H × scale, W × scale] on the CPU (spandrel's call before its clamp).
-    at::Tensor run(const at::Tensor& image, const UpscaleTiling& tiling = {}) const;
+    at::Tensor run(const at::Tensor& image, const UpscaleTiling& tiling = {},
+                   const TileDone& on_tile = {}) const;
 
     // The 8-bit image upscaled by the model's scale (clamped and rounded as described above).
-    Image8 upscale(const Image8& image, const UpscaleTiling& tiling = {}) const;
+    Image8 upscale(const Image8& image, const UpscaleTiling& tiling = {},
+                   const TileDone& on_tile = {}) const;
     // Upscaled by `scale` (1 up to the model's; 0 = the model's): the model's output resized down
     // with Lanczos (PIL's, as A1111 does) when the scale is below the model's own. Throws
     // lightning::Error naming the file for a scale above it.
-    Image8 upscale_by(const Image8& image, int64_t scale, const UpscaleTiling& tiling) const;
+    Image8 upscale_by(const Image8& image, int64_t scale, const UpscaleTiling& tiling,
+                      const TileDone& on_tile = {}) const;
 
 private:
     Upscaler(std::string path, UpscalerFile file, std::shared_ptr<RrdbNet> net);
-    at::Tensor run_tiles(const at::Tensor& padded, int64_t tile, int64_t overlap) const;
+    at::Tensor run_tiles(const at::Tensor& padded, int64_t tile, int64_t overlap,
+                         const TileDone& on_tile) const;
 
     std::string path_;
     UpscalerFile file_;

@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <tuple>
 
 using namespace lightning;
 
@@ -530,6 +531,62 @@ private Q_SLOTS:
         hires.hires.upscaler = HiresUpscaler::Lanczos;
         hires.hires.upscaler_model.clear();
         QVERIFY(engine().generate(hires).run.images.at(0).pixels.rgb != big.rgb);
+    }
+
+    // Engine::upscale (the app's action) reports each tile as a step of one image and stops
+    // between tiles when cancelled, by should_cancel or by Engine::cancel(): on a CPU a ×4 of
+    // a 1024² image takes minutes. 600×300 in tiles of kRequestUpscaleTiling: 3 × 2 tiles.
+    void upscale_reports_and_stops_between_tiles() {
+        const Image8 image = pattern(600, 300);
+        const PostUpscale how{data("x2.safetensors"), 0};
+        std::vector<std::pair<int, int>> tiles;
+        EngineCallbacks callbacks;
+        callbacks.on_step = [&](const StepEvent& e) { tiles.emplace_back(e.step, e.total_steps); };
+        const Image8 whole = engine().upscale(image, how, callbacks);
+        QCOMPARE(tiles, (std::vector<std::pair<int, int>>{
+                            {0, 6}, {1, 6}, {2, 6}, {3, 6}, {4, 6}, {5, 6}}));
+        QCOMPARE(whole.width, 1200);
+
+        for (const bool by_engine_cancel : {false, true}) {
+            tiles.clear();
+            callbacks.should_cancel = [&] { return !by_engine_cancel && tiles.size() == 2; };
+            callbacks.on_step = [&](const StepEvent& e) {
+                tiles.emplace_back(e.step, e.total_steps);
+                if (by_engine_cancel && tiles.size() == 2) engine().cancel();
+            };
+            bool cancelled = false;
+            try {
+                engine().upscale(image, how, callbacks);
+            } catch (const Cancelled&) {
+                cancelled = true;
+            }
+            QVERIFY(cancelled);
+            QCOMPARE(tiles.size(), size_t(2));  // stopped after the second tile
+        }
+        callbacks.should_cancel = {};  // a cancel does not outlive its upscale
+        QVERIFY(engine().upscale(image, how, callbacks).rgb == whole.rgb);
+    }
+
+    // A request's upscale is polled for cancelling between its tiles too: one poll more than
+    // the same request without it, and cancelling at that last poll hands over no image.
+    void request_upscale_stops_between_tiles() {
+        GenerationRequest plain = tiny_request();
+        auto upscaled = plain;
+        upscaled.upscale = {data("x2.safetensors"), 0};
+        auto polls_of = [&](const GenerationRequest& request, int cancel_at) {
+            int polls = 0;
+            EngineCallbacks callbacks;
+            callbacks.should_cancel = [&] { return ++polls == cancel_at; };
+            const auto made = engine().generate(request, callbacks);
+            return std::tuple{polls, made.run.cancelled, made.records.size()};
+        };
+        const auto [plain_polls, plain_cancelled, plain_images] = polls_of(plain, 0);
+        const auto [polls, cancelled, images] = polls_of(upscaled, 0);
+        QVERIFY(!plain_cancelled && !cancelled && plain_images == 1 && images == 1);
+        QCOMPARE(polls, plain_polls + 1);  // the x2 over 64² is one tile
+        const auto [_, stopped, none] = polls_of(upscaled, polls);
+        QVERIFY(stopped);
+        QCOMPARE(none, size_t(0));
     }
 
 private:

@@ -31,6 +31,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -80,6 +81,7 @@ private Q_SLOTS:
     void bad_upscales_are_refused_before_work_and_the_gallery_keeps_its_images();
     void reuse_finds_the_upscaler_models_a_record_names();
     void an_upscale_left_queued_is_kept_for_the_next_start();
+    void a_running_upscale_counts_its_tiles_and_cancels_between_them();
 
 private:
     void open_window(bool wait_for_model);
@@ -456,6 +458,48 @@ void TestUpscaleWindow::an_upscale_left_queued_is_kept_for_the_next_start() {
     QVERIFY(loaded[0].upscale_source->record.has_value());
     QVERIFY(!loaded[1].upscale_source->record.has_value());
     QVERIFY(describe_job(loaded[0]).contains(QStringLiteral("upscale ×2 · 64×48 → 128×96")));
+}
+
+// On a CPU a ×4 of a large image takes minutes: the bar counts the tiles, and Cancel stops
+// between them with nothing written; the next upscale runs whole. 1024×512 in tiles of 256 is
+// 4 × 2 tiles; the tiny ×4 model takes about a second a tile here, so the cancel asked for at
+// the first tile lands well before the last.
+void TestUpscaleWindow::a_running_upscale_counts_its_tiles_and_cancels_between_them() {
+    const QString folder =
+        upscaler_folder(root_.filePath(QStringLiteral("models-tiles")),
+                        {QStringLiteral("x2.safetensors"), QStringLiteral("x4.safetensors")});
+    set_upscaler_folder(folder);
+    const QString source = root_.filePath(QStringLiteral("wide.png"));
+    lightning::Image8 image{1024, 512, {}};
+    for (int i = 0; i < 1024 * 512 * 3; ++i) image.rgb.push_back(uint8_t((i * 7 + i / 3072) % 251));
+    lightning::write_png(to_std(source), image);
+    open_window(true);
+
+    QStringList labels;
+    QSignalSpy finished(window_->controller(), &GenerationController::jobFinished);
+    auto* label = child<QLabel>(window_.get(), "stepLabel");
+    auto* cancel = window_->findChild<QAction*>(QStringLiteral("cancelAction"));
+    QVERIFY(cancel);
+    const auto connection =
+        connect(window_->controller(), &GenerationController::stepFinished, this, [&] {
+            labels << label->text();
+            if (labels.size() == 1) cancel->trigger();
+        });
+    QVERIFY(window_->upscale_image(source, QDir(folder).filePath(QStringLiteral("x4.safetensors")),
+                                   4) > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(idle() && finished.count() == 1, kTimeoutMs);
+    disconnect(connection);
+    QCOMPARE(finished[0][1].toBool(), true);  // cancelled, not failed
+    QCOMPARE(finished[0][2].toString(), QString());
+    QVERIFY2(labels.size() < 8, qPrintable(labels.join(u'\n')));  // stopped between tiles
+    QVERIFY2(labels[0].startsWith(QStringLiteral("Upscaling · tile 1/8")), qPrintable(labels[0]));
+    QCOMPARE(label->text(), QStringLiteral("Cancelled"));
+    QVERIFY(QDir(gallery_dir_).entryList({QStringLiteral("*.png")}).isEmpty());
+
+    QVERIFY(window_->upscale_image(source, QDir(folder).filePath(QStringLiteral("x2.safetensors")),
+                                   2) > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(idle() && gallery()->rowCount() == 1, kTimeoutMs);
+    QCOMPARE(lightning::read_png(to_std(gallery()->item(0).file)).width, 2048);
 }
 
 QTEST_MAIN(TestUpscaleWindow)
