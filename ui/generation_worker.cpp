@@ -239,12 +239,8 @@ void GenerationWorker::run_upscale(const GenerationJob& job) {
     const lightning::Image8 upscaled =
         engine_->upscale(pixels, job.request.upscale, callbacks_for(job));
     GalleryItem item;
-    // Without a source record the result's says only its size and the upscale.
-    lightning::ImageRecord source_record;
-    source_record.request.width = pixels.width;
-    source_record.request.height = pixels.height;
     item.record =
-        engine_->upscaled_record(source.record.value_or(source_record), job.request.upscale);
+        engine_->upscaled_record(source.record, pixels.width, pixels.height, job.request.upscale);
     item.seconds = timer.elapsed() / 1000.0;
     item.device = device();
     item = write_gallery_png(job.output_dir, upscaled, item);

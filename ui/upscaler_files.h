@@ -37,8 +37,9 @@ int upscaler_model_scale(const QString& file);
 // Engine::upscale checks before its work, as its words).
 QString upscale_problem(const QString& model, int scale, QSize size);
 
-// The record of an upscale of an image that had none (Engine::upscaled_record of an empty
-// record): it says only how the pixels were upscaled, so it cannot be reused or regenerated.
+// The record of an upscale of an image that had none, or of one upscaled already
+// (Engine::upscaled_record): it says only how the pixels were upscaled, so it cannot be reused
+// or regenerated.
 bool upscaled_without_source(const lightning::ImageRecord& record);
 
 // `request` with the upscaler model files of its hires fix and upscale (recorded by name, with

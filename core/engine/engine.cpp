@@ -407,8 +407,22 @@ Image8 Engine::upscale(const Image8& image, const PostUpscale& how,
     return pipeline_->upscale(image, how, on_tile);
 }
 
-ImageRecord Engine::upscaled_record(const ImageRecord& source, const PostUpscale& how) const {
-    ImageRecord record = source;
+// Whether `record` describes pixels upscaled after they were made (scale is stated explicitly
+// in every record an upscale writes; the model may be known by name and hash only).
+static bool upscaled_already(const ImageRecord& record) {
+    return record.request.upscale.on() || record.request.upscale.scale != 0 ||
+           !record.upscaler.name.empty();
+}
+
+ImageRecord Engine::upscaled_record(const std::optional<ImageRecord>& source, int width, int height,
+                                    const PostUpscale& how) const {
+    ImageRecord record;
+    if (source && !upscaled_already(*source)) {
+        record = *source;
+    } else {
+        record.request.width = width;
+        record.request.height = height;
+    }
     record.request.upscale = {how.model, upscale_scale(how)};
     record.upscaler = {fs::path(how.model).stem().string(), short_file_hash(how.model)};
     record.version = program_version();

@@ -100,9 +100,13 @@ public:
     // stops between tiles when cancelled (cancel() or should_cancel) and throws Cancelled then.
     Image8 upscale(const Image8& image, const PostUpscale& how,
                    const EngineCallbacks& callbacks = {});
-    // `source` (the record of the pixels given to upscale()) with the upscale added, the model
-    // file's hash included.
-    ImageRecord upscaled_record(const ImageRecord& source, const PostUpscale& how) const;
+    // The record of upscale()'s result: `source` (the record of the pixels given to upscale(),
+    // width × height) with the upscale added, the model file's hash included. Without a source
+    // record (another tool's image), or of an image upscaled already (a record says one
+    // upscale), it says only the size and this upscale: nothing to reuse or regenerate, rather
+    // than a request that makes other pixels.
+    ImageRecord upscaled_record(const std::optional<ImageRecord>& source, int width, int height,
+                                const PostUpscale& how) const;
 
     void cancel();  // the running generate() stops before its next UNet call
     void set_preview_mode(PreviewMode mode);

@@ -460,7 +460,7 @@ private Q_SLOTS:
         const PostUpscale how{data("x2.safetensors"), 0};
         const Image8 upscaled = engine().upscale(source.run.images.at(0).pixels, how);
         QCOMPARE(upscaled.width, 128);
-        const ImageRecord record = engine().upscaled_record(source.records.at(0), how);
+        const ImageRecord record = engine().upscaled_record(source.records.at(0), 64, 64, how);
         QCOMPARE(record.request.upscale.scale, 2);
         QCOMPARE(record.upscaler.name, std::string("x2"));
         GenerationRequest again = record.request;
@@ -470,6 +470,20 @@ private Q_SLOTS:
         QVERIFY(text.has_value());
         QCOMPARE(text->request.upscale.scale, 2);
         QCOMPARE(text->upscaler, record.upscaler);
+
+        // Upscaled again: a record says one upscale, so the second's says only its size and
+        // the upscale (nothing to regenerate), whether the first's model file is at hand or
+        // known by name and hash from the PNG.
+        for (const ImageRecord& first : {record, *text}) {
+            const ImageRecord twice = engine().upscaled_record(first, 128, 128, how);
+            QCOMPARE(twice.request.prompt, std::string());
+            QCOMPARE(twice.request.width, 128);
+            QCOMPARE(twice.request.upscale, (PostUpscale{how.model, 2}));
+            QCOMPARE(twice.model.name, std::string());
+        }
+        const ImageRecord no_source = engine().upscaled_record(std::nullopt, 40, 30, how);
+        QCOMPARE(no_source.request.height, 30);
+        QCOMPARE(no_source.upscaler, record.upscaler);
     }
 
     // Upscale problems are found before any work and name the file or the size: no upscaler, a
