@@ -160,6 +160,11 @@ PARAMETERS = {
                   "Size: 512x512",
     "unicode": "東京の夜景, café ☕\nNegative prompt: 低品質\nSteps: 4, Sampler: Euler, "
                "Schedule type: leading, CFG scale: 0, Seed: 99, Size: 1024x576, Model: base",
+    # Dynamic prompts: the resolved prompt, its templates under sd-dynamic-prompts' keys.
+    "dynamic_prompts": "a red fox\nNegative prompt: dark\nSteps: 4, Sampler: Euler, "
+                       "CFG scale: 1.5, Seed: 8, Size: 64x64, Template: \"a {red|blue} "
+                       "__animal__, {2$$ and $$x|y}\", Negative Template: {dark|blurry}, "
+                       "Version: Lightning Studio 0.2.0\nTemplate: {old|layout}",
     # A prompt and a negative holding a "Negative prompt:" line, written as JSON strings.
     "quoted_negative_line": "\"a cat\\nNegative prompt: a dog\"\nNegative prompt: "
                             "\" blurry\\r\\nNegative prompt: x \"\nSteps: 4, Sampler: Euler, "
@@ -251,6 +256,8 @@ def manifest_seeds():
                   "unet_file": "unet/sdxl_lightning_4step_unet.safetensors"},
         "compel": {"prompt": "a cat++ (in a hat)-.and()", "prompt_syntax": "compel",
                    "size": "1024x1024", "vae_tiling": True},
+        "dynamic_prompts": {"prompt": "a {red|blue} __animal__", "negative_template": "{x|y}",
+                            "wildcards": "wildcards", "combinatorial": True},
     }
     for name, line in lines.items():
         write("manifest_line", name, json.dumps(line, ensure_ascii=False))

@@ -29,6 +29,8 @@ struct EngineSettings {
     // Upscaler model files (ESRGAN .safetensors / .pth; ui/upscaler_files.h) for the hires fix,
     // the form's upscale and the gallery's "Upscale ×2 / ×4" ("" = none).
     QString upscalers_dir;
+    // Wildcard files (NAME.txt) for the prompts' __name__ (core/request/wildcards.h; "" = none).
+    QString wildcards_dir;
     QString vae;  // a VAE file or folder instead of the model's own ("" = the model's)
     lightning::VaeTiling vae_tiling = lightning::VaeTiling::Auto;
     // Live mode renders at this fraction of the form's width and height (1 = full size).

@@ -496,6 +496,7 @@ void MainWindow::apply_engine_settings(const EngineSettings& engine) {
     device_->set(engine_.device, engine_.precision);
     if (gallery_moved) gallery_->model()->open_async(engine_.output_dir);
     form_->update_step_choices(engine_.models.lightning_dir);
+    form_->set_wildcards_dir(engine_.wildcards_dir);
     update_upscalers();
     const bool base_ok =
         lightning::check_base_model(engine_.models.base, engine_.models.config_dir).empty();

@@ -98,8 +98,9 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     embeddings_dir_->setText(settings.embeddings_dir);
     vae_->setText(settings.vae);
     upscalers_dir_->setText(settings.upscalers_dir);
-    for (QLineEdit* edit :
-         {base_, config_dir_, lightning_dir_, output_dir_, embeddings_dir_, vae_, upscalers_dir_})
+    wildcards_dir_->setText(settings.wildcards_dir);
+    for (QLineEdit* edit : {base_, config_dir_, lightning_dir_, output_dir_, embeddings_dir_, vae_,
+                            upscalers_dir_, wildcards_dir_})
         connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     validate();
 }
@@ -176,6 +177,12 @@ void SettingsDialog::build_prompt_rows(QFormLayout* form, const EngineSettings& 
     upscalers_dir_->setToolTip(
         tr("A folder of ESRGAN-family upscaler models (RealESRGAN_x4plus, 4x-UltraSharp, ...): "
            "the gallery's Upscale ×2 / ×4, the form's upscale and the hires fix offer each file"));
+    wildcards_dir_ = add_path_row(form, tr("Wildcards folder"), QStringLiteral("wildcardsDirEdit"),
+                                  true, false, &wildcards_status_);
+    wildcards_dir_->setPlaceholderText(tr("NAME.txt files for __NAME__ in prompts (optional)"));
+    wildcards_dir_->setToolTip(
+        tr("__colors__ in a prompt is one line of colors.txt here (__sub/name__: sub/name.txt), "
+           "chosen from the image's seed; {a|b} chooses without files."));
 
     vae_tiling_ = new QComboBox(this);
     vae_tiling_->setObjectName(QStringLiteral("settingsVaeTiling"));
@@ -302,6 +309,13 @@ void SettingsDialog::validate_optional_paths() {
         show_check(vae_status_, {tr("No VAE file or folder (with config.json) at %1").arg(vae)},
                    {});
     validate_upscalers();
+    const QString wildcards = path_text(wildcards_dir_);
+    if (wildcards.isEmpty())
+        show_note(wildcards_status_, tr("no wildcards"));
+    else if (!QFileInfo(wildcards).isDir())
+        show_check(wildcards_status_, {tr("No folder %1").arg(wildcards)}, {});
+    else
+        show_check(wildcards_status_, {}, tr("wildcards folder"));
 }
 
 void SettingsDialog::validate_upscalers() {
@@ -365,6 +379,7 @@ EngineSettings SettingsDialog::settings() const {
     settings.embeddings_dir = path_text(embeddings_dir_);
     settings.vae = path_text(vae_);
     settings.upscalers_dir = path_text(upscalers_dir_);
+    settings.wildcards_dir = path_text(wildcards_dir_);
     settings.vae_tiling = lightning::VaeTiling(vae_tiling_->currentData().toInt());
     settings.live_scale = live_scale_->currentData().toDouble();
     settings.variation_count = variation_count_->value();

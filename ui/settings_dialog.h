@@ -41,6 +41,7 @@ private:
     QLineEdit* embeddings_dir_ = nullptr;
     QLineEdit* vae_ = nullptr;
     QLineEdit* upscalers_dir_ = nullptr;
+    QLineEdit* wildcards_dir_ = nullptr;
     QLabel* base_status_ = nullptr;
     QLabel* config_status_ = nullptr;
     QLabel* lightning_status_ = nullptr;
@@ -48,6 +49,7 @@ private:
     QLabel* embeddings_status_ = nullptr;
     QLabel* vae_status_ = nullptr;
     QLabel* upscalers_status_ = nullptr;
+    QLabel* wildcards_status_ = nullptr;
     QLabel* hf_status_ = nullptr;
     QComboBox* device_ = nullptr;
     QComboBox* precision_ = nullptr;

@@ -4,6 +4,7 @@
 #include "app/cli/flag_table.h"
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
+#include "core/request/wildcards.h"
 #include "core/text/textual_inversion.h"
 #include "core/util/api_access.h"
 #include "core/util/devices.h"
@@ -478,15 +479,23 @@ void apply_from(GenerateParse& p, const std::string& path) {
 
 const std::vector<GenerateFlag> kGenerationFlags = {
     {{{"--prompt", "TEXT"}},
-     "the prompt (required unless --from; may be empty)",
+     "the prompt (required unless --from; may be empty); with {a|b} variants\n"
+     "or __name__ wildcards a template, resolved for each image from its seed\n"
+     "(README: Dynamic prompts)",
      [](auto& p, auto&, auto& v) {
          p.args.request.prompt = v;
+         p.args.request.prompt_template.clear();  // --from's template gives way too
+         mark_prompt_templates(p.args.request);
          p.prompt_given = true;
      }},
     {{{"--negative", "TEXT"}},
      "negative prompt (used with --guidance > 1; without it the\n"
-     "unconditional embedding is zeros, as SDXL does)",
-     [](auto& p, auto&, auto& v) { p.args.request.negative_prompt = v; }},
+     "unconditional embedding is zeros, as SDXL does); a template as --prompt",
+     [](auto& p, auto&, auto& v) {
+         p.args.request.negative_prompt = v;
+         p.args.request.negative_template.reset();
+         mark_prompt_templates(p.args.request);
+     }},
     {{{"--steps", "N"}},
      "denoising steps (default 4)",
      [](auto& p, auto& flag, auto& v) { p.args.request.steps = parse_any_int(flag, v); }},
@@ -522,6 +531,13 @@ const std::vector<GenerateFlag> kGenerationFlags = {
      [](auto& p, auto& flag, auto& v) {
          p.args.request.prompt_syntax =
              parse_choice(flag, v, "a1111, compel or none", parse_prompt_syntax);
+     }},
+    {{{"--wildcards", "DIR"}},
+     "the folder of the prompts' __name__ wildcards: NAME.txt, one option a\n"
+     "line (__sub/name__: DIR/sub/name.txt)",
+     [](auto& p, auto& flag, auto& v) {
+         require_dir(flag, v);
+         p.args.request.wildcards_dir = v;
      }},
     {{{"--embedding", "FILE[:TOKEN]"}},
      "textual-inversion embedding (SDXL clip_l/clip_g .safetensors); TOKEN\n"

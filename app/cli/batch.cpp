@@ -9,6 +9,8 @@
 #include "core/batch/manifest.h"
 #include "core/batch/results_log.h"
 #include "core/batch/work_queue.h"
+#include "core/request/wildcards.h"
+#include "core/request/wildcards.h"
 #include "core/util/atomic_file.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
@@ -136,8 +138,11 @@ Plan plan_images(const BatchArgs& args, const std::vector<batch::ManifestLine>& 
     const auto recorded = batch::recorded_files(args.out_dir);
     for (const auto& line : lines) {
         if (!line.request) continue;
+        WildcardFolder wildcards(line.request->wildcards_dir);
         for (int i = 0; i < line.request->batch; ++i) {
-            WorkItem item{line.number, line.request->single_image(i), "", line.meta, false};
+            // Its prompt resolved (as the engine will resolve it): what its file must hold.
+            WorkItem item{line.number, resolved_image(*line.request, i, wildcards), "", line.meta,
+                          false};
             item.file = batch::image_file_name(line.number, item.request.seed);
             if (args.discard_images) {
                 plan.pending.push_back(std::move(item));

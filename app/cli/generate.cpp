@@ -6,6 +6,7 @@
 #include "core/io/safetensors.h"
 #include "core/request/file_hashes.h"
 #include "core/request/limits.h"
+#include "core/request/wildcards.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "core/util/output_file.h"
@@ -64,6 +65,7 @@ void check_before_loading(const GenerateArgs& args) {
         validate_options(args.engine);
         unet_file_for(args.engine.models, args.request);
         check_request_files(args.request);
+        resolved_images(args.request);  // prompt templates: their wildcards, for every image
         if (!args.out.empty() && args.out != "-") {
             const int batch = args.request.batch;
             const auto [width, height] = output_size(args.request);
@@ -88,6 +90,16 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
     probe.unet_path = engine.unet_for(args.request);
     const ImageRecord now = engine.record_for(args.request, probe, 0);
     const std::string from = "--from: " + args.from;
+    if (args.request.has_template() && recorded.request.has_template()) {
+        WildcardFolder folder(args.request.wildcards_dir);
+        const GenerationRequest resolved = resolved_image(args.request, 0, folder);
+        if (resolved.prompt != recorded.request.prompt ||
+            (resolved.negative_prompt != recorded.request.negative_prompt &&
+             args.request.uses_guidance()))
+            print_warning(from + " was made with the prompt '" + recorded.request.prompt +
+                          "'; its template now resolves to '" + resolved.prompt +
+                          "' (other wildcard files?): the image will not be identical");
+    }
     if (recorded.unet.name.empty() != now.unet.name.empty()) {
         print_warning(recorded.unet.name.empty()
                           ? from + " was made with the base model's own UNet; this run uses " +
@@ -144,6 +156,8 @@ void write_image(const GenerateArgs& args, const ImageEvent& event, int batch) {
         throw Error(e.where(), e.message() + "; use --overwrite to replace it");
     }
     std::cerr << "wrote " << path << " (seed " << event.image->seed << ")\n";
+    if (event.record.request.has_template())
+        std::cerr << "  prompt: " << printable(event.record.request.prompt) << "\n";
 }
 #endif
 

@@ -1,4 +1,5 @@
 #include "core/batch/manifest.h"
+#include "core/request/wildcards.h"
 
 #include "core/request/limits.h"
 #include "core/request/request_json.h"
@@ -103,6 +104,18 @@ void require_files_inside(const nlohmann::json& object, const GenerationRequest&
         require_inside(request.unet_file, folder, "unet_file");
     if (object.contains("init_image")) require_inside(request.input.image, folder, "init_image");
     if (object.contains("mask")) require_inside(request.input.mask, folder, "mask");
+    if (object.contains("wildcards")) require_inside(request.wildcards_dir, folder, "wildcards");
+}
+
+// A line's own "prompt" replaces the defaults' template (from --prompt) and is a template itself
+// where it has the syntax; "prompt_template" given on the line stays as given.
+void take_prompt_templates(const nlohmann::json& object, GenerationRequest& request) {
+    if (object.contains("prompt") && !object.contains("prompt_template"))
+        request.prompt_template.clear();
+    if ((object.contains("negative_prompt") || object.contains("negative")) &&
+        !object.contains("negative_template"))
+        request.negative_template.reset();
+    mark_prompt_templates(request);
 }
 
 }  // namespace
@@ -150,12 +163,21 @@ ManifestLine parse_manifest_line(const std::string& text, int number,
             line.meta = object["meta"];
             object.erase("meta");
         }
+        if (object.contains("combinatorial")) {
+            if (!object["combinatorial"].is_boolean())
+                throw Error("combinatorial", "expected true or false");
+            line.combinatorial = object["combinatorial"].get<bool>();
+            object.erase("combinatorial");
+        }
         if (!object.contains("prompt") && !defaults.prompt_given)
             throw Error("prompt", "missing (give it on the line, or --prompt for every line)");
         GenerationRequest base = defaults.request;
         if (!defaults.seed_given) base.seed = default_seed(number);
         line.request = request_from_json(object, base, {folder});
+        take_prompt_templates(object, *line.request);
         if (defaults.strict_paths) require_files_inside(object, *line.request, folder);
+        if (line.combinatorial && line.request->prompt_template.empty())
+            throw Error("combinatorial", "the prompt is no template ({a|b} or __name__)");
     } catch (const Error& e) {
         line.request.reset();
         line.error = e.what();
@@ -175,7 +197,31 @@ std::vector<ManifestLine> read_manifest(const std::string& path, const ManifestD
         ++number;
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (!shard.owns(number) || is_blank(line)) continue;
-        lines.push_back(parse_manifest_line(line, number, defaults, folder));
+        for (auto& one : expand_combinations(parse_manifest_line(line, number, defaults, folder)))
+            lines.push_back(std::move(one));
+    }
+    return lines;
+}
+
+std::vector<ManifestLine> expand_combinations(ManifestLine line) {
+    if (!line.combinatorial || !line.request) return {std::move(line)};
+    std::vector<std::string> prompts;
+    try {
+        WildcardFolder folder(line.request->wildcards_dir);
+        prompts = template_combinations(line.request->prompt_template, folder,
+                                        size_t(limits::kMaxCombinations), "prompt template");
+    } catch (const Error& e) {
+        line.request.reset();
+        line.error = std::string(e.what()) + " (combinatorial)";
+        return {std::move(line)};
+    }
+    std::vector<ManifestLine> lines;
+    for (size_t k = 0; k < prompts.size(); ++k) {
+        ManifestLine one = line;
+        one.request->prompt = prompts[k];
+        one.request->prompt_template.clear();
+        one.request->seed += uint64_t(k) * uint64_t(line.request->batch);
+        lines.push_back(std::move(one));
     }
     return lines;
 }

@@ -63,6 +63,9 @@ struct ManifestLine {
     std::optional<GenerationRequest> request;
     std::string error;    // why the line cannot run ("steps: ..."), when request is unset
     nlohmann::json meta;  // the line's "meta" value (null when absent), for results.jsonl
+    // "combinatorial": true: the line stands for every prompt its template can make
+    // (expand_combinations), not one random choice per seed.
+    bool combinatorial = false;
 };
 
 // One line of text (without its newline). Never throws: a bad line comes back with `error`.
@@ -70,8 +73,16 @@ struct ManifestLine {
 ManifestLine parse_manifest_line(const std::string& text, int number,
                                  const ManifestDefaults& defaults, const std::string& folder);
 
-// The lines of `path` that `shard` owns, parsed; blank lines are skipped (they still count
-// for line numbers). Throws lightning::Error(path, ...) when the file cannot be read.
+// A line with "combinatorial": true as one line per prompt its template can make
+// (template_combinations, at most limits::kMaxCombinations), the k-th with that prompt (no
+// template) and seeds from seed + k x batch on, so that every image has a file name of its own;
+// the negative template, if any, still resolves from each seed. Any other line comes back as it
+// is, and so does a bad one. Never throws: a template that cannot be expanded makes the line bad.
+std::vector<ManifestLine> expand_combinations(ManifestLine line);
+
+// The lines of `path` that `shard` owns, parsed (combinatorial lines expanded); blank lines are
+// skipped (they still count for line numbers). Throws lightning::Error(path, ...) when the file
+// cannot be read.
 std::vector<ManifestLine> read_manifest(const std::string& path, const ManifestDefaults& defaults,
                                         const Shard& shard = {});
 

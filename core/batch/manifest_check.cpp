@@ -4,6 +4,7 @@
 #include "core/batch/manifest.h"
 #include "core/engine/engine.h"
 #include "core/request/limits.h"
+#include "core/request/wildcards.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -41,6 +42,7 @@ void LineChecker::check(ManifestLine& line) {
         limits::validate(*line.request);
         unet_file_for(models_, *line.request);
         check_files(*line.request);
+        resolved_images(*line.request);  // prompt templates: syntax and wildcards
     } catch (const Error& e) {
         line.request.reset();
         line.error = e.what();

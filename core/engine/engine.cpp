@@ -6,12 +6,14 @@
 #include "core/request/file_hashes.h"
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
+#include "core/request/wildcards.h"
 #include "core/util/devices.h"
 #include "core/util/error.h"
 #include "core/util/input_file.h"
 #include "core/util/log.h"
 #include "core/version.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -21,6 +23,48 @@ namespace lightning {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The pipeline runs of a request (dynamic prompts, core/request/wildcards.h): itself without
+// templates; with them its images' requests, resolved from their seeds and checked here, before
+// any work: one run when all resolved alike (the batch stays one pipeline call), else one each.
+std::vector<GenerationRequest> prompt_runs(const GenerationRequest& request) {
+    if (!request.has_template()) return {request};
+    const std::vector<GenerationRequest> images = resolved_images(request);
+    for (const auto& image : images) {
+        GenerationRequest resolved = image;  // its prompts checked as any typed prompt is
+        resolved.prompt_template.clear();
+        resolved.negative_template.reset();
+        try {
+            limits::validate(resolved);
+        } catch (const Error& e) {
+            throw Error(e.where(), e.message() + " (as its template resolved for seed " +
+                                       std::to_string(image.seed) + ")");
+        }
+    }
+    const bool alike = std::all_of(images.begin(), images.end(), [&](const auto& image) {
+        return image.prompt == images.front().prompt &&
+               image.negative_prompt == images.front().negative_prompt;
+    });
+    if (!alike) return images;
+    GenerationRequest one = request;
+    one.prompt = images.front().prompt;
+    one.negative_prompt = images.front().negative_prompt;
+    return {one};
+}
+
+// `run`'s images and times added to `total` (the first run is taken whole).
+void add_run(GenerationResult& total, GenerationResult run, bool first) {
+    if (first) {
+        total = std::move(run);
+        return;
+    }
+    for (auto& image : run.images) total.images.push_back(std::move(image));
+    for (auto& entry : run.trace) total.trace.push_back(std::move(entry));
+    total.cancelled = total.cancelled || run.cancelled;
+    total.seconds += run.seconds;
+    total.encode_seconds += run.encode_seconds;
+    total.decode_seconds += run.decode_seconds;
+}
 
 void validate_device(const std::string& device, Precision precision) {
     const auto devices = list_devices();
@@ -162,6 +206,7 @@ std::string Engine::unet_for(const GenerationRequest& request) const {
 
 void Engine::validate(const GenerationRequest& request) const {
     checked_unet(request);
+    prompt_runs(request);
 }
 
 std::string Engine::checked_unet(const GenerationRequest& request) const {
@@ -250,12 +295,17 @@ EngineResult Engine::generate(const GenerationRequest& input, const EngineCallba
     GenerationRequest request = input;
     request.unet_file = checked_unet(input);
     if (request.hires.on()) request.hires.unet_file = hires_unet(input);
+    // Records are made from `input`'s runs (what the user asked), the pipeline runs them with
+    // the engine's choices of UNet.
+    const std::vector<GenerationRequest> runs = prompt_runs(input);
     EngineResult out;
-    out.warnings = warnings_with(input, request.unet_file);
+    out.warnings = warnings_with(runs.front(), request.unet_file);
     for (const auto& warning : out.warnings) log().debug("warning: {}", warning);
     if (callbacks.on_start) callbacks.on_start(out.warnings);
 
     bool preview_failed = false;
+    const GenerationRequest* run = &runs.front();
+    int first_index = 0;  // of the run's images in the request's batch
     Callbacks pipeline_callbacks;
     pipeline_callbacks.should_cancel = [&] {
         return cancel_.load() || (callbacks.should_cancel && callbacks.should_cancel());
@@ -263,7 +313,7 @@ EngineResult Engine::generate(const GenerationRequest& input, const EngineCallba
     pipeline_callbacks.on_step = [&](const StepInfo& step) {
         if (callbacks.on_step) {
             StepEvent event;
-            event.image_index = step.image_index;
+            event.image_index = first_index + step.image_index;
             event.batch = request.batch;
             event.step = step.step;
             event.total_steps = step.total_steps;
@@ -283,11 +333,19 @@ EngineResult Engine::generate(const GenerationRequest& input, const EngineCallba
     GenerationResult partial;
     partial.unet_path = request.unet_file;
     pipeline_callbacks.on_image = [&](int index, const GeneratedImage& image) {
-        ImageRecord record = record_for(input, partial, index);
+        ImageRecord record = record_for(*run, partial, index);
         out.records.push_back(record);
-        if (callbacks.on_image) callbacks.on_image(ImageEvent{index, &image, std::move(record)});
+        if (callbacks.on_image)
+            callbacks.on_image(ImageEvent{first_index + index, &image, std::move(record)});
     };
-    out.run = pipeline_->generate(request, pipeline_callbacks);
+    for (size_t i = 0; i < runs.size() && !out.run.cancelled; ++i) {
+        run = &runs[i];
+        first_index = runs.size() == 1 ? 0 : int(i);
+        GenerationRequest pipeline_request = *run;
+        pipeline_request.unet_file = request.unet_file;
+        pipeline_request.hires.unet_file = request.hires.unet_file;
+        add_run(out.run, pipeline_->generate(pipeline_request, pipeline_callbacks), i == 0);
+    }
     return out;
 }
 
@@ -345,7 +403,8 @@ ImageRecord Engine::record_for(const GenerationRequest& request, const Generatio
     ImageRecord record;
     record.request = request.single_image(index);
     record.request.record_trace = false;
-    record.request.unet_file.clear();  // recorded as `unet` below, by name and hash
+    record.request.unet_file.clear();      // recorded as `unet` below, by name and hash
+    record.request.wildcards_dir.clear();  // a folder of this machine, as the models' are
     // What ran, stated explicitly (the text always names the schedule).
     record.request.timestep_spacing = request.timestep_spacing.value_or(TimestepSpacing::Trailing);
     const bool base_unet = result.unet_path.empty();

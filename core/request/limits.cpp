@@ -194,8 +194,12 @@ void check_upscaled_size(int width, int height, int scale) {
 void validate(const GenerationRequest& r) {
     check_text("prompt", r.prompt);
     if (r.negative_prompt) check_text("negative prompt", *r.negative_prompt);
-    check_syntax("prompt", r.prompt, r.prompt_syntax);
-    if (r.negative_prompt) check_syntax("negative prompt", *r.negative_prompt, r.prompt_syntax);
+    check_text("prompt template", r.prompt_template);
+    if (r.negative_template) check_text("negative template", *r.negative_template);
+    // A prompt made from a template is checked once it is resolved (each image's, by the engine).
+    if (r.prompt_template.empty()) check_syntax("prompt", r.prompt, r.prompt_syntax);
+    if (r.negative_prompt && !r.negative_template)
+        check_syntax("negative prompt", *r.negative_prompt, r.prompt_syntax);
     check_side("width", r.width);
     check_side("height", r.height);
     check_range("steps", r.steps, kMinSteps, kMaxSteps);

@@ -33,6 +33,19 @@ inline constexpr double kMaxHiresScale = 4.0;  // A1111's slider ends there; kMa
 // scale), at most 16384 pixels a side (a 4096² image x4: 768 MiB of RGB, its float tensor 3 GiB).
 inline constexpr int kMaxUpscaleScale = 8;
 inline constexpr int kMaxUpscaledSide = 16384;
+// Dynamic prompts (core/request/wildcards.h). A wildcard whose lines hold wildcards is resolved
+// again, at most this deep: a cycle (__a__ in a.txt) is refused by name before the depth is.
+inline constexpr int kMaxWildcardDepth = 16;
+// A wildcard file is read whole, checked (UTF-8, no NUL) and kept for the run: 4 MiB holds
+// ~100,000 long lines, far beyond the collections people share, and bounds what a folder costs.
+inline constexpr size_t kMaxWildcardFileBytes = size_t(4) << 20;
+// All the wildcard files one template reaches, read in all (a folder of many large files).
+inline constexpr size_t kMaxWildcardBytes = size_t(64) << 20;
+// Choices made while resolving one prompt ({9$$...} inside wildcards inside wildcards grows
+// fast): past this the template is refused rather than the machine's memory spent.
+inline constexpr int kMaxTemplateChoices = 100000;
+// Every combination of a template (a batch manifest line's "combinatorial": lines made).
+inline constexpr int kMaxCombinations = 10000;
 
 // Throws lightning::Error(field, message) for the first value outside the table: size, steps,
 // batch, guidance, clip skip, seed, LoRA count and scales, the refine input (strength, mask

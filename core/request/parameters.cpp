@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -232,6 +233,36 @@ void add_refine_settings(const ImageRecord& record, std::vector<std::string>& se
     if (in.keep_unmasked) settings.push_back("Keep unmasked: true");
 }
 
+// Dynamic prompts with sd-dynamic-prompts' keys: the prompt line holds the resolved prompt, these
+// the templates it came from (the negative's only where the negative is written).
+void add_template_settings(const GenerationRequest& r, std::vector<std::string>& settings) {
+    if (!r.prompt_template.empty())
+        settings.push_back("Template: " + quote_if_needed(r.prompt_template));
+    if (r.negative_template && r.negative_prompt && r.uses_guidance())
+        settings.push_back("Negative Template: " + quote_if_needed(*r.negative_template));
+}
+
+// Templates resolve to this record's prompts only by this program's generator: another tool's
+// (sd-dynamic-prompts' own "Template") stays an unknown key, so that its image is remade from
+// the prompt it was made with.
+void keep_foreign_templates(ImageRecord& record) {
+    GenerationRequest& r = record.request;
+    if (record.version.rfind("Lightning Studio", 0) == 0) return;
+    if (!r.prompt_template.empty()) record.extra.emplace_back("Template", r.prompt_template);
+    if (r.negative_template) record.extra.emplace_back("Negative Template", *r.negative_template);
+    r.prompt_template.clear();
+    r.negative_template.reset();
+}
+
+// sd-dynamic-prompts' older layout: "Template: ..." and "Negative Template: ..." on lines of
+// their own after the settings line.
+void add_template_lines(const std::vector<std::string>& lines, size_t after, Pairs& settings) {
+    for (size_t i = after; i < lines.size(); ++i)
+        for (const char* key : {"Template", "Negative Template"})
+            if (lines[i].rfind(std::string(key) + ": ", 0) == 0)
+                settings.emplace_back(key, unquote(trim(lines[i].substr(std::strlen(key) + 2))));
+}
+
 // A1111's names of the hires upscalers this tool has.
 constexpr std::pair<HiresUpscaler, const char*> kHiresUpscalerNames[] = {
     {HiresUpscaler::Latent, "Latent"},
@@ -317,6 +348,8 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
     if (key == "UNet") return record.unet.name = value, true;
     if (key == "UNet hash") return record.unet.hash = value, true;
     if (key == "Version") return record.version = value, true;
+    if (key == "Template") return r.prompt_template = value, true;
+    if (key == "Negative Template") return r.negative_template = value, true;
     if (key == "Lora hashes") return loras.hashes = parse_name_list(value), true;
     if (key == "Lora weights") return loras.weights = parse_name_list(value), true;
     if (key == "TI hashes") return loras.embeddings = parse_name_list(value), true;
@@ -460,6 +493,7 @@ std::string settings_line(const ImageRecord& record) {
         settings.push_back(std::string("VAE tiling: ") + to_string(r.vae_tiling));
     settings.push_back(std::string("Prompt syntax: ") + to_string(r.prompt_syntax));
     if (r.clip_skip > 0) settings.push_back("Clip skip: " + std::to_string(r.clip_skip));
+    add_template_settings(r, settings);
     add_refine_settings(record, settings);
     add_hires_settings(record, settings);
     add_upscale_settings(record, settings);
@@ -521,6 +555,7 @@ std::optional<ImageRecord> parse_parameters(const std::string& raw) {
         if (is_settings_line(pairs)) settings_index = i, settings = std::move(pairs);
     }
     if (settings_index < 0) return std::nullopt;
+    add_template_lines(lines, size_t(settings_index) + 1, settings);
 
     ImageRecord record;
     record.sampler.clear();
@@ -562,6 +597,7 @@ std::optional<ImageRecord> parse_parameters(const std::string& raw) {
     }
     apply_loras(record, loras);
     drop_foreign_hires_upscaler(record);
+    keep_foreign_templates(record);
     return record;
 }
 

@@ -7,9 +7,16 @@
 //   Model hash: 1a2b3c4d5e, Model: stable-diffusion-xl-base-1.0, UNet: sdxl_lightning_4step_unet,
 //   UNet hash: 0f1e2d3c4b, Lora hashes: "name: 1a2b3c4d5e", Lora weights: "name: 0.8",
 //   TI hashes: "token: 1a2b3c4d5e", VAE hash: 2b3c4d5e6f, VAE: sdxl.vae, Prompt syntax: a1111,
-//   Clip skip: 2, Denoising strength: 0.5, Init image: input, Init image hash: 3c4d5e6f7a,
+//   Clip skip: 2, Template: a {red|blue} __animal__, Negative Template: {dark|blurry},
+//   Denoising strength: 0.5, Init image: input, Init image hash: 3c4d5e6f7a,
 //   Fit: crop, Mask: mask, Mask hash: 4d5e6f7a8b, Mask blur: 4, Outpaint: 0;64;128;0,
 //   Keep unmasked: true, Version: Lightning Studio 0.2.0
+// Dynamic prompts (core/request/wildcards.h) keep sd-dynamic-prompts' keys: the prompt line is
+// what the image was made with, "Template" and "Negative Template" what it was resolved from
+// (read back as the request's templates, so the seed resolves them again to the same prompt).
+// Only this program's records are read so: another tool's templates resolved with its own
+// generator, and stay unknown keys (also read from lines of their own below the settings line,
+// sd-dynamic-prompts' older layout).
 // The reader is lenient (A1111, Forge, ComfyUI exporters, InvokeAI's A1111 mode): multi-line
 // prompts and negatives, quoted values, missing keys (defaults kept) and unknown keys, which are
 // kept in order and written back. A prompt or negative that would not read back as written (a

@@ -87,6 +87,16 @@ struct PostUpscale {
 struct GenerationRequest {
     std::string prompt;
     std::optional<std::string> negative_prompt;  // nullopt: zero embeddings (SDXL default)
+    // Dynamic prompts (core/request/wildcards.h): the templates, with {a|b} variants and
+    // __name__ wildcards, that each image's prompt and negative prompt are chosen from by the
+    // image's own seed (image i: seed + i). Engine::generate resolves them before anything runs
+    // and records both. "" / nullopt: the prompts are used as written; with a template,
+    // `prompt` / `negative_prompt` hold what it resolved to for `seed` (before that, anything).
+    std::string prompt_template;
+    std::optional<std::string> negative_template;
+    // The folder __name__ reads NAME.txt from (__sub/name__: sub/name.txt); "" = none. A path
+    // of this machine: not recorded in the PNG, refused from server clients.
+    std::string wildcards_dir;
     int steps = 4;
     double guidance = 0.0;  // classifier-free guidance only when > 1
     int width = 1024;
@@ -115,8 +125,11 @@ struct GenerationRequest {
 
     bool operator==(const GenerationRequest&) const = default;
 
-    // The request of image `index` of this batch: batch 1, seed + index.
+    // The request of image `index` of this batch: batch 1, seed + index (prompt templates not
+    // resolved: core/request/wildcards.h resolved_image).
     GenerationRequest single_image(int index) const;
+    // Whether a prompt or the negative prompt is a template (dynamic prompts).
+    bool has_template() const { return !prompt_template.empty() || negative_template.has_value(); }
     // Whether classifier-free guidance runs (and so whether the negative prompt matters).
     bool uses_guidance() const { return guidance > 1.0; }
     // Whether the request starts from an input image, and whether it repaints only part of it.

@@ -198,6 +198,13 @@ bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
     } else if (key == "negative_prompt") {
         r.negative_prompt =
             value.is_null() ? std::nullopt : std::optional(require_string(value, key));
+    } else if (key == "prompt_template") {
+        r.prompt_template = require_string(value, key);
+    } else if (key == "negative_template") {
+        r.negative_template =
+            value.is_null() ? std::nullopt : std::optional(require_string(value, key));
+    } else if (key == "wildcards") {
+        r.wildcards_dir = resolve_path(require_string(value, key), options);
     } else if (key == "steps") {
         r.steps = require_int(value, key);
     } else if (key == "guidance") {
@@ -398,6 +405,9 @@ const std::vector<std::string>& request_json_keys() {
     static const std::vector<std::string> keys = {"prompt",
                                                   "negative_prompt",
                                                   "negative",
+                                                  "prompt_template",
+                                                  "negative_template",
+                                                  "wildcards",
                                                   "steps",
                                                   "guidance",
                                                   "width",
@@ -463,6 +473,9 @@ json request_to_json(const GenerationRequest& r) {
     json object = {
         {"prompt", r.prompt},
         {"negative_prompt", r.negative_prompt ? json(*r.negative_prompt) : json(nullptr)},
+        {"prompt_template", r.prompt_template},
+        {"negative_template", r.negative_template ? json(*r.negative_template) : json(nullptr)},
+        {"wildcards", r.wildcards_dir},
         {"steps", r.steps},
         {"guidance", r.guidance},
         {"width", r.width},

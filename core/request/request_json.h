@@ -8,7 +8,9 @@
 //    "loras": [{"path": "style.safetensors", "scale": 0.8}], "prompt_syntax": "a1111",
 //    "embeddings": [{"path": "emb.safetensors", "token": "emb"}], "vae_tiling": "auto",
 //    "init_image": "in.png", "strength": 0.5, "fit": "resize", "mask": "mask.png",
-//    "mask_blur": 4, "outpaint": [0, 64, 128, 0], "keep_unmasked": false}
+//    "mask_blur": 4, "outpaint": [0, 64, 128, 0], "keep_unmasked": false,
+//    "prompt_template": "a {red|blue} __animal__", "negative_template": null,
+//    "wildcards": "wildcards/"}   (dynamic prompts: core/request/wildcards.h)
 // plus the spellings of the CLI and the PNG text: "negative" (= negative_prompt), "unet"
 // (= unet_file), "size": "1024x1024" or [1024, 1024] (= width and height), LoRAs as
 // "FILE[:SCALE]" and embeddings as "FILE[:TOKEN]" strings, seeds as decimal strings (exact in
@@ -27,8 +29,8 @@
 namespace lightning {
 
 struct RequestJsonOptions {
-    // Folder that relative file paths (unet_file, loras, embeddings) are resolved against, e.g.
-    // a manifest's folder; "" keeps them as written.
+    // Folder that relative file paths (unet_file, loras, embeddings, wildcards) are resolved
+    // against, e.g. a manifest's folder; "" keeps them as written.
     std::string relative_to;
 };
 

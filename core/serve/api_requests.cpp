@@ -274,6 +274,7 @@ void refuse_server_paths(const GenerationRequest& request) {
     if (request.hires.upscaler == HiresUpscaler::Model || !request.hires.upscaler_model.empty())
         refuse("hires_upscaler", "use latent, latent-nearest or lanczos");
     if (request.upscale.on()) refuse("upscale_model", "upscaler models are not served");
+    if (!request.wildcards_dir.empty()) refuse("wildcards", "wildcard folders are not served");
 }
 
 std::string image_extension(const std::vector<unsigned char>& bytes, const std::string& where) {

@@ -111,6 +111,45 @@ private Q_SLOTS:
 
     // Guards duplicate keys: nlohmann keeps the last value silently, so {"seed": 1, "seed": 2}
     // ran with seed 2 and no word about the 1.
+    // A line's own prompt is a template where it has the syntax, and replaces the template of
+    // --prompt; "combinatorial" makes one line per prompt the template can make, each with seeds
+    // of its own (file names never collide); a template with too many is a bad line.
+    void templatesAndCombinatorialLines() {
+        ManifestDefaults defaults = defaults_with_prompt();
+        defaults.request.prompt = defaults.request.prompt_template = "{x|y} default";
+        const auto plain = parse_manifest_line("{\"prompt\": \"plain\"}", 1, defaults, "/");
+        QVERIFY(plain.request && plain.request->prompt_template.empty());
+        QVERIFY(parse_manifest_line("{}", 1, defaults, "/").request->has_template());
+        const auto lines = read_manifest(
+            write_file(dir_, "combinations.jsonl",
+                       "{\"prompt\": \"a {red|blue} {car|bike}\", \"combinatorial\": true, "
+                       "\"seed\": 10, \"batch\": 2}\n"
+                       "{\"prompt\": \"{a|b|c|d|e|f|g|h|i|j|k} {a|b|c|d|e|f|g|h|i|j|k} "
+                       "{a|b|c|d|e|f|g|h|i|j|k} {a|b|c|d|e|f|g|h|i|j|k}\", \"combinatorial\": "
+                       "true}\n"
+                       "{\"prompt\": \"no template\", \"combinatorial\": true}\n"),
+            defaults);
+        QCOMPARE(lines.size(), size_t(6));
+        std::vector<std::string> prompts;
+        std::set<uint64_t> seeds;
+        for (size_t k = 0; k < 4; ++k) {
+            QCOMPARE(lines[k].number, 1);
+            QVERIFY(lines[k].request && !lines[k].request->has_template());
+            prompts.push_back(lines[k].request->prompt);
+            for (int i = 0; i < 2; ++i) seeds.insert(lines[k].request->single_image(i).seed);
+        }
+        QCOMPARE(prompts, (std::vector<std::string>{"a red car", "a red bike", "a blue car",
+                                                    "a blue bike"}));
+        QCOMPARE(seeds.size(), size_t(8));
+        QCOMPARE(*seeds.begin(), uint64_t(10));
+        QVERIFY(!lines[4].request);
+        QVERIFY2(lines[4].error.find("more than " + std::to_string(limits::kMaxCombinations) +
+                                     " combinations") != std::string::npos,
+                 lines[4].error.c_str());
+        QVERIFY(!lines[5].request);
+        QVERIFY(lines[5].error.find("combinatorial") != std::string::npos);
+    }
+
     void duplicateKeysAreRejectedNamingKeyAndLine() {
         const std::string path =
             write_file(dir_, "duplicates.jsonl",

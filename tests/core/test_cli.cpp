@@ -5,6 +5,7 @@
 #include "core/io/safetensors.h"
 #include "core/request/model_layout.h"
 #include "core/request/parameters.h"
+#include "core/request/wildcards.h"
 #include "core/testing/golden_pipeline.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
@@ -664,6 +665,68 @@ private Q_SLOTS:
                         run.err.contains(q(std::filesystem::path(c.request.loras[0].path).stem())),
                     qPrintable(run.err));
             }
+#endif
+    }
+
+    // Dynamic prompts: each image of a batch resolves the template from its own seed (the
+    // core's resolution, printed and recorded with sd-dynamic-prompts' "Template"); `--from`
+    // resolves it again to the same prompt and pixels, and without the wildcards folder it says
+    // which wildcard it cannot read before loading anything.
+    void wildcardTemplateRegeneratesFromThePng() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const auto all = read_pipeline_cases(testing::fixtures_dir());
+        const auto found = std::find_if(all.begin(), all.end(), [](const PipelineCase& c) {
+            return c.request.loras.empty() && c.paths.config_dir.empty();
+        });
+        QVERIFY(found != all.end());
+        const PipelineCase& c = *found;
+        const QString wildcards = dir_.filePath("wildcards");
+        QVERIFY(QDir().mkpath(wildcards + "/animals"));
+        QFile file(wildcards + "/animals/pet.txt");
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("cat\ndog\n{red|black} fox\n");
+        file.close();
+        const std::string text = "a {small|large} __animals/pet__";
+        QStringList args = case_args(c);
+        args[args.indexOf("--prompt") + 1] = q(text);
+        args << "--wildcards" << wildcards << "--batch"
+             << "2"
+             << "--out" << dir_.filePath("template.png");
+        const auto run = run_cli(args);
+        QVERIFY2(run.exit_code == 0, qPrintable(run.err));
+        for (int i = 0; i < 2; ++i) {
+            const auto record = parse_parameters(
+                read_png_text(dir_.filePath(QString("template-%1.png").arg(i)).toStdString())
+                    .entries.at("parameters"));
+            QVERIFY(record);
+            WildcardFolder folder(wildcards.toStdString());
+            const std::string resolved = resolve_template(text, c.request.seed + uint64_t(i),
+                                                          TemplateStream::Prompt, folder, "prompt");
+            QCOMPARE(record->request.prompt, resolved);
+            QCOMPARE(record->request.prompt_template, text);
+            QVERIFY2(run.err.contains("prompt: " + q(resolved)), qPrintable(run.err));
+        }
+        const QString first = dir_.filePath("template-1.png");
+        QStringList again{"generate",    "--from",        first,
+                          "--model",     q(c.paths.base), "--wildcards",
+                          wildcards,     "--out",         dir_.filePath("again.png"),
+                          "--log-level", "warn"};
+        if (!c.request.unet_file.empty()) again << "--unet" << q(c.request.unet_file);
+        QStringList without = again;
+        without.removeAt(without.indexOf("--wildcards") + 1);
+        without.removeAt(without.indexOf("--wildcards"));
+        without[without.indexOf("--out") + 1] = dir_.filePath("never.png");
+        const auto runs = run_cli_parallel({again, without});
+        QVERIFY2(runs[0].exit_code == 0, qPrintable(runs[0].err));
+        QVERIFY2(!runs[0].err.contains("warning"), qPrintable(runs[0].err));
+        QVERIFY(read_png(first.toStdString()).rgb ==
+                read_png(dir_.filePath("again.png").toStdString()).rgb);
+        QCOMPARE(read_png_text(first.toStdString()).entries.at("parameters"),
+                 read_png_text(dir_.filePath("again.png").toStdString()).entries.at("parameters"));
+        QCOMPARE(runs[1].exit_code, 2);
+        QVERIFY2(runs[1].err.contains("unknown wildcard __animals/pet__: no wildcards folder"),
+                 qPrintable(runs[1].err));
+        QVERIFY(!QFile::exists(dir_.filePath("never.png")));
 #endif
     }
 

@@ -205,6 +205,49 @@ private Q_SLOTS:
                     record.request.prompt + "\nNegative prompt: blurry\n", 0) == 0);
     }
 
+    // Dynamic prompts: the resolved prompt on the prompt line, the templates under
+    // sd-dynamic-prompts' keys, read back as the request's templates (core/request/wildcards.h).
+    void templatesRoundTripWithDynamicPromptsKeys() {
+        auto record = sample_record();
+        record.request.prompt = "a red car";
+        record.request.prompt_template = "a {red|blue} car, {2$$ and $$x|y}: \"__w__\"";
+        record.request.negative_prompt = "dark";
+        record.request.negative_template = "{dark|blurry}";
+        const std::string text = format_parameters(record);
+        QVERIFY2(text.rfind("a red car\n", 0) == 0, text.c_str());
+        QVERIFY(text.find("Template: ") != std::string::npos);
+        QVERIFY(text.find("Negative Template: {dark|blurry}") != std::string::npos);
+        const auto back = parse_parameters(text);
+        QVERIFY(back.has_value());
+        QVERIFY2(*back == record, text.c_str());
+        QCOMPARE(format_parameters(*back), text);
+        // Without guidance the negative is not written, nor is its template.
+        record.request.guidance = 0;
+        QVERIFY(format_parameters(record).find("Negative Template") == std::string::npos);
+    }
+
+    // sd-dynamic-prompts' own records (A1111's) resolve with its generator, not ours: their
+    // templates stay unknown keys, so the image is remade from the prompt it was made with.
+    // Both layouts: in the settings line, and on lines of their own below it (its tests' form).
+    void foreignTemplatesStayUnknownKeys() {
+        const std::string settings =
+            "Steps: 35, Sampler: Heun, CFG scale: 9, Seed: 77777, Size: 640x640, Model hash: "
+            "d8691b4d16";
+        for (const std::string text :
+             {"a red car\n" + settings + ", Template: a {red|blue} car, Version: v1.9.4",
+              "a red car\n" + settings + "\nTemplate: a {red|blue} car"}) {
+            const auto r = parse_parameters(text);
+            QVERIFY(r.has_value());
+            QCOMPARE(r->request.prompt, std::string("a red car"));
+            QVERIFY(r->request.prompt_template.empty());
+            QVERIFY(std::find(r->extra.begin(), r->extra.end(),
+                              std::pair<std::string, std::string>(
+                                  "Template", "a {red|blue} car")) != r->extra.end());
+            QCOMPARE(format_parameters(*parse_parameters(format_parameters(*r))),
+                     format_parameters(*r));
+        }
+    }
+
     void negativeWithoutGuidanceIsNotRecorded() {
         auto record = sample_record();
         record.request.guidance = 1.0;

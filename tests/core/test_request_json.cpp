@@ -21,6 +21,9 @@ GenerationRequest full_request() {
     GenerationRequest r;
     r.prompt = "a lighthouse, \"quoted\"\nsecond line";
     r.negative_prompt = "fog";
+    r.prompt_template = "a {lighthouse|mill}, __weather__";
+    r.negative_template = "{fog|haze}";
+    r.wildcards_dir = "/w/wildcards";
     r.steps = 8;
     r.guidance = 1.5;
     r.width = 832;
@@ -46,14 +49,16 @@ GenerationRequest full_request() {
 // GenerationRequest stops this test from compiling until it is listed here: give it a key in the
 // codec (core/request/request_json.cpp) and a value other than its default in full_request().
 auto fields_of(const GenerationRequest& r) {
-    const auto& [prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
-                 unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                 vae_tiling, input, hires, upscale, record_trace] = r;
-    return std::tie(prompt, negative_prompt, steps, guidance, width, height, seed, batch, clip_skip,
-                    unet_file, prediction, timestep_spacing, loras, prompt_syntax, embeddings,
-                    vae_tiling, input, hires, upscale, record_trace);
+    const auto& [prompt, negative_prompt, prompt_template, negative_template, wildcards_dir, steps,
+                 guidance, width, height, seed, batch, clip_skip, unet_file, prediction,
+                 timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, input, hires,
+                 upscale, record_trace] = r;
+    return std::tie(prompt, negative_prompt, prompt_template, negative_template, wildcards_dir,
+                    steps, guidance, width, height, seed, batch, clip_skip, unet_file, prediction,
+                    timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, input, hires,
+                    upscale, record_trace);
 }
-constexpr size_t kRecordTraceField = 19;  // a switch of one run, not stored (request_json.h)
+constexpr size_t kRecordTraceField = 22;  // a switch of one run, not stored (request_json.h)
 
 // The positions of the fields `a` and `b` have equal.
 template <typename Tuple, size_t... I>
@@ -110,6 +115,8 @@ private Q_SLOTS:
         GenerationRequest other_defaults = full_request();
         other_defaults.prompt = "other";
         other_defaults.negative_prompt.reset();
+        other_defaults.prompt_template = "other {a|b}";
+        other_defaults.negative_template.reset();
         other_defaults.prediction = PredictionType::Sample;
         other_defaults.loras.clear();
         for (const auto& defaults : {GenerationRequest{}, other_defaults})
@@ -209,8 +216,10 @@ private Q_SLOTS:
     void relativePathsAreTakenFromTheGivenFolder() {
         const json object = {{"unet_file", "u.safetensors"},
                              {"loras", {{{"path", "../l/a.safetensors"}, {"scale", 1}}}},
-                             {"embeddings", {"/abs/e.safetensors"}}};
+                             {"embeddings", {"/abs/e.safetensors"}},
+                             {"wildcards", "w"}};
         const auto r = request_from_json(object, GenerationRequest{}, {"/data/manifests"});
+        QCOMPARE(r.wildcards_dir, std::string("/data/manifests/w"));
         QCOMPARE(r.unet_file, std::string("/data/manifests/u.safetensors"));
         QCOMPARE(r.loras.at(0).path, std::string("/data/l/a.safetensors"));
         QCOMPARE(r.embeddings.at(0).path, std::string("/abs/e.safetensors"));

@@ -4,6 +4,7 @@
 #include "core/request/limits.h"
 #include "core/request/parameters.h"
 #include "core/request/request_json.h"
+#include "core/request/wildcards.h"
 #include "core/util/bounded_json.h"
 #include "ui/app_settings.h"
 #include "ui/form/generation_form.h"
@@ -87,6 +88,7 @@ private Q_SLOTS:
     void settings_from_before_request_json_are_read_and_replaced();
     void an_unreadable_stored_request_leaves_the_defaults();
     void banner_shows_one_message_with_details_and_retry();
+    void a_template_prompt_shows_what_the_seed_makes_of_it();
 
 private:
     TokenCounter counter_;
@@ -460,4 +462,54 @@ void TestGenerationForm::banner_shows_one_message_with_details_and_retry() {
 }
 
 QTEST_MAIN(TestGenerationForm)
+// Dynamic prompts in the form: a typed template is the request's template, with the settings'
+// wildcards folder; under the prompt box the form shows what the seed shown makes of it (the
+// core's resolution, the same every time), or the error that stops it; a record with a template
+// shows the template again, not what it resolved to.
+void TestGenerationForm::a_template_prompt_shows_what_the_seed_makes_of_it() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile file(dir.filePath(QStringLiteral("animal.txt")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("cat\ndog\nfox\nowl\n");
+    file.close();
+    GenerationForm form(&counter_);
+    form.set_wildcards_dir(dir.path());
+    auto* resolved = child<QLabel>(&form, "resolvedPrompt");
+    lightning::GenerationRequest request = form_request();
+    form.set_request(request);
+    QVERIFY(form.resolved_prompt_text().isEmpty());  // no template: nothing to show
+    QVERIFY(!form.request().has_template());
+
+    const std::string text = "a {red|green|blue} __animal__";
+    request.prompt = text;
+    form.set_request(request);
+    const lightning::GenerationRequest asked = form.request();
+    QCOMPARE(asked.prompt_template, text);
+    QCOMPARE(asked.wildcards_dir, to_std(dir.path()));
+    lightning::WildcardFolder folder(to_std(dir.path()));
+    const std::string expected = lightning::resolve_template(
+        text, request.seed, lightning::TemplateStream::Prompt, folder, "prompt template");
+    QVERIFY2(form.resolved_prompt_text().endsWith(to_qstring(expected)),
+             qPrintable(form.resolved_prompt_text()));
+    QVERIFY(form.resolved_prompt_text().contains(QString::number(request.seed)));
+    form.set_request(request);  // the same seed: the same choice
+    QVERIFY(form.resolved_prompt_text().endsWith(to_qstring(expected)));
+
+    // A record: its prompt is what the template made; the box shows the template again.
+    lightning::GenerationRequest record = request;
+    record.prompt = expected;
+    record.prompt_template = text;
+    form.set_request(record);
+    QCOMPARE(form.request().prompt, text);
+    QCOMPARE(form.request().prompt_template, text);
+
+    // An unknown wildcard is named under the box before anything runs.
+    request.prompt = "__nope__";
+    form.set_request(request);
+    QVERIFY2(form.resolved_prompt_text().contains(QStringLiteral("unknown wildcard __nope__")),
+             qPrintable(form.resolved_prompt_text()));
+    QVERIFY(!resolved->isHidden());
+}
+
 #include "test_generation_form.moc"

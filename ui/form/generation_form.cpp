@@ -3,6 +3,8 @@
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
 #include "core/request/parameters.h"
+#include "core/request/wildcards.h"
+#include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/form/refine_panel.h"
 #include "ui/form/upscale_panel.h"
@@ -92,6 +94,13 @@ void GenerationForm::build_prompt_fields() {
     prompt_->set_counter(counter_);
     layout->addWidget(buddy_label(tr("&Prompt"), prompt_->editor(), this));
     layout->addWidget(prompt_, 3);
+    resolved_ = new QLabel(this);
+    resolved_->setObjectName(QStringLiteral("resolvedPrompt"));
+    resolved_->setWordWrap(true);
+    resolved_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    resolved_->setAccessibleName(tr("Resolved prompt"));
+    resolved_->hide();
+    layout->addWidget(resolved_);
 
     negative_ = new PromptBox(QStringLiteral("negative"), tr("What to avoid…"), this);
     negative_->set_counter(counter_);
@@ -225,6 +234,8 @@ lightning::GenerationRequest GenerationForm::request() const {
     r.prompt = to_std(prompt_->text().trimmed());
     const QString negative = negative_->text().trimmed();
     if (!negative.isEmpty()) r.negative_prompt = to_std(negative);
+    lightning::mark_prompt_templates(r);
+    r.wildcards_dir = wildcards_dir_;
     r.steps = steps_->currentData(Qt::UserRole).toInt();
     r.guidance = guidance_->value();
     r.width = round_to_valid_side(width_->value());
@@ -239,8 +250,10 @@ lightning::GenerationRequest GenerationForm::request() const {
 
 void GenerationForm::set_request(const lightning::GenerationRequest& request) {
     const bool was_filling = std::exchange(filling_, true);
-    prompt_->set_text(to_qstring(request.prompt));
-    negative_->set_text(to_qstring(request.negative_prompt.value_or(std::string())));
+    prompt_->set_text(
+        to_qstring(request.prompt_template.empty() ? request.prompt : request.prompt_template));
+    negative_->set_text(to_qstring(
+        request.negative_template.value_or(request.negative_prompt.value_or(std::string()))));
     guidance_->setValue(request.guidance);
     if (steps_available(request.steps)) {
         select_steps(request.steps);
@@ -354,7 +367,43 @@ void GenerationForm::restore(const FormSettings& settings) {
 }
 
 void GenerationForm::emit_changed() {
-    if (!filling_) Q_EMIT changed();
+    if (filling_) return;
+    update_resolved_prompt();
+    Q_EMIT changed();
+}
+
+void GenerationForm::set_wildcards_dir(const QString& dir) {
+    wildcards_dir_ = to_std(dir);
+    emit_changed();
+}
+
+QString GenerationForm::resolved_prompt_text() const {
+    return resolved_->isHidden() ? QString() : resolved_->text();
+}
+
+// Dynamic prompts: what the seed shown makes of the templates (the core's resolution, the one
+// the engine runs), or why it cannot, before anything is queued.
+void GenerationForm::update_resolved_prompt() {
+    lightning::GenerationRequest r = request();
+    r.batch = 1;
+    if (!r.has_template()) {
+        resolved_->hide();
+        return;
+    }
+    QString text;
+    try {
+        const lightning::GenerationRequest image = lightning::resolved_images(r).front();
+        text = tr("Seed %1: %2").arg(image.seed).arg(to_qstring(image.prompt));
+        if (r.negative_template)
+            text += QStringLiteral("\n") +
+                    tr("Negative: %1").arg(to_qstring(image.negative_prompt.value_or("")));
+        resolved_->setStyleSheet(QString());
+    } catch (const lightning::Error& e) {
+        text = to_qstring(e.what());
+        resolved_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    }
+    resolved_->setText(text);
+    resolved_->show();
 }
 
 // ---------------------------------------------------------------------------------- controls

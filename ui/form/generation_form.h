@@ -49,12 +49,13 @@ public:
     explicit GenerationForm(TokenCounter* counter, QWidget* parent = nullptr);
 
     // What the controls say: prompt and negative prompt trimmed (the negative unset when
-    // empty), sides rounded to what the engine takes, seed 0 while the field is empty (see
-    // has_seed()). Fields without a control keep their defaults.
+    // empty; each a template too where it has the syntax, core/request/wildcards.h, with the
+    // wildcards folder set below), sides rounded to what the engine takes, seed 0 while the
+    // field is empty (see has_seed()). Fields without a control keep their defaults.
     lightning::GenerationRequest request() const;
-    // Shows `request` in every control, then emits changed() once. A step count that is not
-    // available here keeps the current one (said in the log); fields without a control are
-    // ignored.
+    // Shows `request` in every control (a prompt's template rather than what it resolved to),
+    // then emits changed() once. A step count that is not available here keeps the current one
+    // (said in the log); fields without a control are ignored.
     void set_request(const lightning::GenerationRequest& request);
 
     // A new input image (its file and pixels, already read; ui/form/refine_panel.h) without a
@@ -91,6 +92,11 @@ public:
     bool steps_available(int steps) const;
 
     PromptBox* prompt_box() const { return prompt_; }
+    // The settings' wildcards folder, which request() carries and the resolved prompt reads.
+    void set_wildcards_dir(const QString& dir);
+    // What the prompt shown under the prompt box resolved to for the seed shown ("" while the
+    // prompt is no template), or the error that stops it.
+    QString resolved_prompt_text() const;
     // Rows the window puts under the form's own (device and precision), aligned with them.
     void add_row(QWidget* label, QWidget* field);
 
@@ -114,12 +120,15 @@ private:
     void on_steps_changed();
     void update_guidance_dependent();
     void emit_changed();
+    void update_resolved_prompt();
 
     PromptBox* prompt_ = nullptr;
     RefinePanel* refine_ = nullptr;
     UpscalePanel* upscale_ = nullptr;
     PromptBox* negative_ = nullptr;
     QLabel* negative_hint_ = nullptr;
+    QLabel* resolved_ = nullptr;  // a template's prompt for the seed shown
+    std::string wildcards_dir_;
     QFormLayout* rows_ = nullptr;
     QComboBox* steps_ = nullptr;
     QStandardItemModel* steps_model_ = nullptr;
