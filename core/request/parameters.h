@@ -9,7 +9,10 @@
 //   TI hashes: "token: 1a2b3c4d5e", VAE hash: 2b3c4d5e6f, VAE: sdxl.vae, Prompt syntax: a1111,
 //   Clip skip: 2, Denoising strength: 0.5, Init image: input, Init image hash: 3c4d5e6f7a,
 //   Fit: crop, Mask: mask, Mask hash: 4d5e6f7a8b, Mask blur: 4, Outpaint: 0;64;128;0,
-//   Keep unmasked: true, Version: Lightning Studio 0.2.0
+//   Keep unmasked: true, Variation seed: 7, Variation seed strength: 0.3,
+//   Seed resize from: 768x768, RNG: CPU, Version: Lightning Studio 0.2.0
+// (A1111's keys; "RNG: CPU" says the noise is torch's CPU generator's, A1111's "Random number
+// generator source: CPU", so A1111 reproduces it.)
 // The reader is lenient (A1111, Forge, ComfyUI exporters, InvokeAI's A1111 mode): multi-line
 // prompts and negatives, quoted values, missing keys (defaults kept) and unknown keys, which are
 // kept in order and written back. A prompt or negative that would not read back as written (a
