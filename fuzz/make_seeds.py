@@ -160,6 +160,11 @@ PARAMETERS = {
                   "Size: 512x512",
     "unicode": "東京の夜景, café ☕\nNegative prompt: 低品質\nSteps: 4, Sampler: Euler, "
                "Schedule type: leading, CFG scale: 0, Seed: 99, Size: 1024x576, Model: base",
+    # A1111's variation seed keys (modules/processing.py create_infotext) and its RNG source.
+    "a1111_variation": "a castle on a hill\nSteps: 20, Sampler: Euler a, CFG scale: 7, "
+                       "Seed: 1234, Size: 512x640, Variation seed: 5678, "
+                       "Variation seed strength: 0.3, Seed resize from: 512x512, RNG: CPU, "
+                       "Version: v1.10.1",
     # A prompt and a negative holding a "Negative prompt:" line, written as JSON strings.
     "quoted_negative_line": "\"a cat\\nNegative prompt: a dog\"\nNegative prompt: "
                             "\" blurry\\r\\nNegative prompt: x \"\nSteps: 4, Sampler: Euler, "
@@ -251,6 +256,8 @@ def manifest_seeds():
                   "unet_file": "unet/sdxl_lightning_4step_unet.safetensors"},
         "compel": {"prompt": "a cat++ (in a hat)-.and()", "prompt_syntax": "compel",
                    "size": "1024x1024", "vae_tiling": True},
+        "variation": {"prompt": "a fox", "seed": 1234, "variation_seed": "5678",
+                      "variation_strength": 0.3, "seed_resize_from": "768x640", "batch": 2},
     }
     for name, line in lines.items():
         write("manifest_line", name, json.dumps(line, ensure_ascii=False))
