@@ -165,6 +165,11 @@ PARAMETERS = {
                        "CFG scale: 1.5, Seed: 8, Size: 64x64, Template: \"a {red|blue} "
                        "__animal__, {2$$ and $$x|y}\", Negative Template: {dark|blurry}, "
                        "Version: Lightning Studio 0.2.0\nTemplate: {old|layout}",
+    # A1111's variation seed keys (modules/processing.py create_infotext) and its RNG source.
+    "a1111_variation": "a castle on a hill\nSteps: 20, Sampler: Euler a, CFG scale: 7, "
+                       "Seed: 1234, Size: 512x640, Variation seed: 5678, "
+                       "Variation seed strength: 0.3, Seed resize from: 512x512, RNG: CPU, "
+                       "Version: v1.10.1",
     # A prompt and a negative holding a "Negative prompt:" line, written as JSON strings.
     "quoted_negative_line": "\"a cat\\nNegative prompt: a dog\"\nNegative prompt: "
                             "\" blurry\\r\\nNegative prompt: x \"\nSteps: 4, Sampler: Euler, "
@@ -258,6 +263,8 @@ def manifest_seeds():
                    "size": "1024x1024", "vae_tiling": True},
         "dynamic_prompts": {"prompt": "a {red|blue} __animal__", "negative_template": "{x|y}",
                             "wildcards": "wildcards", "combinatorial": True},
+        "variation": {"prompt": "a fox", "seed": 1234, "variation_seed": "5678",
+                      "variation_strength": 0.3, "seed_resize_from": "768x640", "batch": 2},
     }
     for name, line in lines.items():
         write("manifest_line", name, json.dumps(line, ensure_ascii=False))

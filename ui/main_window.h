@@ -10,12 +10,14 @@
 #include <QMainWindow>
 #include <QThreadPool>
 
+#include <functional>
 #include <optional>
 
 class QAction;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSlider;
 class QStackedWidget;
 
 namespace lightning::ui {
@@ -94,6 +96,14 @@ public:
     // "More like this" for the image in view: the grid's selected tile, the live image, or the
     // gallery's current image.
     int more_like_selected();
+    // A1111's variation seeds as a grid: `source`'s seed with N variation seeds (N from the
+    // settings; from the source's seed + 1, or its variation seed + 1) at the strength slider's
+    // value. Returns the job's id (0 when refused, with the reason shown).
+    int variations_of(const lightning::GenerationRequest& source);
+    // "Variations" for the image in view (as more_like_selected).
+    int variations_selected();
+    // The strength slider's value, 0.01 .. 1.
+    double variation_strength() const;
     // Writes an image that was not saved yet (live, compare, variations) into the gallery, off
     // the GUI thread; kept() follows.
     void keep_result(const GalleryItem& item, const QImage& image);
@@ -123,6 +133,19 @@ private:
     QWidget* build_form_panel();
     QLayout* build_buttons(QWidget* panel);
     QLayout* build_explore_buttons(QWidget* panel);
+    QLayout* build_variation_controls(QWidget* panel);
+    // The request of the image in view (as more_like_selected finds it); nullopt with the
+    // reason shown when there is none.
+    std::optional<lightning::GenerationRequest> request_in_view();
+    // `source` as a grid's job renders it: its input files and embeddings found here, `adjust`
+    // applied (seeds, batch), checked. nullopt when it cannot run, with `refusal` (a "%1" for
+    // the reason) shown.
+    std::optional<lightning::GenerationRequest> grid_request(
+        const lightning::GenerationRequest& source,
+        const std::function<void(lightning::GenerationRequest&)>& adjust, const QString& refusal);
+    // Queues `request` as one job whose images fill the grid, tile i labelled label(i).
+    int start_image_grid(const lightning::GenerationRequest& request, const QString& title,
+                         const std::function<QString(int)>& label);
     void build_status_bar();
     QWidget* build_center();
     QWidget* build_preview_page();
@@ -201,6 +224,9 @@ private:
     QPushButton* live_button_ = nullptr;
     QPushButton* compare_button_ = nullptr;
     QPushButton* more_like_button_ = nullptr;
+    QPushButton* variations_button_ = nullptr;
+    QSlider* variation_strength_ = nullptr;
+    QLabel* variation_strength_label_ = nullptr;
     QPushButton* keep_live_button_ = nullptr;
 
     MessageBanner* banner_ = nullptr;
@@ -224,6 +250,7 @@ private:
     QAction* keep_action_ = nullptr;
     QAction* compare_action_ = nullptr;
     QAction* more_like_action_ = nullptr;
+    QAction* variations_action_ = nullptr;
 
     LiveMode* live_ = nullptr;
     // The live image on screen, until a gallery image replaces it.

@@ -1,7 +1,7 @@
 // The main window's prompt-exploration features: live mode, "Compare steps", "More like this"
-// (seed variations), keeping images that were not saved when made, and reusing an image's
-// settings (a dropped PNG, the gallery's "Reuse" and "Regenerate"). Kept apart from
-// main_window.cpp's building and wiring; the same class.
+// (the next seeds), "Variations" (A1111's variation seeds), keeping images that were not saved when
+// made, and reusing an image's settings (a dropped PNG, the gallery's "Reuse" and "Regenerate").
+// Kept apart from main_window.cpp's building and wiring; the same class.
 #include "core/image/image_file.h"
 #include "core/request/limits.h"
 #include "core/request/parameters.h"
@@ -35,9 +35,11 @@
 #include <QMimeData>
 #include <QPointer>
 #include <QPushButton>
+#include <QSlider>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QUrl>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -96,6 +98,39 @@ QLayout* MainWindow::build_explore_buttons(QWidget* panel) {
     auto* row = new QHBoxLayout;
     row->addWidget(compare_button_);
     row->addWidget(more_like_button_);
+    auto* rows = new QVBoxLayout;
+    rows->addLayout(row);
+    rows->addLayout(build_variation_controls(panel));
+    return rows;
+}
+
+// "Variations" and its strength slider (A1111's "Variation strength", in hundredths).
+QLayout* MainWindow::build_variation_controls(QWidget* panel) {
+    variations_button_ = new QPushButton(tr("Variations"), panel);
+    variations_button_->setObjectName(QStringLiteral("variationsButton"));
+    variations_button_->setToolTip(
+        tr("Render the image in view with the next variation seeds, blended into its own seed's "
+           "noise at the strength on the right (A1111's variation seed; Ctrl+Shift+V)"));
+    connect(variations_button_, &QPushButton::clicked, this, [this] { variations_selected(); });
+    variation_strength_ = new QSlider(Qt::Horizontal, panel);
+    variation_strength_->setObjectName(QStringLiteral("variationStrengthSlider"));
+    variation_strength_->setRange(1, 100);
+    variation_strength_->setValue(30);
+    variation_strength_->setToolTip(
+        tr("Variation strength: how much of the variation seed's noise (0.01: nearly the image "
+           "itself, 1: the variation seed's own image)"));
+    variation_strength_label_ = new QLabel(panel);
+    variation_strength_label_->setObjectName(QStringLiteral("variationStrengthLabel"));
+    const auto show_strength = [this] {
+        variation_strength_label_->setText(
+            QString::fromStdString(lightning::format_number(variation_strength())));
+    };
+    connect(variation_strength_, &QSlider::valueChanged, this, show_strength);
+    show_strength();
+    auto* row = new QHBoxLayout;
+    row->addWidget(variations_button_);
+    row->addWidget(variation_strength_, 1);
+    row->addWidget(variation_strength_label_);
     return row;
 }
 
@@ -125,6 +160,10 @@ void MainWindow::build_explore_menu() {
         explore->addAction(tr("&More like this"), this, [this] { more_like_selected(); });
     more_like_action_->setObjectName(QStringLiteral("moreLikeThisAction"));
     more_like_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    variations_action_ =
+        explore->addAction(tr("&Variations"), this, [this] { variations_selected(); });
+    variations_action_->setObjectName(QStringLiteral("variationsAction"));
+    variations_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
     QAction* grid = explore->addAction(tr("Show the last &grid"), this, [this] {
         show_grid(center_stack_->currentWidget() != grid_ && grid_->count() > 0);
     });
@@ -142,6 +181,8 @@ void MainWindow::update_explore_actions() {
     // Not tied to the gallery's selection (its view may change); without one it says so.
     more_like_button_->setEnabled(ready);
     more_like_action_->setEnabled(ready);
+    variations_button_->setEnabled(ready);
+    variations_action_->setEnabled(ready);
     const bool live_image = live_result_.has_value() && !live_result_kept_;
     keep_live_button_->setVisible(live_image || live());
     keep_live_button_->setEnabled(live_image);
@@ -296,11 +337,12 @@ int MainWindow::compare_steps() {
     return int(jobs.size());
 }
 
-int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
+std::optional<lightning::GenerationRequest> MainWindow::grid_request(
+    const lightning::GenerationRequest& source,
+    const std::function<void(lightning::GenerationRequest&)>& adjust, const QString& refusal) {
     // A gallery image's record names its input files; they are found beside the gallery.
     lightning::GenerationRequest request = with_refine_files(gallery_record(source));
-    request.seed = source.seed + 1;
-    request.batch = engine_.variation_count;
+    adjust(request);
     request.unet_file.clear();  // the step count chooses the checkpoint, as for the image
     request.record_trace = false;
     // Embeddings by their tokens in this app's embeddings folder (the PNG names tokens only).
@@ -323,10 +365,15 @@ int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
         why_not = to_qstring(error.what());
     }
     if (!why_not.isEmpty()) {
-        show_message(tr("Cannot make more like this: %1").arg(why_not), true);
-        return 0;
+        show_message(refusal.arg(why_not), true);
+        return std::nullopt;
     }
     hide_message();
+    return request;
+}
+
+int MainWindow::start_image_grid(const lightning::GenerationRequest& request, const QString& title,
+                                 const std::function<QString(int)>& label) {
     for (int id : grid_->job_ids()) controller_->cancel(id);
     GenerationJob job;
     job.request = request;
@@ -334,36 +381,76 @@ int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
     job.purpose = JobPurpose::Variations;
     const int id = controller_->submit(job);
     QList<ResultGrid::Tile> tiles;
-    for (int i = 0; i < request.batch; ++i)
-        tiles << ResultGrid::Tile{id, i, tr("seed %1").arg(request.seed + uint64_t(i))};
-    grid_->begin(tr("More like seed %1 · %2 · %3×%4 — %5")
-                     .arg(source.seed)
-                     .arg(steps_text(request.steps))
-                     .arg(request.width)
-                     .arg(request.height)
-                     .arg(to_qstring(request.prompt).simplified().left(80)),
-                 tiles);
+    for (int i = 0; i < request.batch; ++i) tiles << ResultGrid::Tile{id, i, label(i)};
+    grid_->begin(title, tiles);
     show_grid(true);
     return id;
+}
+
+int MainWindow::more_like_this(const lightning::GenerationRequest& source) {
+    const auto request = grid_request(
+        source,
+        [&](lightning::GenerationRequest& r) {
+            r.seed = source.seed + 1;
+            r.batch = engine_.variation_count;
+        },
+        tr("Cannot make more like this: %1"));
+    if (!request) return 0;
+    return start_image_grid(
+        *request,
+        tr("More like seed %1 · %2 · %3×%4 — %5")
+            .arg(source.seed)
+            .arg(steps_text(request->steps))
+            .arg(request->width)
+            .arg(request->height)
+            .arg(to_qstring(request->prompt).simplified().left(80)),
+        [&](int i) { return tr("seed %1").arg(request->single_image(i).seed); });
+}
+
+int MainWindow::variations_of(const lightning::GenerationRequest& source) {
+    const auto request = grid_request(
+        source,
+        [&](lightning::GenerationRequest& r) {
+            // The source's seed stays (its resize too); the variation seeds move on from the
+            // source's own one, so a variation's variations are new ones.
+            const uint64_t from = source.variation.blends() ? source.variation.seed : source.seed;
+            r.variation.seed = from + 1;
+            r.variation.strength = variation_strength();
+            r.batch = engine_.variation_count;
+        },
+        tr("Cannot make variations: %1"));
+    if (!request) return 0;
+    return start_image_grid(
+        *request,
+        tr("Variations of seed %1 at strength %2 · %3 · %4×%5 — %6")
+            .arg(request->seed)
+            .arg(lightning::format_number(request->variation.strength).c_str())
+            .arg(steps_text(request->steps))
+            .arg(request->width)
+            .arg(request->height)
+            .arg(to_qstring(request->prompt).simplified().left(80)),
+        [&](int i) {
+            return tr("variation seed %1").arg(request->single_image(i).variation.seed);
+        });
 }
 
 // The image in view: the grid's selected, rendered tile while the grid is shown, the live
 // image on the preview, else the gallery's current image (found by its file, whatever the
 // gallery's view sorts or filters).
-int MainWindow::more_like_selected() {
+std::optional<lightning::GenerationRequest> MainWindow::request_in_view() {
     if (center_stack_->currentWidget() == grid_) {
         const QList<int> tiles = grid_->selected_tiles();
         if (!tiles.isEmpty())
             if (const auto result = grid_->result(tiles.front()))
-                return more_like_this(result->first.record.request);
+                return result->first.record.request;
     } else if (live_result_) {
-        return more_like_this(live_result_->first.record.request);
+        return live_result_->first.record.request;
     }
     const QModelIndex index = gallery_->view()->currentIndex();
     const QString file = index.data(GalleryModel::FileRole).toString();
     if (file.isEmpty()) {
         show_message(tr("Select an image in the gallery first"), true);
-        return 0;
+        return std::nullopt;
     }
     for (const GalleryItem& item : gallery_->model()->items()) {
         if (item.file != file) continue;
@@ -372,11 +459,25 @@ int MainWindow::more_like_selected() {
                             "nothing to vary")
                              .arg(QFileInfo(file).fileName()),
                          true);
-            return 0;
+            return std::nullopt;
         }
-        return more_like_this(item.record.request);
+        return item.record.request;
     }
-    return 0;
+    return std::nullopt;
+}
+
+int MainWindow::more_like_selected() {
+    const auto source = request_in_view();
+    return source ? more_like_this(*source) : 0;
+}
+
+int MainWindow::variations_selected() {
+    const auto source = request_in_view();
+    return source ? variations_of(*source) : 0;
+}
+
+double MainWindow::variation_strength() const {
+    return variation_strength_->value() / 100.0;
 }
 
 // ----------------------------------------------------------------------- reusing an image

@@ -278,6 +278,9 @@ void check_unreadable_from_settings(const GenerateArgs& g, const std::set<std::s
         {"Hires steps", "--hires-steps"},
         {"Hires upscaler", "--hires-upscaler"},
         {"Postprocess upscale by", "--upscale-by"},
+        {"Variation seed", "--variation-seed"},
+        {"Variation seed strength", "--variation-strength"},
+        {"Seed resize from", "--seed-resize-from"},
         {"Schedule type", ""}};
     for (const auto& key : unreadable_settings(*g.from_record)) {
         const auto flag = kFlagOf.find(key);
@@ -469,6 +472,16 @@ int parse_any_int(const std::string& flag, const std::string& value) {
     return parse_int(flag, value, INT32_MIN, INT32_MAX);  // the limits are the engine's check
 }
 
+// "WxH" (A1111's "Seed resize from" spelling) into the variation's resize size.
+void set_seed_resize_from(SeedVariation& variation, const std::string& flag,
+                          const std::string& value) {
+    const auto x = value.find('x');
+    if (x == std::string::npos)
+        throw UsageError(flag + ": '" + value + "' is not WIDTHxHEIGHT (e.g. 768x768)");
+    variation.resize_from_width = parse_any_int(flag, value.substr(0, x));
+    variation.resize_from_height = parse_any_int(flag, value.substr(x + 1));
+}
+
 // --from's PNG is the request the other flags change.
 void apply_from(GenerateParse& p, const std::string& path) {
     p.args.from = path;
@@ -520,6 +533,22 @@ const std::vector<GenerateFlag> kGenerationFlags = {
     {{{"--batch", "N"}},
      "number of images; image i uses seed S + i (default 1)",
      [](auto& p, auto& flag, auto& v) { p.args.request.batch = parse_any_int(flag, v); }},
+    {{{"--variation-seed", "S"}},
+     "A1111's variation seed: the noise is the slerp of --seed's noise and\n"
+     "this seed's at --variation-strength; image i of a batch keeps --seed\n"
+     "and uses S + i",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.request.variation.seed = parse_number<uint64_t>(flag, v);
+     }},
+    {{{"--variation-strength", "F"}},
+     "0 (the seed's own noise; default) .. 1 (the variation seed's noise)",
+     [](auto& p, auto& flag, auto& v) {
+         p.args.request.variation.strength = parse_double(flag, v);
+     }},
+    {{{"--seed-resize-from", "WxH"}},
+     "A1111's \"Resize seed from\": the noise drawn at this size and pasted\n"
+     "centred into the image's (a seed's composition kept at a new size)",
+     [](auto& p, auto& flag, auto& v) { set_seed_resize_from(p.args.request.variation, flag, v); }},
     {{{"--clip-skip", "N"}},
      "skip the last N CLIP layers (default 0)",
      [](auto& p, auto& flag, auto& v) { p.args.request.clip_skip = parse_any_int(flag, v); }},

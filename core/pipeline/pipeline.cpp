@@ -7,6 +7,7 @@
 #include "core/pipeline/refine_latents.h"
 #include "core/pipeline/scalar_type.h"
 #include "core/pipeline/upscale.h"
+#include "core/pipeline/variation_noise.h"
 
 #include "core/convert/single_file.h"
 #include "core/convert/text_encoder_names.h"
@@ -31,7 +32,6 @@
 #include "core/util/error.h"
 #include "core/util/log.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <c10/core/DeviceGuard.h>
 
@@ -604,19 +604,18 @@ StartLatents Pipeline::Impl::start_latents(const GenerationRequest& request,
     auto name = [&](const std::string& n) { return image_name(first_image, n); };
     std::vector<RefineStart> starts;
     for (int k = 0; k < images; ++k) {
-        const uint64_t seed = request.seed + uint64_t(first_image + k);
+        const GenerationRequest one = request.single_image(first_image + k);
         if (refine) {
-            starts.push_back(start_refine(*refine, seed, scheduler, first_step, device));
+            starts.push_back(start_refine(*refine, one.seed, scheduler, first_step, device));
             continue;
         }
-        // One CPU draw of exactly the latent shape per image, then moved (CPU and CUDA
-        // generators differ; the CPU one reproduces torch.Generator("cpu").manual_seed(seed)).
-        auto generator = at::detail::createCPUGenerator(seed);
+        // CPU draws, then moved (CPU and CUDA generators differ; the CPU one reproduces
+        // torch.Generator("cpu").manual_seed(seed), and A1111's "RNG source: CPU").
         RefineStart start;
-        start.noise =
-            torch::randn({1, vae->latent_channels(), request.height / 8, request.width / 8},
-                         generator, torch::TensorOptions().dtype(torch::kFloat))
-                .to(device);
+        start.noise = variation_noise(one.seed, one.variation, vae->latent_channels(),
+                                      request.height / 8, request.width / 8)
+                          .unsqueeze(0)
+                          .to(device);
         start.latents = start.noise * scheduler.init_noise_sigma().to(device);
         starts.push_back(start);
     }
@@ -841,7 +840,7 @@ void Pipeline::Impl::finish_image(const GenerationRequest& request, const at::Te
                                   GenerationResult& result) {
     const auto image_start = Clock::now();
     GeneratedImage generated = decode_image(latents, image, request.vae_tiling, trace, result);
-    generated.seed = request.seed + uint64_t(image);
+    generated.seed = request.single_image(image).seed;
     if (pixels && request.input.keep_unmasked)
         generated.pixels = paste_unmasked(generated.pixels, *pixels);
     if (request.upscale.on()) {

@@ -3,6 +3,7 @@
 #include "core/request/prompt_syntax.h"
 #include "core/util/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -132,6 +133,27 @@ static void check_refine_input(const GenerationRequest& r) {
                                     "x" + std::to_string(r.height) + " canvas");
 }
 
+// A1111's variation seed: a strength in 0..1, a variation seed (+ batch) within the seed range,
+// a "seed resize from" size of the request's own limits (both sides or neither), and text to
+// image only (img2img's noise is diffusers', drawn after the input's posterior sample).
+static void check_variation(const GenerationRequest& r) {
+    const SeedVariation& v = r.variation;
+    check_range("variation strength", v.strength, 0, 1);
+    if (v.blends() && (v.seed > kMaxSeed || v.seed + uint64_t(std::max(r.batch, 1) - 1) > kMaxSeed))
+        throw Error("variation seed", std::to_string(v.seed) + (r.batch > 1 ? " (+ batch)" : "") +
+                                          " is above the largest seed " + std::to_string(kMaxSeed));
+    if (v.resizes()) {
+        check_side("seed resize from width", v.resize_from_width);
+        check_side("seed resize from height", v.resize_from_height);
+    } else if (v.resize_from_width < 0 || v.resize_from_height < 0) {
+        throw Error("seed resize from", "a size is negative");
+    }
+    if (v.on() && r.refines())
+        throw Error(v.blends() ? "variation strength" : "seed resize from",
+                    "applies to text to image; an input image's noise is drawn after its "
+                    "latent sample (diffusers' img2img)");
+}
+
 // The hires fix's second pass: a larger size within the table, a strength and steps that run at
 // least one step.
 static void check_hires(const GenerationRequest& r) {
@@ -216,6 +238,7 @@ void validate(const GenerationRequest& r) {
         check_range(("lora scale of " + lora.path).c_str(), lora.scale, -kMaxLoraScale,
                     kMaxLoraScale);
     check_refine_input(r);
+    check_variation(r);
     check_hires(r);
     check_hires_model(r.hires);
     check_upscale(r);

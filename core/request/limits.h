@@ -51,7 +51,8 @@ inline constexpr int kMaxCombinations = 10000;
 // batch, guidance, clip skip, seed, LoRA count and scales, the refine input (strength, mask
 // blur, outpaint margins, a mask or margins only with an input image), the hires fix (scale,
 // upscaled size, strength, steps; text to image only), the upscale's scale and the size it
-// makes (check_upscaled_size), prompt text (valid UTF-8
+// makes (check_upscaled_size), the variation seed (strength 0..1, seed range, "seed resize
+// from" size within the side limits, text to image only), prompt text (valid UTF-8
 // without NUL bytes, at most kMaxPromptBytes). Checks only what needs no model.
 void validate(const GenerationRequest& request);
 

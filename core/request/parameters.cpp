@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -290,6 +291,37 @@ void add_hires_settings(const ImageRecord& record, std::vector<std::string>& set
     }
 }
 
+// A1111's variation seed keys, written as A1111 writes them: the seed and strength only with a
+// strength, "Seed resize from" only with a size.
+void add_variation_settings(const SeedVariation& v, std::vector<std::string>& settings) {
+    if (v.blends()) {
+        settings.push_back("Variation seed: " + std::to_string(v.seed));
+        // Every digit (Python's repr, as A1111 writes it): a strength cut to 4 decimals would
+        // make another image, and one cut to 0 would read back as no variation.
+        char digits[32];
+        const auto end = std::to_chars(digits, digits + sizeof digits, v.strength).ptr;
+        settings.push_back("Variation seed strength: " + std::string(digits, end));
+    }
+    if (v.resizes())
+        settings.push_back("Seed resize from: " + std::to_string(v.resize_from_width) + "x" +
+                           std::to_string(v.resize_from_height));
+}
+
+// "WxH" into width and height; false (nothing changed) when it is not that.
+bool read_size_text(const std::string& value, int& width, int& height) {
+    const auto x = value.find('x');
+    int w = 0, h = 0;
+    if (x == std::string::npos || !read_number(value.substr(0, x), w) ||
+        !read_number(value.substr(x + 1), h))
+        return false;
+    width = w, height = h;
+    return true;
+}
+
+// A1111's key for the noise's generator: ours is torch's CPU one ("CPU"); another tool's "GPU"
+// or "NV" stays an unknown key (its noise is not ours).
+const std::string kRngKey = "RNG", kOurRng = "CPU";
+
 // A1111's "Extras" keys for the post-upscale, the model's hash as for the hires upscaler.
 void add_upscale_settings(const ImageRecord& record, std::vector<std::string>& settings) {
     const PostUpscale& up = record.request.upscale;
@@ -328,6 +360,10 @@ bool is_refine_key(const std::string& key) {
     static const std::set<std::string> keys = {
         "Denoising strength", "Mask blur", "Fit", "Mask", "Mask hash", "Outpaint", "Keep unmasked"};
     return keys.count(key) > 0;
+}
+
+bool is_variation_key(const std::string& key) {
+    return key == "Variation seed" || key == "Variation seed strength" || key == "Seed resize from";
 }
 
 struct LoraFields {
@@ -373,15 +409,12 @@ bool apply_setting(ImageRecord& record, LoraFields& loras, const std::string& ke
     }
     // A value that does not parse changes nothing (it is kept in `extra` as written): a second,
     // broken "Size" must not half-overwrite the first one.
-    if (key == "Size") {
-        const auto x = value.find('x');
-        int width = 0, height = 0;
-        if (x == std::string::npos || !read_number(value.substr(0, x), width) ||
-            !read_number(value.substr(x + 1), height))
-            return false;
-        r.width = width, r.height = height;
-        return true;
-    }
+    if (key == "Size") return read_size_text(value, r.width, r.height);
+    if (key == "Variation seed") return read_number(value, r.variation.seed);
+    if (key == "Variation seed strength") return read_number(value, r.variation.strength);
+    if (key == "Seed resize from")
+        return read_size_text(value, r.variation.resize_from_width, r.variation.resize_from_height);
+    if (key == kRngKey) return value == kOurRng;
     if (key == "Schedule type") {
         const auto spacing = enum_from_name<TimestepSpacing>(value);
         if (spacing) r.timestep_spacing = spacing;
@@ -497,6 +530,10 @@ std::string settings_line(const ImageRecord& record) {
     add_refine_settings(record, settings);
     add_hires_settings(record, settings);
     add_upscale_settings(record, settings);
+    add_variation_settings(r.variation, settings);
+    const bool foreign_rng = std::any_of(record.extra.begin(), record.extra.end(),
+                                         [](const auto& e) { return e.first == kRngKey; });
+    if (!foreign_rng) settings.push_back(kRngKey + ": " + kOurRng);
     for (const auto& [key, value] : record.extra)
         settings.push_back(key + ": " + quote_if_needed(value));
     if (!record.version.empty()) settings.push_back("Version: " + quote_if_needed(record.version));
@@ -591,7 +628,9 @@ std::optional<ImageRecord> parse_parameters(const std::string& raw) {
         }
         // A hires fix is text to image's: beside an input image it is not this request's.
         const bool hires_key = key.rfind("Hires ", 0) == 0;
-        if ((!has_input && is_refine_key(key)) || (has_input && hires_key) ||
+        // So is a variation seed (its noise is text to image's).
+        if ((!has_input && is_refine_key(key)) ||
+            (has_input && (hires_key || is_variation_key(key))) ||
             !apply_setting(record, loras, key, value))
             record.extra.emplace_back(key, value);
     }
@@ -646,6 +685,14 @@ constexpr RequestSetting kRequestSettings[] = {
          r.hires.upscaler = from.hires.upscaler;
          r.hires.upscaler_model = from.hires.upscaler_model;
      }},
+    {"Variation seed", [](auto& r, const auto& from) { r.variation.seed = from.variation.seed; }},
+    {"Variation seed strength",
+     [](auto& r, const auto& from) { r.variation.strength = from.variation.strength; }},
+    {"Seed resize from",
+     [](auto& r, const auto& from) {
+         r.variation.resize_from_width = from.variation.resize_from_width;
+         r.variation.resize_from_height = from.variation.resize_from_height;
+     }},
     {"Postprocess upscale by",
      [](auto& r, const auto& from) { r.upscale.scale = from.upscale.scale; }},
     {"Mask blur", [](auto& r, const auto& from) { r.input.mask_blur = from.input.mask_blur; }},
@@ -662,7 +709,8 @@ std::vector<const RequestSetting*> unreadable_request_settings(const ImageRecord
         // Without an input image they were never the request's (parse_parameters).
         const bool hires_strength = record.request.hires.on() && key == "Denoising strength";
         if (!record.request.refines() && !hires_strength && is_refine_key(key)) continue;
-        if (record.request.refines() && key.rfind("Hires ", 0) == 0) continue;
+        if (record.request.refines() && (key.rfind("Hires ", 0) == 0 || is_variation_key(key)))
+            continue;
         for (const auto& setting : kRequestSettings)
             if (key == setting.key) found.push_back(&setting);
     }

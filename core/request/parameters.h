@@ -10,7 +10,10 @@
 //   Clip skip: 2, Template: a {red|blue} __animal__, Negative Template: {dark|blurry},
 //   Denoising strength: 0.5, Init image: input, Init image hash: 3c4d5e6f7a,
 //   Fit: crop, Mask: mask, Mask hash: 4d5e6f7a8b, Mask blur: 4, Outpaint: 0;64;128;0,
-//   Keep unmasked: true, Version: Lightning Studio 0.2.0
+//   Keep unmasked: true, Variation seed: 7, Variation seed strength: 0.3,
+//   Seed resize from: 768x768, RNG: CPU, Version: Lightning Studio 0.2.0
+// (A1111's keys; "RNG: CPU" says the noise is torch's CPU generator's, A1111's "Random number
+// generator source: CPU", so A1111 reproduces it.)
 // Dynamic prompts (core/request/wildcards.h) keep sd-dynamic-prompts' keys: the prompt line is
 // what the image was made with, "Template" and "Negative Template" what it was resolved from
 // (read back as the request's templates, so the seed resolves them again to the same prompt).

@@ -26,7 +26,11 @@ int hires_schedule(const GenerationRequest& r) {
 GenerationRequest GenerationRequest::single_image(int index) const {
     GenerationRequest one = *this;
     one.batch = 1;
-    one.seed = seed + uint64_t(index);
+    // A1111's all_seeds / all_subseeds: the seed steps only while no variation blends in.
+    if (variation.blends())
+        one.variation.seed = variation.seed + uint64_t(index);
+    else
+        one.seed = seed + uint64_t(index);
     return one;
 }
 
@@ -37,7 +41,8 @@ int GenerationRequest::denoising_steps() const {
 GenerationRequest GenerationRequest::hires_pass() const {
     GenerationRequest pass = *this;
     pass.hires = {};
-    pass.upscale = {};  // the finished image's, not the pass's
+    pass.variation = {};  // the first pass's noise; the second's is its image's own seed's
+    pass.upscale = {};    // the finished image's, not the pass's
     // int() of the product as A1111 takes it, then down to the VAE's multiple of 8.
     pass.width = int(double(width) * hires.scale) / 8 * 8;
     pass.height = int(double(height) * hires.scale) / 8 * 8;

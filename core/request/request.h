@@ -84,6 +84,22 @@ struct PostUpscale {
     bool operator==(const PostUpscale&) const = default;
 };
 
+// A1111's variation seed ("subseed") and "Resize seed from" (modules/rng.py, ImageRNG): the
+// start noise is the slerp of the seed's noise and the variation seed's at `strength` (0 = the
+// seed's own noise, 1 = the variation seed's), drawn at resize_from's size and pasted centred
+// into the request's (core/pipeline/variation_noise.h). Text to image only.
+struct SeedVariation {
+    uint64_t seed = 0;          // "Variation seed"; with a strength, image i uses seed + i
+    double strength = 0;        // "Variation seed strength": 0 = no blend
+    int resize_from_width = 0;  // "Seed resize from" WxH: 0 x 0 = the request's own size
+    int resize_from_height = 0;
+
+    bool blends() const { return strength != 0; }
+    bool resizes() const { return resize_from_width > 0 || resize_from_height > 0; }
+    bool on() const { return blends() || resizes(); }
+    bool operator==(const SeedVariation&) const = default;
+};
+
 struct GenerationRequest {
     std::string prompt;
     std::optional<std::string> negative_prompt;  // nullopt: zero embeddings (SDXL default)
@@ -101,7 +117,9 @@ struct GenerationRequest {
     double guidance = 0.0;  // classifier-free guidance only when > 1
     int width = 1024;
     int height = 1024;
-    uint64_t seed = 0;  // image i of a batch uses seed + i
+    // Image i of a batch uses seed + i; with a variation strength (as A1111) every image keeps
+    // the seed and image i uses variation seed + i instead.
+    uint64_t seed = 0;
     int batch = 1;
     int clip_skip = 0;
     // UNet selection: an explicit file (a model without Lightning folder), else the Lightning
@@ -121,12 +139,14 @@ struct GenerationRequest {
     RefineInput input;          // img2img / inpainting / outpainting; empty: text to image
     HiresFix hires;             // a second, larger pass; off by default
     PostUpscale upscale;        // an upscaler model over each finished image; off by default
+    SeedVariation variation;    // A1111's variation seed and seed resize; off by default
     bool record_trace = false;  // fill GenerationResult::trace with golden-named tensors
 
     bool operator==(const GenerationRequest&) const = default;
 
-    // The request of image `index` of this batch: batch 1, seed + index (prompt templates not
-    // resolved: core/request/wildcards.h resolved_image).
+    // The request of image `index` of this batch: batch 1, seed + index (with a variation
+    // strength: the seed, variation seed + index; prompt templates not resolved:
+    // core/request/wildcards.h resolved_image).
     GenerationRequest single_image(int index) const;
     // Whether a prompt or the negative prompt is a template (dynamic prompts).
     bool has_template() const { return !prompt_template.empty() || negative_template.has_value(); }

@@ -241,6 +241,12 @@ bool apply_key(GenerationRequest& r, const std::string& key, const json& value,
             value, key, [&](const json& item) { return read_embedding(item, options); });
     } else if (key == "vae_tiling") {
         r.vae_tiling = parse_vae_tiling(require_string(value, key));
+    } else if (key == "variation_seed") {
+        r.variation.seed = read_seed(value);
+    } else if (key == "variation_strength") {
+        r.variation.strength = require_number(value, key);
+    } else if (key == "seed_resize_from") {
+        std::tie(r.variation.resize_from_width, r.variation.resize_from_height) = read_size(value);
     } else {
         return apply_refine_key(r.input, key, value, options) ||
                apply_hires_key(r.hires, key, value, options) ||
@@ -424,6 +430,9 @@ const std::vector<std::string>& request_json_keys() {
                                                   "prompt_syntax",
                                                   "embeddings",
                                                   "vae_tiling",
+                                                  "variation_seed",
+                                                  "variation_strength",
+                                                  "seed_resize_from",
                                                   "init_image",
                                                   "strength",
                                                   "fit",
@@ -491,6 +500,9 @@ json request_to_json(const GenerationRequest& r) {
         {"prompt_syntax", to_string(r.prompt_syntax)},
         {"embeddings", embeddings},
         {"vae_tiling", to_string(r.vae_tiling)}};
+    object["variation_seed"] = r.variation.seed;
+    object["variation_strength"] = r.variation.strength;
+    object["seed_resize_from"] = {r.variation.resize_from_width, r.variation.resize_from_height};
     const RefineInput& in = r.input;
     object["init_image"] = in.image;
     object["strength"] = in.strength;

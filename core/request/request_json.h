@@ -10,9 +10,11 @@
 //    "init_image": "in.png", "strength": 0.5, "fit": "resize", "mask": "mask.png",
 //    "mask_blur": 4, "outpaint": [0, 64, 128, 0], "keep_unmasked": false,
 //    "prompt_template": "a {red|blue} __animal__", "negative_template": null,
-//    "wildcards": "wildcards/"}   (dynamic prompts: core/request/wildcards.h)
+//    "wildcards": "wildcards/",   (dynamic prompts: core/request/wildcards.h)
+//    "variation_seed": 7, "variation_strength": 0.3, "seed_resize_from": [768, 768]}
 // plus the spellings of the CLI and the PNG text: "negative" (= negative_prompt), "unet"
-// (= unet_file), "size": "1024x1024" or [1024, 1024] (= width and height), LoRAs as
+// (= unet_file), "size": "1024x1024" or [1024, 1024] (= width and height; "seed_resize_from"
+// takes both forms too), LoRAs as
 // "FILE[:SCALE]" and embeddings as "FILE[:TOKEN]" strings, seeds as decimal strings (exact in
 // every JSON reader). Ranges are not checked here: that is limits::validate's job. Text is parsed
 // with parse_bounded_json(..., DuplicateKeys::Reject) (core/util/bounded_json.h): a key given

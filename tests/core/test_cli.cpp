@@ -10,6 +10,7 @@
 #include "core/util/error.h"
 #include "support/fixtures.h"
 #include "support/open_counter.h"
+#include "support/variation_goldens.h"
 
 #ifdef LIGHTNING_HAVE_OIIO
 #include "core/image/image_pixels.h"
@@ -409,12 +410,33 @@ private Q_SLOTS:
     void helpDocumentsEveryFlag() {
         const auto run = run_cli({"generate", "--help"});
         QCOMPARE(run.exit_code, 0);
-        for (const char* flag :
-             {"--model",      "--config",     "--unet",          "--lightning", "--lora",
-              "--prediction", "--prompt",     "--negative",      "--steps",     "--guidance",
-              "--width",      "--height",     "--seed",          "--batch",     "--clip-skip",
-              "--device",     "--dtype",      "--out",           "--dump",      "--log-level",
-              "--vae",        "--vae-tiling", "--prompt-syntax", "--embedding"})
+        for (const char* flag : {"--model",
+                                 "--config",
+                                 "--unet",
+                                 "--lightning",
+                                 "--lora",
+                                 "--prediction",
+                                 "--prompt",
+                                 "--negative",
+                                 "--steps",
+                                 "--guidance",
+                                 "--width",
+                                 "--height",
+                                 "--seed",
+                                 "--batch",
+                                 "--clip-skip",
+                                 "--device",
+                                 "--dtype",
+                                 "--out",
+                                 "--dump",
+                                 "--log-level",
+                                 "--vae",
+                                 "--vae-tiling",
+                                 "--prompt-syntax",
+                                 "--embedding",
+                                 "--variation-seed",
+                                 "--variation-strength",
+                                 "--seed-resize-from"})
             QVERIFY2(run.out.contains(flag), flag);
         const auto verify = run_cli({"verify", "--help"});
         QCOMPARE(verify.exit_code, 0);
@@ -605,6 +627,77 @@ private Q_SLOTS:
         QVERIFY2(not_a_file.err.contains("'bicubic' is not latent, latent-nearest, lanczos or"),
                  qPrintable(not_a_file.err));
 #endif
+    }
+
+    // --variation-seed, --variation-strength and --seed-resize-from: each image's start noise is
+    // what A1111 draws for that batch (tests/data/variation "batch_2"; a resize from the image's
+    // own size changes nothing), the PNG records A1111's keys, and --from makes the same pixels.
+    void variationFlagsAreRecordedAndRegenerate() {
+        const auto golden = testing::variation_golden("batch_2");
+        const GenerationRequest& g = golden.request;
+        const QString model = q(testing::fixtures_dir() + "/tiny-sdxl");
+        const QString lightning = q(testing::fixtures_dir() + "/tiny-lightning");
+        const QString dump = dir_.filePath("variation.safetensors");
+        QStringList args{"generate",
+                         "--model",
+                         model,
+                         "--lightning",
+                         lightning,
+                         "--prompt",
+                         "a hill",
+                         "--width",
+                         QString::number(g.width),
+                         "--height",
+                         QString::number(g.height),
+                         "--seed",
+                         QString::number(g.seed),
+                         "--variation-seed",
+                         QString::number(g.variation.seed),
+                         "--variation-strength",
+                         QString::fromStdString(format_number(g.variation.strength)),
+                         "--seed-resize-from",
+                         QString("%1x%2").arg(g.width).arg(g.height),
+                         "--batch",
+                         "2",
+                         "--dump",
+                         dump};
+#ifdef LIGHTNING_HAVE_OIIO
+        args << "--out" << dir_.filePath("variation.png");
+#endif
+        const Run made = run_cli(args);
+        QVERIFY2(made.exit_code == 0, qPrintable(made.err));
+        std::map<std::string, at::Tensor> tensors;
+        for (auto& [name, t] : read_all(dump.toStdString())) tensors[name] = t;
+        const double tolerance = testing::variation_tolerance(golden.noise);
+        QVERIFY(tensors.count("noise") && tensors.count("img1.noise"));
+        QVERIFY((tensors["noise"][0] - golden.noise[0]).abs().max().item<double>() <= tolerance);
+        QVERIFY((tensors["img1.noise"][0] - golden.noise[1]).abs().max().item<double>() <=
+                tolerance);
+#ifdef LIGHTNING_HAVE_OIIO
+        const std::string second = dir_.filePath("variation-1.png").toStdString();
+        const std::string text = read_png_text(second).entries.at("parameters");
+        for (const char* key :
+             {"Seed: 1234,", "Variation seed: 5679,", "Variation seed strength: 0.3,",
+              "Seed resize from: 64x64,", "RNG: CPU"})
+            QVERIFY2(text.find(key) != std::string::npos, text.c_str());
+        const QString again = dir_.filePath("variation-again.png");
+        const Run same = run_cli({"generate", "--from", q(second), "--model", model, "--lightning",
+                                  lightning, "--out", again});
+        QVERIFY2(same.exit_code == 0 && !same.err.contains("warning"), qPrintable(same.err));
+        QVERIFY(read_png(second).rgb == read_png(again.toStdString()).rgb);
+        QCOMPARE(read_png_text(again.toStdString()).entries.at("parameters"), text);
+#endif
+        // Refused before anything loads, naming the setting.
+        const Run strong =
+            run_cli({"generate", "--model", model, "--prompt", "a hill", "--variation-strength",
+                     "1.5", "--out", dir_.filePath("never.png")});
+        QCOMPARE(strong.exit_code, 2);
+        QVERIFY2(strong.err.contains("variation strength"), qPrintable(strong.err));
+        const Run size =
+            run_cli({"generate", "--model", model, "--prompt", "a hill", "--seed-resize-from",
+                     "640", "--out", dir_.filePath("never.png")});
+        QCOMPARE(size.exit_code, 2);
+        QVERIFY2(size.err.contains("WIDTHxHEIGHT"), qPrintable(size.err));
     }
 
     // `generate --from` takes everything from the PNG; the result is pixel-identical.

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -143,6 +144,54 @@ private Q_SLOTS:
         QCOMPARE(unreadable_settings(*esrgan), std::vector<std::string>{"Hires upscaler"});
         // Off, none of them is written.
         QVERIFY(format_parameters(sample_record()).find("Hires") == std::string::npos);
+    }
+
+    // Variation seeds with A1111's keys and spelling (modules/processing.py create_infotext:
+    // "Variation seed", "Variation seed strength" only with a strength, "Seed resize from: WxH"),
+    // and "RNG: CPU", A1111's name for the generator our noise comes from.
+    void variationSettingsRoundTripWithA1111Keys() {
+        auto record = sample_record();
+        record.request.variation = {5678, 0.3, 640, 512};
+        const std::string text = format_parameters(record);
+        for (const char* key : {"Variation seed: 5678", "Variation seed strength: 0.3",
+                                "Seed resize from: 640x512", "RNG: CPU"})
+            QVERIFY2(text.find(key) != std::string::npos, text.c_str());
+        const auto back = parse_parameters(text);
+        QVERIFY(back.has_value());
+        QVERIFY2(*back == record, text.c_str());
+        QCOMPARE(format_parameters(*back), text);
+        // Without a strength A1111 writes no variation seed; a resize alone is still written.
+        record.request.variation = {5678, 0, 640, 512};
+        const std::string resize_only = format_parameters(record);
+        QVERIFY(resize_only.find("Variation seed") == std::string::npos);
+        QVERIFY(resize_only.find("Seed resize from: 640x512") != std::string::npos);
+        // An A1111 image (its text as create_infotext writes it) reads as the same variation;
+        // its "RNG: GPU" (another generator than ours) stays an unknown key and is named unused.
+        const auto a1111 = parse_parameters(
+            "a fox\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: "
+            "1234, "
+            "Size: 512x512, Model hash: 31e35c80fc, Model: sd_xl_base_1.0, Variation seed: 5678, "
+            "Variation seed strength: 0.3, Seed resize from: 768x640, RNG: GPU, Version: v1.10.1");
+        QVERIFY(a1111.has_value());
+        QCOMPARE(a1111->request.variation, (SeedVariation{5678, 0.3, 768, 640}));
+        QVERIFY(unreadable_settings(*a1111).empty());
+        const auto unused = unused_settings(*a1111);
+        QVERIFY(std::find(unused.begin(), unused.end(), "RNG: GPU") != unused.end());
+        const std::string again = format_parameters(*a1111);
+        QVERIFY2(again.find("RNG: CPU") == std::string::npos, again.c_str());
+        // A broken value is kept as written and named, not read as a default.
+        const auto broken = parse_parameters(
+            "a fox\nSteps: 4, Seed: 1, Size: 64x64, Variation seed: x, Variation seed strength: "
+            "0.5, Seed resize from: 64");
+        QVERIFY(broken.has_value());
+        QCOMPARE(unreadable_settings(*broken),
+                 (std::vector<std::string>{"Variation seed", "Seed resize from"}));
+        // Beside an input image (img2img, whose noise is not text to image's) they are unused.
+        const auto refined = parse_parameters(
+            "a fox\nSteps: 4, Seed: 1, Size: 64x64, Init image: in, Denoising strength: 0.5, "
+            "Variation seed: 9, Variation seed strength: 0.5");
+        QVERIFY(refined && refined->request.refines() && !refined->request.variation.on());
+        QVERIFY(unreadable_settings(*refined).empty());
     }
 
     // A model upscaler (the hires fix's, the post-upscale's) by its file's name as A1111 writes

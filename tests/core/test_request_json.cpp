@@ -42,6 +42,7 @@ GenerationRequest full_request() {
     // The second pass's UNet is the engine's choice, not stored.
     r.hires = {1.5, 0.4, 8, HiresUpscaler::Model, "/u/4x-UltraSharp.pth", ""};
     r.upscale = {"/u/RealESRGAN_x2plus.pth", 2};
+    r.variation = {(uint64_t(1) << 53) - 2, 0.35, 768, 640};
     return r;
 }
 
@@ -52,13 +53,13 @@ auto fields_of(const GenerationRequest& r) {
     const auto& [prompt, negative_prompt, prompt_template, negative_template, wildcards_dir, steps,
                  guidance, width, height, seed, batch, clip_skip, unet_file, prediction,
                  timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, input, hires,
-                 upscale, record_trace] = r;
+                 upscale, variation, record_trace] = r;
     return std::tie(prompt, negative_prompt, prompt_template, negative_template, wildcards_dir,
                     steps, guidance, width, height, seed, batch, clip_skip, unet_file, prediction,
                     timestep_spacing, loras, prompt_syntax, embeddings, vae_tiling, input, hires,
-                    upscale, record_trace);
+                    upscale, variation, record_trace);
 }
-constexpr size_t kRecordTraceField = 22;  // a switch of one run, not stored (request_json.h)
+constexpr size_t kRecordTraceField = 23;  // a switch of one run, not stored (request_json.h)
 
 // The positions of the fields `a` and `b` have equal.
 template <typename Tuple, size_t... I>
@@ -208,6 +209,18 @@ private Q_SLOTS:
         const auto named = request_from_json(json{{"hires_upscaler", "lanczos"}}, full_request());
         QCOMPARE(named.hires.upscaler, HiresUpscaler::Lanczos);
         QVERIFY(named.hires.upscaler_model.empty());
+        // A1111's "Seed resize from" as the PNG text writes it, or as a pair; the variation seed
+        // as a decimal string.
+        const auto resized = request_from_json(
+            json{{"seed_resize_from", "768x640"}, {"variation_seed", "9007199254740990"}}, {});
+        QCOMPARE(resized.variation.resize_from_width, 768);
+        QCOMPARE(resized.variation.resize_from_height, 640);
+        QCOMPARE(resized.variation.seed, (uint64_t(1) << 53) - 2);
+        QCOMPARE(request_from_json(json{{"seed_resize_from", {512, 576}}}, {})
+                     .variation.resize_from_height,
+                 576);
+        QCOMPARE(error_key(json{{"seed_resize_from", "768"}}), std::string("seed_resize_from"));
+        QCOMPARE(error_key(json{{"variation_strength", "0.3"}}), std::string("variation_strength"));
         const auto file = request_from_json(json{{"hires_upscaler", "/u/x4.safetensors"}}, {});
         QCOMPARE(file.hires.upscaler, HiresUpscaler::Model);
         QCOMPARE(file.hires.upscaler_model, std::string("/u/x4.safetensors"));

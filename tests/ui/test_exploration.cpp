@@ -35,6 +35,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStackedWidget>
 
@@ -80,6 +81,7 @@ private Q_SLOTS:
     void compare_renders_every_checkpoint_as_single_runs_do();
     void more_like_this_renders_the_next_seeds();
     void the_seed_shown_is_the_seed_that_runs();
+    void variations_grid_renders_n_variation_seeds();
     void image_with_weights_and_embedding_regenerates_bit_identically();
     void token_counter_counts_chunks_in_weighting_syntaxes();
     void settings_rows_stay_put_while_typing_a_path();
@@ -487,6 +489,65 @@ void TestExploration::more_like_this_renders_the_next_seeds() {
     QVERIFY(pixels_of(gallery()->item(0).file) == pixels_of(gallery()->item(1).file));
 }
 
+// "Variations": the selected image's seed with N variation seeds (seed + 1 ...) at the slider's
+// strength, as one batch (A1111's rule: the seed stays, the variation seed steps); each tile a
+// different image, recorded with its variation seed; a kept one regenerates from its settings.
+void TestExploration::variations_grid_renders_n_variation_seeds() {
+    open_window();
+    set_form(QStringLiteral("a paper boat"), 2, 64, 64, 500);
+    QVERIFY(window_->generate() > 0);
+    wait_idle();
+    QCOMPARE(gallery()->rowCount(), 1);
+    const GalleryItem source = gallery()->item(0);
+    QListView* view = window_->gallery()->view();
+    view->setCurrentIndex(view->model()->index(0, 0));
+    child<QSlider>(window_.get(), "variationStrengthSlider")->setValue(45);
+    QCOMPARE(child<QLabel>(window_.get(), "variationStrengthLabel")->text(),
+             QStringLiteral("0.45"));
+    QTest::mouseClick(child<QPushButton>(window_.get(), "variationsButton"), Qt::LeftButton);
+    ResultGrid* grid = window_->result_grid();
+    const int n = window_->engine_settings().variation_count;
+    QCOMPARE(grid->count(), n);
+    QVERIFY(grid->title().startsWith(QLatin1String("Variations of seed 500 at strength 0.45")));
+    QTRY_COMPARE_WITH_TIMEOUT(grid->finished_count(), n, kTimeoutMs);
+    wait_idle();
+    std::vector<std::vector<uint8_t>> images{pixels_of(source.file)};
+    for (int i = 0; i < n; ++i) {
+        const auto result = grid->result(i);
+        QVERIFY(result);
+        const lightning::GenerationRequest& r = result->first.record.request;
+        QCOMPARE(r.seed, uint64_t(500));
+        QCOMPARE(r.variation, (lightning::SeedVariation{uint64_t(501 + i), 0.45}));
+        QVERIFY(grid->view()->item(i)->text().startsWith(
+            QStringLiteral("variation seed %1").arg(501 + i)));
+        images.push_back(to_image8(result->second).rgb);
+    }
+    for (size_t a = 0; a < images.size(); ++a)
+        for (size_t b = a + 1; b < images.size(); ++b)
+            QVERIFY2(images[a] != images[b], qPrintable(QStringLiteral("%1 = %2").arg(a).arg(b)));
+    // Kept, reused (the form shows the variation) and generated again: the same pixels.
+    QSignalSpy kept(window_.get(), &MainWindow::kept);
+    grid->view()->setFocus();
+    grid->view()->setCurrentRow(2);
+    QTest::keyClick(grid->view(), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(kept.count(), 1, kTimeoutMs);
+    const GalleryItem variation = gallery()->item(0);
+    QCOMPARE(variation.record.request.variation.seed, uint64_t(503));
+    window_->apply_request(variation.record.request);
+    QVERIFY(child<QLabel>(window_.get(), "variationLabel")
+                ->text()
+                .startsWith(QLatin1String("Variation seed 503 at strength 0.45")));
+    QVERIFY(window_->generate() > 0);
+    wait_idle();
+    QCOMPARE(gallery()->item(0).record.request.variation, variation.record.request.variation);
+    QVERIFY(pixels_of(gallery()->item(0).file) == pixels_of(variation.file));
+    // Cleared, the form renders the seed's own image again.
+    QTest::mouseClick(child<QPushButton>(window_.get(), "clearVariationButton"), Qt::LeftButton);
+    QVERIFY(window_->generate() > 0);
+    wait_idle();
+    QVERIFY(pixels_of(gallery()->item(0).file) == pixels_of(source.file));
+}
+
 void TestExploration::the_seed_shown_is_the_seed_that_runs() {
     open_window();
     auto* seed = child<QLineEdit>(window_.get(), "seedEdit");
@@ -799,10 +860,11 @@ void TestExploration::eta_is_shown_while_generating() {
 void TestExploration::new_controls_have_tooltips_and_shortcuts() {
     open_window(false);
     for (const char* name :
-         {"liveButton", "compareButton", "moreLikeThisButton", "keepLiveButton",
+         {"liveButton", "compareButton", "moreLikeThisButton", "variationsButton", "keepLiveButton",
           "keepSelectedButton", "keepAllButton", "closeGridButton", "showDetailsButton"})
         QVERIFY2(!child<QPushButton>(window_.get(), name)->toolTip().isEmpty(), name);
     QVERIFY(!child<QComboBox>(window_.get(), "seedModeCombo")->toolTip().isEmpty());
+    QVERIFY(!child<QSlider>(window_.get(), "variationStrengthSlider")->toolTip().isEmpty());
     QVERIFY(!child<QListWidget>(window_.get(), "resultGridView")->toolTip().isEmpty());
     const struct {
         const char* action;
@@ -811,6 +873,7 @@ void TestExploration::new_controls_have_tooltips_and_shortcuts() {
                      {"keepAction", QKeySequence::Save},
                      {"compareAction", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C)},
                      {"moreLikeThisAction", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)},
+                     {"variationsAction", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V)},
                      {"toggleGridAction", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G)}};
     for (const auto& s : shortcuts) {
         auto* action = window_->findChild<QAction*>(QString::fromLatin1(s.action));

@@ -69,6 +69,7 @@ GenerationForm::GenerationForm(TokenCounter* counter, QWidget* parent)
     rows_->addRow(buddy_label(tr("Si&ze"), size_, this), size_row);
     QLayout* seed_row = build_seed_row();
     rows_->addRow(buddy_label(tr("S&eed"), seed_, this), seed_row);
+    rows_->addRow(build_variation_row());
     rows_->addRow(tr("&Batch"), build_batch_spin());
     static_cast<QVBoxLayout*>(layout())->addLayout(rows_);
     refine_ = new RefinePanel(this);
@@ -214,6 +215,41 @@ QLayout* GenerationForm::build_seed_row() {
     return row;
 }
 
+QWidget* GenerationForm::build_variation_row() {
+    variation_row_ = new QWidget(this);
+    variation_row_->setObjectName(QStringLiteral("variationRow"));
+    variation_label_ = new QLabel(variation_row_);
+    variation_label_->setObjectName(QStringLiteral("variationLabel"));
+    auto* clear = new QPushButton(tr("Clear"), variation_row_);
+    clear->setObjectName(QStringLiteral("clearVariationButton"));
+    clear->setToolTip(tr("Render the seed's own image again, without the variation seed"));
+    connect(clear, &QPushButton::clicked, this, [this] {
+        variation_ = {};
+        show_variation();
+        emit_changed();
+    });
+    auto* row = new QHBoxLayout(variation_row_);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(variation_label_, 1);
+    row->addWidget(clear);
+    show_variation();
+    return variation_row_;
+}
+
+void GenerationForm::show_variation() {
+    QStringList parts;
+    if (variation_.blends())
+        parts << tr("Variation seed %1 at strength %2")
+                     .arg(variation_.seed)
+                     .arg(to_qstring(lightning::format_number(variation_.strength)));
+    if (variation_.resizes())
+        parts << tr("seed resized from %1×%2")
+                     .arg(variation_.resize_from_width)
+                     .arg(variation_.resize_from_height);
+    variation_label_->setText(parts.join(QStringLiteral(", ")));
+    variation_row_->setVisible(variation_.on());
+}
+
 QSpinBox* GenerationForm::build_batch_spin() {
     batch_ = new QSpinBox(this);
     batch_->setObjectName(QStringLiteral("batchSpin"));
@@ -245,6 +281,7 @@ lightning::GenerationRequest GenerationForm::request() const {
     r.input = refine_->input();
     r.hires = upscale_->hires();
     r.upscale = upscale_->upscale();
+    r.variation = variation_;
     return r;
 }
 
@@ -268,6 +305,8 @@ void GenerationForm::set_request(const lightning::GenerationRequest& request) {
     upscale_->set_refining(refine_->has_image());
     upscale_->set_hires(request.hires);
     upscale_->set_upscale(request.upscale);
+    variation_ = request.variation;
+    show_variation();
     filling_ = was_filling;
     emit_changed();
 }

@@ -113,6 +113,8 @@ private:
     QLayout* build_size_row();
     QLayout* build_seed_row();
     QSpinBox* build_batch_spin();
+    QWidget* build_variation_row();
+    void show_variation();
 
     void select_steps(int steps);
     void select_size(int width, int height);
@@ -139,6 +141,11 @@ private:
     QLineEdit* seed_ = nullptr;
     QComboBox* seed_mode_ = nullptr;
     QSpinBox* batch_ = nullptr;
+    // A1111's variation seed of a reused image (the Variations grid makes them): kept with the
+    // request and shown, with a button that clears it, while it is on.
+    lightning::SeedVariation variation_;
+    QWidget* variation_row_ = nullptr;
+    QLabel* variation_label_ = nullptr;
     TokenCounter* counter_;
     bool filling_ = false;  // set_request() is filling the controls: one changed() at the end
 };
