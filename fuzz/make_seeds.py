@@ -392,6 +392,23 @@ def gallery_seeds():
                                                                "items": [old, refused]}))
 
 
+# --- other tools' metadata: real PNGs' entries, one byte naming the entry first ----------------
+
+FOREIGN_KEYS = ["prompt", "workflow", "invokeai_metadata", "sd-metadata", "parameters"]
+
+
+def foreign_seeds():
+    sys.path.insert(0, str(REPO / "bench" / "reference"))
+    from foreign_metadata_expected import text_entries
+    clear_seeds("foreign_metadata")
+    data = REPO / "tests" / "data" / "foreign"
+    for png_file in sorted(data.glob("png/*.png")) + sorted(data.glob("tools/*.png")):
+        for key, text in text_entries(png_file).items():
+            if key in FOREIGN_KEYS:
+                write("foreign_metadata", f"{png_file.stem}_{key}",
+                      bytes([FOREIGN_KEYS.index(key)]) + text.encode())
+
+
 if __name__ == "__main__":
     safetensors_seeds()
     config_seeds()
@@ -404,6 +421,7 @@ if __name__ == "__main__":
     png_edit_seeds()
     hub_seeds()
     gallery_seeds()
+    foreign_seeds()
     for target in sorted(CORPUS.iterdir()):
         files = list(target.iterdir())
         print(f"{target.name}: {len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

@@ -115,7 +115,11 @@ std::optional<GalleryIndexContents> parse_gallery_index(std::string_view bytes, 
         if (!item) return std::nullopt;  // one bad entry: trust none of it, rebuild from the PNGs
         index.items.insert(QFileInfo(item->file).fileName(), std::move(*item));
     }
-    if (const auto ignored = doc.find("ignored"); ignored != doc.end() && ignored->is_object())
+    const auto version = doc.find("version");
+    const bool ignored_trusted = version != doc.end() && version->is_number_integer() &&
+                                 version->get<int64_t>() >= kIndexVersion;
+    if (const auto ignored = doc.find("ignored");
+        ignored_trusted && ignored != doc.end() && ignored->is_object())
         for (const auto& [name, stamp] : ignored->items())
             if (stamp.is_string())
                 index.ignored.insert(to_qstring(name), to_qstring(stamp.get<std::string>()));

@@ -21,6 +21,12 @@ struct GalleryIndexContents {
     QHash<QString, QString> ignored;
 };
 
+// The index format written. 3: the record in its JSON form (version 2 kept it as parameters
+// text, beside copies of the prompt, seed and sizes that nothing read). 4: PNGs of other tools
+// (ComfyUI, InvokeAI, Fooocus) have a record from their own metadata, so the "ignored" list of an
+// older index, made when they had none, is not trusted: those PNGs are read again.
+inline constexpr int kIndexVersion = 4;
+
 // The key that names a foreign folder's index in the cache, also stored inside it, so an index
 // is never taken for another folder's.
 inline constexpr const char* kIndexFolderKey = "folder";

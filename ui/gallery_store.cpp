@@ -29,10 +29,6 @@
 namespace lightning::ui {
 namespace {
 
-// 3: the record in its JSON form (version 2 kept it as parameters text, beside copies of the
-// prompt, seed and sizes that nothing read).
-constexpr int kIndexVersion = 3;
-
 // The item's part of its PNG's `lightning-studio` chunk (core/image/image_file.h), and back.
 lightning::StudioInfo studio_info(const GalleryItem& item) {
     return {item.seconds, to_std(item.created.toString(Qt::ISODateWithMs)), to_std(item.device),

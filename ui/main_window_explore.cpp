@@ -493,10 +493,16 @@ void MainWindow::apply_request(const lightning::GenerationRequest& request) {
 
 bool MainWindow::restore_from_png(const QString& file) {
     try {
-        const auto record = lightning::read_image_record(to_std(file)).record;
+        const auto found = lightning::read_image_record(to_std(file));
+        const auto& record = found.record;
         if (!record) {
-            show_message(tr("%1 has no generation parameters").arg(QFileInfo(file).fileName()),
-                         true);
+            // Another tool's entry that could not be read is said, with its reason.
+            show_message(
+                found.foreign_problem.empty()
+                    ? tr("%1 has no generation parameters").arg(QFileInfo(file).fileName())
+                    : tr("%1 has no generation parameters this app can read: %2")
+                          .arg(QFileInfo(file).fileName(), to_qstring(found.foreign_problem)),
+                true);
             return false;
         }
         // Checked before any widget sees the text: a 15 MB prompt would hold the window.
@@ -511,7 +517,11 @@ bool MainWindow::restore_from_png(const QString& file) {
         apply_recorded_settings(restored);
         statusBar()->showMessage(tr("Settings restored from %1").arg(QFileInfo(file).fileName()),
                                  5000);
-        if (const QString note = restore_note(restored); !note.isEmpty()) show_message(note, false);
+        // Another tool's image: what was taken over, then (restore_note) what was not.
+        QStringList notes;
+        if (!found.foreign_summary.empty()) notes << to_qstring(found.foreign_summary);
+        if (const QString note = restore_note(restored); !note.isEmpty()) notes << note;
+        if (!notes.isEmpty()) show_message(notes.join(u'\n'), false);
         return true;
     } catch (const std::exception& error) {
         show_message(to_qstring(error.what()), true);

@@ -128,7 +128,9 @@ void MainWindow::drop_file(const QString& file, QPoint position) {
     if (!onto_input && file.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) {
         bool has_record = true;  // unreadable: restoring says why, as before images were inputs
         try {
-            has_record = lightning::read_image_record(to_std(file)).record.has_value();
+            // Another tool's metadata that cannot be read is said too, not taken as an input.
+            const auto found = lightning::read_image_record(to_std(file));
+            has_record = found.record.has_value() || !found.foreign_problem.empty();
         } catch (const lightning::Error&) {
         }
         if (has_record) {

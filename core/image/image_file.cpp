@@ -2,6 +2,7 @@
 
 #include "core/image/png.h"
 #include "core/image/png_text_edit.h"
+#include "core/request/foreign_metadata.h"
 #include "core/util/bounded_json.h"
 
 #include <nlohmann/json.hpp>
@@ -39,6 +40,19 @@ PngText record_text(const ImageRecord& record, const std::optional<StudioInfo>& 
     return text;
 }
 
+// Another tool's metadata (core/request/foreign_metadata.h) when the file has no A1111 text: an
+// entry that cannot be read is no error of the file, which stays an image.
+void read_foreign_record(const std::string& path, const PngText& text, ImageFileRecord& file) {
+    try {
+        if (auto foreign = read_foreign_metadata(text.entries)) {
+            file.foreign_summary = foreign_summary(*foreign);
+            file.record = std::move(foreign->record);
+        }
+    } catch (const Error& error) {
+        file.foreign_problem = path + ": " + error.what();
+    }
+}
+
 }  // namespace
 
 std::string format_studio_info(const StudioInfo& info) {
@@ -65,13 +79,16 @@ ImageRecord as_written(const ImageRecord& record) {
 }
 
 ImageFileRecord read_image_record(const std::string& path, ImageCheck check) {
+    TextKeys keys = generation_keys();
+    for (const auto& key : foreign_metadata_keys()) keys.names.insert(key);
     const PngText text =
-        check == ImageCheck::Whole ? read_png_text(path) : read_png_text_fast(path);
+        check == ImageCheck::Whole ? read_png_text(path, keys) : read_png_text_fast(path, keys);
     ImageFileRecord file;
     if (const auto found = text.entries.find(kParametersKey); found != text.entries.end()) {
         file.parameters = found->second;
         file.record = parse_parameters(found->second);
     }
+    if (!file.record) read_foreign_record(path, text, file);
     if (const auto found = text.entries.find(kStudioKey); found != text.entries.end())
         file.studio = parse_studio_info(found->second);
     return file;

@@ -1,6 +1,7 @@
 // An image file with its record: the PNG that `lightning generate`, `lightning batch` and the
 // app's gallery write, and that `lightning info`, `--from`, a re-run batch, the gallery and a
-// dropped file read back. Two text chunks carry the record (png_text.h names their keys):
+// dropped file read back (also other tools' PNGs: their metadata is read into the record, see
+// core/request/foreign_metadata.h). Two text chunks carry the record (png_text.h names their keys):
 //   kParametersKey  the generation parameters as A1111 writes them, through the one `parameters`
 //                   codec (core/request/parameters.h), so other tools read them;
 //   kStudioKey      a small JSON object of how the image came to be (StudioInfo below).
@@ -40,8 +41,16 @@ ImageRecord as_written(const ImageRecord& record);
 // What an image file says about itself.
 struct ImageFileRecord {
     std::optional<std::string> parameters;  // the kParametersKey text as written; nullopt: none
-    std::optional<ImageRecord> record;      // it read back; nullopt: none or no settings line
-    std::optional<StudioInfo> studio;       // the kStudioKey chunk; nullopt: none or not JSON
+    // It read back; else another tool's metadata read into it (core/request/foreign_metadata.h:
+    // ComfyUI, InvokeAI, Fooocus); nullopt: none or no settings line.
+    std::optional<ImageRecord> record;
+    std::optional<StudioInfo> studio;  // the kStudioKey chunk; nullopt: none or not JSON
+    // When `record` is another tool's: foreign_summary() ("Read from ComfyUI (prompt): Prompt,
+    // ..."); "" otherwise.
+    std::string foreign_summary;
+    // Why another tool's entry could not be read, naming the file and the entry ("" if none);
+    // `record` is then nullopt.
+    std::string foreign_problem;
 };
 
 // How much of a file a reader checks.

@@ -52,8 +52,11 @@
 #include <QTextBrowser>
 #include <QToolButton>
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -174,6 +177,7 @@ private Q_SLOTS:
     void full_disk_while_saving_is_reported_and_the_app_keeps_working();
     void read_only_gallery_folder_is_reported_not_crashed_on();
     void dropping_a_png_restores_its_settings();
+    void dropping_other_tools_pngs_shows_their_prompts();
     void token_counts_mark_the_truncated_part();
     void log_view_shows_engine_messages();
     void settings_dialog_validates_as_you_type();
@@ -920,6 +924,41 @@ void TestMainWindow::dropping_a_png_restores_its_settings() {
     refused.ignore();
     QApplication::sendEvent(window_.get(), &refused);
     QVERIFY(!refused.isAccepted());
+}
+
+// Issue 24 item 4: a ComfyUI and an InvokeAI PNG (real files, tests/data/foreign) fill the form
+// with their prompts and seed, as bench/reference/foreign_metadata_expected.py read them, and
+// the message says what was taken over and what was not.
+void TestMainWindow::dropping_other_tools_pngs_shows_their_prompts() {
+    open_window();
+    const std::string data = lightning::testing::test_data_dir() + "/foreign/";
+    std::ifstream in(data + "tools/expected.json");
+    QVERIFY(in);
+    const auto expected = nlohmann::json::parse(in).at("files");
+    for (const char* name : {"png/comfyui_img2img_cropped.png", "png/invokeai_imeta1.png"}) {
+        const auto& want = expected.at(name);
+        const QString png = root_.filePath(QFileInfo(QString::fromLatin1(name)).fileName());
+        QVERIFY(QFile::copy(QString::fromStdString(data + name), png));
+        QVERIFY(drop_file(window_.get(), png));
+        QCOMPARE(child<QPlainTextEdit>(window_.get(), "promptEdit")->toPlainText(),
+                 QString::fromStdString(want.at("prompt").get<std::string>()));
+        QCOMPARE(child<QPlainTextEdit>(window_.get(), "negativeEdit")->toPlainText(),
+                 QString::fromStdString(want.at("negative").get<std::string>()));
+        QCOMPARE(child<QLineEdit>(window_.get(), "seedEdit")->text(),
+                 QString::number(want.at("seed").get<qulonglong>()));
+        const QString message = window_->message_text();
+        QVERIFY2(message.contains(
+                     QStringLiteral("Read from %1")
+                         .arg(QString::fromStdString(want.at("tool").get<std::string>()))) &&
+                     message.contains(QLatin1String("Not used here")),
+                 qPrintable(message));
+    }
+    // ComfyUI's img2img size is its input image's: the form keeps its own and says so.
+    QVERIFY(QFile::copy(QString::fromStdString(data + "png/comfyui_img2img_cropped.png"),
+                        root_.filePath(QStringLiteral("img2img.png"))));
+    QVERIFY(window_->restore_from_png(root_.filePath(QStringLiteral("img2img.png"))));
+    QVERIFY2(window_->message_text().contains(QLatin1String("kept as they were: Size")),
+             qPrintable(window_->message_text()));
 }
 
 void TestMainWindow::token_counts_mark_the_truncated_part() {

@@ -7,12 +7,15 @@
 #include "core/request/request_json.h"
 #include "ui/app_settings.h"
 #include "ui/device_choice.h"
+#include "ui/gallery_filter.h"
 #include "ui/gallery_model.h"
 #include "ui/gallery_store.h"
 #include "ui/gallery_widget.h"
 #include "ui/job_queue.h"
 #include "ui/saved_jobs.h"
 #include "ui/string_convert.h"
+
+#include "support/fixtures.h"
 
 #include <QtTest/QtTest>
 
@@ -22,6 +25,8 @@
 #include <QTemporaryDir>
 
 #include <nlohmann/json.hpp>
+
+#include <fstream>
 
 using namespace lightning::ui;
 
@@ -75,6 +80,7 @@ private Q_SLOTS:
     void index_keeps_records_and_large_seeds();
     void index_of_earlier_versions_is_read();
     void foreign_png_joins_the_gallery();
+    void other_tools_pngs_join_the_gallery_and_its_search();
     void prompts_past_the_limits_are_refused_not_kept();
     void captions_are_one_line_whatever_the_prompt();
     void queued_job_shows_its_parameters();
@@ -213,6 +219,49 @@ void TestParameters::foreign_png_joins_the_gallery() {
     QVERIFY2(tooltip.contains(QLatin1String("Schedule type: Karras")) &&
                  tooltip.contains(QLatin1String("VAE: sdxl_vae.safetensors")),
              qPrintable(tooltip));
+}
+
+// Issue 24 item 4: a folder of ComfyUI and InvokeAI PNGs (real files, tests/data/foreign) opened
+// as a gallery lists them with their prompts, as bench/reference/foreign_metadata_expected.py
+// read them, and the search finds them by prompt words. An index written before they were read
+// (version 3) listed them as PNGs without parameters: they are read again, not skipped.
+void TestParameters::other_tools_pngs_join_the_gallery_and_its_search() {
+    const std::string data = lightning::testing::test_data_dir() + "/foreign/";
+    std::ifstream in(data + "tools/expected.json");
+    QVERIFY(in);
+    const auto expected = nlohmann::json::parse(in).at("files");
+    QTemporaryDir dir;
+    nlohmann::json ignored = nlohmann::json::object();
+    QHash<QString, std::string> prompts;  // file name -> prompt
+    for (const char* name : {"png/comfyui_img2img_cropped.png", "png/invokeai_imeta1.png"}) {
+        const QString file = dir.filePath(QFileInfo(QString::fromLatin1(name)).fileName());
+        QVERIFY(QFile::copy(QString::fromStdString(data + name), file));
+        const QFileInfo info(file);
+        ignored[to_std(info.fileName())] = to_std(
+            QStringLiteral("%1/%2").arg(info.size()).arg(info.lastModified().toMSecsSinceEpoch()));
+        prompts.insert(info.fileName(), expected.at(name).at("prompt").get<std::string>());
+    }
+    QFile index(gallery_index_path(dir.path(), GalleryFolder::Own));
+    QVERIFY(index.open(QIODevice::WriteOnly));
+    index.write(
+        nlohmann::json{{"version", 3}, {"items", nlohmann::json::array()}, {"ignored", ignored}}
+            .dump()
+            .c_str());
+    index.close();
+
+    GalleryModel model;
+    model.open(dir.path());
+    QCOMPARE(model.rowCount(), 2);
+    for (const GalleryItem& item : model.items())
+        QCOMPARE(item.record.request.prompt, prompts.value(QFileInfo(item.file).fileName()));
+    GalleryFilterModel filtered(&model);
+    for (auto it = prompts.begin(); it != prompts.end(); ++it) {
+        GalleryFilter filter;
+        filter.text = to_qstring(it.value()).section(u' ', 0, 1);  // its first two words
+        filtered.set_filter(filter);
+        QCOMPARE(filtered.rowCount(), 1);
+        QCOMPARE(QFileInfo(model.items()[filtered.source_row(0)].file).fileName(), it.key());
+    }
 }
 
 // Issue #26: the limits table the CLI applies holds for what the gallery reads too. A PNG (or
