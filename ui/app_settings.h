@@ -29,6 +29,10 @@ struct EngineSettings {
     // Upscaler model files (ESRGAN .safetensors / .pth; ui/upscaler_files.h) for the hires fix,
     // the form's upscale and the gallery's "Upscale ×2 / ×4" ("" = none).
     QString upscalers_dir;
+    // LoRA files (*.safetensors, subfolders too) for the form's LoRA panel and <lora:name:weight>
+    // prompt tags; several folders separated by ';' ("" = none; the Hugging Face cache's LoRAs
+    // are offered either way).
+    QString loras_dir;
     QString vae;  // a VAE file or folder instead of the model's own ("" = the model's)
     lightning::VaeTiling vae_tiling = lightning::VaeTiling::Auto;
     // Live mode renders at this fraction of the form's width and height (1 = full size).
