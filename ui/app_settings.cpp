@@ -172,6 +172,7 @@ EngineSettings load_engine_settings(QSettings& settings) {
     engine.embeddings_dir = settings.value(QStringLiteral("embeddings_dir")).toString();
     engine.upscalers_dir = settings.value(QStringLiteral("upscalers_dir")).toString();
     engine.wildcards_dir = settings.value(QStringLiteral("wildcards_dir")).toString();
+    engine.loras_dir = settings.value(QStringLiteral("loras_dir")).toString();
     engine.vae = settings.value(QStringLiteral("vae")).toString();
     engine.vae_tiling = parse_setting(settings.value(QStringLiteral("vae_tiling")),
                                       lightning::parse_vae_tiling, engine.vae_tiling);
@@ -202,6 +203,7 @@ void save_engine_settings(QSettings& settings, const EngineSettings& engine) {
     settings.setValue(QStringLiteral("embeddings_dir"), engine.embeddings_dir);
     settings.setValue(QStringLiteral("upscalers_dir"), engine.upscalers_dir);
     settings.setValue(QStringLiteral("wildcards_dir"), engine.wildcards_dir);
+    settings.setValue(QStringLiteral("loras_dir"), engine.loras_dir);
     settings.setValue(QStringLiteral("vae"), engine.vae);
     settings.setValue(QStringLiteral("vae_tiling"),
                       QString::fromLatin1(lightning::to_string(engine.vae_tiling)));

@@ -31,6 +31,10 @@ struct EngineSettings {
     QString upscalers_dir;
     // Wildcard files (NAME.txt) for the prompts' __name__ (core/request/wildcards.h; "" = none).
     QString wildcards_dir;
+    // LoRA files (*.safetensors, subfolders too) for the form's LoRA panel and <lora:name:weight>
+    // prompt tags; several folders separated by ';' ("" = none; the Hugging Face cache's LoRAs
+    // are offered either way).
+    QString loras_dir;
     QString vae;  // a VAE file or folder instead of the model's own ("" = the model's)
     lightning::VaeTiling vae_tiling = lightning::VaeTiling::Auto;
     // Live mode renders at this fraction of the form's width and height (1 = full size).

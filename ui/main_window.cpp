@@ -498,6 +498,7 @@ void MainWindow::apply_engine_settings(const EngineSettings& engine) {
     form_->update_step_choices(engine_.models.lightning_dir);
     form_->set_wildcards_dir(engine_.wildcards_dir);
     update_upscalers();
+    update_lora_sources();
     const bool base_ok =
         lightning::check_base_model(engine_.models.base, engine_.models.config_dir).empty();
     token_counter_->set_tokenizer_root(base_ok ? tokenizer_root(engine_.models) : QString());

@@ -57,7 +57,9 @@ public:
     // What the settings dialog's OK does: validate, save, reload the model if needed.
     void apply_engine_settings(const EngineSettings& engine);
     // Puts a request into the form (from the gallery or a dropped PNG), keeping the form's batch
-    // size; settings the form has no control for (LoRAs, clip skip, schedule) are not taken over.
+    // size, its LoRAs into the LoRA panel (by name from the LoRA folders when the record names
+    // only a name); settings the form has no control for (clip skip, schedule) are not taken
+    // over.
     void apply_request(const lightning::GenerationRequest& request);
     // Reads a PNG's parameters chunk into the form; false (and a message) when it has none.
     bool restore_from_png(const QString& file);
@@ -79,8 +81,9 @@ public:
     // Queues a job from the form (Ctrl+Enter) after the checks the CLI makes too. Returns its
     // id, 0 when refused (with the check's message).
     int generate();
-    // The request Generate would queue now (seed as shown, settings' syntax, tiling and the
-    // embeddings the prompts use), or the reason it cannot run.
+    // The request Generate would queue now (seed as shown, settings' syntax, tiling, the
+    // embeddings the prompts use, the prompt's <lora:name:weight> tags as LoRAs after the LoRA
+    // panel's), or the reason it cannot run.
     std::optional<lightning::GenerationRequest> form_request(QString* why_not) const;
 
     // Live mode (the toggle next to Generate): every form change renders the newest input.
@@ -209,6 +212,8 @@ private:
     void apply_recorded_settings(const lightning::ImageRecord& record);
     // The upscaler model files of the settings' folder, offered by the form and the gallery.
     void update_upscalers();
+    // The LoRA panel's sources: the settings' LoRA folders and the Hugging Face cache.
+    void update_lora_sources();
     // The gallery's record of `file` when it can be regenerated; nullopt for an image without
     // a usable one.
     std::optional<lightning::ImageRecord> upscale_source_record(const QString& file) const;

@@ -3,12 +3,14 @@
 // CPU estimate, the ETA) and the jobs a previous session left queued. The same class as
 // main_window.cpp.
 #include "core/engine/engine.h"
+#include "core/lora/lora_files.h"
 #include "core/request/limits.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"
 #include "ui/error_text.h"
 #include "ui/form/generation_form.h"
+#include "ui/form/lora_panel.h"
 #include "ui/gallery_widget.h"
 #include "ui/live_mode.h"
 #include "ui/main_window.h"
@@ -171,9 +173,11 @@ std::optional<lightning::GenerationRequest> MainWindow::form_request(QString* wh
     request.prompt_syntax = engine_.prompt_syntax;
     request.vae_tiling = engine_.vae_tiling;
     request.embeddings = embeddings_for(engine_.embeddings_dir, request);
+    const LoraPanel* loras = form_->lora_panel();
     // The checks the CLI makes before loading, from the same table and with the same words; the
     // engine checks again against the loaded model.
     try {
+        lightning::resolve_prompt_loras(request, loras->library(), loras->searched());
         lightning::limits::validate(request);
         lightning::unet_file_for(to_engine_options(engine_).models, request);
     } catch (const lightning::Error& error) {

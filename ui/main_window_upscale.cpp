@@ -2,8 +2,10 @@
 // and viewer) checked before any work and queued as a job on the generation worker, and the
 // upscaler model files of the settings offered to the gallery and the form. The same class as
 // main_window.cpp.
+#include "core/request/model_layout.h"
 #include "core/util/log.h"
 #include "ui/form/generation_form.h"
+#include "ui/form/lora_panel.h"
 #include "ui/gallery_widget.h"
 #include "ui/main_window.h"
 #include "ui/string_convert.h"
@@ -18,6 +20,11 @@ void MainWindow::update_upscalers() {
     const QStringList files = upscaler_model_files(engine_.upscalers_dir);
     gallery_->set_upscalers(files, upscaler_setup_hint(engine_.upscalers_dir));
     form_->set_upscaler_models(files);
+}
+
+void MainWindow::update_lora_sources() {
+    form_->lora_panel()->set_sources(engine_.loras_dir.split(u';', Qt::SkipEmptyParts),
+                                     to_qstring(lightning::default_hf_hub_dir()));
 }
 
 std::optional<lightning::ImageRecord> MainWindow::upscale_source_record(const QString& file) const {

@@ -1,6 +1,12 @@
 #include "ui/prompt_box.h"
 
+#include <QAbstractItemView>
+#include <QCompleter>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QStringListModel>
 #include <QTextBlock>
 #include <QVBoxLayout>
 
@@ -27,6 +33,23 @@ void TruncationHighlighter::highlightBlock(const QString& text) {
 PromptTextEdit::PromptTextEdit(QWidget* parent) : QPlainTextEdit(parent) {
     setTabChangesFocus(true);
     setLineWrapMode(QPlainTextEdit::WidgetWidth);
+}
+
+void PromptTextEdit::keyPressEvent(QKeyEvent* event) {
+    // The completer's popup sees these keys only when the editor leaves them (Qt's custom
+    // completer pattern).
+    if (completer_ && completer_->popup()->isVisible()) switch (event->key()) {
+            case Qt::Key_Enter:
+            case Qt::Key_Return:
+            case Qt::Key_Escape:
+            case Qt::Key_Tab:
+            case Qt::Key_Backtab:
+                event->ignore();
+                return;
+            default:
+                break;
+        }
+    QPlainTextEdit::keyPressEvent(event);
 }
 
 QSize PromptTextEdit::sizeHint() const {
@@ -59,9 +82,58 @@ PromptBox::PromptBox(const QString& name, const QString& placeholder, QWidget* p
     connect(&debounce_, &QTimer::timeout, this, &PromptBox::recount);
     connect(editor_, &QPlainTextEdit::textChanged, this, [this] {
         debounce_.start();
+        update_lora_completion();
         Q_EMIT textChanged();
     });
+    lora_names_ = new QStringListModel(this);
+    lora_completer_ = new QCompleter(lora_names_, this);
+    lora_completer_->setObjectName(name + QStringLiteral("LoraCompleter"));
+    lora_completer_->setWidget(editor_);
+    editor_->set_completer(lora_completer_);
+    lora_completer_->setCaseSensitivity(Qt::CaseInsensitive);
+    lora_completer_->setCompletionMode(QCompleter::PopupCompletion);
+    connect(lora_completer_, qOverload<const QString&>(&QCompleter::activated), this,
+            &PromptBox::complete_lora);
     recount();
+}
+
+void PromptBox::set_lora_names(const QStringList& names) {
+    lora_names_->setStringList(names);
+}
+
+// The name typed so far of a `<lora:` tag that ends at the cursor, or a null string.
+static QString lora_prefix(const QPlainTextEdit* editor) {
+    static const QRegularExpression open_tag(QStringLiteral("<(?:lora|lyco):([^:<>]*)$"));
+    QTextCursor cursor = editor->textCursor();
+    const QString block = cursor.block().text().left(cursor.positionInBlock());
+    const auto match = open_tag.match(block);
+    return match.hasMatch() ? match.captured(1) : QString();
+}
+
+void PromptBox::update_lora_completion() {
+    const QString prefix = lora_prefix(editor_);
+    if (prefix.isNull() || lora_names_->rowCount() == 0) {
+        lora_completer_->popup()->hide();
+        return;
+    }
+    lora_completer_->setCompletionPrefix(prefix);
+    if (lora_completer_->completionCount() == 0) {
+        lora_completer_->popup()->hide();
+        return;
+    }
+    QRect at = editor_->cursorRect();
+    at.setWidth(lora_completer_->popup()->sizeHintForColumn(0) +
+                lora_completer_->popup()->verticalScrollBar()->sizeHint().width());
+    lora_completer_->complete(at);
+}
+
+void PromptBox::complete_lora(const QString& name) {
+    const QString prefix = lora_prefix(editor_);
+    if (prefix.isNull()) return;
+    QTextCursor cursor = editor_->textCursor();
+    cursor.movePosition(QTextCursor::Left, QTextCursor::KeepAnchor, int(prefix.size()));
+    cursor.insertText(name + QStringLiteral(":1>"));
+    editor_->setTextCursor(cursor);
 }
 
 QString PromptBox::text() const {

@@ -1,5 +1,6 @@
 // A multi-line prompt editor with a live token count against CLIP's window; the part of the
-// prompt past the window (which the encoders never see) is marked.
+// prompt past the window (which the encoders never see) is marked. LoRA names are completed
+// after `<lora:`.
 #pragma once
 #include "ui/token_counter.h"
 
@@ -8,7 +9,9 @@
 #include <QTimer>
 #include <QWidget>
 
+class QCompleter;
 class QLabel;
+class QStringListModel;
 
 namespace lightning::ui {
 
@@ -33,6 +36,14 @@ class PromptTextEdit : public QPlainTextEdit {
 public:
     explicit PromptTextEdit(QWidget* parent = nullptr);
     QSize sizeHint() const override;
+    // While its popup shows, the keys that choose or dismiss go to `completer`.
+    void set_completer(QCompleter* completer) { completer_ = completer; }
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    QCompleter* completer_ = nullptr;
 };
 
 class PromptBox : public QWidget {
@@ -48,12 +59,22 @@ public:
     int cut_position() const { return highlighter_->cut(); }
     // Counts now instead of after the typing pause (tests, and after set_text).
     void recount();
+    // LoRA names offered while `<lora:` is typed (A1111's tag); choosing one completes the tag
+    // with weight 1, as A1111's cards insert it. None: no completion.
+    void set_lora_names(const QStringList& names);
+    QCompleter* lora_completer() const { return lora_completer_; }
 
 Q_SIGNALS:
     void textChanged();
 
 private:
+    // Shows the completer while the text before the cursor is an unfinished `<lora:` tag.
+    void update_lora_completion();
+    void complete_lora(const QString& name);
+
     PromptTextEdit* editor_;
+    QCompleter* lora_completer_ = nullptr;
+    QStringListModel* lora_names_ = nullptr;
     QLabel* count_;
     TruncationHighlighter* highlighter_;
     TokenCounter* counter_ = nullptr;

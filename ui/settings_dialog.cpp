@@ -1,6 +1,8 @@
 #include "ui/settings_dialog.h"
 
+#include "core/lora/lora_files.h"
 #include "core/request/limits.h"
+#include "core/util/error.h"
 #include "ui/device_choice.h"
 #include "ui/eliding_label.h"
 #include "ui/model_setup.h"
@@ -99,8 +101,9 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     vae_->setText(settings.vae);
     upscalers_dir_->setText(settings.upscalers_dir);
     wildcards_dir_->setText(settings.wildcards_dir);
+    loras_dir_->setText(settings.loras_dir);
     for (QLineEdit* edit : {base_, config_dir_, lightning_dir_, output_dir_, embeddings_dir_, vae_,
-                            upscalers_dir_, wildcards_dir_})
+                            upscalers_dir_, wildcards_dir_, loras_dir_})
         connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     validate();
 }
@@ -183,6 +186,13 @@ void SettingsDialog::build_prompt_rows(QFormLayout* form, const EngineSettings& 
     wildcards_dir_->setToolTip(
         tr("__colors__ in a prompt is one line of colors.txt here (__sub/name__: sub/name.txt), "
            "chosen from the image's seed; {a|b} chooses without files."));
+    // Free text: several folders are separated by ';' (the browse button picks one).
+    loras_dir_ = add_path_row(form, tr("LoRA folder"), QStringLiteral("lorasDirEdit"), true, false,
+                              &loras_status_);
+    loras_dir_->setPlaceholderText(tr("LoRA .safetensors files (optional; several: a;b)"));
+    loras_dir_->setToolTip(
+        tr("The form's LoRA panel offers every .safetensors file here (subfolders too) and in "
+           "the Hugging Face cache; <lora:name:0.8> in a prompt uses the file name.safetensors"));
 
     vae_tiling_ = new QComboBox(this);
     vae_tiling_->setObjectName(QStringLiteral("settingsVaeTiling"));
@@ -316,6 +326,29 @@ void SettingsDialog::validate_optional_paths() {
         show_check(wildcards_status_, {tr("No folder %1").arg(wildcards)}, {});
     else
         show_check(wildcards_status_, {}, tr("wildcards folder"));
+    validate_loras();
+}
+
+void SettingsDialog::validate_loras() {
+    const QStringList folders = path_text(loras_dir_).split(u';', Qt::SkipEmptyParts);
+    if (folders.isEmpty()) {
+        show_note(loras_status_, tr("no LoRA folder (the Hugging Face cache's LoRAs are offered)"));
+        return;
+    }
+    QStringList problems;
+    std::vector<std::string> existing;
+    for (const QString& folder : folders) {
+        if (QFileInfo(folder.trimmed()).isDir())
+            existing.push_back(to_std(folder.trimmed()));
+        else
+            problems << tr("No folder %1").arg(folder.trimmed());
+    }
+    try {
+        const auto files = lightning::lora_files_in(existing);
+        show_check(loras_status_, problems, tr("%n LoRA file(s)", nullptr, int(files.size())));
+    } catch (const lightning::Error& error) {
+        show_check(loras_status_, problems << to_qstring(error.what()), {});
+    }
 }
 
 void SettingsDialog::validate_upscalers() {
@@ -380,6 +413,7 @@ EngineSettings SettingsDialog::settings() const {
     settings.vae = path_text(vae_);
     settings.upscalers_dir = path_text(upscalers_dir_);
     settings.wildcards_dir = path_text(wildcards_dir_);
+    settings.loras_dir = path_text(loras_dir_);
     settings.vae_tiling = lightning::VaeTiling(vae_tiling_->currentData().toInt());
     settings.live_scale = live_scale_->currentData().toDouble();
     settings.variation_count = variation_count_->value();

@@ -28,6 +28,7 @@ private:
     void validate();
     void validate_optional_paths();
     void validate_upscalers();
+    void validate_loras();
     void build_engine_rows(QFormLayout* form, const EngineSettings& settings);
     void build_prompt_rows(QFormLayout* form, const EngineSettings& settings);
     void build_exploration_rows(QFormLayout* form, const EngineSettings& settings);
@@ -42,6 +43,8 @@ private:
     QLineEdit* vae_ = nullptr;
     QLineEdit* upscalers_dir_ = nullptr;
     QLineEdit* wildcards_dir_ = nullptr;
+    QLineEdit* loras_dir_ = nullptr;
+    QLabel* loras_status_ = nullptr;
     QLabel* base_status_ = nullptr;
     QLabel* config_status_ = nullptr;
     QLabel* lightning_status_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/flag_table.h"
+#include "core/lora/lora_files.h"
 #include "core/request/limits.h"
 #include "core/request/model_layout.h"
 #include "core/request/wildcards.h"
@@ -442,6 +443,14 @@ const std::vector<GenerateFlag> kModelFlags = {
          if (!p.loras_given) p.args.request.loras.clear();  // flags replace the LoRAs of --from
          p.loras_given = true;
          p.args.request.loras.push_back(parse_lora(flag, v));
+     },
+     true},
+    {{{"--lora-dir", "DIR"}},
+     "folder of LoRA files (subfolders too) that <lora:NAME:WEIGHT> tags in\n"
+     "the prompt name by file stem (A1111's syntax); repeatable",
+     [](auto& p, auto& flag, auto& v) {
+         require_dir(flag, v);
+         p.args.lora_dirs.push_back(v);
      },
      true},
     {{{"--prediction", "TYPE"}},
@@ -1128,6 +1137,12 @@ void default_size_from_input(GenerateArgs& g, const std::set<std::string>& seen)
 #endif
 }
 
+void resolve_prompt_loras(GenerationRequest& request, const std::vector<std::string>& lora_dirs) {
+    if (request.prompt.find('<') == std::string::npos) return;  // no tag: no folder to read
+    lightning::resolve_prompt_loras(request, lora_files_in(lora_dirs),
+                                    lora_folders_text(lora_dirs, "--lora-dir DIR"));
+}
+
 GenerateArgs parse_generate(const std::vector<std::string>& args) {
     auto given = read_flags(kGenerateFlags, args, /*refuse_repeats=*/true);
     // --from's PNG is the request the other flags change, wherever it is given.
@@ -1138,6 +1153,11 @@ GenerateArgs parse_generate(const std::vector<std::string>& args) {
     check_generate_args(p, names_given(given));
     GenerateArgs& g = p.args;
     default_size_from_input(g, names_given(given));
+    try {
+        resolve_prompt_loras(g.request, g.lora_dirs);
+    } catch (const Error& e) {
+        throw UsageError(std::string(e.what()));
+    }
     if (!p.dtype_given)
         g.engine.precision = g.engine.device == "cpu" ? Precision::FP32 : Precision::FP16;
     g.engine.preview = PreviewMode::Off;

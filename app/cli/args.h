@@ -26,7 +26,13 @@ struct GenerateArgs {
     std::string from;  // PNG whose parameters the request starts from ("" = none)
     std::optional<ImageRecord> from_record;  // its parameters, read while parsing
     std::string log_level;
+    // --lora-dir: folders whose LoRA files <lora:name:weight> prompt tags name.
+    std::vector<std::string> lora_dirs;
 };
+
+// Moves the <lora:name:weight> tags of `request`'s prompt into its LoRAs, resolved in the
+// `lora_dirs` folders (core/lora/lora_files.h). Throws lightning::Error("prompt", ...).
+void resolve_prompt_loras(GenerationRequest& request, const std::vector<std::string>& lora_dirs);
 
 // `lightning batch MANIFEST --out DIR`: generate's flags give the engine options and the
 // defaults of every manifest line.

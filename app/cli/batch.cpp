@@ -9,7 +9,7 @@
 #include "core/batch/manifest.h"
 #include "core/batch/results_log.h"
 #include "core/batch/work_queue.h"
-#include "core/request/wildcards.h"
+#include "core/lora/lora_files.h"
 #include "core/request/wildcards.h"
 #include "core/util/atomic_file.h"
 #include "core/util/devices.h"
@@ -93,6 +93,18 @@ void report_bad_line(const BatchArgs& args, const batch::ManifestLine& line) {
     say("lightning: " + args.manifest + " line " + std::to_string(line.number) + ": " + line.error);
 }
 
+// The line's <lora:name:weight> tags as its LoRAs; a name no file has makes the line bad.
+void resolve_line_loras(batch::ManifestLine& line, const std::vector<LoraFile>& loras,
+                        const std::string& searched) {
+    if (!line.request) return;
+    try {
+        lightning::resolve_prompt_loras(*line.request, loras, searched);
+    } catch (const Error& e) {
+        line.error = e.what();
+        line.request.reset();
+    }
+}
+
 // Parses and checks this shard's lines; prints every bad one.
 std::vector<batch::ManifestLine> read_lines(const BatchArgs& args, const batch::Shard& shard,
                                             std::set<int>& bad_lines) {
@@ -103,7 +115,11 @@ std::vector<batch::ManifestLine> read_lines(const BatchArgs& args, const batch::
     defaults.strict_paths = args.strict_paths;
     auto lines = batch::read_manifest(args.manifest, defaults, shard);
     batch::LineChecker checker(args.defaults.engine.models);
+    // The LoRA folders are read once for all lines' <lora:name:weight> tags.
+    const auto loras = lora_files_in(args.defaults.lora_dirs);
+    const auto searched = lora_folders_text(args.defaults.lora_dirs, "--lora-dir DIR");
     for (auto& line : lines) {
+        resolve_line_loras(line, loras, searched);
         checker.check(line);
         if (line.request) continue;
         report_bad_line(args, line);

@@ -2,6 +2,7 @@
 
 #include "core/convert/checkpoint_kind.h"
 #include "core/io/safetensors.h"
+#include "core/lora/lora_files.h"
 #include "core/pipeline/upscale.h"
 #include "core/request/file_hashes.h"
 #include "core/request/limits.h"
@@ -80,28 +81,37 @@ void validate_device(const std::string& device, Precision precision) {
         throw Error("precision", "fp16 is not supported on the CPU (use fp32, or bf16)");
 }
 
-// Each request file's kind, by path, while the file is unchanged (same size and time): the CLI
-// checks a request before loading and the engine again before it runs, and a batch repeats the
-// same LoRA on every line; a file's header is read once.
+// Each request file's kind (and for a LoRA, why it does not fit SDXL), by path, while the file
+// is unchanged (same size and time): the CLI checks a request before loading and the engine
+// again before it runs, and a batch repeats the same LoRA on every line; a file's header is read
+// once.
 class CheckedFiles {
 public:
-    CheckpointKind kind_of(const std::string& path) {
+    struct Checked {
+        CheckpointKind kind = CheckpointKind::Unknown;
+        std::string lora_problem;  // lora_base_problem() of a LoRA
+    };
+
+    Checked check(const std::string& path) {
         const std::string stamp = file_stamp(path);
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (const auto found = kinds_.find(path);
-                found != kinds_.end() && found->second.first == stamp)
+            if (const auto found = checked_.find(path);
+                found != checked_.end() && found->second.first == stamp)
                 return found->second.second;
         }
-        const auto kind = classify_checkpoint(*SafeTensorsFile::open(path));
+        const auto file = SafeTensorsFile::open(path);
+        Checked checked{classify_checkpoint(*file), {}};
+        if (checked.kind == CheckpointKind::Lora)
+            checked.lora_problem = lora_base_problem(lora_base_of(file->metadata(), file->infos()));
         std::lock_guard<std::mutex> lock(mutex_);
-        kinds_[path] = {stamp, kind};
-        return kind;
+        checked_[path] = {stamp, checked};
+        return checked;
     }
 
 private:
     std::mutex mutex_;
-    std::map<std::string, std::pair<std::string, CheckpointKind>> kinds_;
+    std::map<std::string, std::pair<std::string, Checked>> checked_;
 };
 
 }  // namespace
@@ -119,7 +129,8 @@ void check_request_files(const GenerationRequest& request) {
     static CheckedFiles checked;
     auto check = [](const std::string& path, CheckpointKind wanted, const char* as) {
         require_regular_file(path, as);
-        const auto kind = checked.kind_of(path);
+        const auto [kind, lora_problem] = checked.check(path);
+        if (kind == wanted && !lora_problem.empty()) throw Error(path, lora_problem);
         if (kind == wanted || kind == CheckpointKind::Unknown) return;
         throw Error(path, std::string("this is ") + describe(kind) + ", not " + as + "; " +
                               where_it_belongs(kind));

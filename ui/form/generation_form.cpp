@@ -6,6 +6,7 @@
 #include "core/request/wildcards.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
+#include "ui/form/lora_panel.h"
 #include "ui/form/refine_panel.h"
 #include "ui/form/upscale_panel.h"
 #include "ui/job_queue.h"
@@ -72,6 +73,11 @@ GenerationForm::GenerationForm(TokenCounter* counter, QWidget* parent)
     rows_->addRow(build_variation_row());
     rows_->addRow(tr("&Batch"), build_batch_spin());
     static_cast<QVBoxLayout*>(layout())->addLayout(rows_);
+    lora_ = new LoraPanel(this);
+    connect(lora_, &LoraPanel::changed, this, &GenerationForm::emit_changed);
+    connect(lora_, &LoraPanel::libraryChanged, prompt_,
+            [this] { prompt_->set_lora_names(lora_->names()); });
+    static_cast<QVBoxLayout*>(layout())->addWidget(lora_);
     refine_ = new RefinePanel(this);
     refine_->set_steps(steps_->currentData(Qt::UserRole).toInt());
     upscale_ = new UpscalePanel(this);
@@ -278,6 +284,7 @@ lightning::GenerationRequest GenerationForm::request() const {
     r.height = round_to_valid_side(height_->value());
     r.seed = seed_->text().toULongLong();  // 0 when empty (has_seed() tells)
     r.batch = batch_->value();
+    r.loras = lora_->loras();
     r.input = refine_->input();
     r.hires = upscale_->hires();
     r.upscale = upscale_->upscale();
@@ -301,6 +308,7 @@ void GenerationForm::set_request(const lightning::GenerationRequest& request) {
     select_size(request.width, request.height);
     seed_->setText(QString::number(request.seed));
     batch_->setValue(request.batch);
+    lora_->set_loras(request.loras);
     refine_->set_input(request.input);
     upscale_->set_refining(refine_->has_image());
     upscale_->set_hires(request.hires);

@@ -1,8 +1,8 @@
 // The generation form: the per-image controls (prompt, negative prompt, steps, guidance, size,
-// seed and seed mode, batch, the input image's section and the hires fix and upscale section)
-// and the one mapping between them and a lightning::GenerationRequest.
-// Ranges come from core/request/limits.h, the table the CLI and the engine check against too.
-// The window adds its own rows (device, buttons) around it and turns request() into jobs.
+// seed and seed mode, batch, the LoRAs, the input image's section and the hires fix and upscale
+// section) and the one mapping between them and a lightning::GenerationRequest. Ranges come from
+// core/request/limits.h, the table the CLI and the engine check against too. The window adds its
+// own rows (device, buttons) around it and turns request() into jobs.
 #pragma once
 #include "core/request/request.h"
 #include "ui/app_settings.h"
@@ -24,6 +24,7 @@ class QStandardItemModel;
 
 namespace lightning::ui {
 
+class LoraPanel;
 class PromptBox;
 class RefinePanel;
 class TokenCounter;
@@ -63,6 +64,8 @@ public:
     // limits), as the CLI's default for --init-image does, until the user changes it.
     void set_input_image(const QString& path, const QImage& pixels);
     RefinePanel* refine_panel() const { return refine_; }
+    // The LoRAs (ui/form/lora_panel.h): request().loras are its, set_request() shows a request's.
+    LoraPanel* lora_panel() const { return lora_; }
     // Outpainting: the margins of the input image's canvas. Each side that changes is snapped
     // as dragging an edge snaps it (ui/mask_model.h: snap_margin) and the size grows or shrinks
     // with the margins, so the image keeps its area of the canvas. One changed().
@@ -125,6 +128,7 @@ private:
     void update_resolved_prompt();
 
     PromptBox* prompt_ = nullptr;
+    LoraPanel* lora_ = nullptr;
     RefinePanel* refine_ = nullptr;
     UpscalePanel* upscale_ = nullptr;
     PromptBox* negative_ = nullptr;
