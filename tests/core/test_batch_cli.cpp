@@ -222,6 +222,33 @@ private Q_SLOTS:
         QVERIFY(pngs_in(strict_out).empty());
     }
 
+    // A line's <lora:name:weight> tag names a file of --lora-dir (its PNG records that LoRA and
+    // the prompt without the tag); a line naming an unknown LoRA is a bad line, said by number.
+    void promptLoraTagsResolvePerLine() {
+        const QString loras = folder("tag-loras");
+        QVERIFY(QFile::copy(
+            q(testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_lora.safetensors"),
+            loras + "/style.safetensors"));
+        const auto manifest = write_manifest(
+            dir_.filePath("tags.jsonl"), {"{\"prompt\": \"a hill <lora:style:0.5>\", \"seed\": 1}",
+                                          "{\"prompt\": \"a <lora:nope>\", \"seed\": 2}"});
+        const QString out = folder("tags");
+        const auto run = run_cli(batch_args(manifest, out) << "--lora-dir" << loras);
+        QCOMPARE(run.exit_code, 1);
+        QVERIFY2(run.err.contains("tags.jsonl line 2: prompt: <lora:nope>: no LoRA named 'nope'"),
+                 qPrintable(run.err));
+        QCOMPARE(pngs_in(out), (std::set<std::string>{batch::image_file_name(1, 1)}));
+#ifdef LIGHTNING_HAVE_OIIO
+        PngText text;
+        read_png(QDir(out).filePath(q(batch::image_file_name(1, 1))).toStdString(), &text);
+        const auto record = parse_parameters(text.entries.at("parameters"));
+        QVERIFY(record);
+        QCOMPARE(record->request.prompt, std::string("a hill"));
+        const std::vector<LoraSpec> recorded = {{"style", 0.5}};
+        QVERIFY(record->request.loras == recorded);
+#endif
+    }
+
     // SIGKILL (an OOM kill, a node lost) mid-way: every PNG visible is complete; the re-run
     // makes the rest, records each image exactly once and leaves no temporary behind.
     void killedRunResumesWithoutDuplicatesOrPartialFiles() {

@@ -386,6 +386,46 @@ private Q_SLOTS:
         }
     }
 
+    // <lora:name:weight> in the prompt: resolved by name in the --lora-dir folders into the
+    // request's LoRAs (the PNG records the LoRA and the prompt without the tag); an unknown name
+    // or a missing --lora-dir is one clear line before anything loads.
+    void promptLoraTagsUseTheLoraDir() {
+        const QString loras = dir_.filePath("prompt-loras");
+        QVERIFY(QDir().mkpath(loras + "/sub"));
+        QVERIFY(QFile::copy(
+            q(testing::fixtures_dir() + "/tiny-lightning/sdxl_lightning_4step_lora.safetensors"),
+            loras + "/sub/style.safetensors"));
+        const QString png = dir_.filePath("tagged.png");
+        const QStringList args{"generate",
+                               "--model",
+                               q(testing::fixtures_dir() + "/tiny-sdxl"),
+                               "--lightning",
+                               q(testing::fixtures_dir() + "/tiny-lightning"),
+                               "--steps",
+                               "2",
+                               "--width",
+                               "64",
+                               "--height",
+                               "64",
+                               "--out",
+                               png};
+        const Run made =
+            run_cli(args + QStringList{"--lora-dir", loras, "--prompt", "a hill <lora:style:0.5>"});
+        QVERIFY2(made.exit_code == 0, qPrintable(made.err));
+        const Run info = run_cli({"info", png});
+        QVERIFY2(info.out.startsWith("a hill\n"), qPrintable(info.out));
+        QVERIFY2(info.out.contains("Lora weights: \"style: 0.5\""), qPrintable(info.out));
+
+        const Run unknown =
+            run_cli(args + QStringList{"--lora-dir", loras, "--prompt", "a <lora:nope:0.5>"});
+        QCOMPARE(unknown.err.trimmed(),
+                 "lightning: error: prompt: <lora:nope:0.5>: no LoRA named 'nope' in the LoRA "
+                 "folder " +
+                     loras + " (LoRAs there: style)");
+        const Run no_dir = run_cli(args + QStringList{"--prompt", "a <lora:style>"});
+        QVERIFY2(no_dir.err.contains("no LoRA folder (--lora-dir DIR)"), qPrintable(no_dir.err));
+    }
+
     // Issue 25: one `generate` opened each request file five times: three checks (before
     // loading, the CLI's validate, generate's), the load and the hash. The engine's check
     // remembers files it read while they are unchanged, so a check is one read of the header.
