@@ -146,7 +146,11 @@ QList<GenerationJob> GenerationController::unfinished_gallery_jobs() const {
         current_images_saved_ < current_->request.batch) {
         // The images of the batch already in the gallery are not made again.
         GenerationJob rest = *current_;
-        rest.request.seed += uint64_t(current_images_saved_);
+        // Its seeds from the first image not saved: with a variation strength that is the
+        // variation seed that steps, not the seed (GenerationRequest::single_image).
+        const auto next = current_->request.single_image(current_images_saved_);
+        rest.request.seed = next.seed;
+        rest.request.variation.seed = next.variation.seed;
         rest.request.batch -= current_images_saved_;
         jobs << rest;
     }

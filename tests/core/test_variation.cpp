@@ -62,6 +62,8 @@ private Q_SLOTS:
             const auto ours = our_noise(c.request);
             QCOMPARE(ours.sizes().vec(), c.noise.sizes().vec());
             const double diff = max_difference(ours, c.noise);
+            qInfo("%s: max |ours - A1111| = %g (bound %g)", c.name.c_str(), diff,
+                  variation_tolerance(c.noise));
             QVERIFY2(diff <= variation_tolerance(c.noise),
                      qPrintable(QString("%1: %2 > %3")
                                     .arg(c.name.c_str())

@@ -39,6 +39,7 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 
+#include <algorithm>
 #include <memory>
 
 using namespace lightning::ui;
@@ -86,6 +87,7 @@ private Q_SLOTS:
     void token_counter_counts_chunks_in_weighting_syntaxes();
     void settings_rows_stay_put_while_typing_a_path();
     void maximised_window_and_pending_queue_survive_a_restart();
+    void an_interrupted_variation_batch_resumes_with_its_variation_seeds();
     void errors_show_a_summary_with_details();
     void eta_is_shown_while_generating();
     void new_controls_have_tooltips_and_shortcuts();
@@ -753,6 +755,36 @@ void TestExploration::maximised_window_and_pending_queue_survive_a_restart() {
     open_window();
     QCOMPARE(window_->controller()->queue()->count(), 0);
     QVERIFY(!window_->controller()->busy());
+}
+
+// A batch with a variation strength keeps its seed and steps the variation seed (A1111's rule):
+// quit after its first image, the next start makes the second with variation seed + 1, not
+// with seed + 1.
+void TestExploration::an_interrupted_variation_batch_resumes_with_its_variation_seeds() {
+    open_window();
+    set_form(QStringLiteral("a variation batch"), 8, 256, 256, 1);
+    child<QSpinBox>(window_.get(), "batchSpin")->setValue(2);
+    auto request = window_->form_request(nullptr);
+    QVERIFY(request);
+    request->variation = {700, 0.5};
+    window_->apply_request(*request);
+    QVERIFY(window_->generate() > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(gallery()->rowCount(), 1, kTimeoutMs);
+    window_.reset();
+
+    open_window();
+    QTRY_VERIFY_WITH_TIMEOUT(gallery()->rowCount() >= 2 && !window_->controller()->busy() &&
+                                 window_->controller()->queue()->count() == 0,
+                             kTimeoutMs);
+    QCOMPARE(gallery()->rowCount(), 2);
+    QList<uint64_t> variation_seeds;
+    for (const GalleryItem& item : gallery()->items()) {
+        QCOMPARE(item.record.request.seed, uint64_t(1));
+        QCOMPARE(item.record.request.variation.strength, 0.5);
+        variation_seeds << item.record.request.variation.seed;
+    }
+    std::sort(variation_seeds.begin(), variation_seeds.end());
+    QCOMPARE(variation_seeds, (QList<uint64_t>{700, 701}));
 }
 
 void TestExploration::errors_show_a_summary_with_details() {
