@@ -17,9 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         const auto found = lightning::read_foreign_metadata({{key, text}});
         if (!found) return 0;
-        static const std::set<std::string> fields = {"Prompt", "Negative prompt", "Seed", "Steps",
-                                                     "CFG scale", "Size", "Model", "LoRAs",
-                                                     "VAE", "Sampler"};
+        static const std::set<std::string> fields = {
+            "Prompt", "Negative prompt", "Seed",  "Steps", "CFG scale",
+            "Size",   "Model",           "LoRAs", "VAE",   "Sampler"};
         for (const auto& name : found->mapped)
             fuzz::require(fields.count(name) > 0, "a mapped field outside the list");
         fuzz::require(found->record.loras.size() == found->record.request.loras.size(),
