@@ -80,6 +80,32 @@ void check_before_loading(const GenerateArgs& args) {
     }
 }
 
+// --from of a dynamic prompt: its template resolved again should give the recorded prompt; the
+// wildcard files may have changed since.
+void warn_if_template_changed(const GenerateArgs& args, const std::string& from) {
+    const GenerationRequest& recorded = args.from_record->request;
+    if (args.request.has_template() && recorded.has_template()) {
+        WildcardFolder folder(args.request.wildcards_dir);
+        const GenerationRequest resolved = resolved_image(args.request, 0, folder);
+        // The record's prompts are trimmed (core/request/parameters.h).
+        const auto same = [](const std::string& a, const std::string& b) {
+            const auto trim = [](const std::string& t) {
+                const auto begin = t.find_first_not_of(" \t\r\n");
+                return begin == std::string::npos
+                           ? std::string()
+                           : t.substr(begin, t.find_last_not_of(" \t\r\n") - begin + 1);
+            };
+            return trim(a) == trim(b);
+        };
+        if (!same(resolved.prompt, recorded.prompt) ||
+            (args.request.uses_guidance() &&
+             !same(resolved.negative_prompt.value_or(""), recorded.negative_prompt.value_or(""))))
+            print_warning(from + " was made with the prompt '" + recorded.prompt +
+                          "'; its template now resolves to '" + resolved.prompt +
+                          "' (other wildcard files?): the image will not be identical");
+    }
+}
+
 // --from: the files given now against the hashes the image recorded. The model's hash covers
 // its own UNet when no other UNet is used, so a missing --lightning is named as such, not
 // blamed on the model.
@@ -90,16 +116,7 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
     probe.unet_path = engine.unet_for(args.request);
     const ImageRecord now = engine.record_for(args.request, probe, 0);
     const std::string from = "--from: " + args.from;
-    if (args.request.has_template() && recorded.request.has_template()) {
-        WildcardFolder folder(args.request.wildcards_dir);
-        const GenerationRequest resolved = resolved_image(args.request, 0, folder);
-        if (resolved.prompt != recorded.request.prompt ||
-            (resolved.negative_prompt != recorded.request.negative_prompt &&
-             args.request.uses_guidance()))
-            print_warning(from + " was made with the prompt '" + recorded.request.prompt +
-                          "'; its template now resolves to '" + resolved.prompt +
-                          "' (other wildcard files?): the image will not be identical");
-    }
+    warn_if_template_changed(args, from);
     if (recorded.unet.name.empty() != now.unet.name.empty()) {
         print_warning(recorded.unet.name.empty()
                           ? from + " was made with the base model's own UNet; this run uses " +

@@ -697,6 +697,7 @@ void TestExploration::settings_rows_stay_put_while_typing_a_path() {
          {Edit{"baseEdit", missing}, Edit{"lightningDirEdit", missing},
           Edit{"outputDirEdit", QStringLiteral("/proc/not-writable")},
           Edit{"embeddingsDirEdit", missing}, Edit{"vaeEdit", missing},
+          Edit{"wildcardsDirEdit", missing},
           Edit{"baseEdit",
                fixture(QStringLiteral("tiny-lightning/sdxl_lightning_4step.safetensors"))}}) {
         auto* line = child<QLineEdit>(&dialog, edit.name);
@@ -916,7 +917,7 @@ void TestExploration::new_controls_have_tooltips_and_shortcuts() {
     for (const char* name : {"settingsPromptSyntax", "settingsVaeTiling", "settingsLiveScale"})
         QVERIFY2(!child<QComboBox>(&dialog, name)->toolTip().isEmpty(), name);
     QVERIFY(!child<QSpinBox>(&dialog, "settingsVariationCount")->toolTip().isEmpty());
-    for (const char* name : {"embeddingsDirEdit", "vaeEdit"})
+    for (const char* name : {"embeddingsDirEdit", "vaeEdit", "wildcardsDirEdit"})
         QVERIFY2(!child<QLineEdit>(&dialog, name)->toolTip().isEmpty(), name);
 }
 
