@@ -68,9 +68,10 @@ PromptLoras extract_lora_tags(const std::string& prompt);
 // Moves the LoRA tags of an A1111-syntax prompt into request.loras, after the LoRAs it names
 // already, each resolved by name in `library`; a LoRA already in the request under the same name
 // (a PNG record's "Lora hashes" next to the tag) takes the tag's file and weight instead of being
-// added twice. The prompt's edge blanks go with the tags. Other prompt syntaxes are left as they are. Throws lightning::Error("prompt", ...)
-// for a name no file has (saying where it looked and which names exist), or that two files
-// share. `searched` describes where the library comes from, for that message.
+// added twice. The prompt's edge blanks go with the tags. Other prompt syntaxes are left as they
+// are. Throws lightning::Error("prompt", ...) for a name no file has (saying where it looked and
+// which names exist), or that two files share. `searched` describes where the library comes from,
+// for that message.
 void resolve_prompt_loras(GenerationRequest& request, const std::vector<LoraFile>& library,
                           const std::string& searched);
 
