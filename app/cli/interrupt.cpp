@@ -44,18 +44,16 @@ extern "C" void on_interrupt(int signal) {
     static const char kDrain[] =
         "lightning: stopping after the jobs taken (press Ctrl+C again to cancel them)\n";
     static const char kDrainJson[] =
-        R"({"level":"info","message":"lightning: stopping after the jobs taken (a second signal )"
-        R"(cancels them)"
-})"
-        "\n";
-if (g_count_repeated && g_json_notes)
-    note(kDrainJson, sizeof kDrainJson - 1);
-else if (g_count_repeated)
-    note(kDrain, sizeof kDrain - 1);
-else
-    note(kNote, sizeof kNote - 1);
-for (auto& engine : g_engines)
-    if (Engine* e = engine.load()) e->cancel();
+        "{\"level\":\"info\",\"message\":\"lightning: stopping after the jobs taken (a "
+        "second signal cancels them)\"}\n";
+    if (g_count_repeated && g_json_notes)
+        note(kDrainJson, sizeof kDrainJson - 1);
+    else if (g_count_repeated)
+        note(kDrain, sizeof kDrain - 1);
+    else
+        note(kNote, sizeof kNote - 1);
+    for (auto& engine : g_engines)
+        if (Engine* e = engine.load()) e->cancel();
 }
 
 }  // namespace
