@@ -863,6 +863,12 @@ const std::vector<ServeFlag> kServeOwnFlags = {
     {{{"--max-body-mb", "N"}},
      "largest request body in MiB (default 64; base64 images count 4/3)",
      [](auto& s, auto& flag, auto& v) { s.args.max_body_mb = parse_positive(flag, v, 4096); }},
+    {{{"--log-format", "F"}},
+     "text (default) or json: one JSON object per log line (time, level, message)",
+     [](auto& s, auto& flag, auto& v) {
+         if (v != "text" && v != "json") throw UsageError(flag + ": expected text or json");
+         s.args.log_json = v == "json";
+     }},
 };
 
 std::vector<ServeFlag> serve_request_flags() {

@@ -62,6 +62,7 @@ struct ServeArgs {
     int max_queue = 16;   // jobs waiting; more get 503
     int max_batch = 8;    // images per request
     int max_body_mb = 64;
+    bool log_json = false;  // --log-format json: one JSON object per log line
 };
 
 struct InfoArgs {

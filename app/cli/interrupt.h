@@ -22,6 +22,12 @@ public:
 // True once SIGINT or SIGTERM arrived under a guard.
 bool interrupted();
 
+// From now on a second signal is counted (interrupt_count() == 2) instead of ending the process
+// at once: `lightning serve` drains its queue on the first and cancels the jobs on the second.
+// `json_notes`: the handler's own notes are JSON log lines (--log-format json).
+void count_repeated_signals(bool json_notes);
+int interrupt_count();
+
 // While it lives, the handler cancels these engines too (up to 64: one per device). Declare it
 // after the engines, so that it goes before them.
 class CancelOnInterrupt {

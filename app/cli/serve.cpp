@@ -10,6 +10,7 @@
 #include "core/serve/job_queue.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
+#include "core/util/log_json.h"
 
 #include <unistd.h>
 
@@ -23,6 +24,14 @@ namespace lightning::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A line of the server's own on stderr: a JSON log line with --log-format json.
+void say(const std::string& text, std::string_view level = "info") {
+    if (json_log_lines())
+        std::cerr << json_log_line(level, text) << std::endl;
+    else
+        std::cerr << text << std::endl;
+}
 
 std::vector<std::unique_ptr<Engine>> load_engines(const ServeArgs& args,
                                                   const std::vector<std::string>& devices) {
@@ -44,7 +53,7 @@ std::vector<std::unique_ptr<Engine>> load_engines(const ServeArgs& args,
         if (interrupted()) break;
         engines.push_back(Engine::load(o));
         for (const auto& warning : engines.back()->load_warnings())
-            std::cerr << "lightning: warning: " << o.device << ": " << warning << '\n';
+            say("lightning: warning: " + o.device + ": " + warning, "warning");
     }
     return engines;
 }
@@ -68,13 +77,32 @@ std::vector<std::pair<std::string, std::string>> redactions(const ServeArgs& arg
             {args.defaults.engine.vae, "the VAE"}};
 }
 
+void sleep_a_little() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+// The first SIGTERM or Ctrl+C: new jobs get 503 while the jobs taken (running and queued) run
+// to their end and their clients get their answers; a second signal cancels what is left.
+void drain_on_signal(serve::JobQueue& queue) {
+    while (!interrupted()) sleep_a_little();
+    say("lightning serve: draining: finishing " + std::to_string(queue.queued() + queue.running()) +
+        " job(s); new requests get 503");
+    queue.stop_taking();
+    while (!queue.idle() && interrupt_count() < 2) sleep_a_little();
+    if (!queue.idle())
+        say("lightning serve: cancelling " + std::to_string(queue.queued() + queue.running()) +
+            " job(s)");
+}
+
 }  // namespace
 
 int run_serve(const ServeArgs& args) {
+    if (args.log_json) use_json_log_lines();
     const auto devices = resolve_devices(args.devices);
     const InterruptGuard guard;
     auto engines = load_engines(args, devices);
     if (interrupted()) return 0;  // stopped while loading: nothing was served
+    count_repeated_signals(args.log_json);
     const std::string work_dir = make_work_dir();
     serve::QueueOptions queue_options;
     queue_options.max_queued = size_t(args.max_queue);
@@ -92,18 +120,16 @@ int run_serve(const ServeArgs& args) {
     options.model_name = model_display_name(args.defaults.engine.models.base);
     serve::HttpServer server(queue, options);
     const int port = server.bind();
-    std::cerr << "lightning serve: listening on http://" << args.listen << ":" << port << " ("
-              << counted(devices.size(), "engine") << ")" << std::endl;
+    say("lightning serve: listening on http://" + args.listen + ":" + std::to_string(port) + " (" +
+        counted(long(devices.size()), "engine") + ")");
     std::thread http([&] { server.run(); });
-    while (!interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::cerr << "lightning serve: stopping; cancelling " << queue.queued() + queue.running()
-              << " job(s)" << std::endl;
+    drain_on_signal(queue);
     queue.shutdown();  // every job final: each waiting client is answered
     server.stop();     // then open responses are written and the threads joined
     http.join();
     std::error_code ignored;
     fs::remove_all(work_dir, ignored);
-    std::cerr << "lightning serve: stopped" << std::endl;
+    say("lightning serve: stopped");
     return 0;
 }
 

@@ -38,7 +38,7 @@ json a1111_info(const JobStatus& s) {
 void HttpServer::Impl::txt2img(const httplib::Request& request, httplib::Response& response,
                                bool img2img) {
     const json body = parse_body(request);
-    const JobStatus s = run_to_end(from_a1111(body, img2img, defaults(), random_seed()));
+    const JobStatus s = run_to_end(from_a1111(body, img2img, defaults(), random_seed()), request);
     if (s.state == JobState::Failed) throw HttpError{500, "generation failed: " + s.error};
     // Interrupted (/sdapi/v1/interrupt, shutdown): the images finished so far, as A1111 does.
     json images = json::array();
@@ -143,11 +143,15 @@ void HttpServer::Impl::openai_generate(const httplib::Request& request,
     };
     JobStatus s;
     try {
-        s = run_to_end(from_openai(parse_body(request), defaults(), random_seed()));
+        s = run_to_end(from_openai(parse_body(request), defaults(), random_seed()), request);
     } catch (const Error& e) {
         return fail(400, queue.redacted(e.what()));
     } catch (const HttpError& e) {
         return fail(e.status, e.message);
+    } catch (const QueueFull& e) {
+        return fail(503, e.what());
+    } catch (const ShuttingDown& e) {
+        return fail(503, e.what());
     }
     if (s.state == JobState::Failed) return fail(500, "generation failed: " + s.error);
     if (s.state == JobState::Cancelled) return fail(503, "cancelled before it finished");

@@ -32,8 +32,9 @@ struct HttpServer::Impl {
     Impl(JobQueue& q, ServerOptions o) : queue(q), options(std::move(o)) {}
     GenerationRequest defaults() const;
     uint64_t random_seed() const;
-    // Submits after the server's own limits (batch); returns the final status.
-    JobStatus run_to_end(ApiRequest api);
+    // Submits after the server's own limits (batch); returns the final status. A client that
+    // hangs up meanwhile cancels its job (the queue moves on).
+    JobStatus run_to_end(ApiRequest api, const httplib::Request& client);
     std::string submit(ApiRequest api);
 
     void add_routes();
@@ -49,7 +50,8 @@ struct HttpServer::Impl {
     void get_options(httplib::Response& response) const;
     void set_options(const httplib::Request& request, httplib::Response& response);
     void openai_generate(const httplib::Request& request, httplib::Response& response);
-    void job_events(const std::string& id, httplib::Response& response);
+    std::string metrics() const;
+    void job_events(const httplib::Request& request, httplib::Response& response);
 };
 
 }  // namespace lightning::serve

@@ -1,5 +1,6 @@
 #include "core/serve/http_server.h"
 
+#include "core/serve/client_connection.h"
 #include "core/serve/http_routes.h"
 #include "core/util/api_access.h"
 #include "core/util/base64.h"
@@ -47,9 +48,10 @@ std::string HttpServer::Impl::submit(ApiRequest api) {
     return queue.submit(std::move(api));
 }
 
-JobStatus HttpServer::Impl::run_to_end(ApiRequest api) {
+JobStatus HttpServer::Impl::run_to_end(ApiRequest api, const httplib::Request& client) {
     const std::string id = submit(std::move(api));
-    JobStatus status = queue.wait_final(id);
+    const ClientConnection connection(client.remote_addr, client.remote_port, client.local_port);
+    JobStatus status = queue.wait_final(id, [&] { return connection.gone(); });
     queue.forget(id);  // its images go to this client only; the queue keeps no copy
     return status;
 }
@@ -107,18 +109,26 @@ std::string sse_event(const std::string& name, const json& data) {
 
 // Every step (with its preview) and image as they come: "progress" after each step, "image" for
 // each finished image, and one last event named after the final state; then the stream ends.
-void HttpServer::Impl::job_events(const std::string& id, httplib::Response& response) {
+// A client that closes the stream before the end cancels the job, unless it asked for
+// ?on_disconnect=keep (a watcher that only looks in).
+void HttpServer::Impl::job_events(const httplib::Request& request, httplib::Response& response) {
+    const std::string id = request.matches[1];
     if (!queue.status(id)) throw HttpError{404, "no job " + id};
+    const std::string on_disconnect = request.get_param_value("on_disconnect");
+    if (!on_disconnect.empty() && on_disconnect != "cancel" && on_disconnect != "keep")
+        throw HttpError{400, "on_disconnect: expected \"cancel\" (the default) or \"keep\""};
+    const bool keep = on_disconnect == "keep";
+    auto connection = std::make_shared<ClientConnection>(request.remote_addr, request.remote_port,
+                                                         request.local_port);
     response.set_header("Cache-Control", "no-cache");
     struct Cursor {
         uint64_t seen = 0;
         size_t steps = 0, images = 0;
     };
     auto cursor = std::make_shared<Cursor>();
-    response.set_chunked_content_provider("text/event-stream", [this, id, cursor](
-                                                                   size_t,
-                                                                   httplib::DataSink& sink) {
-        const auto s = queue.wait(id, cursor->seen, std::chrono::seconds(1));
+    const auto provider = [this, id, cursor, connection](size_t, httplib::DataSink& sink) {
+        if (connection->gone()) return false;
+        const auto s = queue.wait(id, cursor->seen, std::chrono::milliseconds(500));
         if (!s) {
             sink.done();
             return true;
@@ -145,15 +155,57 @@ void HttpServer::Impl::job_events(const std::string& id, httplib::Response& resp
         if (!text.empty() && !sink.write(text.data(), text.size())) return false;
         if (is_final(s->state)) sink.done();
         return true;
-    });
+    };
+    // Not `success`: the stream ended early (a failed write, a client gone, the server stopping).
+    const auto released = [this, id, keep](bool success) {
+        if (success || keep) return;
+        const auto s = queue.status(id);
+        if (s && !is_final(s->state) && queue.cancel(id))
+            log().info("serve: job {} cancelled: its event stream was closed", id);
+    };
+    response.set_chunked_content_provider("text/event-stream", provider, released);
+}
+
+// Prometheus' text exposition format 0.0.4: the queue, the jobs by final state, the images and
+// the step time (a summary: its count and sum give the mean over any scrape interval).
+std::string HttpServer::Impl::metrics() const {
+    const auto totals = queue.totals();
+    std::string out;
+    const auto metric = [&](const char* name, const char* type, const char* help,
+                            const std::vector<std::pair<std::string, double>>& samples) {
+        out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+        for (const auto& [suffix, value] : samples)
+            out += fmt::format("{}{} {}\n", name, suffix, value);
+    };
+    metric("lightning_queue_jobs", "gauge", "Jobs waiting to run.", {{"", double(queue.queued())}});
+    metric("lightning_running_jobs", "gauge", "Jobs running now (one per engine at most).",
+           {{"", double(queue.running())}});
+    metric("lightning_jobs_total", "counter", "Jobs ended, by final state.",
+           {{"{state=\"done\"}", double(totals.done)},
+            {"{state=\"failed\"}", double(totals.failed)},
+            {"{state=\"cancelled\"}", double(totals.cancelled)}});
+    metric("lightning_images_total", "counter", "Images made for finished jobs.",
+           {{"", double(totals.images)}});
+    metric("lightning_step_seconds", "summary", "Time of one denoising step.",
+           {{"_count", double(totals.steps)}, {"_sum", totals.step_seconds}});
+    return out;
 }
 
 void HttpServer::Impl::add_native_routes() {
-    server.Get(
-        "/health", guarded([this](const auto&, auto& response) {
-            send_json(response, 200,
-                      {{"status", "ok"}, {"queued", queue.queued()}, {"running", queue.running()}});
-        }));
+    server.Get("/health", guarded([this](const auto&, auto& response) {
+                   const auto totals = queue.totals();
+                   send_json(response, 200,
+                             {{"status", queue.taking() ? "ok" : "draining"},
+                              {"queued", queue.queued()},
+                              {"running", queue.running()},
+                              {"done", totals.done},
+                              {"failed", totals.failed},
+                              {"cancelled", totals.cancelled},
+                              {"images", totals.images}});
+               }));
+    server.Get("/metrics", guarded([this](const auto&, auto& response) {
+                   response.set_content(metrics(), "text/plain; version=0.0.4; charset=utf-8");
+               }));
     server.Post("/v1/jobs", guarded([this](const auto& request, auto& response) {
                     const std::string id =
                         submit(from_native(parse_body(request), defaults(), random_seed()));
@@ -169,10 +221,9 @@ void HttpServer::Impl::add_native_routes() {
                       if (!queue.cancel(id)) throw HttpError{404, "no job " + id};
                       send_json(response, 200, job_json(*queue.status(id), false));
                   }));
-    server.Get(R"(/v1/jobs/([0-9a-f]+)/events)",
-               guarded([this](const auto& request, auto& response) {
-                   job_events(request.matches[1], response);
-               }));
+    server.Get(
+        R"(/v1/jobs/([0-9a-f]+)/events)",
+        guarded([this](const auto& request, auto& response) { job_events(request, response); }));
 }
 
 void HttpServer::Impl::add_routes() {

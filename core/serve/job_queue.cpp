@@ -141,11 +141,14 @@ std::string JobQueue::submit(ApiRequest api) {
     }
     job->status.batch = request.batch;
     std::unique_lock lock(mutex_);
-    if (closing_ || waiting_.size() >= options_.max_queued) {
+    if (closing_ || draining_ || waiting_.size() >= options_.max_queued) {
+        const bool stopping = closing_ || draining_;
         lock.unlock();
         std::error_code ignored;
         if (!job->folder.empty()) fs::remove_all(job->folder, ignored);
-        if (closing_) throw ShuttingDown("the server is shutting down");
+        if (stopping)
+            throw ShuttingDown(
+                "the server is shutting down: it takes no new jobs; try again later");
         throw QueueFull("the queue is full (" + std::to_string(options_.max_queued) +
                         " jobs waiting); try again later");
     }
@@ -173,6 +176,10 @@ void JobQueue::finish(Job& job, JobState state, const std::string& error) {
         job.status.state = state;
         job.status.error = error;
         ++job.status.version;
+        ++(state == JobState::Done     ? totals_.done
+           : state == JobState::Failed ? totals_.failed
+                                       : totals_.cancelled);
+        totals_.images += job.status.images.size();
         finished_.push_back(job.status.id);
         forget_old_jobs();
     }
@@ -221,6 +228,8 @@ void JobQueue::run(Engine& engine, Job& job) {
             preview = std::make_shared<const std::vector<unsigned char>>(
                 encode_png(step.preview, {}, "preview"));
         update(job, [&](JobStatus& s) {
+            ++totals_.steps;
+            totals_.step_seconds += step.seconds;
             s.image_index = step.image_index;
             s.steps_done = step.step + 1;
             s.total_steps = step.total_steps;
@@ -271,10 +280,21 @@ std::optional<JobStatus> JobQueue::wait(const std::string& id, uint64_t seen,
     return job->status;
 }
 
-JobStatus JobQueue::wait_final(const std::string& id) const {
+JobStatus JobQueue::wait_final(const std::string& id, const std::function<bool()>& abandoned) {
     std::unique_lock lock(mutex_);
     const std::shared_ptr<Job> job = jobs_.at(id);
-    changed_.wait(lock, [&] { return is_final(job->status.state); });
+    const auto final = [&] { return is_final(job->status.state); };
+    bool cancelled = false;
+    while (!changed_.wait_for(lock, std::chrono::milliseconds(200), final)) {
+        if (cancelled || !abandoned) continue;
+        lock.unlock();
+        if (abandoned()) {
+            log().info("serve: job {} cancelled: its client hung up", id);
+            cancel(id);
+            cancelled = true;
+        }
+        lock.lock();
+    }
     return job->status;
 }
 
@@ -327,6 +347,26 @@ size_t JobQueue::queued() const {
 size_t JobQueue::running() const {
     const std::lock_guard lock(mutex_);
     return running_;
+}
+
+void JobQueue::stop_taking() {
+    const std::lock_guard lock(mutex_);
+    draining_ = true;
+}
+
+bool JobQueue::taking() const {
+    const std::lock_guard lock(mutex_);
+    return !draining_ && !closing_;
+}
+
+bool JobQueue::idle() const {
+    const std::lock_guard lock(mutex_);
+    return waiting_.empty() && running_ == 0;
+}
+
+JobQueue::Totals JobQueue::totals() const {
+    const std::lock_guard lock(mutex_);
+    return totals_;
 }
 
 void JobQueue::shutdown() {

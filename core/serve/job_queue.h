@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -105,7 +106,9 @@ public:
     // The status once its version is above `seen` or it is final, or when `timeout` passed.
     std::optional<JobStatus> wait(const std::string& id, uint64_t seen,
                                   std::chrono::milliseconds timeout) const;
-    JobStatus wait_final(const std::string& id) const;  // the job must exist
+    // The final status (the job must exist). `abandoned`, asked a few times a second, says
+    // that nobody waits for it any more (its client hung up): the job is then cancelled.
+    JobStatus wait_final(const std::string& id, const std::function<bool()>& abandoned = {});
     // Drops a final job now (a route that answered with its images keeps no copy).
     void forget(const std::string& id);
     bool cancel(const std::string& id);               // false: no such job
@@ -113,6 +116,18 @@ public:
     std::optional<JobStatus> latest_running() const;  // the one started last
     size_t queued() const;
     size_t running() const;
+    // Jobs ended so far in each final state, images and steps made (for /health and /metrics).
+    struct Totals {
+        uint64_t done = 0, failed = 0, cancelled = 0, images = 0;
+        uint64_t steps = 0;         // denoising steps run, on every engine
+        double step_seconds = 0.0;  // their time together
+    };
+    Totals totals() const;
+    // Stops taking jobs (submit throws ShuttingDown); the jobs taken still run. idle(): none
+    // waits or runs any more.
+    void stop_taking();
+    bool taking() const;
+    bool idle() const;
     // Stops taking jobs, cancels the waiting and the running ones (each ends Cancelled) and joins
     // the workers. Idempotent.
     void shutdown();
@@ -140,7 +155,9 @@ private:
     std::deque<std::string> finished_;  // ids, oldest first
     size_t running_ = 0;
     uint64_t started_ = 0;  // jobs started so far (to find the latest running one)
+    Totals totals_;
     bool closing_ = false;
+    bool draining_ = false;  // stop_taking()
     std::vector<std::thread> workers_;
 };
 

@@ -111,6 +111,41 @@ class TestServe : public QObject {
                 {"seed", int64_t(seed)}};
     }
 
+    // Long enough that a cancel, a hang-up or a signal lands before its end.
+    static json long_job() {
+        return {{"prompt", "a long job"}, {"steps", 8}, {"batch", 8}, {"size", "256x256"}};
+    }
+
+    // /health once nothing waits or runs on `server` (or it answers no more: then discarded).
+    json health_when_idle(ServerProcess& server) {
+        for (;;) {
+            const json health = HttpCall(dir_.path(), "GET", server.url("/health")).finish().json();
+            if (health.is_discarded() || (health["queued"] == 0 && health["running"] == 0))
+                return health;
+        }
+    }
+
+    // Until the running A1111 job has made its first step.
+    void wait_for_first_step() {
+        for (int polls = 0; polls < 100000; ++polls)
+            if (call("GET", "/sdapi/v1/progress").json()["state"]["sampling_step"] != 0) return;
+    }
+
+    // `curl -N` on a job's event stream, read until its first progress event.
+    void watch_until_first_step(QProcess& events, const QString& id, const QString& query = {}) {
+        events.start("curl", {"-sS", "-N", server_.url("/v1/jobs/" + id + "/events" + query)});
+        QByteArray seen;
+        while (!seen.contains("event: progress") && events.state() != QProcess::NotRunning) {
+            events.waitForReadyRead(100);
+            seen += events.readAllStandardOutput();
+        }
+    }
+
+    QString submit(const json& body) { return q(post("/v1/jobs", body).json()["id"]); }
+    std::string state_of(const QString& id) {
+        return call("GET", "/v1/jobs/" + id).json()["state"];
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(dir_.isValid());
@@ -254,6 +289,39 @@ private Q_SLOTS:
         QCOMPARE(job["state"].get<std::string>(), std::string("cancelled"));
         QVERIFY(job["images"].size() < 8);
         QCOMPARE(call("DELETE", "/v1/jobs/0123abcd").status, 404);
+    }
+
+    // A1111 call and an event stream closed by their clients mid-run: both jobs are cancelled and
+    // the job queued behind them runs; a stream opened with ?on_disconnect=keep only looks in.
+    void a_client_that_hangs_up_cancels_its_job_and_the_queue_moves_on() {
+        const auto cancelled_before = call("GET", "/health").json()["cancelled"].get<int>();
+        json body = txt2img_body(5);
+        body["batch_size"] = 8;
+        body["width"] = body["height"] = 256;
+        body["steps"] = 8;
+        HttpCall a1111(dir_.path(), "POST", server_.url("/sdapi/v1/txt2img"), body.dump());
+        wait_for_first_step();
+        const QString queued = submit({{"prompt", "behind"}, {"steps", 2}, {"size", "64x64"}});
+        a1111.kill();
+        QVERIFY(call("GET", "/v1/jobs/" + queued + "/events").body.find("event: done") !=
+                std::string::npos);
+
+        const QString streamed = submit(long_job());
+        QProcess events;
+        watch_until_first_step(events, streamed);
+        events.kill();
+        events.waitForFinished();
+        QCOMPARE(health_when_idle(server_)["cancelled"].get<int>(), cancelled_before + 2);
+        QCOMPARE(state_of(streamed), std::string("cancelled"));
+
+        const QString kept = submit({{"prompt", "kept"}, {"steps", 8}, {"batch", 2}});
+        QProcess watcher;
+        watch_until_first_step(watcher, kept, "?on_disconnect=keep");
+        watcher.kill();
+        watcher.waitForFinished();
+        health_when_idle(server_);
+        QCOMPARE(state_of(kept), std::string("done"));
+        QCOMPARE(call("GET", "/v1/jobs/" + kept + "/events?on_disconnect=never").status, 400);
     }
 
     void oversized_body_is_refused_with_413() {
@@ -406,9 +474,105 @@ private Q_SLOTS:
         QVERIFY(call("GET", "/health").json()["queued"] == 0);
     }
 
-    // Last: SIGTERM while a request runs. The client gets its answer (A1111: the images so
-    // far, marked interrupted), the server exits 0 and removes its temporary folder.
-    void sigterm_cancels_running_work_answers_the_client_and_exits_0() {
+    // /metrics as Prometheus reads it: parsed by the Prometheus project's Python client
+    // (python3-prometheus-client), its counts those of /health after the jobs above.
+    void metrics_parse_as_prometheus_text_and_count_the_jobs() {
+        static const char* kParse = R"(
+import json, sys, urllib.request
+from prometheus_client.parser import text_string_to_metric_families
+reply = urllib.request.urlopen(sys.argv[1])
+samples = {}
+for family in text_string_to_metric_families(reply.read().decode()):
+    for s in family.samples:
+        labels = ",".join(k + "=" + v for k, v in sorted(s.labels.items()))
+        samples[s.name + ("{" + labels + "}" if labels else "")] = s.value
+print(json.dumps({"type": reply.headers["Content-Type"], "samples": samples}))
+)";
+        const json health = call("GET", "/health").json();
+        QProcess parser;
+        // Debian's python3: where scripts/bootstrap.sh installs the parser.
+        parser.start("/usr/bin/python3", {"-c", kParse, server_.url("/metrics")});
+        parser.waitForFinished(60000);
+        QVERIFY2(parser.exitCode() == 0, parser.readAllStandardError().constData());
+        const json out = json::parse(parser.readAllStandardOutput().toStdString());
+        QVERIFY2(out["type"].get<std::string>().starts_with("text/plain; version=0.0.4"),
+                 out.dump().c_str());
+        const json& samples = out["samples"];
+        for (const char* state : {"done", "failed", "cancelled"})
+            QCOMPARE(
+                samples.at("lightning_jobs_total{state=" + std::string(state) + "}").get<double>(),
+                health[state].get<double>());
+        QCOMPARE(samples.at("lightning_images_total").get<double>(),
+                 health["images"].get<double>());
+        QCOMPARE(samples.at("lightning_queue_jobs").get<double>(), 0.0);
+        QVERIFY(health["images"].get<double>() > 0);
+        QVERIFY(samples.at("lightning_step_seconds_count").get<double>() >=
+                health["images"].get<double>());
+        QVERIFY(samples.at("lightning_step_seconds_sum").get<double>() > 0);
+    }
+
+    // --log-format json: every line the server writes (its own, the logger's, the signal
+    // handler's) is one JSON object with a level and a message.
+    void json_log_format_writes_one_object_per_line() {
+        ServerProcess logged;
+        QVERIFY2(
+            logged.start(model_args() + QStringList{"--log-format", "json", "--log-level", "info"}),
+            qPrintable(logged.log()));
+        HttpCall(dir_.path(), "POST", logged.url("/sdapi/v1/txt2img"), txt2img_body(3).dump())
+            .finish();
+        QCOMPARE(logged.terminate(), 0);
+        std::set<std::string> messages, levels;
+        for (const QString& line : logged.log().split('\n', Qt::SkipEmptyParts)) {
+            const json object = json::parse(line.toStdString(), nullptr, false);
+            QVERIFY2(
+                object.is_object() && object["message"].is_string() && object["level"].is_string(),
+                qPrintable(line));
+            messages.insert(object["message"].get<std::string>().substr(0, 24));
+            levels.insert(object["level"]);
+        }
+        QVERIFY(messages.count("lightning serve: listeni"));                // its own line
+        QVERIFY(messages.count("loaded " + fixtures_dir().substr(0, 17)));  // the logger's
+        QVERIFY(messages.count("lightning serve: stopped"));
+        QVERIFY(levels.count("info"));
+    }
+
+    // SIGTERM with one job running and two queued: new requests get a JSON 503, the three jobs
+    // run to their end (each stream ends "done"), then the server exits 0.
+    void sigterm_drains_the_queue_refuses_new_jobs_and_exits_0() {
+        ServerProcess draining;
+        QVERIFY2(draining.start(model_args()), qPrintable(draining.log()));
+        const json body = {{"prompt", "drained"}, {"steps", 4}, {"batch", 4}, {"size", "128x128"}};
+        std::vector<std::unique_ptr<QProcess>> streams;
+        for (int i = 0; i < 3; ++i) {
+            const auto id = HttpCall(dir_.path(), "POST", draining.url("/v1/jobs"), body.dump())
+                                .finish()
+                                .json()["id"];
+            streams.push_back(std::make_unique<QProcess>());
+            streams.back()->start("curl",
+                                  {"-sS", "-N", draining.url("/v1/jobs/" + q(id) + "/events")});
+        }
+        draining.signal(SIGTERM);
+        json health;
+        do health = HttpCall(dir_.path(), "GET", draining.url("/health")).finish().json();
+        while (!health.is_discarded() && health["status"] == "ok");
+        QCOMPARE(health["status"].get<std::string>(), std::string("draining"));
+        const auto refused =
+            HttpCall(dir_.path(), "POST", draining.url("/v1/jobs"), body.dump()).finish();
+        QCOMPARE(refused.status, 503);
+        QVERIFY2(
+            refused.json()["error"].get<std::string>().find("shutting down") != std::string::npos,
+            refused.body.c_str());
+        for (auto& stream : streams) {
+            stream->waitForFinished(600000);
+            const QByteArray seen = stream->readAllStandardOutput();
+            QVERIFY2(seen.contains("event: done"), seen.right(300).constData());
+        }
+        QCOMPARE(draining.exit_code(), 0);
+    }
+
+    // Last: a second SIGTERM while a request runs. The client gets its answer (A1111: the images
+    // so far, marked interrupted), the server exits 0 and removes its temporary folder.
+    void second_sigterm_cancels_running_work_answers_the_client_and_exits_0() {
         json body = txt2img_body(77);
         body["batch_size"] = 8;
         body["width"] = body["height"] = 256;
@@ -416,7 +580,11 @@ private Q_SLOTS:
         HttpCall running(dir_.path(), "POST", server_.url("/sdapi/v1/txt2img"), body.dump());
         for (int polls = 0; polls < 100000; ++polls)  // until its first step is done
             if (call("GET", "/sdapi/v1/progress").json()["state"]["sampling_step"] != 0) break;
-        QCOMPARE(server_.terminate(), 0);
+        server_.signal(SIGTERM);  // drains: the job would run to its end
+        while (call("GET", "/health").json()["status"] == "ok") {
+        }
+        server_.signal(SIGTERM);  // the second cancels it
+        QCOMPARE(server_.exit_code(), 0);
         const auto reply = running.finish();
         QCOMPARE(reply.status, 200);
         const json info = json::parse(reply.json()["info"].get<std::string>());

@@ -56,6 +56,12 @@ public:
         return reply;
     }
 
+    // The client hangs up (its connection closes) without waiting for the answer.
+    void kill() {
+        process_.kill();
+        process_.waitForFinished();
+    }
+
 private:
     QProcess process_;
     QString out_;
@@ -88,9 +94,14 @@ public:
         if (!process_.waitForFinished(120000)) process_.kill();
         process_.waitForFinished();
     }
-    // SIGTERM; the exit code, or -1 when it did not exit normally.
+    void signal(int number = SIGTERM) { ::kill(pid_t(process_.processId()), number); }
+    // SIGTERM, and the exit code (-1 when it did not exit normally).
     int terminate() {
-        ::kill(pid_t(process_.processId()), SIGTERM);
+        signal(SIGTERM);
+        return exit_code();
+    }
+    // Once it exits: its exit code, or -1 when it did not exit normally.
+    int exit_code() {
         if (!process_.waitForFinished(300000)) return -1;
         log_ += process_.readAllStandardError();
         return process_.exitStatus() == QProcess::NormalExit ? process_.exitCode() : -1;
