@@ -459,7 +459,7 @@ private:
         const std::vector<Option>& options = lone ? lines : v.options;
         const int n = int(options.size());
         const int lo = std::min(v.lo, n), hi = v.hi < 0 ? n : std::min(v.hi, n);
-        const int k = lo < hi ? lo + int(random_.below(uint64_t(hi - lo + 1))) : lo;
+        const int k = lo < hi ? lo + int(random_.below(uint64_t(hi - lo) + 1)) : lo;
         std::vector<size_t> left(options.size());
         std::iota(left.begin(), left.end(), size_t(0));
         for (int c = 0; c < k; ++c) {
@@ -496,8 +496,14 @@ private:
                                    const std::string& separator) const {
         if (!b.empty() && a.size() > limit_ / b.size()) check(limit_ + 1);
         std::vector<std::string> out;
+        out.reserve(a.size() * b.size());
         for (const auto& first : a)
-            for (const auto& second : b) out.push_back(first + separator + second);
+            for (const auto& second : b) {
+                std::string joined = first;
+                joined += separator;
+                joined += second;
+                out.push_back(std::move(joined));
+            }
         return out;
     }
 
@@ -516,6 +522,7 @@ private:
         const std::vector<Option> options =
             is_lone_wildcard(node) ? lone_wildcard_options(node, folder_, field_) : node.options;
         std::vector<std::vector<std::string>> each;
+        each.reserve(options.size());
         for (const Option& option : options) each.push_back(sequence(option.body));
         const int n = int(options.size());
         const int lo = std::min(node.lo, n), hi = node.hi < 0 ? n : std::min(node.hi, n);
@@ -594,6 +601,7 @@ std::vector<GenerationRequest> resolved_images(const GenerationRequest& request)
     if (request.negative_template)
         check_template(*request.negative_template, folder, kNegativeField);
     std::vector<GenerationRequest> images;
+    images.reserve(size_t(std::max(request.batch, 0)));
     for (int i = 0; i < request.batch; ++i) images.push_back(resolved_image(request, i, folder));
     return images;
 }
