@@ -222,7 +222,11 @@ ApiRequest from_openai(const json& body, const GenerationRequest& defaults, uint
     const auto prompt = fields.text("prompt");
     if (!prompt) throw Error("prompt", "required");
     request.prompt = *prompt;
-    if (const auto n = fields.integer("n")) request.batch = *n;
+    if (const auto n = fields.integer("n")) {
+        if (*n < 1 || *n > limits::kMaxBatch)
+            throw Error("n", "out of range (1 to " + std::to_string(limits::kMaxBatch) + ")");
+        request.batch = *n;
+    }
     if (const auto size = fields.text("size"))
         std::tie(request.width, request.height) = parse_size(*size);
     const std::string format = fields.text("response_format").value_or("b64_json");

@@ -1,6 +1,7 @@
 // What `lightning serve`'s clients send, read into the one request record without a server:
 // A1111's and OpenAI's fields, the native request JSON, the refusal of server paths, the API
 // key checks, and base64 against Qt's own codec.
+#include "core/request/limits.h"
 #include "core/serve/api_requests.h"
 #include "core/util/api_access.h"
 #include "core/util/base64.h"
@@ -124,6 +125,11 @@ private Q_SLOTS:
                      from_openai({{"prompt", "x"}, {"size", "64"}}, defaults, 1);
                  }).empty());
         QVERIFY(!testing::error_of([&] { from_openai(json::object(), defaults, 1); }).empty());
+        // n = 0 made a request for no image (found by fuzz_serve_requests).
+        for (const int n : {0, -1, limits::kMaxBatch + 1})
+            QVERIFY(testing::error_of([&] {
+                        from_openai({{"prompt", "x"}, {"n", n}}, defaults, 1);
+                    }).find("n: out of range") != std::string::npos);
     }
 
     void native_request_refuses_every_server_path() {
