@@ -81,15 +81,26 @@ int64_t elements(const std::vector<int64_t>& shape) {
     return n;
 }
 
-// Every name is unique, contained, and loads (when small) with the shape it announces.
+// Tensors converted by more than a new name (core/convert/single_file.h): VAE attention 1x1
+// convolutions, OpenCLIP's fused in_proj, text_projection.
+bool converted_by_value(const std::string& name) {
+    for (const char* piece : {"attentions.", "_proj", "text_projection"})
+        if (name.find(piece) != std::string::npos) return true;
+    return false;
+}
+
+// Every name is unique, contained, and loads with the shape it announces: all tensors that are
+// converted by value, every 16th of the renamed ones (an input loads at most ~1 s under ASan).
 void check_part(const lightning::TensorSource& part) {
     const auto names = part.names();
     std::map<std::string, int> seen;
-    for (const auto& name : names) {
+    for (size_t i = 0; i < names.size(); ++i) {
+        const std::string& name = names[i];
         fuzz::require(++seen[name] == 1, "each converted name once");
         fuzz::require(part.contains(name), "a listed name is contained");
         const auto shape = part.shape(name);
-        if (elements(shape) > kMaxLoadedElements) continue;
+        if (elements(shape) > kMaxLoadedElements || (!converted_by_value(name) && i % 16 != 0))
+            continue;
         fuzz::require(part.load(name).sizes().vec() == shape, "loads with the announced shape");
     }
 }
