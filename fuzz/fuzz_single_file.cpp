@@ -3,7 +3,8 @@
 // line (the tensors hold zeros; the converter decides from names and shapes before any data is
 // read). Against the tiny fixture's configs it must either throw lightning::Error or give
 // diffusers-named parts whose every tensor loads with the shape it announces, and whose layout
-// back to single-file names (single_file_layout) gives the input's own names and shapes.
+// back to single-file names (single_file_layout) gives the input's own names and shapes (VAE
+// attention weights as 1x1 convolutions).
 // The UNet-alone and VAE-alone readers (unet/vae_weights_any_layout) get the same set.
 #include "core/convert/single_file.h"
 #include "core/io/config.h"
@@ -121,6 +122,16 @@ const Configs& tiny_configs() {
     return configs;
 }
 
+// The layout's shape of an input tensor: the input's own, except that a VAE attention weight a
+// file stores as a Linear [C, C] is written back as the 1x1 convolution [C, C, 1, 1] of the
+// original layout (core/convert/single_file.h), as the first 10-minute run pointed out.
+bool restored(const std::string& name, const std::vector<int64_t>& layout,
+              const std::vector<int64_t>& input) {
+    if (layout == input) return true;
+    return name.find(".mid.attn_1.") != std::string::npos && input.size() == 2 &&
+           layout == std::vector<int64_t>{input[0], input[1], 1, 1};
+}
+
 void convert_whole_file(const std::shared_ptr<ShapeSource>& input, const Configs& c) {
     lightning::SingleFileParts parts;
     try {
@@ -139,8 +150,11 @@ void convert_whole_file(const std::shared_ptr<ShapeSource>& input, const Configs
         return;  // a part without a tensor the layout needs (fused q/k/v incomplete, ...)
     }
     for (const auto& name : back->names()) {
-        fuzz::require(input->contains(name), "the layout names only the input's tensors");
-        fuzz::require(back->shape(name) == input->shape(name), "the layout restores shapes");
+        if (input->contains(name) && restored(name, back->shape(name), input->shape(name)))
+            continue;
+        std::fprintf(stderr, "fuzz: %s: %s\n", name.c_str(),
+                     input->contains(name) ? "shape not restored" : "not in the input");
+        fuzz::require(false, "the layout gives the input's names and shapes");
     }
 }
 

@@ -427,6 +427,13 @@ def single_file_seeds():
         header, lambda n: n.startswith(unet), lambda n: n[len(unet):]))
     write("single_file", "ldm_vae_alone", shape_lines(
         header, lambda n: n.startswith(vae), lambda n: n[len(vae):]))
+    # VAE attention stored as Linear [C, C] (files converted from diffusers): read, and written
+    # back as 1x1 convolutions.
+    linear = {name: ({**entry, "shape": entry["shape"][:2]}
+                     if ".mid.attn_1." in name and name.endswith("weight")
+                     and len(entry["shape"]) == 4 else entry)
+              for name, entry in header.items()}
+    write("single_file", "vae_attention_linear", shape_lines(linear))
     write("single_file", "text_encoders", shape_lines(
         header, lambda n: n.startswith("conditioner.") or n.startswith(unet + "label_emb")))
 
