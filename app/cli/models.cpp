@@ -8,7 +8,10 @@
 #include "core/hub/model_files.h"
 #include "core/util/error.h"
 
+#include "core/hub/civitai.h"
+
 #ifdef LIGHTNING_HAVE_HUB
+#include "core/hub/civitai_download.h"
 #include "core/hub/downloader.h"
 #endif
 
@@ -18,7 +21,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -28,6 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* const kModelsHelp = R"(Usage: lightning models <download|list|verify> [options]
+       lightning models download civitai:VERSION_ID|CIVITAI_URL [folder options]
 
 The models live in the Hugging Face cache (shared with huggingface_hub, diffusers and the app):
 $HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
@@ -42,6 +48,17 @@ $HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
     --fp32            full-precision weights (default: the fp16 variants where a repository
                       has them, half the download; results differ by fp16 rounding only)
     --revision REV    branch, tag or commit (default main)
+  download REF  a Civitai model version instead: civitai:VERSION_ID,
+                https://civitai.com/models/MODEL_ID?modelVersionId=VERSION_ID,
+                https://civitai.com/api/download/models/VERSION_ID, or
+                https://civitai.com/models/MODEL_ID (its newest version). SDXL checkpoints,
+                LoRAs and embeddings only (another baseModel is refused before downloading);
+                the file's sha256 is checked against Civitai's, partial downloads resume.
+    --checkpoint-dir DIR  where a checkpoint goes (then use it as --model FILE)
+    --lora-dir DIR        where a LoRA goes (the app's LoRA folder, generate's --lora-dir)
+    --embeddings-dir DIR  where an embedding (TextualInversion) goes
+    --civitai-endpoint URL  default https://civitai.com
+    An API key (some files need one) comes from $CIVITAI_API_KEY, else $CIVITAI_TOKEN.
   list          the cached repositories, snapshots, files and unfinished downloads
   verify        re-hash every cached file against its checksum; exit status 1 on a mismatch
     --repo ID         only this repository (repeatable)
@@ -58,7 +75,35 @@ struct ModelsArgs {
     hub::ModelSelection selection{true, {4}, true};
     std::string revision = "main";
     std::vector<std::string> repos;
+    // `download REF`: Civitai references, their folders and endpoint.
+    std::vector<std::string> civitai;
+    hub::CivitaiFolders folders;
+    std::string civitai_endpoint = hub::kCivitaiEndpoint;
 };
+
+// Reads a Civitai reference or folder option of `models download`; false when `flag` is not one.
+bool parse_civitai_argument(ModelsArgs& parsed, const std::string& flag,
+                            const std::function<std::string()>& value) {
+    if (!flag.starts_with("--")) {
+        try {
+            hub::parse_civitai_reference(flag);
+        } catch (const Error& e) {
+            throw UsageError(std::string("models download: ") + e.what());
+        }
+        parsed.civitai.push_back(flag);
+    } else if (flag == "--checkpoint-dir") {
+        parsed.folders.checkpoints = value();
+    } else if (flag == "--lora-dir") {
+        parsed.folders.loras = value();
+    } else if (flag == "--embeddings-dir") {
+        parsed.folders.embeddings = value();
+    } else if (flag == "--civitai-endpoint") {
+        parsed.civitai_endpoint = value();
+    } else {
+        return false;
+    }
+    return true;
+}
 
 std::vector<int> parse_steps(const std::string& text) {
     std::vector<int> steps;
@@ -87,11 +132,14 @@ ModelsArgs parse_models(const std::vector<std::string>& args) {
     if (parsed.action != "download" && parsed.action != "list" && parsed.action != "verify")
         throw UsageError("models: unknown action '" + parsed.action +
                          "' (download, list or verify)");
-    const std::set<std::string> download_only = {"--steps", "--no-base", "--fp32", "--revision"};
+    const std::set<std::string> download_only = {
+        "--steps",    "--no-base",        "--fp32",           "--revision",
+        "--lora-dir", "--embeddings-dir", "--checkpoint-dir", "--civitai-endpoint"};
+    std::set<std::string> hub_flags;
     for (size_t i = 1; i < args.size(); ++i) {
         std::string flag = args[i];
         std::optional<std::string> inline_value;
-        if (const auto eq = flag.find('='); eq != std::string::npos) {
+        if (const auto eq = flag.find('='); flag.starts_with("--") && eq != std::string::npos) {
             inline_value = flag.substr(eq + 1);
             flag = flag.substr(0, eq);
         }
@@ -102,6 +150,9 @@ ModelsArgs parse_models(const std::vector<std::string>& args) {
         };
         if (download_only.count(flag) && parsed.action != "download")
             throw UsageError(flag + " applies to `models download` only");
+        if (parsed.action == "download" && parse_civitai_argument(parsed, flag, value)) continue;
+        if (flag == "--steps" || flag == "--no-base" || flag == "--fp32" || flag == "--revision")
+            hub_flags.insert(flag);
         if (flag == "--cache")
             parsed.settings.cache_dir = value();
         else if (flag == "--endpoint")
@@ -119,7 +170,12 @@ ModelsArgs parse_models(const std::vector<std::string>& args) {
         else
             throw UsageError("models " + parsed.action + ": unknown option '" + flag + "'");
     }
-    if (parsed.action == "download" && !parsed.selection.base &&
+    if (!parsed.civitai.empty() && !hub_flags.empty())
+        throw UsageError("models download: " + *hub_flags.begin() +
+                         " is for the Hugging Face models, not a Civitai download");
+    while (!parsed.civitai_endpoint.empty() && parsed.civitai_endpoint.back() == '/')
+        parsed.civitai_endpoint.pop_back();
+    if (parsed.action == "download" && parsed.civitai.empty() && !parsed.selection.base &&
         parsed.selection.lightning_steps.empty())
         throw UsageError("models download: nothing to fetch (--no-base with --steps none)");
     while (!parsed.settings.endpoint.empty() && parsed.settings.endpoint.back() == '/')
@@ -213,30 +269,26 @@ int run_verify_cache(const ModelsArgs& args) {
 }
 
 #ifdef LIGHTNING_HAVE_HUB
-int run_download(const ModelsArgs& args) {
-    auto requests = hub::requests_for(args.selection);
-    for (auto& request : requests) request.revision = args.revision;
-    hub::HubDownloader downloader(args.settings);
-    const InterruptGuard guard;  // Ctrl+C stops the download between chunks
-
-    const bool tty = ::isatty(STDERR_FILENO);
-    auto last_line = std::chrono::steady_clock::now();
+// Progress on stderr: one updating line on a terminal, a line every 10 s otherwise.
+hub::DownloadCallbacks progress_callbacks(bool tty) {
+    auto last_line =
+        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
     hub::DownloadCallbacks callbacks;
     callbacks.should_cancel = [] { return interrupted(); };
-    callbacks.on_note = [&](const std::string& text) {
+    callbacks.on_note = [tty](const std::string& text) {
         std::cerr << (tty ? "\r\033[K" : "") << text << "\n";
     };
-    callbacks.on_progress = [&](const hub::DownloadProgress& p) {
+    callbacks.on_progress = [tty, last_line](const hub::DownloadProgress& p) {
         if (p.phase == hub::DownloadPhase::Listing) {
             std::cerr << (tty ? "\r\033[K" : "") << "listing " << p.repo_id << " ..."
                       << (tty ? "" : "\n") << std::flush;
             return;
         }
         const auto now = std::chrono::steady_clock::now();
-        if (!tty && now - last_line < std::chrono::seconds(10) &&
+        if (!tty && now - *last_line < std::chrono::seconds(10) &&
             p.phase != hub::DownloadPhase::Finished)
             return;
-        last_line = now;
+        *last_line = now;
         std::ostringstream line;
         line << "[" << (p.file_index + 1) << "/" << p.file_count << "] " << p.file << "  "
              << hub::human_bytes(p.file_done) << " / " << hub::human_bytes(p.file_size)
@@ -246,6 +298,44 @@ int run_download(const ModelsArgs& args) {
         if (p.phase == hub::DownloadPhase::Verifying) line << "  (verifying)";
         std::cerr << (tty ? "\r\033[K" : "") << line.str() << (tty ? "" : "\n") << std::flush;
     };
+    return callbacks;
+}
+
+int run_civitai(const ModelsArgs& args) {
+    hub::CivitaiSettings settings;
+    settings.endpoint = args.civitai_endpoint;
+    settings.key = hub::civitai_key_from_environment();
+    const InterruptGuard guard;
+    const bool tty = ::isatty(STDERR_FILENO);
+    const hub::DownloadCallbacks callbacks = progress_callbacks(tty);
+    for (const auto& reference : args.civitai) {
+        hub::CivitaiDownload result;
+        try {
+            result = hub::download_from_civitai(settings, reference, args.folders, callbacks);
+        } catch (const Cancelled&) {
+            std::cerr << (tty ? "\n" : "")
+                      << "lightning: download stopped; what arrived is kept and the same "
+                         "command resumes it\n";
+            return kInterruptedExit;
+        }
+        if (tty) std::cerr << "\n";
+        std::cout << "civitai:" << result.version.id << " " << result.version.model_name << " ("
+                  << to_string(result.kind) << ", " << result.version.base_model
+                  << "): " << (result.reused ? "already there" : "downloaded, sha256 verified")
+                  << "\n  " << result.path << "\n";
+    }
+    return 0;
+}
+
+int run_download(const ModelsArgs& args) {
+    if (!args.civitai.empty()) return run_civitai(args);
+    auto requests = hub::requests_for(args.selection);
+    for (auto& request : requests) request.revision = args.revision;
+    hub::HubDownloader downloader(args.settings);
+    const InterruptGuard guard;  // Ctrl+C stops the download between chunks
+
+    const bool tty = ::isatty(STDERR_FILENO);
+    const hub::DownloadCallbacks callbacks = progress_callbacks(tty);
     std::vector<hub::RepoDownload> results;
     try {
         results = downloader.download(requests, callbacks);

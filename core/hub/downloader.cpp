@@ -55,13 +55,13 @@ std::string header(const std::map<std::string, std::string>& headers, const std:
     return it == headers.end() ? std::string() : it->second;
 }
 
-// One clear sentence per way a hub request fails.
+// One clear sentence per way a request fails.
 [[noreturn]] void throw_request_error(const std::string& url, const HttpResponse& response,
-                                      const HubSettings& settings) {
+                                      const Service& service) {
     switch (response.failure) {
         case TransferFailure::CannotConnect:
-            throw Error(url, "cannot connect to " + settings.endpoint +
-                                 " (offline, or a wrong HF_ENDPOINT?): " + response.failure_text);
+            throw Error(url, "cannot connect to " + service.endpoint + " (offline, or a wrong " +
+                                 service.endpoint_option + "?): " + response.failure_text);
         case TransferFailure::Cancelled:
             throw Cancelled();
         case TransferFailure::None:
@@ -74,20 +74,15 @@ std::string header(const std::map<std::string, std::string>& headers, const std:
         case 401:
             throw Error(url,
                         "authentication required (HTTP 401)" + detail + ": " +
-                            (settings.token.empty()
-                                 ? "set HF_TOKEN or run `huggingface-cli login`; gated "
-                                   "repositories also need their terms accepted on the "
-                                   "website"
-                                 : "the token from " + settings.token_source + " was refused"));
+                            (service.token.empty() ? service.token_advice
+                                                   : "the " + service.token_kind + " from " +
+                                                         service.token_source + " was refused"));
         case 403:
-            throw Error(url, "access denied (HTTP 403)" + detail +
-                                 ": accept the repository's terms on the website, or use a "
-                                 "token with access to it");
+            throw Error(url, "access denied (HTTP 403)" + detail + ": " + service.denied_advice);
         case 404:
-            throw Error(url,
-                        "not found (HTTP 404)" + detail + ": no such repository, revision or file");
+            throw Error(url, "not found (HTTP 404)" + detail + ": " + service.not_found);
         case 429:
-            throw Error(url, "rate limited by the hub (HTTP 429); try again later");
+            throw Error(url, "rate limited by " + service.name + " (HTTP 429); try again later");
         default:
             break;
     }
@@ -190,14 +185,19 @@ struct PartialFile {
 };
 
 struct HubDownloader::Impl {
-    Impl(const HubSettings& settings, const DownloadCallbacks& callbacks, int max_attempts)
-        : settings(settings), callbacks(callbacks), max_attempts(max_attempts) {}
+    Impl(Service service, const std::string& cache_dir, const DownloadCallbacks& callbacks,
+         int max_attempts)
+        : service(std::move(service)),
+          cache_dir(cache_dir),
+          callbacks(callbacks),
+          max_attempts(max_attempts) {}
 
-    const HubSettings& settings;
+    Service service;
+    std::string cache_dir;  // the hub's cache; "" for a single-file download
     const DownloadCallbacks& callbacks;
     int max_attempts;
-    HubCache cache{settings.cache_dir};
-    HttpClient http{HttpOptions{settings.token}};
+    HubCache cache{cache_dir};
+    HttpClient http{HttpOptions{service.token}};
 
     DownloadProgress progress;
     Clock::time_point last_report{};
@@ -230,14 +230,17 @@ struct HubDownloader::Impl {
 
     std::string resolve_url(const std::string& repo_id, const std::string& commit,
                             const std::string& path) const {
-        return settings.endpoint + "/" + repo_id + "/resolve/" + commit + "/" + url_path(path);
+        return service.endpoint + "/" + repo_id + "/resolve/" + commit + "/" + url_path(path);
     }
 
     RepoListing list(const std::string& repo_id, const std::string& revision);
     std::vector<PlanItem> plan(const std::vector<RepoRequest>& requests,
                                std::vector<RepoDownload>& results);
-    void check_free_space(const std::vector<PlanItem>& items) const;
+    void check_free_space(uint64_t needed, const std::string& folder,
+                          const std::string& elsewhere) const;
     void fetch(const PlanItem& item);
+    void fetch_into(const std::string& url, const PlanItem& item, const std::string& lock,
+                    const std::string& partial, const std::string& destination, bool hub_metadata);
     void check_metadata(const std::string& url, const PlanItem& item);
     void transfer(const std::string& url, const PlanItem& item, const std::string& partial_path);
     void resume(PartialFile& file, const PlanItem& item);
@@ -250,11 +253,11 @@ struct HubDownloader::Impl {
 
 RepoListing HubDownloader::Impl::list(const std::string& repo_id, const std::string& revision) {
     repo_folder_name(repo_id);  // validates the id before any request
-    const std::string url = settings.endpoint + "/api/models/" + repo_id + "/revision/" +
+    const std::string url = service.endpoint + "/api/models/" + repo_id + "/revision/" +
                             url_path(revision) + "?blobs=true";
     const HttpResponse response = http.get(url);
     if (response.failure != TransferFailure::None || response.status != 200)
-        throw_request_error(url, response, settings);
+        throw_request_error(url, response, service);
     RepoListing listing = parse_repo_listing(response.body, url);
     listing.repo_id = repo_id;
     listing.revision = revision;
@@ -295,17 +298,15 @@ std::vector<PlanItem> HubDownloader::Impl::plan(const std::vector<RepoRequest>& 
     return items;
 }
 
-void HubDownloader::Impl::check_free_space(const std::vector<PlanItem>& items) const {
-    uint64_t needed = 0;
-    for (const auto& item : items)
-        if (!item.complete) needed += item.file.size - item.partial;
+// Refuses to start a download of `needed` bytes into `folder` when its disk has less free;
+// `elsewhere` says how to use another disk.
+void HubDownloader::Impl::check_free_space(uint64_t needed, const std::string& folder,
+                                           const std::string& elsewhere) const {
     if (needed == 0) return;
-    const uint64_t free = free_disk_bytes(settings.cache_dir);
+    const uint64_t free = free_disk_bytes(folder);  // of the nearest folder that exists
     if (needed > free)
-        throw Error(settings.cache_dir,
-                    "not enough disk space: the download needs " + human_bytes(needed) +
-                        " but only " + human_bytes(free) +
-                        " is free (set HF_HUB_CACHE or HF_HOME to use another disk)");
+        throw Error(folder, "not enough disk space: the download needs " + human_bytes(needed) +
+                                " but only " + human_bytes(free) + " is free (" + elsewhere + ")");
 }
 
 // HEAD on the resolve URL: the hub's ETag (on the redirect for LFS files) and commit must be
@@ -314,7 +315,7 @@ void HubDownloader::Impl::check_metadata(const std::string& url, const PlanItem&
     const HttpResponse head = http.head(url);
     const bool redirect = head.status >= 300 && head.status < 400;
     if (head.failure != TransferFailure::None || (head.status != 200 && !redirect))
-        throw_request_error(url, head, settings);
+        throw_request_error(url, head, service);
     std::string etag = bare_etag(header(head.headers, "x-linked-etag"));
     if (etag.empty()) etag = bare_etag(header(head.headers, "etag"));
     if (!etag.empty() && etag != item.file.etag)
@@ -445,9 +446,9 @@ bool HubDownloader::Impl::check_response(const std::string& url, const PlanItem&
         (response.failure == TransferFailure::None &&
          (response.status == 200 || response.status == 206) && file.have < file.size);
     if (!interrupted && response.failure != TransferFailure::None)
-        throw_request_error(url, response, settings);
+        throw_request_error(url, response, service);
     if (!interrupted && response.status != 200 && response.status != 206)
-        throw_request_error(url, response, settings);
+        throw_request_error(url, response, service);
     return interrupted;
 }
 
@@ -476,21 +477,30 @@ void HubDownloader::Impl::verify_checksum(const std::string& url, const PlanItem
 }
 
 void HubDownloader::Impl::fetch(const PlanItem& item) {
-    const std::string blob = cache.blob_path(item.repo_id, item.file.etag);
-    const std::string partial = cache.incomplete_path(item.repo_id, item.file.etag);
-    std::error_code ec;
-    fs::create_directories(fs::path(blob).parent_path(), ec);
-    if (ec)
-        throw Error(fs::path(blob).parent_path().string(), "cannot create folder: " + ec.message());
-    BlobLock lock(cache.lock_path(item.repo_id, item.file.etag), callbacks.should_cancel,
-                  callbacks.on_note);
-    if (fs::is_regular_file(blob, ec) && fs::file_size(blob, ec) == item.file.size)
-        return;  // another process finished it while we waited for the lock
     const std::string url = resolve_url(item.repo_id, item.commit, item.file.path);
-    check_metadata(url, item);
+    fetch_into(url, item, cache.lock_path(item.repo_id, item.file.etag),
+               cache.incomplete_path(item.repo_id, item.file.etag),
+               cache.blob_path(item.repo_id, item.file.etag), true);
+}
+
+// The shared part of every download: under the file's lock, `partial` is filled from `url`
+// (resumed, retried, hashed) and renamed to `destination` once its checksum is right.
+void HubDownloader::Impl::fetch_into(const std::string& url, const PlanItem& item,
+                                     const std::string& lock_path, const std::string& partial,
+                                     const std::string& destination, bool hub_metadata) {
+    std::error_code ec;
+    fs::create_directories(fs::path(destination).parent_path(), ec);
+    if (ec)
+        throw Error(fs::path(destination).parent_path().string(),
+                    "cannot create folder: " + ec.message());
+    BlobLock lock(lock_path, callbacks.should_cancel, callbacks.on_note);
+    if (fs::is_regular_file(destination, ec) && fs::file_size(destination, ec) == item.file.size)
+        return;  // another process finished it while we waited for the lock
+    if (hub_metadata) check_metadata(url, item);
     transfer(url, item, partial);
-    fs::rename(partial, blob, ec);
-    if (ec) throw Error(blob, "cannot move the verified download into place: " + ec.message());
+    fs::rename(partial, destination, ec);
+    if (ec)
+        throw Error(destination, "cannot move the verified download into place: " + ec.message());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -502,7 +512,7 @@ RepoListing HubDownloader::list_repo(const std::string& repo_id, const std::stri
     if (settings_.offline)
         throw Error(settings_.endpoint, "HF_HUB_OFFLINE is set: no network access allowed");
     const DownloadCallbacks none;
-    Impl impl(settings_, none, max_attempts_);
+    Impl impl(hub_service(settings_), settings_.cache_dir, none, max_attempts_);
     return impl.list(repo_id, revision);
 }
 
@@ -512,10 +522,14 @@ std::vector<RepoDownload> HubDownloader::download(const std::vector<RepoRequest>
         throw Error(settings_.endpoint,
                     "HF_HUB_OFFLINE is set: downloads are off (unset it to download)");
     if (settings_.cache_dir.empty()) throw Error("HF_HUB_CACHE", "no cache folder");
-    Impl impl(settings_, callbacks, max_attempts_);
+    Impl impl(hub_service(settings_), settings_.cache_dir, callbacks, max_attempts_);
     std::vector<RepoDownload> results;
     const std::vector<PlanItem> items = impl.plan(requests, results);
-    impl.check_free_space(items);
+    uint64_t needed = 0;
+    for (const auto& item : items)
+        if (!item.complete) needed += item.file.size - item.partial;
+    impl.check_free_space(needed, settings_.cache_dir,
+                          "set HF_HUB_CACHE or HF_HOME to use another disk");
 
     impl.progress.file_count = items.size();
     for (const auto& item : items)
@@ -549,6 +563,57 @@ std::vector<RepoDownload> HubDownloader::download(const std::vector<RepoRequest>
     impl.progress.seconds_left = 0;
     impl.report(true);
     return results;
+}
+
+Service hub_service(const HubSettings& settings) {
+    Service service;
+    service.name = "the hub";
+    service.endpoint = settings.endpoint;
+    service.endpoint_option = "HF_ENDPOINT";
+    service.token = settings.token;
+    service.token_source = settings.token_source;
+    service.token_kind = "token";
+    service.token_advice =
+        "set HF_TOKEN or run `huggingface-cli login`; gated repositories also need their terms "
+        "accepted on the website";
+    service.denied_advice =
+        "accept the repository's terms on the website, or use a token with access to it";
+    service.not_found = "no such repository, revision or file";
+    return service;
+}
+
+std::string fetch_text(const Service& service, const std::string& url) {
+    HttpClient http{HttpOptions{service.token}};
+    const HttpResponse response = http.get(url);
+    if (response.failure != TransferFailure::None || response.status != 200)
+        throw_request_error(url, response, service);
+    return response.body;
+}
+
+void download_verified_file(const Service& service, const VerifiedFile& file,
+                            const DownloadCallbacks& callbacks, int max_attempts) {
+    HubDownloader::Impl impl(service, "", callbacks, max_attempts);
+    PlanItem item{"", "", RemoteFile{file.label, file.size, file.sha256, true}};
+    const std::string partial = file.destination + ".incomplete";
+    std::error_code ec;
+    if (fs::is_regular_file(partial, ec))
+        item.partial = std::min<uint64_t>(fs::file_size(partial, ec), file.size);
+    impl.check_free_space(file.size - item.partial,
+                          fs::path(file.destination).parent_path().string(), file.elsewhere);
+    impl.progress.file_count = 1;
+    impl.progress.repo_id = service.name;
+    impl.progress.file = file.label;
+    impl.progress.file_size = file.size;
+    impl.progress.file_done = item.partial;
+    impl.progress.total = file.size - item.partial;
+    impl.progress.phase = DownloadPhase::Downloading;
+    impl.report(true);
+    impl.fetch_into(file.url, item, file.destination + ".lock", partial, file.destination, false);
+    std::filesystem::remove(file.destination + ".lock", ec);
+    impl.progress.phase = DownloadPhase::Finished;
+    impl.progress.done = impl.progress.total;
+    impl.progress.seconds_left = 0;
+    impl.report(true);
 }
 
 }  // namespace lightning::hub

@@ -70,6 +70,40 @@ struct RepoDownload {
     size_t reused = 0;               // files already complete in the cache
 };
 
+// Where requests go and how their failures are explained (the hub's and Civitai's advice differ).
+struct Service {
+    std::string name;             // "the hub", "Civitai"
+    std::string endpoint;         // no trailing slash
+    std::string endpoint_option;  // how to change it: "HF_ENDPOINT", "--civitai-endpoint"
+    std::string token;            // sent as "Authorization: Bearer" to the requested host only
+    std::string token_source;     // where the token came from
+    std::string token_kind;       // "token", "API key"
+    std::string token_advice;     // 401 without a token: how to give one
+    std::string denied_advice;    // 403
+    std::string not_found;        // 404: what may not exist
+};
+Service hub_service(const HubSettings& settings);
+
+// GET `url` (redirects followed), the body as text; any failure or a status other than 200
+// throws lightning::Error(url, ...) with the service's advice.
+std::string fetch_text(const Service& service, const std::string& url);
+
+// One file outside the hub's cache with a known size and sha256 (a Civitai download).
+struct VerifiedFile {
+    std::string url;
+    std::string destination;  // final path; written as destination + ".incomplete"
+    std::string label;        // for progress and messages
+    uint64_t size = 0;
+    std::string sha256;     // lower-case hex
+    std::string elsewhere;  // how to use another disk, for the "not enough disk space" error
+};
+
+// Fetches `file` the way HubDownloader fetches a blob (free space checked before the first
+// byte, resumed from the .incomplete file, retried when the connection drops, the sha256 checked
+// before the rename; a mismatch deletes the bytes). Throws lightning::Error or Cancelled.
+void download_verified_file(const Service& service, const VerifiedFile& file,
+                            const DownloadCallbacks& callbacks = {}, int max_attempts = 5);
+
 class HubDownloader {
 public:
     explicit HubDownloader(HubSettings settings);

@@ -9,6 +9,18 @@ Serves the endpoints core/hub/downloader.cpp uses, for repositories kept as plai
                                                             served directly (with Range)
   GET  /cdn/<org>/<name>/<sha256>                           LFS contents, with Range
 
+and Civitai's (core/hub/civitai_download.cpp), for model versions kept as folders
+<root>/civitai/<version_id>/ holding version.json ({"modelId", "modelName", "type", "baseModel",
+optional "key": the API key its download needs}) and the version's one file:
+
+  GET  /api/v1/model-versions/<id>      the version: files[] with sizeKB, hashes.SHA256,
+                                        downloadUrl, primary; model.type; baseModel
+  GET  /api/v1/models/<id>              modelVersions[] of the versions with that modelId,
+                                        newest (highest id) first
+  GET  /api/download/models/<id>        401 without "Authorization: Bearer KEY" (or ?token=KEY)
+                                        when the version has a key; else 302 to /civitai-files/
+  GET  /civitai-files/<id>/<name>       the file, with Range; faults keyed "civitai/<id>/<name>"
+
 Files ending in .safetensors are "LFS" files (ETag = sha256), all others git files (ETag = git
 blob id). Faults come from <root>/faults.json, re-read on every request, keyed by file path:
   {"path": {"drop_after": BYTES, "drops": N}}  close the connection after BYTES, N times
@@ -150,6 +162,10 @@ class Handler(BaseHTTPRequestHandler):
         parts = [urllib.parse.unquote(p) for p in url.path.split("/")[1:]]
         self.hub.log({"method": self.command, "path": url.path, "range": self.headers.get("Range"),
                       "authorized": self.headers.get("Authorization") is not None})
+        if parts[:1] == ["api"] and len(parts) == 4 and parts[1] in ("v1", "download"):
+            return self.civitai_api(parts[1:], urllib.parse.parse_qs(url.query))
+        if len(parts) == 3 and parts[0] == "civitai-files":
+            return self.civitai_file(parts[1], parts[2])
         if len(parts) >= 6 and parts[:2] == ["api", "models"] and parts[4] == "revision":
             return self.listing("/".join(parts[2:4]), "/".join(parts[5:]))
         if len(parts) >= 5 and parts[2] == "resolve":
@@ -157,6 +173,65 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 4 and parts[0] == "cdn":
             return self.cdn("/".join(parts[1:3]), parts[3])
         self.send_json(404, {"error": "no such endpoint"})
+
+    def civitai_versions(self):
+        """version id -> (version.json, file name, bytes), for every fake Civitai version."""
+        base = os.path.join(self.hub.root, "civitai")
+        out = {}
+        for vid in os.listdir(base) if os.path.isdir(base) else []:
+            folder = os.path.join(base, vid)
+            with open(os.path.join(folder, "version.json")) as f:
+                meta = json.load(f)
+            names = [n for n in sorted(os.listdir(folder)) if n != "version.json"]
+            out[vid] = (meta, names[0], self.hub.read(os.path.join(folder, names[0])))
+        return out
+
+    def civitai_version_json(self, vid, meta, name, data):
+        host = "http://" + self.headers.get("Host", "127.0.0.1")
+        sha = self.hub.digest(data, "sha256").upper()  # Civitai writes hashes in upper case
+        return {"id": int(vid), "modelId": meta["modelId"], "name": "v" + vid,
+                "baseModel": meta["baseModel"],
+                "model": {"name": meta["modelName"], "type": meta["type"], "nsfw": False},
+                "files": [{"id": int(vid) * 10, "name": name, "type": "Model", "primary": True,
+                           "sizeKB": len(data) / 1024.0,
+                           "metadata": {"format": "SafeTensor", "fp": "fp16", "size": "full"},
+                           "hashes": {"AutoV2": sha[:10], "SHA256": sha},
+                           "downloadUrl": host + "/api/download/models/" + vid}],
+                "downloadUrl": host + "/api/download/models/" + vid}
+
+    def civitai_api(self, parts, query):
+        versions = self.civitai_versions()
+        kind, name, ident = parts
+        if kind == "v1" and name == "model-versions" and ident in versions:
+            return self.send_json(200, self.civitai_version_json(ident, *versions[ident]))
+        if kind == "v1" and name == "models" and ident.isdigit():
+            mine = sorted((int(v) for v, (m, _, _) in versions.items()
+                           if m["modelId"] == int(ident)), reverse=True)
+            if mine:
+                return self.send_json(200, {"id": int(ident), "modelVersions": [
+                    self.civitai_version_json(str(v), *versions[str(v)]) for v in mine]})
+        if kind == "download" and name == "models" and ident in versions:
+            meta, file_name, _ = versions[ident]
+            key = meta.get("key")
+            given = self.headers.get("Authorization") or ""
+            if key and given != "Bearer " + key and query.get("token", [""])[0] != key:
+                return self.send_json(401, {"error": "Unauthorized", "message":
+                                            "The creator of this asset requires you to be "
+                                            "logged in to download it"})
+            self.send_response(302)
+            self.send_header("Location", "/civitai-files/%s/%s?sig=fake" % (ident, file_name))
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            return
+        self.send_json(404, {"error": "No model with id " + ident})
+
+    def civitai_file(self, vid, name):
+        versions = self.civitai_versions()
+        if vid not in versions or versions[vid][1] != name:
+            return self.send_json(404, {"error": "no such file"})
+        self.send_content("civitai/%s/%s" % (vid, name), versions[vid][2], {})
 
     def repo_files(self, repo, revision):
         """(files, commit) or None after answering with an error."""
