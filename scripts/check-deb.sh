@@ -27,6 +27,12 @@ rm -f "$BUILD_DIR"/lightning-studio_*.deb
 deb=$(ls "$BUILD_DIR"/lightning-studio_*.deb)
 echo "check-deb: $(basename "$deb"): $(du -h "$deb" | cut -f1)"
 dpkg-deb --field "$deb" Depends Recommends Installed-Size
+# The unit of `lightning serve` ships (where the CLI has the server) and is not enabled.
+unit=usr/lib/systemd/system/lightning-serve.service
+if grep -q "^HTTPLIB_FOUND:INTERNAL=1" "$BUILD_DIR/CMakeCache.txt"; then  # serve is built
+  dpkg-deb -c "$deb" | grep -q " \./$unit\$" || { echo "check-deb: no /$unit in the .deb" >&2; exit 1; }
+  echo "check-deb: /$unit in the package"
+fi
 
 # The mirror this machine's apt uses (deb822 or one-line format), unless DEB_MIRROR says.
 mirror=${DEB_MIRROR:-$(
@@ -70,6 +76,10 @@ grep -q "^Icon=lightning-studio$" "$desktop"
 test -f /usr/share/icons/hicolor/256x256/apps/lightning-studio.png
 test -f /usr/share/icons/hicolor/scalable/apps/lightning-studio.svg
 command -v lightning-studio >/dev/null
+if [ -f /usr/lib/systemd/system/lightning-serve.service ]; then
+  ! ls /etc/systemd/system/*.wants/lightning-serve.service 2>/dev/null  # installed, not enabled
+  echo "check-deb: lightning-serve.service installed, not enabled"
+fi
 echo "check-deb: menu entry $desktop with icon lightning-studio (256x256 png, scalable svg)"
 
 # The app has no exit of its own: alive after 15 s (timeout then stops it: 124) = it started.
