@@ -4,6 +4,9 @@
 #   bench/remote-latency.sh BUILD_DIR MODEL_DIR LIGHTNING_DIR [--runs N] [--steps N] [--size PX]
 # e.g. bench/remote-latency.sh build /work/shared/fixtures/tiny-sdxl /work/shared/fixtures/tiny-lightning
 set -eu
+# Two processes with libtorch thread pools on the same cores: OpenMP threads that spin after
+# their work (the default) slow the other process down and swamp the hop.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 build=$1 model=$2 lightning=$3
 shift 3
 log=$(mktemp)
