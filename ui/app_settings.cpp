@@ -7,6 +7,7 @@
 #include "core/util/error.h"
 #include "core/util/log.h"
 #include "ui/device_choice.h"
+#include "ui/gallery_model.h"
 #include "ui/string_convert.h"
 
 #include <QDir>
@@ -272,6 +273,26 @@ void save_form_settings(QSettings& settings, const FormSettings& form) {
     settings.setValue(QStringLiteral("seed_mode"), QString::fromLatin1(to_string(form.seed_mode)));
     settings.setValue(QStringLiteral("size_preset"), form.size_preset);
     settings.endGroup();
+}
+
+const QString kThumbnailSizeKey = QStringLiteral("gallery/thumbnail_size");
+
+int load_thumbnail_size(QSettings& settings) {
+    const QVariant stored = settings.value(kThumbnailSizeKey);
+    if (!stored.isValid()) return GalleryModel::kDefaultThumbnailSize;
+    bool number = false;
+    const int size = stored.toInt(&number);
+    if (number && size >= GalleryModel::kMinThumbnailSize &&
+        size <= GalleryModel::kMaxThumbnailSize)
+        return size;
+    lightning::log().warn("The saved thumbnail size ({}) is not a number from {} to {}; using {}",
+                          to_std(stored.toString().left(40)), GalleryModel::kMinThumbnailSize,
+                          GalleryModel::kMaxThumbnailSize, GalleryModel::kDefaultThumbnailSize);
+    return GalleryModel::kDefaultThumbnailSize;
+}
+
+void save_thumbnail_size(QSettings& settings, int size) {
+    settings.setValue(kThumbnailSizeKey, size);
 }
 
 }  // namespace lightning::ui

@@ -98,4 +98,9 @@ void save_engine_settings(QSettings& settings, const EngineSettings& engine);
 FormSettings load_form_settings(QSettings& settings);
 void save_form_settings(QSettings& settings, const FormSettings& form);
 
+// The gallery's thumbnail size ("gallery/thumbnail_size"): a stored value that is not a number
+// or lies outside GalleryModel's limits gives the default (logged).
+int load_thumbnail_size(QSettings& settings);
+void save_thumbnail_size(QSettings& settings, int size);
+
 }  // namespace lightning::ui

@@ -405,6 +405,11 @@ void GalleryWidget::build_actions() {
             if (const GalleryItem* item = usable_current_item())
                 Q_EMIT regenerateRequested(item->record.request);
         });
+    // The main window's "More like this" (its next seeds as a grid) for this image.
+    add("moreLikeThisAction", tr("More like this"), {}, view_, on_view, [this] {
+        if (const GalleryItem* item = usable_current_item())
+            Q_EMIT moreLikeThisRequested(item->record.request);
+    });
     // Any image can be refined, also one whose parameters are refused.
     add("useAsInputAction", tr("Use as input"), QKeySequence(Qt::CTRL | Qt::Key_I), view_, on_view,
         [this] {
@@ -505,6 +510,26 @@ void GalleryWidget::update_details() {
                      : tr("This image was upscaled from one without generation settings: "
                           "there are none to reuse or regenerate"));
     }
+    update_more_like_this(row);
+}
+
+// Off, with the reason as its tooltip, for an image whose record cannot be rendered again: one
+// refused by the limits, or an upscale of an image without generation settings.
+void GalleryWidget::update_more_like_this(int row) {
+    QAction* more = action("moreLikeThisAction");
+    if (!more) return;  // not built yet
+    const GalleryItem* item = row < 0 ? nullptr : &model_->item(row);
+    QString why_not;
+    if (item && !item->refused.isEmpty())
+        why_not = refusal_message(item->file, item->refused);
+    else if (item && upscaled_without_source(item->record))
+        why_not =
+            tr("This image was upscaled from one without generation settings: there "
+               "are none to render more of");
+    more->setEnabled(why_not.isEmpty());
+    more->setToolTip(why_not.isEmpty()
+                         ? tr("Render the next seeds of this image, everything else the same")
+                         : why_not);
 }
 
 void GalleryWidget::show_notice(const QString& text, bool with_undo) {
@@ -730,6 +755,7 @@ void GalleryWidget::show_context_menu(const QPoint& position) {
     menu.addSeparator();
     menu.addAction(action("reuseAction"));
     menu.addAction(action("regenerateAction"));
+    menu.addAction(action("moreLikeThisAction"));
     menu.addAction(action("useAsInputAction"));
     add_upscale_entries(menu);
     menu.addSeparator();

@@ -100,6 +100,8 @@ public:
 Q_SIGNALS:
     void reuseRequested(lightning::GenerationRequest request);
     void regenerateRequested(lightning::GenerationRequest request);
+    // "More like this" (the context menu): the image's next seeds (MainWindow::more_like_this).
+    void moreLikeThisRequested(lightning::GenerationRequest request);
     // "Use as input" (the context menu, Ctrl+I, the viewer): refine the image of `file`.
     void useAsInputRequested(QString file);
     // "Upscale ×2 / ×4" (the context menu, the viewer): `file` by `scale` with `model`.
@@ -124,6 +126,7 @@ private:
     void update_count();
     void update_filter_choices();
     void update_details();
+    void update_more_like_this(int row);
     void show_notice(const QString& text, bool with_undo);
     void step_viewer(int delta);
     void copy_text(int role, const QString& what);

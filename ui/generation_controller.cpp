@@ -193,10 +193,16 @@ void GenerationController::dispatch() {
         start_load();
         return;
     }
-    // Live mode's render goes first: it is what the user is looking at.
-    auto job = std::exchange(live_waiting_, std::nullopt);
-    if (!job) job = queue_.take_first();
+    // Live mode's render goes first (it is what the user is looking at), but not twice in a
+    // row past a queued job: with someone typing, live renders would follow each other forever
+    // and the queue never run. So a queued job waits for at most the live render in flight.
+    std::optional<GenerationJob> job;
+    if (live_waiting_ && !(last_was_live_ && queue_.count() > 0))
+        job = std::exchange(live_waiting_, std::nullopt);
+    else
+        job = queue_.take_first();
     if (!job) return;
+    last_was_live_ = job->purpose == JobPurpose::Live;
     current_ = job;
     current_images_saved_ = 0;
     Q_EMIT busyChanged(true);

@@ -35,7 +35,9 @@ public:
     // Queues a job (id assigned here) and starts it when the worker is free. Returns the id.
     int submit(GenerationJob job);
     // Live mode's job: not shown in the queue, runs before queued jobs as soon as the worker is
-    // free. A live job still waiting is replaced (and reported as cancelled). Returns the id.
+    // free, except right after another live job: then a queued job goes first (live renders
+    // yield to the queue, one job at a time). A live job still waiting is replaced (and
+    // reported as cancelled). Returns the id.
     int submit_live(GenerationJob job);
     // Cancels one job: the running one before its next UNet step; a waiting live job or a queued
     // one is dropped and reported finished (cancelled) from the event loop.
@@ -103,6 +105,7 @@ private:
     bool loading_ = false;
     std::optional<GenerationJob> current_;
     std::optional<GenerationJob> live_waiting_;
+    bool last_was_live_ = false;    // the last job started was live mode's (dispatch())
     int current_images_saved_ = 0;  // of the running job's batch (image i has seed + i)
     int next_job_id_ = 1;
     int preloaded_ = -1;

@@ -127,6 +127,7 @@ MainWindow::MainWindow(QWidget* parent, lightning::SecondsClock live_clock) : QM
     build_status_bar();
 
     form_->restore(load_form_settings(settings));
+    gallery_->set_thumbnail_size(load_thumbnail_size(settings));
     resize(1280, 800);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     // Said explicitly: restoreGeometry() alone loses it on some window managers.
@@ -276,6 +277,7 @@ void MainWindow::build_docks() {
     gallery_dock->setWidget(gallery_);
     addDockWidget(Qt::RightDockWidgetArea, gallery_dock);
     connect(gallery_, &GalleryWidget::reuseRequested, this, &MainWindow::reuse);
+    connect(gallery_, &GalleryWidget::moreLikeThisRequested, this, &MainWindow::more_like_this);
     connect(gallery_, &GalleryWidget::useAsInputRequested, this, &MainWindow::use_as_input);
     connect(gallery_, &GalleryWidget::upscaleRequested, this, &MainWindow::upscale_image);
     connect(gallery_, &GalleryWidget::regenerateRequested, this,
@@ -452,6 +454,7 @@ void MainWindow::on_queue_changed() {
 void MainWindow::save_state() {
     QSettings settings;
     save_form_settings(settings, form_->settings());
+    save_thumbnail_size(settings, gallery_->thumbnail_size());
     save_pending_jobs(settings, controller_->unfinished_gallery_jobs());
     settings.setValue(QStringLiteral("window/maximized"), isMaximized());
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

@@ -153,6 +153,18 @@ void PromptBox::set_counter(TokenCounter* counter) {
     recount();
 }
 
+void PromptBox::set_lora_tags_removed(bool removed) {
+    lora_tags_removed_ = removed;
+    recount();
+}
+
+void PromptBox::set_resolved(const QString& text, const QString& error) {
+    if (text == resolved_ && text.isNull() == resolved_.isNull() && error == resolve_error_) return;
+    resolved_ = text;
+    resolve_error_ = error;
+    debounce_.start();
+}
+
 void PromptBox::recount() {
     debounce_.stop();
     if (!counter_ || !counter_->ready()) {
@@ -161,9 +173,13 @@ void PromptBox::recount() {
         count_->setToolTip({});
         return;
     }
-    const QString text = editor_->toPlainText();
-    const TokenCount count = counter_->count(text);
-    highlighter_->set_cut(count.cut);
+    // A template is counted as it resolves (the resolved text has no place in the editor to
+    // strike out); the form shows that text under the box.
+    const bool resolved = !resolved_.isNull() || !resolve_error_.isEmpty();
+    const QString text = resolved ? resolved_ : editor_->toPlainText();
+    TokenCount count = lora_tags_removed_ ? counter_->count_prompt(text) : counter_->count(text);
+    if (!resolve_error_.isEmpty()) count.error = resolve_error_;
+    highlighter_->set_cut(resolved ? -1 : count.cut);
     if (!count.error.isEmpty()) {
         count_->setText(QStringLiteral("<span style='color:#b02020'>%1</span>")
                             .arg(tr("cannot read the prompt").toHtmlEscaped()));
@@ -183,8 +199,9 @@ void PromptBox::recount() {
     }
     if (count.second != count.first) label += tr(" (OpenCLIP: %1)").arg(count.second);
     if (count.cut >= 0) {
-        label = QStringLiteral("<span style='color:#b02020'>%1 — the struck-out end is cut</span>")
-                    .arg(label.toHtmlEscaped());
+        label = QStringLiteral("<span style='color:#b02020'>%1 — %2</span>")
+                    .arg(label.toHtmlEscaped(), resolved ? tr("the resolved prompt's end is cut")
+                                                         : tr("the struck-out end is cut"));
         count_->setToolTip(tr("SDXL's text encoders read at most %1 tokens; the rest of the "
                               "prompt is ignored.")
                                .arg(count.limit));

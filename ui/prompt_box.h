@@ -63,6 +63,13 @@ public:
     // with weight 1, as A1111's cards insert it. None: no completion.
     void set_lora_names(const QStringList& names);
     QCompleter* lora_completer() const { return lora_completer_; }
+    // The positive prompt's box: its `<lora:...>` tags are not counted (TokenCounter::
+    // count_prompt).
+    void set_lora_tags_removed(bool removed);
+    // What the text resolves to when it is a template (the form's resolved prompt): counted
+    // instead of the text; a null string counts the text. `error` (why the template does not
+    // resolve) is shown instead of a count.
+    void set_resolved(const QString& text, const QString& error = {});
 
 Q_SIGNALS:
     void textChanged();
@@ -78,6 +85,9 @@ private:
     QLabel* count_;
     TruncationHighlighter* highlighter_;
     TokenCounter* counter_ = nullptr;
+    bool lora_tags_removed_ = false;
+    QString resolved_;       // null: the text is counted
+    QString resolve_error_;  // the template does not resolve
     QTimer debounce_;
 };
 

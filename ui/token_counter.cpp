@@ -1,5 +1,6 @@
 #include "ui/token_counter.h"
 
+#include "core/lora/lora_files.h"
 #include "core/text/clip_tokenizer.h"
 #include "core/text/prompt_encoder.h"
 #include "core/util/error.h"
@@ -129,6 +130,18 @@ TokenCount TokenCounter::count_chunked(const QString& text) const {
         count.error = to_qstring(error.what());
     }
     return count;
+}
+
+TokenCount TokenCounter::count_prompt(const QString& text) const {
+    if (syntax_ != lightning::PromptSyntax::A1111) return count(text);
+    try {
+        return count(to_qstring(lightning::extract_lora_tags(to_std(text)).prompt));
+    } catch (const lightning::Error& error) {
+        TokenCount count;
+        count.chunks = 1;
+        count.error = to_qstring(error.what());
+        return count;
+    }
 }
 
 TokenCount TokenCounter::count(const QString& text) const {

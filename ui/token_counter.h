@@ -43,6 +43,10 @@ public:
     QString status() const { return status_; }  // why not ready ("" when ready)
 
     TokenCount count(const QString& text) const;  // requires ready()
+    // The count of a positive prompt: in the a1111 syntax its `<lora:name:weight>` tags are
+    // taken out first, as the engine takes them out before encoding (core/lora/lora_files.h's
+    // extract_lora_tags; a tag it refuses is the count's error).
+    TokenCount count_prompt(const QString& text) const;
 
 Q_SIGNALS:
     void readyChanged();

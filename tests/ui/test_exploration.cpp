@@ -28,12 +28,15 @@
 #include <QtTest/QtTest>
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -83,10 +86,14 @@ private Q_SLOTS:
     void live_images_are_saved_only_when_kept();
     void compare_renders_every_checkpoint_as_single_runs_do();
     void more_like_this_renders_the_next_seeds();
+    void gallery_context_menu_offers_more_like_this();
+    void a_queued_job_runs_before_further_live_renders();
     void the_seed_shown_is_the_seed_that_runs();
     void variations_grid_renders_n_variation_seeds();
     void image_with_weights_and_embedding_regenerates_bit_identically();
     void token_counter_counts_chunks_in_weighting_syntaxes();
+    void token_counter_skips_lora_tags_and_counts_the_resolved_template();
+    void thumbnail_size_survives_a_restart();
     void settings_rows_stay_put_while_typing_a_path();
     void maximised_window_and_pending_queue_survive_a_restart();
     void an_interrupted_variation_batch_resumes_with_its_variation_seeds();
@@ -553,6 +560,94 @@ void TestExploration::variations_grid_renders_n_variation_seeds() {
     QVERIFY(pixels_of(gallery()->item(0).file) == pixels_of(source.file));
 }
 
+void TestExploration::gallery_context_menu_offers_more_like_this() {
+    open_window();
+    set_form(QStringLiteral("a paper boat"), 2, 64, 64, 700);
+    QVERIFY(window_->generate() > 0);
+    wait_idle();
+    QListView* view = window_->gallery()->view();
+    view->setCurrentIndex(view->model()->index(0, 0));
+    QAction* more = window_->gallery()->action("moreLikeThisAction");
+    QVERIFY(more);
+    QVERIFY(more->isEnabled());
+    // It is in the gallery's context menu.
+    bool in_menu = false;
+    QTimer::singleShot(0, this, [&] {
+        auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+        in_menu = menu && menu->actions().contains(more);
+        if (menu) menu->close();
+    });
+    Q_EMIT view->customContextMenuRequested(view->visualRect(view->currentIndex()).center());
+    QVERIFY(in_menu);
+    // The window's "More like this" for that image: its next seeds as a grid.
+    more->trigger();
+    ResultGrid* grid = window_->result_grid();
+    const int n = window_->engine_settings().variation_count;
+    QCOMPARE(grid->count(), n);
+    QVERIFY(grid->title().startsWith(QLatin1String("More like seed 700")));
+    QTRY_COMPARE_WITH_TIMEOUT(grid->finished_count(), n, kTimeoutMs);
+    wait_idle();
+    for (int i = 0; i < n; ++i)
+        QCOMPARE(grid->result(i)->first.record.request.seed, uint64_t(701 + i));
+
+    // An image whose record is refused: the action is off and says why.
+    GalleryItem refused = gallery()->item(0);
+    refused.file = QDir(gallery_dir_).filePath(QStringLiteral("refused.png"));
+    QVERIFY(QFile::copy(gallery()->item(0).file, refused.file));
+    refused.refused = QStringLiteral("prompt is 30000 bytes long; at most 20000 are accepted");
+    gallery()->add(refused, QImage(refused.file));
+    view->setCurrentIndex(view->model()->index(0, 0));  // the newest
+    QCOMPARE(window_->gallery()->current_row(), gallery()->row_of(refused.file));
+    QVERIFY(!more->isEnabled());
+    QVERIFY2(more->toolTip().contains(refused.refused), qPrintable(more->toolTip()));
+}
+
+// With a Generate job queued, live edits that keep coming do not hold it back: it starts
+// after the live render in flight, before any other live render; live mode goes on after it.
+void TestExploration::a_queued_job_runs_before_further_live_renders() {
+    open_window();
+    set_form(QStringLiteral("a kite"), 2, 64, 64, 9);
+    window_->set_live(true);
+    GenerationController* controller = window_->controller();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        controller->current_job() && controller->current_job()->purpose == JobPurpose::Live,
+        kTimeoutMs);
+    QList<JobPurpose> started;
+    connect(controller, &GenerationController::jobStarted, this,
+            [&started](const GenerationJob& job) { started << job.purpose; });
+    const int queued = window_->generate();
+    QVERIFY(queued > 0);
+    QCOMPARE(controller->queue()->count(), 1);
+    auto* editor = child<QPlainTextEdit>(window_.get(), "promptEdit");
+    // An edit while the live render is in flight: a live input waits along with the job.
+    QTest::keyClick(editor, Qt::Key_Space);
+    int edits = 1;
+    // Then one edit at a time, each until the controller started the next job.
+    while (controller->queue()->count() > 0 && edits < 10) {
+        const qsizetype before = started.size();
+        QTest::keyClick(editor, char('a' + edits));
+        ++edits;
+        QTRY_VERIFY_WITH_TIMEOUT(started.size() > before, kTimeoutMs);
+    }
+    QVERIFY2(controller->queue()->count() == 0,
+             qPrintable(QStringLiteral("the queued job still waits after %1 edits and %2 live "
+                                       "renders")
+                            .arg(edits)
+                            .arg(started.count(JobPurpose::Live))));
+    QCOMPARE(started.first(), JobPurpose::Gallery);  // no live render went before it
+    // Live mode resumes: the newest text is rendered after the job.
+    QSignalSpy shown(window_.get(), &MainWindow::liveResultShown);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !shown.isEmpty() &&
+            to_qstring(shown.last()[0].value<GalleryItem>().record.request.prompt) ==
+                editor->toPlainText(),
+        kTimeoutMs);
+    QCOMPARE(started.count(JobPurpose::Gallery), 1);
+    QVERIFY(started.last() == JobPurpose::Live);
+    window_->set_live(false);
+    wait_idle();
+}
+
 void TestExploration::the_seed_shown_is_the_seed_that_runs() {
     open_window();
     auto* seed = child<QLineEdit>(window_.get(), "seedEdit");
@@ -672,6 +767,73 @@ void TestExploration::token_counter_counts_chunks_in_weighting_syntaxes() {
     QVERIFY2(box->count_label()->text().contains(QLatin1String("93 / 75 tokens")),
              qPrintable(box->count_label()->text()));
     QCOMPARE(box->cut_position(), 75 * 4);
+}
+
+// The encoders never see `<lora:...>` tags (the engine takes them out) nor a template's syntax
+// (they get what it resolves to): the count is the one of the text they do see.
+void TestExploration::token_counter_skips_lora_tags_and_counts_the_resolved_template() {
+    const QString wildcards = root_.filePath(QStringLiteral("wildcards"));
+    QVERIFY(QDir().mkpath(wildcards));
+    QFile colors(wildcards + QStringLiteral("/colors.txt"));
+    QVERIFY(colors.open(QIODevice::WriteOnly));
+    colors.write("deep crimson and burnt orange\n");  // one line: every seed picks it
+    colors.close();
+    EngineSettings engine = tiny_engine();
+    engine.wildcards_dir = wildcards;
+    store_engine(engine);
+    open_window();
+    QTRY_VERIFY_WITH_TIMEOUT(window_->token_counter()->ready(), kTimeoutMs);
+    auto* box = window_->findChild<PromptBox*>(QStringLiteral("promptBox"));
+    const auto count_of = [box](const QString& text) {
+        box->set_text(text);
+        box->recount();
+        return box->count_label()->text();
+    };
+    const QString plain = count_of(QStringLiteral("a photo of a cat"));
+    QCOMPARE(count_of(QStringLiteral("a photo of a cat <lora:pixel_style:0.8>")), plain);
+    QCOMPARE(count_of(QStringLiteral("<lora:a:1> a photo of a <lyco:b:0.5> cat")), plain);
+    // A tag the engine refuses is said, as the engine says it.
+    count_of(QStringLiteral("a cat <hypernet:x:1>"));
+    QVERIFY2(box->count_label()->toolTip().contains(QLatin1String("hypernet")),
+             qPrintable(box->count_label()->toolTip()));
+    // The negative prompt keeps its tags (the engine takes them out of the prompt only).
+    auto* negative = window_->findChild<PromptBox*>(QStringLiteral("negativeBox"));
+    negative->set_text(QStringLiteral("blurry"));
+    negative->recount();
+    const QString blurry = negative->count_label()->text();
+    negative->set_text(QStringLiteral("blurry <lora:a:1>"));
+    negative->recount();
+    QVERIFY(negative->count_label()->text() != blurry);
+
+    const QString resolved = count_of(QStringLiteral("a deep crimson and burnt orange cat"));
+    QVERIFY(resolved != plain);
+    QCOMPARE(count_of(QStringLiteral("a __colors__ cat")), resolved);
+    QCOMPARE(count_of(QStringLiteral("a {__colors__} cat <lora:a:1>")), resolved);
+    // A wildcard the folder lacks: no count, the reason instead.
+    count_of(QStringLiteral("a __nosuch__ cat"));
+    QVERIFY2(box->count_label()->toolTip().contains(QLatin1String("nosuch")),
+             qPrintable(box->count_label()->toolTip()));
+}
+
+void TestExploration::thumbnail_size_survives_a_restart() {
+    open_window(false);
+    const int size = GalleryModel::kDefaultThumbnailSize + 64;
+    window_->gallery()->set_thumbnail_size(size);
+    window_.reset();
+    open_window(false);
+    QCOMPARE(window_->gallery()->thumbnail_size(), size);
+    window_.reset();
+    // Stored values outside the slider's range, or no number, give the default.
+    for (const QVariant& stored :
+         {QVariant(GalleryModel::kMaxThumbnailSize + 1),
+          QVariant(GalleryModel::kMinThumbnailSize - 1), QVariant(QStringLiteral("large"))}) {
+        QSettings settings;
+        settings.setValue(QStringLiteral("gallery/thumbnail_size"), stored);
+        QCOMPARE(load_thumbnail_size(settings), GalleryModel::kDefaultThumbnailSize);
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("gallery/thumbnail_size"), GalleryModel::kMaxThumbnailSize);
+    QCOMPARE(load_thumbnail_size(settings), GalleryModel::kMaxThumbnailSize);
 }
 
 // ----------------------------------------------------------------------- first-time-user fixes

@@ -101,6 +101,7 @@ void GenerationForm::build_prompt_fields() {
     layout->setContentsMargins(0, 0, 0, 0);
     prompt_ = new PromptBox(QStringLiteral("prompt"), tr("Describe the image…"), this);
     prompt_->set_counter(counter_);
+    prompt_->set_lora_tags_removed(true);  // the engine takes them out of the prompt only
     layout->addWidget(buddy_label(tr("&Prompt"), prompt_->editor(), this));
     prompt_->editor()->setAccessibleDescription(
         tr("What the image shows; (words:1.2) weights words, <lora:name:weight> adds a LoRA. "
@@ -442,6 +443,9 @@ QString GenerationForm::resolved_prompt_text() const {
 void GenerationForm::update_resolved_prompt() {
     lightning::GenerationRequest r = request();
     r.batch = 1;
+    // The boxes count what the encoders get: the resolved text of a template.
+    prompt_->set_resolved({});
+    negative_->set_resolved({});
     if (!r.has_template()) {
         resolved_->hide();
         return;
@@ -450,13 +454,18 @@ void GenerationForm::update_resolved_prompt() {
     try {
         const lightning::GenerationRequest image = lightning::resolved_images(r).front();
         text = tr("Seed %1: %2").arg(image.seed).arg(to_qstring(image.prompt));
-        if (r.negative_template)
-            text += QStringLiteral("\n") +
-                    tr("Negative: %1").arg(to_qstring(image.negative_prompt.value_or("")));
+        if (!r.prompt_template.empty()) prompt_->set_resolved(to_qstring(image.prompt));
+        if (r.negative_template) {
+            const QString negative = to_qstring(image.negative_prompt.value_or(""));
+            text += QStringLiteral("\n") + tr("Negative: %1").arg(negative);
+            negative_->set_resolved(negative);
+        }
         resolved_->setStyleSheet(QString());
     } catch (const lightning::Error& e) {
         text = to_qstring(e.what());
         resolved_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        if (!r.prompt_template.empty()) prompt_->set_resolved({}, text);
+        if (r.negative_template) negative_->set_resolved({}, text);
     }
     resolved_->setText(text);
     resolved_->show();
