@@ -8,6 +8,7 @@
 #include "core/util/log.h"
 #include "ui/device_choice.h"
 #include "ui/string_convert.h"
+#include "ui/translations.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -210,6 +211,15 @@ void save_engine_settings(QSettings& settings, const EngineSettings& engine) {
     settings.setValue(QStringLiteral("live_scale"), engine.live_scale);
     settings.setValue(QStringLiteral("variation_count"), engine.variation_count);
     settings.endGroup();
+}
+
+QString load_language(QSettings& settings) {
+    const QString code = settings.value(QStringLiteral("ui/language")).toString();
+    return is_known_language(code) ? code : QString();
+}
+
+void save_language(QSettings& settings, const QString& code) {
+    settings.setValue(QStringLiteral("ui/language"), code);
 }
 
 namespace {
