@@ -409,6 +409,35 @@ def foreign_seeds():
                       bytes([FOREIGN_KEYS.index(key)]) + text.encode())
 
 
+# --- single-file checkpoints (names and shapes) ------------------------------------------------
+
+def shape_lines(header, keep=lambda name: True, rename=lambda name: name):
+    return "".join(f"{rename(name)}:{','.join(map(str, entry['shape']))}\n"
+                   for name, entry in sorted(header.items())
+                   if name != "__metadata__" and keep(name))
+
+
+def single_file_seeds():
+    clear_seeds("single_file")
+    header = read_header(FIXTURES / "tiny-lightning" / "sdxl_lightning_4step.safetensors")
+    write("single_file", "whole", shape_lines(header))
+    unet, vae = "model.diffusion_model.", "first_stage_model."
+    write("single_file", "unet_only", shape_lines(header, lambda n: n.startswith(unet)))
+    write("single_file", "ldm_unet_alone", shape_lines(
+        header, lambda n: n.startswith(unet), lambda n: n[len(unet):]))
+    write("single_file", "ldm_vae_alone", shape_lines(
+        header, lambda n: n.startswith(vae), lambda n: n[len(vae):]))
+    # VAE attention stored as Linear [C, C] (files converted from diffusers): read, and written
+    # back as 1x1 convolutions.
+    linear = {name: ({**entry, "shape": entry["shape"][:2]}
+                     if ".mid.attn_1." in name and name.endswith("weight")
+                     and len(entry["shape"]) == 4 else entry)
+              for name, entry in header.items()}
+    write("single_file", "vae_attention_linear", shape_lines(linear))
+    write("single_file", "text_encoders", shape_lines(
+        header, lambda n: n.startswith("conditioner.") or n.startswith(unet + "label_emb")))
+
+
 if __name__ == "__main__":
     safetensors_seeds()
     config_seeds()
@@ -422,6 +451,7 @@ if __name__ == "__main__":
     hub_seeds()
     gallery_seeds()
     foreign_seeds()
+    single_file_seeds()
     for target in sorted(CORPUS.iterdir()):
         files = list(target.iterdir())
         print(f"{target.name}: {len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

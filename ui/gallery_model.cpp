@@ -165,6 +165,11 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
             if (!cached || cached->size < wanted) loader_->request(item.file, wanted);
             return cached ? QVariant(cached->image) : QVariant();
         }
+        case Qt::AccessibleTextRole:  // what a screen reader says for the thumbnail
+            return item.favourite ? tr("%1 (starred)").arg(to_qstring(item.record.request.prompt))
+                                  : to_qstring(item.record.request.prompt);
+        case Qt::AccessibleDescriptionRole:
+            return to_qstring(lightning::format_parameters(item.record));
         case Qt::ToolTipRole:
             return (item.refused.isEmpty() ? QString() : item.refused + u'\n') +
                    to_qstring(lightning::format_parameters(item.record)) +

@@ -218,6 +218,9 @@ GalleryWidget::GalleryWidget(QWidget* parent) : QWidget(parent) {
 void GalleryWidget::build_view() {
     view_ = new QListView(this);
     view_->setObjectName(QStringLiteral("galleryView"));
+    view_->setAccessibleName(tr("Gallery"));
+    view_->setAccessibleDescription(
+        tr("Generated images, newest first. Enter opens one, S stars it, Delete trashes it"));
     view_->setModel(filter_);
     view_->setItemDelegate(delegate_);
     view_->setViewMode(QListView::ListMode);
@@ -279,6 +282,7 @@ QLayout* GalleryWidget::build_filter_bar() {
     search_ = new QLineEdit(this);
     search_->setObjectName(QStringLiteral("gallerySearch"));
     search_->setPlaceholderText(tr("Search prompts…"));
+    search_->setAccessibleName(tr("Search prompts"));
     search_->setClearButtonEnabled(true);
     search_->setToolTip(tr("Show images whose prompt contains all these words (Ctrl+F)"));
     search_pause_ = new QTimer(this);
@@ -337,6 +341,7 @@ QLayout* GalleryWidget::build_bottom_bar() {
     count_->setObjectName(QStringLiteral("galleryCount"));
     size_slider_ = new QSlider(Qt::Horizontal, this);
     size_slider_->setObjectName(QStringLiteral("thumbnailSizeSlider"));
+    size_slider_->setAccessibleName(tr("Thumbnail size"));
     size_slider_->setRange(GalleryModel::kMinThumbnailSize, GalleryModel::kMaxThumbnailSize);
     size_slider_->setSingleStep(16);
     size_slider_->setPageStep(64);
@@ -656,6 +661,11 @@ void GalleryWidget::open_viewer(int row) {
     if (!viewer_) {
         viewer_ = new ImageViewer(this);
         connect(viewer_, &ImageViewer::stepRequested, this, &GalleryWidget::step_viewer);
+        // Closing the viewer (Escape) gives the keyboard back to the gallery.
+        connect(viewer_, &QDialog::finished, this, [this] {
+            window()->activateWindow();
+            view_->setFocus(Qt::OtherFocusReason);
+        });
         connect(viewer_, &ImageViewer::favouriteRequested, this, [this] {
             if (viewer_row_ >= 0 && viewer_row_ < model_->rowCount())
                 toggle_favourite({viewer_row_});

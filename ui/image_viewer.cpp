@@ -77,6 +77,8 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Image"));
     resize(900, 900);
     view_ = new ZoomableImageView(this);
+    view_->setAccessibleDescription(
+        tr("The image. Z toggles fit and 100 %, arrows show the previous or next, S stars it"));
     caption_ = new QLabel(this);
     caption_->setWordWrap(true);
     caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -103,7 +105,8 @@ ImageViewer::ImageViewer(QWidget* parent) : QDialog(parent) {
     for (int i = 0; i < 2; ++i) {
         const int scale = i == 0 ? 2 : 4;
         upscale_[i] =
-            button(tr("Upscale ×%1").arg(scale), i == 0 ? "viewerUpscale2" : "viewerUpscale4", {});
+            button(tr("Upscale ×%1").arg(scale), i == 0 ? "viewerUpscale2" : "viewerUpscale4",
+                   tr("Upscale this image %1 times with the upscaler model").arg(scale));
         connect(upscale_[i], &QPushButton::clicked, this,
                 [this, scale] { Q_EMIT upscaleRequested(scale); });
     }
@@ -178,6 +181,8 @@ void ImageViewer::show_image(const QString& file, const QString& caption) {
     caption_->setText(image.isNull() ? tr("Cannot read %1: %2").arg(file, reader.errorString())
                                      : caption);
     view_->set_image(image);
+    // A screen reader names the image by what it shows.
+    view_->setAccessibleName(caption.isEmpty() ? QFileInfo(file).fileName() : caption);
     update_zoom_button();
     show();
     raise();

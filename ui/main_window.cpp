@@ -294,6 +294,8 @@ void MainWindow::build_docks() {
 
     log_ = new LogView(this);
     log_->setObjectName(QStringLiteral("logView"));
+    log_->setAccessibleName(tr("Log"));
+    log_->setAccessibleDescription(tr("What the app and the engine reported, newest last"));
     auto* log_dock = new QDockWidget(tr("Log"), this);
     log_dock->setObjectName(QStringLiteral("logDock"));
     log_dock->setWidget(log_);

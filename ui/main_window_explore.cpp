@@ -114,6 +114,7 @@ QLayout* MainWindow::build_variation_controls(QWidget* panel) {
     connect(variations_button_, &QPushButton::clicked, this, [this] { variations_selected(); });
     variation_strength_ = new QSlider(Qt::Horizontal, panel);
     variation_strength_->setObjectName(QStringLiteral("variationStrengthSlider"));
+    variation_strength_->setAccessibleName(tr("Variation strength"));
     variation_strength_->setRange(1, 100);
     variation_strength_->setValue(30);
     variation_strength_->setToolTip(

@@ -365,6 +365,8 @@ MaskPainter::MaskPainter(const QImage& image, const QImage& mask, QWidget* paren
     canvas_label_->setObjectName(QStringLiteral("maskCanvasLabel"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Use mask"));
+    buttons->button(QDialogButtonBox::Ok)->setToolTip(tr("Repaint the painted parts"));
+    buttons->button(QDialogButtonBox::Cancel)->setToolTip(tr("Close without changing the mask"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);
@@ -399,7 +401,10 @@ void MaskPainter::build_tools(QHBoxLayout* row) {
     size_->setValue(kDefaultBrushSize);
     size_->setSuffix(QStringLiteral(" px"));
     size_->setToolTip(tr("Brush size in pixels of the image ([ smaller, ] larger)"));
+    size_->setAccessibleName(tr("Brush size"));
     auto* slider = new QSlider(Qt::Horizontal, this);
+    slider->setAccessibleName(size_->accessibleName());
+    slider->setToolTip(size_->toolTip());
     slider->setRange(1, kMaxBrushSize);
     slider->setValue(kDefaultBrushSize);
     slider->setMinimumWidth(120);

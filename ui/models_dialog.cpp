@@ -102,6 +102,7 @@ QGroupBox* ModelsDialog::build_download_choice() {
                           what);
     base_->setObjectName(QStringLiteral("modelsBaseCheck"));
     base_->setChecked(true);
+    base_->setToolTip(tr("Download the parts of SDXL that every image needs"));
     what_layout->addWidget(base_);
     auto* steps_row = new QHBoxLayout;
     steps_row->addWidget(new QLabel(tr("SDXL-Lightning UNets:"), what));
@@ -110,6 +111,7 @@ QGroupBox* ModelsDialog::build_download_choice() {
         steps_[i] = new QCheckBox(steps == 1 ? tr("1 step") : tr("%1 steps").arg(steps), what);
         steps_[i]->setObjectName(QStringLiteral("modelsSteps%1Check").arg(steps));
         steps_[i]->setChecked(steps == 4);
+        steps_[i]->setToolTip(tr("Download the SDXL-Lightning UNet for this step count"));
         steps_row->addWidget(steps_[i]);
     }
     steps_row->addStretch();
@@ -118,6 +120,7 @@ QGroupBox* ModelsDialog::build_download_choice() {
         new QCheckBox(tr("fp16 variants where the repository has them (half the download)"), what);
     fp16_->setObjectName(QStringLiteral("modelsFp16Check"));
     fp16_->setChecked(true);
+    fp16_->setToolTip(tr("Download half-precision files where there are some: smaller, for GPUs"));
     what_layout->addWidget(fp16_);
     return what;
 }
@@ -126,10 +129,13 @@ QHBoxLayout* ModelsDialog::build_buttons() {
     auto* buttons = new QHBoxLayout;
     download_button_ = new QPushButton(tr("Download"), this);
     download_button_->setObjectName(QStringLiteral("modelsDownloadButton"));
+    download_button_->setToolTip(tr("Download the files ticked above from Hugging Face"));
     cancel_button_ = new QPushButton(tr("Cancel download"), this);
     cancel_button_->setObjectName(QStringLiteral("modelsCancelButton"));
+    cancel_button_->setToolTip(tr("Stop the download; what is complete stays"));
     close_button_ = new QPushButton(tr("Close"), this);
     close_button_->setObjectName(QStringLiteral("modelsCloseButton"));
+    close_button_->setToolTip(tr("Close this dialog"));
     buttons->addWidget(download_button_);
     buttons->addWidget(cancel_button_);
     buttons->addStretch();
@@ -177,6 +183,8 @@ ModelsDialog::ModelsDialog(QWidget* parent)
     notes_ = new QPlainTextEdit(this);
     notes_->setObjectName(QStringLiteral("modelsNotes"));
     notes_->setReadOnly(true);
+    notes_->setAccessibleName(tr("Download notes"));
+    notes_->setAccessibleDescription(tr("What the download did, one line per file"));
     notes_->setMaximumBlockCount(200);
     notes_->setFixedHeight(90);
     layout->addWidget(notes_);

@@ -78,6 +78,7 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
 
     auto* find = new QPushButton(tr("Find in Hugging Face cache"), this);
     find->setObjectName(QStringLiteral("findHfButton"));
+    find->setToolTip(tr("Fill in the model paths from the models in the Hugging Face cache"));
     hf_status_ = new QLabel(this);
     hf_status_->setWordWrap(true);
     connect(find, &QPushButton::clicked, this, [this] { find_in_hf_cache(); });
@@ -86,6 +87,8 @@ SettingsDialog::SettingsDialog(const EngineSettings& settings, QWidget* parent) 
     find_row->addWidget(hf_status_, 1);
 
     buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons_->button(QDialogButtonBox::Ok)->setToolTip(tr("Use and keep these settings"));
+    buttons_->button(QDialogButtonBox::Cancel)->setToolTip(tr("Close without changing settings"));
     connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
@@ -131,6 +134,7 @@ void SettingsDialog::build_engine_rows(QFormLayout* form, const EngineSettings& 
     preview_->addItem(tr("Full VAE decode"), int(lightning::PreviewMode::Full));
     preview_->addItem(tr("Off"), int(lightning::PreviewMode::Off));
     preview_->setCurrentIndex(preview_->findData(int(settings.preview)));
+    preview_->setToolTip(tr("How the image is shown while it renders"));
     form->addRow(tr("Live previews"), preview_);
 
     checkpoint_cache_ = new QDoubleSpinBox(this);
@@ -262,6 +266,7 @@ QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
                                         QLabel** status) {
     auto* edit = new QLineEdit(this);
     edit->setObjectName(name);
+    edit->setToolTip(tr("Path of: %1").arg(label));  // callers that say more set their own
     auto* row = new QHBoxLayout;
     row->addWidget(edit, 1);
     if (folder) {
@@ -292,6 +297,9 @@ QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,
     column->addLayout(row);
     column->addWidget(*status);
     form->addRow(label, column);
+    // The row's label names the edit for screen readers (its field is a layout, not the edit).
+    if (auto* row_label = qobject_cast<QLabel*>(form->labelForField(column)))
+        row_label->setBuddy(edit);
     return edit;
 }
 

@@ -242,8 +242,10 @@ LoraSpec parse_lora(const std::string& flag, const std::string& text) {
     }
 }
 
-// The parameters of an earlier image, for --from.
-ImageRecord read_from_png(const std::string& path) {
+// The generation settings of an earlier image, for --from: its A1111 `parameters` text, else
+// another tool's entries (ComfyUI, InvokeAI, Fooocus: core/request/foreign_metadata.h), whose
+// summary ("Read from ComfyUI (prompt): Prompt, Seed, ...") goes to `summary`.
+ImageRecord read_from_png(const std::string& path, std::string& summary) {
     require_file("--from", path);
 #ifndef LIGHTNING_HAVE_OIIO
     throw UsageError("--from: this build has no PNG support (built without OpenImageIO)");
@@ -254,11 +256,15 @@ ImageRecord read_from_png(const std::string& path) {
     } catch (const Error& e) {
         throw UsageError("--from: " + std::string(e.what()));
     }
-    if (!found.parameters)
-        throw UsageError("--from: " + path + " has no \"parameters\" text chunk");
-    if (!found.record)
+    if (!found.foreign_problem.empty()) throw UsageError("--from: " + found.foreign_problem);
+    if (!found.record && found.parameters)
         throw UsageError("--from: the parameters text of " + path +
                          " has no settings line (Steps: ..., Seed: ...)");
+    if (!found.record)
+        throw UsageError("--from: " + path +
+                         " holds no generation settings (no A1111 \"parameters\" text, no "
+                         "ComfyUI, InvokeAI or Fooocus entry)");
+    summary = found.foreign_summary;
     return *found.record;
 #endif
 }
@@ -494,7 +500,7 @@ void set_seed_resize_from(SeedVariation& variation, const std::string& flag,
 // --from's PNG is the request the other flags change.
 void apply_from(GenerateParse& p, const std::string& path) {
     p.args.from = path;
-    p.args.from_record = read_from_png(path);
+    p.args.from_record = read_from_png(path, p.args.from_summary);
     p.args.request = p.args.from_record->request;
     p.args.seed_given = p.prompt_given = true;
 }

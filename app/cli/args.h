@@ -25,6 +25,9 @@ struct GenerateArgs {
     std::string dump;  // safetensors path ("" = none)
     std::string from;  // PNG whose parameters the request starts from ("" = none)
     std::optional<ImageRecord> from_record;  // its parameters, read while parsing
+    // When from_record is another tool's (ComfyUI, InvokeAI, Fooocus): what was read from it,
+    // foreign_summary()'s line; "" for an A1111 `parameters` text.
+    std::string from_summary;
     std::string log_level;
     // --lora-dir: folders whose LoRA files <lora:name:weight> prompt tags name.
     std::vector<std::string> lora_dirs;

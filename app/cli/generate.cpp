@@ -117,6 +117,9 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
     const ImageRecord now = engine.record_for(args.request, probe, 0);
     const std::string from = "--from: " + args.from;
     warn_if_template_changed(args, from);
+    // Another tool's record names its checkpoint its own way and says nothing of a UNet file:
+    // nothing to compare (its summary said what was read).
+    if (!args.from_summary.empty()) return;
     if (recorded.unet.name.empty() != now.unet.name.empty()) {
         print_warning(recorded.unet.name.empty()
                           ? from + " was made with the base model's own UNet; this run uses " +
@@ -146,6 +149,8 @@ void compare_with_recorded(const GenerateArgs& args, const Engine& engine) {
 // restoration, ...), said once, so that a different-looking result is not a mystery.
 void report_unused_settings(const GenerateArgs& args) {
     if (!args.from_record) return;
+    if (!args.from_summary.empty())
+        std::cerr << "--from: " << args.from << ": " << args.from_summary << "\n";
     std::string unused;
     for (const auto& setting : unused_settings(*args.from_record))
         unused += (unused.empty() ? "" : ", ") + setting;

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -81,38 +82,55 @@ void validate_device(const std::string& device, Precision precision) {
         throw Error("precision", "fp16 is not supported on the CPU (use fp32, or bf16)");
 }
 
-// Each request file's kind (and for a LoRA, why it does not fit SDXL), by path, while the file
-// is unchanged (same size and time): the CLI checks a request before loading and the engine
-// again before it runs, and a batch repeats the same LoRA on every line; a file's header is read
-// once.
-class CheckedFiles {
+// What a request's file says, by path, while the file is unchanged (same size and time): the
+// CLI checks a request before loading and the engine again before it runs, a batch repeats the
+// same LoRA on every line, and every image's record states the upscaler's scale; a file's header
+// is read once. A read that throws keeps nothing.
+template <typename Value>
+class PerFileCache {
 public:
-    struct Checked {
-        CheckpointKind kind = CheckpointKind::Unknown;
-        std::string lora_problem;  // lora_base_problem() of a LoRA
-    };
-
-    Checked check(const std::string& path) {
+    Value get(const std::string& path, const std::function<Value()>& read) {
         const std::string stamp = file_stamp(path);
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (const auto found = checked_.find(path);
-                found != checked_.end() && found->second.first == stamp)
+            if (const auto found = values_.find(path);
+                found != values_.end() && found->second.first == stamp)
                 return found->second.second;
         }
-        const auto file = SafeTensorsFile::open(path);
-        Checked checked{classify_checkpoint(*file), {}};
-        if (checked.kind == CheckpointKind::Lora)
-            checked.lora_problem = lora_base_problem(lora_base_of(file->metadata(), file->infos()));
+        Value value = read();
         std::lock_guard<std::mutex> lock(mutex_);
-        checked_[path] = {stamp, checked};
-        return checked;
+        values_[path] = {stamp, value};
+        return value;
     }
 
 private:
     std::mutex mutex_;
-    std::map<std::string, std::pair<std::string, Checked>> checked_;
+    std::map<std::string, std::pair<std::string, Value>> values_;
 };
+
+// A request file's kind, and for a LoRA why it does not fit SDXL.
+struct CheckedFile {
+    CheckpointKind kind = CheckpointKind::Unknown;
+    std::string lora_problem;  // lora_base_problem() of a LoRA
+};
+
+CheckedFile check_file(const std::string& path) {
+    static PerFileCache<CheckedFile> checked;
+    return checked.get(path, [&] {
+        const auto file = SafeTensorsFile::open(path);
+        CheckedFile result{classify_checkpoint(*file), {}};
+        if (result.kind == CheckpointKind::Lora)
+            result.lora_problem = lora_base_problem(lora_base_of(file->metadata(), file->infos()));
+        return result;
+    });
+}
+
+// The scale an upscaler model file makes (its header read once while unchanged); throws
+// lightning::Error naming the file when it is no upscaler.
+int64_t native_upscale(const std::string& path) {
+    static PerFileCache<int64_t> scales;
+    return scales.get(path, [&] { return check_upscaler_file(path).scale(); });
+}
 
 }  // namespace
 
@@ -120,16 +138,15 @@ private:
 // (the model's own output, before any resize down: the hires fix's from the first pass, the
 // post-upscale's from the finished image).
 static void check_upscaler(const std::string& path, int width, int height, int scale) {
-    const int64_t native = check_upscaler_file(path).scale();
+    const int64_t native = native_upscale(path);
     check_upscale_scale(path, native, scale);
     limits::check_upscaled_size(width, height, int(native));
 }
 
 void check_request_files(const GenerationRequest& request) {
-    static CheckedFiles checked;
     auto check = [](const std::string& path, CheckpointKind wanted, const char* as) {
         require_regular_file(path, as);
-        const auto [kind, lora_problem] = checked.check(path);
+        const auto [kind, lora_problem] = check_file(path);
         if (kind == wanted && !lora_problem.empty()) throw Error(path, lora_problem);
         if (kind == wanted || kind == CheckpointKind::Unknown) return;
         throw Error(path, std::string("this is ") + describe(kind) + ", not " + as + "; " +
@@ -152,7 +169,7 @@ void check_request_files(const GenerationRequest& request) {
 
 // The scale an upscale runs at: its own, or when 0 the model file's.
 static int upscale_scale(const PostUpscale& how) {
-    return how.scale ? how.scale : int(check_upscaler_file(how.model).scale());
+    return how.scale ? how.scale : int(native_upscale(how.model));
 }
 
 std::pair<int, int> output_size(const GenerationRequest& request) {

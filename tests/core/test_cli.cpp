@@ -26,7 +26,9 @@
 #include <sys/stat.h>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 using namespace lightning;
@@ -798,6 +800,47 @@ private Q_SLOTS:
                         run.err.contains(q(std::filesystem::path(c.request.loras[0].path).stem())),
                     qPrintable(run.err));
             }
+#endif
+    }
+
+    // --from takes another tool's PNG as the gallery does (ComfyUI's `prompt` graph, InvokeAI's
+    // `invokeai_metadata`): its prompt and seed make the image, what was read is said, and the
+    // settings the file lacks or Lightning needs otherwise come from the flags. Expected values
+    // from Python's json (tests/data/foreign/tools/expected.json). A PNG without any tool's
+    // settings is refused before loading, naming the file.
+    void fromReadsComfyUiAndInvokeAiPngs() {
+#ifdef LIGHTNING_HAVE_OIIO
+        const QString foreign = q(testing::test_data_dir() + "/foreign/");
+        std::ifstream in(testing::test_data_dir() + "/foreign/tools/expected.json");
+        const auto expected = nlohmann::json::parse(in).at("files");
+        const std::vector<std::pair<std::string, QString>> cases = {
+            {"tools/comfyui_sdxl_simple_example.png", "Read from ComfyUI (prompt)"},
+            {"png/invokeai_imeta1.png", "Read from InvokeAI (invokeai_metadata)"}};
+        for (const auto& [name, said] : cases) {
+            const QString out = dir_.filePath(q(std::filesystem::path(name).stem().string()) +
+                                              QStringLiteral("-from.png"));
+            const Run run =
+                run_cli({"generate", "--from", foreign + q(name), "--model",
+                         q(testing::fixtures_dir() + "/tiny-sdxl"), "--lightning",
+                         q(testing::fixtures_dir() + "/tiny-lightning"), "--steps", "2",
+                         "--guidance", "0", "--width", "64", "--height", "64", "--out", out});
+            QVERIFY2(run.exit_code == 0, qPrintable(q(name) + ": " + run.err));
+            QVERIFY2(run.err.contains(said), qPrintable(run.err));
+            QVERIFY2(!run.err.contains("own UNet"), qPrintable(run.err));  // nothing to compare
+            const auto record =
+                parse_parameters(read_png_text(out.toStdString()).entries.at("parameters"));
+            QVERIFY(record);
+            const auto& want = expected.at(name);
+            QCOMPARE(record->request.prompt, want.at("prompt").get<std::string>());
+            QCOMPARE(record->request.seed, want.at("seed").get<uint64_t>());
+            QCOMPARE(record->request.steps, 2);
+        }
+        const Run none = run_cli(
+            {"generate", "--from", q(testing::test_data_dir() + "/esrgan/in_23x19.png"), "--model",
+             q(testing::fixtures_dir() + "/tiny-sdxl"), "--out", dir_.filePath("none.png")});
+        QCOMPARE(none.exit_code, 2);
+        QVERIFY2(none.err.contains("in_23x19.png holds no generation settings"),
+                 qPrintable(none.err));
 #endif
     }
 

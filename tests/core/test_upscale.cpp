@@ -19,6 +19,7 @@
 #include "core/util/file_text.h"
 #include "support/errors.h"
 #include "support/fixtures.h"
+#include "support/open_counter.h"
 
 #include <torch/torch.h>
 
@@ -451,6 +452,26 @@ private Q_SLOTS:
         const Image8 expected =
             resize_lanczos(x4->upscale(without.at(0).pixels, kRequestUpscaleTiling), 192, 192);
         QVERIFY(three.rgb == expected.rgb);
+    }
+
+    // The upscaler's own scale (a request with scale 0, every image's record, output_size) is
+    // read from the file's header once while the file is unchanged, and anew when it changes.
+    void upscaler_header_is_read_once_while_unchanged() {
+        namespace fs = std::filesystem;
+        const std::string copy = temp("read-once-upscaler.safetensors");
+        fs::copy_file(data("x2.safetensors"), copy, fs::copy_options::overwrite_existing);
+        GenerationRequest request = tiny_request();
+        request.upscale = {copy, 0};
+        lightning::testing::OpenCounter counter(copy);
+        QVERIFY(counter.valid());
+        QCOMPARE(output_size(request).first, request.width * 2);
+        const int one_read = counter.opens();  // the format sniffed, then the header
+        QVERIFY(one_read >= 1);
+        for (int i = 0; i < 4; ++i) QCOMPARE(output_size(request).first, request.width * 2);
+        check_request_files(request);
+        QCOMPARE(counter.opens(), one_read);
+        fs::copy_file(data("x4.safetensors"), copy, fs::copy_options::overwrite_existing);
+        QCOMPARE(output_size(request).first, request.width * 4);
     }
 
     // The app's "Upscale" of an image that exists: Engine::upscale of its pixels, and the record

@@ -1,7 +1,7 @@
-// How often a file is opened, by this process or any other, while an OpenCounter watches it
-// (Linux inotify's IN_OPEN events): for tests that a file is read once, not once per check.
-// Closes are watched too: the kernel merges identical events queued back to back, so
-// open, close, open, close stay four events where open, open would become one.
+// How often a file (or any file in a folder) is opened, by this process or any other, while an
+// OpenCounter watches it (Linux inotify's IN_OPEN events): for tests that a file is read once, not
+// once per check. Closes are watched too: the kernel merges identical events queued back to back,
+// so open, close, open, close stay four events where open, open would become one.
 #pragma once
 #include <sys/inotify.h>
 #include <unistd.h>

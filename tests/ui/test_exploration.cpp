@@ -10,6 +10,8 @@
 #include "core/util/error.h"
 #include "ui/error_text.h"
 #include "ui/eta_estimate.h"
+#include "ui/form/generation_form.h"
+#include "ui/form/lora_panel.h"
 #include "ui/gallery_widget.h"
 #include "ui/image_convert.h"
 #include "ui/live_mode.h"
@@ -94,6 +96,7 @@ private Q_SLOTS:
     void screenshots_of_live_mode_and_compare();
 
 private:
+    void screenshots_of_variations_and_loras(const QDir& folder);
     EngineSettings tiny_engine() const;
     void store_engine(const EngineSettings& engine);
     void open_window(bool wait_for_model = true);
@@ -928,6 +931,15 @@ void TestExploration::screenshots_of_live_mode_and_compare() {
     if (out.isEmpty()) QSKIP("set LIGHTNING_SCREENSHOT=docs/screenshot.png to write screenshots");
     const QDir folder = QFileInfo(out).absoluteDir();
     manual_clock_ = false;
+    EngineSettings engine = tiny_engine();  // two LoRAs for the LoRA panel's screenshot
+    engine.loras_dir = root_.filePath(QStringLiteral("screenshot-loras"));
+    QVERIFY(QDir().mkpath(engine.loras_dir));
+    for (const char* name : {"watercolor", "film-grain"})
+        QVERIFY(QFile::copy(
+            fixture(QStringLiteral("tiny-lightning/sdxl_lightning_4step_lora.safetensors")),
+            engine.loras_dir + QLatin1Char('/') + QLatin1String(name) +
+                QLatin1String(".safetensors")));
+    store_engine(engine);
     open_window();
     window_->resize(1280, 800);
     QTRY_VERIFY_WITH_TIMEOUT(window_->controller()->preloaded_checkpoints() >= 0, kTimeoutMs);
@@ -954,8 +966,27 @@ void TestExploration::screenshots_of_live_mode_and_compare() {
     window_->result_grid()->view()->setCurrentRow(2);
     QVERIFY(window_->grab().toImage().save(
         folder.filePath(QStringLiteral("screenshot-compare.png")), "PNG", 9));
-    qInfo("wrote %s and %s", qPrintable(folder.filePath(QStringLiteral("screenshot-live.png"))),
-          qPrintable(folder.filePath(QStringLiteral("screenshot-compare.png"))));
+    screenshots_of_variations_and_loras(folder);
+    qInfo("wrote screenshot-{live,compare,variations,lora}.png in %s", qPrintable(folder.path()));
+}
+
+// The variations grid of the compare's selected 4-step image at strength 0.6, then the LoRA panel
+// with two LoRAs, rendered with them (README, "Variations" and "LoRAs").
+void TestExploration::screenshots_of_variations_and_loras(const QDir& folder) {
+    child<QSlider>(window_.get(), "variationStrengthSlider")->setValue(60);
+    QTest::mouseClick(child<QPushButton>(window_.get(), "variationsButton"), Qt::LeftButton);
+    ResultGrid* grid = window_->result_grid();
+    QTRY_COMPARE_WITH_TIMEOUT(grid->finished_count(), grid->count(), kTimeoutMs);
+    wait_idle();
+    QVERIFY(window_->grab().toImage().save(
+        folder.filePath(QStringLiteral("screenshot-variations.png")), "PNG", 9));
+    auto* loras = window_->form()->lora_panel();
+    QVERIFY(loras->add(QStringLiteral("watercolor"), 0.8));
+    QVERIFY(loras->add(QStringLiteral("film-grain"), 0.35));
+    QVERIFY(window_->generate() > 0);
+    wait_idle();
+    QVERIFY(window_->grab().toImage().save(folder.filePath(QStringLiteral("screenshot-lora.png")),
+                                           "PNG", 9));
 }
 
 QTEST_MAIN(TestExploration)

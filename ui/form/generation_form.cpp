@@ -55,6 +55,8 @@ void add_seed_mode(QComboBox* combo, const QString& text, SeedMode mode, const Q
 QLabel* buddy_label(const QString& text, QWidget* field, QWidget* parent) {
     auto* label = new QLabel(text, parent);
     label->setBuddy(field);
+    // Qt names line edits and combos after their buddy, not text edits: name those too.
+    if (field->accessibleName().isEmpty()) field->setAccessibleName(QString(text).remove(u'&'));
     return label;
 }
 
@@ -100,6 +102,9 @@ void GenerationForm::build_prompt_fields() {
     prompt_ = new PromptBox(QStringLiteral("prompt"), tr("Describe the image…"), this);
     prompt_->set_counter(counter_);
     layout->addWidget(buddy_label(tr("&Prompt"), prompt_->editor(), this));
+    prompt_->editor()->setAccessibleDescription(
+        tr("What the image shows; (words:1.2) weights words, <lora:name:weight> adds a LoRA. "
+           "Ctrl+Return generates"));
     layout->addWidget(prompt_, 3);
     resolved_ = new QLabel(this);
     resolved_->setObjectName(QStringLiteral("resolvedPrompt"));
@@ -114,7 +119,8 @@ void GenerationForm::build_prompt_fields() {
     negative_hint_ = new QLabel(this);
     negative_hint_->setObjectName(QStringLiteral("negativeHint"));
     negative_hint_->setWordWrap(true);
-    layout->addWidget(new QLabel(tr("Negative prompt"), this));
+    layout->addWidget(buddy_label(tr("Negative prompt"), negative_->editor(), this));
+    negative_->editor()->setAccessibleDescription(tr("What the image should not show"));
     layout->addWidget(negative_, 2);
     layout->addWidget(negative_hint_);
     connect(prompt_, &PromptBox::textChanged, this, &GenerationForm::emit_changed);
@@ -160,10 +166,13 @@ QLayout* GenerationForm::build_size_row() {
         size_->addItem(QStringLiteral("%1 × %2").arg(preset.width).arg(preset.height),
                        QSize(preset.width, preset.height));
     size_->addItem(tr("Custom"), kCustomSize);
+    size_->setToolTip(tr("Image size in pixels: a preset, or Custom for the width and height"));
     width_ = new QSpinBox(this);
     width_->setObjectName(QStringLiteral("widthSpin"));
     height_ = new QSpinBox(this);
     height_->setObjectName(QStringLiteral("heightSpin"));
+    width_->setAccessibleName(tr("Width"));
+    height_->setAccessibleName(tr("Height"));
     for (QSpinBox* spin : {width_, height_}) {
         spin->setRange(limits::kMinSide, limits::kMaxSide);
         spin->setSingleStep(limits::kSideMultiple);

@@ -46,6 +46,7 @@ LoraPanel::LoraPanel(QWidget* parent) : QGroupBox(tr("LoRAs"), parent) {
     picker_->setMinimumContentsLength(12);
     add_button_ = new QPushButton(tr("&Add LoRA"), this);
     add_button_->setObjectName(QStringLiteral("loraAddButton"));
+    add_button_->setToolTip(tr("Add the LoRA chosen on the left to the image's LoRAs"));
     refresh_button_ = new QPushButton(QStringLiteral("⟳"), this);
     refresh_button_->setObjectName(QStringLiteral("loraRefreshButton"));
     refresh_button_->setToolTip(tr("List the LoRA files again"));

@@ -18,18 +18,22 @@ QueuePanel::QueuePanel(JobQueue* queue, QWidget* parent) : QWidget(parent), queu
     view_->setObjectName(QStringLiteral("queueView"));
     view_->setModel(queue_);
     view_->setSelectionMode(QAbstractItemView::SingleSelection);
-    auto add_button = [this](const QString& text, const char* name) {
+    view_->setAccessibleName(tr("Queue"));
+    view_->setAccessibleDescription(tr("Jobs waiting to run, first to run at the top"));
+    auto add_button = [this](const QString& text, const char* name, const QString& tip) {
         auto* button = new QPushButton(text, this);
         button->setObjectName(QString::fromLatin1(name));
+        button->setToolTip(tip);
         return button;
     };
-    auto* remove = add_button(tr("Remove"), "removeJobButton");
+    auto* remove =
+        add_button(tr("Remove"), "removeJobButton", tr("Remove the selected job from the queue"));
     connect(remove, &QPushButton::clicked, this, [this] { queue_->remove(selected_row()); });
-    auto* up = add_button(tr("Up"), "moveUpButton");
+    auto* up = add_button(tr("Up"), "moveUpButton", tr("Run the selected job earlier"));
     connect(up, &QPushButton::clicked, this, [this] { move_selected(-1); });
-    auto* down = add_button(tr("Down"), "moveDownButton");
+    auto* down = add_button(tr("Down"), "moveDownButton", tr("Run the selected job later"));
     connect(down, &QPushButton::clicked, this, [this] { move_selected(+1); });
-    auto* clear = add_button(tr("Clear"), "clearQueueButton");
+    auto* clear = add_button(tr("Clear"), "clearQueueButton", tr("Remove every waiting job"));
     connect(clear, &QPushButton::clicked, queue_, &JobQueue::clear);
     auto* buttons = new QHBoxLayout;
     for (QPushButton* button : {remove, up, down}) buttons->addWidget(button);
