@@ -150,6 +150,10 @@
         <source>The gallery index could not be saved (the images are safe; it is rebuilt from them next time): %1</source>
         <translation>Der Galerie-Index konnte nicht gespeichert werden (die Bilder sind sicher; er wird beim nächsten Mal aus ihnen neu aufgebaut): %1</translation>
     </message>
+    <message>
+        <source>%1 (starred)</source>
+        <translation>%1 (markiert)</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::GalleryWidget</name>
@@ -435,6 +439,22 @@ Zeit: %1 s</translation>
         <source>With %1 (the context menu offers each upscaler model)</source>
         <translation>Mit %1 (das Kontextmenü bietet jedes Upscaler-Modell an)</translation>
     </message>
+    <message>
+        <source>Gallery</source>
+        <translation>Galerie</translation>
+    </message>
+    <message>
+        <source>Generated images, newest first. Enter opens one, S stars it, Delete trashes it</source>
+        <translation>Generierte Bilder, neueste zuerst. Eingabe öffnet eines, S markiert es, Entf verschiebt es in den Papierkorb</translation>
+    </message>
+    <message>
+        <source>Search prompts</source>
+        <translation>Prompts durchsuchen</translation>
+    </message>
+    <message>
+        <source>Thumbnail size</source>
+        <translation>Miniaturgröße</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::GenerationController</name>
@@ -601,6 +621,26 @@ Zeit: %1 s</translation>
         <source>Uses %1 in %2</source>
         <translation>Verwendet %1 in %2</translation>
     </message>
+    <message>
+        <source>What the image shows; (words:1.2) weights words, &lt;lora:name:weight&gt; adds a LoRA. Ctrl+Return generates</source>
+        <translation>Was das Bild zeigt; (wörter:1.2) gewichtet Wörter, &lt;lora:name:gewicht&gt; fügt eine LoRA hinzu. Strg+Eingabe generiert</translation>
+    </message>
+    <message>
+        <source>What the image should not show</source>
+        <translation>Was das Bild nicht zeigen soll</translation>
+    </message>
+    <message>
+        <source>Image size in pixels: a preset, or Custom for the width and height</source>
+        <translation>Bildgröße in Pixeln: eine Vorgabe oder Benutzerdefiniert für Breite und Höhe</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Breite</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Höhe</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::ImageViewer</name>
@@ -680,6 +720,14 @@ Zeit: %1 s</translation>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
+    <message>
+        <source>The image. Z toggles fit and 100 %, arrows show the previous or next, S stars it</source>
+        <translation>Das Bild. Z wechselt zwischen Einpassen und 100 %, die Pfeiltasten zeigen das vorige oder nächste, S markiert es</translation>
+    </message>
+    <message>
+        <source>Upscale this image %1 times with the upscaler model</source>
+        <translation>Dieses Bild mit dem Upscaler-Modell %1-fach hochskalieren</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::LoraPanel</name>
@@ -722,6 +770,10 @@ Zeit: %1 s</translation>
     <message>
         <source>%1 (not found)</source>
         <translation>%1 (nicht gefunden)</translation>
+    </message>
+    <message>
+        <source>Add the LoRA chosen on the left to the image&apos;s LoRAs</source>
+        <translation>Die links gewählte LoRA zu den LoRAs des Bildes hinzufügen</translation>
     </message>
 </context>
 <context>
@@ -1238,6 +1290,14 @@ Ein PNG hier ablegen, um seine Einstellungen zu übernehmen, oder ein anderes Bi
         <source>Cannot upscale %1: %2</source>
         <translation>%1 kann nicht hochskaliert werden: %2</translation>
     </message>
+    <message>
+        <source>What the app and the engine reported, newest last</source>
+        <translation>Was die App und die Engine gemeldet haben, neueste zuletzt</translation>
+    </message>
+    <message>
+        <source>Variation strength</source>
+        <translation>Variationsstärke</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::MaskPainter</name>
@@ -1300,6 +1360,18 @@ Ein PNG hier ablegen, um seine Einstellungen zu übernehmen, oder ein anderes Bi
     <message>
         <source>%1; outpainting left %2, top %3, right %4, bottom %5 px</source>
         <translation>%1; Outpainting links %2, oben %3, rechts %4, unten %5 px</translation>
+    </message>
+    <message>
+        <source>Repaint the painted parts</source>
+        <translation>Die bemalten Teile neu malen</translation>
+    </message>
+    <message>
+        <source>Close without changing the mask</source>
+        <translation>Schließen, ohne die Maske zu ändern</translation>
+    </message>
+    <message>
+        <source>Brush size</source>
+        <translation>Pinselgröße</translation>
     </message>
 </context>
 <context>
@@ -1452,6 +1524,38 @@ Gesamt: %1 von %2 mit %3/s, %4</translation>
         <source>Stop the download? What arrived so far is kept and resumes next time.</source>
         <translation>Den Download anhalten? Was bisher angekommen ist, bleibt erhalten und wird beim nächsten Mal fortgesetzt.</translation>
     </message>
+    <message>
+        <source>Download the parts of SDXL that every image needs</source>
+        <translation>Die Teile von SDXL herunterladen, die jedes Bild braucht</translation>
+    </message>
+    <message>
+        <source>Download the SDXL-Lightning UNet for this step count</source>
+        <translation>Das SDXL-Lightning-UNet für diese Schrittzahl herunterladen</translation>
+    </message>
+    <message>
+        <source>Download half-precision files where there are some: smaller, for GPUs</source>
+        <translation>Dateien in halber Genauigkeit herunterladen, wo es sie gibt: kleiner, für GPUs</translation>
+    </message>
+    <message>
+        <source>Download the files ticked above from Hugging Face</source>
+        <translation>Die oben angekreuzten Dateien von Hugging Face herunterladen</translation>
+    </message>
+    <message>
+        <source>Stop the download; what is complete stays</source>
+        <translation>Den Download anhalten; was vollständig ist, bleibt</translation>
+    </message>
+    <message>
+        <source>Close this dialog</source>
+        <translation>Diesen Dialog schließen</translation>
+    </message>
+    <message>
+        <source>Download notes</source>
+        <translation>Download-Hinweise</translation>
+    </message>
+    <message>
+        <source>What the download did, one line per file</source>
+        <translation>Was der Download getan hat, eine Zeile pro Datei</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::PromptBox</name>
@@ -1532,6 +1636,30 @@ Gesamt: %1 von %2 mit %3/s, %4</translation>
     <message>
         <source>Running: %1</source>
         <translation>Läuft: %1</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <source>Jobs waiting to run, first to run at the top</source>
+        <translation>Wartende Aufträge, der nächste oben</translation>
+    </message>
+    <message>
+        <source>Remove the selected job from the queue</source>
+        <translation>Den ausgewählten Auftrag aus der Warteschlange entfernen</translation>
+    </message>
+    <message>
+        <source>Run the selected job earlier</source>
+        <translation>Den ausgewählten Auftrag früher ausführen</translation>
+    </message>
+    <message>
+        <source>Run the selected job later</source>
+        <translation>Den ausgewählten Auftrag später ausführen</translation>
+    </message>
+    <message>
+        <source>Remove every waiting job</source>
+        <translation>Alle wartenden Aufträge entfernen</translation>
     </message>
 </context>
 <context>
@@ -2086,6 +2214,26 @@ Gesamt: %1 von %2 mit %3/s, %4</translation>
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>Fill in the model paths from the models in the Hugging Face cache</source>
+        <translation>Die Modellpfade aus den Modellen im Hugging-Face-Cache ausfüllen</translation>
+    </message>
+    <message>
+        <source>Use and keep these settings</source>
+        <translation>Diese Einstellungen verwenden und behalten</translation>
+    </message>
+    <message>
+        <source>Close without changing settings</source>
+        <translation>Schließen, ohne die Einstellungen zu ändern</translation>
+    </message>
+    <message>
+        <source>How the image is shown while it renders</source>
+        <translation>Wie das Bild während des Renderns gezeigt wird</translation>
+    </message>
+    <message>
+        <source>Path of: %1</source>
+        <translation>Pfad für: %1</translation>
     </message>
 </context>
 <context>

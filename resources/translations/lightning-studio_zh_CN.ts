@@ -150,6 +150,10 @@
         <source>The gallery index could not be saved (the images are safe; it is rebuilt from them next time): %1</source>
         <translation>无法保存图库索引（图像是安全的；下次会根据图像重建索引）：%1</translation>
     </message>
+    <message>
+        <source>%1 (starred)</source>
+        <translation>%1（已加星标）</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::GalleryWidget</name>
@@ -435,6 +439,22 @@ Time: %1 s</source>
         <source>With %1 (the context menu offers each upscaler model)</source>
         <translation>使用 %1（右键菜单提供每个放大模型）</translation>
     </message>
+    <message>
+        <source>Gallery</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Generated images, newest first. Enter opens one, S stars it, Delete trashes it</source>
+        <translation>生成的图像，最新的在前。回车打开，S 加星标，Delete 移到回收站</translation>
+    </message>
+    <message>
+        <source>Search prompts</source>
+        <translation>搜索提示词</translation>
+    </message>
+    <message>
+        <source>Thumbnail size</source>
+        <translation>缩略图大小</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::GenerationController</name>
@@ -601,6 +621,26 @@ Time: %1 s</source>
         <source>Uses %1 in %2</source>
         <translation>使用 %2 中的 %1</translation>
     </message>
+    <message>
+        <source>What the image shows; (words:1.2) weights words, &lt;lora:name:weight&gt; adds a LoRA. Ctrl+Return generates</source>
+        <translation>图像的内容；(词:1.2) 为词加权，&lt;lora:名称:权重&gt; 添加 LoRA。Ctrl+Return 生成</translation>
+    </message>
+    <message>
+        <source>What the image should not show</source>
+        <translation>图像中不应出现的内容</translation>
+    </message>
+    <message>
+        <source>Image size in pixels: a preset, or Custom for the width and height</source>
+        <translation>图像尺寸（像素）：预设，或选“自定义”设置宽度和高度</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::ImageViewer</name>
@@ -680,6 +720,14 @@ Time: %1 s</source>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
+    <message>
+        <source>The image. Z toggles fit and 100 %, arrows show the previous or next, S stars it</source>
+        <translation>图像。Z 在适应窗口和 100% 之间切换，方向键显示上一张或下一张，S 加星标</translation>
+    </message>
+    <message>
+        <source>Upscale this image %1 times with the upscaler model</source>
+        <translation>用放大模型将此图像放大 %1 倍</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::LoraPanel</name>
@@ -722,6 +770,10 @@ Time: %1 s</source>
     <message>
         <source>%1 (not found)</source>
         <translation>%1（未找到）</translation>
+    </message>
+    <message>
+        <source>Add the LoRA chosen on the left to the image&apos;s LoRAs</source>
+        <translation>将左侧选择的 LoRA 添加到图像的 LoRA 中</translation>
     </message>
 </context>
 <context>
@@ -1238,6 +1290,14 @@ Drop a PNG here to reuse its settings, or any other image to refine it
         <source>Cannot upscale %1: %2</source>
         <translation>无法放大 %1：%2</translation>
     </message>
+    <message>
+        <source>What the app and the engine reported, newest last</source>
+        <translation>应用和引擎报告的信息，最新的在最后</translation>
+    </message>
+    <message>
+        <source>Variation strength</source>
+        <translation>变异强度</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::MaskPainter</name>
@@ -1300,6 +1360,18 @@ Drop a PNG here to reuse its settings, or any other image to refine it
     <message>
         <source>%1; outpainting left %2, top %3, right %4, bottom %5 px</source>
         <translation>%1；扩图 左 %2、上 %3、右 %4、下 %5 像素</translation>
+    </message>
+    <message>
+        <source>Repaint the painted parts</source>
+        <translation>重绘已绘制的部分</translation>
+    </message>
+    <message>
+        <source>Close without changing the mask</source>
+        <translation>关闭且不更改蒙版</translation>
+    </message>
+    <message>
+        <source>Brush size</source>
+        <translation>画笔大小</translation>
     </message>
 </context>
 <context>
@@ -1451,6 +1523,38 @@ All: %1 of %2 at %3/s, %4</source>
         <source>Stop the download? What arrived so far is kept and resumes next time.</source>
         <translation>停止下载？已下载的部分会保留，下次继续。</translation>
     </message>
+    <message>
+        <source>Download the parts of SDXL that every image needs</source>
+        <translation>下载每张图像都需要的 SDXL 部分</translation>
+    </message>
+    <message>
+        <source>Download the SDXL-Lightning UNet for this step count</source>
+        <translation>下载此步数的 SDXL-Lightning UNet</translation>
+    </message>
+    <message>
+        <source>Download half-precision files where there are some: smaller, for GPUs</source>
+        <translation>在有半精度文件时下载半精度文件：更小，适用于 GPU</translation>
+    </message>
+    <message>
+        <source>Download the files ticked above from Hugging Face</source>
+        <translation>从 Hugging Face 下载上面勾选的文件</translation>
+    </message>
+    <message>
+        <source>Stop the download; what is complete stays</source>
+        <translation>停止下载；已完成的部分会保留</translation>
+    </message>
+    <message>
+        <source>Close this dialog</source>
+        <translation>关闭此对话框</translation>
+    </message>
+    <message>
+        <source>Download notes</source>
+        <translation>下载说明</translation>
+    </message>
+    <message>
+        <source>What the download did, one line per file</source>
+        <translation>下载的执行情况，每个文件一行</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::PromptBox</name>
@@ -1531,6 +1635,30 @@ All: %1 of %2 at %3/s, %4</source>
     <message>
         <source>Running: %1</source>
         <translation>正在运行：%1</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Jobs waiting to run, first to run at the top</source>
+        <translation>等待运行的任务，最先运行的在顶部</translation>
+    </message>
+    <message>
+        <source>Remove the selected job from the queue</source>
+        <translation>从队列中移除所选任务</translation>
+    </message>
+    <message>
+        <source>Run the selected job earlier</source>
+        <translation>提前运行所选任务</translation>
+    </message>
+    <message>
+        <source>Run the selected job later</source>
+        <translation>推后运行所选任务</translation>
+    </message>
+    <message>
+        <source>Remove every waiting job</source>
+        <translation>移除所有等待中的任务</translation>
     </message>
 </context>
 <context>
@@ -2084,6 +2212,26 @@ All: %1 of %2 at %3/s, %4</source>
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Fill in the model paths from the models in the Hugging Face cache</source>
+        <translation>根据 Hugging Face 缓存中的模型填写模型路径</translation>
+    </message>
+    <message>
+        <source>Use and keep these settings</source>
+        <translation>使用并保存这些设置</translation>
+    </message>
+    <message>
+        <source>Close without changing settings</source>
+        <translation>关闭且不更改设置</translation>
+    </message>
+    <message>
+        <source>How the image is shown while it renders</source>
+        <translation>渲染时图像的显示方式</translation>
+    </message>
+    <message>
+        <source>Path of: %1</source>
+        <translation>路径：%1</translation>
     </message>
 </context>
 <context>
