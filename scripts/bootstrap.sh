@@ -5,6 +5,8 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libtorch-dev libopenblas0-pthread
   qt6-base-dev libicu-dev
+  qt6-tools-dev qt6-l10n-tools  # Qt6LinguistTools (CMake) + lupdate/lrelease: the translations
+  qt6-translations-l10n         # Qt's own strings (qtbase_de.qm, ...) in the app's language
   libopenimageio-dev openimageio-tools
   libspdlog-dev nlohmann-json3-dev zlib1g-dev
   libcurl4-openssl-dev python3

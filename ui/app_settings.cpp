@@ -9,6 +9,7 @@
 #include "ui/device_choice.h"
 #include "ui/gallery_model.h"
 #include "ui/string_convert.h"
+#include "ui/translations.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -211,6 +212,15 @@ void save_engine_settings(QSettings& settings, const EngineSettings& engine) {
     settings.setValue(QStringLiteral("live_scale"), engine.live_scale);
     settings.setValue(QStringLiteral("variation_count"), engine.variation_count);
     settings.endGroup();
+}
+
+QString load_language(QSettings& settings) {
+    const QString code = settings.value(QStringLiteral("ui/language")).toString();
+    return is_known_language(code) ? code : QString();
+}
+
+void save_language(QSettings& settings, const QString& code) {
+    settings.setValue(QStringLiteral("ui/language"), code);
 }
 
 namespace {

@@ -92,6 +92,11 @@ QString default_output_dir();
 EngineSettings load_engine_settings(QSettings& settings);
 void save_engine_settings(QSettings& settings, const EngineSettings& engine);
 
+// The app's language (key "ui/language"): a ui/translations.h code, "" = the system's (also for
+// an unknown stored code). The Settings dialog sets it; it applies from the next start.
+QString load_language(QSettings& settings);
+void save_language(QSettings& settings, const QString& code);
+
 // The form in group "form": the request as request JSON (core/request/request_json.h) under
 // "request", "seed_mode" and "size_preset". Settings written before the JSON (a key per field)
 // are still read; saving replaces them. An unreadable request leaves the defaults (logged).

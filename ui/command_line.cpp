@@ -1,5 +1,7 @@
 #include "ui/command_line.h"
 
+#include "ui/translations.h"
+
 namespace lightning::ui {
 
 StudioCommandLine parse_studio_command_line(const QStringList& arguments) {
@@ -19,7 +21,18 @@ StudioCommandLine parse_studio_command_line(const QStringList& arguments) {
             return command;
         }
     }
-    for (const QString& argument : arguments) {
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString& argument = arguments[i];
+        if (argument == QLatin1String("--lang") || argument.startsWith(QLatin1String("--lang="))) {
+            const bool joined = argument.contains(u'=');
+            if (!joined && i + 1 == arguments.size())
+                return fail(QStringLiteral("--lang needs a language"));
+            command.language = joined ? argument.section(u'=', 1) : arguments[++i];
+            if (command.language.isEmpty() || !is_known_language(command.language))
+                return fail(QStringLiteral("unknown language '%1' (en, de or zh_CN)")
+                                .arg(command.language));
+            continue;
+        }
         if (argument.startsWith(u'-'))
             return fail(QStringLiteral("unknown option %1").arg(argument));
         if (!argument.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
@@ -32,11 +45,13 @@ StudioCommandLine parse_studio_command_line(const QStringList& arguments) {
 
 QString studio_usage() {
     return QStringLiteral(
-        "Usage: lightning-studio [FILE.png]\n"
+        "Usage: lightning-studio [--lang LANG] [FILE.png]\n"
         "\n"
         "The Lightning Studio desktop app: SDXL-Lightning text-to-image in 1, 2, 4 or 8 steps.\n"
         "\n"
         "  FILE.png    open with the prompt and settings stored in this image\n"
+        "  --lang LANG the language of this run: en, de or zh_CN (default: the Settings\n"
+        "              dialog's choice, else the system's)\n"
         "  --help      print this help and exit\n"
         "  --version   print the version and exit\n"
         "\n"

@@ -533,6 +533,8 @@ void MainWindow::open_settings() {
     SettingsDialog dialog(engine_, this);
     if (dialog.exec() == QDialog::Accepted) {
         hide_message();
+        QSettings settings;
+        save_language(settings, dialog.language());
         apply_engine_settings(dialog.settings());
     }
 }

@@ -7,6 +7,7 @@
 #include "ui/eliding_label.h"
 #include "ui/model_setup.h"
 #include "ui/string_convert.h"
+#include "ui/translations.h"
 #include "ui/upscaler_files.h"
 
 #include <QComboBox>
@@ -20,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -231,6 +233,32 @@ void SettingsDialog::build_exploration_rows(QFormLayout* form, const EngineSetti
     variation_count_->setToolTip(
         tr("\"More like this\" renders the next seeds of an image (seed + 1 … seed + N)"));
     form->addRow(tr("&More like this"), variation_count_);
+    build_language_row(form);
+}
+
+void SettingsDialog::build_language_row(QFormLayout* form) {
+    language_ = new QComboBox(this);
+    language_->setObjectName(QStringLiteral("settingsLanguage"));
+    QSettings stored;
+    const QString current = load_language(stored);
+    for (const Language& language : languages()) {
+        // Each language in its own words; "System" in the language shown now.
+        language_->addItem(language.code.isEmpty() ? tr("System") : language.name, language.code);
+        if (language.code == current) language_->setCurrentIndex(language_->count() - 1);
+    }
+    language_->setToolTip(tr("The language of the app; System follows the desktop's language"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(language_);
+    auto* note = new QLabel(tr("applies on the next start"), this);
+    note->setObjectName(QStringLiteral("settingsLanguageNote"));
+    row->addWidget(note, 1);
+    form->addRow(tr("&Language"), row);
+    // QFormLayout gives the buddy to the row's layout's first widget only when it is a widget.
+    if (auto* label = qobject_cast<QLabel*>(form->labelForField(row))) label->setBuddy(language_);
+}
+
+QString SettingsDialog::language() const {
+    return language_->currentData().toString();
 }
 
 QLineEdit* SettingsDialog::add_path_row(QFormLayout* form, const QString& label,

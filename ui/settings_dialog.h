@@ -21,6 +21,9 @@ public:
     explicit SettingsDialog(const EngineSettings& settings, QWidget* parent = nullptr);
 
     EngineSettings settings() const;
+    // The language chosen (a ui/translations.h code; "" = the system's). It applies on the next
+    // start: the window's texts are made once, in the language of the start.
+    QString language() const;
     // Fills the model fields from the Hugging Face cache; returns what it found (for tests too).
     QString find_in_hf_cache();
 
@@ -32,6 +35,7 @@ private:
     void build_engine_rows(QFormLayout* form, const EngineSettings& settings);
     void build_prompt_rows(QFormLayout* form, const EngineSettings& settings);
     void build_exploration_rows(QFormLayout* form, const EngineSettings& settings);
+    void build_language_row(QFormLayout* form);
     QLineEdit* add_path_row(QFormLayout* form, const QString& label, const QString& name,
                             bool folder, bool file, QLabel** status);
 
@@ -62,6 +66,7 @@ private:
     QComboBox* vae_tiling_ = nullptr;
     QComboBox* live_scale_ = nullptr;
     QSpinBox* variation_count_ = nullptr;
+    QComboBox* language_ = nullptr;
     QDialogButtonBox* buttons_ = nullptr;
 };
 

@@ -1,14 +1,17 @@
 // lightning-studio: the desktop app.
 #include "core/engine/engine.h"
 #include "core/util/log.h"
+#include "ui/app_settings.h"
 #include "ui/command_line.h"
 #include "ui/main_window.h"
 #include "ui/string_convert.h"
+#include "ui/translations.h"
 
 #include <ATen/Parallel.h>
 
 #include <QApplication>
 #include <QIcon>
+#include <QSettings>
 
 #include <cstdio>
 #include <thread>
@@ -53,6 +56,10 @@ int main(int argc, char** argv) {
                      lightning::ui::studio_usage().toLocal8Bit().constData());
         return 2;
     }
+
+    QSettings settings;
+    lightning::ui::install_translations(
+        command.language.isEmpty() ? lightning::ui::load_language(settings) : command.language);
 
     lightning::init_logging();
     // libtorch defaults to one intra-op thread on some systems; use every core.
