@@ -406,10 +406,11 @@ void GalleryWidget::build_actions() {
                 Q_EMIT regenerateRequested(item->record.request);
         });
     // The main window's "More like this" (its next seeds as a grid) for this image.
-    add("moreLikeThisAction", tr("More like this"), {}, view_, on_view, [this] {
-        if (const GalleryItem* item = usable_current_item())
-            Q_EMIT moreLikeThisRequested(item->record.request);
-    });
+    add("moreLikeThisAction", tr("More like this"), QKeySequence(Qt::CTRL | Qt::Key_M), view_,
+        on_view, [this] {
+            if (const GalleryItem* item = usable_current_item())
+                Q_EMIT moreLikeThisRequested(item->record.request);
+        });
     // Any image can be refined, also one whose parameters are refused.
     add("useAsInputAction", tr("Use as input"), QKeySequence(Qt::CTRL | Qt::Key_I), view_, on_view,
         [this] {
@@ -528,7 +529,8 @@ void GalleryWidget::update_more_like_this(int row) {
                "are none to render more of");
     more->setEnabled(why_not.isEmpty());
     more->setToolTip(why_not.isEmpty()
-                         ? tr("Render the next seeds of this image, everything else the same")
+                         ? tr("Render the next seeds of this image, everything else the same (%1)")
+                               .arg(more->shortcut().toString(QKeySequence::NativeText))
                          : why_not);
 }
 
