@@ -89,29 +89,6 @@ void read_seed(Fields& fields, GenerationRequest& request, uint64_t random_seed)
     request.seed = uint64_t(*seed);
 }
 
-// A1111's variation seed: subseed (-1 or none = random, as its seed), subseed_strength (0 or
-// none = off), and "Resize seed from" seed_resize_from_w/h (A1111 uses it when both are > 0; its
-// clients send 0 or -1 for off). Text to image only, as A1111 (and the request) has it.
-void read_variation(Fields& fields, GenerationRequest& request, uint64_t random_seed) {
-    const auto subseed = fields.whole("subseed");
-    const double strength = fields.number("subseed_strength").value_or(0);
-    const int width = fields.integer("seed_resize_from_w").value_or(0);
-    const int height = fields.integer("seed_resize_from_h").value_or(0);
-    if (subseed && *subseed < -1) throw Error("subseed", "expected -1 (random) or a number from 0");
-    if (strength < 0 || strength > 1) throw Error("subseed_strength", "expected 0 to 1");
-    SeedVariation& variation = request.variation;
-    // A random variation seed other than the image's random seed: the next of a 64-bit LCG.
-    variation.seed = subseed && *subseed >= 0
-                         ? uint64_t(*subseed)
-                         : random_seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    variation.strength = strength;
-    if (width > 0 && height > 0) {
-        variation.resize_from_width = width;
-        variation.resize_from_height = height;
-    }
-    if (!variation.on()) variation = SeedVariation{};
-}
-
 void read_sampler(Fields& fields, ApiRequest& out) {
     for (const char* key : {"sampler_name", "sampler_index"}) {
         const json* v = fields.get(key);
@@ -206,7 +183,6 @@ ApiRequest from_a1111(const json& body, bool img2img, const GenerationRequest& d
     if (height) request.height = *height;
     out.size_from_input = img2img && !width && !height;
     read_seed(fields, request, random_seed);
-    read_variation(fields, request, random_seed);
     read_batch(fields, request);
     read_sampler(fields, out);
     fields.flag("send_images");  // read by the route

@@ -174,41 +174,6 @@ private Q_SLOTS:
         QVERIFY(same_pixels(read_png(path), regenerated(dir_, path, {})));
     }
 
-    // A1111's subseed, subseed_strength and seed_resize_from_w/h are the variation seed: the
-    // pixels of `lightning generate` with --variation-seed/--variation-strength/--seed-resize-from
-    // (not --from: the flags, not the server's record, say what the CLI does).
-    void a1111_variation_seed_fields_give_the_clis_pixels() {
-        json body = txt2img_body(42);
-        body["subseed"] = 77;
-        body["subseed_strength"] = 0.3;
-        body["seed_resize_from_w"] = 96;
-        body["seed_resize_from_h"] = 48;
-        const auto reply = post("/sdapi/v1/txt2img", body);
-        QCOMPARE(reply.status, 200);
-        const json out = reply.json();
-        for (const char* key : {"subseed", "seed_resize_from"})
-            QVERIFY2(out["warnings"].dump().find(key) == std::string::npos,
-                     out["warnings"].dump().c_str());
-        const QString cli_out = dir_.filePath("variation-cli.png");
-        QProcess cli;
-        const QString flags =
-            "--steps 4 --guidance 0 --width 64 --height 64 --seed 42 "
-            "--variation-seed 77 --variation-strength 0.3 "
-            "--seed-resize-from 96x48 --log-level warn";
-        cli.start(q(cli_path()),
-                  QStringList{"generate", "--prompt", "a lighthouse at dusk", "--out", cli_out} +
-                      flags.split(' ') + model_args());
-        cli.waitForFinished(300000);
-        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
-        const Image8 served =
-            read_png(write_file(dir_, "variation.png", bytes_of(out["images"][0])));
-        const Image8 plain = read_png(
-            write_file(dir_, "plain.png",
-                       bytes_of(post("/sdapi/v1/txt2img", txt2img_body(42)).json()["images"][0])));
-        QVERIFY(same_pixels(served, read_png(cli_out.toStdString())));
-        QVERIFY(!same_pixels(served, plain));  // the fields changed the noise
-    }
-
     void a1111_img2img_with_mask_regenerates_the_same_pixels_through_generate() {
         const auto first = post("/sdapi/v1/txt2img", txt2img_body(7)).json();
         const auto init = bytes_of(first["images"][0]);
