@@ -9,18 +9,43 @@
 #include "core/engine/engine.h"
 #include "core/util/error.h"
 #include "core/util/log.h"
+#include "core/util/log_json.h"
 
 #include <cstdlib>
 #include <iostream>
 
+namespace {
+
+// Whether the command line asks for JSON log lines (`--log-format json`), read before parsing so
+// that even a usage error is a JSON line for the log collector.
+bool asks_for_json_lines(const std::vector<std::string>& args) {
+    for (size_t i = 0; i < args.size(); ++i)
+        if (args[i] == "--log-format=json" ||
+            (args[i] == "--log-format" && i + 1 < args.size() && args[i + 1] == "json"))
+            return true;
+    return false;
+}
+
+// The one error line of a failed command: plain, or a JSON log line with --log-format json.
+void print_error(const std::string& text, bool json) {
+    const std::string line = "lightning: error: " + lightning::cli::printable(text);
+    if (json || lightning::json_log_lines())
+        std::cerr << lightning::json_log_line("error", line) << '\n';
+    else
+        std::cerr << line << '\n';
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     using namespace lightning;
     std::vector<std::string> args(argv + 1, argv + argc);
+    const bool json = asks_for_json_lines(args);
     cli::Command command;
     try {
         command = cli::parse_command_line(args);
     } catch (const cli::UsageError& e) {
-        std::cerr << "lightning: error: " << cli::printable(e.what()) << '\n';
+        print_error(e.what(), json);
         return 2;
     }
     try {
@@ -59,13 +84,13 @@ int main(int argc, char** argv) {
                 return cli::run_models(command.models);
         }
     } catch (const cli::UsageError& e) {
-        std::cerr << "lightning: error: " << cli::printable(e.what()) << '\n';
+        print_error(e.what(), json);
         return 2;
     } catch (const std::exception& e) {
         // lightning::Error reads "where: message"; torch errors can span lines, keep the first.
         std::string text = e.what();
         if (const auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
-        std::cerr << "lightning: error: " << cli::printable(text) << '\n';
+        print_error(text, json);
         return 1;
     }
     return 0;

@@ -536,6 +536,28 @@ print(json.dumps({"type": reply.headers["Content-Type"], "samples": samples}))
         QVERIFY(levels.count("info"));
     }
 
+    // --log-format json when the command fails: a usage error (a non-loopback address without
+    // a key, refused while parsing) and a failure at start (no model there) are JSON lines too.
+    void json_log_format_errors_are_json_lines() {
+        const QStringList json_log{"--log-format", "json"};
+        for (const QStringList& args :
+             {json_log + model_args() + QStringList{"--listen", "0.0.0.0"},
+              json_log + QStringList{"--model", dir_.filePath("no-such-model"), "--port", "0"}}) {
+            QProcess failing;
+            failing.start(q(cli_path()), QStringList{"serve"} + args);
+            QVERIFY(failing.waitForFinished(300000));
+            QVERIFY(failing.exitCode() != 0);
+            const QString log = QString::fromUtf8(failing.readAllStandardError());
+            QVERIFY2(log.contains("lightning: error: "), qPrintable(log));
+            for (const QString& line : log.split('\n', Qt::SkipEmptyParts)) {
+                const json object = json::parse(line.toStdString(), nullptr, false);
+                QVERIFY2(object.is_object() && object["level"].is_string() &&
+                             object["message"].is_string(),
+                         qPrintable(line));
+            }
+        }
+    }
+
     // SIGTERM with one job running and two queued: new requests get a JSON 503, the three jobs
     // run to their end (each stream ends "done"), then the server exits 0.
     void sigterm_drains_the_queue_refuses_new_jobs_and_exits_0() {
