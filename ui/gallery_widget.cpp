@@ -406,8 +406,8 @@ void GalleryWidget::build_actions() {
                 Q_EMIT regenerateRequested(item->record.request);
         });
     // The main window's "More like this" (its next seeds as a grid) for this image.
-    add("moreLikeThisAction", tr("More like this"), QKeySequence(Qt::CTRL | Qt::Key_M), view_,
-        on_view, [this] {
+    add("galleryMoreLikeThisAction", tr("More like this"), QKeySequence(Qt::CTRL | Qt::Key_M),
+        view_, on_view, [this] {
             if (const GalleryItem* item = usable_current_item())
                 Q_EMIT moreLikeThisRequested(item->record.request);
         });
@@ -517,7 +517,7 @@ void GalleryWidget::update_details() {
 // Off, with the reason as its tooltip, for an image whose record cannot be rendered again: one
 // refused by the limits, or an upscale of an image without generation settings.
 void GalleryWidget::update_more_like_this(int row) {
-    QAction* more = action("moreLikeThisAction");
+    QAction* more = action("galleryMoreLikeThisAction");
     if (!more) return;  // not built yet
     const GalleryItem* item = row < 0 ? nullptr : &model_->item(row);
     QString why_not;
@@ -757,7 +757,7 @@ void GalleryWidget::show_context_menu(const QPoint& position) {
     menu.addSeparator();
     menu.addAction(action("reuseAction"));
     menu.addAction(action("regenerateAction"));
-    menu.addAction(action("moreLikeThisAction"));
+    menu.addAction(action("galleryMoreLikeThisAction"));
     menu.addAction(action("useAsInputAction"));
     add_upscale_entries(menu);
     menu.addSeparator();

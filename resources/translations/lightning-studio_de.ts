@@ -455,6 +455,18 @@ Zeit: %1 s</translation>
         <source>Thumbnail size</source>
         <translation>Miniaturgröße</translation>
     </message>
+    <message>
+        <source>More like this</source>
+        <translation>Mehr davon</translation>
+    </message>
+    <message>
+        <source>This image was upscaled from one without generation settings: there are none to render more of</source>
+        <translation>Dieses Bild wurde aus einem Bild ohne Generierungseinstellungen hochskaliert: Es gibt keine, aus denen mehr davon entstehen könnte</translation>
+    </message>
+    <message>
+        <source>Render the next seeds of this image, everything else the same (%1)</source>
+        <translation>Die nächsten Seeds dieses Bildes rendern, alles andere gleich (%1)</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::GenerationController</name>
@@ -1594,6 +1606,14 @@ Gesamt: %1 von %2 mit %3/s, %4</translation>
     <message>
         <source>Tokens used of the %1 the text encoders read</source>
         <translation>Belegte Tokens von den %1, die die Text-Encoder lesen</translation>
+    </message>
+    <message>
+        <source>the resolved prompt&apos;s end is cut</source>
+        <translation>das Ende des aufgelösten Prompts wird abgeschnitten</translation>
+    </message>
+    <message>
+        <source>the struck-out end is cut</source>
+        <translation>das durchgestrichene Ende wird abgeschnitten</translation>
     </message>
 </context>
 <context>

@@ -455,6 +455,18 @@ Time: %1 s</source>
         <source>Thumbnail size</source>
         <translation>缩略图大小</translation>
     </message>
+    <message>
+        <source>More like this</source>
+        <translation>更多类似</translation>
+    </message>
+    <message>
+        <source>This image was upscaled from one without generation settings: there are none to render more of</source>
+        <translation>此图像由一张没有生成设置的图像放大而来：没有可用于生成更多类似图像的设置</translation>
+    </message>
+    <message>
+        <source>Render the next seeds of this image, everything else the same (%1)</source>
+        <translation>渲染此图像的后续种子，其他设置保持不变（%1）</translation>
+    </message>
 </context>
 <context>
     <name>lightning::ui::GenerationController</name>
@@ -1593,6 +1605,14 @@ All: %1 of %2 at %3/s, %4</source>
     <message>
         <source>Tokens used of the %1 the text encoders read</source>
         <translation>已使用的词元数（文本编码器最多读取 %1 个）</translation>
+    </message>
+    <message>
+        <source>the resolved prompt&apos;s end is cut</source>
+        <translation>解析后提示词的末尾将被截断</translation>
+    </message>
+    <message>
+        <source>the struck-out end is cut</source>
+        <translation>划掉的末尾部分将被截断</translation>
     </message>
 </context>
 <context>

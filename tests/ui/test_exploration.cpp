@@ -567,7 +567,7 @@ void TestExploration::gallery_context_menu_offers_more_like_this() {
     wait_idle();
     QListView* view = window_->gallery()->view();
     view->setCurrentIndex(view->model()->index(0, 0));
-    QAction* more = window_->gallery()->action("moreLikeThisAction");
+    QAction* more = window_->gallery()->action("galleryMoreLikeThisAction");
     QVERIFY(more);
     QVERIFY(more->isEnabled());
     // It is in the gallery's context menu.
